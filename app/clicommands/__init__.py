@@ -1,0 +1,9 @@
+"""CLI commands, one module each; every module exposes register(subparsers, common)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from app.clicommands import info_cmd, init_cmd
+
+COMMAND_MODULES: list[ModuleType] = [init_cmd, info_cmd]

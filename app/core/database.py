@@ -1,0 +1,104 @@
+"""Open an Obole database: migrate (after a backup), refuse newer schemas, journal sessions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import db
+from app.core import journal
+from app.core.backup import backup_sqlite, sqlite_file
+from app.core.clock import Clock, SystemClock
+from app.errors import SchemaTooNew
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Database:
+    """An open database: engine, journaled session factory, and who is acting."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    target: str
+    backup_dir: Path | None = None
+    clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def user(self) -> str:
+        """Username written in the journal."""
+        return str(self.sessions.kw["info"].get("user", ""))
+
+    @user.setter
+    def user(self, value: str) -> None:
+        self.sessions.kw["info"]["user"] = value
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file, or None for PostgreSQL."""
+        return sqlite_file(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded engine."""
+        return self.engine.dialect.name == "sqlite"
+
+    def read(self) -> Session:
+        """A session for reading (use as a context manager)."""
+        return self.sessions()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work that writes; commits at the end, rolls back on error."""
+        with db.write_session(self.sessions) as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(
+    target: str,
+    *,
+    user: str = "",
+    backup_dir: Path | None = None,
+    clock: Clock | None = None,
+) -> Database:
+    """Open (creating or upgrading as needed) the database at `target`.
+
+    An older schema is backed up into `backup_dir` before it is upgraded; a newer schema
+    raises SchemaTooNew and leaves the file untouched.
+    """
+    engine = db.make_engine(target)
+    try:
+        _bring_schema_up_to_date(engine, backup_dir)
+    except Exception:
+        engine.dispose()
+        raise
+    factory = db.make_session_factory(engine, user=user)
+    journal.install(factory)
+    return Database(engine, factory, target, backup_dir, clock or SystemClock())
+
+
+def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> None:
+    state = db.schema_state(engine)
+    if state == "newer":
+        raise SchemaTooNew(
+            f"La base {engine.url.render_as_string(hide_password=True)} a été créée par une "
+            f"version plus récente d'Obole (schéma {db.current_revision(engine)}). "
+            "Mettez Obole à jour pour l'ouvrir ; la base n'a pas été modifiée."
+        )
+    if state == "older":
+        source = sqlite_file(engine)
+        if source is not None and backup_dir is not None:
+            backup_sqlite(source, backup_dir, reason="migration")
+        logger.info("upgrading schema from %s", db.current_revision(engine))
+    if state != "current":
+        db.upgrade(engine)

@@ -1,0 +1,174 @@
+"""The journal: every change to journaled entities becomes AuditEvent rows, at flush time.
+
+One mechanism for all services: a SQLAlchemy `after_flush` hook compares each object's
+attribute history and writes (user, UTC time, entity, field, old, new) rows on the same
+connection, inside the same transaction. Services never write audit rows by hand, except
+`record_event` for actions that are not a field change (a merge, a receipt sent...).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import (
+    Campaign,
+    ConsentEvent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Gift,
+    OrganisationSettings,
+    PostalAddress,
+    ProcessingActivity,
+    Receipt,
+    RightsRequest,
+    Setting,
+    User,
+)
+from app.models.audit import AuditEvent
+from app.models.enums import AuditAction
+from app.models.types import utcnow
+
+JOURNALED: dict[type, str] = {
+    Contact: "contact",
+    ContactEmail: "contact_email",
+    ContactPhone: "contact_phone",
+    PostalAddress: "postal_address",
+    Gift: "gift",
+    ConsentEvent: "consent",
+    Receipt: "receipt",
+    OrganisationSettings: "settings",
+    Setting: "setting",
+    Campaign: "campaign",
+    ProcessingActivity: "processing_activity",
+    RightsRequest: "rights_request",
+    User: "user",
+}
+# Derived or bulky columns that would only add noise to the journal.
+IGNORED_FIELDS = {"created_at", "updated_at", "search_text", "sort_name", "pdf", "password_hash"}
+SESSION_DISABLED_KEY = "journal_disabled"
+
+
+def as_text(value: Any) -> str | None:
+    """Render a column value as the text stored in the journal."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} octets>"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def _primary_key(obj: Any) -> int | None:
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return key[0] if len(key) == 1 and isinstance(key[0], int) else None
+
+
+def _owner_contact_id(obj: Any) -> int | None:
+    if isinstance(obj, Contact):
+        return obj.id
+    return getattr(obj, "contact_id", None)
+
+
+def _column_values(obj: Any) -> dict[str, str | None]:
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: as_text(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in IGNORED_FIELDS
+    }
+
+
+def _row(session: Session, obj: Any, action: AuditAction, **fields: Any) -> dict[str, Any]:
+    return {
+        "at": session.info.get("now") or utcnow(),
+        "user": session.info.get("user", ""),
+        "action": action,
+        "entity": JOURNALED[type(obj)],
+        "entity_id": _primary_key(obj),
+        "contact_id": _owner_contact_id(obj),
+        "field": fields.get("field", ""),
+        "old": fields.get("old"),
+        "new": fields.get("new"),
+        "note": "",
+    }
+
+
+def _changes(obj: Any) -> list[tuple[str, str | None, str | None]]:
+    state = inspect(obj)
+    changed = []
+    for attr in state.mapper.column_attrs:
+        if attr.key in IGNORED_FIELDS:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = as_text(history.deleted[0]) if history.deleted else None
+        new = as_text(history.added[0]) if history.added else None
+        if old != new:
+            changed.append((attr.key, old, new))
+    return changed
+
+
+def _rows_for_flush(session: Session) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for obj in session.new:
+        if type(obj) in JOURNALED:
+            snapshot = json.dumps(_column_values(obj), ensure_ascii=False, sort_keys=True)
+            rows.append(_row(session, obj, AuditAction.CREATE, new=snapshot))
+    for obj in session.dirty:
+        if type(obj) in JOURNALED and session.is_modified(obj, include_collections=False):
+            for field, old, new in _changes(obj):
+                rows.append(_row(session, obj, AuditAction.UPDATE, field=field, old=old, new=new))
+    for obj in session.deleted:
+        if type(obj) in JOURNALED:
+            snapshot = json.dumps(_column_values(obj), ensure_ascii=False, sort_keys=True)
+            rows.append(_row(session, obj, AuditAction.DELETE, old=snapshot))
+    return rows
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    if session.info.get(SESSION_DISABLED_KEY):
+        return
+    rows = _rows_for_flush(session)
+    if rows:
+        session.connection().execute(insert(AuditEvent), rows)
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Journal every session made by `factory` (idempotent)."""
+    if not event.contains(factory, "after_flush", _after_flush):
+        event.listen(factory, "after_flush", _after_flush)
+
+
+def record_event(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: int | None,
+    note: str,
+    contact_id: int | None = None,
+) -> None:
+    """Journal an action that is not a field change (merge, e-mail sent, export...)."""
+    session.add(
+        AuditEvent(
+            at=session.info.get("now") or utcnow(),
+            user=session.info.get("user", ""),
+            action=AuditAction.EVENT,
+            entity=entity,
+            entity_id=entity_id,
+            contact_id=contact_id,
+            note=note,
+        )
+    )

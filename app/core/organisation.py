@@ -1,0 +1,104 @@
+"""The association's identity printed on receipts: read, validate and update."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from app.i18n import N_, _
+from app.models import OrganisationSettings
+
+RNA_PATTERN = re.compile(r"^W\d{9}$")
+SIREN_PATTERN = re.compile(r"^\d{9}$")
+POSTCODE_PATTERN = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class OrganisationIdentity:
+    """Plain copy of the organisation settings that the GUI edits."""
+
+    name: str = ""
+    siren: str = ""
+    rna: str = ""
+    address_line: str = ""
+    address_complement: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "France"
+    purpose: str = ""
+    receipt_category: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+    email: str = ""
+    phone: str = ""
+    dpo_name: str = ""
+    dpo_contact: str = ""
+
+
+def siren_is_valid(siren: str) -> bool:
+    """Nine digits passing the Luhn check."""
+    if not SIREN_PATTERN.match(siren):
+        return False
+    total = 0
+    for index, char in enumerate(reversed(siren)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def validate(identity: OrganisationIdentity) -> list[ValidationError]:
+    """Every problem with `identity`, each naming its field (empty list: valid)."""
+    problems: list[ValidationError] = []
+
+    def need(field: str, label: str) -> None:
+        if not getattr(identity, field).strip():
+            problems.append(ValidationError(
+                _("{label} : champ obligatoire.").format(label=_(label)), field=field))
+
+    need("name", N_("Nom de l'association"))
+    need("address_line", N_("Adresse"))
+    need("city", N_("Commune"))
+    need("purpose", N_("Objet"))
+    need("signatory_name", N_("Nom du signataire"))
+    need("signatory_title", N_("Qualité du signataire"))
+    if not identity.siren and not identity.rna:
+        problems.append(ValidationError(
+            _("Numéro SIREN ou RNA : l'un des deux est obligatoire sur les reçus fiscaux."),
+            field="siren"))
+    if identity.siren and not siren_is_valid(identity.siren):
+        problems.append(ValidationError(
+            _("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."), field="siren"))
+    if identity.rna and not RNA_PATTERN.match(identity.rna):
+        problems.append(ValidationError(
+            _("Numéro RNA : « W » suivi de 9 chiffres attendu (ex. W212004567)."), field="rna"))
+    if identity.postcode and not POSTCODE_PATTERN.match(identity.postcode):
+        problems.append(ValidationError(_("Code postal : 5 chiffres attendus."), field="postcode"))
+    if len(identity.address_line) > 38:
+        problems.append(ValidationError(
+            _("Adresse : 38 caractères au plus par ligne (norme postale)."), field="address_line"))
+    return problems
+
+
+def load_identity(session: Session) -> OrganisationIdentity:
+    """The current identity (defaults when never set)."""
+    row = session.get(OrganisationSettings, 1)
+    if row is None:
+        return OrganisationIdentity()
+    return OrganisationIdentity(**{f.name: getattr(row, f.name) for f in fields(OrganisationIdentity)})
+
+
+def save_identity(session: Session, identity: OrganisationIdentity) -> None:
+    """Validate and store `identity`; raises the first ValidationError, saving nothing."""
+    identity = replace(identity, **{f.name: str(getattr(identity, f.name)).strip()
+                                    for f in fields(OrganisationIdentity)})
+    problems = validate(identity)
+    if problems:
+        raise problems[0]
+    row = session.get(OrganisationSettings, 1) or OrganisationSettings(id=1)
+    for f in fields(OrganisationIdentity):
+        setattr(row, f.name, getattr(identity, f.name))
+    session.add(row)
+    session.flush()

@@ -1,0 +1,25 @@
+"""Text folding for search and sorting: case, accents and ligatures removed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_NON_WORD = re.compile(r"[^0-9a-z@.+]+")
+
+
+def strip_accents(text: str) -> str:
+    """'Hélène Œuvre' -> 'Helene OEuvre' (ligatures expanded, marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free, punctuation collapsed to single spaces: the search form."""
+    return _NON_WORD.sub(" ", strip_accents(text).lower()).strip()
+
+
+def search_tokens(query: str) -> list[str]:
+    """Tokens of a user query in search form ("Dupont, J-P" -> ["dupont", "j", "p"])."""
+    return fold(query).split()

@@ -1,0 +1,68 @@
+"""One translation system for the GUI, the CLI and the reports (Qt-free).
+
+Source strings are French. Translations live in resources/translations/<lang>/*.json,
+one file per module ({"French text": "Translated text"}), merged when a language is set.
+Missing entries fall back to the French text.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+from pathlib import Path
+
+from app.paths import resource_path
+
+SOURCE_LANGUAGE = "fr"
+SUPPORTED_LANGUAGES = ("fr", "en")
+LANG_ENV_VAR = "OBOLE_LANG"
+
+_catalogue: dict[str, str] = {}
+_language = SOURCE_LANGUAGE
+
+
+def catalogue_dir(language: str) -> Path:
+    """Folder holding the JSON catalogues of `language`."""
+    return resource_path("translations", language)
+
+
+def load_catalogue(language: str) -> dict[str, str]:
+    """Merge every JSON catalogue of `language` (empty for French, the source language)."""
+    merged: dict[str, str] = {}
+    if language == SOURCE_LANGUAGE:
+        return merged
+    for path in sorted(catalogue_dir(language).glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def detect_language() -> str:
+    """$OBOLE_LANG, else the system locale if supported, else French."""
+    wanted = os.environ.get(LANG_ENV_VAR) or (locale.getlocale()[0] or "")
+    code = wanted[:2].lower()
+    return code if code in SUPPORTED_LANGUAGES else SOURCE_LANGUAGE
+
+
+def set_language(language: str) -> None:
+    """Switch every later `_()` call to `language`."""
+    global _catalogue, _language
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language: {language}")
+    _catalogue = load_catalogue(language)
+    _language = language
+
+
+def current_language() -> str:
+    """The language `_()` translates to."""
+    return _language
+
+
+def _(text: str) -> str:
+    """Translate a French source string into the current language."""
+    return _catalogue.get(text, text) if _catalogue else text
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext convention
+    """Mark a string for translation without translating it now."""
+    return text

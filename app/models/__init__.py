@@ -1,0 +1,43 @@
+"""SQLAlchemy entities, all on one Base (Alembic autogenerate imports this package)."""
+
+from app.models.address import PostalAddress
+from app.models.audit import AuditEvent
+from app.models.base import Base
+from app.models.campaign import Campaign
+from app.models.consent import ConsentEvent
+from app.models.contact import Contact, ContactEmail, ContactPhone, Tag, contact_tags
+from app.models.gdpr import ErasedIdentity, ProcessingActivity, RightsRequest
+from app.models.gift import Gift
+from app.models.import_batch import ImportBatch
+from app.models.merge import MergeRecord, NotDuplicate
+from app.models.receipt import Receipt, ReceiptDelivery, ReceiptLine, ReceiptSequence
+from app.models.settings import OrganisationSettings, SavedFilter, Setting
+from app.models.user import User
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "ConsentEvent",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "ErasedIdentity",
+    "Gift",
+    "ImportBatch",
+    "MergeRecord",
+    "NotDuplicate",
+    "OrganisationSettings",
+    "PostalAddress",
+    "ProcessingActivity",
+    "Receipt",
+    "ReceiptDelivery",
+    "ReceiptLine",
+    "ReceiptSequence",
+    "RightsRequest",
+    "SavedFilter",
+    "Setting",
+    "Tag",
+    "User",
+    "contact_tags",
+]

@@ -1,0 +1,1 @@
+"""Renderers: plain data in, files out (PDF with ReportLab, CSV, XLSX, ODS). No Qt, no session."""

@@ -1,0 +1,222 @@
+"""The main window: navigation between sections, File and Help menus, status bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.core.backup import backup_sqlite
+from app.core.database import Database, open_database
+from app.core.demo import generate_demo
+from app.errors import AppError
+from app.i18n import SUPPORTED_LANGUAGES, _, current_language
+from app.paths import AppPaths
+from app.ui.context import DataEvents, UiContext
+from app.ui.errors import show_error
+from app.ui.pages import PageSpec, page_specs
+from app.ui.tasks import TaskRunner
+
+logger = logging.getLogger(__name__)
+DB_FILTER = "Base Obole (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)"
+
+
+class MainWindow(QMainWindow):
+    """Sections on the left, the current section on the right."""
+
+    def __init__(self, database: Database, paths: AppPaths) -> None:
+        super().__init__()
+        self.paths = paths
+        self.tasks = TaskRunner(self)
+        self.events = DataEvents(self)
+        self.ctx = UiContext(database, paths, self.tasks, self.events)
+        self.specs: list[PageSpec] = page_specs()
+        self.pages: dict[str, QWidget] = {}
+        self.setWindowTitle(APP_NAME)
+        self.resize(1200, 780)
+        self._build_central()
+        self._build_menus()
+        self.db_label = QLabel()
+        self.user_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._refresh_status()
+        self.navigation.setCurrentRow(0)
+
+    # --- layout ----------------------------------------------------------------------
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(190)
+        for spec in self.specs:
+            self.navigation.addItem(_(spec.title))
+        self.stack = QStackedWidget()
+        for _spec in self.specs:
+            self.stack.addWidget(QWidget())  # replaced by the real page on first visit
+        self.navigation.currentRowChanged.connect(self.show_section_at)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&Fichier"))
+        self._add_action(file_menu, _("&Nouvelle base…"), self.new_database, QKeySequence.StandardKey.New)
+        self._add_action(file_menu, _("&Ouvrir une base…"), self.open_database_dialog, QKeySequence.StandardKey.Open)
+        self._add_action(file_menu, _("&Sauvegarder maintenant"), self.backup_now)
+        file_menu.addSeparator()
+        self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
+        view_menu = self.menuBar().addMenu(_("&Affichage"))
+        language_menu = view_menu.addMenu(_("Langue"))
+        for code in SUPPORTED_LANGUAGES:
+            action = language_menu.addAction({"fr": "Français", "en": "English"}[code])
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
+        help_menu = self.menuBar().addMenu(_("&Aide"))
+        self._add_action(help_menu, _("À &propos d'Obole"), self.about)
+
+    def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        return action
+
+    # --- sections --------------------------------------------------------------------
+
+    def section_keys(self) -> list[str]:
+        """Keys of the sections, in navigation order."""
+        return [spec.key for spec in self.specs]
+
+    def show_section(self, key: str) -> QWidget:
+        """Switch to the section `key` and return its page."""
+        self.navigation.setCurrentRow(self.section_keys().index(key))
+        return self.pages[key]
+
+    def show_section_at(self, row: int) -> None:
+        """Build the page on first visit, then show it."""
+        if row < 0:
+            return
+        spec = self.specs[row]
+        if spec.key not in self.pages:
+            page = spec.factory(self.ctx)
+            page.setObjectName(f"page_{spec.key}")
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[spec.key] = page
+        self.stack.setCurrentIndex(row)
+
+    def _reset_pages(self) -> None:
+        current = max(self.navigation.currentRow(), 0)
+        for row in range(self.stack.count()):
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        for _spec in self.specs:
+            self.stack.addWidget(QWidget())
+        self.pages.clear()
+        self.show_section_at(current)
+
+    # --- database --------------------------------------------------------------------
+
+    def _refresh_status(self) -> None:
+        database = self.ctx.database
+        where = str(database.file) if database.file else database.engine.url.render_as_string(hide_password=True)
+        self.db_label.setText(_("Base : {where}").format(where=where))
+        self.user_label.setText(_("Utilisateur : {user}").format(user=database.user or "—"))
+        self.setWindowTitle(f"{APP_NAME} — {Path(where).name if database.file else where}")
+
+    def switch_database(self, target: str) -> bool:
+        """Open `target` and show it in every section; returns False if it failed."""
+        try:
+            database = open_database(target, user=self.ctx.database.user,
+                                     backup_dir=self.paths.backup_dir)
+        except AppError as exc:
+            show_error(self, exc)
+            return False
+        self.tasks.wait()
+        self.ctx.database.dispose()
+        self.ctx.database = database
+        self._reset_pages()
+        self._refresh_status()
+        return True
+
+    def new_database(self) -> None:
+        """Ask for a file name, create an empty database there and open it."""
+        path, _filter = QFileDialog.getSaveFileName(self, _("Nouvelle base"), str(self.paths.data_dir), DB_FILTER)
+        if path:
+            if Path(path).exists():
+                QMessageBox.warning(self, _("Nouvelle base"), _("Ce fichier existe déjà : choisissez « Ouvrir une base »."))
+                return
+            self.switch_database(path)
+
+    def open_database_dialog(self) -> None:
+        """Ask for an existing database file and open it."""
+        path, _filter = QFileDialog.getOpenFileName(self, _("Ouvrir une base"), str(self.paths.data_dir), DB_FILTER)
+        if path:
+            self.switch_database(path)
+
+    def backup_now(self) -> None:
+        """Write a verified copy of the database into the backup folder."""
+        source = self.ctx.database.file
+        if source is None:
+            QMessageBox.information(self, _("Sauvegarde"), _("La sauvegarde d'une base PostgreSQL se fait avec pg_dump."))
+            return
+
+        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
+            return backup_sqlite(source, self.paths.backup_dir, reason="manual")
+
+        self.tasks.run(work, parent=self, label=_("Sauvegarde en cours…"), cancellable=False,
+                       on_success=lambda r: self.statusBar().showMessage(
+                           _("Sauvegarde vérifiée : {path}").format(path=r.path), 10_000))
+
+    def fill_with_demo(self, contacts: int, *, seed: int = 1) -> None:
+        """Generate demo data in the background, then refresh the sections."""
+        sessions = self.ctx.database
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            with sessions.write() as session:
+                return generate_demo(session, contacts=contacts, seed=seed, progress=progress, cancel=cancel)
+
+        self.tasks.run(work, parent=self, label=_("Création des données de démonstration…"),
+                       on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")))
+
+    # --- misc ------------------------------------------------------------------------
+
+    def choose_language(self, code: str) -> None:
+        """Remember the language; it applies at the next start."""
+        QSettings().setValue("ui/language", code)
+        QMessageBox.information(self, _("Langue"), _("La langue choisie s'appliquera au prochain démarrage."))
+
+    def about(self) -> None:
+        """Version and purpose."""
+        QMessageBox.about(self, _("À propos d'Obole"), _(
+            "<b>Obole {version}</b><br>Relations donateurs, reçus fiscaux et RGPD pour les "
+            "petites associations.").format(version=__version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Let running work finish so no transaction is cut in the middle."""
+        self.tasks.wait()
+        self.ctx.database.dispose()
+        super().closeEvent(event)
+
+
+__all__ = ["MainWindow", "Qt"]

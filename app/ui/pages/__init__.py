@@ -1,0 +1,48 @@
+"""The main window's sections, in navigation order; each page module adds itself here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from app.i18n import N_
+from app.ui.context import UiContext
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A navigation entry: key, French title (translated at display), page factory."""
+
+    key: str
+    title: str
+    factory: Callable[[UiContext], QWidget]
+
+
+def _placeholder(title: str, text: str) -> Callable[[UiContext], QWidget]:
+    def make(_ctx: UiContext) -> QWidget:
+        from app.ui.pages.placeholder_page import PlaceholderPage
+
+        return PlaceholderPage(title, text)
+
+    return make
+
+
+def _settings(ctx: UiContext) -> QWidget:
+    from app.ui.pages.settings_page import SettingsPage
+
+    return SettingsPage(ctx)
+
+
+def page_specs() -> list[PageSpec]:
+    """Every section of the main window."""
+    return [
+        PageSpec("contacts", N_("Contacts"), _placeholder(N_("Contacts"), N_("Fichier des contacts."))),
+        PageSpec("gifts", N_("Dons"), _placeholder(N_("Dons"), N_("Saisie et liste des dons."))),
+        PageSpec("receipts", N_("Reçus fiscaux"), _placeholder(N_("Reçus fiscaux"), N_("Émission des reçus fiscaux."))),
+        PageSpec("duplicates", N_("Doublons"), _placeholder(N_("Doublons"), N_("Recherche et fusion des doublons."))),
+        PageSpec("gdpr", N_("RGPD"), _placeholder(N_("RGPD"), N_("Registre et demandes des personnes."))),
+        PageSpec("dashboard", N_("Tableau de bord"), _placeholder(N_("Tableau de bord"), N_("Indicateurs clés."))),
+        PageSpec("settings", N_("Paramètres"), _settings),
+    ]

@@ -1,0 +1,120 @@
+"""Settings: the association's identity printed on tax receipts, validated field by field."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.organisation import OrganisationIdentity, load_identity, save_identity, validate
+from app.errors import ValidationError
+from app.i18n import N_, _
+from app.ui.context import UiContext
+
+FIELD_LABELS: dict[str, str] = {
+    "name": N_("Nom de l'association"),
+    "siren": N_("N° SIREN"),
+    "rna": N_("N° RNA"),
+    "address_line": N_("Adresse (n° et voie)"),
+    "address_complement": N_("Complément d'adresse"),
+    "postcode": N_("Code postal"),
+    "city": N_("Commune"),
+    "country": N_("Pays"),
+    "purpose": N_("Objet"),
+    "receipt_category": N_("Catégorie (reçus fiscaux)"),
+    "signatory_name": N_("Nom du signataire"),
+    "signatory_title": N_("Qualité du signataire"),
+    "email": N_("Courriel"),
+    "phone": N_("Téléphone"),
+    "dpo_name": N_("Délégué à la protection des données"),
+    "dpo_contact": N_("Contact du délégué"),
+}
+MULTILINE = {"purpose"}
+
+
+class SettingsPage(QWidget):
+    """Edits OrganisationIdentity; errors show under the field and nothing is saved."""
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        outer = QVBoxLayout(self)
+        outer.addWidget(QLabel(f"<h2>{_('Paramètres')}</h2>"))
+        scroll = QScrollArea(widgetResizable=True)
+        box = QGroupBox(_("Identité de l'association (imprimée sur les reçus fiscaux)"))
+        form = QFormLayout(box)
+        for name in (f.name for f in fields(OrganisationIdentity)):
+            editor: QLineEdit | QPlainTextEdit = QPlainTextEdit() if name in MULTILINE else QLineEdit()
+            if isinstance(editor, QPlainTextEdit):
+                editor.setFixedHeight(70)
+            editor.setObjectName(f"field_{name}")
+            error = QLabel("")
+            error.setObjectName(f"error_{name}")
+            error.setStyleSheet("color: #b00020")
+            error.setVisible(False)
+            cell = QVBoxLayout()
+            cell.addWidget(editor)
+            cell.addWidget(error)
+            form.addRow(_(FIELD_LABELS[name]), cell)
+            self.editors[name], self.errors[name] = editor, error
+        scroll.setWidget(box)
+        outer.addWidget(scroll)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.status = QLabel("")
+        buttons.addWidget(self.status)
+        self.save_button = QPushButton(_("Enregistrer"))
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        self.reload()
+
+    def _value(self, name: str) -> str:
+        editor = self.editors[name]
+        return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+
+    def identity(self) -> OrganisationIdentity:
+        """The identity as currently typed."""
+        return OrganisationIdentity(**{name: self._value(name).strip() for name in self.editors})
+
+    def reload(self) -> None:
+        """Show what is stored."""
+        with self._ctx.database.read() as session:
+            identity = load_identity(session)
+        for name, editor in self.editors.items():
+            value = getattr(identity, name)
+            editor.setPlainText(value) if isinstance(editor, QPlainTextEdit) else editor.setText(value)
+        self._show_errors([])
+
+    def _show_errors(self, problems: list[ValidationError]) -> None:
+        by_field = {p.field: str(p) for p in problems}
+        for name, label in self.errors.items():
+            label.setText(by_field.get(name, ""))
+            label.setVisible(name in by_field)
+
+    def save(self) -> bool:
+        """Validate then save; returns True when saved."""
+        identity = self.identity()
+        problems = validate(identity)
+        self._show_errors(problems)
+        if problems:
+            self.status.setText(_("Corrigez les champs signalés : rien n'a été enregistré."))
+            return False
+        with self._ctx.database.write() as session:
+            save_identity(session, identity)
+        self.status.setText(_("Paramètres enregistrés."))
+        self._ctx.events.changed.emit("settings")
+        return True

@@ -1,0 +1,194 @@
+"""The one background-task runner: work off the GUI thread, progress, cancel, results back.
+
+A task is a plain callable `work(progress, cancel) -> result` that opens its own session
+(only ids and plain data cross threads). Progress reaches the GUI through queued signals;
+the progress dialog appears only if the task is still running after DIALOG_DELAY_MS, so
+quick work never flashes a dialog. Cancel sets a CancelToken the work checks between
+batches; the work then raises OperationCancelled and its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.core.progress import CancelToken
+from app.errors import OperationCancelled
+from app.i18n import _
+
+logger = logging.getLogger(__name__)
+
+DIALOG_DELAY_MS = 500
+Work = Callable[[Any, CancelToken], Any]
+
+
+class _Signals(QObject):
+    started = Signal(int, str)
+    advanced = Signal(int)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _SignalProgress:
+    """Progress protocol implementation that forwards to Qt signals (thread-safe)."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._lock = threading.Lock()
+        self.done = 0
+
+    def start(self, total: int, label: str = "") -> None:
+        self._signals.started.emit(total, label)
+
+    def advance(self, steps: int = 1) -> None:
+        with self._lock:
+            self.done += steps
+            done = self.done
+        self._signals.advanced.emit(done)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, signals: _Signals, cancel: CancelToken) -> None:
+        super().__init__()
+        self._work, self._signals, self._cancel = work, signals, cancel
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self._work(_SignalProgress(self._signals), self._cancel)
+        except OperationCancelled:
+            self._signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.finished.emit(result)
+
+
+class Task(QObject):
+    """One running task; keeps its dialog and callbacks alive until it ends."""
+
+    done = Signal()
+
+    def __init__(self, parent: QWidget | None, label: str, *, cancellable: bool) -> None:
+        super().__init__(parent)
+        self.cancel_token = CancelToken()
+        self.signals = _Signals()
+        self._parent = parent
+        self._label = label
+        self._cancellable = cancellable
+        self._total = 0
+        self._dialog: QProgressDialog | None = None
+        self._timer = QTimer(self, singleShot=True, interval=DIALOG_DELAY_MS)
+        self._timer.timeout.connect(self._show_dialog)
+        self.signals.started.connect(self._on_started, Qt.ConnectionType.QueuedConnection)
+        self.signals.advanced.connect(self._on_advanced, Qt.ConnectionType.QueuedConnection)
+        self.running = True
+
+    def _show_dialog(self) -> None:
+        if not self.running:
+            return
+        dialog = QProgressDialog(self._label, _("Annuler") if self._cancellable else "",
+                                 0, self._total, self._parent)
+        dialog.setWindowTitle(_("Veuillez patienter"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self._cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.cancel)
+        dialog.show()
+        self._dialog = dialog
+
+    def _on_started(self, total: int, label: str) -> None:
+        self._total = total
+        if label:
+            self._label = label
+        if self._dialog is not None:
+            self._dialog.setMaximum(total)
+            self._dialog.setLabelText(self._label)
+
+    def _on_advanced(self, done: int) -> None:
+        if self._dialog is not None:
+            self._dialog.setValue(min(done, self._total) if self._total else 0)
+
+    def cancel(self) -> None:
+        """Ask the work to stop (it stops at its next check)."""
+        self.cancel_token.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText(_("Annulation en cours…"))
+
+    def finish(self) -> None:
+        """Close the dialog; called on the GUI thread when the work ends."""
+        self.running = False
+        self._timer.stop()
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        self.done.emit()
+
+
+class TaskRunner(QObject):
+    """Runs tasks one at a time on a single worker thread (SQLite allows one writer)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._tasks: set[Task] = set()
+
+    def run(
+        self,
+        work: Work,
+        *,
+        parent: QWidget | None,
+        label: str,
+        on_success: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        cancellable: bool = True,
+    ) -> Task:
+        """Start `work` in the background and call back on the GUI thread."""
+        task = Task(parent, label, cancellable=cancellable)
+        self._tasks.add(task)
+
+        def finished(result: Any) -> None:
+            task.finish()
+            self._tasks.discard(task)
+            if on_success:
+                on_success(result)
+
+        def failed(exc: BaseException) -> None:
+            task.finish()
+            self._tasks.discard(task)
+            if on_error:
+                on_error(exc)
+            else:
+                from app.ui.errors import show_error
+
+                show_error(parent, exc)
+
+        def cancelled() -> None:
+            task.finish()
+            self._tasks.discard(task)
+            if on_cancel:
+                on_cancel()
+
+        queued = Qt.ConnectionType.QueuedConnection
+        task.signals.finished.connect(finished, queued)
+        task.signals.failed.connect(failed, queued)
+        task.signals.cancelled.connect(cancelled, queued)
+        task._timer.start()
+        self._pool.start(_Runnable(work, task.signals, task.cancel_token))
+        return task
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every task ended (used on quit and by tests)."""
+        return self._pool.waitForDone(msecs)

@@ -1,0 +1,92 @@
+"""The main window: every section opens, settings validate, long work shows progress."""
+
+from __future__ import annotations
+
+import time
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from sqlalchemy import func, select
+
+from app.core.database import Database
+from app.core.organisation import load_identity
+from app.models import Contact
+from app.ui.first_start import FirstStartChoice, FirstStartDialog
+from app.ui.main_window import MainWindow
+from app.ui.pages.settings_page import SettingsPage
+
+
+def test_every_section_can_be_visited(main_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    for row, key in enumerate(main_window.section_keys()):
+        main_window.navigation.setCurrentRow(row)
+        assert main_window.stack.currentWidget() is main_window.pages[key]
+        assert main_window.pages[key].isVisible()
+    assert set(main_window.section_keys()) >= {"contacts", "gifts", "receipts", "duplicates",
+                                                "gdpr", "dashboard", "settings"}
+
+
+def test_status_bar_names_database_and_user(main_window: MainWindow, db: Database) -> None:
+    assert str(db.file) in main_window.db_label.text()
+    assert "test" in main_window.user_label.text()
+
+
+def test_menus_offer_database_backup_quit_and_about(main_window: MainWindow) -> None:
+    texts = [a.text() for menu in main_window.menuBar().actions() for a in menu.menu().actions()]
+    for expected in ("&Nouvelle base…", "&Ouvrir une base…", "&Sauvegarder maintenant", "&Quitter",
+                     "À &propos d'Obole"):
+        assert expected in texts
+
+
+def _type(page: SettingsPage, name: str, value: str) -> None:
+    editor = page.editors[name]
+    if isinstance(editor, QPlainTextEdit):
+        editor.setPlainText(value)
+    else:
+        assert isinstance(editor, QLineEdit)
+        editor.clear()
+        editor.insert(value)
+
+
+def test_settings_refuse_invalid_identity_and_save_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("settings")
+    assert isinstance(page, SettingsPage)
+    _type(page, "name", "Les Amis du Moulin")
+    _type(page, "rna", "12345")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.errors["rna"].isVisible() and "W" in page.errors["rna"].text()
+    assert page.errors["purpose"].isVisible()
+    with db.read() as session:
+        assert load_identity(session).name == ""
+
+
+def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("settings")
+    assert isinstance(page, SettingsPage)
+    values = {"name": "Les Amis du Moulin", "rna": "W212004567", "address_line": "2 rue du Moulin",
+              "postcode": "21000", "city": "Dijon", "purpose": "Sauvegarde du moulin (culturel)",
+              "signatory_name": "Anne Petit", "signatory_title": "Présidente"}
+    for name, value in values.items():
+        _type(page, name, value)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert not any(label.isVisible() for label in page.errors.values())
+    with db.read() as session:
+        identity = load_identity(session)
+    assert identity.name == "Les Amis du Moulin" and identity.rna == "W212004567"
+
+
+def test_demo_data_is_generated_in_the_background(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    main_window.fill_with_demo(300, seed=2)
+    assert time.perf_counter() - started < 0.5  # the GUI thread is not blocked
+    qtbot.waitUntil(lambda: not main_window.tasks._tasks, timeout=30_000)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Contact)) == 300
+
+
+def test_first_start_dialog_offers_demo_empty_or_open(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = FirstStartDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.choice() == FirstStartChoice.DEMO
+    dialog.empty.setChecked(True)
+    assert dialog.choice() == FirstStartChoice.EMPTY and not dialog.contacts.isEnabled()
+    dialog.open.setChecked(True)
+    assert dialog.choice() == FirstStartChoice.OPEN

@@ -1,0 +1,78 @@
+"""The task runner: results and errors come back on the GUI thread; cancel stops the work."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from app.errors import ValidationError
+from app.ui.tasks import TaskRunner
+
+
+def test_result_is_delivered_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    results: list[tuple[object, bool]] = []
+    main = threading.current_thread()
+
+    def work(progress, cancel):  # type: ignore[no-untyped-def]
+        assert threading.current_thread() is not main
+        return 42
+
+    runner.run(work, parent=None, label="x", on_success=lambda r: results.append((r, threading.current_thread() is main)))
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    assert results == [(42, True)]
+
+
+def test_errors_reach_the_error_callback(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    errors: list[BaseException] = []
+
+    def work(progress, cancel):  # type: ignore[no-untyped-def]
+        raise ValidationError("Ligne 3, colonne Montant : nombre attendu")
+
+    runner.run(work, parent=None, label="x", on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert "Ligne 3" in str(errors[0])
+
+
+def test_slow_work_shows_a_progress_dialog_that_can_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    runner = TaskRunner()
+    cancelled: list[bool] = []
+    steps: list[int] = []
+
+    def work(progress, cancel):  # type: ignore[no-untyped-def]
+        progress.start(1000, "Travail long")
+        for i in range(1000):
+            time.sleep(0.005)
+            progress.advance()
+            steps.append(i)
+            cancel.raise_if_cancelled()
+        return "fini"
+
+    task = runner.run(work, parent=parent, label="Travail long", on_cancel=lambda: cancelled.append(True))
+    qtbot.waitUntil(lambda: parent.findChild(QProgressDialog) is not None, timeout=3000)
+    dialog = parent.findChild(QProgressDialog)
+    assert dialog.labelText() == "Travail long"
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=3000)
+    (button,) = dialog.findChildren(QPushButton)
+    assert button.text() == "Annuler"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=5000)
+    assert len(steps) < 1000 and not task.running
+
+
+def test_quick_work_never_flashes_a_dialog(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner()
+    done: list[object] = []
+    runner.run(lambda p, c: 1, parent=parent, label="vite", on_success=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=3000)
+    qtbot.wait(600)
+    assert parent.findChild(QProgressDialog) is None

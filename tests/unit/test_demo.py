@@ -1,0 +1,64 @@
+"""The demo dataset is realistic and deterministic for a seed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.core.database import Database
+from app.core.demo import generate_demo
+from app.models import AuditEvent, ConsentEvent, Contact, Gift, PostalAddress
+from app.models.enums import ContactKind
+
+TODAY = date(2026, 3, 15)
+
+
+def _snapshot(database: Database) -> list[tuple[object, ...]]:
+    with database.read() as session:
+        contacts = session.execute(select(Contact.id, Contact.first_name, Contact.last_name,
+                                          Contact.organisation_name).order_by(Contact.id)).all()
+        gifts = session.execute(select(Gift.contact_id, Gift.received_on, Gift.amount_cents,
+                                       Gift.payment_method).order_by(Gift.id)).all()
+    return [tuple(r) for r in contacts + gifts]
+
+
+def test_same_seed_gives_the_same_data(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.core.database import open_database
+
+    other = open_database(str(tmp_path / "other.sqlite3"))
+    for database in (db, other):
+        with database.write() as session:
+            generate_demo(session, contacts=300, seed=42, today=TODAY)
+    assert _snapshot(db) == _snapshot(other)
+    other.dispose()
+
+
+def test_demo_data_looks_like_a_french_association(db: Database) -> None:
+    with db.write() as session:
+        report = generate_demo(session, contacts=2000, seed=5, today=TODAY)
+    with db.read() as session:
+        names = set(session.scalars(select(Contact.last_name)))
+        first_names = set(session.scalars(select(Contact.first_name)))
+        organisations = session.scalar(select(func.count()).where(Contact.kind == ContactKind.ORGANISATION))
+        postcodes = set(session.scalars(select(PostalAddress.postcode)))
+        npai = session.scalar(select(func.count()).where(PostalAddress.npai))
+        methods = dict(session.execute(select(Gift.payment_method, func.count()).group_by(Gift.payment_method)).all())
+        years = set(session.scalars(select(func.strftime("%Y", Gift.received_on))))
+        december = session.scalar(select(func.count()).where(func.strftime("%m", Gift.received_on) == "12"))
+        july = session.scalar(select(func.count()).where(func.strftime("%m", Gift.received_on) == "07"))
+        consents = session.scalar(select(func.count()).select_from(ConsentEvent))
+        journal = session.scalars(select(AuditEvent.note)).all()
+    assert report.contacts == 2000
+    assert any(any(c in n for c in "éèçëœ") for n in names | first_names)
+    assert any(n.startswith(("de ", "d'", "du ", "Le ")) for n in names)
+    assert any("-" in n for n in first_names)
+    assert organisations and 0.03 < organisations / 2000 < 0.10
+    assert all(len(p) == 5 and p.isdigit() for p in postcodes)
+    assert npai and npai / 2000 < 0.05
+    assert {"cheque", "card", "transfer", "cash", "direct_debit"} <= set(methods)
+    assert len(years) == 5
+    assert december > 2 * july  # year-end giving season
+    assert consents > 0
+    assert 0.02 <= len(report.planted_duplicates) / 2000 <= 0.04
+    assert any("démonstration" in note for note in journal)
