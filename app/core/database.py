@@ -40,6 +40,15 @@ class Database:
         self.sessions.kw["info"]["user"] = value
 
     @property
+    def role(self) -> str:
+        """Role of the acting user, checked by app.core.permissions.require."""
+        return str(self.sessions.kw["info"].get("role", "admin"))
+
+    @role.setter
+    def role(self, value: str) -> None:
+        self.sessions.kw["info"]["role"] = value
+
+    @property
     def file(self) -> Path | None:
         """The SQLite file, or None for PostgreSQL."""
         return sqlite_file(self.engine)

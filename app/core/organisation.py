@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 
 from sqlalchemy.orm import Session
 
+from app.core.permissions import Permission, require
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models import OrganisationSettings
@@ -92,6 +93,7 @@ def load_identity(session: Session) -> OrganisationIdentity:
 
 def save_identity(session: Session, identity: OrganisationIdentity) -> None:
     """Validate and store `identity`; raises the first ValidationError, saving nothing."""
+    require(session, Permission.SETTINGS_WRITE)
     identity = replace(identity, **{f.name: str(getattr(identity, f.name)).strip()
                                     for f in fields(OrganisationIdentity)})
     problems = validate(identity)
