@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -25,3 +27,6 @@ class UiContext:
     paths: AppPaths
     tasks: TaskRunner
     events: DataEvents
+    # navigate("receipts", receipt_id=3): show a section and, if its page has
+    # open_item(**kwargs), let it open that item (e.g. the gift form links to its receipt).
+    navigate: Callable[..., None] = field(default=lambda key, **kwargs: None)

@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.paths = paths
         self.tasks = TaskRunner(self)
         self.events = DataEvents(self)
-        self.ctx = UiContext(database, paths, self.tasks, self.events)
+        self.ctx = UiContext(database, paths, self.tasks, self.events, navigate=self.navigate)
         self.specs: list[PageSpec] = page_specs()
         self.pages: dict[str, QWidget] = {}
         self.setWindowTitle(APP_NAME)
@@ -108,6 +108,13 @@ class MainWindow(QMainWindow):
         """Switch to the section `key` and return its page."""
         self.navigation.setCurrentRow(self.section_keys().index(key))
         return self.pages[key]
+
+    def navigate(self, key: str, **kwargs: object) -> None:
+        """Show section `key`; its page opens the item described by kwargs, if it can."""
+        page = self.show_section(key)
+        open_item = getattr(page, "open_item", None)
+        if kwargs and callable(open_item):
+            open_item(**kwargs)
 
     def show_section_at(self, row: int) -> None:
         """Build the page on first visit, then show it."""
