@@ -19,7 +19,8 @@ def test_csv_is_french_excel_and_neutralised(tmp_path: Path) -> None:
     assert write_csv(path, ["Nom", "Téléphone", "Prénom", "N"], ROWS) == 2
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(path.open(encoding="utf-8-sig"), delimiter=";"))
+    with path.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
     assert rows[1][0].startswith("'=") and rows[1][1].startswith("'+") and rows[2][0].startswith("'@")
     assert rows[1][2] == "Hélène"
 
