@@ -55,6 +55,20 @@ def backup_sqlite(source: Path, backup_dir: Path, *, reason: str) -> BackupResul
     return BackupResult(target, reason, tables)
 
 
+def automatic_backup(engine: Engine, backup_dir: Path | None, *, reason: str) -> BackupResult | None:
+    """Backup taken before a risky operation (import, merge batch, receipt batch...).
+
+    Returns None when there is nothing this function can copy (PostgreSQL, memory database
+    or no backup folder configured); raises StorageError when the copy fails, so the risky
+    operation does not start without its safety net.
+    """
+    source = sqlite_file(engine)
+    if source is None or backup_dir is None:
+        logger.info("no automatic backup for %s (%s)", engine.url.get_backend_name(), reason)
+        return None
+    return backup_sqlite(source, backup_dir, reason=reason)
+
+
 def verify_sqlite(path: Path) -> int:
     """Run integrity and foreign-key checks on a database file; return its table count."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:

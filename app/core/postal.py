@@ -1,0 +1,109 @@
+"""French postal addresses (AFNOR NF Z10-011): the printed block and its checks.
+
+Rules (LEGAL_FR.md part E, La Poste): at most 6 lines (7 abroad, the last one the
+country), 38 characters per line spaces included, blank lines dropped, lines 4 to 6 without
+punctuation, the last line "POSTCODE CITY" in capitals without accents, block aligned
+left. Line 1 is the recipient (civility, first name, NAME or the organisation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.core.text import strip_accents
+from app.i18n import _
+
+MAX_LINES = 6
+MAX_LINE_LENGTH = 38
+FRANCE_CODES = frozenset({"FR", "MC", ""})
+_PUNCTUATION = re.compile(r"[^0-9A-Za-zÀ-ÿŒœÆæ' ]")
+_SPACES = re.compile(r"\s+")
+FR_POSTCODE = re.compile(r"^\d{5}$")
+COUNTRY_NAMES = {"BE": "BELGIQUE", "CH": "SUISSE", "LU": "LUXEMBOURG", "DE": "ALLEMAGNE",
+                 "ES": "ESPAGNE", "IT": "ITALIE", "GB": "ROYAUME-UNI", "US": "ETATS-UNIS",
+                 "CA": "CANADA", "PT": "PORTUGAL", "NL": "PAYS-BAS", "MC": "MONACO"}
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """The stored parts of an address plus the recipient line (plain data)."""
+
+    recipient: str
+    line2: str = ""
+    line3: str = ""
+    line4: str = ""
+    line5: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "FR"
+
+
+@dataclass(frozen=True)
+class AddressProblem:
+    """One reason an address does not fit the standard, naming the field concerned."""
+
+    field: str
+    message: str
+
+
+def recipient_line(*, civility: str, first_name: str, last_name: str,
+                   organisation_name: str = "") -> str:
+    """Line 1: "Mme Hélène DUPONT" or the organisation's name."""
+    if organisation_name:
+        return _SPACES.sub(" ", organisation_name).strip()
+    parts = (civility, first_name, last_name.upper())
+    return _SPACES.sub(" ", " ".join(p for p in parts if p)).strip()
+
+
+def city_line(postcode: str, city: str) -> str:
+    """Line 6: postcode then city in capitals without accents nor punctuation."""
+    cleaned = strip_accents(city).upper().replace("-", " ").replace("'", " ")
+    cleaned = _SPACES.sub(" ", re.sub(r"[^0-9A-Z ]", " ", cleaned)).strip()
+    return f"{postcode.strip()} {cleaned}".strip()
+
+
+def _no_punctuation(line: str) -> str:
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", line)).strip()
+
+
+def address_block(parts: AddressParts) -> list[str]:
+    """The lines to print, blank lines removed (country line added abroad)."""
+    lines = [parts.recipient.strip(), parts.line2.strip(), parts.line3.strip(),
+             _no_punctuation(parts.line4), _no_punctuation(parts.line5).upper(),
+             city_line(parts.postcode, parts.city)]
+    block = [line for line in lines if line]
+    country = (parts.country or "FR").upper()
+    if country not in FRANCE_CODES:
+        block.append(COUNTRY_NAMES.get(country, country))
+    return block
+
+
+def address_problems(parts: AddressParts) -> list[AddressProblem]:
+    """Every way the address breaks NF Z10-011 or is unusable for mail (empty: fine)."""
+    problems: list[AddressProblem] = []
+    for name in ("line2", "line3", "line4", "line5"):
+        value = getattr(parts, name).strip()
+        if len(value) > MAX_LINE_LENGTH:
+            problems.append(AddressProblem(name, _(
+                "Ligne d'adresse de {n} caractères : {max} au plus (norme NF Z10-011)."
+            ).format(n=len(value), max=MAX_LINE_LENGTH)))
+    if len(parts.recipient) > MAX_LINE_LENGTH:
+        problems.append(AddressProblem("recipient", _(
+            "Nom du destinataire de {n} caractères : {max} au plus (norme NF Z10-011)."
+        ).format(n=len(parts.recipient), max=MAX_LINE_LENGTH)))
+    if not parts.line4.strip() and not parts.line5.strip():
+        problems.append(AddressProblem("line4", _("Adresse incomplète : numéro et voie (ou lieu-dit) manquants.")))
+    if not parts.city.strip():
+        problems.append(AddressProblem("city", _("Adresse incomplète : commune manquante.")))
+    france = (parts.country or "FR").upper() in FRANCE_CODES
+    if france and not FR_POSTCODE.match(parts.postcode.strip()):
+        problems.append(AddressProblem("postcode", _("Code postal « {value} » : 5 chiffres attendus.").format(
+            value=parts.postcode)))
+    if len(city_line(parts.postcode, parts.city)) > MAX_LINE_LENGTH:
+        problems.append(AddressProblem("city", _(
+            "Ligne « code postal et commune » trop longue : {max} caractères au plus."
+        ).format(max=MAX_LINE_LENGTH)))
+    if len(address_block(parts)) > (MAX_LINES if france else MAX_LINES + 1):
+        problems.append(AddressProblem("line2", _("Adresse de plus de 6 lignes : regroupez les compléments.")))
+    return problems
