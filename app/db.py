@@ -88,6 +88,17 @@ def write_session(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+def refresh_statistics(connection: Any) -> None:
+    """Update the query planner's statistics (after bulk writes, and on open for SQLite).
+
+    Without statistics SQLite may pick a low-cardinality index (e.g. the NPAI flag) and make
+    the contact list 50 times slower. `analysis_limit` keeps ANALYZE to a few milliseconds.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+    connection.exec_driver_sql("ANALYZE")
+
+
 # --- migrations -----------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ Missing entries fall back to the French text.
 from __future__ import annotations
 
 import json
-import locale
 import os
 from pathlib import Path
 
@@ -38,8 +37,10 @@ def load_catalogue(language: str) -> dict[str, str]:
 
 
 def detect_language() -> str:
-    """$OBOLE_LANG, else the system locale if supported, else French."""
-    wanted = os.environ.get(LANG_ENV_VAR) or (locale.getlocale()[0] or "")
+    """$OBOLE_LANG, else the user's explicit locale ($LC_ALL/$LANG) if supported, else French."""
+    wanted = os.environ.get(LANG_ENV_VAR) or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    if wanted.upper().startswith(("C.", "POSIX")) or wanted == "C":
+        wanted = ""  # no explicit choice: French, the language of the associations we serve
     code = wanted[:2].lower()
     return code if code in SUPPORTED_LANGUAGES else SOURCE_LANGUAGE
 

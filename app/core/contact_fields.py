@@ -20,6 +20,12 @@ def search_text_for(parts: Iterable[str]) -> str:
     return " ".join(p for p in (fold(part) for part in parts if part) if p)
 
 
+def first_name_initials(first_name: str) -> str:
+    """Initials of a compound first name: "Jean-Pierre" -> "jp" ("" for a simple name)."""
+    words = fold(first_name).split()
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
 def searchable_parts(contact: Contact) -> list[str]:
     """Values of a contact that search-as-you-type matches."""
     parts = [
@@ -27,6 +33,7 @@ def searchable_parts(contact: Contact) -> list[str]:
         contact.last_name,
         contact.birth_name,
         contact.organisation_name,
+        first_name_initials(contact.first_name),
         *(e.email for e in contact.emails),
         *(p.number for p in contact.phones),
         *(p.number.replace("+33", "0") for p in contact.phones),

@@ -91,6 +91,9 @@ def open_database(
     except Exception:
         engine.dispose()
         raise
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            db.refresh_statistics(connection)
     factory = db.make_session_factory(engine, user=user)
     journal.install(factory)
     return Database(engine, factory, target, backup_dir, clock or SystemClock())

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.core.contact_fields import search_text_for, sort_name_for
+from app.core.contact_fields import first_name_initials, search_text_for, sort_name_for
 from app.core.journal import record_event
+from app.db import refresh_statistics
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.models import (
     Campaign,
@@ -269,7 +270,8 @@ def _add_contact(g: _Generator, identity: dict[str, Any], campaigns: list[int], 
     phone = g.phone() if rng.random() < 0.5 else ""
     address = g.address() if rng.random() < 0.93 else None
     parts = [identity["first_name"], identity["last_name"], identity["birth_name"],
-             identity["organisation_name"], email, phone, phone.replace("+33", "0")]
+             identity["organisation_name"], first_name_initials(identity["first_name"]),
+             email, phone, phone.replace("+33", "0")]
     if address:
         parts += [address["postcode"], address["city"]]
     g.add("contact", {
@@ -384,6 +386,7 @@ def generate_demo(
         if (index + 1) % CHUNK == 0:
             _flush_chunk(session, g, progress, cancel)
     _flush_chunk(session, g, progress, cancel)
+    refresh_statistics(session.connection())
     record_event(session, entity="database", entity_id=None,
                  note=f"Données de démonstration générées : {report.contacts} contacts, "
                  f"{report.gifts} dons (graine {seed})")

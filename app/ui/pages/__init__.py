@@ -29,6 +29,18 @@ def _placeholder(title: str, text: str) -> Callable[[UiContext], QWidget]:
     return make
 
 
+def _contacts(ctx: UiContext) -> QWidget:
+    from app.ui.pages.contacts_page import ContactsPage
+
+    return ContactsPage(ctx)
+
+
+def _gifts(ctx: UiContext) -> QWidget:
+    from app.ui.pages.gifts_page import GiftsPage
+
+    return GiftsPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -38,8 +50,8 @@ def _settings(ctx: UiContext) -> QWidget:
 def page_specs() -> list[PageSpec]:
     """Every section of the main window."""
     return [
-        PageSpec("contacts", N_("Contacts"), _placeholder(N_("Contacts"), N_("Fichier des contacts."))),
-        PageSpec("gifts", N_("Dons"), _placeholder(N_("Dons"), N_("Saisie et liste des dons."))),
+        PageSpec("contacts", N_("Contacts"), _contacts),
+        PageSpec("gifts", N_("Dons"), _gifts),
         PageSpec("receipts", N_("Reçus fiscaux"), _placeholder(N_("Reçus fiscaux"), N_("Émission des reçus fiscaux."))),
         PageSpec("duplicates", N_("Doublons"), _placeholder(N_("Doublons"), N_("Recherche et fusion des doublons."))),
         PageSpec("gdpr", N_("RGPD"), _placeholder(N_("RGPD"), N_("Registre et demandes des personnes."))),

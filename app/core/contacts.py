@@ -1,0 +1,215 @@
+"""Contacts: validate a draft typed in the form, then create or update in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.contact_fields import refresh_derived_fields
+from app.core.contact_validation import check_email, check_phone
+from app.core.organisation import siren_is_valid
+from app.core.permissions import Permission, require
+from app.core.postal import AddressParts, address_problems, recipient_line
+from app.errors import Conflict, NotFound, ValidationError
+from app.i18n import _
+from app.models import Contact, ContactEmail, ContactPhone, PostalAddress, Tag
+from app.models.enums import ContactKind, ContactStatus
+
+
+@dataclass
+class AddressDraft:
+    """The address fields of the form."""
+
+    line2: str = ""
+    line3: str = ""
+    line4: str = ""
+    line5: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = "FR"
+    npai: bool = False
+    npai_on: date | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no address field was typed."""
+        return not any((self.line2, self.line3, self.line4, self.line5, self.postcode, self.city))
+
+
+@dataclass
+class ContactDraft:
+    """Everything the contact form edits (plain data)."""
+
+    kind: ContactKind = ContactKind.PERSON
+    civility: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    birth_name: str = ""
+    organisation_name: str = ""
+    legal_form: str = ""
+    siren: str = ""
+    birth_date: date | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    address: AddressDraft = field(default_factory=AddressDraft)
+    tags: list[str] = field(default_factory=list)
+    notes: str = ""
+
+    def recipient(self) -> str:
+        """Line 1 of the postal block."""
+        return recipient_line(civility=self.civility, first_name=self.first_name,
+                              last_name=self.last_name,
+                              organisation_name=self.organisation_name if self.kind == ContactKind.ORGANISATION else "")
+
+    def address_parts(self) -> AddressParts:
+        """The address as the postal module sees it."""
+        a = self.address
+        return AddressParts(self.recipient(), a.line2, a.line3, a.line4, a.line5, a.postcode, a.city, a.country)
+
+
+def _strip(draft: ContactDraft) -> ContactDraft:
+    for name in ("civility", "first_name", "last_name", "birth_name", "organisation_name",
+                 "legal_form", "siren", "notes"):
+        setattr(draft, name, getattr(draft, name).strip())
+    draft.siren = draft.siren.replace(" ", "")
+    draft.emails = [e.strip() for e in draft.emails if e.strip()]
+    draft.phones = [p.strip() for p in draft.phones if p.strip()]
+    draft.tags = sorted({t.strip() for t in draft.tags if t.strip()})
+    return draft
+
+
+def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[ValidationError]:
+    """Every problem of the draft, each naming its field (empty list: it can be saved)."""
+    draft = _strip(draft)
+    problems: list[ValidationError] = []
+    if draft.kind == ContactKind.ORGANISATION:
+        if not draft.organisation_name:
+            problems.append(ValidationError(_("Raison sociale : champ obligatoire."), field="organisation_name"))
+        if draft.siren and not siren_is_valid(draft.siren):
+            problems.append(ValidationError(_("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."), field="siren"))
+    elif not draft.last_name:
+        problems.append(ValidationError(_("Nom : champ obligatoire."), field="last_name"))
+    if draft.birth_date and today and draft.birth_date > today:
+        problems.append(ValidationError(_("Date de naissance dans le futur."), field="birth_date"))
+    for index, email in enumerate(draft.emails):
+        checked = check_email(email)
+        if not checked.ok:
+            problems.append(ValidationError(checked.error or "", field=f"email{index}"))
+    for index, phone in enumerate(draft.phones):
+        checked = check_phone(phone)
+        if not checked.ok:
+            problems.append(ValidationError(checked.error or "", field=f"phone{index}"))
+    if not draft.address.is_empty:
+        for problem in address_problems(draft.address_parts()):
+            problems.append(ValidationError(problem.message, field=f"address.{problem.field}"))
+    return problems
+
+
+def _apply(session: Session, contact: Contact, draft: ContactDraft, today: date) -> None:
+    for name in ("kind", "civility", "first_name", "last_name", "birth_name", "organisation_name",
+                 "legal_form", "siren", "birth_date", "notes"):
+        setattr(contact, name, getattr(draft, name))
+    emails = [check_email(e).value or e for e in draft.emails]
+    _sync_values(contact.emails, emails, "email", lambda v, i: ContactEmail(email=v, position=i))
+    phones = [check_phone(p).value or p for p in draft.phones]
+    _sync_values(contact.phones, phones, "number", lambda v, i: ContactPhone(number=v, position=i))
+    _apply_address(contact, draft.address, today)
+    contact.tags = [_tag(session, name) for name in draft.tags]
+    refresh_derived_fields(contact)
+
+
+def _sync_values(items: list, values: list[str], attr: str, make) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Keep existing rows whose value is still there (so the journal shows real changes)."""
+    kept = {getattr(item, attr): item for item in items}
+    new_items = []
+    for position, value in enumerate(dict.fromkeys(values)):
+        item = kept.pop(value, None) or make(value, position)
+        item.position = position
+        new_items.append(item)
+    items[:] = new_items
+
+
+def _apply_address(contact: Contact, draft: AddressDraft, today: date) -> None:
+    address = contact.primary_address
+    if draft.is_empty:
+        if address is not None:
+            contact.addresses.remove(address)
+        return
+    if address is None:
+        address = PostalAddress(is_primary=True)
+        contact.addresses.append(address)
+    for name in ("line2", "line3", "line4", "line5", "postcode", "city"):
+        setattr(address, name, getattr(draft, name).strip())
+    address.country = (draft.country or "FR").upper()
+    if draft.npai and not address.npai:
+        address.npai_on = draft.npai_on or today
+    if not draft.npai:
+        address.npai_on = None
+    address.npai = draft.npai
+
+
+def _tag(session: Session, name: str) -> Tag:
+    tag = session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        session.add(tag)
+    return tag
+
+
+def _raise_first(problems: list[ValidationError]) -> None:
+    if problems:
+        raise problems[0]
+
+
+def create_contact(session: Session, draft: ContactDraft, *, today: date) -> Contact:
+    """Validate and insert a new contact; raises the first ValidationError, saving nothing."""
+    require(session, Permission.CONTACTS_WRITE)
+    _raise_first(validate_draft(draft, today=today))
+    contact = Contact()
+    session.add(contact)
+    _apply(session, contact, draft, today)
+    session.flush()
+    return contact
+
+
+def get_contact(session: Session, contact_id: int) -> Contact:
+    """The contact, or NotFound."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.status == ContactStatus.MERGED:
+        raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
+    return contact
+
+
+def update_contact(session: Session, contact_id: int, draft: ContactDraft, *, today: date) -> Contact:
+    """Validate and save changes to an existing contact."""
+    require(session, Permission.CONTACTS_WRITE)
+    contact = get_contact(session, contact_id)
+    if contact.status == ContactStatus.ANONYMISED:
+        raise Conflict(_("Ce contact a été anonymisé : il ne peut plus être modifié."))
+    _raise_first(validate_draft(draft, today=today))
+    _apply(session, contact, draft, today)
+    session.flush()
+    return contact
+
+
+def draft_from_contact(contact: Contact) -> ContactDraft:
+    """The form's view of a stored contact."""
+    address = contact.primary_address
+    address_draft = AddressDraft() if address is None else AddressDraft(
+        address.line2, address.line3, address.line4, address.line5, address.postcode, address.city,
+        address.country, address.npai, address.npai_on)
+    return ContactDraft(
+        kind=contact.kind, civility=contact.civility, first_name=contact.first_name,
+        last_name=contact.last_name, birth_name=contact.birth_name,
+        organisation_name=contact.organisation_name, legal_form=contact.legal_form,
+        siren=contact.siren, birth_date=contact.birth_date,
+        emails=[e.email for e in contact.emails], phones=[p.number for p in contact.phones],
+        address=address_draft, tags=[t.name for t in contact.tags], notes=contact.notes)
+
+
+def all_tags(session: Session) -> list[tuple[int, str]]:
+    """Every tag (id, name), sorted by name."""
+    return [(r.id, r.name) for r in session.execute(select(Tag.id, Tag.name).order_by(Tag.name))]

@@ -1,0 +1,1 @@
+"""Dialogs: forms for one record or one operation."""

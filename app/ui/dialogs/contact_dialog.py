@@ -1,0 +1,456 @@
+"""The contact form: identity, NF Z10-011 address with live preview, and tabs for the
+contact's gifts, consents, receipts and history."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from app.core.clock import today
+from app.core.consents import consent_history, current_consents, record_consent
+from app.core.contacts import (
+    AddressDraft,
+    ContactDraft,
+    create_contact,
+    draft_from_contact,
+    get_contact,
+    update_contact,
+    validate_draft,
+)
+from app.core.dates import format_date, parse_optional_date
+from app.core.money import format_eur
+from app.core.postal import address_block
+from app.errors import UserError, ValidationError
+from app.i18n import N_, _
+from app.models import AuditEvent, Campaign, Gift, Receipt
+from app.models.enums import Channel, ConsentStatus, ContactKind
+from app.ui.context import UiContext
+from app.ui.errors import show_error
+from app.ui.widgets_common import FieldErrors
+
+CIVILITIES = ["", "M.", "Mme", "M. et Mme", "Dr"]
+CHANNEL_LABELS = {Channel.POST: N_("Courrier"), Channel.EMAIL: N_("Courriel"),
+                  Channel.PHONE: N_("Téléphone"), Channel.SMS: N_("SMS")}
+STATUS_LABELS = {ConsentStatus.GRANTED: N_("Accord"), ConsentStatus.WITHDRAWN: N_("Retrait"),
+                 ConsentStatus.OBJECTED: N_("Opposition"), None: N_("Non renseigné")}
+FIELD_NAMES = {"first_name": N_("Prénom"), "last_name": N_("Nom"), "organisation_name": N_("Raison sociale"),
+               "civility": N_("Civilité"), "birth_name": N_("Nom de naissance"), "email": N_("Courriel"),
+               "number": N_("Téléphone"), "line2": N_("Adresse ligne 2"), "line3": N_("Adresse ligne 3"),
+               "line4": N_("Adresse ligne 4"), "line5": N_("Adresse ligne 5"), "postcode": N_("Code postal"),
+               "city": N_("Commune"), "npai": N_("NPAI"), "notes": N_("Notes"), "birth_date": N_("Date de naissance"),
+               "amount_cents": N_("Montant (centimes)"), "status": N_("Statut"), "restricted": N_("Limitation")}
+
+
+def _line(placeholder: str = "", *, max_length: int | None = None) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    if max_length:
+        edit.setMaxLength(max_length + 20)  # allow typing past the limit so the message explains it
+    return edit
+
+
+class ContactDialog(QDialog):
+    """Create or edit a contact; nothing is saved until every field is valid."""
+
+    def __init__(self, ctx: UiContext, *, contact_id: int | None = None,
+                 kind: ContactKind = ContactKind.PERSON, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.contact_id = contact_id
+        self.errors = FieldErrors()
+        self.setWindowTitle(_("Nouveau contact") if contact_id is None else _("Fiche contact"))
+        self.resize(900, 640)
+        outer = QHBoxLayout(self)
+        main = QVBoxLayout()
+        outer.addLayout(main, 3)
+        self.similar_contacts_slot = QVBoxLayout()  # the duplicate engine's panel goes here
+        outer.addLayout(self.similar_contacts_slot, 1)
+        main.addLayout(self._kind_row(kind))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._identity_tab(), _("Identité"))
+        self.tabs.addTab(self._address_tab(), _("Adresse"))
+        main.addWidget(self.tabs)
+        self.general_error = QLabel("")
+        self.general_error.setStyleSheet("color: #b00020")
+        self.general_error.setWordWrap(True)
+        main.addWidget(self.general_error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(_("Enregistrer"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        main.addWidget(buttons)
+        if contact_id is not None:
+            self._load()
+            self._add_related_tabs()
+        self._kind_changed()
+        self._update_preview()
+
+    # --- building --------------------------------------------------------------------
+
+    def _kind_row(self, kind: ContactKind) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.person_radio = QRadioButton(_("Personne"))
+        self.organisation_radio = QRadioButton(_("Organisation"))
+        group = QButtonGroup(self)
+        group.addButton(self.person_radio)
+        group.addButton(self.organisation_radio)
+        (self.organisation_radio if kind == ContactKind.ORGANISATION else self.person_radio).setChecked(True)
+        self.person_radio.toggled.connect(self._kind_changed)
+        row.addWidget(self.person_radio)
+        row.addWidget(self.organisation_radio)
+        row.addStretch(1)
+        return row
+
+    def _identity_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.civility = QComboBox(editable=True)
+        self.civility.addItems(CIVILITIES)
+        self.first_name, self.last_name, self.birth_name = _line(), _line(), _line()
+        self.organisation_name, self.legal_form, self.siren = _line(), _line("SARL, SAS, Association…"), _line("123456789")
+        self.birth_date = _line(_("jj/mm/aaaa"))
+        self.email1, self.email2 = _line("prenom.nom@exemple.fr"), _line()
+        self.phone1, self.phone2 = _line("06 12 34 56 78"), _line()
+        self.tags = _line(_("séparés par des virgules"))
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(60)
+        self.person_rows = []
+        for label, name, editor in (
+            (N_("Civilité"), "civility", self.civility), (N_("Prénom"), "first_name", self.first_name),
+            (N_("Nom"), "last_name", self.last_name), (N_("Nom de naissance"), "birth_name", self.birth_name),
+            (N_("Date de naissance"), "birth_date", self.birth_date),
+        ):
+            form.addRow(_(label), self.errors.cell(name, editor))
+            self.person_rows.append(editor)
+        self.organisation_rows = []
+        for label, name, editor in ((N_("Raison sociale"), "organisation_name", self.organisation_name),
+                                    (N_("Forme juridique"), "legal_form", self.legal_form),
+                                    (N_("N° SIREN"), "siren", self.siren)):
+            form.addRow(_(label), self.errors.cell(name, editor))
+            self.organisation_rows.append(editor)
+        self._form = form
+        for label, name, editor in ((N_("Courriel"), "email0", self.email1), (N_("Autre courriel"), "email1", self.email2),
+                                    (N_("Téléphone"), "phone0", self.phone1), (N_("Autre téléphone"), "phone1", self.phone2),
+                                    (N_("Étiquettes"), "tags", self.tags), (N_("Notes"), "notes", self.notes)):
+            form.addRow(_(label), self.errors.cell(name, editor))
+        for editor in (self.first_name, self.last_name, self.organisation_name):
+            editor.textChanged.connect(self._update_preview)
+        self.civility.currentTextChanged.connect(self._update_preview)
+        return tab
+
+    def _address_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QHBoxLayout(tab)
+        form = QFormLayout()
+        self.line2 = _line(_("Appartement, étage, chez…"), max_length=38)
+        self.line3 = _line(_("Bâtiment, résidence, entrée…"), max_length=38)
+        self.line4 = _line(_("Numéro et voie"), max_length=38)
+        self.line5 = _line(_("Lieu-dit, boîte postale…"), max_length=38)
+        self.postcode, self.city = _line("21000"), _line("Dijon")
+        self.country = _line("FR")
+        self.country.setMaxLength(2)
+        self.npai = QCheckBox(_("Courrier revenu « N'habite pas à l'adresse indiquée » (NPAI)"))
+        self.npai_date = QLabel("")
+        for label, name, editor in ((N_("Ligne 2 (complément)"), "address.line2", self.line2),
+                                    (N_("Ligne 3 (bâtiment)"), "address.line3", self.line3),
+                                    (N_("Ligne 4 (n° et voie)"), "address.line4", self.line4),
+                                    (N_("Ligne 5 (lieu-dit, BP)"), "address.line5", self.line5),
+                                    (N_("Code postal"), "address.postcode", self.postcode),
+                                    (N_("Commune"), "address.city", self.city),
+                                    (N_("Pays (code ISO)"), "address.country", self.country)):
+            form.addRow(_(label), self.errors.cell(name, editor))
+            if isinstance(editor, QLineEdit):
+                editor.textChanged.connect(self._update_preview)
+        form.addRow(self.npai)
+        form.addRow(self.npai_date)
+        layout.addLayout(form, 2)
+        preview_box = QVBoxLayout()
+        preview_box.addWidget(QLabel(_("Aperçu de l'adresse (norme NF Z10-011) :")))
+        self.preview = QLabel()
+        self.preview.setObjectName("address_preview")
+        self.preview.setFont(QFont("DejaVu Sans Mono", 10))
+        self.preview.setStyleSheet("border: 1px solid #999; padding: 8px; background: white;")
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        preview_box.addWidget(self.preview)
+        self.postcode_hint = QLabel("")
+        self.postcode_hint.setStyleSheet("color: #8a5a00")
+        self.postcode_hint.setWordWrap(True)
+        preview_box.addWidget(self.postcode_hint)
+        preview_box.addStretch(1)
+        layout.addLayout(preview_box, 1)
+        return tab
+
+    def _add_related_tabs(self) -> None:
+        self.gifts_table = self._table([N_("Date"), N_("Montant"), N_("Mode"), N_("Campagne"), N_("Reçu")])
+        gifts_tab = QWidget()
+        gifts_layout = QVBoxLayout(gifts_tab)
+        gifts_layout.addWidget(self.gifts_table)
+        self.add_gift_button = QPushButton(_("Ajouter un don…"))
+        self.add_gift_button.clicked.connect(self._add_gift)
+        gifts_layout.addWidget(self.add_gift_button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(gifts_tab, _("Dons"))
+        self.tabs.addTab(self._consents_tab(), _("Consentements"))
+        self.receipts_table = self._table([N_("Numéro"), N_("Émis le"), N_("Montant"), N_("Statut")])
+        self.receipts_table.cellDoubleClicked.connect(self._open_receipt)
+        self.tabs.addTab(self.receipts_table, _("Reçus"))
+        self.history_table = self._table([N_("Quand"), N_("Qui"), N_("Quoi"), N_("Champ"), N_("Avant"), N_("Après")])
+        self.tabs.addTab(self.history_table, _("Historique"))
+        self._load_related()
+
+    def _consents_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.consents_table = self._table([N_("Canal"), N_("Statut"), N_("Depuis")])
+        layout.addWidget(QLabel(_("Statut actuel (finalité : sollicitation)")))
+        layout.addWidget(self.consents_table)
+        row = QHBoxLayout()
+        self.consent_channel = QComboBox()
+        for channel, label in CHANNEL_LABELS.items():
+            self.consent_channel.addItem(_(label), channel)
+        self.consent_source = _line(_("Source : formulaire, appel, courriel…"))
+        self.consent_proof = _line(_("Texte ou formulaire présenté"))
+        row.addWidget(self.consent_channel)
+        row.addWidget(self.consent_source, 1)
+        row.addWidget(self.consent_proof, 2)
+        layout.addLayout(row)
+        buttons = QHBoxLayout()
+        for label, status in ((N_("Enregistrer un accord"), ConsentStatus.GRANTED),
+                              (N_("Enregistrer un retrait"), ConsentStatus.WITHDRAWN),
+                              (N_("Opposition (immédiate)"), ConsentStatus.OBJECTED)):
+            button = QPushButton(_(label))
+            button.setObjectName(f"consent_{status.value}")
+            button.clicked.connect(lambda _c=False, s=status: self.record_consent(s))
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(_("Historique et preuves")))
+        self.consent_history_table = self._table([N_("Date"), N_("Canal"), N_("Statut"), N_("Source"),
+                                                  N_("Preuve"), N_("Saisi par")])
+        layout.addWidget(self.consent_history_table)
+        return tab
+
+    def _table(self, headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels([_(h) for h in headers])
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setVisible(False)
+        return table
+
+    # --- data ------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        with self.ctx.database.read() as session:
+            contact = get_contact(session, self.contact_id)  # type: ignore[arg-type]
+            draft = draft_from_contact(contact)
+            npai_on = contact.primary_address.npai_on if contact.primary_address else None
+        self.set_draft(draft)
+        self.npai_date.setText(_("Signalé NPAI le {date}").format(date=format_date(npai_on)) if npai_on else "")
+
+    def set_draft(self, draft: ContactDraft) -> None:
+        """Fill the form from a draft."""
+        (self.organisation_radio if draft.kind == ContactKind.ORGANISATION else self.person_radio).setChecked(True)
+        self.civility.setCurrentText(draft.civility)
+        for name in ("first_name", "last_name", "birth_name", "organisation_name", "legal_form", "siren"):
+            getattr(self, name).setText(getattr(draft, name))
+        self.birth_date.setText(format_date(draft.birth_date))
+        for editor, values, index in ((self.email1, draft.emails, 0), (self.email2, draft.emails, 1),
+                                      (self.phone1, draft.phones, 0), (self.phone2, draft.phones, 1)):
+            editor.setText(values[index] if len(values) > index else "")
+        self.tags.setText(", ".join(draft.tags))
+        self.notes.setPlainText(draft.notes)
+        a = draft.address
+        for name in ("line2", "line3", "line4", "line5", "postcode", "city", "country"):
+            getattr(self, name).setText(getattr(a, name))
+        self.npai.setChecked(a.npai)
+
+    def draft(self) -> ContactDraft:
+        """The contact as typed (raises ValidationError for an unreadable birth date)."""
+        kind = ContactKind.ORGANISATION if self.organisation_radio.isChecked() else ContactKind.PERSON
+        return ContactDraft(
+            kind=kind, civility=self.civility.currentText().strip(), first_name=self.first_name.text(),
+            last_name=self.last_name.text(), birth_name=self.birth_name.text(),
+            organisation_name=self.organisation_name.text(), legal_form=self.legal_form.text(),
+            siren=self.siren.text(), birth_date=parse_optional_date(self.birth_date.text(), field="birth_date"),
+            emails=[self.email1.text(), self.email2.text()], phones=[self.phone1.text(), self.phone2.text()],
+            address=AddressDraft(self.line2.text(), self.line3.text(), self.line4.text(), self.line5.text(),
+                                 self.postcode.text(), self.city.text(), self.country.text() or "FR",
+                                 self.npai.isChecked()),
+            tags=self.tags.text().split(","), notes=self.notes.toPlainText())
+
+    def draft_values(self) -> dict[str, Any]:
+        """The typed identity as a plain dict (for the similar-contacts panel)."""
+        return {"first_name": self.first_name.text(), "last_name": self.last_name.text(),
+                "organisation_name": self.organisation_name.text(), "email": self.email1.text(),
+                "phone": self.phone1.text(), "postcode": self.postcode.text(), "city": self.city.text(),
+                "birth_date": self.birth_date.text()}
+
+    def _kind_changed(self) -> None:
+        organisation = self.organisation_radio.isChecked()
+        for editor in self.person_rows:
+            self._form.setRowVisible(editor.parentWidget(), not organisation)
+        for editor in self.organisation_rows:
+            self._form.setRowVisible(editor.parentWidget(), organisation)
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        try:
+            draft = self.draft()
+        except ValidationError:
+            draft = None
+        if draft is None or draft.address.is_empty:
+            self.preview.setText(_("(pas d'adresse)"))
+            return
+        lines = address_block(draft.address_parts())
+        self.preview.setText("\n".join(f"{line}" + ("   ⚠" if len(line) > 38 else "") for line in lines))
+        self._check_postcode(draft.address)
+
+    def _check_postcode(self, address: AddressDraft) -> None:
+        from app.core.postcodes import postcode_city_hint
+
+        self.postcode_hint.setText(postcode_city_hint(address.postcode, address.city, address.country) or "")
+
+    def _load_related(self) -> None:
+        with self.ctx.database.read() as session:
+            gifts = session.execute(select(Gift.received_on, Gift.amount_cents, Gift.payment_method,
+                                           Campaign.code, Receipt.number)
+                                    .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
+                                    .outerjoin(Receipt, Receipt.id == Gift.receipt_id)
+                                    .where(Gift.contact_id == self.contact_id)
+                                    .order_by(Gift.received_on.desc())).all()
+            receipts = session.execute(select(Receipt.id, Receipt.number, Receipt.issued_at,
+                                              Receipt.total_cents, Receipt.status)
+                                       .where(Receipt.contact_id == self.contact_id)
+                                       .order_by(Receipt.issued_at.desc())).all()
+            history = session.scalars(select(AuditEvent).where(AuditEvent.contact_id == self.contact_id)
+                                      .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500)).all()
+            states = current_consents(session, self.contact_id)  # type: ignore[arg-type]
+            events = consent_history(session, self.contact_id)  # type: ignore[arg-type]
+        from app.core.gifts import METHOD_LABELS
+
+        self._fill(self.gifts_table, [(format_date(g[0]), format_eur(g[1]), _(METHOD_LABELS.get(g[2], str(g[2]))),
+                                       g[3] or "", g[4] or "") for g in gifts])
+        self._receipt_ids = [r[0] for r in receipts]
+        self._fill(self.receipts_table, [(r[1], r[2].strftime("%d/%m/%Y"), format_eur(r[3]),
+                                          _("Annulé") if r[4] == "cancelled" else _("Émis")) for r in receipts])
+        self._fill(self.history_table, [_history_row(e) for e in history])
+        self._fill(self.consents_table, [(_(CHANNEL_LABELS[s.channel]), _(STATUS_LABELS[s.status]),
+                                          s.since.strftime("%d/%m/%Y") if s.since else "")
+                                         for s in states if s.purpose == "solicitation"])
+        self._fill(self.consent_history_table, [(e.occurred_at.strftime("%d/%m/%Y %H:%M"),
+                                                 _(CHANNEL_LABELS[e.channel]), _(STATUS_LABELS[e.status]),
+                                                 e.source, e.proof_text, e.recorded_by) for e in events])
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                table.setItem(r, c, QTableWidgetItem(str(value)))
+        table.resizeColumnsToContents()
+
+    # --- actions ---------------------------------------------------------------------
+
+    def record_consent(self, status: ConsentStatus) -> None:
+        """Append a consent event for the chosen channel (never edits the history)."""
+        channel = self.consent_channel.currentData()
+        source = self.consent_source.text().strip() or _("Saisie manuelle")
+        try:
+            with self.ctx.database.write() as session:
+                record_consent(session, contact_id=self.contact_id, channel=channel, status=status,  # type: ignore[arg-type]
+                               occurred_at=self.ctx.database.clock.now(), source=source,
+                               proof_text=self.consent_proof.text().strip())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.consent_source.clear()
+        self.consent_proof.clear()
+        self._load_related()
+        self.ctx.events.changed.emit("consent")
+
+    def _add_gift(self) -> None:
+        from app.ui.dialogs.gift_dialog import GiftDialog
+
+        dialog = GiftDialog(self.ctx, contact_id=self.contact_id, parent=self)
+        if dialog.exec():
+            self._load_related()
+
+    def _open_receipt(self, row: int, _column: int) -> None:
+        self.ctx.navigate("receipts", receipt_id=self._receipt_ids[row])
+
+    def show_problems(self, problems: list[ValidationError]) -> None:
+        """Show each message under its field; others at the bottom of the form."""
+        by_field = {p.field or "": str(p) for p in problems}
+        orphans = self.errors.show(by_field)
+        self.general_error.setText("\n".join(orphans))
+        if problems:
+            first = problems[0].field or ""
+            self.tabs.setCurrentIndex(1 if first.startswith("address.") else 0)
+
+    def save(self) -> None:
+        """Validate everything, then create or update the contact in one transaction."""
+        database = self.ctx.database
+        try:
+            draft = self.draft()
+        except ValidationError as exc:
+            self.show_problems([exc])
+            return
+        problems = validate_draft(draft, today=today(database.clock))
+        self.show_problems(problems)
+        if problems:
+            return
+        try:
+            with database.write() as session:
+                if self.contact_id is None:
+                    self.contact_id = create_contact(session, draft, today=today(database.clock)).id
+                else:
+                    update_contact(session, self.contact_id, draft, today=today(database.clock))
+        except UserError as exc:
+            QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
+            return
+        self.ctx.events.changed.emit("contact")
+        self.accept()
+
+
+def _history_row(event: AuditEvent) -> tuple[str, ...]:
+    what = {"create": _("Création"), "update": _("Modification"), "delete": _("Suppression"),
+            "event": _("Événement")}.get(str(event.action), str(event.action))
+    if event.action in ("create", "delete"):
+        values = event.new if event.action == "create" else event.old
+        try:
+            data = json.loads(values or "{}")
+            summary = ", ".join(f"{_(FIELD_NAMES.get(k, k))} : {v}" for k, v in data.items()
+                                if v not in (None, "", "0", "False") and k in FIELD_NAMES)
+        except ValueError:
+            summary = values or ""
+        before, after = ("", summary) if event.action == "create" else (summary, "")
+    else:
+        before, after = event.old or "", event.new or event.note
+    return (event.at.strftime("%d/%m/%Y %H:%M"), event.user, f"{what} ({event.entity})",
+            _(FIELD_NAMES.get(event.field, event.field)), before, after)

@@ -1,0 +1,187 @@
+"""Deposit slip entry by keyboard: type the bank slip's count and total, then each cheque."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.clock import today
+from app.core.dates import format_date, parse_date
+from app.core.deposit_slips import DepositSlip, SlipLine, save_slip, validate_slip
+from app.core.gifts import campaigns
+from app.core.money import format_eur, parse_eur
+from app.errors import UserError, ValidationError
+from app.i18n import _
+from app.models.enums import PaymentMethod
+from app.ui.contact_picker import ContactPicker
+from app.ui.context import UiContext
+
+
+class DepositSlipDialog(QDialog):
+    """Header (reference, date, expected count and total), then one line per cheque."""
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Saisir une remise de chèques"))
+        self.resize(760, 560)
+        self.lines: list[tuple[SlipLine, str]] = []
+        layout = QVBoxLayout(self)
+        header = QFormLayout()
+        self.reference = QLineEdit()
+        self.received_on = QLineEdit(format_date(today(ctx.database.clock)))
+        self.expected_count = QSpinBox(minimum=0, maximum=10_000)
+        self.expected_total = QLineEdit("0,00")
+        self.campaign = QComboBox()
+        self.campaign.addItem(_("(aucune)"), None)
+        with ctx.database.read() as session:
+            for campaign_id, label in campaigns(session):
+                self.campaign.addItem(label, campaign_id)
+        header.addRow(_("Référence du bordereau"), self.reference)
+        header.addRow(_("Date de remise"), self.received_on)
+        header.addRow(_("Nombre de chèques (bordereau)"), self.expected_count)
+        header.addRow(_("Total du bordereau (€)"), self.expected_total)
+        header.addRow(_("Campagne"), self.campaign)
+        layout.addLayout(header)
+        entry = QHBoxLayout()
+        self.donor = ContactPicker(ctx)
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText(_("Montant"))
+        self.cheque_number = QLineEdit()
+        self.cheque_number.setPlaceholderText(_("N° de chèque"))
+        self.add_button = QPushButton(_("Ajouter (Entrée)"))
+        entry.addWidget(self.donor, 3)
+        entry.addWidget(self.amount, 1)
+        entry.addWidget(self.cheque_number, 1)
+        entry.addWidget(self.add_button)
+        layout.addLayout(entry)
+        self.line_error = QLabel("")
+        self.line_error.setStyleSheet("color: #b00020")
+        layout.addWidget(self.line_error)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([_("Donateur"), _("Montant"), _("N° de chèque")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table)
+        remove = QPushButton(_("Retirer la ligne sélectionnée"))
+        remove.clicked.connect(self._remove_selected)
+        layout.addWidget(remove)
+        self.status = QLabel("")
+        self.status.setObjectName("slip_status")
+        layout.addWidget(self.status)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(_("Enregistrer la remise"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.donor.picked.connect(lambda _id: self.amount.setFocus())
+        self.amount.returnPressed.connect(self.cheque_number.setFocus)
+        self.cheque_number.returnPressed.connect(self.add_line)
+        self.add_button.clicked.connect(self.add_line)
+        self.expected_count.valueChanged.connect(self._update_status)
+        self.expected_total.textChanged.connect(self._update_status)
+        self.add_button.setAutoDefault(False)
+        self._update_status()
+
+    def add_line(self) -> bool:
+        """Add the typed cheque; the cursor goes back to the donor box."""
+        if self.donor.contact_id is None:
+            self.line_error.setText(_("Choisissez le donateur (tapez son nom puis Entrée)."))
+            return False
+        try:
+            amount = parse_eur(self.amount.text())
+        except ValidationError as exc:
+            self.line_error.setText(str(exc))
+            return False
+        if amount <= 0:
+            self.line_error.setText(_("Montant : un montant positif est attendu (ex. 50,00)."))
+            return False
+        line = SlipLine(self.donor.contact_id, amount, self.cheque_number.text().strip(), PaymentMethod.CHEQUE)
+        self.lines.append((line, self.donor.search.text()))
+        self.line_error.setText("")
+        self._refresh_table()
+        self.donor.search.clear()
+        self.donor.contact_id = None
+        self.amount.clear()
+        self.cheque_number.clear()
+        self.donor.search.setFocus()
+        return True
+
+    def _remove_selected(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.lines):
+            del self.lines[row]
+            self._refresh_table()
+
+    def _refresh_table(self) -> None:
+        self.table.setRowCount(len(self.lines))
+        for row, (line, donor) in enumerate(self.lines):
+            for column, value in enumerate((donor, format_eur(line.amount_cents), line.cheque_number)):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self._update_status()
+
+    def slip(self) -> DepositSlip:
+        """The slip as typed (raises ValidationError for unreadable header values)."""
+        expected_total = parse_eur(self.expected_total.text()) if self.expected_total.text().strip() else 0
+        return DepositSlip(self.reference.text().strip(), parse_date(self.received_on.text(), field="received_on"),
+                           self.expected_count.value(), expected_total, self.campaign.currentData(),
+                           [line for line, _donor in self.lines])
+
+    def _update_status(self) -> None:
+        try:
+            slip = self.slip()
+        except ValidationError as exc:
+            self.status.setText(str(exc))
+            return
+        text = _("Saisis : {count} chèques, {total} — attendus : {expected_count}, {expected_total}").format(
+            count=slip.count, total=format_eur(slip.total_cents), expected_count=slip.expected_count,
+            expected_total=format_eur(slip.expected_total_cents))
+        mismatch = slip.mismatch()
+        ok = mismatch is None and slip.count > 0
+        self.status.setText(text + ("  ✔" if ok else f"\n⚠ {mismatch}" if mismatch and slip.count else ""))
+        self.status.setStyleSheet("color: #1b5e20" if ok else "color: #8a5a00")
+
+    def save(self) -> None:
+        """Save every line as a gift (one transaction); a mismatch must be confirmed."""
+        try:
+            slip = self.slip()
+        except ValidationError as exc:
+            QMessageBox.warning(self, _("Remise"), str(exc))
+            return
+        database = self.ctx.database
+        with database.read() as session:
+            problems = validate_slip(session, slip, today=today(database.clock))
+        if problems:
+            QMessageBox.warning(self, _("Remise"), "\n".join(str(p) for p in problems[:10]))
+            return
+        accept_mismatch = False
+        if slip.mismatch():
+            answer = QMessageBox.question(self, _("Remise"), _(
+                "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand même ?").format(
+                details=slip.mismatch()))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            accept_mismatch = True
+        try:
+            with database.write() as session:
+                save_slip(session, slip, today=today(database.clock), accept_mismatch=accept_mismatch)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Remise"), str(exc))
+            return
+        self.ctx.events.changed.emit("gift")
+        self.accept()

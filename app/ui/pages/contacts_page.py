@@ -1,0 +1,230 @@
+"""The contact list: search-as-you-type, filters, SQL-sorted lazy table, form, export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.consents import DEFAULT_PURPOSE  # noqa: F401 - documents the filter's purpose
+from app.core.contact_search import ContactFilter, ContactRow, ContactSort, count_contacts, fetch_window
+from app.core.contact_validation import format_phone
+from app.core.contacts import all_tags
+from app.core.dates import format_date
+from app.core.gifts import campaigns
+from app.core.list_exports import export_contacts
+from app.i18n import N_, _
+from app.models.enums import Channel, ContactKind
+from app.ui.context import UiContext
+from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
+from app.ui.tablemodels.window_model import Column, WindowTableModel
+
+SEARCH_DELAY_MS = 200
+ALL = None
+
+
+def contact_columns() -> list[Column[ContactRow]]:
+    """Columns of the contact list."""
+    grey = QColor("#888")
+    return [
+        Column(N_("Nom"), lambda r: r.name, ContactSort.NAME,
+               foreground=lambda r: grey if r.restricted else None,
+               tooltip=lambda r: _("Contact limité (RGPD)") if r.restricted else ""),
+        Column(N_("Courriel"), lambda r: r.email),
+        Column(N_("Téléphone"), lambda r: format_phone(r.phone) if r.phone else ""),
+        Column(N_("Code postal"), lambda r: r.postcode, ContactSort.POSTCODE),
+        Column(N_("Commune"), lambda r: r.city, ContactSort.CITY),
+        Column(N_("NPAI"), lambda r: _("NPAI") if r.npai else ""),
+        Column(N_("Dernier don"), lambda r: format_date(r.last_gift), ContactSort.LAST_GIFT),
+    ]
+
+
+class ContactsPage(QWidget):
+    """Volunteers' main screen."""
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.filter = ContactFilter()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"<h2>{_('Contacts')}</h2>"))
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("contact_search")
+        self.search.setPlaceholderText(_("Rechercher : nom, organisation, courriel, téléphone, code postal, commune…"))
+        self.search.setClearButtonEnabled(True)
+        top.addWidget(self.search, 1)
+        self.new_person = QPushButton(_("Nouvelle personne"))
+        self.new_organisation = QPushButton(_("Nouvelle organisation"))
+        self.export_button = QPushButton(_("Exporter…"))
+        for button in (self.new_person, self.new_organisation, self.export_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+        layout.addLayout(self._filters())
+        self.model: WindowTableModel[ContactRow] = WindowTableModel(
+            contact_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id)
+        self.table = QTableView()
+        self.table.setObjectName("contacts_table")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setDefaultSectionSize(150)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda index: self.open_contact(self.model.id_at(index.row())))
+        self.table.setColumnWidth(0, 240)
+        self.table.setColumnWidth(1, 240)
+        layout.addWidget(self.table, 1)
+        self.count_label = QLabel("")
+        layout.addWidget(self.count_label)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self._open_first)
+        self.new_person.clicked.connect(lambda: self.new_contact(ContactKind.PERSON))
+        self.new_organisation.clicked.connect(lambda: self.new_contact(ContactKind.ORGANISATION))
+        self.export_button.clicked.connect(self.export_dialog)
+        ctx.events.changed.connect(self._data_changed)
+        self.apply_filters()
+
+    def _filters(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.tag = QComboBox()
+        self.npai = QComboBox()
+        self.consent_channel = QComboBox()
+        self.consent_status = QComboBox()
+        self.donor = QComboBox()
+        self.campaign = QComboBox()
+        self.last_gift_year = QSpinBox(minimum=0, maximum=2100, specialValueText=_("toutes"))
+        self.last_gift_year.setPrefix(_("Dernier don en "))
+        self._fill_lookup_filters()
+        for combo, items in ((self.npai, [(_("NPAI : tous"), ALL), (_("NPAI seulement"), True), (_("Sans NPAI"), False)]),
+                             (self.consent_channel, [(_("Consentement : canal"), ALL)] +
+                              [(_(label), channel) for channel, label in CHANNEL_LABELS.items()]),
+                             (self.consent_status, [(_("statut"), ALL), (_("Accord"), "granted"),
+                                                    (_("Retrait"), "withdrawn"), (_("Opposition"), "objected"),
+                                                    (_("Non renseigné"), "none")]),
+                             (self.donor, [(_("Donateurs et autres"), ALL), (_("Donateurs"), True),
+                                           (_("Non-donateurs"), False)])):
+            for label, value in items:
+                combo.addItem(label, value)
+        for widget in (self.tag, self.npai, self.consent_channel, self.consent_status, self.donor,
+                       self.last_gift_year, self.campaign):
+            row.addWidget(widget)
+            signal = getattr(widget, "currentIndexChanged", None) or widget.valueChanged
+            signal.connect(self.apply_filters)
+        return row
+
+    def _fill_lookup_filters(self) -> None:
+        with self.ctx.database.read() as session:
+            tags, campaign_list = all_tags(session), campaigns(session)
+        self.tag.clear()
+        self.tag.addItem(_("Étiquette : toutes"), ALL)
+        for tag_id, name in tags:
+            self.tag.addItem(name, tag_id)
+        self.campaign.clear()
+        self.campaign.addItem(_("Campagne : toutes"), ALL)
+        for campaign_id, label in campaign_list:
+            self.campaign.addItem(label, campaign_id)
+
+    # --- query -----------------------------------------------------------------------
+
+    def current_filter(self) -> ContactFilter:
+        """The filter described by the widgets."""
+        channel = self.consent_channel.currentData()
+        return ContactFilter(
+            text=self.search.text(), tag_id=self.tag.currentData(), npai=self.npai.currentData(),
+            consent_channel=Channel(channel) if channel else None,
+            consent_status=self.consent_status.currentData() if channel else None,
+            donor=self.donor.currentData(), last_gift_year=self.last_gift_year.value() or None,
+            campaign_id=self.campaign.currentData(), ids=self.filter.ids)
+
+    def _count(self) -> int:
+        with self.ctx.database.read() as session:
+            return count_contacts(session, self.filter)
+
+    def _fetch(self, offset: int, limit: int, sort_key: str | None, descending: bool) -> list[ContactRow]:
+        spec = replace(self.filter, sort=ContactSort(sort_key or "name"), descending=descending)
+        with self.ctx.database.read() as session:
+            return fetch_window(session, spec, offset=offset, limit=limit)
+
+    def apply_filters(self) -> None:
+        """Run the query again with the current search text and filters."""
+        self._timer.stop()
+        self.filter = self.current_filter()
+        self.model.refresh()
+        total = self.model.rowCount()
+        self.count_label.setText(_("{n} contact(s)").format(n=f"{total:,}".replace(",", "\u202f")))
+
+    def _data_changed(self, entity: str) -> None:
+        if entity in ("contact", "consent", "gift", "all", "merge", "import"):
+            if entity in ("all", "import"):
+                self._fill_lookup_filters()
+            self.apply_filters()
+
+    # --- actions ---------------------------------------------------------------------
+
+    def open_item(self, *, contact_id: int | None = None, contact_ids: list[int] | None = None) -> None:
+        """Open one contact's form, or show only the given contacts (from another screen)."""
+        if contact_ids is not None:
+            self.filter = ContactFilter(ids=tuple(contact_ids))
+            self.model.refresh()
+            self.count_label.setText(_("{n} contact(s) sélectionné(s) depuis un autre écran").format(n=len(contact_ids)))
+        if contact_id is not None:
+            self.open_contact(contact_id)
+
+    def open_contact(self, contact_id: int | None) -> None:
+        """Show the contact form."""
+        if contact_id is None:
+            return
+        ContactDialog(self.ctx, contact_id=contact_id, parent=self).exec()
+
+    def _open_first(self) -> None:
+        self.apply_filters()
+        if self.model.rowCount() == 1:
+            self.open_contact(self.model.id_at(0))
+
+    def new_contact(self, kind: ContactKind) -> ContactDialog:
+        """Open an empty form (returns it; exec'd modally)."""
+        dialog = ContactDialog(self.ctx, kind=kind, parent=self)
+        dialog.open()
+        return dialog
+
+    def export_dialog(self) -> None:
+        """Ask for a file name and export the filtered list."""
+        path, _filter = QFileDialog.getSaveFileName(self, _("Exporter la liste"), f"contacts-{date.today():%Y%m%d}.xlsx",
+                                                    _("Classeur Excel (*.xlsx);;CSV (*.csv)"))
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> int:
+        """Export the current list to `path`."""
+        from pathlib import Path
+
+        with self.ctx.database.read() as session:
+            count = export_contacts(session, self.filter, Path(path))
+        self.count_label.setText(_("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path))
+        return count
+
+    def prepare_screenshot(self) -> None:
+        """Show a search in progress."""
+        self.search.setText("dupont")
+        self.apply_filters()

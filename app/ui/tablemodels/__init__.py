@@ -1,0 +1,1 @@
+"""Qt item models over SQL queries (never loading whole tables)."""

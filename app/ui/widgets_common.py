@@ -1,0 +1,40 @@
+"""Small widgets shared by forms: a field with its inline error message."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+
+class FieldErrors:
+    """Inline error labels keyed by field name; shown under their editor."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, QLabel] = {}
+
+    def cell(self, name: str, editor: QWidget) -> QWidget:
+        """A widget holding `editor` and, under it, the error label of field `name`."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(editor)
+        label = QLabel("")
+        label.setObjectName(f"error_{name}")
+        label.setStyleSheet("color: #b00020")
+        label.setWordWrap(True)
+        label.setVisible(False)
+        layout.addWidget(label)
+        self.labels[name] = label
+        return box
+
+    def show(self, problems: dict[str, str]) -> list[str]:
+        """Show the messages of `problems`; return those that have no label of their own."""
+        orphans = [message for name, message in problems.items() if name not in self.labels]
+        for name, label in self.labels.items():
+            label.setText(problems.get(name, ""))
+            label.setVisible(name in problems)
+        return orphans
+
+    def visible(self) -> dict[str, str]:
+        """Field -> message currently shown (used by tests)."""
+        return {name: label.text() for name, label in self.labels.items() if label.isVisible() or label.text()}

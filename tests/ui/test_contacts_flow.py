@@ -1,0 +1,124 @@
+"""Whole user flows on the contacts screen: create, validate, search, consents, export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qt_compat import qt_api
+from sqlalchemy import func, select
+
+from app.core.database import Database
+from app.models import ConsentEvent, Contact, ContactEmail, PostalAddress
+from app.models.enums import ConsentStatus, ContactKind
+from app.ui.dialogs.contact_dialog import ContactDialog
+from app.ui.main_window import MainWindow
+from app.ui.pages.contacts_page import ContactsPage
+from tests.ui.typing import type_text
+
+
+def _contacts(db: Database) -> int:
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(Contact)) or 0)
+
+
+def _fill_person(dialog: ContactDialog, qtbot, **values: str) -> None:  # type: ignore[no-untyped-def]
+    for name, value in values.items():
+        type_text(qtbot, getattr(dialog, name), value)
+
+
+def test_create_a_person_with_address_and_find_her(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("contacts")
+    assert isinstance(page, ContactsPage)
+    dialog = page.new_contact(ContactKind.PERSON)
+    qtbot.addWidget(dialog)
+    dialog.civility.setCurrentText("Mme")
+    _fill_person(dialog, qtbot, first_name="Hélène", last_name="Dupont-Aignan", email1="helene@exemple.fr",
+                 phone1="06 12 34 56 78", line4="3 rue de l'Église", postcode="21000", city="Dijon",
+                 tags="Bénévole, Presse")
+    assert dialog.preview.text().splitlines() == ["Mme Hélène DUPONT-AIGNAN", "3 rue de l'Église", "21000 DIJON"]
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted
+    with db.read() as session:
+        contact = session.scalars(select(Contact)).one()
+        assert contact.emails[0].email == "helene@exemple.fr" and contact.phones[0].number == "+33612345678"
+        assert contact.primary_address.city == "Dijon"  # type: ignore[union-attr]
+        assert sorted(t.name for t in contact.tags) == ["Bénévole", "Presse"]
+    page.search.setText("helene dupont")
+    page.apply_filters()
+    assert page.model.rowCount() == 1 and page.model.row_at(0).name == "DUPONT-AIGNAN Hélène"  # type: ignore[union-attr]
+
+
+def test_create_an_organisation(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("contacts")
+    dialog = page.new_contact(ContactKind.ORGANISATION)  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    assert not dialog.first_name.isVisibleTo(dialog) and dialog.organisation_name.isVisibleTo(dialog)
+    _fill_person(dialog, qtbot, organisation_name="Boulangerie Martin", legal_form="SARL", siren="732829320",
+                 line4="12 place du Marché", postcode="89000", city="Auxerre")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with db.read() as session:
+        contact = session.scalars(select(Contact)).one()
+    assert contact.kind == ContactKind.ORGANISATION and contact.siren == "732829320"
+
+
+def test_bad_input_gets_messages_and_saves_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("contacts")
+    dialog = page.new_contact(ContactKind.PERSON)  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    _fill_person(dialog, qtbot, first_name="Jean", email1="jean@", line4="x" * 39, postcode="21000", city="Dijon")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    shown = dialog.errors.visible()
+    assert "Nom" in shown["last_name"]
+    assert "jean@" in shown["email0"]
+    assert "39 caractères" in shown["address.line4"]
+    assert dialog.isVisible() and _contacts(db) == 0
+
+
+def test_withdraw_a_consent_keeps_the_grant(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        contact = Contact(last_name="Martin", first_name="Paul")
+        contact.emails.append(ContactEmail(email="paul@exemple.fr"))
+        session.add(contact)
+    dialog = ContactDialog(main_window.ctx, contact_id=contact.id, parent=main_window)
+    qtbot.addWidget(dialog)
+    dialog.consent_channel.setCurrentIndex(dialog.consent_channel.findData("email"))
+    dialog.consent_source.setText("Formulaire web")
+    dialog.consent_proof.setText("Case cochée « recevoir la lettre »")
+    qtbot.mouseClick(dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_granted"), Qt.MouseButton.LeftButton)
+    dialog.consent_channel.setCurrentIndex(dialog.consent_channel.findData("email"))
+    qtbot.mouseClick(dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_withdrawn"), Qt.MouseButton.LeftButton)
+    with db.read() as session:
+        statuses = [e.status for e in session.scalars(select(ConsentEvent).order_by(ConsentEvent.id))]
+    assert statuses == [ConsentStatus.GRANTED, ConsentStatus.WITHDRAWN]
+    assert dialog.consent_history_table.rowCount() == 2
+    email_row = [dialog.consents_table.item(r, 1).text() for r in range(dialog.consents_table.rowCount())
+                 if dialog.consents_table.item(r, 0).text() == "Courriel"]
+    assert email_row == ["Retrait"]
+    assert dialog.history_table.rowCount() >= 1
+
+
+def test_npai_and_export_of_the_filtered_list(main_window: MainWindow, qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        for name, npai in (("Alpha", False), ("=Beta", True)):
+            contact = Contact(last_name=name, sort_name=name.lower(), search_text=name.lower())
+            contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai))
+            session.add(contact)
+    page = main_window.show_section("contacts")
+    page.npai.setCurrentIndex(page.npai.findData(True))  # type: ignore[attr-defined]
+    assert page.model.rowCount() == 1  # type: ignore[attr-defined]
+    target = tmp_path / "npai.csv"
+    assert page.export_to(str(target)) == 1  # type: ignore[attr-defined]
+    with target.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1][2] == "'=BETA" and rows[1][7] == "oui"
+
+
+def test_contacts_table_model_is_a_valid_qt_model(main_window: MainWindow, qtmodeltester, db: Database) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        for i in range(30):
+            session.add(Contact(last_name=f"Nom{i}", sort_name=f"nom{i:02d}", search_text=f"nom{i}"))
+    page = main_window.show_section("contacts")
+    page.apply_filters()  # type: ignore[attr-defined]
+    qtmodeltester.check(page.model)  # type: ignore[attr-defined]
