@@ -41,6 +41,12 @@ def _gifts(ctx: UiContext) -> QWidget:
     return GiftsPage(ctx)
 
 
+def _receipts(ctx: UiContext) -> QWidget:
+    from app.ui.pages.receipts_page import ReceiptsPage
+
+    return ReceiptsPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -52,7 +58,7 @@ def page_specs() -> list[PageSpec]:
     return [
         PageSpec("contacts", N_("Contacts"), _contacts),
         PageSpec("gifts", N_("Dons"), _gifts),
-        PageSpec("receipts", N_("Reçus fiscaux"), _placeholder(N_("Reçus fiscaux"), N_("Émission des reçus fiscaux."))),
+        PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
         PageSpec("duplicates", N_("Doublons"), _placeholder(N_("Doublons"), N_("Recherche et fusion des doublons."))),
         PageSpec("gdpr", N_("RGPD"), _placeholder(N_("RGPD"), N_("Registre et demandes des personnes."))),
         PageSpec("dashboard", N_("Tableau de bord"), _placeholder(N_("Tableau de bord"), N_("Indicateurs clés."))),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.organisation import OrganisationIdentity, load_identity, save_identity, validate
+from app.core.receipts.categories import CATEGORIES
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.ui.context import UiContext
@@ -49,7 +51,7 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self._ctx = ctx
-        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.editors: dict[str, QLineEdit | QPlainTextEdit | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
         outer = QVBoxLayout(self)
         outer.addWidget(QLabel(f"<h2>{_('Paramètres')}</h2>"))
@@ -57,7 +59,12 @@ class SettingsPage(QWidget):
         box = QGroupBox(_("Identité de l'association (imprimée sur les reçus fiscaux)"))
         form = QFormLayout(box)
         for name in (f.name for f in fields(OrganisationIdentity)):
-            editor: QLineEdit | QPlainTextEdit = QPlainTextEdit() if name in MULTILINE else QLineEdit()
+            editor: QLineEdit | QPlainTextEdit | QComboBox = QPlainTextEdit() if name in MULTILINE else QLineEdit()
+            if name == "receipt_category":
+                editor = QComboBox()
+                editor.addItem(_("(à choisir)"), "")
+                for key, label in CATEGORIES.items():
+                    editor.addItem(_(label), key)
             if isinstance(editor, QPlainTextEdit):
                 editor.setFixedHeight(70)
             editor.setObjectName(f"field_{name}")
@@ -84,6 +91,8 @@ class SettingsPage(QWidget):
 
     def _value(self, name: str) -> str:
         editor = self.editors[name]
+        if isinstance(editor, QComboBox):
+            return str(editor.currentData() or "")
         return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
 
     def identity(self) -> OrganisationIdentity:
@@ -96,7 +105,12 @@ class SettingsPage(QWidget):
             identity = load_identity(session)
         for name, editor in self.editors.items():
             value = getattr(identity, name)
-            editor.setPlainText(value) if isinstance(editor, QPlainTextEdit) else editor.setText(value)
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            elif isinstance(editor, QPlainTextEdit):
+                editor.setPlainText(value)
+            else:
+                editor.setText(value)
         self._show_errors([])
 
     def _show_errors(self, problems: list[ValidationError]) -> None:

@@ -1,0 +1,188 @@
+"""`obole receipts ...`: issue (with preview), list, reprint, cancel, replace, log, declaration."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+from app.core.backup import automatic_backup
+from app.core.money import format_eur
+from app.core.receipts import audit, lifecycle
+from app.core.receipts.eligibility import plan_receipts
+from app.core.receipts.issuing import issue
+from app.core.receipts.output import merge_pdfs, write_number_log, write_pdfs
+from app.errors import Conflict
+from app.models.enums import ReceiptMode
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `receipts` command group."""
+    parser = subparsers.add_parser("receipts", help="reçus fiscaux (Cerfa 11580 et 16216)")
+    sub = parser.add_subparsers(dest="receipts_command", metavar="ACTION")
+    issue_p = sub.add_parser("issue", parents=[common], help="émettre les reçus d'une année")
+    issue_p.add_argument("--year", type=int, required=True)
+    issue_p.add_argument("--mode", choices=["annual", "per_gift"], default="annual")
+    issue_p.add_argument("--out", type=Path, help="dossier où écrire les PDF")
+    issue_p.add_argument("--merged", type=Path, help="un seul PDF avec tous les reçus (impression)")
+    issue_p.add_argument("--dry-run", action="store_true", help="aperçu seulement, rien n'est émis")
+    issue_p.add_argument("--contact", type=int, action="append", help="seulement ce donateur (répétable)")
+    issue_p.set_defaults(handler=run_issue)
+    for name, handler, help_text in (("cancel", run_cancel, "annuler un reçu (motif obligatoire)"),
+                                     ("replace", run_replace, "annuler et remplacer un reçu")):
+        p = sub.add_parser(name, parents=[common], help=help_text)
+        p.add_argument("number")
+        p.add_argument("--reason", required=True)
+        p.add_argument("--out", type=Path, help="dossier où écrire le nouveau PDF")
+        p.set_defaults(handler=handler)
+    reprint_p = sub.add_parser("reprint", parents=[common], help="duplicata d'un reçu")
+    reprint_p.add_argument("number")
+    reprint_p.add_argument("--out", type=Path, required=True, help="fichier PDF")
+    reprint_p.set_defaults(handler=run_reprint)
+    list_p = sub.add_parser("list", parents=[common], help="reçus d'une année")
+    list_p.add_argument("--year", type=int, required=True)
+    list_p.set_defaults(handler=run_list)
+    log_p = sub.add_parser("log", parents=[common], help="registre des numéros (PDF, CSV ou XLSX)")
+    log_p.add_argument("--year", type=int, required=True)
+    log_p.add_argument("--out", type=Path, required=True)
+    log_p.set_defaults(handler=run_log)
+    decl = sub.add_parser("declaration", parents=[common], help="chiffres de la déclaration art. 222 bis")
+    decl.add_argument("--year", type=int, required=True)
+    decl.set_defaults(handler=run_declaration)
+    verify_p = sub.add_parser("verify", parents=[common], help="vérifier l'empreinte d'un reçu")
+    verify_p.add_argument("number")
+    verify_p.set_defaults(handler=run_verify)
+
+
+def _plan_data(plan: Any) -> dict[str, Any]:
+    return {"year": plan.year, "mode": str(plan.mode), "receipts": len(plan.receipts), "total_cents": plan.total_cents,
+            "organisation_problems": plan.organisation_problems,
+            "excluded": [{"contact_id": e.contact_id, "donor": e.donor_name, "gift_ids": list(e.gift_ids),
+                          "reason": e.reason} for e in plan.excluded],
+            "warnings": [{"contact_id": r.contact_id, "donor": r.donor_name, "warning": w} for r, w in plan.warnings]}
+
+
+def _plan_text(plan: Any) -> str:
+    lines = [f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total {format_eur(plan.total_cents)}."]
+    if plan.organisation_problems:
+        lines.append("Mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))
+    if plan.excluded:
+        lines.append(f"{len(plan.excluded)} donateur(s) ou don(s) exclu(s) :")
+        lines += [f"  - {e.donor_name} (contact {e.contact_id}) : {e.reason}" for e in plan.excluded[:50]]
+    if plan.warnings:
+        lines.append(f"{len(plan.warnings)} avertissement(s) :")
+        lines += [f"  - {r.donor_name} (contact {r.contact_id}) : {w}" for r, w in plan.warnings[:50]]
+    return "\n".join(lines)
+
+
+def run_issue(ctx: Any) -> int:
+    """Preview, then issue in one transaction after a backup; write PDFs after commit."""
+    args = ctx.args
+    database = ctx.database()
+    mode = ReceiptMode(args.mode)
+    with database.read() as session:
+        plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
+    if args.dry_run or not plan.receipts:
+        ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
+        return 0
+    if plan.organisation_problems:
+        raise Conflict("Émission refusée, mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))
+    automatic_backup(database.engine, database.backup_dir, reason="receipts")
+    with database.write() as session:
+        plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
+        result = issue(session, plan, clock=database.clock)
+    paths: list[Path] = []
+    if args.out or args.merged:
+        with database.read() as session:
+            paths = write_pdfs(session, result.receipt_ids, args.out or args.merged.parent / "recus")
+        if args.merged:
+            merge_pdfs(paths, args.merged)
+    data = {**_plan_data(plan), "issued": len(result.numbers), "numbers": list(result.numbers),
+            "files": [str(p) for p in paths]}
+    first_last = f" ({result.numbers[0]} à {result.numbers[-1]})" if result.numbers else ""
+    ctx.result(data, _plan_text(plan) + f"\n{len(result.numbers)} reçus émis{first_last}.")
+    return 0
+
+
+def _single(ctx: Any, action: Any) -> int:
+    database = ctx.database()
+    with database.write() as session:
+        receipt = lifecycle.find_receipt(session, ctx.args.number)
+        new = action(session, receipt.id, reason=ctx.args.reason, clock=database.clock)
+        data = {"number": new.number, "status": str(new.status), "replaces": ctx.args.number}
+    if getattr(ctx.args, "out", None) and new.status == "issued":
+        with database.read() as session:
+            write_pdfs(session, [new.id], ctx.args.out)
+    ctx.result(data, f"Reçu {new.number} : {'annulé' if new.status == 'cancelled' else 'émis'}.")
+    return 0
+
+
+def run_cancel(ctx: Any) -> int:
+    """Cancel a receipt (kept, marked ANNULÉ)."""
+    return _single(ctx, lifecycle.cancel)
+
+
+def run_replace(ctx: Any) -> int:
+    """Cancel a receipt and issue its replacement."""
+    return _single(ctx, lifecycle.replace)
+
+
+def run_reprint(ctx: Any) -> int:
+    """Write a DUPLICATA of a receipt."""
+    database = ctx.database()
+    with database.write() as session:
+        receipt = lifecycle.find_receipt(session, ctx.args.number)
+        ctx.args.out.write_bytes(lifecycle.reprint(session, receipt.id))
+    ctx.result({"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}")
+    return 0
+
+
+def run_list(ctx: Any) -> int:
+    """List the receipts of a year."""
+    with ctx.database().read() as session:
+        lines = audit.number_log(session, ctx.args.year)
+    data = [{"number": line.number, "donor": line.donor, "total_cents": line.total_cents, "status": line.status,
+             "replaces": line.replaces, "replaced_by": line.replaced_by} for line in lines]
+    ctx.result(data, "\n".join(f"{line.number}  {line.status:9}  {format_eur(line.total_cents):>14}  {line.donor}"
+                               for line in lines) or "Aucun reçu.")
+    return 0
+
+
+def run_log(ctx: Any) -> int:
+    """Write the number log."""
+    with ctx.database().read() as session:
+        count = write_number_log(session, ctx.args.year, ctx.args.out)
+    ctx.result({"file": str(ctx.args.out), "lines": count}, f"Registre écrit : {ctx.args.out} ({count} numéros)")
+    return 0
+
+
+def run_declaration(ctx: Any) -> int:
+    """Print the art. 222 bis figures."""
+    with ctx.database().read() as session:
+        figures = audit.declaration(session, ctx.args.year)
+        gaps = audit.gaps(session, ctx.args.year)
+    data = {"year": figures.year, "receipts": figures.receipts, "total_cents": figures.total_cents,
+            "cancelled": figures.cancelled, "individual": figures.individual_receipts,
+            "company": figures.company_receipts, "gaps": gaps}
+    ctx.result(data, f"Déclaration art. 222 bis — dons reçus en {figures.year}\n"
+                     f"Nombre de reçus délivrés (valables) : {figures.receipts} "
+                     f"(particuliers {figures.individual_receipts}, entreprises {figures.company_receipts})\n"
+                     f"Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
+                     f"Reçus annulés (non comptés) : {figures.cancelled}"
+                     + (f"\nATTENTION : numéros manquants {gaps}" if gaps else ""))
+    return 0
+
+
+def run_verify(ctx: Any) -> int:
+    """Check that a receipt still reproduces its recorded SHA-256."""
+    with ctx.database().read() as session:
+        receipt = lifecycle.find_receipt(session, ctx.args.number)
+        ok = lifecycle.verify(session, receipt)
+        data = {"number": receipt.number, "sha256": receipt.pdf_sha256, "status": str(receipt.status), "valid": ok}
+    ctx.result(data, f"Reçu {data['number']} : {'empreinte vérifiée' if ok else 'EMPREINTE DIFFÉRENTE'} "
+                     f"({data['sha256']})")
+    return 0 if ok else 1
+
+
+

@@ -1,0 +1,124 @@
+"""After issuing: reprint (DUPLICATA), cancel (ANNULÉ, gifts unlocked), replace, verify."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from app.core.clock import Clock, today
+from app.core.journal import record_event
+from app.core.permissions import Permission, require
+from app.core.receipts.document import ReceiptDocument
+from app.core.receipts.eligibility import plan_receipts
+from app.core.receipts.issuing import (
+    beneficiary,
+    build_document,
+    donor,
+    images,
+    keep_image,
+    snapshot_images,
+    store_receipt,
+)
+from app.core.receipts.numbering import allocate, format_number
+from app.errors import Conflict, NotFound, ValidationError
+from app.i18n import _
+from app.models import Contact, Gift, Receipt
+from app.models.enums import ReceiptMode, ReceiptStatus
+from app.reports.receipt_pdf import render_receipt
+
+DUPLICATE_MARK = "DUPLICATA"
+CANCELLED_MARK = "ANNULÉ"
+
+
+def find_receipt(session: Session, number_or_id: str | int) -> Receipt:
+    """A receipt by its number ("2025-00042") or id."""
+    if isinstance(number_or_id, int) or str(number_or_id).isdigit():
+        receipt = session.get(Receipt, int(number_or_id))
+    else:
+        receipt = session.scalar(select(Receipt).where(Receipt.number == str(number_or_id)))
+    if receipt is None:
+        raise NotFound(_("Reçu {number} introuvable.").format(number=number_or_id))
+    return receipt
+
+
+def original_pdf(session: Session, receipt: Receipt) -> bytes:
+    """The PDF exactly as issued: the snapshot rendered again, checked against its SHA-256.
+
+    Rendering is deterministic, so the bytes are those the donor received; if they are not
+    (the snapshot, the images or the renderer changed), refuse rather than print a different
+    document under the same number.
+    """
+    pdf = receipt.pdf or _render_snapshot(session, receipt)
+    if hashlib.sha256(pdf).hexdigest() != receipt.pdf_sha256:
+        raise Conflict(_("Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
+                         "imprimez un duplicata et signalez-le.").format(number=receipt.number))
+    return pdf
+
+
+def _render_snapshot(session: Session, receipt: Receipt, *, mark: str = "") -> bytes:
+    doc = ReceiptDocument.from_json(receipt.snapshot)
+    logo, signature = snapshot_images(session, doc)
+    return render_receipt(doc, logo=logo, signature=signature, mark=mark)
+
+
+def verify(session: Session, receipt: Receipt) -> bool:
+    """True when the receipt's snapshot still produces the PDF whose SHA-256 was recorded."""
+    return hashlib.sha256(receipt.pdf or _render_snapshot(session, receipt)).hexdigest() == receipt.pdf_sha256
+
+
+def reprint(session: Session, receipt_id: int) -> bytes:
+    """The same receipt, same number and data, marked DUPLICATA (journaled)."""
+    receipt = find_receipt(session, receipt_id)
+    mark = CANCELLED_MARK if receipt.status == ReceiptStatus.CANCELLED else DUPLICATE_MARK
+    pdf = _render_snapshot(session, receipt, mark=mark)
+    record_event(session, entity="receipt", entity_id=receipt.id, contact_id=receipt.contact_id,
+                 note=_("Duplicata du reçu {number} imprimé").format(number=receipt.number))
+    return pdf
+
+
+def cancel(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> Receipt:
+    """Mark a receipt ANNULÉ with its reason; its gifts become editable again."""
+    require(session, Permission.RECEIPTS_ISSUE)
+    if not reason.strip():
+        raise ValidationError(_("Motif d'annulation : champ obligatoire."), field="reason")
+    receipt = find_receipt(session, receipt_id)
+    if receipt.status == ReceiptStatus.CANCELLED:
+        raise Conflict(_("Le reçu {number} est déjà annulé.").format(number=receipt.number))
+    receipt.status = ReceiptStatus.CANCELLED
+    receipt.cancelled_at = clock.now()
+    receipt.cancel_reason = reason.strip()
+    session.execute(update(Gift).where(Gift.receipt_id == receipt.id).values(receipt_id=None))
+    session.flush()
+    return receipt
+
+
+def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> Receipt:
+    """Cancel a receipt and issue a new number for its (possibly corrected) gifts."""
+    old = cancel(session, receipt_id, reason=reason, clock=clock)
+    gift_ids = [line.gift_id for line in old.lines]
+    plan = plan_receipts(session, year=old.year, mode=ReceiptMode.ANNUAL, contact_ids=[old.contact_id])
+    planned = [r for r in plan.receipts if set(r.gift_ids) & set(gift_ids)]
+    gifts = list(session.scalars(select(Gift).where(Gift.id.in_(gift_ids)).order_by(Gift.received_on, Gift.id)))
+    kept = [g for g in gifts if any(g.id in r.gift_ids for r in planned)]
+    if not kept:
+        reasons = "; ".join({e.reason for e in plan.excluded if set(e.gift_ids) & set(gift_ids)}) or _("aucun don")
+        raise Conflict(_("Le reçu {number} ne peut pas être remplacé : {reasons}.").format(
+            number=old.number, reasons=reasons))
+    amounts = {gid: amount for r in planned for gid, amount in zip(r.gift_ids, r.amounts, strict=True)}
+    contact = session.scalars(select(Contact).where(Contact.id == kept[0].contact_id)
+                              .options(selectinload(Contact.addresses))).one()
+    (sequence,) = allocate(session, old.year, 1)
+    logo, signature = images(session)
+    keys = {"logo": keep_image(session, logo), "signature": keep_image(session, signature)}
+    doc = build_document(number=format_number(old.year, sequence), kind=str(old.kind), mode=str(old.mode),
+                         issued_on=today(clock), benef=beneficiary(session), donor_=donor(contact), gifts=kept,
+                         amounts=tuple(amounts[g.id] for g in kept), replaces_number=old.number, image_keys=keys)
+    pdf = render_receipt(doc, logo=logo, signature=signature)
+    new = store_receipt(session, doc, year=old.year, sequence=sequence, gifts=kept, pdf=pdf, clock=clock,
+                        replaces_id=old.id)
+    record_event(session, entity="receipt", entity_id=new.id, contact_id=new.contact_id,
+                 note=_("Reçu {new} émis en remplacement du reçu {old} ({reason})").format(
+                     new=new.number, old=old.number, reason=reason))
+    return new

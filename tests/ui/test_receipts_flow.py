@@ -1,0 +1,63 @@
+"""The receipts screen: preview, issue in the background, cancel and replace, open from a gift."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.core.database import Database
+from app.models import Gift, Receipt
+from app.models.enums import ReceiptStatus
+from app.ui.main_window import MainWindow
+from app.ui.pages.receipts_page import ReceiptsPage
+from tests.unit.receipts_helpers import donor, gift, ready_association
+
+
+def _page(main_window: MainWindow) -> ReceiptsPage:
+    page = main_window.show_section("receipts")
+    assert isinstance(page, ReceiptsPage)
+    return page
+
+
+def test_preview_then_issue_then_replace(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session, "Alpha"), date(2025, 5, 1), 5000)
+        gift(session, donor(session, "Sansadresse", address=False), date(2025, 5, 1), 7000)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    qtbot.mouseClick(page.prepare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    assert "1 reçus à émettre" in page.summary.text()
+    assert page.problems.rowCount() == 1 and "adresse" in page.problems.item(0, 1).text()
+    qtbot.mouseClick(page.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert "2025-00001" in page.summary.text()
+    receipt_id = page.model.id_at(0)
+    page.cancel_or_replace(receipt_id, "Adresse corrigée", replace=True)  # type: ignore[arg-type]
+    assert page.model.rowCount() == 2
+    with db.read() as session:
+        statuses = dict(session.execute(select(Receipt.number, Receipt.status)).all())
+    assert statuses == {"2025-00001": ReceiptStatus.CANCELLED, "2025-00002": ReceiptStatus.ISSUED}
+    assert "2025-00002" in page.summary.text()
+    assert "1 reçus valables" in page.declaration_text()
+
+
+def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session, "Alpha"), date(2025, 5, 1), 5000)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    page.prepare()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    page.issue_planned()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    with db.read() as session:
+        receipt_id = session.scalar(select(Gift.receipt_id))
+    main_window.navigate("gifts")
+    main_window.navigate("receipts", receipt_id=receipt_id)
+    assert main_window.stack.currentWidget() is page
+    assert page.selected_id() == receipt_id and "2025-00001" in page.summary.text()

@@ -1,0 +1,50 @@
+"""kill -9 in the middle of long operations leaves a sound database with all or nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.core.database import open_database
+from app.core.demo import generate_demo
+from tests.unit.crash_harness import assert_database_sound, kill_midway
+from tests.unit.receipts_helpers import ready_association
+
+pytestmark = pytest.mark.slow
+
+
+def _demo_database(path: Path, contacts: int) -> None:
+    database = open_database(str(path))
+    with database.write() as session:
+        generate_demo(session, contacts=contacts, seed=9, today=date(2026, 3, 1))
+        ready_association(session)
+    database.dispose()
+
+
+def test_kill_during_a_receipt_batch(tmp_path: Path) -> None:
+    db_path = tmp_path / "asso.sqlite3"
+    _demo_database(db_path, 2500)
+    killed = kill_midway(["receipts", "issue", "--year", "2025"], db_path=db_path, after_seconds=2.5,
+                         home=tmp_path / "home")
+    assert_database_sound(db_path)
+    with sqlite3.connect(db_path) as connection:
+        receipts = connection.execute("SELECT count(*) FROM receipt").fetchone()[0]
+        sequence = connection.execute("SELECT coalesce(max(last_number), 0) FROM receipt_sequence").fetchone()[0]
+        locked = connection.execute("SELECT count(*) FROM gift WHERE receipt_id IS NOT NULL").fetchone()[0]
+    if killed:
+        assert (receipts, sequence, locked) == (0, 0, 0)  # none of the batch
+    else:
+        assert receipts == sequence > 0 and locked > 0  # all of it
+
+
+def test_kill_during_demo_generation(tmp_path: Path) -> None:
+    db_path = tmp_path / "asso.sqlite3"
+    _demo_database(db_path, 50)
+    killed = kill_midway(["init", "--demo", "60000"], db_path=db_path, after_seconds=3, home=tmp_path / "home")
+    assert_database_sound(db_path)
+    with sqlite3.connect(db_path) as connection:
+        contacts = connection.execute("SELECT count(*) FROM contact").fetchone()[0]
+    assert contacts == (50 if killed else 60050)

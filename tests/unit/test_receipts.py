@@ -1,0 +1,227 @@
+"""Tax receipts: eligibility, numbering without gaps, PDF mentions, lifecycle, declaration."""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.core.database import Database, open_database
+from app.core.receipts import audit, lifecycle
+from app.core.receipts.eligibility import plan_receipts
+from app.core.receipts.issuing import issue
+from app.core.receipts.numbering import format_number, parse_number
+from app.core.receipts.words import amount_in_figures, amount_in_words
+from app.errors import Conflict, PermissionDenied
+from app.models import Gift, Receipt
+from app.models.enums import GiftNature, PaymentMethod, ReceiptMode, ReceiptStatus, Role
+from tests.unit.receipts_helpers import donor, gift, ready_association
+
+
+@pytest.mark.parametrize(("cents", "words"), [
+    (7100, "soixante et onze euros"), (8000, "quatre-vingts euros"), (8100, "quatre-vingt-un euros"),
+    (20000, "deux cents euros"), (100_000_000, "un million d'euros"), (1, "un centime"),
+    (15010, "cent cinquante euros et dix centimes"), (100, "un euro"),
+])
+def test_amounts_in_words(cents: int, words: str) -> None:
+    assert amount_in_words(cents) == words
+
+
+def test_amount_in_figures_is_framed() -> None:
+    assert amount_in_figures(123456) == "***1 234,56***"
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _issue(database: Database, year: int = 2025, mode: ReceiptMode = ReceiptMode.ANNUAL) -> list[str]:
+    with database.write() as session:
+        plan = plan_receipts(session, year=year, mode=mode)
+        return list(issue(session, plan, clock=database.clock).numbers)
+
+
+def test_individual_receipt_has_every_mandatory_mention(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        hélène = donor(session)
+        gift(session, hélène, date(2025, 3, 2), 15000)
+        gift(session, hélène, date(2025, 11, 20), 7100, method=PaymentMethod.TRANSFER)
+    (number,) = _issue(db)
+    with db.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        text = _text(lifecycle.original_pdf(session, receipt))
+    for mention in ("11580*05", number, "articles 200 et 978", "Les Amis du Moulin", "W212004567",
+                    "2 rue du Moulin", "Sauvegarde du moulin", "Association loi 1901", "Hélène DUPONT",
+                    "3 rue de l'Église", "21000 DIJON", "***221,00***", "deux cent vingt et un euros",
+                    "02/03/2025", "20/11/2025", "200 du CGI", "978 du CGI", "Déclaration de don manuel",
+                    "Numéraire", "Chèque", "Virement, prélèvement, carte bancaire", "Anne Petit", "Présidente",
+                    "Date et signature"):
+        assert mention in text, mention
+
+
+def test_company_receipt_is_a_16216_with_its_mentions(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        company = donor(session, "Boulangerie", company=True)
+        gift(session, company, date(2025, 6, 1), 100000, method=PaymentMethod.TRANSFER)
+        gift(session, company, date(2025, 7, 1), 25000, method=PaymentMethod.IN_KIND, nature=GiftNature.IN_KIND,
+             description="20 sacs de farine")
+    _issue(db)
+    with db.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        text = _text(lifecycle.original_pdf(session, receipt))
+    assert receipt.kind == "company"
+    for mention in ("16216", "238 bis", "Boulangerie SARL", "SARL", "732829320", "***1 000,00***",
+                    "mille euros", "***250,00***", "20 sacs de farine", "***1 250,00***", "Date ou période"):
+        assert mention in text, mention
+
+
+def test_exclusions_are_listed_with_their_reason(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session, "Sansadresse", address=False), date(2025, 1, 5), 5000)
+        gift(session, donor(session, "Cadeau"), date(2025, 1, 5), 10000, counterpart=3000)
+        heavy = donor(session, "Gala")
+        for month in (1, 2, 3, 4):
+            gift(session, heavy, date(2025, month, 1), 10000, counterpart=2000)
+        fee = gift(session, donor(session, "Adhérent"), date(2025, 1, 5), 3000)
+        fee.is_membership_fee = True
+    with db.read() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+    reasons = {e.donor_name: e.reason for e in plan.excluded}
+    assert "adresse postale manquante" in reasons["SANSADRESSE Hélène"]
+    assert "quart" in reasons["CADEAU Hélène"]
+    assert "73 €" in reasons["GALA Hélène"]
+    assert plan.receipts == []
+
+
+def test_missing_association_mentions_refuse_the_batch(db: Database) -> None:
+    with db.write() as session:
+        gift(session, donor(session), date(2025, 1, 5), 5000)
+    with pytest.raises(Conflict, match="mentions obligatoires"), db.write() as session:
+        issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock)
+    with db.read() as session:
+        assert session.scalars(select(Receipt)).all() == []
+
+
+def test_lifecycle_reprint_cancel_replace(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        hélène = donor(session)
+        first = gift(session, hélène, date(2025, 3, 2), 15000)
+        gift(session, hélène, date(2025, 4, 2), 5000)
+    numbers = _issue(db, mode=ReceiptMode.PER_GIFT)
+    assert numbers == ["2025-00001", "2025-00002"]
+    with db.write() as session:
+        duplicate = _text(lifecycle.reprint(session, 1))
+        assert "DUPLICATA" in duplicate and "2025-00001" in duplicate
+        session.get(Gift, first.id).amount_cents = 15000  # locked gifts keep their values
+    with db.write() as session:
+        old = lifecycle.cancel(session, 1, reason="Montant erroné", clock=db.clock)
+        assert old.status == ReceiptStatus.CANCELLED and session.get(Gift, first.id).receipt_id is None
+        session.get(Gift, first.id).amount_cents = 16000
+    with db.write() as session:
+        new = lifecycle.replace(session, 2, reason="Adresse corrigée", clock=db.clock)
+        assert new.number == "2025-00003" and new.replaces_id == 2
+        assert "ANNULÉ" in _text(lifecycle.reprint(session, 1))
+    with db.read() as session:
+        log = audit.number_log(session, 2025)
+        assert [(line.number, line.status, line.replaced_by) for line in log] == [
+            ("2025-00001", "cancelled", ""), ("2025-00002", "cancelled", "2025-00003"),
+            ("2025-00003", "issued", "")]
+        figures = audit.declaration(session, 2025)
+        assert (figures.receipts, figures.total_cents, figures.cancelled) == (1, 5000, 2)
+        assert all(lifecycle.verify(session, r) for r in session.scalars(select(Receipt)))
+    with db.write() as session:  # the corrected gift can be receipted again, under a new number
+        assert _issue_in(session, db) == ["2025-00004"]
+
+
+def _issue_in(session, database: Database) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=database.clock).numbers)
+
+
+def test_a_treasurer_issues_a_volunteer_may_not(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session), date(2025, 1, 5), 5000)
+    db.role = Role.VOLUNTEER
+    with pytest.raises(PermissionDenied):
+        _issue(db)
+    db.role = Role.TREASURER
+    assert _issue(db) == ["2025-00001"]
+
+
+def test_number_format_round_trip() -> None:
+    assert parse_number(format_number(2025, 42)) == (2025, 42) and format_number(2025, 42) == "2025-00042"
+
+
+ACTIONS = st.lists(st.tuples(st.sampled_from(["issue", "cancel", "replace"]), st.sampled_from([2024, 2025]),
+                             st.integers(min_value=0, max_value=20)), min_size=1, max_size=12)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS)
+def test_any_sequence_keeps_numbers_unique_and_gap_free(tmp_path_factory, actions) -> None:  # type: ignore[no-untyped-def]
+    database = open_database(str(tmp_path_factory.mktemp("prop") / "p.sqlite3"))
+    with database.write() as session:
+        ready_association(session)
+        people = [donor(session, f"Donateur{i}") for i in range(3)]
+    for step, (action, year, pick) in enumerate(actions):
+        with database.write() as session:
+            if action == "issue":
+                gift(session, people[pick % 3], date(year, 1 + step % 12, 1), 1000 + pick)
+                issue(session, plan_receipts(session, year=year, mode=ReceiptMode.PER_GIFT), clock=database.clock)
+                continue
+            valid = list(session.scalars(select(Receipt).where(Receipt.year == year,
+                                                               Receipt.status == ReceiptStatus.ISSUED)))
+            if valid:
+                target = valid[pick % len(valid)]
+                (lifecycle.cancel if action == "cancel" else lifecycle.replace)(
+                    session, target.id, reason="test", clock=database.clock)
+    with database.read() as session:
+        for year in (2024, 2025):
+            sequences = sorted(session.scalars(select(Receipt.sequence).where(Receipt.year == year)))
+            assert sequences == list(range(1, len(sequences) + 1))
+            assert audit.gaps(session, year) == []
+        numbers = list(session.scalars(select(Receipt.number)))
+        assert len(numbers) == len(set(numbers))
+        locked = session.execute(select(Gift.id, Gift.receipt_id).where(Gift.receipt_id.is_not(None))).all()
+        for _gift_id, receipt_id in locked:
+            assert session.get(Receipt, receipt_id).status == ReceiptStatus.ISSUED  # type: ignore[union-attr]
+    database.dispose()
+
+
+def test_two_processes_issuing_at_once_never_share_a_number(any_db: Database) -> None:
+    with any_db.write() as session:
+        ready_association(session)
+        people = [donor(session, f"D{i}") for i in range(6)]
+        for index, person in enumerate(people):
+            gift(session, person, date(2025, 1, 1) + timedelta(days=index), 1000)
+    other = open_database(any_db.target, user="other")
+    errors: list[BaseException] = []
+
+    def run(database: Database, contact_ids: list[int]) -> None:
+        try:
+            with database.write() as session:
+                plan = plan_receipts(session, year=2025, mode=ReceiptMode.PER_GIFT, contact_ids=contact_ids)
+                issue(session, plan, clock=any_db.clock)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(any_db, [p.id for p in people[:3]])),
+               threading.Thread(target=run, args=(other, [p.id for p in people[3:]]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert errors == []
+    with any_db.read() as session:
+        assert sorted(session.scalars(select(Receipt.sequence))) == [1, 2, 3, 4, 5, 6]
