@@ -87,8 +87,12 @@ class ContactDialog(QDialog):
         outer = QHBoxLayout(self)
         main = QVBoxLayout()
         outer.addLayout(main, 3)
-        self.similar_contacts_slot = QVBoxLayout()  # the duplicate engine's panel goes here
+        self.similar_contacts_slot = QVBoxLayout()
         outer.addLayout(self.similar_contacts_slot, 1)
+        from app.ui.widgets.similar_contacts import SimilarContactsPanel
+
+        self.similar = SimilarContactsPanel(ctx, exclude_id=contact_id)
+        self.similar_contacts_slot.addWidget(self.similar)
         main.addLayout(self._kind_row(kind))
         self.tabs = QTabWidget()
         self.tabs.addTab(self._identity_tab(), _("Identité"))
@@ -324,6 +328,8 @@ class ContactDialog(QDialog):
             draft = self.draft()
         except ValidationError:
             draft = None
+        if hasattr(self, "similar"):
+            self.similar.update_draft(self.draft_values())
         if draft is None or draft.address.is_empty:
             self.preview.setText(_("(pas d'adresse)"))
             return

@@ -47,6 +47,12 @@ def _receipts(ctx: UiContext) -> QWidget:
     return ReceiptsPage(ctx)
 
 
+def _duplicates(ctx: UiContext) -> QWidget:
+    from app.ui.pages.duplicates_page import DuplicatesPage
+
+    return DuplicatesPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -59,7 +65,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("contacts", N_("Contacts"), _contacts),
         PageSpec("gifts", N_("Dons"), _gifts),
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
-        PageSpec("duplicates", N_("Doublons"), _placeholder(N_("Doublons"), N_("Recherche et fusion des doublons."))),
+        PageSpec("duplicates", N_("Doublons"), _duplicates),
         PageSpec("gdpr", N_("RGPD"), _placeholder(N_("RGPD"), N_("Registre et demandes des personnes."))),
         PageSpec("dashboard", N_("Tableau de bord"), _placeholder(N_("Tableau de bord"), N_("Indicateurs clés."))),
         PageSpec("settings", N_("Paramètres"), _settings),

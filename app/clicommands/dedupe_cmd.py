@@ -1,0 +1,68 @@
+"""`obole dedupe scan|merge|undo`: find duplicate contacts, merge them, undo a merge."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from app.core.backup import automatic_backup
+from app.core.dedupe.batch import merge_safe_groups
+from app.core.dedupe.merge import merge, undo
+from app.core.dedupe.scan import SUGGESTION_THRESHOLD, scan
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add the `dedupe` command group."""
+    parser = subparsers.add_parser("dedupe", help="doublons : recherche, fusion, annulation")
+    sub = parser.add_subparsers(dest="dedupe_command", metavar="ACTION")
+    scan_p = sub.add_parser("scan", parents=[common], help="groupes de doublons probables")
+    scan_p.add_argument("--threshold", type=float, default=SUGGESTION_THRESHOLD)
+    scan_p.add_argument("--merge-safe", action="store_true",
+                        help="fusionner les groupes sûrs (score élevé et identifiant commun), après sauvegarde")
+    scan_p.set_defaults(handler=run_scan)
+    merge_p = sub.add_parser("merge", parents=[common], help="fusionner des contacts dans le premier")
+    merge_p.add_argument("survivor", type=int)
+    merge_p.add_argument("others", type=int, nargs="+")
+    merge_p.set_defaults(handler=run_merge)
+    undo_p = sub.add_parser("undo", parents=[common], help="annuler une fusion")
+    undo_p.add_argument("merge_id", type=int)
+    undo_p.set_defaults(handler=run_undo)
+
+
+def run_scan(ctx: Any) -> int:
+    """Print candidate groups (and merge the safe ones when asked)."""
+    database = ctx.database()
+    with database.read() as session:
+        groups = scan(session, threshold=ctx.args.threshold)
+    data: dict[str, Any] = {"groups": [{"members": list(g.member_ids), "score": g.score, "reasons": g.reasons,
+                                        "safe": g.safe} for g in groups]}
+    text = [f"{len(groups)} groupe(s) de doublons probables ({sum(g.safe for g in groups)} sûrs)."]
+    text += [f"  {g.score:5.1f}  {' + '.join(map(str, g.member_ids))}  {', '.join(g.reasons)}"
+             + ("  [sûr]" if g.safe else "") for g in groups[:200]]
+    if ctx.args.merge_safe:
+        automatic_backup(database.engine, database.backup_dir, reason="merge-batch")
+        with database.write() as session:
+            result = merge_safe_groups(session, groups)
+        data["merged"] = list(result.merge_ids)
+        data["skipped"] = [{"members": list(m), "reason": r} for m, r in result.skipped]
+        text.append(f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) ignoré(s).")
+    ctx.result(data, "\n".join(text))
+    return 0
+
+
+def run_merge(ctx: Any) -> int:
+    """Merge contacts into the survivor."""
+    with ctx.database().write() as session:
+        record = merge(session, ctx.args.survivor, ctx.args.others)
+        data = {"merge_id": record.id, "survivor": record.survivor_id, "merged": record.merged_ids}
+    ctx.result(data, f"Fusion n° {data['merge_id']} : {data['merged']} → {data['survivor']} "
+                     f"(annulable avec « obole dedupe undo {data['merge_id']} »).")
+    return 0
+
+
+def run_undo(ctx: Any) -> int:
+    """Undo a merge."""
+    with ctx.database().write() as session:
+        undo(session, ctx.args.merge_id)
+    ctx.result({"undone": ctx.args.merge_id}, f"Fusion n° {ctx.args.merge_id} annulée.")
+    return 0

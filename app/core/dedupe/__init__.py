@@ -1,0 +1,1 @@
+"""Duplicate detection (normalise, block, score, group) and safe, undoable merges."""

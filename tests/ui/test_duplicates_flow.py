@@ -1,0 +1,82 @@
+"""Duplicates screen: scan, choose a value per field, merge, undo; not a duplicate; batch."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.core.database import Database
+from app.models import Contact, ContactEmail, NotDuplicate, PostalAddress
+from app.models.enums import ContactStatus
+from app.ui.main_window import MainWindow
+from app.ui.pages.duplicates_page import DuplicatesPage
+
+
+def _pair(db: Database, *, same_email: bool = True) -> tuple[int, int]:
+    with db.write() as session:
+        ids = []
+        for first, email in (("Jean-Pierre", "jp@exemple.fr"), ("J.-P.", "jp@exemple.fr" if same_email else "x@y.fr")):
+            contact = Contact(civility="M.", first_name=first, last_name="Dupont")
+            contact.emails.append(ContactEmail(email=email))
+            contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon"))
+            session.add(contact)
+            session.flush()
+            ids.append(contact.id)
+    return ids[0], ids[1]
+
+
+def _scan(page: DuplicatesPage, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(page.scan_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.groups) or "0 groupe" in page.status.text(), timeout=10_000)
+
+
+def test_review_choose_merge_and_undo(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    a, b = _pair(db)
+    page = main_window.show_section("duplicates")
+    assert isinstance(page, DuplicatesPage)
+    _scan(page, qtbot)
+    assert page.groups[0].member_ids == (a, b) and page.groups[0].safe
+    page._choose(1, 0)  # first name of contact a
+    assert "Jean-Pierre" in page.preview_label.text()
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with db.read() as session:
+        assert session.get(Contact, b).status == ContactStatus.MERGED  # type: ignore[union-attr]
+    assert page.undo_button.isEnabled()
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    with db.read() as session:
+        assert session.get(Contact, b).status == ContactStatus.ACTIVE  # type: ignore[union-attr]
+
+
+def test_not_a_duplicate_is_remembered(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    a, b = _pair(db, same_email=False)
+    page = main_window.show_section("duplicates")
+    _scan(page, qtbot)  # type: ignore[arg-type]
+    qtbot.mouseClick(page.not_duplicate_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    with db.read() as session:
+        assert session.scalars(select(NotDuplicate)).one().contact_a_id == min(a, b)
+    _scan(page, qtbot)  # type: ignore[arg-type]
+    assert page.groups == []  # type: ignore[attr-defined]
+
+
+def test_batch_merge_of_safe_groups(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    _a, b = _pair(db)
+    page = main_window.show_section("duplicates")
+    _scan(page, qtbot)  # type: ignore[arg-type]
+    page.merge_safe_now()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "en lot" in page.status.text(), timeout=10_000)  # type: ignore[attr-defined]
+    with db.read() as session:
+        assert session.get(Contact, b).status == ContactStatus.MERGED  # type: ignore[union-attr]
+    assert list(db.backup_dir.glob("*merge-batch*"))  # type: ignore[union-attr]
+
+
+def test_contact_form_shows_similar_contacts_while_typing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    _pair(db)
+    page = main_window.show_section("contacts")
+    dialog = page.new_contact(__import__("app.models.enums", fromlist=["ContactKind"]).ContactKind.PERSON)  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: getattr(main_window.ctx, "_similarity_index", None) is not None, timeout=10_000)
+    dialog.first_name.setText("Jean-Pierre")
+    dialog.last_name.setText("Dupond")
+    dialog.postcode.setText("21000")
+    qtbot.waitUntil(lambda: dialog.similar.results.count() >= 1, timeout=5_000)
+    assert "DUPONT" in dialog.similar.results.item(0).text()

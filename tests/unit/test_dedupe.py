@@ -1,0 +1,179 @@
+"""Duplicates: French name matching, vetoes, blocking, merge and exact undo."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from app.core.consents import current_consents, record_consent
+from app.core.database import Database, open_database
+from app.core.dedupe.incremental import SimilarityIndex, draft_person
+from app.core.dedupe.merge import mark_not_duplicate, merge, undo
+from app.core.dedupe.normalise import normalise_row, phonetic
+from app.core.dedupe.scan import scan
+from app.core.dedupe.scoring import score_pair
+from app.errors import Conflict
+from app.models import (
+    AuditEvent,
+    ConsentEvent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Gift,
+    PostalAddress,
+    Receipt,
+    Tag,
+    contact_tags,
+)
+from app.models.enums import Channel, ConsentStatus, ContactStatus, PaymentMethod, ReceiptKind, ReceiptMode
+
+
+def _p(i: int, first: str, last: str, **kw):  # type: ignore[no-untyped-def]
+    row = {"id": i, "kind": "person", "civility": kw.get("civility", ""), "first_name": first, "last_name": last,
+           "birth_name": kw.get("birth_name", ""), "organisation_name": "", "siren": "",
+           "birth_date": kw.get("birth_date"), "email": kw.get("email", ""), "phone": kw.get("phone", ""),
+           "postcode": kw.get("postcode", "21000"), "city": kw.get("city", "Dijon")}
+    return normalise_row(row)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (("Jean-Pierre", "Dupont"), ("J.-P.", "DUPONT")),
+    (("Jean-Pierre", "Dupont"), ("Jean-Pierre", "Dupond")),
+    (("Hélène", "Lefèvre"), ("Helene", "LEFEVRE")),
+    (("Dupont", "Jean"), ("Jean", "Dupont")),
+    (("Marie", "de La Fontaine"), ("Marie", "Lafontaine")),
+])
+def test_same_person_typed_differently_scores_high(a, b) -> None:  # type: ignore[no-untyped-def]
+    assert score_pair(_p(1, *a), _p(2, *b)).score >= 80
+
+
+@pytest.mark.parametrize(("a", "b"), [("Martin", "Martine"), ("Michel", "Michelle"), ("Daniel", "Danielle")])
+def test_gendered_pairs_are_different_people(a: str, b: str) -> None:
+    assert score_pair(_p(1, a, "Durand"), _p(2, b, "Durand")).score == 0
+
+
+def test_vetoes() -> None:
+    born = {"birth_date": date(1960, 1, 1)}
+    assert score_pair(_p(1, "Jean", "Durand", **born), _p(2, "Jean", "Durand", birth_date=date(1961, 1, 1))).veto
+    assert score_pair(_p(1, "Claude", "Durand", civility="M."), _p(2, "Claude", "Durand", civility="Mme")).veto
+
+
+def test_phonetic_key_groups_spelling_variants() -> None:
+    assert phonetic("Lefèvre") == phonetic("Lefebvre")
+    assert phonetic("Philippe") == phonetic("Filipe")
+
+
+def _contact(session, first: str, last: str, *, email: str = "", phone: str = "", tag: Tag | None = None) -> Contact:  # type: ignore[no-untyped-def]
+    contact = Contact(civility="Mme", first_name=first, last_name=last)
+    if email:
+        contact.emails.append(ContactEmail(email=email))
+    if phone:
+        contact.phones.append(ContactPhone(number=phone))
+    contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon"))
+    if tag is not None:
+        contact.tags.append(tag)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def _state(database: Database) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    tables = {"contact": Contact, "email": ContactEmail, "phone": ContactPhone, "address": PostalAddress,
+              "gift": Gift, "consent": ConsentEvent, "receipt": Receipt}
+    with database.read() as session:
+        state = {name: [tuple(r) for r in session.execute(select(model.__table__).order_by(model.id))]
+                 for name, model in tables.items()}
+        state["tags"] = sorted(tuple(r) for r in session.execute(select(contact_tags)))
+    return state
+
+
+def _fixture(database: Database) -> tuple[int, int]:
+    with database.write() as session:
+        tag = Tag(name="Bénévole")
+        a = _contact(session, "Hélène", "Dupont", email="h@exemple.fr", tag=tag)
+        b = _contact(session, "Helene", "DUPONT", email="helene@autre.fr", phone="+33612345678")
+        session.add(Gift(contact_id=b.id, received_on=date(2025, 1, 1), amount_cents=5000,
+                         payment_method=PaymentMethod.CASH))
+        session.add(Receipt(number="2025-00001", year=2025, sequence=1, kind=ReceiptKind.INDIVIDUAL,
+                            mode=ReceiptMode.PER_GIFT, contact_id=b.id, period_start=date(2025, 1, 1),
+                            period_end=date(2025, 1, 1), total_cents=5000, snapshot={"n": 1},
+                            issued_at=datetime(2025, 2, 1, tzinfo=UTC), pdf_sha256="abc"))
+        record_consent(session, contact_id=a.id, channel=Channel.EMAIL, status=ConsentStatus.GRANTED,
+                       occurred_at=datetime(2024, 1, 1, tzinfo=UTC))
+        record_consent(session, contact_id=b.id, channel=Channel.EMAIL, status=ConsentStatus.WITHDRAWN,
+                       occurred_at=datetime(2025, 1, 1, tzinfo=UTC))
+    return a.id, b.id
+
+
+def test_merge_moves_everything_and_undo_restores_identical_rows(any_db: Database) -> None:
+    a, b = _fixture(any_db)
+    before = _state(any_db)
+    with any_db.read() as session:
+        journal_of_b = set(session.scalars(select(AuditEvent.id).where(AuditEvent.contact_id == b)))
+    with any_db.write() as session:
+        record = merge(session, a, [b])
+    with any_db.read() as session:
+        survivor = session.get(Contact, a)
+        merged = session.get(Contact, b)
+        assert merged.status == ContactStatus.MERGED and merged.merged_into_id == a  # type: ignore[union-attr]
+        assert sorted(e.email for e in survivor.emails) == ["h@exemple.fr", "helene@autre.fr"]  # type: ignore[union-attr]
+        assert [p.number for p in survivor.phones] == ["+33612345678"]  # type: ignore[union-attr]
+        assert session.scalar(select(Gift.contact_id)) == a
+        assert session.scalar(select(Receipt.number).where(Receipt.contact_id == a)) == "2025-00001"
+        email_state = {s.channel: s.status for s in current_consents(session, a)}
+        assert email_state[Channel.EMAIL] == ConsentStatus.WITHDRAWN  # the newer withdrawal wins
+        moved = set(session.scalars(select(AuditEvent.id).where(AuditEvent.contact_id == a)))
+        assert journal_of_b and journal_of_b <= moved  # the history follows the survivor
+    with any_db.write() as session:
+        undo(session, record.id)
+    assert _state(any_db) == before
+    with pytest.raises(Conflict), any_db.write() as session:
+        undo(session, record.id)
+
+
+def test_scan_finds_the_pair_and_remembers_not_duplicate(db: Database) -> None:
+    a, b = _fixture(db)
+    with db.read() as session:
+        groups = scan(session)
+    assert [g.member_ids for g in groups] == [(a, b)] and "même nom" in groups[0].reasons
+    with db.write() as session:
+        mark_not_duplicate(session, b, a)
+    with db.read() as session:
+        assert scan(session) == []
+
+
+def test_incremental_check_finds_a_typed_contact(db: Database) -> None:
+    a, _b = _fixture(db)
+    with db.read() as session:
+        index = SimilarityIndex.build(session)
+    found = index.similar(draft_person({"first_name": "Hélène", "last_name": "Dupond", "postcode": "21000",
+                                        "city": "Dijon"}))
+    assert a in {s.b for s in found}
+
+
+NAMES = st.sampled_from(["Dupont", "Martin", "Lefèvre", "Girard", "Moreau"])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(st.tuples(NAMES, st.booleans(), st.booleans()), min_size=2, max_size=5))
+def test_merge_then_undo_is_identity(tmp_path_factory, people) -> None:  # type: ignore[no-untyped-def]
+    database = open_database(str(tmp_path_factory.mktemp("m") / "m.sqlite3"))
+    with database.write() as session:
+        ids = []
+        for index, (name, with_email, with_gift) in enumerate(people):
+            contact = _contact(session, "Anne", name, email=f"a{index % 2}@x.fr" if with_email else "")
+            if with_gift:
+                session.add(Gift(contact_id=contact.id, received_on=date(2025, 1, 1), amount_cents=100,
+                                 payment_method=PaymentMethod.CASH))
+            ids.append(contact.id)
+    before = _state(database)
+    with database.write() as session:
+        record = merge(session, ids[0], ids[1:])
+    with database.write() as session:
+        undo(session, record.id)
+    assert _state(database) == before
+    database.dispose()
