@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel, JaroWinkler
+from rapidfuzz.distance import Indel
+
+from app.core.dedupe.normalise import PARTICLES
 
 from app.core.dedupe.normalise import Person
 
+FIRST_NAME_MIN = 80.0
 GENDERED_ENDINGS = (("e", ""), ("ine", "in"), ("elle", "el"), ("ette", "et"), ("ienne", "ien"), ("ane", "an"))
 
 
@@ -26,7 +29,12 @@ class PairScore:
 def _similar(x: str, y: str) -> float:
     if not x or not y:
         return 0.0
-    return 100.0 * max(JaroWinkler.normalized_similarity(x, y), Indel.normalized_similarity(x, y))
+    return 100.0 * Indel.normalized_similarity(x, y)
+
+
+def _similar_compact(x: str, y: str) -> float:
+    """Similarity ignoring spaces ("thomas leveque" vs "thomasleveque")."""
+    return _similar(x.replace(" ", ""), y.replace(" ", ""))
 
 
 def _gendered_pair(x: str, y: str) -> bool:
@@ -50,18 +58,29 @@ def _first_name_score(a: Person, b: Person) -> tuple[float, str]:
         return 0.0, "initiales différentes"
     if _gendered_pair(a.first.replace(" ", ""), b.first.replace(" ", "")):
         return 0.0, "prénoms masculin/féminin"
-    value = _similar(a.first, b.first)
+    value = _similar_compact(a.first, b.first)
+    if value < FIRST_NAME_MIN:
+        return 0.0, "prénoms différents"
     return value, f"prénom proche ({value:.0f})"
 
 
 def _last_name_score(a: Person, b: Person) -> tuple[float, str]:
-    best = max(_similar(a.last, b.last), _similar(a.birth_name, b.last) if a.birth_name else 0,
-               _similar(a.last, b.birth_name) if b.birth_name else 0)
+    best = max(_similar_compact(a.last, b.last), _similar_compact(a.birth_name, b.last) if a.birth_name else 0,
+               _similar_compact(a.last, b.birth_name) if b.birth_name else 0)
     return best, "même nom" if best == 100 else f"nom proche ({best:.0f})"
 
 
+def _word_bag(p: Person) -> list[str]:
+    return sorted(w for w in f"{p.first} {p.last}".split() if w not in PARTICLES)
+
+
 def _swapped(a: Person, b: Person) -> bool:
-    return bool(a.first and b.first) and _similar(a.first, b.last) >= 90 and _similar(a.last, b.first) >= 90
+    """First and last names typed the other way round (compound names included)."""
+    if not (a.first and b.first) or (a.first, a.last) == (b.first, b.last):
+        return False
+    if _word_bag(a) == _word_bag(b) and a.last != b.last:
+        return True
+    return _similar(a.first, b.last) >= 90 and _similar_compact(a.last, b.first) >= 90
 
 
 def _veto(a: Person, b: Person) -> str:
