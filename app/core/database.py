@@ -15,6 +15,7 @@ from app import db
 from app.core import journal
 from app.core.backup import backup_sqlite, sqlite_file
 from app.core.clock import Clock, SystemClock
+from app.core.gdpr import restriction
 from app.errors import SchemaTooNew
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ def open_database(
             db.refresh_statistics(connection)
     factory = db.make_session_factory(engine, user=user)
     journal.install(factory)
+    restriction.install(factory)
     return Database(engine, factory, target, backup_dir, clock or SystemClock())
 
 

@@ -53,6 +53,12 @@ def _duplicates(ctx: UiContext) -> QWidget:
     return DuplicatesPage(ctx)
 
 
+def _gdpr(ctx: UiContext) -> QWidget:
+    from app.ui.pages.gdpr_page import GdprPage
+
+    return GdprPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -66,7 +72,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("gifts", N_("Dons"), _gifts),
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
         PageSpec("duplicates", N_("Doublons"), _duplicates),
-        PageSpec("gdpr", N_("RGPD"), _placeholder(N_("RGPD"), N_("Registre et demandes des personnes."))),
+        PageSpec("gdpr", N_("RGPD"), _gdpr),
         PageSpec("dashboard", N_("Tableau de bord"), _placeholder(N_("Tableau de bord"), N_("Indicateurs clés."))),
         PageSpec("settings", N_("Paramètres"), _settings),
     ]

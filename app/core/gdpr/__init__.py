@@ -1,0 +1,1 @@
+"""GDPR: register of processing activities, data-subject requests, erasure, retention, restriction."""

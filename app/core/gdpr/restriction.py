@@ -1,0 +1,79 @@
+"""Restriction of processing (Art. 18): a restricted contact is frozen until it is lifted.
+
+The freeze is enforced once for every code path by a `before_flush` guard: any change to a
+restricted contact or to its e-mails, phones, addresses, consents or gifts is refused,
+except lifting the restriction itself and a GDPR anonymisation. Mailings already exclude
+restricted contacts (consents.contactable_query).
+"""
+
+from __future__ import annotations
+
+
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.permissions import Permission, require
+from app.errors import Conflict, NotFound
+from app.i18n import _
+from app.models import ConsentEvent, Contact, ContactEmail, ContactPhone, Gift, PostalAddress
+
+BYPASS_KEY = "gdpr_bypass_restriction"
+CHILDREN = (ContactEmail, ContactPhone, PostalAddress, ConsentEvent, Gift)
+RESTRICTION_FIELDS = {"restricted", "restricted_reason", "updated_at"}
+
+
+def _was_restricted(contact: Contact) -> bool:
+    history = inspect(contact).attrs.restricted.history
+    return bool(history.deleted[0]) if history.deleted else bool(contact.restricted)
+
+
+def _changed_fields(obj: Any) -> set[str]:
+    state = inspect(obj)
+    return {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
+
+
+def _guard(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(BYPASS_KEY):
+        return
+    with session.no_autoflush:
+        for obj in list(session.dirty) + list(session.new) + list(session.deleted):
+            if isinstance(obj, Contact) and obj in session.dirty and _was_restricted(obj):
+                if _changed_fields(obj) - RESTRICTION_FIELDS:
+                    raise Conflict(_("Ce contact fait l'objet d'une limitation du traitement (RGPD) : il ne peut "
+                                     "pas être modifié tant qu'elle n'est pas levée."))
+            elif isinstance(obj, CHILDREN) and obj.contact_id:
+                contact = session.get(Contact, obj.contact_id)
+                if contact is not None and _was_restricted(contact):
+                    raise Conflict(_("Ce contact fait l'objet d'une limitation du traitement (RGPD) : ses "
+                                     "coordonnées, consentements et dons sont gelés."))
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    """Guard every session of `factory` (idempotent)."""
+    if not event.contains(factory, "before_flush", _guard):
+        event.listen(factory, "before_flush", _guard)
+
+
+def restrict(session: Session, contact_id: int, *, reason: str) -> None:
+    """Freeze a contact (no edits, no mailings) until lifted."""
+    require(session, Permission.GDPR_MANAGE)
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
+    contact.restricted, contact.restricted_reason = True, reason.strip() or _("demande de limitation")
+    session.flush()
+
+
+def lift(session: Session, contact_id: int) -> None:
+    """Lift the restriction."""
+    require(session, Permission.GDPR_MANAGE)
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
+    contact.restricted, contact.restricted_reason = False, ""
+    session.flush()
+
+
+

@@ -1,0 +1,105 @@
+"""Access and portability (Art. 15 and 20): everything held about a person, as a ZIP
+with a readable PDF, machine-readable JSON and CSV files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core.gdpr.register import activities, header
+from app.core.journal import record_event
+from app.core.permissions import Permission, require
+from app.errors import NotFound
+from app.i18n import _
+from app.models import AuditEvent, ConsentEvent, Contact, Gift, Receipt
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):
+        return value.value
+    return value
+
+
+def _rows(objects: Any, columns: list[str]) -> list[dict[str, Any]]:
+    return [{c: _plain(getattr(o, c)) for c in columns} for o in objects]
+
+
+def collect(session: Session, contact_id: int) -> dict[str, Any]:
+    """All data about the contact, grouped by category, plus purposes, recipients, rights."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
+    identity = {c: _plain(getattr(contact, c)) for c in ("id", "kind", "civility", "first_name", "last_name",
+                                                        "birth_name", "organisation_name", "legal_form", "siren",
+                                                        "birth_date", "notes", "status", "restricted",
+                                                        "created_at", "updated_at")}
+    identity["tags"] = [t.name for t in contact.tags]
+    org = header(session)
+    return {
+        "generated_on": date.today().isoformat(),
+        "controller": {"organisation": org.organisation, "address": org.address, "dpo": org.dpo,
+                       "dpo_contact": org.dpo_contact},
+        "identity": identity,
+        "emails": _rows(contact.emails, ["email", "label"]),
+        "phones": _rows(contact.phones, ["number", "label"]),
+        "addresses": _rows(contact.addresses, ["line2", "line3", "line4", "line5", "postcode", "city", "country",
+                                               "npai", "npai_on"]),
+        "gifts": _rows(session.scalars(select(Gift).where(Gift.contact_id == contact_id).order_by(Gift.received_on)),
+                       ["received_on", "amount_cents", "payment_method", "nature", "campaign_id", "cheque_number"]),
+        "receipts": _rows(session.scalars(select(Receipt).where(Receipt.contact_id == contact_id)),
+                          ["number", "issued_at", "total_cents", "status"]),
+        "consents": _rows(session.scalars(select(ConsentEvent).where(ConsentEvent.contact_id == contact_id)
+                                          .order_by(ConsentEvent.occurred_at)),
+                          ["channel", "purpose", "status", "occurred_at", "source", "proof_text", "recorded_by"]),
+        "history": _rows(session.scalars(select(AuditEvent).where(AuditEvent.contact_id == contact_id)
+                                         .order_by(AuditEvent.at)), ["at", "user", "action", "field", "old", "new"]),
+        "processing": [{"name": a.name, "purposes": a.purposes, "legal_basis": a.legal_basis,
+                        "recipients": a.recipients, "retention": [c.get("retention", "") for c in a.data_categories],
+                        "transfers": a.transfers} for a in activities(session)],
+        "source": _("Données fournies par la personne (bulletins, formulaires, dons) ou importées du fichier de "
+                    "l'association."),
+        "rights": _("Vous pouvez demander l'accès, la rectification, l'effacement, la limitation, la portabilité de "
+                    "vos données et vous opposer à leur traitement ; retirer votre consentement à tout moment ; "
+                    "introduire une réclamation auprès de la CNIL (www.cnil.fr, 3 place de Fontenoy, TSA 80715, "
+                    "75334 Paris Cedex 07)."),
+    }
+
+
+def write_export(session: Session, contact_id: int, folder: Path) -> Path:
+    """Write contact-<id>-donnees.zip (PDF + JSON + CSV) into `folder`; journaled."""
+    require(session, Permission.GDPR_MANAGE)
+    data = collect(session, contact_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"contact-{contact_id}-donnees.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
+        for section in ("emails", "phones", "addresses", "gifts", "receipts", "consents", "history"):
+            archive.writestr(f"{section}.csv", _csv(data[section]))
+        archive.writestr("identite.csv", _csv([data["identity"]]))
+        from app.reports.subject_pdf import render_subject_pdf
+
+        archive.writestr("donnees.pdf", render_subject_pdf(data))
+    record_event(session, entity="contact", entity_id=contact_id, contact_id=contact_id,
+                 note=_("Export des données de la personne (droit d'accès / portabilité)"))
+    return target
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                             for k, v in row.items()})
+    return buffer.getvalue()

@@ -1,0 +1,52 @@
+"""GDPR screen: register edit and export, requests with deadlines, erasure."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.core.database import Database
+from app.models import Contact, ProcessingActivity, RightsRequest
+from app.models.enums import ContactStatus
+from app.ui.main_window import MainWindow
+from app.ui.pages.gdpr_page import GdprPage
+from tests.unit.receipts_helpers import donor
+
+
+def _page(main_window: MainWindow) -> GdprPage:
+    page = main_window.show_section("gdpr")
+    assert isinstance(page, GdprPage)
+    return page
+
+
+def test_register_is_prefilled_editable_and_exported(main_window: MainWindow, db: Database, tmp_path: Path) -> None:
+    page = _page(main_window)
+    assert page.activity_list.count() == 6
+    page.activity_fields["purposes"].setPlainText("Finalité revue")  # type: ignore[union-attr]
+    page.save_activity()
+    with db.read() as session:
+        assert session.scalars(select(ProcessingActivity.purposes)).first() == "Finalité revue"
+    page.export_register(tmp_path / "r.xlsx", "xlsx")
+    assert load_workbook(tmp_path / "r.xlsx")["Activités"].max_row == 7
+
+
+def test_log_a_request_and_see_it_due_then_erase(main_window: MainWindow, db: Database) -> None:
+    with db.write() as session:
+        person_id = donor(session).id
+    page = _page(main_window)
+    page.tabs.setCurrentIndex(1)
+    page.requester.setText("Hélène Dupont")
+    page.request_contact.setValue(person_id)
+    page.request_received.setText("01/02/2026")
+    page.add_request()
+    with db.read() as session:
+        request = session.scalars(select(RightsRequest)).one()
+    assert request.due_on == date(2026, 3, 1)
+    assert "1 demande(s) en retard" in page.due_label.text()  # the test clock says 15/03/2026
+    page.requests_table.selectRow(0)
+    page.erase(person_id)
+    with db.read() as session:
+        assert session.get(Contact, person_id).status == ContactStatus.ANONYMISED  # type: ignore[union-attr]
