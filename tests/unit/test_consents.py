@@ -52,10 +52,10 @@ def test_who_may_we_contact_per_channel(any_db: Database) -> None:
         objected = _person(session, "Objected", email="o@exemple.fr")
         returned = _person(session, "Returned", npai=True)
         restricted = _person(session, "Restricted", email="r@exemple.fr")
-        restricted.restricted = True
         for who in (granted, restricted):
             record_consent(session, contact_id=who.id, channel=Channel.EMAIL,
                            status=ConsentStatus.GRANTED, occurred_at=T0)
+        restricted.restricted = True  # restricted after consenting: still excluded
         record_consent(session, contact_id=objected.id, channel=Channel.POST,
                        status=ConsentStatus.OBJECTED, occurred_at=T0)
     with any_db.read() as session:
