@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
 from app.core.text import fold
 
-PARTICLES = {"de", "du", "des", "d", "la", "le", "les", "l", "van", "von", "der", "del", "da", "di"}
-LEGAL_FORMS = {"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scop", "association", "assoc", "asso",
-               "ste", "societe", "ets", "etablissements", "gie", "scp", "selarl"}
+PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "van", "von", "der", "del", "da", "di"})
+LEGAL_FORMS = frozenset({"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scop", "association", "assoc",
+                         "asso", "ste", "societe", "ets", "etablissements", "gie", "scp", "selarl"})
+NO_DROP: frozenset[str] = frozenset()
 FEMALE = {"mme", "mlle", "madame", "mademoiselle"}
 MALE = {"m", "mr", "monsieur"}
 _SPLIT = re.compile(r"[\s\-'.]+")
@@ -45,6 +47,7 @@ class Person:
         return "".join(w[0] for w in self.first.split() if w)
 
 
+@lru_cache(maxsize=64)
 def gender_of(civility: str) -> str:
     """'Mme' -> 'f', 'M.' -> 'm', anything else -> ''."""
     word = fold(civility).replace(" ", "").replace(".", "")
@@ -53,13 +56,19 @@ def gender_of(civility: str) -> str:
     return "m" if word in MALE else ""
 
 
-def name_words(text: str, *, drop: set[str] = PARTICLES) -> list[str]:
+def name_words(text: str, *, drop: frozenset[str] = PARTICLES) -> list[str]:
     """Folded words of a name without particles ('de La Fontaine' -> ['fontaine'])."""
+    return list(_name_words(text, drop))
+
+
+@lru_cache(maxsize=200_000)
+def _name_words(text: str, drop: frozenset[str]) -> tuple[str, ...]:
     words = [w for w in _SPLIT.split(fold(text)) if w]
     kept = [w for w in words if w not in drop]
-    return kept or words
+    return tuple(kept or words)
 
 
+@lru_cache(maxsize=200_000)
 def phonetic(word: str) -> str:
     """A French phonetic key used only to find candidates (never to decide a match)."""
     w = fold(word).replace(" ", "")
@@ -80,7 +89,7 @@ def phonetic(word: str) -> str:
 
 def normalise_row(row: dict) -> Person:  # type: ignore[type-arg]
     """A Person from a lean SQL row (keys as in scan.load_people)."""
-    first = " ".join(name_words(row["first_name"] or "", drop=set()))
+    first = " ".join(name_words(row["first_name"] or "", drop=NO_DROP))
     organisation = " ".join(name_words(row["organisation_name"] or "", drop=LEGAL_FORMS | PARTICLES))
     phone = re.sub(r"\D", "", row["phone"] or "")[-9:]
     return Person(id=row["id"], kind=row["kind"], gender=gender_of(row["civility"] or ""), first=first,

@@ -40,24 +40,35 @@ class CandidateGroup:
         return list(max(self.pairs, key=lambda p: p.score).reasons)
 
 
-def _first(model, column):  # type: ignore[no-untyped-def]
-    return (select(column).where(model.contact_id == Contact.id).order_by(model.id).limit(1).scalar_subquery())
+def _first_values(session: Session, query) -> dict[int, tuple]:  # type: ignore[no-untyped-def,type-arg]
+    """contact_id -> the first row (lowest id / primary first) of a child table."""
+    found: dict[int, tuple] = {}  # type: ignore[type-arg]
+    for row in session.execute(query):
+        found.setdefault(row[0], tuple(row[1:]))
+    return found
 
 
 def load_people(session: Session, *, ids: list[int] | None = None) -> list[Person]:
-    """Every active contact (or `ids`) as a Person, with one lean query."""
-    primary = (select(PostalAddress.postcode, PostalAddress.city).where(PostalAddress.contact_id == Contact.id)
-               .order_by(PostalAddress.is_primary.desc(), PostalAddress.id).limit(1))
+    """Every active contact (or `ids`) as a Person: four plain queries, no ORM objects."""
     query = select(Contact.id, Contact.kind, Contact.civility, Contact.first_name, Contact.last_name,
-                   Contact.birth_name, Contact.organisation_name, Contact.siren, Contact.birth_date,
-                   _first(ContactEmail, ContactEmail.email).label("email"),
-                   _first(ContactPhone, ContactPhone.number).label("phone"),
-                   primary.with_only_columns(PostalAddress.postcode).scalar_subquery().label("postcode"),
-                   primary.with_only_columns(PostalAddress.city).scalar_subquery().label("city"),
+                   Contact.birth_name, Contact.organisation_name, Contact.siren, Contact.birth_date
                    ).where(Contact.status == ContactStatus.ACTIVE)
     if ids is not None:
         query = query.where(Contact.id.in_(ids))
-    return [normalise_row(dict(row._mapping)) for row in session.execute(query)]
+    emails = _first_values(session, select(ContactEmail.contact_id, ContactEmail.email)
+                           .order_by(ContactEmail.contact_id, ContactEmail.position, ContactEmail.id))
+    phones = _first_values(session, select(ContactPhone.contact_id, ContactPhone.number)
+                           .order_by(ContactPhone.contact_id, ContactPhone.position, ContactPhone.id))
+    places = _first_values(session, select(PostalAddress.contact_id, PostalAddress.postcode, PostalAddress.city)
+                           .order_by(PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id))
+    people = []
+    for row in session.execute(query):
+        values = dict(row._mapping)
+        place = places.get(row.id, ("", ""))
+        values.update(email=emails.get(row.id, ("",))[0], phone=phones.get(row.id, ("",))[0],
+                      postcode=place[0], city=place[1])
+        people.append(normalise_row(values))
+    return people
 
 
 def not_duplicates(session: Session) -> set[tuple[int, int]]:
