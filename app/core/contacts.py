@@ -108,7 +108,8 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
     return problems
 
 
-def _apply(session: Session, contact: Contact, draft: ContactDraft, today: date) -> None:
+def apply_draft(session: Session, contact: Contact, draft: ContactDraft, today: date) -> None:
+    """Copy a validated draft onto a contact (the one place that maps form fields to rows)."""
     for name in ("kind", "civility", "first_name", "last_name", "birth_name", "organisation_name",
                  "legal_form", "siren", "birth_date", "notes"):
         setattr(contact, name, getattr(draft, name))
@@ -170,7 +171,7 @@ def create_contact(session: Session, draft: ContactDraft, *, today: date) -> Con
     _raise_first(validate_draft(draft, today=today))
     contact = Contact()
     session.add(contact)
-    _apply(session, contact, draft, today)
+    apply_draft(session, contact, draft, today)
     session.flush()
     return contact
 
@@ -190,7 +191,7 @@ def update_contact(session: Session, contact_id: int, draft: ContactDraft, *, to
     if contact.status == ContactStatus.ANONYMISED:
         raise Conflict(_("Ce contact a été anonymisé : il ne peut plus être modifié."))
     _raise_first(validate_draft(draft, today=today))
-    _apply(session, contact, draft, today)
+    apply_draft(session, contact, draft, today)
     session.flush()
     return contact
 

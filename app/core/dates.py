@@ -13,13 +13,20 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
 TWO_DIGIT_PIVOT = 70  # 25 -> 2025, 85 -> 1985
 
 
-def parse_date(text: str, *, field: str = "date") -> date:
-    """Parse dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd; ValidationError naming the expected form."""
+def parse_date(text: str, *, field: str = "date", past: bool = False) -> date:
+    """Parse dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd; ValidationError naming the expected form.
+
+    A two-digit year means 20yy below the pivot (a gift in '25'); with `past` (a birth date)
+    it means the latest such year that is not in the future ('60' -> 1960).
+    """
     match = _DMY.match(text or "")
     if match:
         day, month, year = (int(g) for g in match.groups())
         if len(match.group(3)) == 2:
-            year += 2000 if year < TWO_DIGIT_PIVOT else 1900
+            if past:
+                year += 2000 if 2000 + year <= date.today().year else 1900
+            else:
+                year += 2000 if year < TWO_DIGIT_PIVOT else 1900
     elif (iso := _ISO.match(text or "")):
         year, month, day = (int(g) for g in iso.groups())
     else:
@@ -31,9 +38,9 @@ def parse_date(text: str, *, field: str = "date") -> date:
             value=text), field=field) from None
 
 
-def parse_optional_date(text: str, *, field: str = "date") -> date | None:
+def parse_optional_date(text: str, *, field: str = "date", past: bool = False) -> date | None:
     """Like parse_date, but an empty text means no date."""
-    return parse_date(text, field=field) if (text or "").strip() else None
+    return parse_date(text, field=field, past=past) if (text or "").strip() else None
 
 
 def format_date(value: date | None) -> str:

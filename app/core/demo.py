@@ -136,8 +136,12 @@ class _Generator:
         return f"{pattern}@{rng.choice(EMAIL_DOMAINS)}"
 
     def phone(self) -> str:
-        prefix = self.rng.choice(("+336", "+337", "+331", "+332", "+333", "+334", "+335"))
-        return prefix + "".join(str(self.rng.randint(0, 9)) for _ in range(8))
+        """A valid French number (the generator retries the rare invalid draws)."""
+        while True:
+            prefix = self.rng.choice(("+336", "+337", "+331", "+332", "+333", "+334", "+335"))
+            number = prefix + "".join(str(self.rng.randint(0, 9)) for _ in range(8))
+            if _valid_phone(number):
+                return number
 
     def address(self) -> dict[str, Any]:
         rng = self.rng
@@ -148,6 +152,12 @@ class _Generator:
         line3 = rng.choice(("", "", "", "", "", f"Résidence Les {rng.choice(('Pins', 'Tilleuls', 'Acacias'))}"))
         return {"line2": line2[:38], "line3": line3[:38], "line4": street, "line5": "",
                 "postcode": postcode, "city": city, "country": "FR"}
+
+
+def _valid_phone(number: str) -> bool:
+    import phonenumbers
+
+    return phonenumbers.is_valid_number(phonenumbers.parse(number, "FR"))
 
 
 def _luhn_check_digit(digits: str) -> int:

@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         self._add_action(file_menu, _("&Ouvrir une base…"), self.open_database_dialog, QKeySequence.StandardKey.Open)
         self._add_action(file_menu, _("&Sauvegarder maintenant"), self.backup_now)
         file_menu.addSeparator()
+        self._add_action(file_menu, _("Importer des &contacts…"), lambda: self.open_import("contacts"))
+        self._add_action(file_menu, _("Importer des &dons…"), lambda: self.open_import("gifts"))
+        file_menu.addSeparator()
         self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu(_("&Affichage"))
         language_menu = view_menu.addMenu(_("Langue"))
@@ -205,6 +208,12 @@ class MainWindow(QMainWindow):
 
         self.tasks.run(work, parent=self, label=_("Création des données de démonstration…"),
                        on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")))
+
+    def open_import(self, kind: str) -> None:
+        """Open the import wizard for contacts or gifts."""
+        from app.ui.import_wizard import ImportWizard
+
+        ImportWizard(self.ctx, kind, self).exec()
 
     # --- misc ------------------------------------------------------------------------
 

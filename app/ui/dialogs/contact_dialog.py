@@ -301,7 +301,7 @@ class ContactDialog(QDialog):
             kind=kind, civility=self.civility.currentText().strip(), first_name=self.first_name.text(),
             last_name=self.last_name.text(), birth_name=self.birth_name.text(),
             organisation_name=self.organisation_name.text(), legal_form=self.legal_form.text(),
-            siren=self.siren.text(), birth_date=parse_optional_date(self.birth_date.text(), field="birth_date"),
+            siren=self.siren.text(), birth_date=parse_optional_date(self.birth_date.text(), field="birth_date", past=True),
             emails=[self.email1.text(), self.email2.text()], phones=[self.phone1.text(), self.phone2.text()],
             address=AddressDraft(self.line2.text(), self.line3.text(), self.line4.text(), self.line5.text(),
                                  self.postcode.text(), self.city.text(), self.country.text() or "FR",

@@ -1,0 +1,190 @@
+"""Commit a checked import in the caller's transaction, and undo a committed import."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.core.contact_validation import check_email, check_phone
+from app.core.contacts import apply_draft
+from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
+from app.core.journal import SESSION_DISABLED_KEY, record_event
+from app.core.permissions import Permission, require
+from app.core.progress import NULL_PROGRESS, CancelToken, Progress
+from app.db import refresh_statistics
+from app.errors import Conflict, NotFound
+from app.i18n import _
+from app.models import Contact, ContactEmail, ContactPhone, Gift, ImportBatch
+from app.models.enums import GiftNature
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Before/after reconciliation of one import."""
+
+    batch_id: int | None
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    amount_read_cents: int
+    amount_imported_cents: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready figures."""
+        return dict(self.__dict__)
+
+
+def file_sha256(path: Path) -> str:
+    """Fingerprint of the imported file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def report_of(plan: ImportPlan, batch_id: int | None = None) -> ImportReport:
+    """rows read = created + updated + unchanged + rejected, and the amounts."""
+    return ImportReport(batch_id, len(plan.rows), plan.count(NEW), plan.count(UPDATE), plan.count(UNCHANGED),
+                        plan.count(INVALID), plan.amount_read_cents, plan.amount_to_import_cents)
+
+
+def write_rejected(plan: ImportPlan, path: Path) -> int:
+    """The rejected rows, as they were, with a reason column, to fix and import again."""
+    rejected = [r for r in plan.rows if r.status == INVALID]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([_("Ligne"), *plan.table.header, _("Motif du rejet")])
+        for row in rejected:
+            raw = plan.table.rows[row.number - 2]
+            writer.writerow([row.number, *raw, " | ".join(row.reasons)])
+    return len(rejected)
+
+
+def commit(session: Session, plan: ImportPlan, *, file_name: str, sha256: str, today: date,
+           progress: Progress = NULL_PROGRESS, cancel: CancelToken | None = None) -> ImportReport:
+    """Write the NEW and UPDATE rows; record an ImportBatch that allows undo."""
+    require(session, Permission.GIFTS_WRITE if plan.kind == "gifts" else Permission.CONTACTS_WRITE)
+    batch = ImportBatch(kind=plan.kind, file_name=file_name, file_sha256=sha256,
+                        user=str(session.info.get("user", "")))
+    session.add(batch)
+    session.flush()
+    todo = [r for r in plan.rows if r.status in (NEW, UPDATE)]
+    progress.start(len(todo), _("Import en cours"))
+    before: dict[str, dict[str, Any]] = {}
+    added: list[list[Any]] = []
+    session.info[SESSION_DISABLED_KEY] = True  # one journal event for the batch, below
+    try:
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start:start + BATCH]
+            if plan.kind == "gifts":
+                _insert_gifts(session, chunk, batch.id)
+            else:
+                _write_contacts(session, chunk, batch.id, today, before, added)
+            session.flush()
+            progress.advance(len(chunk))
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+    finally:
+        session.info.pop(SESSION_DISABLED_KEY, None)
+    report = report_of(plan, batch.id)
+    batch.counts = report.as_dict()
+    batch.report = {"before": before, "added": added, "notes": plan.table.notes}
+    refresh_statistics(session.connection())
+    record_event(session, entity="import", entity_id=batch.id, note=_(
+        "Import n° {id} de {file} : {created} créés, {updated} mis à jour, {unchanged} inchangés, "
+        "{rejected} rejetés").format(id=batch.id, file=file_name, created=report.created, updated=report.updated,
+                                     unchanged=report.unchanged, rejected=report.rejected))
+    return report
+
+
+def _insert_gifts(session: Session, rows: list[Any], batch_id: int) -> None:
+    now = datetime.now().astimezone()
+    session.execute(insert(Gift), [{**r.draft, "nature": GiftNature.CASH, "import_batch_id": batch_id,
+                                    "created_at": now, "updated_at": now} for r in rows])
+
+
+def _write_contacts(session: Session, rows: list[Any], batch_id: int, today: date,
+                    before: dict[str, dict[str, Any]], added: list[list[Any]]) -> None:
+    for row in rows:
+        if row.status == NEW:
+            contact = Contact(import_batch_id=batch_id)
+            session.add(contact)
+            apply_draft(session, contact, row.draft, today)
+            continue
+        contact = session.get(Contact, row.contact_id)
+        if contact is None:
+            continue
+        before[str(contact.id)] = {k: _plain(old) for k, (old, _new) in row.changes.items()
+                                   if k not in ("email", "phone")}
+        for name, (_old, new) in row.changes.items():
+            if name == "email":
+                contact.emails.append(ContactEmail(email=check_email(new).value or new, position=len(contact.emails)))
+                added.append(["email", contact.id, new])
+            elif name == "phone":
+                contact.phones.append(ContactPhone(number=check_phone(new).value or new, position=len(contact.phones)))
+                added.append(["phone", contact.id, new])
+            else:
+                setattr(contact, name, new)
+        from app.core.contact_fields import refresh_derived_fields
+
+        refresh_derived_fields(contact)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def undo_import(session: Session, batch_id: int) -> dict[str, int]:
+    """Remove what an import created and restore what it changed."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound(_("Import {id} introuvable.").format(id=batch_id))
+    if batch.undone_at is not None:
+        raise Conflict(_("L'import {id} a déjà été annulé.").format(id=batch_id))
+    require(session, Permission.GIFTS_WRITE if batch.kind == "gifts" else Permission.CONTACTS_WRITE)
+    receipted = session.scalar(select(func.count(Gift.id)).where(Gift.import_batch_id == batch_id,
+                                                                 Gift.receipt_id.is_not(None)))
+    if receipted:
+        raise Conflict(_("Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces reçus.").format(
+            id=batch_id))
+    gifts = session.execute(delete(Gift).where(Gift.import_batch_id == batch_id)).rowcount
+    created = list(session.scalars(select(Contact.id).where(Contact.import_batch_id == batch_id)))
+    others = session.scalar(select(func.count(Gift.id)).where(Gift.contact_id.in_(created))) if created else 0
+    if others:
+        raise Conflict(_("Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les ou "
+                         "gardez l'import.").format(id=batch_id))
+    for contact in session.scalars(select(Contact).where(Contact.id.in_(created))):
+        session.delete(contact)
+    _restore_updates(session, batch.report or {})
+    batch.undone_at = datetime.now().astimezone()
+    session.flush()
+    record_event(session, entity="import", entity_id=batch_id, note=_("Import n° {id} annulé").format(id=batch_id))
+    return {"contacts_removed": len(created), "gifts_removed": int(gifts or 0)}
+
+
+def _restore_updates(session: Session, report: dict[str, Any]) -> None:
+    for contact_id, fields in report.get("before", {}).items():
+        contact = session.get(Contact, int(contact_id))
+        if contact is None:
+            continue
+        for name, value in fields.items():
+            setattr(contact, name, date.fromisoformat(value) if name == "birth_date" and value else value)
+    for kind, contact_id, value in report.get("added", []):
+        model, column = (ContactEmail, ContactEmail.email) if kind == "email" else (ContactPhone, ContactPhone.number)
+        normalised = (check_email(value).value if kind == "email" else check_phone(value).value) or value
+        session.execute(delete(model).where(model.contact_id == contact_id, column == normalised))
+    for contact_id in report.get("before", {}):
+        contact = session.get(Contact, int(contact_id))
+        if contact is not None:
+            session.refresh(contact)
+            from app.core.contact_fields import refresh_derived_fields
+
+            refresh_derived_fields(contact)

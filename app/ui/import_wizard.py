@@ -1,0 +1,250 @@
+"""The import wizard: file, column mapping, row-by-row preview, commit with progress, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.core.backup import automatic_backup
+from app.core.clock import today
+from app.core.importing.commit import ImportReport, commit, file_sha256, report_of, write_rejected
+from app.core.importing.mapping import auto_map, fields_for, save_mapping
+from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
+from app.core.importing.readers import Table, read_table
+from app.core.importing.service import prepare
+from app.core.money import format_eur
+from app.errors import UserError
+from app.i18n import N_, _
+from app.ui.context import UiContext
+
+STATUS = {NEW: (N_("nouveau"), "#d7f0d7"), UPDATE: (N_("mise à jour"), "#d8e8fb"),
+          UNCHANGED: (N_("inchangé"), "#eeeeee"), INVALID: (N_("rejeté"), "#f8d0d0")}
+PREVIEW_ROWS = 500
+
+
+class ImportWizard(QWizard):
+    """Four steps; nothing is written before the last one."""
+
+    def __init__(self, ctx: UiContext, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.kind = ctx, kind
+        self.table: Table | None = None
+        self.plan: ImportPlan | None = None
+        self.report: ImportReport | None = None
+        self.setWindowTitle(_("Importer des contacts") if kind == "contacts" else _("Importer des dons"))
+        self.resize(980, 640)
+        self.file_page, self.mapping_page = _FilePage(self), _MappingPage(self)
+        self.preview_page, self.done_page = _PreviewPage(self), _DonePage(self)
+        for page in (self.file_page, self.mapping_page, self.preview_page, self.done_page):
+            self.addPage(page)
+
+    def mapping(self) -> dict[int, str]:
+        """Column -> field as chosen on the mapping page."""
+        return self.mapping_page.mapping()
+
+
+class _FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("1. Fichier"))
+        self.setSubTitle(_("CSV (Excel, LibreOffice, export d'un autre logiciel, HelloAsso), XLSX ou ODS."))
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        browse = QPushButton(_("Choisir…"))
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        self.info = QLabel("")
+        self.info.setWordWrap(True)
+        layout.addWidget(self.info)
+        self.path.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Fichier à importer"), "",
+                                                    _("Tableaux (*.csv *.txt *.xlsx *.ods);;Tous les fichiers (*)"))
+        if path:
+            self.path.setText(path)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return bool(self.path.text().strip())
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        try:
+            self.w.table = read_table(Path(self.path.text().strip()))
+        except UserError as exc:
+            self.info.setText(str(exc))
+            self.info.setStyleSheet("color: #b00020")
+            return False
+        table = self.w.table
+        self.info.setText(_("{rows} lignes, {columns} colonnes ({encoding}, séparateur « {delimiter} »).").format(
+            rows=len(table.rows), columns=len(table.header), encoding=table.encoding or "classeur",
+            delimiter=table.delimiter or "-"))
+        return True
+
+
+class _MappingPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("2. Correspondance des colonnes"))
+        self.setSubTitle(_("Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de côté."))
+        layout = QVBoxLayout(self)
+        self.grid = QTableWidget(0, 3)
+        self.grid.setHorizontalHeaderLabels([_("Colonne du fichier"), _("Exemple"), _("Champ Obole")])
+        self.grid.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.grid)
+        save = QPushButton(_("Enregistrer cette correspondance…"))
+        save.clicked.connect(self._save)
+        layout.addWidget(save)
+        self.combos: list[QComboBox] = []
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        table = self.w.table
+        assert table is not None
+        guessed = auto_map(table.header, self.w.kind)
+        self.grid.setRowCount(len(table.header))
+        self.combos = []
+        for index, name in enumerate(table.header):
+            combo = QComboBox()
+            combo.addItem(_("(ignorer)"), "")
+            for field, label in fields_for(self.w.kind).items():
+                combo.addItem(_(label), field)
+            combo.setCurrentIndex(max(0, combo.findData(guessed.get(index, ""))))
+            sample = table.rows[0][index] if index < len(table.rows[0]) else ""
+            self.grid.setItem(index, 0, QTableWidgetItem(name))
+            self.grid.setItem(index, 1, QTableWidgetItem(sample[:60]))
+            self.grid.setCellWidget(index, 2, combo)
+            self.combos.append(combo)
+        self.grid.resizeColumnsToContents()
+
+    def mapping(self) -> dict[int, str]:
+        return {i: combo.currentData() for i, combo in enumerate(self.combos) if combo.currentData()}
+
+    def _save(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Enregistrer la correspondance"), "correspondance.json",
+                                                    "JSON (*.json)")
+        if path and self.w.table is not None:
+            save_mapping(Path(path), self.w.table.header, self.mapping())
+
+
+class _PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("3. Aperçu ligne par ligne"))
+        self.setSubTitle(_("Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis réimportées."))
+        layout = QVBoxLayout(self)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.rows = QTableWidget(0, 3)
+        self.rows.setHorizontalHeaderLabels([_("Ligne"), _("Statut"), _("Détail")])
+        self.rows.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.rows)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        database = self.w.ctx.database
+        table = self.w.table
+        assert table is not None
+        try:
+            with database.read() as session:
+                self.w.plan = prepare(session, table.path, self.w.kind, today=today(database.clock),
+                                      mapping=self.w.mapping())
+        except UserError as exc:
+            self.summary.setText(str(exc))
+            self.w.plan = None
+            return
+        plan = self.w.plan
+        report = report_of(plan)
+        text = _("{read} lignes lues : {new} nouvelles, {updated} mises à jour, {unchanged} inchangées, "
+                 "{rejected} rejetées.").format(read=report.rows_read, new=report.created, updated=report.updated,
+                                                unchanged=report.unchanged, rejected=report.rejected)
+        if self.w.kind == "gifts":
+            text += " " + _("Montants lus : {read} ; à importer : {imported}.").format(
+                read=format_eur(report.amount_read_cents), imported=format_eur(report.amount_imported_cents))
+        self.summary.setText(text)
+        shown = plan.rows[:PREVIEW_ROWS]
+        self.rows.setRowCount(len(shown))
+        for r, row in enumerate(shown):
+            label, colour = STATUS[row.status]
+            detail = " | ".join(row.reasons) or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new)
+                                                           in row.changes.items()) or ", ".join(row.values.values())
+            for c, value in enumerate((str(row.number), _(label), detail)):
+                item = QTableWidgetItem(value)
+                item.setBackground(QColor(colour))
+                self.rows.setItem(r, c, item)
+        self.rows.resizeColumnsToContents()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.w.plan is not None
+
+
+class _DonePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("4. Import"))
+        layout = QVBoxLayout(self)
+        self.result = QLabel(_("Import en cours…"))
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        self.rejected_button = QPushButton(_("Enregistrer les lignes rejetées (CSV avec motif)…"))
+        self.rejected_button.clicked.connect(self._save_rejected)
+        layout.addWidget(self.rejected_button)
+        layout.addStretch(1)
+        self.finished_work = False
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        plan, database = self.w.plan, self.w.ctx.database
+        assert plan is not None
+        self.finished_work = False
+        path = plan.table.path
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            automatic_backup(database.engine, database.backup_dir, reason="import")
+            with database.write() as session:
+                fresh = prepare(session, path, self.w.kind, today=today(database.clock), mapping=plan.mapping)
+                return commit(session, fresh, file_name=path.name, sha256=file_sha256(path),
+                              today=today(database.clock), progress=progress, cancel=cancel)
+
+        self.w.ctx.tasks.run(work, parent=self, label=_("Import en cours…"), on_success=self._done,
+                             on_cancel=lambda: self._finish(_("Import annulé : rien n'a été modifié.")))
+
+    def _done(self, report: ImportReport) -> None:
+        self.w.report = report
+        self._finish(_("Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à jour + "
+                       "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé avec « obole import undo "
+                       "{id} ».").format(id=report.batch_id, read=report.rows_read, new=report.created,
+                                         updated=report.updated, unchanged=report.unchanged, rejected=report.rejected))
+        self.w.ctx.events.changed.emit("import")
+
+    def _finish(self, text: str) -> None:
+        self.result.setText(text)
+        self.finished_work = True
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return self.finished_work
+
+    def _save_rejected(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Lignes rejetées"), "lignes-rejetees.csv", "CSV (*.csv)")
+        if path and self.w.plan is not None:
+            write_rejected(self.w.plan, Path(path))

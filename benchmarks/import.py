@@ -1,0 +1,72 @@
+"""Import speed: rows per second for 100,000 contact rows, against a bare executemany.
+
+Usage: python benchmarks/import.py [--rows 100000]
+Writes a French Excel CSV (cp1252, semicolons), then times the full import (read, map,
+check every row, match, commit in one transaction) and a bare executemany INSERT of the
+same rows into the contact table. Targets: >= 5,000 rows/s and ratio >= 0.2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def write_csv(path: Path, rows: int) -> None:
+    """A realistic French export."""
+    rng = random.Random(3)
+    firsts = ["Hélène", "Jean-Pierre", "Marie", "François", "Léa", "Noël", "Chloé", "Gérard"]
+    lasts = ["Lefèvre", "Dupont", "Martin", "Girard", "Moreau", "Fontaine", "Rivière", "Lemaître"]
+    lines = ["Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Téléphone"]
+    for i in range(rows):
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        lines.append(f"Mme;{last};{first};{i % 200 + 1} rue de la Paix;21000;Dijon;"
+                     f"p{i}@exemple.fr;06{rng.randint(10_000_000, 99_999_999)}")
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    from sqlalchemy import insert
+
+    from app.core.database import open_database
+    from app.core.importing.commit import commit, file_sha256
+    from app.core.importing.service import prepare
+    from app.models import Contact
+
+    folder = Path(tempfile.mkdtemp(prefix="obole-bench-import-"))
+    source = folder / "contacts.csv"
+    write_csv(source, args.rows)
+    database = open_database(str(folder / "import.sqlite3"))
+    started = time.perf_counter()
+    with database.write() as session:
+        plan = prepare(session, source, "contacts", today=date(2026, 11, 20))
+        planned = time.perf_counter()
+        report = commit(session, plan, file_name=source.name, sha256=file_sha256(source), today=date(2026, 11, 20))
+    elapsed = time.perf_counter() - started
+    rate = report.rows_read / elapsed
+    bare = open_database(str(folder / "bare.sqlite3"))
+    rows = [{"first_name": f"P{i}", "last_name": "Dupont", "search_text": "", "sort_name": ""}
+            for i in range(args.rows)]
+    tick = time.perf_counter()
+    with bare.write() as session:
+        session.execute(insert(Contact), rows)
+    bare_rate = args.rows / (time.perf_counter() - tick)
+    print(f"rows: {report.rows_read:,} (created {report.created:,}, rejected {report.rejected:,})")
+    print(f"import: {elapsed:.1f} s (dry run {planned - started:.1f} s, commit {elapsed - (planned - started):.1f} s)")
+    print(f"rows per second: {rate:,.0f} (target >= 5,000)")
+    print(f"bare executemany of the same rows: {bare_rate:,.0f} rows/s; ratio {rate / bare_rate:.3f} (target >= 0.2)")
+
+
+if __name__ == "__main__":
+    main()
