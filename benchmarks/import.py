@@ -21,14 +21,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def write_csv(path: Path, rows: int) -> None:
     """A realistic French export."""
+    from app.paths import resource_path
+
+    def lines_of(name: str) -> list[str]:
+        return [x for x in resource_path("demo", name).read_text(encoding="utf-8").splitlines() if x.strip()]
+
     rng = random.Random(3)
-    firsts = ["Hélène", "Jean-Pierre", "Marie", "François", "Léa", "Noël", "Chloé", "Gérard"]
-    lasts = ["Lefèvre", "Dupont", "Martin", "Girard", "Moreau", "Fontaine", "Rivière", "Lemaître"]
+    firsts = lines_of("first_names_f.txt") + lines_of("first_names_m.txt")
+    lasts, cities = lines_of("last_names.txt"), [c.split("\t") for c in lines_of("cities.tsv")]
     lines = ["Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Téléphone"]
     for i in range(rows):
         first, last = rng.choice(firsts), rng.choice(lasts)
-        lines.append(f"Mme;{last};{first};{i % 200 + 1} rue de la Paix;21000;Dijon;"
-                     f"p{i}@exemple.fr;06{rng.randint(10_000_000, 99_999_999)}")
+        postcode, city = rng.choice(cities)
+        lines.append(f"Mme;{last};{first};{i % 200 + 1} rue de la Paix;{postcode};{city};"
+                     f"p{i}@exemple.fr;06{rng.randint(10_000_000, 89_999_999)}")
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
 
 

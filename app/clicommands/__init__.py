@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from app.clicommands import dedupe_cmd, gdpr_cmd, import_cmd, info_cmd, init_cmd, receipts_cmd
+from app.clicommands import (
+    dedupe_cmd,
+    gdpr_cmd,
+    import_cmd,
+    info_cmd,
+    init_cmd,
+    receipts_cmd,
+    stats_cmd,
+)
 
-COMMAND_MODULES: list[ModuleType] = [init_cmd, info_cmd, receipts_cmd, dedupe_cmd, gdpr_cmd, import_cmd]
+COMMAND_MODULES: list[ModuleType] = [
+    init_cmd, info_cmd, receipts_cmd, dedupe_cmd, gdpr_cmd, import_cmd, stats_cmd,
+]

@@ -26,6 +26,11 @@ def first_name_initials(first_name: str) -> str:
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
+def phone_search_forms(number: str) -> str:
+    """The national form of a French E.164 number, so "0612" finds "+33612...". """
+    return number.replace("+33", "0") if number.startswith("+33") else ""
+
+
 def searchable_parts(contact: Contact) -> list[str]:
     """Values of a contact that search-as-you-type matches."""
     parts = [
@@ -36,7 +41,7 @@ def searchable_parts(contact: Contact) -> list[str]:
         first_name_initials(contact.first_name),
         *(e.email for e in contact.emails),
         *(p.number for p in contact.phones),
-        *(p.number.replace("+33", "0") for p in contact.phones),
+        *(phone_search_forms(p.number) for p in contact.phones),
     ]
     for address in contact.addresses:
         parts += [address.postcode, address.city]

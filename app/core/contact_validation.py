@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -25,6 +26,7 @@ class Checked:
         return self.error is None
 
 
+@lru_cache(maxsize=262_144)
 def check_email(text: str) -> Checked:
     """Syntax check (no network): returns the normalised address or a French message."""
     text = text.strip()
@@ -36,6 +38,7 @@ def check_email(text: str) -> Checked:
     return Checked(result.normalized, None)
 
 
+@lru_cache(maxsize=262_144)
 def check_phone(text: str, *, region: str = DEFAULT_REGION) -> Checked:
     """Parse a phone number ("06 12 34 56 78", "+33 6...") into E.164, or say why not."""
     text = text.strip()

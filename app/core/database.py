@@ -16,6 +16,7 @@ from app.core import journal
 from app.core.backup import backup_sqlite, sqlite_file
 from app.core.clock import Clock, SystemClock
 from app.core.gdpr import restriction
+from app.core.gdpr.register import ensure_default_register
 from app.errors import SchemaTooNew
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def open_database(
     """
     engine = db.make_engine(target)
     try:
-        _bring_schema_up_to_date(engine, backup_dir)
+        created = _bring_schema_up_to_date(engine, backup_dir)
     except Exception:
         engine.dispose()
         raise
@@ -98,10 +99,15 @@ def open_database(
     factory = db.make_session_factory(engine, user=user)
     journal.install(factory)
     restriction.install(factory)
-    return Database(engine, factory, target, backup_dir, clock or SystemClock())
+    database = Database(engine, factory, target, backup_dir, clock or SystemClock())
+    if created:
+        with database.write() as session:
+            ensure_default_register(session)  # the GDPR register is pre-filled from the start
+    return database
 
 
-def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> None:
+def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> bool:
+    """Migrate as needed; True when the database was created just now."""
     state = db.schema_state(engine)
     if state == "newer":
         raise SchemaTooNew(
@@ -116,3 +122,4 @@ def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> None:
         logger.info("upgrading schema from %s", db.current_revision(engine))
     if state != "current":
         db.upgrade(engine)
+    return state == "empty"

@@ -42,6 +42,8 @@ def identity_hashes(session: Session, *, first_name: str, last_name: str,
 def is_erased(session: Session, *, first_name: str, last_name: str,
               birth_date: date | None = None, email: str = "") -> bool:
     """True when this person (by name+birth date, or by e-mail) was erased before."""
+    if session.scalar(select(ErasedIdentity.id).limit(1)) is None:
+        return False  # nobody was ever erased: no salt to create, nothing to compare
     hashes = identity_hashes(session, first_name=first_name, last_name=last_name,
                              birth_date=birth_date, email=email)
     return session.scalar(select(ErasedIdentity.id).where(ErasedIdentity.identity_hash.in_(hashes))) is not None

@@ -22,7 +22,16 @@ from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound
 from app.i18n import _
-from app.models import AuditEvent, ConsentEvent, Contact, ErasedIdentity, Gift, Receipt, contact_tags
+from app.models import (
+    AuditEvent,
+    ConsentEvent,
+    Contact,
+    ErasedIdentity,
+    Gift,
+    Receipt,
+    ReceiptDelivery,
+    contact_tags,
+)
 from app.models.enums import ContactStatus
 
 SCRUBBED = "[effacé]"
@@ -54,7 +63,7 @@ def preview_erasure(session: Session, contact_id: int) -> ErasurePreview:
              _("pièces comptables et justificatifs des reçus fiscaux, à conserver 6 ans (LPF L.102 E ; RGPD art. 17.3.b)")),
             (_("{n} reçu(s) fiscal(aux) émis : numéro, montant, contenu et empreinte").format(n=receipts),
              _("documents fiscaux à présenter en cas de contrôle (LPF L.14 A), conservés 6 ans")),
-            (_("{n} événement(s) de consentement, sans identité").format(n=consents),
+            (_("{n} événement(s) de consentement (canal, date, statut), sans identité ni texte").format(n=consents),
              _("preuve de la licéité des envois passés (RGPD art. 7.1)")),
             (_("empreinte salée de l'identité"),
              _("empêcher que la personne soit réimportée (aucune donnée lisible n'est gardée)")))
@@ -87,6 +96,12 @@ def anonymise(session: Session, contact_id: int, *, clock: Clock, request_id: in
         session.flush()
         session.execute(update(AuditEvent).where(AuditEvent.contact_id == contact_id)
                         .values(old=None, new=None, note=SCRUBBED))
+        session.execute(update(Gift).where(Gift.contact_id == contact_id).values(notes=""))
+        session.execute(update(ConsentEvent).where(ConsentEvent.contact_id == contact_id)
+                        .values(proof_text="", source=SCRUBBED))
+        receipt_ids = select(Receipt.id).where(Receipt.contact_id == contact_id)
+        session.execute(update(ReceiptDelivery).where(ReceiptDelivery.receipt_id.in_(receipt_ids))
+                        .values(recipient=SCRUBBED))
         record_event(session, entity="contact", entity_id=contact_id, contact_id=contact_id,
                      note=_("Données personnelles effacées (RGPD art. 17)"))
         session.flush()

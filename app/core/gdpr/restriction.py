@@ -2,7 +2,8 @@
 
 The freeze is enforced once for every code path by a `before_flush` guard: any change to a
 restricted contact or to its e-mails, phones, addresses, consents or gifts is refused,
-except lifting the restriction itself and a GDPR anonymisation. Mailings already exclude
+except lifting the restriction itself, a GDPR anonymisation, and recording an objection or
+a withdrawal (they only reduce processing). Mailings already exclude
 restricted contacts (consents.contactable_query).
 """
 
@@ -18,6 +19,7 @@ from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.models import ConsentEvent, Contact, ContactEmail, ContactPhone, Gift, PostalAddress
+from app.models.enums import ConsentStatus
 
 BYPASS_KEY = "gdpr_bypass_restriction"
 CHILDREN = (ContactEmail, ContactPhone, PostalAddress, ConsentEvent, Gift)
@@ -43,6 +45,8 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
                 if _changed_fields(obj) - RESTRICTION_FIELDS:
                     raise Conflict(_("Ce contact fait l'objet d'une limitation du traitement (RGPD) : il ne peut "
                                      "pas être modifié tant qu'elle n'est pas levée."))
+            elif isinstance(obj, ConsentEvent) and obj in session.new and obj.status != ConsentStatus.GRANTED:
+                continue  # objecting or withdrawing only reduces processing (Art. 21 is absolute)
             elif isinstance(obj, CHILDREN) and obj.contact_id:
                 contact = session.get(Contact, obj.contact_id)
                 if contact is not None and _was_restricted(contact):

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.contact_validation import check_email, check_phone
-from app.core.contacts import apply_draft
+from app.core.contact_fields import first_name_initials, phone_search_forms, search_text_for, sort_name_for
 from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.journal import SESSION_DISABLED_KEY, record_event
 from app.core.permissions import Permission, require
@@ -21,7 +21,7 @@ from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.db import refresh_statistics
 from app.errors import Conflict, NotFound
 from app.i18n import _
-from app.models import Contact, ContactEmail, ContactPhone, Gift, ImportBatch
+from app.models import Contact, ContactEmail, ContactPhone, Gift, ImportBatch, PostalAddress, Tag, contact_tags
 from app.models.enums import GiftNature
 
 BATCH = 500
@@ -111,13 +111,63 @@ def _insert_gifts(session: Session, rows: list[Any], batch_id: int) -> None:
                                     "created_at": now, "updated_at": now} for r in rows])
 
 
+def _contact_row(draft: Any, batch_id: int, now: datetime) -> dict[str, Any]:
+    parts = [draft.first_name, draft.last_name, draft.birth_name, draft.organisation_name,
+             first_name_initials(draft.first_name), *draft.emails, *draft.phones,
+             *(phone_search_forms(check_phone(p).value or p) for p in draft.phones),
+             draft.address.postcode, draft.address.city]
+    return {"kind": draft.kind, "civility": draft.civility, "first_name": draft.first_name,
+            "last_name": draft.last_name, "birth_name": draft.birth_name, "organisation_name": draft.organisation_name,
+            "legal_form": draft.legal_form, "siren": draft.siren, "birth_date": draft.birth_date, "notes": draft.notes,
+            "status": "active", "restricted": False, "restricted_reason": "", "import_batch_id": batch_id,
+            "search_text": search_text_for(parts),
+            "sort_name": sort_name_for(kind=str(draft.kind), last_name=draft.last_name, first_name=draft.first_name,
+                                       organisation_name=draft.organisation_name),
+            "created_at": now, "updated_at": now}
+
+
+def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> None:
+    """Bulk INSERT of new contacts and their details (RETURNING keeps ids in order)."""
+    if not rows:
+        return
+    now = datetime.now().astimezone()
+    ids = list(session.scalars(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+                               [_contact_row(r.draft, batch_id, now) for r in rows]))
+    emails, phones, addresses, tags = [], [], [], []
+    tag_ids = _tag_ids(session, {t for r in rows for t in r.draft.tags})
+    for contact_id, row in zip(ids, rows, strict=True):
+        draft = row.draft
+        emails += [{"contact_id": contact_id, "email": check_email(e).value or e, "label": "", "position": i}
+                   for i, e in enumerate(dict.fromkeys(draft.emails))]
+        phones += [{"contact_id": contact_id, "number": check_phone(p).value or p, "label": "", "position": i}
+                   for i, p in enumerate(dict.fromkeys(draft.phones))]
+        if not draft.address.is_empty:
+            a = draft.address
+            addresses.append({"contact_id": contact_id, "line2": a.line2, "line3": a.line3, "line4": a.line4,
+                              "line5": a.line5, "postcode": a.postcode, "city": a.city, "country": a.country or "FR",
+                              "is_primary": True, "npai": False, "created_at": now, "updated_at": now})
+        tags += [{"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)]
+    for table, values in ((ContactEmail, emails), (ContactPhone, phones), (PostalAddress, addresses),
+                          (contact_tags, tags)):
+        if values:
+            session.execute(insert(table), values)
+
+
+def _tag_ids(session: Session, names: set[str]) -> dict[str, int]:
+    found = {t.name: t.id for t in session.scalars(select(Tag).where(Tag.name.in_(names)))} if names else {}
+    for name in names - set(found):
+        tag = Tag(name=name)
+        session.add(tag)
+        session.flush()
+        found[name] = tag.id
+    return found
+
+
 def _write_contacts(session: Session, rows: list[Any], batch_id: int, today: date,
                     before: dict[str, dict[str, Any]], added: list[list[Any]]) -> None:
+    _insert_new_contacts(session, [r for r in rows if r.status == NEW], batch_id)
     for row in rows:
         if row.status == NEW:
-            contact = Contact(import_batch_id=batch_id)
-            session.add(contact)
-            apply_draft(session, contact, row.draft, today)
             continue
         contact = session.get(Contact, row.contact_id)
         if contact is None:

@@ -20,15 +20,6 @@ class PageSpec:
     factory: Callable[[UiContext], QWidget]
 
 
-def _placeholder(title: str, text: str) -> Callable[[UiContext], QWidget]:
-    def make(_ctx: UiContext) -> QWidget:
-        from app.ui.pages.placeholder_page import PlaceholderPage
-
-        return PlaceholderPage(title, text)
-
-    return make
-
-
 def _contacts(ctx: UiContext) -> QWidget:
     from app.ui.pages.contacts_page import ContactsPage
 
@@ -59,6 +50,12 @@ def _gdpr(ctx: UiContext) -> QWidget:
     return GdprPage(ctx)
 
 
+def _dashboard(ctx: UiContext) -> QWidget:
+    from app.ui.pages.dashboard_page import DashboardPage
+
+    return DashboardPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -73,6 +70,6 @@ def page_specs() -> list[PageSpec]:
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
         PageSpec("duplicates", N_("Doublons"), _duplicates),
         PageSpec("gdpr", N_("RGPD"), _gdpr),
-        PageSpec("dashboard", N_("Tableau de bord"), _placeholder(N_("Tableau de bord"), N_("Indicateurs clés."))),
+        PageSpec("dashboard", N_("Tableau de bord"), _dashboard),
         PageSpec("settings", N_("Paramètres"), _settings),
     ]

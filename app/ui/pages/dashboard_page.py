@@ -1,0 +1,279 @@
+"""Dashboard (QtCharts), segments (RFM) and data quality, computed in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QBarSeries, QChart, QChartView, QPieSeries, QValueAxis
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.clock import today
+from app.core.contact_search import fetch_rows
+from app.core.gifts import METHOD_LABELS
+from app.core.money import format_eur
+from app.core.organisation import load_identity
+from app.core.quality import Metric, duplicate_ids, quality_report
+from app.core.segments import SEGMENTS, DonorScore, export_segment, score_donors, segment_counts
+from app.core.stats import Dashboard, dashboard
+from app.i18n import N_, _
+from app.models.enums import Channel
+from app.reports.quality_pdf import write_quality_pdf
+from app.ui.context import UiContext
+
+MONTHS = (N_("janv."), N_("févr."), N_("mars"), N_("avr."), N_("mai"), N_("juin"), N_("juil."), N_("août"),
+          N_("sept."), N_("oct."), N_("nov."), N_("déc."))
+
+
+def _euros(cents: int) -> float:
+    return cents / 100  # display only (charts); money stays in integer cents elsewhere
+
+
+class DashboardPage(QWidget):
+    """Three tabs: indicators with charts, RFM segments, data quality."""
+
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.figures: Dashboard | None = None
+        self.scores: list[DonorScore] = []
+        self.metrics: list[Metric] = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<h2>{_('Tableau de bord')}</h2>"))
+        top.addStretch(1)
+        self.year = QSpinBox(minimum=2000, maximum=2100, value=today(ctx.database.clock).year)
+        self.year.setPrefix(_("Année "))
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        top.addWidget(self.year)
+        layout.addLayout(top)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._overview_tab(), _("Indicateurs"))
+        self.tabs.addTab(self._segments_tab(), _("Segments"))
+        self.tabs.addTab(self._quality_tab(), _("Qualité des données"))
+        layout.addWidget(self.tabs, 1)
+        ctx.events.changed.connect(lambda _e: self.refresh())
+        self.refresh()
+
+    # --- overview --------------------------------------------------------------------
+
+    def _overview_tab(self) -> QWidget:
+        tab = QWidget()
+        grid = QGridLayout(tab)
+        self.kpis = QLabel(_("Calcul en cours…"))
+        self.kpis.setObjectName("kpis")
+        self.kpis.setWordWrap(True)
+        self.kpis.setTextFormat(Qt.TextFormat.RichText)
+        grid.addWidget(self.kpis, 0, 0, 1, 2)
+        self.months_chart = QChartView()
+        self.methods_chart = QChartView()
+        for view in (self.months_chart, self.methods_chart):
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(260)
+        grid.addWidget(self.months_chart, 1, 0)
+        grid.addWidget(self.methods_chart, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        return tab
+
+    def refresh(self) -> None:
+        """Compute the figures in the background, then draw."""
+        database, year = self.ctx.database, self.year.value()
+
+        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
+            with database.read() as session:
+                return dashboard(session, year, today=today(database.clock)), \
+                    score_donors(session, today=today(database.clock))
+
+        self.ctx.tasks.run(work, parent=self, label=_("Calcul du tableau de bord…"), on_success=self._show,
+                           cancellable=False)
+
+    def _show(self, result: tuple[Dashboard, list[DonorScore]]) -> None:
+        self.figures, self.scores = result
+        f = self.figures
+        c, p = f.current, f.previous
+        self.kpis.setText(_(
+            "<table cellspacing=8><tr><td><b>{donors}</b> donateurs ({prev_donors} en {prev})</td>"
+            "<td><b>{amount}</b> collectés ({prev_amount} en {prev})</td>"
+            "<td>Don moyen <b>{average}</b>, médian <b>{median}</b></td></tr>"
+            "<tr><td>Fidélisation <b>{retention:.0f} %</b></td><td>Nouveaux <b>{new}</b>, perdus <b>{lapsed}</b></td>"
+            "<td>Reçus émis <b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})</td></tr>"
+            "<tr><td colspan=3>Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours"
+            "</td></tr></table>").format(
+            donors=c.donors, prev_donors=p.donors, prev=p.year, amount=format_eur(c.amount_cents),
+            prev_amount=format_eur(p.amount_cents), average=format_eur(c.average_cents),
+            median=format_eur(c.median_cents), retention=f.retention_rate * 100, new=f.new_donors,
+            lapsed=f.lapsed_donors, receipts=f.receipts_issued, pending=f.to_receipt_gifts,
+            pending_amount=format_eur(f.to_receipt_cents), overdue=f.requests_overdue, soon=f.requests_due_soon))
+        self._draw_months(c.by_month_cents, p.by_month_cents, c.year, p.year)
+        self._draw_methods(f.by_method)
+        self._show_segments()
+
+    def _draw_months(self, current: tuple[int, ...], previous: tuple[int, ...], year: int, prev: int) -> None:
+        series = QBarSeries()
+        for label, values in ((str(prev), previous), (str(year), current)):
+            bars = QBarSet(label)
+            bars.append([_euros(v) for v in values])
+            series.append(bars)
+        chart = QChart()
+        chart.addSeries(series)
+        chart.setTitle(_("Montant collecté par mois (€)"))
+        axis_x = QBarCategoryAxis()
+        axis_x.append([_(m) for m in MONTHS])
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%.0f")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        self.months_chart.setChart(chart)
+
+    def _draw_methods(self, by_method: dict[str, int]) -> None:
+        series = QPieSeries()
+        for method, cents in sorted(by_method.items(), key=lambda kv: -kv[1]):
+            series.append(_(METHOD_LABELS.get(method, method)), _euros(cents))
+        series.setLabelsVisible(True)
+        chart = QChart()
+        chart.addSeries(series)
+        chart.setTitle(_("Répartition par mode de paiement"))
+        self.methods_chart.setChart(chart)
+
+    # --- segments --------------------------------------------------------------------
+
+    def _segments_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(_("Segments RFM (récence, fréquence, montant sur 5 ans, en quintiles). Règles : "
+                                  "nouveaux = premier don depuis moins d'un an ; perdus = dernier don il y a plus "
+                                  "de 2 ans ; grands donateurs = 20 % des montants les plus élevés ; fidèles = "
+                                  "fréquence et récence élevées ; à risque = donnaient souvent, plus récemment.")))
+        self.segments_table = QTableWidget(0, 2)
+        self.segments_table.setHorizontalHeaderLabels([_("Segment"), _("Donateurs")])
+        self.segments_table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.segments_table)
+        row = QHBoxLayout()
+        self.segment_choice = QComboBox()
+        for key, label in SEGMENTS.items():
+            self.segment_choice.addItem(_(label), key)
+        self.channel_choice = QComboBox()
+        for channel, label in ((Channel.POST, N_("Courrier")), (Channel.EMAIL, N_("Courriel")),
+                               (Channel.PHONE, N_("Téléphone")), (Channel.SMS, N_("SMS"))):
+            self.channel_choice.addItem(_(label), channel)
+        export = QPushButton(_("Exporter le segment…"))
+        export.clicked.connect(self.export_segment_dialog)
+        for widget in (self.segment_choice, self.channel_choice, export):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.segment_result = QLabel("")
+        layout.addWidget(self.segment_result)
+        return tab
+
+    def _show_segments(self) -> None:
+        counts = segment_counts(self.scores)
+        self.segments_table.setRowCount(len(counts))
+        for r, (key, n) in enumerate(counts.items()):
+            self.segments_table.setItem(r, 0, QTableWidgetItem(_(SEGMENTS[key])))
+            self.segments_table.setItem(r, 1, QTableWidgetItem(str(n)))
+
+    def export_segment_dialog(self) -> None:
+        """Ask for a file and export the chosen segment for the chosen channel."""
+        path, _filter = QFileDialog.getSaveFileName(self, _("Exporter le segment"), "segment.xlsx",
+                                                    _("Classeur Excel (*.xlsx);;CSV (*.csv)"))
+        if path:
+            self.export_segment(Path(path))
+
+    def export_segment(self, path: Path) -> None:
+        """Export, respecting consents, NPAI and restrictions; say what was left out."""
+        with self.ctx.database.write() as session:
+            result = export_segment(session, self.scores, self.segment_choice.currentData(),
+                                    Channel(self.channel_choice.currentData()), path)
+        excluded = ", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or _("aucun")
+        self.segment_result.setText(_("{n} contacts exportés ; exclus : {excluded}.").format(
+            n=result.written, excluded=excluded))
+
+    # --- quality ---------------------------------------------------------------------
+
+    def _quality_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        compute = QPushButton(_("Analyser la qualité"))
+        compute.clicked.connect(lambda: self.compute_quality(with_duplicates=False))
+        with_dups = QPushButton(_("Analyser avec les doublons (plus long)"))
+        with_dups.clicked.connect(lambda: self.compute_quality(with_duplicates=True))
+        pdf = QPushButton(_("Rapport PDF…"))
+        pdf.clicked.connect(self.quality_pdf_dialog)
+        for widget in (compute, with_dups, pdf):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.quality_table = QTableWidget(0, 3)
+        self.quality_table.setHorizontalHeaderLabels([_("Indicateur"), _("Contacts"), _("Part")])
+        self.quality_table.horizontalHeader().setStretchLastSection(True)
+        self.quality_table.cellDoubleClicked.connect(lambda r, _c: self.show_metric(r))
+        layout.addWidget(self.quality_table)
+        layout.addWidget(QLabel(_("Double-cliquez un indicateur pour voir les contacts concernés.")))
+        return tab
+
+    def compute_quality(self, *, with_duplicates: bool) -> None:
+        """Compute the metrics in the background."""
+        database = self.ctx.database
+
+        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
+            with database.read() as session:
+                return quality_report(session, duplicates=duplicate_ids if with_duplicates else None)
+
+        self.ctx.tasks.run(work, parent=self, label=_("Analyse de la qualité…"), on_success=self._show_quality)
+
+    def _show_quality(self, metrics: list[Metric]) -> None:
+        self.metrics = metrics
+        self.quality_table.setRowCount(len(metrics))
+        for r, metric in enumerate(metrics):
+            for c, value in enumerate((_(metric.label), str(metric.count), f"{metric.share * 100:.1f} %")):
+                self.quality_table.setItem(r, c, QTableWidgetItem(value))
+        self.quality_table.resizeColumnsToContents()
+
+    def show_metric(self, row: int) -> QDialog | None:
+        """The contacts behind a metric, with a button to open them in the contact list."""
+        if not 0 <= row < len(self.metrics):
+            return None
+        metric = self.metrics[row]
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_(metric.label))
+        layout = QVBoxLayout(dialog)
+        listing = QListWidget()
+        with self.ctx.database.read() as session:
+            for contact in fetch_rows(session, list(metric.contact_ids[:500])):
+                listing.addItem(f"{contact.name} — {contact.postcode} {contact.city}")
+        layout.addWidget(QLabel(_("{n} contacts (500 premiers affichés)").format(n=metric.count)))
+        layout.addWidget(listing)
+        open_all = QPushButton(_("Ouvrir dans la liste des contacts"))
+        open_all.clicked.connect(lambda: (dialog.accept(), self.ctx.navigate(
+            "contacts", contact_ids=list(metric.contact_ids))))
+        layout.addWidget(open_all)
+        dialog.open()
+        return dialog
+
+    def quality_pdf_dialog(self) -> None:
+        """Save the printable report."""
+        path, _filter = QFileDialog.getSaveFileName(self, _("Rapport qualité"), "qualite.pdf", "PDF (*.pdf)")
+        if path:
+            with self.ctx.database.read() as session:
+                write_quality_pdf(Path(path), load_identity(session).name, self.metrics)
