@@ -50,7 +50,9 @@ def main() -> None:
         for _ in range(20):
             QApplication.processEvents()
         window.tasks.wait()
-        QApplication.processEvents()
+        for _ in range(20):
+            QApplication.processEvents()
+        window.resize(1280, 800)
         window.grab().save(str(DOCS / f"screen-{key}.png"))
         print(DOCS / f"screen-{key}.png")
     window.close()

@@ -17,7 +17,8 @@ def strip_accents(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase, accent-free, punctuation collapsed to single spaces: the search form."""
-    return _NON_WORD.sub(" ", strip_accents(text).lower()).strip()
+    plain = text if text.isascii() else strip_accents(text)  # ASCII needs no decomposition
+    return _NON_WORD.sub(" ", plain.lower()).strip()
 
 
 def search_tokens(query: str) -> list[str]:

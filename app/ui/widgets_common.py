@@ -38,3 +38,10 @@ class FieldErrors:
     def visible(self) -> dict[str, str]:
         """Field -> message currently shown (used by tests)."""
         return {name: label.text() for name, label in self.labels.items() if label.isVisible() or label.text()}
+
+
+def wrapped_label(text: str) -> QLabel:
+    """A label that wraps long text instead of widening the window."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label

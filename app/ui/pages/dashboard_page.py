@@ -85,7 +85,8 @@ class DashboardPage(QWidget):
         self.methods_chart = QChartView()
         for view in (self.months_chart, self.methods_chart):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(260)
+            view.setMinimumSize(280, 260)
+        self.kpis.setMinimumWidth(200)
         grid.addWidget(self.months_chart, 1, 0)
         grid.addWidget(self.methods_chart, 1, 1)
         grid.setColumnStretch(0, 3)
@@ -109,13 +110,11 @@ class DashboardPage(QWidget):
         f = self.figures
         c, p = f.current, f.previous
         self.kpis.setText(_(
-            "<table cellspacing=8><tr><td><b>{donors}</b> donateurs ({prev_donors} en {prev})</td>"
-            "<td><b>{amount}</b> collectés ({prev_amount} en {prev})</td>"
-            "<td>Don moyen <b>{average}</b>, médian <b>{median}</b></td></tr>"
-            "<tr><td>Fidélisation <b>{retention:.0f} %</b></td><td>Nouveaux <b>{new}</b>, perdus <b>{lapsed}</b></td>"
-            "<td>Reçus émis <b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})</td></tr>"
-            "<tr><td colspan=3>Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours"
-            "</td></tr></table>").format(
+            "<b>{donors}</b> donateurs ({prev_donors} en {prev}) — <b>{amount}</b> collectés ({prev_amount} en "
+            "{prev}) — don moyen <b>{average}</b>, médian <b>{median}</b><br>"
+            "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus <b>{lapsed}</b> — reçus émis "
+            "<b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})<br>"
+            "Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours").format(
             donors=c.donors, prev_donors=p.donors, prev=p.year, amount=format_eur(c.amount_cents),
             prev_amount=format_eur(p.amount_cents), average=format_eur(c.average_cents),
             median=format_eur(c.median_cents), retention=f.retention_rate * 100, new=f.new_donors,
@@ -159,10 +158,12 @@ class DashboardPage(QWidget):
     def _segments_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel(_("Segments RFM (récence, fréquence, montant sur 5 ans, en quintiles). Règles : "
+        explanation = QLabel(_("Segments RFM (récence, fréquence, montant sur 5 ans, en quintiles). Règles : "
                                   "nouveaux = premier don depuis moins d'un an ; perdus = dernier don il y a plus "
                                   "de 2 ans ; grands donateurs = 20 % des montants les plus élevés ; fidèles = "
-                                  "fréquence et récence élevées ; à risque = donnaient souvent, plus récemment.")))
+                                  "fréquence et récence élevées ; à risque = donnaient souvent, plus récemment."))
+        explanation.setWordWrap(True)
+        layout.addWidget(explanation)
         self.segments_table = QTableWidget(0, 2)
         self.segments_table.setHorizontalHeaderLabels([_("Segment"), _("Donateurs")])
         self.segments_table.horizontalHeader().setStretchLastSection(True)

@@ -25,6 +25,7 @@ from app.i18n import N_, _
 from app.models import Contact
 from app.ui.context import UiContext
 from app.ui.errors import show_error
+from app.ui.widgets_common import wrapped_label
 
 FIELD_LABELS = {"civility": N_("Civilité"), "first_name": N_("Prénom"), "last_name": N_("Nom"),
                 "birth_name": N_("Nom de naissance"), "organisation_name": N_("Raison sociale"),
@@ -68,7 +69,7 @@ class DuplicatesPage(QWidget):
         splitter.addWidget(self.groups_table)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(QLabel(_("Cliquez la valeur à garder pour chaque champ ; courriels, téléphones et "
+        right_layout.addWidget(wrapped_label(_("Cliquez la valeur à garder pour chaque champ ; courriels, téléphones et "
                                         "adresses sont réunis.")))
         self.compare = QTableWidget(0, 0)
         self.compare.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

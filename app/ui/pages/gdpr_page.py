@@ -38,6 +38,7 @@ from app.models.enums import RightsRequestKind
 from app.reports.register_export import write_register
 from app.ui.context import UiContext
 from app.ui.errors import show_error
+from app.ui.widgets_common import wrapped_label
 
 EDITABLE = (("reference", N_("Référence")), ("name", N_("Nom du traitement")), ("purposes", N_("Finalité(s)")),
             ("legal_basis", N_("Base légale")), ("data_subjects", N_("Personnes concernées")),
@@ -326,7 +327,7 @@ class GdprPage(QWidget):
     def _retention_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel(_("Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; contacts "
+        layout.addWidget(wrapped_label(_("Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; contacts "
                                   "ayant un reçu fiscal conservés 6 ans après ce reçu.")))
         preview = QPushButton(_("Lister les contacts concernés"))
         preview.clicked.connect(self.preview_retention)
