@@ -38,7 +38,9 @@ def load_catalogue(language: str) -> dict[str, str]:
 
 def detect_language() -> str:
     """$OBOLE_LANG, else the user's explicit locale ($LC_ALL/$LANG) if supported, else French."""
-    wanted = os.environ.get(LANG_ENV_VAR) or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    wanted = (
+        os.environ.get(LANG_ENV_VAR) or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    )
     if wanted.upper().startswith(("C.", "POSIX")) or wanted == "C":
         wanted = ""  # no explicit choice: French, the language of the associations we serve
     code = wanted[:2].lower()

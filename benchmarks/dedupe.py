@@ -35,8 +35,10 @@ def main() -> None:
     started = time.perf_counter()
     with database.read() as session:
         groups = scan(session)
-    print(f"full scan, 100k demo database: {time.perf_counter() - started:.1f} s, {len(groups):,} groups "
-          f"(target <= 10 s); RSS {rss_mb():.0f} MB")
+    print(
+        f"full scan, 100k demo database: {time.perf_counter() - started:.1f} s, {len(groups):,} groups "
+        f"(target <= 10 s); RSS {rss_mb():.0f} MB"
+    )
 
     data = generate(args.large, seed=2)
     started = time.perf_counter()
@@ -49,22 +51,33 @@ def main() -> None:
     for a, b in pairs:
         Indel.normalized_similarity(by_id[a].last, by_id[b].last)
     baseline = time.perf_counter() - base_start
-    print(f"full scan, {len(data.people):,} synthetic contacts (in memory): {done - started:.1f} s "
-          f"(blocking {blocked - started:.1f} s, {len(pairs) / len(data.people):.1f} pairs/record, "
-          f"{len(found):,} groups) (target <= 60 s); RSS {rss_mb():.0f} MB (target < 2000 MB)")
-    print(f"baseline: one bare ratio per candidate pair {baseline:.1f} s; ratio scan/baseline "
-          f"{(done - blocked) / baseline:.1f}")
+    print(
+        f"full scan, {len(data.people):,} synthetic contacts (in memory): {done - started:.1f} s "
+        f"(blocking {blocked - started:.1f} s, {len(pairs) / len(data.people):.1f} pairs/record, "
+        f"{len(found):,} groups) (target <= 60 s); RSS {rss_mb():.0f} MB (target < 2000 MB)"
+    )
+    print(
+        f"baseline: one bare ratio per candidate pair {baseline:.1f} s; ratio scan/baseline "
+        f"{(done - blocked) / baseline:.1f}"
+    )
 
     index = SimilarityIndex(data.people)
     samples = []
     for person in data.people[:: max(1, len(data.people) // 300)]:
-        values = {"first_name": person.first, "last_name": person.last + "e", "postcode": person.postcode,
-                  "city": person.city, "email": person.email}
+        values = {
+            "first_name": person.first,
+            "last_name": person.last + "e",
+            "postcode": person.postcode,
+            "city": person.city,
+            "email": person.email,
+        }
         tick = time.perf_counter()
         index.similar(draft_person(values))
         samples.append(time.perf_counter() - tick)
-    print(f"incremental check at {len(index):,} contacts: p50 {percentile(samples, 50) * 1000:.1f} ms, "
-          f"p95 {percentile(samples, 95) * 1000:.1f} ms (target < 50 ms)")
+    print(
+        f"incremental check at {len(index):,} contacts: p50 {percentile(samples, 50) * 1000:.1f} ms, "
+        f"p95 {percentile(samples, 95) * 1000:.1f} ms (target < 50 ms)"
+    )
 
 
 if __name__ == "__main__":

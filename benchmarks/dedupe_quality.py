@@ -28,8 +28,10 @@ def main() -> None:
     pairs = candidate_pairs(data.people)
     kept = len(data.true_pairs & pairs) / len(data.true_pairs)
     print(f"records: {len(data.people):,}  true pairs: {len(data.true_pairs):,}")
-    print(f"blocking: {len(pairs):,} candidate pairs ({len(pairs) / len(data.people):.1f} per record), "
-          f"pair completeness {kept:.3f} (target >= 0.98)")
+    print(
+        f"blocking: {len(pairs):,} candidate pairs ({len(pairs) / len(data.people):.1f} per record), "
+        f"pair completeness {kept:.3f} (target >= 0.98)"
+    )
     scores = score_pairs(data.people, pairs, threshold=0)
     print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
     for threshold in (60, 65, 70, 75, SUGGESTION_THRESHOLD, 85, 90, 95):

@@ -19,9 +19,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import demo_database, percentile, rss_mb, timed  # noqa: E402
 
-TYPED = ["d", "du", "dup", "dupo", "dupon", "dupont", "dupont j", "dupont jp",
-         "h", "he", "hel", "hele", "helen", "helene", "m", "ma", "mar", "mart", "marti", "martin",
-         "2", "21", "210", "2100", "21000", "dijon", "06", "061", "0612", "gmail"]
+TYPED = [
+    "d",
+    "du",
+    "dup",
+    "dupo",
+    "dupon",
+    "dupont",
+    "dupont j",
+    "dupont jp",
+    "h",
+    "he",
+    "hel",
+    "hele",
+    "helen",
+    "helene",
+    "m",
+    "ma",
+    "mar",
+    "mart",
+    "marti",
+    "martin",
+    "2",
+    "21",
+    "210",
+    "2100",
+    "21000",
+    "dijon",
+    "06",
+    "061",
+    "0612",
+    "gmail",
+]
 
 
 def main() -> None:
@@ -56,12 +85,20 @@ def main() -> None:
         page.model.data(page.model.index(0, 0))  # type: ignore[attr-defined]
 
     def bare_search(query: str) -> None:
-        clauses = " AND ".join(
-            f"(' ' || search_text) LIKE '% {t}%'" if len(t) <= 2 else f"search_text LIKE '%{t}%'"
-            for t in search_tokens(query)) or "1=1"
+        clauses = (
+            " AND ".join(
+                f"(' ' || search_text) LIKE '% {t}%'"
+                if len(t) <= 2
+                else f"search_text LIKE '%{t}%'"
+                for t in search_tokens(query)
+            )
+            or "1=1"
+        )
         with database.engine.connect() as connection:
             connection.execute(text(f"SELECT count(*) FROM contact WHERE {clauses}")).all()
-            connection.execute(text(f"SELECT id FROM contact WHERE {clauses} ORDER BY sort_name LIMIT 200")).all()
+            connection.execute(
+                text(f"SELECT id FROM contact WHERE {clauses} ORDER BY sort_name LIMIT 200")
+            ).all()
 
     page_samples = [timed(lambda q=q: page_search(q))[0] for q in TYPED * 2]
     bare_samples = [timed(lambda q=q: bare_search(q))[0] for q in TYPED * 2]
@@ -69,7 +106,9 @@ def main() -> None:
     b50, b95 = percentile(bare_samples, 50), percentile(bare_samples, 95)
     print(f"contacts: {args.contacts:,}")
     print(f"time to a usable contact list: {usable:.2f} s (target < 2 s)")
-    print(f"search keystroke-to-result: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target p95 < 100 ms)")
+    print(
+        f"search keystroke-to-result: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target p95 < 100 ms)"
+    )
     print(f"bare SQL for the same searches: p50 {b50 * 1000:.1f} ms, p95 {b95 * 1000:.1f} ms")
     print(f"ratio page/bare: p50 {p50 / b50:.2f}, p95 {p95 / b95:.2f}")
     print(f"RSS: {rss_mb():.0f} MB (target < 400 MB)")

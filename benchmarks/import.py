@@ -24,7 +24,11 @@ def write_csv(path: Path, rows: int) -> None:
     from app.paths import resource_path
 
     def lines_of(name: str) -> list[str]:
-        return [x for x in resource_path("demo", name).read_text(encoding="utf-8").splitlines() if x.strip()]
+        return [
+            x
+            for x in resource_path("demo", name).read_text(encoding="utf-8").splitlines()
+            if x.strip()
+        ]
 
     rng = random.Random(3)
     firsts = lines_of("first_names_f.txt") + lines_of("first_names_m.txt")
@@ -33,8 +37,10 @@ def write_csv(path: Path, rows: int) -> None:
     for i in range(rows):
         first, last = rng.choice(firsts), rng.choice(lasts)
         postcode, city = rng.choice(cities)
-        lines.append(f"Mme;{last};{first};{i % 200 + 1} rue de la Paix;{postcode};{city};"
-                     f"p{i}@exemple.fr;06{rng.randint(10_000_000, 89_999_999)}")
+        lines.append(
+            f"Mme;{last};{first};{i % 200 + 1} rue de la Paix;{postcode};{city};"
+            f"p{i}@exemple.fr;06{rng.randint(10_000_000, 89_999_999)}"
+        )
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
 
 
@@ -58,20 +64,32 @@ def main() -> None:
     with database.write() as session:
         plan = prepare(session, source, "contacts", today=date(2026, 11, 20))
         planned = time.perf_counter()
-        report = commit(session, plan, file_name=source.name, sha256=file_sha256(source), today=date(2026, 11, 20))
+        report = commit(
+            session,
+            plan,
+            file_name=source.name,
+            sha256=file_sha256(source),
+            today=date(2026, 11, 20),
+        )
     elapsed = time.perf_counter() - started
     rate = report.rows_read / elapsed
     bare = open_database(str(folder / "bare.sqlite3"))
-    rows = [{"first_name": f"P{i}", "last_name": "Dupont", "search_text": "", "sort_name": ""}
-            for i in range(args.rows)]
+    rows = [
+        {"first_name": f"P{i}", "last_name": "Dupont", "search_text": "", "sort_name": ""}
+        for i in range(args.rows)
+    ]
     tick = time.perf_counter()
     with bare.write() as session:
         session.execute(insert(Contact), rows)
     bare_rate = args.rows / (time.perf_counter() - tick)
     print(f"rows: {report.rows_read:,} (created {report.created:,}, rejected {report.rejected:,})")
-    print(f"import: {elapsed:.1f} s (dry run {planned - started:.1f} s, commit {elapsed - (planned - started):.1f} s)")
+    print(
+        f"import: {elapsed:.1f} s (dry run {planned - started:.1f} s, commit {elapsed - (planned - started):.1f} s)"
+    )
     print(f"rows per second: {rate:,.0f} (target >= 5,000)")
-    print(f"bare executemany of the same rows: {bare_rate:,.0f} rows/s; ratio {rate / bare_rate:.3f} (target >= 0.2)")
+    print(
+        f"bare executemany of the same rows: {bare_rate:,.0f} rows/s; ratio {rate / bare_rate:.3f} (target >= 0.2)"
+    )
 
 
 if __name__ == "__main__":

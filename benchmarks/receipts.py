@@ -53,14 +53,38 @@ def main() -> None:
     database = open_database(str(folder / "bench.sqlite3"))
     with database.write() as session:
         ready_association(session)
-        session.execute(insert(Contact), [{"id": i, "first_name": "Hélène", "last_name": f"Donatrice{i}",
-                                           "civility": "Mme"} for i in range(1, args.receipts + 1)])
-        session.execute(insert(PostalAddress), [{"contact_id": i, "line4": f"{i % 200 + 1} rue de la Paix",
-                                                 "postcode": "21000", "city": "Dijon"}
-                                                for i in range(1, args.receipts + 1)])
-        session.execute(insert(Gift), [{"contact_id": i, "received_on": date(2025, 1 + i % 12, 1 + i % 28),
-                                        "amount_cents": 1000 + i, "payment_method": "cheque", "cheque_number": "1"}
-                                       for i in range(1, args.receipts + 1)])
+        session.execute(
+            insert(Contact),
+            [
+                {"id": i, "first_name": "Hélène", "last_name": f"Donatrice{i}", "civility": "Mme"}
+                for i in range(1, args.receipts + 1)
+            ],
+        )
+        session.execute(
+            insert(PostalAddress),
+            [
+                {
+                    "contact_id": i,
+                    "line4": f"{i % 200 + 1} rue de la Paix",
+                    "postcode": "21000",
+                    "city": "Dijon",
+                }
+                for i in range(1, args.receipts + 1)
+            ],
+        )
+        session.execute(
+            insert(Gift),
+            [
+                {
+                    "contact_id": i,
+                    "received_on": date(2025, 1 + i % 12, 1 + i % 28),
+                    "amount_cents": 1000 + i,
+                    "payment_method": "cheque",
+                    "cheque_number": "1",
+                }
+                for i in range(1, args.receipts + 1)
+            ],
+        )
     started = time.perf_counter()
     with database.write() as session:
         plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
@@ -69,7 +93,9 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     rate = len(result.numbers) / elapsed
     baseline = bare_canvas_rate(min(args.receipts, 3000))
-    print(f"receipts issued: {len(result.numbers):,} in {elapsed:.1f} s (preview {planned - started:.1f} s)")
+    print(
+        f"receipts issued: {len(result.numbers):,} in {elapsed:.1f} s (preview {planned - started:.1f} s)"
+    )
     print(f"receipts per second: {rate:.0f} (target >= 100)")
     print(f"bare ReportLab one-page canvas: {baseline:.0f} per second")
     print(f"ratio: {rate / baseline:.2f} (target >= 0.3)")

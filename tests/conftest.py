@@ -95,8 +95,9 @@ def db_path(tmp_path: Path, sqlite_template: Path) -> Path:
 @pytest.fixture
 def db(db_path: Path, clock: FixedClock, tmp_path: Path) -> Iterator[Database]:
     """An open SQLite database (real file) acting as user 'test'."""
-    database = open_database(str(db_path), user="test", backup_dir=tmp_path / "backups",
-                             clock=clock)
+    database = open_database(
+        str(db_path), user="test", backup_dir=tmp_path / "backups", clock=clock
+    )
     yield database
     database.dispose()
 

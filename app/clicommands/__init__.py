@@ -15,5 +15,11 @@ from app.clicommands import (
 )
 
 COMMAND_MODULES: list[ModuleType] = [
-    init_cmd, info_cmd, receipts_cmd, dedupe_cmd, gdpr_cmd, import_cmd, stats_cmd,
+    init_cmd,
+    info_cmd,
+    receipts_cmd,
+    dedupe_cmd,
+    gdpr_cmd,
+    import_cmd,
+    stats_cmd,
 ]

@@ -17,10 +17,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="dedupe_command", metavar="ACTION")
     scan_p = sub.add_parser("scan", parents=[common], help="groupes de doublons probables")
     scan_p.add_argument("--threshold", type=float, default=SUGGESTION_THRESHOLD)
-    scan_p.add_argument("--merge-safe", action="store_true",
-                        help="fusionner les groupes sûrs (score élevé et identifiant commun), après sauvegarde")
+    scan_p.add_argument(
+        "--merge-safe",
+        action="store_true",
+        help="fusionner les groupes sûrs (score élevé et identifiant commun), après sauvegarde",
+    )
     scan_p.set_defaults(handler=run_scan)
-    merge_p = sub.add_parser("merge", parents=[common], help="fusionner des contacts dans le premier")
+    merge_p = sub.add_parser(
+        "merge", parents=[common], help="fusionner des contacts dans le premier"
+    )
     merge_p.add_argument("survivor", type=int)
     merge_p.add_argument("others", type=int, nargs="+")
     merge_p.set_defaults(handler=run_merge)
@@ -34,18 +39,27 @@ def run_scan(ctx: Any) -> int:
     database = ctx.database()
     with database.read() as session:
         groups = scan(session, threshold=ctx.args.threshold)
-    data: dict[str, Any] = {"groups": [{"members": list(g.member_ids), "score": g.score, "reasons": g.reasons,
-                                        "safe": g.safe} for g in groups]}
+    data: dict[str, Any] = {
+        "groups": [
+            {"members": list(g.member_ids), "score": g.score, "reasons": g.reasons, "safe": g.safe}
+            for g in groups
+        ]
+    }
     text = [f"{len(groups)} groupe(s) de doublons probables ({sum(g.safe for g in groups)} sûrs)."]
-    text += [f"  {g.score:5.1f}  {' + '.join(map(str, g.member_ids))}  {', '.join(g.reasons)}"
-             + ("  [sûr]" if g.safe else "") for g in groups[:200]]
+    text += [
+        f"  {g.score:5.1f}  {' + '.join(map(str, g.member_ids))}  {', '.join(g.reasons)}"
+        + ("  [sûr]" if g.safe else "")
+        for g in groups[:200]
+    ]
     if ctx.args.merge_safe:
         automatic_backup(database.engine, database.backup_dir, reason="merge-batch")
         with database.write() as session:
             result = merge_safe_groups(session, groups)
         data["merged"] = list(result.merge_ids)
         data["skipped"] = [{"members": list(m), "reason": r} for m, r in result.skipped]
-        text.append(f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) ignoré(s).")
+        text.append(
+            f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) ignoré(s)."
+        )
     ctx.result(data, "\n".join(text))
     return 0
 
@@ -55,8 +69,11 @@ def run_merge(ctx: Any) -> int:
     with ctx.database().write() as session:
         record = merge(session, ctx.args.survivor, ctx.args.others)
         data = {"merge_id": record.id, "survivor": record.survivor_id, "merged": record.merged_ids}
-    ctx.result(data, f"Fusion n° {data['merge_id']} : {data['merged']} → {data['survivor']} "
-                     f"(annulable avec « obole dedupe undo {data['merge_id']} »).")
+    ctx.result(
+        data,
+        f"Fusion n° {data['merge_id']} : {data['merged']} → {data['survivor']} "
+        f"(annulable avec « obole dedupe undo {data['merge_id']} »).",
+    )
     return 0
 
 

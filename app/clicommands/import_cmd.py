@@ -21,10 +21,16 @@ from app.models import ImportBatch
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `import` and `export` commands."""
-    parser = subparsers.add_parser("import", help="importer des contacts ou des dons (CSV, XLSX, ODS)")
+    parser = subparsers.add_parser(
+        "import", help="importer des contacts ou des dons (CSV, XLSX, ODS)"
+    )
     sub = parser.add_subparsers(dest="import_command", metavar="ACTION")
     for kind in ("contacts", "gifts"):
-        p = sub.add_parser(kind, parents=[common], help=f"importer des {'contacts' if kind == 'contacts' else 'dons'}")
+        p = sub.add_parser(
+            kind,
+            parents=[common],
+            help=f"importer des {'contacts' if kind == 'contacts' else 'dons'}",
+        )
         p.add_argument("file", type=Path)
         p.add_argument("--mapping", type=Path, help="correspondance colonnes → champs (JSON)")
         p.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
@@ -36,7 +42,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     undo.set_defaults(handler=run_undo)
     listing = sub.add_parser("list", parents=[common], help="imports effectués")
     listing.set_defaults(handler=run_list)
-    export = subparsers.add_parser("export", parents=[common], help="export au format Obole (réimportable)")
+    export = subparsers.add_parser(
+        "export", parents=[common], help="export au format Obole (réimportable)"
+    )
     export.add_argument("what", choices=["contacts", "gifts"])
     export.add_argument("file", type=Path)
     export.set_defaults(handler=run_export)
@@ -47,35 +55,62 @@ def run_import(ctx: Any) -> int:
     args = ctx.args
     database = ctx.database()
     with database.read() as session:
-        plan = prepare(session, args.file, args.kind, today=today(database.clock), mapping_file=args.mapping)
+        plan = prepare(
+            session, args.file, args.kind, today=today(database.clock), mapping_file=args.mapping
+        )
     report = report_of(plan)
     if not args.dry_run and (report.created or report.updated):
         automatic_backup(database.engine, database.backup_dir, reason="import")
         with database.write() as session:
-            plan = prepare(session, args.file, args.kind, today=today(database.clock), mapping_file=args.mapping)
-            report = commit(session, plan, file_name=args.file.name, sha256=file_sha256(args.file),
-                            today=today(database.clock))
+            plan = prepare(
+                session,
+                args.file,
+                args.kind,
+                today=today(database.clock),
+                mapping_file=args.mapping,
+            )
+            report = commit(
+                session,
+                plan,
+                file_name=args.file.name,
+                sha256=file_sha256(args.file),
+                today=today(database.clock),
+            )
     problems = [reason for row in plan.rows if row.status == INVALID for reason in row.reasons]
-    data = {**report.as_dict(), "dry_run": bool(args.dry_run), "file": str(args.file),
-            "encoding": plan.table.encoding, "delimiter": plan.table.delimiter,
-            "mapping": {plan.table.header[i]: f for i, f in sorted(plan.mapping.items())},
-            "unmapped_columns": [h for i, h in enumerate(plan.table.header) if i not in plan.mapping],
-            "problems": problems, "notes": plan.table.notes}
+    data = {
+        **report.as_dict(),
+        "dry_run": bool(args.dry_run),
+        "file": str(args.file),
+        "encoding": plan.table.encoding,
+        "delimiter": plan.table.delimiter,
+        "mapping": {plan.table.header[i]: f for i, f in sorted(plan.mapping.items())},
+        "unmapped_columns": [h for i, h in enumerate(plan.table.header) if i not in plan.mapping],
+        "problems": problems,
+        "notes": plan.table.notes,
+    }
     if args.report:
-        args.report.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        args.report.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
     if args.rejected:
         write_rejected(plan, args.rejected)
-    text = [f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} lignes lues = "
-            f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} inchangées + "
-            f"{report.rejected} rejetées."]
+    text = [
+        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} lignes lues = "
+        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} inchangées + "
+        f"{report.rejected} rejetées."
+    ]
     if args.kind == "gifts":
-        text.append(f"Montants lus : {format_eur(report.amount_read_cents)} ; importés : "
-                    f"{format_eur(report.amount_imported_cents)}.")
+        text.append(
+            f"Montants lus : {format_eur(report.amount_read_cents)} ; importés : "
+            f"{format_eur(report.amount_imported_cents)}."
+        )
     if data["unmapped_columns"]:
         text.append("Colonnes ignorées : " + ", ".join(data["unmapped_columns"]))
     text += [f"  - {p}" for p in problems[:100]]
     if report.batch_id:
-        text.append(f"Import n° {report.batch_id} (annulable : obole import undo {report.batch_id}).")
+        text.append(
+            f"Import n° {report.batch_id} (annulable : obole import undo {report.batch_id})."
+        )
     ctx.result(data, "\n".join(text))
     return 0
 
@@ -84,8 +119,11 @@ def run_undo(ctx: Any) -> int:
     """Undo an import."""
     with ctx.database().write() as session:
         result = undo_import(session, ctx.args.batch_id)
-    ctx.result(result, f"Import n° {ctx.args.batch_id} annulé : {result['contacts_removed']} contacts et "
-                       f"{result['gifts_removed']} dons retirés, mises à jour restaurées.")
+    ctx.result(
+        result,
+        f"Import n° {ctx.args.batch_id} annulé : {result['contacts_removed']} contacts et "
+        f"{result['gifts_removed']} dons retirés, mises à jour restaurées.",
+    )
     return 0
 
 
@@ -93,16 +131,37 @@ def run_list(ctx: Any) -> int:
     """List the imports."""
     with ctx.database().read() as session:
         batches = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id)))
-        data = [{"id": b.id, "kind": b.kind, "file": b.file_name, "at": b.at.isoformat(), "user": b.user,
-                 "counts": b.counts, "undone": b.undone_at is not None} for b in batches]
-    ctx.result(data, "\n".join(f"{d['id']:>4} {d['at'][:16]} {d['kind']:8} {d['file']}  {d['counts']}"
-                               + ("  (annulé)" if d["undone"] else "") for d in data) or "Aucun import.")
+        data = [
+            {
+                "id": b.id,
+                "kind": b.kind,
+                "file": b.file_name,
+                "at": b.at.isoformat(),
+                "user": b.user,
+                "counts": b.counts,
+                "undone": b.undone_at is not None,
+            }
+            for b in batches
+        ]
+    ctx.result(
+        data,
+        "\n".join(
+            f"{d['id']:>4} {d['at'][:16]} {d['kind']:8} {d['file']}  {d['counts']}"
+            + ("  (annulé)" if d["undone"] else "")
+            for d in data
+        )
+        or "Aucun import.",
+    )
     return 0
 
 
 def run_export(ctx: Any) -> int:
     """Export in Obole's own import format."""
     with ctx.database().read() as session:
-        count = (export_contacts if ctx.args.what == "contacts" else export_gifts)(session, ctx.args.file)
-    ctx.result({"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}")
+        count = (export_contacts if ctx.args.what == "contacts" else export_gifts)(
+            session, ctx.args.file
+        )
+    ctx.result(
+        {"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}"
+    )
     return 0

@@ -32,10 +32,16 @@ class _StderrProgress:
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `init` command."""
     parser = subparsers.add_parser("init", parents=[common], help="créer la base (avec démo)")
-    parser.add_argument("--demo", type=int, default=0, metavar="N",
-                        help="ajouter N contacts de démonstration")
-    parser.add_argument("--seed", type=int, default=1, metavar="S",
-                        help="graine du générateur (même graine, mêmes données)")
+    parser.add_argument(
+        "--demo", type=int, default=0, metavar="N", help="ajouter N contacts de démonstration"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="graine du générateur (même graine, mêmes données)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -49,13 +55,24 @@ def run(ctx: Any) -> int:
     if ctx.args.demo:
         started = time.perf_counter()
         with database.write() as session:
-            report = generate_demo(session, contacts=ctx.args.demo, seed=ctx.args.seed,
-                                   progress=_StderrProgress())
-        ctx.say(f"\n{report.contacts} contacts et {report.gifts} dons générés "
-                f"en {time.perf_counter() - started:.1f} s.")
+            report = generate_demo(
+                session, contacts=ctx.args.demo, seed=ctx.args.seed, progress=_StderrProgress()
+            )
+        ctx.say(
+            f"\n{report.contacts} contacts et {report.gifts} dons générés "
+            f"en {time.perf_counter() - started:.1f} s."
+        )
     info = database_info(database)
-    data = {**info.as_dict(), "demo": None if report is None else {
-        "contacts": report.contacts, "gifts": report.gifts, "consents": report.consents,
-        "planted_duplicates": len(report.planted_duplicates)}}
+    data = {
+        **info.as_dict(),
+        "demo": None
+        if report is None
+        else {
+            "contacts": report.contacts,
+            "gifts": report.gifts,
+            "consents": report.consents,
+            "planted_duplicates": len(report.planted_duplicates),
+        },
+    }
     ctx.result(data, f"Base prête : {info.database} (schéma {info.schema_version}).")
     return 0

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-
 from app.core.backup import automatic_backup
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle
@@ -27,10 +26,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     issue_p.add_argument("--out", type=Path, help="dossier où écrire les PDF")
     issue_p.add_argument("--merged", type=Path, help="un seul PDF avec tous les reçus (impression)")
     issue_p.add_argument("--dry-run", action="store_true", help="aperçu seulement, rien n'est émis")
-    issue_p.add_argument("--contact", type=int, action="append", help="seulement ce donateur (répétable)")
+    issue_p.add_argument(
+        "--contact", type=int, action="append", help="seulement ce donateur (répétable)"
+    )
     issue_p.set_defaults(handler=run_issue)
-    for name, handler, help_text in (("cancel", run_cancel, "annuler un reçu (motif obligatoire)"),
-                                     ("replace", run_replace, "annuler et remplacer un reçu")):
+    for name, handler, help_text in (
+        ("cancel", run_cancel, "annuler un reçu (motif obligatoire)"),
+        ("replace", run_replace, "annuler et remplacer un reçu"),
+    ):
         p = sub.add_parser(name, parents=[common], help=help_text)
         p.add_argument("number")
         p.add_argument("--reason", required=True)
@@ -47,7 +50,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     log_p.add_argument("--year", type=int, required=True)
     log_p.add_argument("--out", type=Path, required=True)
     log_p.set_defaults(handler=run_log)
-    decl = sub.add_parser("declaration", parents=[common], help="chiffres de la déclaration art. 222 bis")
+    decl = sub.add_parser(
+        "declaration", parents=[common], help="chiffres de la déclaration art. 222 bis"
+    )
     decl.add_argument("--year", type=int, required=True)
     decl.set_defaults(handler=run_declaration)
     verify_p = sub.add_parser("verify", parents=[common], help="vérifier l'empreinte d'un reçu")
@@ -56,23 +61,44 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _plan_data(plan: Any) -> dict[str, Any]:
-    return {"year": plan.year, "mode": str(plan.mode), "receipts": len(plan.receipts), "total_cents": plan.total_cents,
-            "organisation_problems": plan.organisation_problems,
-            "excluded": [{"contact_id": e.contact_id, "donor": e.donor_name, "gift_ids": list(e.gift_ids),
-                          "reason": e.reason} for e in plan.excluded],
-            "warnings": [{"contact_id": r.contact_id, "donor": r.donor_name, "warning": w} for r, w in plan.warnings]}
+    return {
+        "year": plan.year,
+        "mode": str(plan.mode),
+        "receipts": len(plan.receipts),
+        "total_cents": plan.total_cents,
+        "organisation_problems": plan.organisation_problems,
+        "excluded": [
+            {
+                "contact_id": e.contact_id,
+                "donor": e.donor_name,
+                "gift_ids": list(e.gift_ids),
+                "reason": e.reason,
+            }
+            for e in plan.excluded
+        ],
+        "warnings": [
+            {"contact_id": r.contact_id, "donor": r.donor_name, "warning": w}
+            for r, w in plan.warnings
+        ],
+    }
 
 
 def _plan_text(plan: Any) -> str:
-    lines = [f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total {format_eur(plan.total_cents)}."]
+    lines = [
+        f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total {format_eur(plan.total_cents)}."
+    ]
     if plan.organisation_problems:
         lines.append("Mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))
     if plan.excluded:
         lines.append(f"{len(plan.excluded)} donateur(s) ou don(s) exclu(s) :")
-        lines += [f"  - {e.donor_name} (contact {e.contact_id}) : {e.reason}" for e in plan.excluded[:50]]
+        lines += [
+            f"  - {e.donor_name} (contact {e.contact_id}) : {e.reason}" for e in plan.excluded[:50]
+        ]
     if plan.warnings:
         lines.append(f"{len(plan.warnings)} avertissement(s) :")
-        lines += [f"  - {r.donor_name} (contact {r.contact_id}) : {w}" for r, w in plan.warnings[:50]]
+        lines += [
+            f"  - {r.donor_name} (contact {r.contact_id}) : {w}" for r, w in plan.warnings[:50]
+        ]
     return "\n".join(lines)
 
 
@@ -87,7 +113,10 @@ def run_issue(ctx: Any) -> int:
         ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
         return 0
     if plan.organisation_problems:
-        raise Conflict("Émission refusée, mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))
+        raise Conflict(
+            "Émission refusée, mentions obligatoires manquantes : "
+            + " ; ".join(plan.organisation_problems)
+        )
     automatic_backup(database.engine, database.backup_dir, reason="receipts")
     with database.write() as session:
         plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
@@ -95,11 +124,17 @@ def run_issue(ctx: Any) -> int:
     paths: list[Path] = []
     if args.out or args.merged:
         with database.read() as session:
-            paths = write_pdfs(session, result.receipt_ids, args.out or args.merged.parent / "recus")
+            paths = write_pdfs(
+                session, result.receipt_ids, args.out or args.merged.parent / "recus"
+            )
         if args.merged:
             merge_pdfs(paths, args.merged)
-    data = {**_plan_data(plan), "issued": len(result.numbers), "numbers": list(result.numbers),
-            "files": [str(p) for p in paths]}
+    data = {
+        **_plan_data(plan),
+        "issued": len(result.numbers),
+        "numbers": list(result.numbers),
+        "files": [str(p) for p in paths],
+    }
     first_last = f" ({result.numbers[0]} à {result.numbers[-1]})" if result.numbers else ""
     ctx.result(data, _plan_text(plan) + f"\n{len(result.numbers)} reçus émis{first_last}.")
     return 0
@@ -134,7 +169,9 @@ def run_reprint(ctx: Any) -> int:
     with database.write() as session:
         receipt = lifecycle.find_receipt(session, ctx.args.number)
         ctx.args.out.write_bytes(lifecycle.reprint(session, receipt.id))
-    ctx.result({"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}")
+    ctx.result(
+        {"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}"
+    )
     return 0
 
 
@@ -142,10 +179,25 @@ def run_list(ctx: Any) -> int:
     """List the receipts of a year."""
     with ctx.database().read() as session:
         lines = audit.number_log(session, ctx.args.year)
-    data = [{"number": line.number, "donor": line.donor, "total_cents": line.total_cents, "status": line.status,
-             "replaces": line.replaces, "replaced_by": line.replaced_by} for line in lines]
-    ctx.result(data, "\n".join(f"{line.number}  {line.status:9}  {format_eur(line.total_cents):>14}  {line.donor}"
-                               for line in lines) or "Aucun reçu.")
+    data = [
+        {
+            "number": line.number,
+            "donor": line.donor,
+            "total_cents": line.total_cents,
+            "status": line.status,
+            "replaces": line.replaces,
+            "replaced_by": line.replaced_by,
+        }
+        for line in lines
+    ]
+    ctx.result(
+        data,
+        "\n".join(
+            f"{line.number}  {line.status:9}  {format_eur(line.total_cents):>14}  {line.donor}"
+            for line in lines
+        )
+        or "Aucun reçu.",
+    )
     return 0
 
 
@@ -153,7 +205,10 @@ def run_log(ctx: Any) -> int:
     """Write the number log."""
     with ctx.database().read() as session:
         count = write_number_log(session, ctx.args.year, ctx.args.out)
-    ctx.result({"file": str(ctx.args.out), "lines": count}, f"Registre écrit : {ctx.args.out} ({count} numéros)")
+    ctx.result(
+        {"file": str(ctx.args.out), "lines": count},
+        f"Registre écrit : {ctx.args.out} ({count} numéros)",
+    )
     return 0
 
 
@@ -162,15 +217,24 @@ def run_declaration(ctx: Any) -> int:
     with ctx.database().read() as session:
         figures = audit.declaration(session, ctx.args.year)
         gaps = audit.gaps(session, ctx.args.year)
-    data = {"year": figures.year, "receipts": figures.receipts, "total_cents": figures.total_cents,
-            "cancelled": figures.cancelled, "individual": figures.individual_receipts,
-            "company": figures.company_receipts, "gaps": gaps}
-    ctx.result(data, f"Déclaration art. 222 bis — dons reçus en {figures.year}\n"
-                     f"Nombre de reçus délivrés (valables) : {figures.receipts} "
-                     f"(particuliers {figures.individual_receipts}, entreprises {figures.company_receipts})\n"
-                     f"Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
-                     f"Reçus annulés (non comptés) : {figures.cancelled}"
-                     + (f"\nATTENTION : numéros manquants {gaps}" if gaps else ""))
+    data = {
+        "year": figures.year,
+        "receipts": figures.receipts,
+        "total_cents": figures.total_cents,
+        "cancelled": figures.cancelled,
+        "individual": figures.individual_receipts,
+        "company": figures.company_receipts,
+        "gaps": gaps,
+    }
+    ctx.result(
+        data,
+        f"Déclaration art. 222 bis — dons reçus en {figures.year}\n"
+        f"Nombre de reçus délivrés (valables) : {figures.receipts} "
+        f"(particuliers {figures.individual_receipts}, entreprises {figures.company_receipts})\n"
+        f"Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
+        f"Reçus annulés (non comptés) : {figures.cancelled}"
+        + (f"\nATTENTION : numéros manquants {gaps}" if gaps else ""),
+    )
     return 0
 
 
@@ -179,10 +243,15 @@ def run_verify(ctx: Any) -> int:
     with ctx.database().read() as session:
         receipt = lifecycle.find_receipt(session, ctx.args.number)
         ok = lifecycle.verify(session, receipt)
-        data = {"number": receipt.number, "sha256": receipt.pdf_sha256, "status": str(receipt.status), "valid": ok}
-    ctx.result(data, f"Reçu {data['number']} : {'empreinte vérifiée' if ok else 'EMPREINTE DIFFÉRENTE'} "
-                     f"({data['sha256']})")
+        data = {
+            "number": receipt.number,
+            "sha256": receipt.pdf_sha256,
+            "status": str(receipt.status),
+            "valid": ok,
+        }
+    ctx.result(
+        data,
+        f"Reçu {data['number']} : {'empreinte vérifiée' if ok else 'EMPREINTE DIFFÉRENTE'} "
+        f"({data['sha256']})",
+    )
     return 0 if ok else 1
-
-
-

@@ -26,14 +26,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     sub = segments.add_subparsers(dest="segments_command", metavar="ACTION")
     listing = sub.add_parser("list", parents=[common], help="effectif de chaque segment")
     listing.set_defaults(handler=run_segments)
-    export = sub.add_parser("export", parents=[common], help="exporter un segment (consentements respectés)")
+    export = sub.add_parser(
+        "export", parents=[common], help="exporter un segment (consentements respectés)"
+    )
     export.add_argument("name", choices=list(SEGMENTS))
     export.add_argument("--channel", choices=[c.value for c in Channel], required=True)
     export.add_argument("--out", type=Path, required=True)
     export.set_defaults(handler=run_segment_export)
     quality = subparsers.add_parser("quality", parents=[common], help="qualité des données")
     quality.add_argument("--pdf", type=Path)
-    quality.add_argument("--duplicates", action="store_true", help="compter aussi les doublons (analyse complète)")
+    quality.add_argument(
+        "--duplicates", action="store_true", help="compter aussi les doublons (analyse complète)"
+    )
     quality.set_defaults(handler=run_quality)
 
 
@@ -44,15 +48,21 @@ def run_stats(ctx: Any) -> int:
     with database.read() as session:
         figures = dashboard(session, ctx.args.year or day.year, today=day)
     c, p = figures.current, figures.previous
-    ctx.result(asdict(figures), "\n".join([
-        f"{c.year} : {c.donors} donateurs, {c.gifts} dons, {format_eur(c.amount_cents)} "
-        f"({p.year} : {p.donors} donateurs, {format_eur(p.amount_cents)})",
-        f"Don moyen {format_eur(c.average_cents)}, médian {format_eur(c.median_cents)}",
-        f"Fidélisation : {figures.retention_rate * 100:.1f} % ; nouveaux : {figures.new_donors} ; "
-        f"perdus : {figures.lapsed_donors}",
-        f"Reçus émis : {figures.receipts_issued} ({format_eur(figures.receipts_amount_cents)}) ; "
-        f"dons à reçu en attente : {figures.to_receipt_gifts} ({format_eur(figures.to_receipt_cents)})",
-        f"Demandes RGPD : {figures.requests_overdue} en retard, {figures.requests_due_soon} à échéance proche"]))
+    ctx.result(
+        asdict(figures),
+        "\n".join(
+            [
+                f"{c.year} : {c.donors} donateurs, {c.gifts} dons, {format_eur(c.amount_cents)} "
+                f"({p.year} : {p.donors} donateurs, {format_eur(p.amount_cents)})",
+                f"Don moyen {format_eur(c.average_cents)}, médian {format_eur(c.median_cents)}",
+                f"Fidélisation : {figures.retention_rate * 100:.1f} % ; nouveaux : {figures.new_donors} ; "
+                f"perdus : {figures.lapsed_donors}",
+                f"Reçus émis : {figures.receipts_issued} ({format_eur(figures.receipts_amount_cents)}) ; "
+                f"dons à reçu en attente : {figures.to_receipt_gifts} ({format_eur(figures.to_receipt_cents)})",
+                f"Demandes RGPD : {figures.requests_overdue} en retard, {figures.requests_due_soon} à échéance proche",
+            ]
+        ),
+    )
     return 0
 
 
@@ -70,9 +80,14 @@ def run_segment_export(ctx: Any) -> int:
     database = ctx.database()
     with database.write() as session:
         scores = score_donors(session, today=today(database.clock))
-        result = export_segment(session, scores, ctx.args.name, Channel(ctx.args.channel), ctx.args.out)
-    ctx.result(asdict(result), f"{result.written} contacts écrits dans {ctx.args.out} ; exclus : "
-               + (", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or "aucun"))
+        result = export_segment(
+            session, scores, ctx.args.name, Channel(ctx.args.channel), ctx.args.out
+        )
+    ctx.result(
+        asdict(result),
+        f"{result.written} contacts écrits dans {ctx.args.out} ; exclus : "
+        + (", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or "aucun"),
+    )
     return 0
 
 
@@ -84,6 +99,8 @@ def run_quality(ctx: Any) -> int:
         organisation = load_identity(session).name
     if ctx.args.pdf:
         write_quality_pdf(ctx.args.pdf, organisation, metrics)
-    ctx.result([{"key": m.key, "label": m.label, "count": m.count, "total": m.total} for m in metrics],
-               "\n".join(f"{m.label:40} {m.count:>8}  ({m.share * 100:.1f} %)" for m in metrics))
+    ctx.result(
+        [{"key": m.key, "label": m.label, "count": m.count, "total": m.total} for m in metrics],
+        "\n".join(f"{m.label:40} {m.count:>8}  ({m.share * 100:.1f} %)" for m in metrics),
+    )
     return 0

@@ -55,7 +55,9 @@ def backup_sqlite(source: Path, backup_dir: Path, *, reason: str) -> BackupResul
     return BackupResult(target, reason, tables)
 
 
-def automatic_backup(engine: Engine, backup_dir: Path | None, *, reason: str) -> BackupResult | None:
+def automatic_backup(
+    engine: Engine, backup_dir: Path | None, *, reason: str
+) -> BackupResult | None:
     """Backup taken before a risky operation (import, merge batch, receipt batch...).
 
     Returns None when there is nothing this function can copy (PostgreSQL, memory database

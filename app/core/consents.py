@@ -52,9 +52,16 @@ def record_consent(
         raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
     if contact.status == ContactStatus.ANONYMISED:
         raise Conflict(_("Ce contact a été anonymisé : aucun consentement ne peut être ajouté."))
-    event = ConsentEvent(contact_id=contact_id, channel=channel, purpose=purpose, status=status,
-                         occurred_at=occurred_at, source=source, proof_text=proof_text,
-                         recorded_by=str(session.info.get("user", "")))
+    event = ConsentEvent(
+        contact_id=contact_id,
+        channel=channel,
+        purpose=purpose,
+        status=status,
+        occurred_at=occurred_at,
+        source=source,
+        proof_text=proof_text,
+        recorded_by=str(session.info.get("user", "")),
+    )
     session.add(event)
     session.flush()
     return event
@@ -70,8 +77,13 @@ def _latest_events() -> Select[tuple[int, str, str, str, datetime]]:
         (newer.occurred_at > ConsentEvent.occurred_at)
         | (and_(newer.occurred_at == ConsentEvent.occurred_at, newer.id > ConsentEvent.id)),
     )
-    return select(ConsentEvent.contact_id, ConsentEvent.channel, ConsentEvent.purpose,
-                  ConsentEvent.status, ConsentEvent.occurred_at).where(~later_exists)
+    return select(
+        ConsentEvent.contact_id,
+        ConsentEvent.channel,
+        ConsentEvent.purpose,
+        ConsentEvent.status,
+        ConsentEvent.occurred_at,
+    ).where(~later_exists)
 
 
 def current_consents(session: Session, contact_id: int) -> list[ConsentState]:
@@ -83,15 +95,26 @@ def current_consents(session: Session, contact_id: int) -> list[ConsentState]:
     for purpose in sorted(purposes):
         for channel in Channel:
             row = found.get((channel, purpose))
-            states.append(ConsentState(channel, purpose, ConsentStatus(row.status) if row else None,
-                                       row.occurred_at if row else None))
+            states.append(
+                ConsentState(
+                    channel,
+                    purpose,
+                    ConsentStatus(row.status) if row else None,
+                    row.occurred_at if row else None,
+                )
+            )
     return states
 
 
 def consent_history(session: Session, contact_id: int) -> list[ConsentEvent]:
     """Every event of a contact, newest first (the proof)."""
-    return list(session.scalars(select(ConsentEvent).where(ConsentEvent.contact_id == contact_id)
-                                .order_by(ConsentEvent.occurred_at.desc(), ConsentEvent.id.desc())))
+    return list(
+        session.scalars(
+            select(ConsentEvent)
+            .where(ConsentEvent.contact_id == contact_id)
+            .order_by(ConsentEvent.occurred_at.desc(), ConsentEvent.id.desc())
+        )
+    )
 
 
 def contactable_query(channel: Channel, purpose: str = DEFAULT_PURPOSE) -> Select[tuple[int]]:
@@ -101,10 +124,14 @@ def contactable_query(channel: Channel, purpose: str = DEFAULT_PURPOSE) -> Selec
     channel (no e-mail, no phone, or only NPAI postal addresses). Electronic channels need a
     current grant; post is allowed unless the latest event is a withdrawal or objection.
     """
-    latest = _latest_events().where(ConsentEvent.channel == channel,
-                                    ConsentEvent.purpose == purpose).subquery()
-    query = select(Contact.id).where(Contact.status == ContactStatus.ACTIVE,
-                                     Contact.restricted.is_(False))
+    latest = (
+        _latest_events()
+        .where(ConsentEvent.channel == channel, ConsentEvent.purpose == purpose)
+        .subquery()
+    )
+    query = select(Contact.id).where(
+        Contact.status == ContactStatus.ACTIVE, Contact.restricted.is_(False)
+    )
     if channel in OPT_OUT_CHANNELS:
         refused = select(latest.c.contact_id).where(latest.c.status != ConsentStatus.GRANTED)
         query = query.where(Contact.id.not_in(refused))
@@ -116,8 +143,11 @@ def contactable_query(channel: Channel, purpose: str = DEFAULT_PURPOSE) -> Selec
 
 def _has_channel(channel: Channel):  # type: ignore[no-untyped-def]
     if channel == Channel.POST:
-        return exists().where(PostalAddress.contact_id == Contact.id, PostalAddress.npai.is_(False),
-                              PostalAddress.postcode != "")
+        return exists().where(
+            PostalAddress.contact_id == Contact.id,
+            PostalAddress.npai.is_(False),
+            PostalAddress.postcode != "",
+        )
     if channel == Channel.EMAIL:
         return exists().where(ContactEmail.contact_id == Contact.id)
     return exists().where(ContactPhone.contact_id == Contact.id)
@@ -125,4 +155,9 @@ def _has_channel(channel: Channel):  # type: ignore[no-untyped-def]
 
 def count_contactable(session: Session, channel: Channel, purpose: str = DEFAULT_PURPOSE) -> int:
     """How many contacts may be reached on `channel` for `purpose`."""
-    return int(session.scalar(select(func.count()).select_from(contactable_query(channel, purpose).subquery())) or 0)
+    return int(
+        session.scalar(
+            select(func.count()).select_from(contactable_query(channel, purpose).subquery())
+        )
+        or 0
+    )

@@ -27,7 +27,7 @@ def first_name_initials(first_name: str) -> str:
 
 
 def phone_search_forms(number: str) -> str:
-    """The national form of a French E.164 number, so "0612" finds "+33612...". """
+    """The national form of a French E.164 number, so "0612" finds "+33612..."."""
     return number.replace("+33", "0") if number.startswith("+33") else ""
 
 

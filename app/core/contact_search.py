@@ -70,8 +70,13 @@ class ContactRow:
 
 
 def _primary_address_column(column):  # type: ignore[no-untyped-def]
-    return (select(column).where(PostalAddress.contact_id == Contact.id)
-            .order_by(PostalAddress.is_primary.desc(), PostalAddress.id).limit(1).scalar_subquery())
+    return (
+        select(column)
+        .where(PostalAddress.contact_id == Contact.id)
+        .order_by(PostalAddress.is_primary.desc(), PostalAddress.id)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _last_gift_column():  # type: ignore[no-untyped-def]
@@ -81,8 +86,12 @@ def _last_gift_column():  # type: ignore[no-untyped-def]
 def _text_condition(text: str):  # type: ignore[no-untyped-def]
     """Short tokens match the start of a word ("jp"), longer ones anywhere ("gmail")."""
     padded = " " + Contact.search_text
-    return and_(*(padded.like(f"% {token}%") if len(token) <= 2 else Contact.search_text.contains(token)
-                  for token in search_tokens(text)))
+    return and_(
+        *(
+            padded.like(f"% {token}%") if len(token) <= 2 else Contact.search_text.contains(token)
+            for token in search_tokens(text)
+        )
+    )
 
 
 def _consent_condition(channel: Channel, status: str):  # type: ignore[no-untyped-def]
@@ -107,8 +116,11 @@ def _conditions(spec: ContactFilter) -> list:  # type: ignore[type-arg]
     if spec.kind is not None:
         conditions.append(Contact.kind == spec.kind)
     if spec.tag_id is not None:
-        conditions.append(exists().where(contact_tags.c.contact_id == Contact.id,
-                                         contact_tags.c.tag_id == spec.tag_id))
+        conditions.append(
+            exists().where(
+                contact_tags.c.contact_id == Contact.id, contact_tags.c.tag_id == spec.tag_id
+            )
+        )
     if spec.npai is not None:
         npai = exists().where(PostalAddress.contact_id == Contact.id, PostalAddress.npai.is_(True))
         conditions.append(npai if spec.npai else ~npai)
@@ -117,11 +129,20 @@ def _conditions(spec: ContactFilter) -> list:  # type: ignore[type-arg]
         conditions.append(gives if spec.donor else ~gives)
     if spec.last_gift_year is not None:
         year_start, next_year = date(spec.last_gift_year, 1, 1), date(spec.last_gift_year + 1, 1, 1)
-        conditions.append(exists().where(Gift.contact_id == Contact.id, Gift.received_on >= year_start,
-                                         Gift.received_on < next_year))
-        conditions.append(~exists().where(Gift.contact_id == Contact.id, Gift.received_on >= next_year))
+        conditions.append(
+            exists().where(
+                Gift.contact_id == Contact.id,
+                Gift.received_on >= year_start,
+                Gift.received_on < next_year,
+            )
+        )
+        conditions.append(
+            ~exists().where(Gift.contact_id == Contact.id, Gift.received_on >= next_year)
+        )
     if spec.campaign_id is not None:
-        conditions.append(exists().where(Gift.contact_id == Contact.id, Gift.campaign_id == spec.campaign_id))
+        conditions.append(
+            exists().where(Gift.contact_id == Contact.id, Gift.campaign_id == spec.campaign_id)
+        )
     if spec.consent_channel is not None and spec.consent_status:
         conditions.append(_consent_condition(spec.consent_channel, spec.consent_status))
     return conditions
@@ -153,7 +174,9 @@ def count_contacts(session: Session, spec: ContactFilter) -> int:
     return int(session.scalar(select(func.count(Contact.id)).where(*_conditions(spec))) or 0)
 
 
-def fetch_window(session: Session, spec: ContactFilter, *, offset: int, limit: int) -> list[ContactRow]:
+def fetch_window(
+    session: Session, spec: ContactFilter, *, offset: int, limit: int
+) -> list[ContactRow]:
     """Rows `offset` to `offset + limit` of the sorted, filtered list."""
     page = ids_query(spec).offset(offset).limit(limit).subquery()
     return fetch_rows(session, list(session.scalars(select(page.c.id))))
@@ -163,23 +186,65 @@ def fetch_rows(session: Session, ids: list[int]) -> list[ContactRow]:
     """Display rows for `ids`, in the same order."""
     if not ids:
         return []
-    email = (select(ContactEmail.email).where(ContactEmail.contact_id == Contact.id)
-             .order_by(ContactEmail.position, ContactEmail.id).limit(1).scalar_subquery())
-    phone = (select(ContactPhone.number).where(ContactPhone.contact_id == Contact.id)
-             .order_by(ContactPhone.position, ContactPhone.id).limit(1).scalar_subquery())
+    email = (
+        select(ContactEmail.email)
+        .where(ContactEmail.contact_id == Contact.id)
+        .order_by(ContactEmail.position, ContactEmail.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    phone = (
+        select(ContactPhone.number)
+        .where(ContactPhone.contact_id == Contact.id)
+        .order_by(ContactPhone.position, ContactPhone.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     npai = exists().where(PostalAddress.contact_id == Contact.id, PostalAddress.npai.is_(True))
-    query = select(Contact.id, Contact.kind, Contact.civility, Contact.first_name, Contact.last_name,
-                   Contact.organisation_name, email, phone,
-                   _primary_address_column(PostalAddress.postcode),
-                   _primary_address_column(PostalAddress.city), npai, _last_gift_column(),
-                   Contact.restricted).where(Contact.id.in_(ids))
+    query = select(
+        Contact.id,
+        Contact.kind,
+        Contact.civility,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.organisation_name,
+        email,
+        phone,
+        _primary_address_column(PostalAddress.postcode),
+        _primary_address_column(PostalAddress.city),
+        npai,
+        _last_gift_column(),
+        Contact.restricted,
+    ).where(Contact.id.in_(ids))
     rows = {}
     for r in session.execute(query):
-        name = r[5] if r[1] == ContactKind.ORGANISATION else " ".join(p for p in (r[4].upper(), r[3]) if p)
-        rows[r[0]] = ContactRow(r[0], str(r[1]), name, r[6] or "", r[7] or "", r[8] or "", r[9] or "",
-                                bool(r[10]), r[11], bool(r[12]))
+        name = (
+            r[5]
+            if r[1] == ContactKind.ORGANISATION
+            else " ".join(p for p in (r[4].upper(), r[3]) if p)
+        )
+        rows[r[0]] = ContactRow(
+            r[0],
+            str(r[1]),
+            name,
+            r[6] or "",
+            r[7] or "",
+            r[8] or "",
+            r[9] or "",
+            bool(r[10]),
+            r[11],
+            bool(r[12]),
+        )
     return [rows[i] for i in ids if i in rows]
 
 
-__all__ = ["ContactFilter", "ContactRow", "ContactSort", "count_contacts", "fetch_rows",
-           "fetch_window", "ids_query", "or_"]
+__all__ = [
+    "ContactFilter",
+    "ContactRow",
+    "ContactSort",
+    "count_contacts",
+    "fetch_rows",
+    "fetch_window",
+    "ids_query",
+    "or_",
+]

@@ -33,8 +33,12 @@ def check_email(text: str) -> Checked:
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        return Checked(None, _("Adresse électronique « {value} » invalide : {reason}").format(
-            value=text, reason=str(exc)))
+        return Checked(
+            None,
+            _("Adresse électronique « {value} » invalide : {reason}").format(
+                value=text, reason=str(exc)
+            ),
+        )
     return Checked(result.normalized, None)
 
 
@@ -47,8 +51,13 @@ def check_phone(text: str, *, region: str = DEFAULT_REGION) -> Checked:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        return Checked(None, _("Numéro de téléphone « {value} » invalide : 10 chiffres attendus "
-                               "(ex. 06 12 34 56 78) ou format international (+33…).").format(value=text))
+        return Checked(
+            None,
+            _(
+                "Numéro de téléphone « {value} » invalide : 10 chiffres attendus "
+                "(ex. 06 12 34 56 78) ou format international (+33…)."
+            ).format(value=text),
+        )
     return Checked(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None)
 
 
@@ -59,6 +68,9 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     region = phonenumbers.region_code_for_number(number)
-    style = (phonenumbers.PhoneNumberFormat.NATIONAL if region == DEFAULT_REGION
-             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if region == DEFAULT_REGION
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, style)

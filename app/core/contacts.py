@@ -60,19 +60,34 @@ class ContactDraft:
 
     def recipient(self) -> str:
         """Line 1 of the postal block."""
-        return recipient_line(civility=self.civility, first_name=self.first_name,
-                              last_name=self.last_name,
-                              organisation_name=self.organisation_name if self.kind == ContactKind.ORGANISATION else "")
+        return recipient_line(
+            civility=self.civility,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            organisation_name=self.organisation_name
+            if self.kind == ContactKind.ORGANISATION
+            else "",
+        )
 
     def address_parts(self) -> AddressParts:
         """The address as the postal module sees it."""
         a = self.address
-        return AddressParts(self.recipient(), a.line2, a.line3, a.line4, a.line5, a.postcode, a.city, a.country)
+        return AddressParts(
+            self.recipient(), a.line2, a.line3, a.line4, a.line5, a.postcode, a.city, a.country
+        )
 
 
 def _strip(draft: ContactDraft) -> ContactDraft:
-    for name in ("civility", "first_name", "last_name", "birth_name", "organisation_name",
-                 "legal_form", "siren", "notes"):
+    for name in (
+        "civility",
+        "first_name",
+        "last_name",
+        "birth_name",
+        "organisation_name",
+        "legal_form",
+        "siren",
+        "notes",
+    ):
         setattr(draft, name, getattr(draft, name).strip())
     draft.siren = draft.siren.replace(" ", "")
     draft.emails = [e.strip() for e in draft.emails if e.strip()]
@@ -87,9 +102,16 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
     problems: list[ValidationError] = []
     if draft.kind == ContactKind.ORGANISATION:
         if not draft.organisation_name:
-            problems.append(ValidationError(_("Raison sociale : champ obligatoire."), field="organisation_name"))
+            problems.append(
+                ValidationError(_("Raison sociale : champ obligatoire."), field="organisation_name")
+            )
         if draft.siren and not siren_is_valid(draft.siren):
-            problems.append(ValidationError(_("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."), field="siren"))
+            problems.append(
+                ValidationError(
+                    _("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."),
+                    field="siren",
+                )
+            )
     elif not draft.last_name:
         problems.append(ValidationError(_("Nom : champ obligatoire."), field="last_name"))
     if draft.birth_date and today and draft.birth_date > today:
@@ -110,8 +132,18 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
 
 def apply_draft(session: Session, contact: Contact, draft: ContactDraft, today: date) -> None:
     """Copy a validated draft onto a contact (the one place that maps form fields to rows)."""
-    for name in ("kind", "civility", "first_name", "last_name", "birth_name", "organisation_name",
-                 "legal_form", "siren", "birth_date", "notes"):
+    for name in (
+        "kind",
+        "civility",
+        "first_name",
+        "last_name",
+        "birth_name",
+        "organisation_name",
+        "legal_form",
+        "siren",
+        "birth_date",
+        "notes",
+    ):
         setattr(contact, name, getattr(draft, name))
     emails = [check_email(e).value or e for e in draft.emails]
     _sync_values(contact.emails, emails, "email", lambda v, i: ContactEmail(email=v, position=i))
@@ -184,7 +216,9 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
-def update_contact(session: Session, contact_id: int, draft: ContactDraft, *, today: date) -> Contact:
+def update_contact(
+    session: Session, contact_id: int, draft: ContactDraft, *, today: date
+) -> Contact:
     """Validate and save changes to an existing contact."""
     require(session, Permission.CONTACTS_WRITE)
     contact = get_contact(session, contact_id)
@@ -199,16 +233,37 @@ def update_contact(session: Session, contact_id: int, draft: ContactDraft, *, to
 def draft_from_contact(contact: Contact) -> ContactDraft:
     """The form's view of a stored contact."""
     address = contact.primary_address
-    address_draft = AddressDraft() if address is None else AddressDraft(
-        address.line2, address.line3, address.line4, address.line5, address.postcode, address.city,
-        address.country, address.npai, address.npai_on)
+    address_draft = (
+        AddressDraft()
+        if address is None
+        else AddressDraft(
+            address.line2,
+            address.line3,
+            address.line4,
+            address.line5,
+            address.postcode,
+            address.city,
+            address.country,
+            address.npai,
+            address.npai_on,
+        )
+    )
     return ContactDraft(
-        kind=contact.kind, civility=contact.civility, first_name=contact.first_name,
-        last_name=contact.last_name, birth_name=contact.birth_name,
-        organisation_name=contact.organisation_name, legal_form=contact.legal_form,
-        siren=contact.siren, birth_date=contact.birth_date,
-        emails=[e.email for e in contact.emails], phones=[p.number for p in contact.phones],
-        address=address_draft, tags=[t.name for t in contact.tags], notes=contact.notes)
+        kind=contact.kind,
+        civility=contact.civility,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        birth_name=contact.birth_name,
+        organisation_name=contact.organisation_name,
+        legal_form=contact.legal_form,
+        siren=contact.siren,
+        birth_date=contact.birth_date,
+        emails=[e.email for e in contact.emails],
+        phones=[p.number for p in contact.phones],
+        address=address_draft,
+        tags=[t.name for t in contact.tags],
+        notes=contact.notes,
+    )
 
 
 def all_tags(session: Session) -> list[tuple[int, str]]:

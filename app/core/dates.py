@@ -27,15 +27,19 @@ def parse_date(text: str, *, field: str = "date", past: bool = False) -> date:
                 year += 2000 if 2000 + year <= date.today().year else 1900
             else:
                 year += 2000 if year < TWO_DIGIT_PIVOT else 1900
-    elif (iso := _ISO.match(text or "")):
+    elif iso := _ISO.match(text or ""):
         year, month, day = (int(g) for g in iso.groups())
     else:
-        raise ValidationError(_("Date « {value} » illisible : jj/mm/aaaa attendu.").format(value=text), field=field)
+        raise ValidationError(
+            _("Date « {value} » illisible : jj/mm/aaaa attendu.").format(value=text), field=field
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValidationError(_("Date « {value} » impossible (jour ou mois hors calendrier).").format(
-            value=text), field=field) from None
+        raise ValidationError(
+            _("Date « {value} » impossible (jour ou mois hors calendrier).").format(value=text),
+            field=field,
+        ) from None
 
 
 def parse_optional_date(text: str, *, field: str = "date", past: bool = False) -> date | None:

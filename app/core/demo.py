@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.core.contact_fields import first_name_initials, search_text_for, sort_name_for
 from app.core.journal import record_event
-from app.db import refresh_statistics
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
+from app.db import refresh_statistics
 from app.models import (
     Campaign,
     ConsentEvent,
@@ -41,15 +41,56 @@ ORGANISATION_RATE = 0.06
 NPAI_RATE = 0.02
 LEGAL_FORMS = ("SARL", "SAS", "SA", "EURL", "SCI", "Association", "SASU")
 ORG_WORDS = (
-    "Boulangerie", "Garage", "Pharmacie", "Cabinet", "Imprimerie", "Transports", "Menuiserie",
-    "Librairie", "Domaine", "Fromagerie", "Hôtel", "Atelier", "Brasserie", "Électricité",
+    "Boulangerie",
+    "Garage",
+    "Pharmacie",
+    "Cabinet",
+    "Imprimerie",
+    "Transports",
+    "Menuiserie",
+    "Librairie",
+    "Domaine",
+    "Fromagerie",
+    "Hôtel",
+    "Atelier",
+    "Brasserie",
+    "Électricité",
 )
-EMAIL_DOMAINS = ("orange.fr", "free.fr", "gmail.com", "laposte.net", "sfr.fr", "wanadoo.fr",
-                 "hotmail.fr", "yahoo.fr", "outlook.fr")
+EMAIL_DOMAINS = (
+    "orange.fr",
+    "free.fr",
+    "gmail.com",
+    "laposte.net",
+    "sfr.fr",
+    "wanadoo.fr",
+    "hotmail.fr",
+    "yahoo.fr",
+    "outlook.fr",
+)
 TAGS = ("Bénévole", "Adhérent", "Grand donateur", "Legs", "Presse", "Partenaire")
 PAYMENT_MIX = (("cheque", 40), ("card", 22), ("transfer", 15), ("cash", 8), ("direct_debit", 15))
-AMOUNTS_EUR = (10, 15, 20, 25, 30, 40, 50, 50, 60, 75, 80, 100, 100, 120, 150, 200, 250, 300,
-               500, 1000)
+AMOUNTS_EUR = (
+    10,
+    15,
+    20,
+    25,
+    30,
+    40,
+    50,
+    50,
+    60,
+    75,
+    80,
+    100,
+    100,
+    120,
+    150,
+    200,
+    250,
+    300,
+    500,
+    1000,
+)
 MONTH_WEIGHTS = (6, 5, 5, 5, 6, 9, 5, 4, 6, 7, 12, 30)  # December peak, June appeal
 
 
@@ -88,9 +129,14 @@ class _Generator:
         self.today = today
         self.next_ids = {
             table: (session.scalar(select(func.max(model.id))) or 0) + 1
-            for table, model in (("contact", Contact), ("email", ContactEmail),
-                                 ("phone", ContactPhone), ("address", PostalAddress),
-                                 ("gift", Gift), ("consent", ConsentEvent))
+            for table, model in (
+                ("contact", Contact),
+                ("email", ContactEmail),
+                ("phone", ContactPhone),
+                ("address", PostalAddress),
+                ("gift", Gift),
+                ("consent", ConsentEvent),
+            )
         }
         self.rows: dict[str, list[dict[str, Any]]] = {}
 
@@ -113,26 +159,48 @@ class _Generator:
         if rng.random() < 0.35:
             birth = date(rng.randint(1935, 2002), rng.randint(1, 12), rng.randint(1, 28))
         birth_name = rng.choice(_lines("last_names.txt")) if female and rng.random() < 0.2 else ""
-        return {"kind": "person", "civility": "Mme" if female else "M.", "first_name": first,
-                "last_name": last, "birth_name": birth_name, "organisation_name": "",
-                "legal_form": "", "siren": "", "birth_date": birth}
+        return {
+            "kind": "person",
+            "civility": "Mme" if female else "M.",
+            "first_name": first,
+            "last_name": last,
+            "birth_name": birth_name,
+            "organisation_name": "",
+            "legal_form": "",
+            "siren": "",
+            "birth_date": birth,
+        }
 
     def organisation(self) -> dict[str, Any]:
         rng = self.rng
         name = f"{rng.choice(ORG_WORDS)} {rng.choice(_lines('last_names.txt'))}"
         siren = "".join(str(rng.randint(0, 9)) for _ in range(8))
         siren += str(_luhn_check_digit(siren))
-        return {"kind": "organisation", "civility": "", "first_name": "", "last_name": "",
-                "birth_name": "", "organisation_name": name,
-                "legal_form": rng.choice(LEGAL_FORMS), "siren": siren, "birth_date": None}
+        return {
+            "kind": "organisation",
+            "civility": "",
+            "first_name": "",
+            "last_name": "",
+            "birth_name": "",
+            "organisation_name": name,
+            "legal_form": rng.choice(LEGAL_FORMS),
+            "siren": siren,
+            "birth_date": None,
+        }
 
     def email_for(self, identity: dict[str, Any]) -> str:
         rng = self.rng
         if identity["kind"] == "organisation":
             return f"contact@{_ascii_login(identity['organisation_name'])}.fr"
         first, last = _ascii_login(identity["first_name"]), _ascii_login(identity["last_name"])
-        pattern = rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{last}.{first}",
-                              f"{first}{rng.randint(1, 99)}"))
+        pattern = rng.choice(
+            (
+                f"{first}.{last}",
+                f"{first[0]}{last}",
+                f"{last}.{first}",
+                f"{first}{rng.randint(1, 99)}",
+            )
+        )
         return f"{pattern}@{rng.choice(EMAIL_DOMAINS)}"
 
     def phone(self) -> str:
@@ -147,11 +215,28 @@ class _Generator:
         rng = self.rng
         postcode, city = rng.choice(_cities())
         street = f"{rng.randint(1, 180)} {rng.choice(_lines('streets.txt'))}"[:38]
-        line2 = rng.choice(("", "", "", "", f"Appartement {rng.randint(1, 60)}",
-                            f"Chez {rng.choice(_lines('last_names.txt'))}"))
-        line3 = rng.choice(("", "", "", "", "", f"Résidence Les {rng.choice(('Pins', 'Tilleuls', 'Acacias'))}"))
-        return {"line2": line2[:38], "line3": line3[:38], "line4": street, "line5": "",
-                "postcode": postcode, "city": city, "country": "FR"}
+        line2 = rng.choice(
+            (
+                "",
+                "",
+                "",
+                "",
+                f"Appartement {rng.randint(1, 60)}",
+                f"Chez {rng.choice(_lines('last_names.txt'))}",
+            )
+        )
+        line3 = rng.choice(
+            ("", "", "", "", "", f"Résidence Les {rng.choice(('Pins', 'Tilleuls', 'Acacias'))}")
+        )
+        return {
+            "line2": line2[:38],
+            "line3": line3[:38],
+            "line4": street,
+            "line5": "",
+            "postcode": postcode,
+            "city": city,
+            "country": "FR",
+        }
 
 
 def _valid_phone(number: str) -> bool:
@@ -174,9 +259,9 @@ def _misspell(rng: random.Random, text: str) -> str:
     i = rng.randint(1, len(text) - 2)
     kind = rng.random()
     if kind < 0.4:
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     if kind < 0.7:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     return text[:i] + text[i] + text[i:]
 
 
@@ -216,8 +301,9 @@ def _gift_dates(g: _Generator, years: int) -> Iterator[date]:
             yield candidate
 
 
-def _add_gifts(g: _Generator, contact_id: int, campaigns: list[int], years: int,
-               is_organisation: bool) -> int:
+def _add_gifts(
+    g: _Generator, contact_id: int, campaigns: list[int], years: int, is_organisation: bool
+) -> int:
     rng = g.rng
     now = datetime.now(UTC)
     added = 0
@@ -232,17 +318,33 @@ def _add_gifts(g: _Generator, contact_id: int, campaigns: list[int], years: int,
         euros = rng.choice((10, 15, 20, 30)) if monthly else rng.choice(AMOUNTS_EUR)
         if is_organisation:
             euros *= rng.choice((5, 10, 20))
-        g.add("gift", {
-            "id": g.new_id("gift"), "contact_id": contact_id, "received_on": received,
-            "amount_cents": euros * 100, "payment_method": method, "nature": "cash",
-            "in_kind_description": "", "in_kind_valuation": "",
-            "campaign_id": rng.choice(campaigns) if rng.random() < 0.7 else None,
-            "cheque_number": str(rng.randint(1000000, 9999999)) if method == "cheque" else "",
-            "deposit_slip": f"B{received:%Y%m}-{rng.randint(1, 4)}" if method in ("cheque", "cash") else "",
-            "bank_reference": "", "receiptable": True, "is_membership_fee": False,
-            "counterpart_cents": 0, "notes": "", "receipt_id": None, "import_batch_id": None,
-            "created_at": now, "updated_at": now,
-        })
+        g.add(
+            "gift",
+            {
+                "id": g.new_id("gift"),
+                "contact_id": contact_id,
+                "received_on": received,
+                "amount_cents": euros * 100,
+                "payment_method": method,
+                "nature": "cash",
+                "in_kind_description": "",
+                "in_kind_valuation": "",
+                "campaign_id": rng.choice(campaigns) if rng.random() < 0.7 else None,
+                "cheque_number": str(rng.randint(1000000, 9999999)) if method == "cheque" else "",
+                "deposit_slip": f"B{received:%Y%m}-{rng.randint(1, 4)}"
+                if method in ("cheque", "cash")
+                else "",
+                "bank_reference": "",
+                "receiptable": True,
+                "is_membership_fee": False,
+                "counterpart_cents": 0,
+                "notes": "",
+                "receipt_id": None,
+                "import_batch_id": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
         added += 1
     return added
 
@@ -260,58 +362,125 @@ def _add_consents(g: _Generator, contact_id: int, has_email: bool, has_phone: bo
         if rng.random() < 0.08:
             events.append(("withdrawn", when + timedelta(days=rng.randint(10, 300))))
         for status, at in events:
-            g.add("consent", {
-                "id": g.new_id("consent"), "contact_id": contact_id, "channel": channel,
-                "purpose": "solicitation", "status": status, "occurred_at": at,
-                "source": source, "proof_text": "Case cochée : « J'accepte de recevoir "
-                "des nouvelles de l'association »" if status == "granted" else "Demande du donateur",
-                "recorded_by": "demo", "recorded_at": at,
-            })
+            g.add(
+                "consent",
+                {
+                    "id": g.new_id("consent"),
+                    "contact_id": contact_id,
+                    "channel": channel,
+                    "purpose": "solicitation",
+                    "status": status,
+                    "occurred_at": at,
+                    "source": source,
+                    "proof_text": "Case cochée : « J'accepte de recevoir "
+                    "des nouvelles de l'association »"
+                    if status == "granted"
+                    else "Demande du donateur",
+                    "recorded_by": "demo",
+                    "recorded_at": at,
+                },
+            )
             added += 1
     return added
 
 
-def _add_contact(g: _Generator, identity: dict[str, Any], campaigns: list[int], years: int,
-                 report: DemoReport, *, with_gifts: bool = True) -> int:
+def _add_contact(
+    g: _Generator,
+    identity: dict[str, Any],
+    campaigns: list[int],
+    years: int,
+    report: DemoReport,
+    *,
+    with_gifts: bool = True,
+) -> int:
     rng = g.rng
     now = datetime.now(UTC)
     contact_id = g.new_id("contact")
     email = g.email_for(identity) if rng.random() < 0.65 else ""
     phone = g.phone() if rng.random() < 0.5 else ""
     address = g.address() if rng.random() < 0.93 else None
-    parts = [identity["first_name"], identity["last_name"], identity["birth_name"],
-             identity["organisation_name"], first_name_initials(identity["first_name"]),
-             email, phone, phone.replace("+33", "0")]
+    parts = [
+        identity["first_name"],
+        identity["last_name"],
+        identity["birth_name"],
+        identity["organisation_name"],
+        first_name_initials(identity["first_name"]),
+        email,
+        phone,
+        phone.replace("+33", "0"),
+    ]
     if address:
         parts += [address["postcode"], address["city"]]
-    g.add("contact", {
-        **identity, "id": contact_id, "notes": "", "status": "active", "restricted": False,
-        "restricted_reason": "", "deceased_on": None, "merged_into_id": None,
-        "anonymised_at": None, "import_batch_id": None, "created_at": now, "updated_at": now,
-        "search_text": search_text_for(parts),
-        "sort_name": sort_name_for(kind=identity["kind"], last_name=identity["last_name"],
-                                   first_name=identity["first_name"],
-                                   organisation_name=identity["organisation_name"]),
-    })
+    g.add(
+        "contact",
+        {
+            **identity,
+            "id": contact_id,
+            "notes": "",
+            "status": "active",
+            "restricted": False,
+            "restricted_reason": "",
+            "deceased_on": None,
+            "merged_into_id": None,
+            "anonymised_at": None,
+            "import_batch_id": None,
+            "created_at": now,
+            "updated_at": now,
+            "search_text": search_text_for(parts),
+            "sort_name": sort_name_for(
+                kind=identity["kind"],
+                last_name=identity["last_name"],
+                first_name=identity["first_name"],
+                organisation_name=identity["organisation_name"],
+            ),
+        },
+    )
     if email:
-        g.add("email", {"id": g.new_id("email"), "contact_id": contact_id, "email": email,
-                        "label": "", "position": 0})
+        g.add(
+            "email",
+            {
+                "id": g.new_id("email"),
+                "contact_id": contact_id,
+                "email": email,
+                "label": "",
+                "position": 0,
+            },
+        )
     if phone:
-        g.add("phone", {"id": g.new_id("phone"), "contact_id": contact_id, "number": phone,
-                        "label": "", "position": 0})
+        g.add(
+            "phone",
+            {
+                "id": g.new_id("phone"),
+                "contact_id": contact_id,
+                "number": phone,
+                "label": "",
+                "position": 0,
+            },
+        )
     if address:
         npai = rng.random() < NPAI_RATE
-        g.add("address", {**address, "id": g.new_id("address"), "contact_id": contact_id,
-                          "is_primary": True, "npai": npai,
-                          "npai_on": g.today - timedelta(days=rng.randint(5, 400)) if npai else None,
-                          "npai_campaign_id": None, "created_at": now, "updated_at": now})
+        g.add(
+            "address",
+            {
+                **address,
+                "id": g.new_id("address"),
+                "contact_id": contact_id,
+                "is_primary": True,
+                "npai": npai,
+                "npai_on": g.today - timedelta(days=rng.randint(5, 400)) if npai else None,
+                "npai_campaign_id": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
     if rng.random() < 0.05:
         g.add("tag", {"contact_id": contact_id, "tag_id": rng.randint(1, len(TAGS))})
     report.contacts += 1
     report.organisations += identity["kind"] == "organisation"
     if with_gifts and rng.random() < 0.85:
-        report.gifts += _add_gifts(g, contact_id, campaigns, years,
-                                   identity["kind"] == "organisation")
+        report.gifts += _add_gifts(
+            g, contact_id, campaigns, years, identity["kind"] == "organisation"
+        )
     report.consents += _add_consents(g, contact_id, bool(email), bool(phone))
     return contact_id
 
@@ -339,11 +508,23 @@ def _ensure_reference_data(session: Session, today: date) -> list[int]:
         session.add_all(Tag(name=name) for name in TAGS)
     if session.scalar(select(func.count()).select_from(Campaign)) == 0:
         for year in range(today.year - 4, today.year + 1):
-            session.add(Campaign(code=f"NOEL{year}", name=f"Appel de fin d'année {year}",
-                                 starts_on=date(year, 11, 1), ends_on=date(year, 12, 31)))
-            session.add(Campaign(code=f"PRINT{year}", name=f"Appel de printemps {year}",
-                                 fund="Restauration de la chapelle",
-                                 starts_on=date(year, 4, 1), ends_on=date(year, 6, 30)))
+            session.add(
+                Campaign(
+                    code=f"NOEL{year}",
+                    name=f"Appel de fin d'année {year}",
+                    starts_on=date(year, 11, 1),
+                    ends_on=date(year, 12, 31),
+                )
+            )
+            session.add(
+                Campaign(
+                    code=f"PRINT{year}",
+                    name=f"Appel de printemps {year}",
+                    fund="Restauration de la chapelle",
+                    starts_on=date(year, 4, 1),
+                    ends_on=date(year, 6, 30),
+                )
+            )
     if session.get(OrganisationSettings, 1) is None:
         session.add(demo_organisation())
     session.flush()
@@ -353,13 +534,20 @@ def _ensure_reference_data(session: Session, today: date) -> list[int]:
 def demo_organisation() -> OrganisationSettings:
     """The fictitious association the demo dataset belongs to."""
     return OrganisationSettings(
-        id=1, name="Les Amis du Patrimoine de Bourgogne", rna="W212004567", siren="",
-        address_line="12 rue des Forges", postcode="21000", city="Dijon",
+        id=1,
+        name="Les Amis du Patrimoine de Bourgogne",
+        rna="W212004567",
+        siren="",
+        address_line="12 rue des Forges",
+        postcode="21000",
+        city="Dijon",
         purpose="Sauvegarde et mise en valeur du patrimoine culturel bourguignon "
         "(caractère culturel, concourant à la mise en valeur du patrimoine artistique)",
         receipt_category="interet_general_association_1901",
-        signatory_name="Claire Moreau", signatory_title="Trésorière",
-        email="contact@amis-patrimoine-bourgogne.fr", dpo_name="Paul Girard",
+        signatory_name="Claire Moreau",
+        signatory_title="Trésorière",
+        email="contact@amis-patrimoine-bourgogne.fr",
+        dpo_name="Paul Girard",
         dpo_contact="rgpd@amis-patrimoine-bourgogne.fr",
     )
 
@@ -385,21 +573,33 @@ def generate_demo(
         if index < originals or not report.contacts:
             identity = g.organisation() if g.rng.random() < ORGANISATION_RATE else g.person()
             _add_contact(g, identity, campaigns, years, report)
-            g.rows.setdefault("_identities", []).append({"id": g.next_ids["contact"] - 1, **identity})
+            g.rows.setdefault("_identities", []).append(
+                {"id": g.next_ids["contact"] - 1, **identity}
+            )
         else:
             source = g.rng.choice(g.rows["_identities"]) if g.rows.get("_identities") else None
             if source is None:
                 continue
-            dup_id = _add_contact(g, _duplicate_of(g.rng, _identity(source)), campaigns, years,
-                                  report, with_gifts=g.rng.random() < 0.5)
+            dup_id = _add_contact(
+                g,
+                _duplicate_of(g.rng, _identity(source)),
+                campaigns,
+                years,
+                report,
+                with_gifts=g.rng.random() < 0.5,
+            )
             report.planted_duplicates.append((source["id"], dup_id))
         if (index + 1) % CHUNK == 0:
             _flush_chunk(session, g, progress, cancel)
     _flush_chunk(session, g, progress, cancel)
     refresh_statistics(session.connection())
-    record_event(session, entity="database", entity_id=None,
-                 note=f"Données de démonstration générées : {report.contacts} contacts, "
-                 f"{report.gifts} dons (graine {seed})")
+    record_event(
+        session,
+        entity="database",
+        entity_id=None,
+        note=f"Données de démonstration générées : {report.contacts} contacts, "
+        f"{report.gifts} dons (graine {seed})",
+    )
     return report
 
 
@@ -407,8 +607,9 @@ def _identity(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "id"}
 
 
-def _flush_chunk(session: Session, g: _Generator, progress: Progress,
-                 cancel: CancelToken | None) -> None:
+def _flush_chunk(
+    session: Session, g: _Generator, progress: Progress, cancel: CancelToken | None
+) -> None:
     identities = g.rows.pop("_identities", [])
     _flush_rows(session, g)
     # Keep a bounded pool of identities to copy from, so memory stays flat.

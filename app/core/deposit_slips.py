@@ -55,38 +55,58 @@ class DepositSlip:
         """What differs from the bank slip, or None when count and total agree."""
         problems = []
         if self.count != self.expected_count:
-            problems.append(_("{count} chèques saisis pour {expected} attendus").format(
-                count=self.count, expected=self.expected_count))
+            problems.append(
+                _("{count} chèques saisis pour {expected} attendus").format(
+                    count=self.count, expected=self.expected_count
+                )
+            )
         if self.total_cents != self.expected_total_cents:
             from app.core.money import format_eur
 
-            problems.append(_("total {total} pour {expected} attendus").format(
-                total=format_eur(self.total_cents), expected=format_eur(self.expected_total_cents)))
+            problems.append(
+                _("total {total} pour {expected} attendus").format(
+                    total=format_eur(self.total_cents),
+                    expected=format_eur(self.expected_total_cents),
+                )
+            )
         return " ; ".join(problems) or None
 
 
 def _draft(slip: DepositSlip, line: SlipLine) -> GiftDraft:
-    return GiftDraft(contact_id=line.contact_id, received_on=slip.received_on,
-                     amount_cents=line.amount_cents, payment_method=line.method,
-                     cheque_number=line.cheque_number, deposit_slip=slip.reference,
-                     campaign_id=slip.campaign_id)
+    return GiftDraft(
+        contact_id=line.contact_id,
+        received_on=slip.received_on,
+        amount_cents=line.amount_cents,
+        payment_method=line.method,
+        cheque_number=line.cheque_number,
+        deposit_slip=slip.reference,
+        campaign_id=slip.campaign_id,
+    )
 
 
 def validate_slip(session: Session, slip: DepositSlip, *, today: date) -> list[ValidationError]:
     """Problems of the slip, each message naming the line."""
     problems = []
     if not slip.reference.strip():
-        problems.append(ValidationError(_("Référence du bordereau : champ obligatoire."), field="reference"))
+        problems.append(
+            ValidationError(_("Référence du bordereau : champ obligatoire."), field="reference")
+        )
     if not slip.lines:
         problems.append(ValidationError(_("Le bordereau ne contient aucun chèque."), field="lines"))
     for number, line in enumerate(slip.lines, start=1):
         for problem in validate_gift(session, _draft(slip, line), today=today):
-            problems.append(ValidationError(_("Ligne {n} : {message}").format(n=number, message=problem),
-                                            field=f"line{number}.{problem.field}"))
+            problems.append(
+                ValidationError(
+                    _("Ligne {n} : {message}").format(n=number, message=problem),
+                    field=f"line{number}.{problem.field}",
+                )
+            )
     return problems
 
 
-def save_slip(session: Session, slip: DepositSlip, *, today: date, accept_mismatch: bool = False) -> list[Gift]:
+def save_slip(
+    session: Session, slip: DepositSlip, *, today: date, accept_mismatch: bool = False
+) -> list[Gift]:
     """Record every line as a gift in the caller's transaction (all or nothing)."""
     require(session, Permission.GIFTS_WRITE)
     problems = validate_slip(session, slip, today=today)
@@ -94,6 +114,8 @@ def save_slip(session: Session, slip: DepositSlip, *, today: date, accept_mismat
         raise problems[0]
     mismatch = slip.mismatch()
     if mismatch and not accept_mismatch:
-        raise ValidationError(_("Le bordereau ne correspond pas : {details}.").format(details=mismatch),
-                              field="expected")
+        raise ValidationError(
+            _("Le bordereau ne correspond pas : {details}.").format(details=mismatch),
+            field="expected",
+        )
     return [create_gift(session, _draft(slip, line), today=today) for line in slip.lines]

@@ -29,21 +29,39 @@ def _salt(session: Session) -> str:
     return str(setting.value)
 
 
-def identity_hashes(session: Session, *, first_name: str, last_name: str,
-                    birth_date: date | None = None, email: str = "") -> list[str]:
+def identity_hashes(
+    session: Session,
+    *,
+    first_name: str,
+    last_name: str,
+    birth_date: date | None = None,
+    email: str = "",
+) -> list[str]:
     """The hashes that identify a person: name (+ birth date) and e-mail when given."""
     salt = _salt(session)
-    keys = [f"name:{fold(first_name)}|{fold(last_name)}|{birth_date.isoformat() if birth_date else ''}"]
+    keys = [
+        f"name:{fold(first_name)}|{fold(last_name)}|{birth_date.isoformat() if birth_date else ''}"
+    ]
     if email.strip():
         keys.append(f"email:{email.strip().lower()}")
     return [hashlib.sha256(f"{salt}:{key}".encode()).hexdigest() for key in keys]
 
 
-def is_erased(session: Session, *, first_name: str, last_name: str,
-              birth_date: date | None = None, email: str = "") -> bool:
+def is_erased(
+    session: Session,
+    *,
+    first_name: str,
+    last_name: str,
+    birth_date: date | None = None,
+    email: str = "",
+) -> bool:
     """True when this person (by name+birth date, or by e-mail) was erased before."""
     if session.scalar(select(ErasedIdentity.id).limit(1)) is None:
         return False  # nobody was ever erased: no salt to create, nothing to compare
-    hashes = identity_hashes(session, first_name=first_name, last_name=last_name,
-                             birth_date=birth_date, email=email)
-    return session.scalar(select(ErasedIdentity.id).where(ErasedIdentity.identity_hash.in_(hashes))) is not None
+    hashes = identity_hashes(
+        session, first_name=first_name, last_name=last_name, birth_date=birth_date, email=email
+    )
+    return (
+        session.scalar(select(ErasedIdentity.id).where(ErasedIdentity.identity_hash.in_(hashes)))
+        is not None
+    )

@@ -70,7 +70,9 @@ def _conditions(spec: GiftFilter) -> list:  # type: ignore[type-arg]
     if spec.method is not None:
         conditions.append(Gift.payment_method == spec.method)
     if spec.receipted is not None:
-        conditions.append(Gift.receipt_id.is_not(None) if spec.receipted else Gift.receipt_id.is_(None))
+        conditions.append(
+            Gift.receipt_id.is_not(None) if spec.receipted else Gift.receipt_id.is_(None)
+        )
     if spec.contact_id is not None:
         conditions.append(Gift.contact_id == spec.contact_id)
     if spec.deposit_slip:
@@ -80,15 +82,21 @@ def _conditions(spec: GiftFilter) -> list:  # type: ignore[type-arg]
 
 def totals(session: Session, spec: GiftFilter) -> GiftTotals:
     """How many gifts match and their sum."""
-    row = session.execute(select(func.count(Gift.id), func.coalesce(func.sum(Gift.amount_cents), 0))
-                          .where(*_conditions(spec))).one()
+    row = session.execute(
+        select(func.count(Gift.id), func.coalesce(func.sum(Gift.amount_cents), 0)).where(
+            *_conditions(spec)
+        )
+    ).one()
     return GiftTotals(int(row[0]), int(row[1]))
 
 
 def ids_query(spec: GiftFilter) -> Select[tuple[int]]:
     """Sorted ids of the matching gifts."""
-    column = {GiftSort.DATE: Gift.received_on, GiftSort.AMOUNT: Gift.amount_cents,
-              GiftSort.DONOR: Gift.contact_id}[spec.sort]
+    column = {
+        GiftSort.DATE: Gift.received_on,
+        GiftSort.AMOUNT: Gift.amount_cents,
+        GiftSort.DONOR: Gift.contact_id,
+    }[spec.sort]
     if spec.sort == GiftSort.DONOR:
         column = select(Contact.sort_name).where(Contact.id == Gift.contact_id).scalar_subquery()
     order = [column.desc(), Gift.id.desc()] if spec.descending else [column.asc(), Gift.id.asc()]
@@ -105,15 +113,34 @@ def fetch_rows(session: Session, ids: list[int]) -> list[GiftRow]:
     """Display rows for `ids`, in the same order."""
     if not ids:
         return []
-    query = (select(Gift.id, Gift.received_on, Gift.contact_id, Contact.kind, Contact.first_name,
-                    Contact.last_name, Contact.organisation_name, Gift.amount_cents,
-                    Gift.payment_method, Campaign.code, Receipt.number, Gift.deposit_slip)
-             .join(Contact, Contact.id == Gift.contact_id)
-             .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
-             .outerjoin(Receipt, Receipt.id == Gift.receipt_id)
-             .where(Gift.id.in_(ids)))
+    query = (
+        select(
+            Gift.id,
+            Gift.received_on,
+            Gift.contact_id,
+            Contact.kind,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.organisation_name,
+            Gift.amount_cents,
+            Gift.payment_method,
+            Campaign.code,
+            Receipt.number,
+            Gift.deposit_slip,
+        )
+        .join(Contact, Contact.id == Gift.contact_id)
+        .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
+        .outerjoin(Receipt, Receipt.id == Gift.receipt_id)
+        .where(Gift.id.in_(ids))
+    )
     rows = {}
     for r in session.execute(query):
-        donor = r[6] if r[3] == ContactKind.ORGANISATION else " ".join(p for p in (r[5].upper(), r[4]) if p)
-        rows[r[0]] = GiftRow(r[0], r[1], r[2], donor, r[7], str(r[8]), r[9] or "", r[10] or "", r[11])
+        donor = (
+            r[6]
+            if r[3] == ContactKind.ORGANISATION
+            else " ".join(p for p in (r[5].upper(), r[4]) if p)
+        )
+        rows[r[0]] = GiftRow(
+            r[0], r[1], r[2], donor, r[7], str(r[8]), r[9] or "", r[10] or "", r[11]
+        )
     return [rows[i] for i in ids if i in rows]

@@ -94,11 +94,26 @@ def _raise_first(problems: list[ValidationError]) -> None:
 
 
 def _apply(gift: Gift, draft: GiftDraft) -> None:
-    for name in ("contact_id", "received_on", "amount_cents", "payment_method", "nature",
-                 "campaign_id", "receiptable", "is_membership_fee", "counterpart_cents"):
+    for name in (
+        "contact_id",
+        "received_on",
+        "amount_cents",
+        "payment_method",
+        "nature",
+        "campaign_id",
+        "receiptable",
+        "is_membership_fee",
+        "counterpart_cents",
+    ):
         setattr(gift, name, getattr(draft, name))
-    for name in ("in_kind_description", "in_kind_valuation", "cheque_number", "deposit_slip",
-                 "bank_reference", "notes"):
+    for name in (
+        "in_kind_description",
+        "in_kind_valuation",
+        "cheque_number",
+        "deposit_slip",
+        "bank_reference",
+        "notes",
+    ):
         setattr(gift, name, getattr(draft, name).strip())
 
 
@@ -127,9 +142,11 @@ def lock_reason(session: Session, gift: Gift) -> str | None:
         return None
     receipt = session.get(Receipt, gift.receipt_id)
     number = receipt.number if receipt else "?"
-    return _("Ce don figure sur le reçu fiscal n° {number} déjà émis : son donateur, son montant, "
-             "sa date et sa nature ne peuvent plus changer. Pour corriger, annulez et remplacez "
-             "le reçu.").format(number=number)
+    return _(
+        "Ce don figure sur le reçu fiscal n° {number} déjà émis : son donateur, son montant, "
+        "sa date et sa nature ne peuvent plus changer. Pour corriger, annulez et remplacez "
+        "le reçu."
+    ).format(number=number)
 
 
 def update_gift(session: Session, gift_id: int, draft: GiftDraft, *, today: date) -> Gift:
@@ -163,6 +180,9 @@ def draft_from_gift(gift: Gift) -> GiftDraft:
 
 def campaigns(session: Session) -> list[tuple[int, str]]:
     """Active campaigns (id, "CODE — name"), newest first."""
-    rows = session.execute(select(Campaign.id, Campaign.code, Campaign.name)
-                           .order_by(Campaign.starts_on.desc().nulls_last(), Campaign.code))
+    rows = session.execute(
+        select(Campaign.id, Campaign.code, Campaign.name).order_by(
+            Campaign.starts_on.desc().nulls_last(), Campaign.code
+        )
+    )
     return [(r.id, f"{r.code} — {r.name}") for r in rows]

@@ -43,13 +43,16 @@ def database_info(database: Database) -> DatabaseInfo:
     with database.read() as session:
         return DatabaseInfo(
             database=database.engine.url.render_as_string(hide_password=True)
-            if not database.is_sqlite else str(database.file or database.target),
+            if not database.is_sqlite
+            else str(database.file or database.target),
             engine=database.engine.dialect.name,
             schema_version=db.current_revision(database.engine),
             app_version=__version__,
             contacts=_count(session, Contact, Contact.status != ContactStatus.MERGED),
             gifts=_count(session, Gift),
-            gifts_total_cents=int(session.scalar(select(func.coalesce(func.sum(Gift.amount_cents), 0))) or 0),
+            gifts_total_cents=int(
+                session.scalar(select(func.coalesce(func.sum(Gift.amount_cents), 0))) or 0
+            ),
             receipts=_count(session, Receipt),
             consent_events=_count(session, ConsentEvent),
             users=_count(session, User),

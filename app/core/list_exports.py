@@ -16,18 +16,45 @@ from app.i18n import N_, _
 from app.reports.table_export import write_table
 
 CHUNK = 1000
-CONTACT_HEADER = [N_("N°"), N_("Type"), N_("Nom"), N_("Courriel"), N_("Téléphone"), N_("Code postal"), N_("Commune"),
-                  N_("NPAI"), N_("Dernier don")]
-GIFT_HEADER = [N_("N°"), N_("Date"), N_("Donateur"), N_("N° donateur"), N_("Montant"), N_("Mode"), N_("Campagne"),
-               N_("Reçu"), N_("Bordereau")]
+CONTACT_HEADER = [
+    N_("N°"),
+    N_("Type"),
+    N_("Nom"),
+    N_("Courriel"),
+    N_("Téléphone"),
+    N_("Code postal"),
+    N_("Commune"),
+    N_("NPAI"),
+    N_("Dernier don"),
+]
+GIFT_HEADER = [
+    N_("N°"),
+    N_("Date"),
+    N_("Donateur"),
+    N_("N° donateur"),
+    N_("Montant"),
+    N_("Mode"),
+    N_("Campagne"),
+    N_("Reçu"),
+    N_("Bordereau"),
+]
 
 
 def _contact_rows(session: Session, spec: contact_search.ContactFilter) -> Iterator[list[Any]]:
     ids = list(session.scalars(contact_search.ids_query(spec)))
     for start in range(0, len(ids), CHUNK):
-        for r in contact_search.fetch_rows(session, ids[start:start + CHUNK]):
-            yield [r.id, _("Organisation") if r.kind == "organisation" else _("Personne"), r.name, r.email,
-                   r.phone, r.postcode, r.city, _("oui") if r.npai else "", r.last_gift]
+        for r in contact_search.fetch_rows(session, ids[start : start + CHUNK]):
+            yield [
+                r.id,
+                _("Organisation") if r.kind == "organisation" else _("Personne"),
+                r.name,
+                r.email,
+                r.phone,
+                r.postcode,
+                r.city,
+                _("oui") if r.npai else "",
+                r.last_gift,
+            ]
 
 
 def export_contacts(session: Session, spec: contact_search.ContactFilter, path: Path) -> int:
@@ -39,9 +66,18 @@ def export_contacts(session: Session, spec: contact_search.ContactFilter, path: 
 def _gift_rows(session: Session, spec: gift_search.GiftFilter) -> Iterator[list[Any]]:
     ids = list(session.scalars(gift_search.ids_query(spec)))
     for start in range(0, len(ids), CHUNK):
-        for r in gift_search.fetch_rows(session, ids[start:start + CHUNK]):
-            yield [r.id, r.received_on, r.donor, r.contact_id, format_eur(r.amount_cents),
-                   _(METHOD_LABELS.get(r.method, r.method)), r.campaign, r.receipt_number, r.deposit_slip]
+        for r in gift_search.fetch_rows(session, ids[start : start + CHUNK]):
+            yield [
+                r.id,
+                r.received_on,
+                r.donor,
+                r.contact_id,
+                format_eur(r.amount_cents),
+                _(METHOD_LABELS.get(r.method, r.method)),
+                r.campaign,
+                r.receipt_number,
+                r.deposit_slip,
+            ]
 
 
 def export_gifts(session: Session, spec: gift_search.GiftFilter, path: Path) -> int:

@@ -56,8 +56,11 @@ def validate(identity: OrganisationIdentity) -> list[ValidationError]:
 
     def need(field: str, label: str) -> None:
         if not getattr(identity, field).strip():
-            problems.append(ValidationError(
-                _("{label} : champ obligatoire.").format(label=_(label)), field=field))
+            problems.append(
+                ValidationError(
+                    _("{label} : champ obligatoire.").format(label=_(label)), field=field
+                )
+            )
 
     need("name", N_("Nom de l'association"))
     need("address_line", N_("Adresse"))
@@ -66,20 +69,33 @@ def validate(identity: OrganisationIdentity) -> list[ValidationError]:
     need("signatory_name", N_("Nom du signataire"))
     need("signatory_title", N_("Qualité du signataire"))
     if not identity.siren and not identity.rna:
-        problems.append(ValidationError(
-            _("Numéro SIREN ou RNA : l'un des deux est obligatoire sur les reçus fiscaux."),
-            field="siren"))
+        problems.append(
+            ValidationError(
+                _("Numéro SIREN ou RNA : l'un des deux est obligatoire sur les reçus fiscaux."),
+                field="siren",
+            )
+        )
     if identity.siren and not siren_is_valid(identity.siren):
-        problems.append(ValidationError(
-            _("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."), field="siren"))
+        problems.append(
+            ValidationError(
+                _("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."), field="siren"
+            )
+        )
     if identity.rna and not RNA_PATTERN.match(identity.rna):
-        problems.append(ValidationError(
-            _("Numéro RNA : « W » suivi de 9 chiffres attendu (ex. W212004567)."), field="rna"))
+        problems.append(
+            ValidationError(
+                _("Numéro RNA : « W » suivi de 9 chiffres attendu (ex. W212004567)."), field="rna"
+            )
+        )
     if identity.postcode and not POSTCODE_PATTERN.match(identity.postcode):
         problems.append(ValidationError(_("Code postal : 5 chiffres attendus."), field="postcode"))
     if len(identity.address_line) > 38:
-        problems.append(ValidationError(
-            _("Adresse : 38 caractères au plus par ligne (norme postale)."), field="address_line"))
+        problems.append(
+            ValidationError(
+                _("Adresse : 38 caractères au plus par ligne (norme postale)."),
+                field="address_line",
+            )
+        )
     return problems
 
 
@@ -88,14 +104,18 @@ def load_identity(session: Session) -> OrganisationIdentity:
     row = session.get(OrganisationSettings, 1)
     if row is None:
         return OrganisationIdentity()
-    return OrganisationIdentity(**{f.name: getattr(row, f.name) for f in fields(OrganisationIdentity)})
+    return OrganisationIdentity(
+        **{f.name: getattr(row, f.name) for f in fields(OrganisationIdentity)}
+    )
 
 
 def save_identity(session: Session, identity: OrganisationIdentity) -> None:
     """Validate and store `identity`; raises the first ValidationError, saving nothing."""
     require(session, Permission.SETTINGS_WRITE)
-    identity = replace(identity, **{f.name: str(getattr(identity, f.name)).strip()
-                                    for f in fields(OrganisationIdentity)})
+    identity = replace(
+        identity,
+        **{f.name: str(getattr(identity, f.name)).strip() for f in fields(OrganisationIdentity)},
+    )
     problems = validate(identity)
     if problems:
         raise problems[0]

@@ -70,5 +70,8 @@ def require(session: Session, permission: Permission) -> None:
     """Raise PermissionDenied unless the acting role has `permission`."""
     role = acting_role(session)
     if not role_allows(role, permission):
-        raise PermissionDenied(_("Votre rôle ({role}) ne permet pas de {action}.").format(
-            role=_(ROLE_LABELS[role]), action=_(PERMISSION_LABELS[permission])))
+        raise PermissionDenied(
+            _("Votre rôle ({role}) ne permet pas de {action}.").format(
+                role=_(ROLE_LABELS[role]), action=_(PERMISSION_LABELS[permission])
+            )
+        )

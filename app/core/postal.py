@@ -20,9 +20,20 @@ FRANCE_CODES = frozenset({"FR", "MC", ""})
 _PUNCTUATION = re.compile(r"[^0-9A-Za-zÀ-ÿŒœÆæ' ]")
 _SPACES = re.compile(r"\s+")
 FR_POSTCODE = re.compile(r"^\d{5}$")
-COUNTRY_NAMES = {"BE": "BELGIQUE", "CH": "SUISSE", "LU": "LUXEMBOURG", "DE": "ALLEMAGNE",
-                 "ES": "ESPAGNE", "IT": "ITALIE", "GB": "ROYAUME-UNI", "US": "ETATS-UNIS",
-                 "CA": "CANADA", "PT": "PORTUGAL", "NL": "PAYS-BAS", "MC": "MONACO"}
+COUNTRY_NAMES = {
+    "BE": "BELGIQUE",
+    "CH": "SUISSE",
+    "LU": "LUXEMBOURG",
+    "DE": "ALLEMAGNE",
+    "ES": "ESPAGNE",
+    "IT": "ITALIE",
+    "GB": "ROYAUME-UNI",
+    "US": "ETATS-UNIS",
+    "CA": "CANADA",
+    "PT": "PORTUGAL",
+    "NL": "PAYS-BAS",
+    "MC": "MONACO",
+}
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,9 @@ class AddressProblem:
     message: str
 
 
-def recipient_line(*, civility: str, first_name: str, last_name: str,
-                   organisation_name: str = "") -> str:
+def recipient_line(
+    *, civility: str, first_name: str, last_name: str, organisation_name: str = ""
+) -> str:
     """Line 1: "Mme Hélène DUPONT" or the organisation's name."""
     if organisation_name:
         return _SPACES.sub(" ", organisation_name).strip()
@@ -69,9 +81,14 @@ def _no_punctuation(line: str) -> str:
 
 def address_block(parts: AddressParts) -> list[str]:
     """The lines to print, blank lines removed (country line added abroad)."""
-    lines = [parts.recipient.strip(), parts.line2.strip(), parts.line3.strip(),
-             _no_punctuation(parts.line4), _no_punctuation(parts.line5).upper(),
-             city_line(parts.postcode, parts.city)]
+    lines = [
+        parts.recipient.strip(),
+        parts.line2.strip(),
+        parts.line3.strip(),
+        _no_punctuation(parts.line4),
+        _no_punctuation(parts.line5).upper(),
+        city_line(parts.postcode, parts.city),
+    ]
     block = [line for line in lines if line]
     country = (parts.country or "FR").upper()
     if country not in FRANCE_CODES:
@@ -85,25 +102,50 @@ def address_problems(parts: AddressParts) -> list[AddressProblem]:
     for name in ("line2", "line3", "line4", "line5"):
         value = getattr(parts, name).strip()
         if len(value) > MAX_LINE_LENGTH:
-            problems.append(AddressProblem(name, _(
-                "Ligne d'adresse de {n} caractères : {max} au plus (norme NF Z10-011)."
-            ).format(n=len(value), max=MAX_LINE_LENGTH)))
+            problems.append(
+                AddressProblem(
+                    name,
+                    _(
+                        "Ligne d'adresse de {n} caractères : {max} au plus (norme NF Z10-011)."
+                    ).format(n=len(value), max=MAX_LINE_LENGTH),
+                )
+            )
     if len(parts.recipient) > MAX_LINE_LENGTH:
-        problems.append(AddressProblem("recipient", _(
-            "Nom du destinataire de {n} caractères : {max} au plus (norme NF Z10-011)."
-        ).format(n=len(parts.recipient), max=MAX_LINE_LENGTH)))
+        problems.append(
+            AddressProblem(
+                "recipient",
+                _(
+                    "Nom du destinataire de {n} caractères : {max} au plus (norme NF Z10-011)."
+                ).format(n=len(parts.recipient), max=MAX_LINE_LENGTH),
+            )
+        )
     if not parts.line4.strip() and not parts.line5.strip():
-        problems.append(AddressProblem("line4", _("Adresse incomplète : numéro et voie (ou lieu-dit) manquants.")))
+        problems.append(
+            AddressProblem(
+                "line4", _("Adresse incomplète : numéro et voie (ou lieu-dit) manquants.")
+            )
+        )
     if not parts.city.strip():
         problems.append(AddressProblem("city", _("Adresse incomplète : commune manquante.")))
     france = (parts.country or "FR").upper() in FRANCE_CODES
     if france and not FR_POSTCODE.match(parts.postcode.strip()):
-        problems.append(AddressProblem("postcode", _("Code postal « {value} » : 5 chiffres attendus.").format(
-            value=parts.postcode)))
+        problems.append(
+            AddressProblem(
+                "postcode",
+                _("Code postal « {value} » : 5 chiffres attendus.").format(value=parts.postcode),
+            )
+        )
     if len(city_line(parts.postcode, parts.city)) > MAX_LINE_LENGTH:
-        problems.append(AddressProblem("city", _(
-            "Ligne « code postal et commune » trop longue : {max} caractères au plus."
-        ).format(max=MAX_LINE_LENGTH)))
+        problems.append(
+            AddressProblem(
+                "city",
+                _(
+                    "Ligne « code postal et commune » trop longue : {max} caractères au plus."
+                ).format(max=MAX_LINE_LENGTH),
+            )
+        )
     if len(address_block(parts)) > (MAX_LINES if france else MAX_LINES + 1):
-        problems.append(AddressProblem("line2", _("Adresse de plus de 6 lignes : regroupez les compléments.")))
+        problems.append(
+            AddressProblem("line2", _("Adresse de plus de 6 lignes : regroupez les compléments."))
+        )
     return problems

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from app.core.postal import FRANCE_CODES, FR_POSTCODE
+from app.core.postal import FR_POSTCODE, FRANCE_CODES
 from app.core.text import fold
 from app.i18n import _
 from app.paths import resource_path
@@ -53,9 +53,12 @@ def postcode_city_hint(postcode: str, city: str, country: str = "FR") -> str | N
         return None
     department = department_of(postcode)
     if department is None:
-        return _("Le code postal {postcode} ne correspond à aucun département français.").format(postcode=postcode)
+        return _("Le code postal {postcode} ne correspond à aucun département français.").format(
+            postcode=postcode
+        )
     cities = known_cities().get(postcode)
     if cities and city.strip() and fold(city) not in cities:
-        return _("Le code postal {postcode} est celui de {cities}, pas de « {city} » : vérifiez.").format(
-            postcode=postcode, cities=", ".join(sorted(c.upper() for c in cities)), city=city)
+        return _(
+            "Le code postal {postcode} est celui de {cities}, pas de « {city} » : vérifiez."
+        ).format(postcode=postcode, cities=", ".join(sorted(c.upper() for c in cities)), city=city)
     return None

@@ -40,7 +40,9 @@ def _active(session: Session) -> list[int]:
     return list(session.scalars(select(Contact.id).where(Contact.status == ContactStatus.ACTIVE)))
 
 
-def quality_report(session: Session, *, duplicates: Callable[[Session], list[int]] | None = None) -> list[Metric]:
+def quality_report(
+    session: Session, *, duplicates: Callable[[Session], list[int]] | None = None
+) -> list[Metric]:
     """Every metric (duplicates only when a provider is given: it is a full scan)."""
     active = _active(session)
     total = len(active)
@@ -51,17 +53,46 @@ def quality_report(session: Session, *, duplicates: Callable[[Session], list[int
 
     no_email = ids(select(Contact.id).where(~exists().where(ContactEmail.contact_id == Contact.id)))
     no_phone = ids(select(Contact.id).where(~exists().where(ContactPhone.contact_id == Contact.id)))
-    no_address = ids(select(Contact.id).where(~exists().where(PostalAddress.contact_id == Contact.id)))
+    no_address = ids(
+        select(Contact.id).where(~exists().where(PostalAddress.contact_id == Contact.id))
+    )
     no_birth = ids(select(Contact.id).where(Contact.birth_date.is_(None), Contact.kind == "person"))
-    bad_email = tuple(sorted({c for c, e in session.execute(select(ContactEmail.contact_id, ContactEmail.email))
-                              if c in active_set and not EMAIL_SHAPE.match(e)}))
-    bad_phone = tuple(sorted({c for c, p in session.execute(select(ContactPhone.contact_id, ContactPhone.number))
-                              if c in active_set and not E164_FR.match(p) and not check_phone(p).ok}))
-    bad_address = tuple(sorted({a.contact_id for a in session.scalars(select(PostalAddress))
-                                if a.contact_id in active_set and address_problems(AddressParts(
-                                    "", a.line2, a.line3, a.line4, a.line5, a.postcode, a.city, a.country))}))
+    bad_email = tuple(
+        sorted(
+            {
+                c
+                for c, e in session.execute(select(ContactEmail.contact_id, ContactEmail.email))
+                if c in active_set and not EMAIL_SHAPE.match(e)
+            }
+        )
+    )
+    bad_phone = tuple(
+        sorted(
+            {
+                c
+                for c, p in session.execute(select(ContactPhone.contact_id, ContactPhone.number))
+                if c in active_set and not E164_FR.match(p) and not check_phone(p).ok
+            }
+        )
+    )
+    bad_address = tuple(
+        sorted(
+            {
+                a.contact_id
+                for a in session.scalars(select(PostalAddress))
+                if a.contact_id in active_set
+                and address_problems(
+                    AddressParts(
+                        "", a.line2, a.line3, a.line4, a.line5, a.postcode, a.city, a.country
+                    )
+                )
+            }
+        )
+    )
     npai = ids(select(PostalAddress.contact_id).where(PostalAddress.npai))
-    no_consent = ids(select(Contact.id).where(~exists().where(ConsentEvent.contact_id == Contact.id)))
+    no_consent = ids(
+        select(Contact.id).where(~exists().where(ConsentEvent.contact_id == Contact.id))
+    )
     metrics = [
         Metric("no_email", N_("Sans courriel"), len(no_email), total, no_email),
         Metric("no_phone", N_("Sans téléphone"), len(no_phone), total, no_phone),
@@ -69,9 +100,21 @@ def quality_report(session: Session, *, duplicates: Callable[[Session], list[int
         Metric("no_birth_date", N_("Sans date de naissance"), len(no_birth), total, no_birth),
         Metric("invalid_email", N_("Courriels invalides"), len(bad_email), total, bad_email),
         Metric("invalid_phone", N_("Téléphones invalides"), len(bad_phone), total, bad_phone),
-        Metric("bad_address", N_("Adresses hors norme NF Z10-011"), len(bad_address), total, bad_address),
+        Metric(
+            "bad_address",
+            N_("Adresses hors norme NF Z10-011"),
+            len(bad_address),
+            total,
+            bad_address,
+        ),
         Metric("npai", N_("Adresses NPAI"), len(npai), total, npai),
-        Metric("no_consent", N_("Sans aucun consentement enregistré"), len(no_consent), total, no_consent),
+        Metric(
+            "no_consent",
+            N_("Sans aucun consentement enregistré"),
+            len(no_consent),
+            total,
+            no_consent,
+        ),
     ]
     if duplicates is not None:
         found = tuple(sorted(duplicates(session)))

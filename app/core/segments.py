@@ -20,8 +20,14 @@ from app.models import Contact, Gift, PostalAddress, SavedFilter
 from app.models.enums import Channel, ContactStatus
 from app.reports.table_export import write_table
 
-SEGMENTS = {"new": N_("Nouveaux"), "loyal": N_("Fidèles"), "big": N_("Grands donateurs"),
-            "at_risk": N_("À risque"), "lapsed": N_("Perdus"), "other": N_("Autres")}
+SEGMENTS = {
+    "new": N_("Nouveaux"),
+    "loyal": N_("Fidèles"),
+    "big": N_("Grands donateurs"),
+    "at_risk": N_("À risque"),
+    "lapsed": N_("Perdus"),
+    "other": N_("Autres"),
+}
 WINDOW_YEARS = 5
 
 
@@ -70,20 +76,42 @@ def segment_of(*, r: int, f: int, m: int, first_gift: date, last_gift: date, tod
 def score_donors(session: Session, *, today: date) -> list[DonorScore]:
     """Every active donor with gifts in the last five years, scored."""
     since = date(today.year - WINDOW_YEARS, today.month, min(today.day, 28))
-    rows = session.execute(select(Gift.contact_id, func.max(Gift.received_on), func.min(Gift.received_on),
-                                  func.count(Gift.id), func.sum(Gift.amount_cents))
-                           .join(Contact, Contact.id == Gift.contact_id)
-                           .where(Gift.received_on >= since, Contact.status == ContactStatus.ACTIVE)
-                           .group_by(Gift.contact_id)).all()
+    rows = session.execute(
+        select(
+            Gift.contact_id,
+            func.max(Gift.received_on),
+            func.min(Gift.received_on),
+            func.count(Gift.id),
+            func.sum(Gift.amount_cents),
+        )
+        .join(Contact, Contact.id == Gift.contact_id)
+        .where(Gift.received_on >= since, Contact.status == ContactStatus.ACTIVE)
+        .group_by(Gift.contact_id)
+    ).all()
     if not rows:
         return []
     recency = [-(today - r[1]).days for r in rows]
-    r_cuts, f_cuts, m_cuts = _quintiles(recency), _quintiles([r[3] for r in rows]), _quintiles([r[4] for r in rows])
+    r_cuts, f_cuts, m_cuts = (
+        _quintiles(recency),
+        _quintiles([r[3] for r in rows]),
+        _quintiles([r[4] for r in rows]),
+    )
     scores = []
     for row, rec in zip(rows, recency, strict=True):
         r, f, m = _rank(rec, r_cuts), _rank(row[3], f_cuts), _rank(row[4], m_cuts)
-        scores.append(DonorScore(row[0], row[1], row[2], int(row[3]), int(row[4]), r, f, m,
-                                 segment_of(r=r, f=f, m=m, first_gift=row[2], last_gift=row[1], today=today)))
+        scores.append(
+            DonorScore(
+                row[0],
+                row[1],
+                row[2],
+                int(row[3]),
+                int(row[4]),
+                r,
+                f,
+                m,
+                segment_of(r=r, f=f, m=m, first_gift=row[2], last_gift=row[1], today=today),
+            )
+        )
     return scores
 
 
@@ -105,9 +133,20 @@ def exclusion_reason(session: Session, contact_ids: list[int], channel: Channel)
     """Why each contact may not be reached on `channel` (ids absent: may be reached)."""
     allowed = set(session.scalars(contactable_query(channel).where(Contact.id.in_(contact_ids))))
     reasons = {}
-    restricted = set(session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids), Contact.restricted)))
-    npai_only = set(session.scalars(select(PostalAddress.contact_id).where(
-        PostalAddress.contact_id.in_(contact_ids), PostalAddress.npai))) if channel == Channel.POST else set()
+    restricted = set(
+        session.scalars(select(Contact.id).where(Contact.id.in_(contact_ids), Contact.restricted))
+    )
+    npai_only = (
+        set(
+            session.scalars(
+                select(PostalAddress.contact_id).where(
+                    PostalAddress.contact_id.in_(contact_ids), PostalAddress.npai
+                )
+            )
+        )
+        if channel == Channel.POST
+        else set()
+    )
     for contact_id in contact_ids:
         if contact_id in allowed:
             continue
@@ -120,25 +159,36 @@ def exclusion_reason(session: Session, contact_ids: list[int], channel: Channel)
     return reasons
 
 
-def export_segment(session: Session, scores: list[DonorScore], segment: str, channel: Channel,
-                   path: Path) -> SegmentExport:
+def export_segment(
+    session: Session, scores: list[DonorScore], segment: str, channel: Channel, path: Path
+) -> SegmentExport:
     """Write the reachable donors of `segment` to CSV/XLSX; count the excluded ones by reason."""
     require(session, Permission.CONTACTS_READ)
     ids = [s.contact_id for s in scores if s.segment == segment]
     reasons = exclusion_reason(session, ids, channel)
     kept = [i for i in ids if i not in reasons]
     rows = ([r.id, r.name, r.email, r.phone, r.postcode, r.city] for r in fetch_rows(session, kept))
-    written = write_table(path, [_("N°"), _("Nom"), _("Courriel"), _("Téléphone"), _("Code postal"), _("Commune")], rows)
-    record_event(session, entity="segment", entity_id=None, note=_(
-        "Export du segment {segment} ({channel}) : {n} contacts, {x} exclus").format(
-        segment=segment, channel=channel.value, n=written, x=len(reasons)))
+    written = write_table(
+        path,
+        [_("N°"), _("Nom"), _("Courriel"), _("Téléphone"), _("Code postal"), _("Commune")],
+        rows,
+    )
+    record_event(
+        session,
+        entity="segment",
+        entity_id=None,
+        note=_("Export du segment {segment} ({channel}) : {n} contacts, {x} exclus").format(
+            segment=segment, channel=channel.value, n=written, x=len(reasons)
+        ),
+    )
     return SegmentExport(written, dict(Counter(reasons.values())))
 
 
 def save_filter(session: Session, *, name: str, scope: str, spec: dict[str, object]) -> SavedFilter:
     """Remember a named filter or segment."""
-    saved = session.scalar(select(SavedFilter).where(SavedFilter.scope == scope, SavedFilter.name == name)) \
-        or SavedFilter(scope=scope, name=name)
+    saved = session.scalar(
+        select(SavedFilter).where(SavedFilter.scope == scope, SavedFilter.name == name)
+    ) or SavedFilter(scope=scope, name=name)
     saved.spec = dict(spec)
     session.add(saved)
     session.flush()

@@ -47,13 +47,19 @@ class Dashboard:
 
 
 def _year(gift_year: int):  # type: ignore[no-untyped-def]
-    return (Gift.received_on >= date(gift_year, 1, 1)) & (Gift.received_on <= date(gift_year, 12, 31))
+    return (Gift.received_on >= date(gift_year, 1, 1)) & (
+        Gift.received_on <= date(gift_year, 12, 31)
+    )
 
 
 def median_cents(session: Session, year: int) -> int:
     """Median gift of the year, from the (few) distinct amounts and their counts."""
-    counts = session.execute(select(Gift.amount_cents, func.count()).where(_year(year))
-                             .group_by(Gift.amount_cents).order_by(Gift.amount_cents)).all()
+    counts = session.execute(
+        select(Gift.amount_cents, func.count())
+        .where(_year(year))
+        .group_by(Gift.amount_cents)
+        .order_by(Gift.amount_cents)
+    ).all()
     total = sum(n for _amount, n in counts)
     if not total:
         return 0
@@ -74,13 +80,31 @@ def _month_range(year: int, month: int):  # type: ignore[no-untyped-def]
 
 def year_figures(session: Session, year: int) -> YearFigures:
     """Totals and monthly breakdown of `year`: small indexed range queries."""
-    donors, gifts, amount = session.execute(select(func.count(distinct(Gift.contact_id)), func.count(Gift.id),
-                                                   func.coalesce(func.sum(Gift.amount_cents), 0))
-                                            .where(_year(year))).one()
-    months = [session.execute(select(func.count(distinct(Gift.contact_id)), func.coalesce(func.sum(Gift.amount_cents), 0))
-                              .where(_month_range(year, m))).one() for m in range(1, 13)]
-    return YearFigures(year, int(donors), int(gifts), int(amount), int(amount) // gifts if gifts else 0,
-                       median_cents(session, year), tuple(int(m[1]) for m in months), tuple(int(m[0]) for m in months))
+    donors, gifts, amount = session.execute(
+        select(
+            func.count(distinct(Gift.contact_id)),
+            func.count(Gift.id),
+            func.coalesce(func.sum(Gift.amount_cents), 0),
+        ).where(_year(year))
+    ).one()
+    months = [
+        session.execute(
+            select(
+                func.count(distinct(Gift.contact_id)), func.coalesce(func.sum(Gift.amount_cents), 0)
+            ).where(_month_range(year, m))
+        ).one()
+        for m in range(1, 13)
+    ]
+    return YearFigures(
+        year,
+        int(donors),
+        int(gifts),
+        int(amount),
+        int(amount) // gifts if gifts else 0,
+        median_cents(session, year),
+        tuple(int(m[1]) for m in months),
+        tuple(int(m[0]) for m in months),
+    )
 
 
 def _donors(year: int):  # type: ignore[no-untyped-def]
@@ -90,23 +114,71 @@ def _donors(year: int):  # type: ignore[no-untyped-def]
 def dashboard(session: Session, year: int, *, today: date) -> Dashboard:
     """The dashboard of `year` compared with the year before."""
     current, previous = year_figures(session, year), year_figures(session, year - 1)
-    kept = session.scalar(select(func.count()).select_from(
-        _donors(year - 1).where(Gift.contact_id.in_(_donors(year))).subquery())) or 0
-    first_year = select(Gift.contact_id, func.min(Gift.received_on).label("first")).group_by(Gift.contact_id).subquery()
-    new = session.scalar(select(func.count()).select_from(first_year).where(
-        first_year.c.first >= date(year, 1, 1), first_year.c.first <= date(year, 12, 31))) or 0
+    kept = (
+        session.scalar(
+            select(func.count()).select_from(
+                _donors(year - 1).where(Gift.contact_id.in_(_donors(year))).subquery()
+            )
+        )
+        or 0
+    )
+    first_year = (
+        select(Gift.contact_id, func.min(Gift.received_on).label("first"))
+        .group_by(Gift.contact_id)
+        .subquery()
+    )
+    new = (
+        session.scalar(
+            select(func.count())
+            .select_from(first_year)
+            .where(first_year.c.first >= date(year, 1, 1), first_year.c.first <= date(year, 12, 31))
+        )
+        or 0
+    )
     lapsed = previous.donors - kept
-    by_method = {str(k): int(v) for k, v in session.execute(
-        select(Gift.payment_method, func.sum(Gift.amount_cents)).where(_year(year)).group_by(Gift.payment_method))}
-    by_campaign = {(k or "—"): int(v) for k, v in session.execute(
-        select(Campaign.code, func.sum(Gift.amount_cents)).outerjoin(Campaign, Campaign.id == Gift.campaign_id)
-        .where(_year(year)).group_by(Campaign.code))}
+    by_method = {
+        str(k): int(v)
+        for k, v in session.execute(
+            select(Gift.payment_method, func.sum(Gift.amount_cents))
+            .where(_year(year))
+            .group_by(Gift.payment_method)
+        )
+    }
+    by_campaign = {
+        (k or "—"): int(v)
+        for k, v in session.execute(
+            select(Campaign.code, func.sum(Gift.amount_cents))
+            .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
+            .where(_year(year))
+            .group_by(Campaign.code)
+        )
+    }
     due = requests_due(session, today)
-    issued = session.execute(select(func.count(Receipt.id), func.coalesce(func.sum(Receipt.total_cents), 0))
-                             .where(Receipt.year == year, Receipt.status == ReceiptStatus.ISSUED)).one()
-    pending = session.execute(select(func.count(Gift.id), func.coalesce(func.sum(Gift.amount_cents), 0))
-                              .where(_year(year), Gift.receipt_id.is_(None), Gift.receiptable.is_(True),
-                                     Gift.is_membership_fee.is_(False))).one()
-    return Dashboard(current, previous, kept / previous.donors if previous.donors else 0.0, int(new), int(lapsed),
-                     by_method, by_campaign, sum(d.overdue for d in due), sum(not d.overdue for d in due),
-                     int(issued[0]), int(issued[1]), int(pending[0]), int(pending[1]))
+    issued = session.execute(
+        select(func.count(Receipt.id), func.coalesce(func.sum(Receipt.total_cents), 0)).where(
+            Receipt.year == year, Receipt.status == ReceiptStatus.ISSUED
+        )
+    ).one()
+    pending = session.execute(
+        select(func.count(Gift.id), func.coalesce(func.sum(Gift.amount_cents), 0)).where(
+            _year(year),
+            Gift.receipt_id.is_(None),
+            Gift.receiptable.is_(True),
+            Gift.is_membership_fee.is_(False),
+        )
+    ).one()
+    return Dashboard(
+        current,
+        previous,
+        kept / previous.donors if previous.donors else 0.0,
+        int(new),
+        int(lapsed),
+        by_method,
+        by_campaign,
+        sum(d.overdue for d in due),
+        sum(not d.overdue for d in due),
+        int(issued[0]),
+        int(issued[1]),
+        int(pending[0]),
+        int(pending[1]),
+    )

@@ -24,7 +24,9 @@ class PostalAddress(TimestampMixin, Base):
     __table_args__ = (Index("ix_postal_address_postcode", "postcode"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
     line2: Mapped[str] = mapped_column(String(38), default="")  # apt, floor, "chez"
     line3: Mapped[str] = mapped_column(String(38), default="")  # building, entrance
     line4: Mapped[str] = mapped_column(String(38), default="")  # number and street

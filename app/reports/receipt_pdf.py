@@ -25,8 +25,14 @@ from app.reports.fonts import register_fonts
 
 WIDTH, HEIGHT = A4
 MARGIN = 16 * mm
-METHODS = {"cash": "Remise d'espèces", "cheque": "Chèque", "transfer": "Virement",
-           "card": "Carte bancaire", "direct_debit": "Prélèvement", "in_kind": "En nature"}
+METHODS = {
+    "cash": "Remise d'espèces",
+    "cheque": "Chèque",
+    "transfer": "Virement",
+    "card": "Carte bancaire",
+    "direct_debit": "Prélèvement",
+    "in_kind": "En nature",
+}
 COLUCHE_SPLIT = date(2025, 10, 14)
 
 
@@ -52,8 +58,15 @@ class _Writer:
         self.regular, self.bold = register_fonts()
         self.y = HEIGHT - MARGIN
 
-    def text(self, value: str, *, size: float = 9, bold: bool = False, indent: float = 0,
-             gap: float = 1.35) -> None:
+    def text(
+        self,
+        value: str,
+        *,
+        size: float = 9,
+        bold: bool = False,
+        indent: float = 0,
+        gap: float = 1.35,
+    ) -> None:
         font = self.bold if bold else self.regular
         for line in simpleSplit(value, font, size, WIDTH - 2 * MARGIN - indent) or [""]:
             self.c.setFont(font, size)
@@ -82,16 +95,27 @@ class _Writer:
 
 def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
     if doc.kind == "company":
-        title = ("Reçu des dons et versements effectués par les entreprises au titre de l'article 238 bis "
-                 "du code général des impôts")
+        title = (
+            "Reçu des dons et versements effectués par les entreprises au titre de l'article 238 bis "
+            "du code général des impôts"
+        )
         form = "Cerfa n° 16216*03 — formulaire 2041-MEC-SD"
     else:
-        title = ("Reçu des dons et versements effectués par les particuliers au titre des articles 200 et 978 "
-                 "du code général des impôts")
+        title = (
+            "Reçu des dons et versements effectués par les particuliers au titre des articles 200 et 978 "
+            "du code général des impôts"
+        )
         form = "Cerfa n° 11580*05 — formulaire 2041-RD"
     if logo:
-        w.c.drawImage(_image(logo), WIDTH - MARGIN - 30 * mm, HEIGHT - MARGIN - 18 * mm, 30 * mm, 18 * mm,
-                      preserveAspectRatio=True, mask="auto")
+        w.c.drawImage(
+            _image(logo),
+            WIDTH - MARGIN - 30 * mm,
+            HEIGHT - MARGIN - 18 * mm,
+            30 * mm,
+            18 * mm,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
     w.text(form, size=8)
     w.text(f"Numéro d'ordre du reçu : {doc.number}", size=12, bold=True)
     if doc.replaces_number:
@@ -134,50 +158,103 @@ def _dates_text(doc: ReceiptDocument) -> str:
 def _individual_gift(w: _Writer, doc: ReceiptDocument) -> None:
     total = doc.total_cents
     w.title("Le don")
-    w.text("Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant droit à réduction "
-           "d'impôt la somme de (1) :")
+    w.text(
+        "Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant droit à réduction "
+        "d'impôt la somme de (1) :"
+    )
     w.text(f"{amount_in_figures(total)} euros", size=12, bold=True, indent=10)
     w.text(f"Somme en toutes lettres : {amount_in_words(total)}", indent=10)
     w.text(f"Date du versement ou du don : {_dates_text(doc)}")
-    w.text("Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à la "
-           "réduction d'impôt prévue à l'article (2) :")
+    w.text(
+        "Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à la "
+        "réduction d'impôt prévue à l'article (2) :"
+    )
     w.boxes([("200 du CGI", True), ("978 du CGI", doc.beneficiary.ifi_eligible)])
     w.text("Forme du don :")
-    w.boxes([("Acte authentique", False), ("Acte sous seing privé", False),
-             ("Déclaration de don manuel", True), ("Autres", False)])
+    w.boxes(
+        [
+            ("Acte authentique", False),
+            ("Acte sous seing privé", False),
+            ("Déclaration de don manuel", True),
+            ("Autres", False),
+        ]
+    )
     natures = {g.nature for g in doc.gifts}
     w.text("Nature du don (3) :")
-    w.boxes([("Numéraire", "cash" in natures), ("Titres de sociétés cotés", "listed_shares" in natures),
-             ("Abandon exprès de revenus ou de produits", "waived_revenue" in natures)])
-    w.boxes([("Frais engagés par les bénévoles, dont ils renoncent expressément au remboursement",
-              "waived_expenses" in natures), ("Autres (4)", "in_kind" in natures)])
+    w.boxes(
+        [
+            ("Numéraire", "cash" in natures),
+            ("Titres de sociétés cotés", "listed_shares" in natures),
+            ("Abandon exprès de revenus ou de produits", "waived_revenue" in natures),
+        ]
+    )
+    w.boxes(
+        [
+            (
+                "Frais engagés par les bénévoles, dont ils renoncent expressément au remboursement",
+                "waived_expenses" in natures,
+            ),
+            ("Autres (4)", "in_kind" in natures),
+        ]
+    )
     methods = {g.method for g in doc.gifts if g.nature == "cash"}
     w.text("En cas de don en numéraire, mode de versement du don :")
-    w.boxes([("Remise d'espèces", "cash" in methods), ("Chèque", "cheque" in methods),
-             ("Virement, prélèvement, carte bancaire", bool(methods & {"transfer", "direct_debit", "card"}))])
+    w.boxes(
+        [
+            ("Remise d'espèces", "cash" in methods),
+            ("Chèque", "cheque" in methods),
+            (
+                "Virement, prélèvement, carte bancaire",
+                bool(methods & {"transfer", "direct_debit", "card"}),
+            ),
+        ]
+    )
 
 
 def _company_gift(w: _Writer, doc: ReceiptDocument) -> None:
     w.title("Dons et versements reçus")
     cash, in_kind = doc.cash_total_cents, doc.in_kind_total_cents
-    w.text("Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant droit à la réduction "
-           "d'impôt prévue à l'article 238 bis du CGI :")
-    w.text(f"Total des versements en numéraire : {amount_in_figures(cash)} euros", bold=True, indent=10)
+    w.text(
+        "Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant droit à la réduction "
+        "d'impôt prévue à l'article 238 bis du CGI :"
+    )
+    w.text(
+        f"Total des versements en numéraire : {amount_in_figures(cash)} euros", bold=True, indent=10
+    )
     w.text(f"Somme en toutes lettres : {amount_in_words(cash)}", indent=10)
     methods = {g.method for g in doc.gifts if g.nature != "in_kind"}
     w.text("Forme des versements (plusieurs cases possibles) :")
-    w.boxes([("Remise d'espèces", "cash" in methods), ("Chèque", "cheque" in methods),
-             ("Virement, prélèvement ou carte bancaire", bool(methods & {"transfer", "direct_debit", "card"})),
-             ("Autre", bool(methods - {"cash", "cheque", "transfer", "direct_debit", "card"}))])
-    w.text(f"Dons en nature — valeur indiquée par l'entreprise donatrice (1) : {amount_in_figures(in_kind)} euros",
-           bold=True, indent=10)
+    w.boxes(
+        [
+            ("Remise d'espèces", "cash" in methods),
+            ("Chèque", "cheque" in methods),
+            (
+                "Virement, prélèvement ou carte bancaire",
+                bool(methods & {"transfer", "direct_debit", "card"}),
+            ),
+            ("Autre", bool(methods - {"cash", "cheque", "transfer", "direct_debit", "card"})),
+        ]
+    )
+    w.text(
+        f"Dons en nature — valeur indiquée par l'entreprise donatrice (1) : {amount_in_figures(in_kind)} euros",
+        bold=True,
+        indent=10,
+    )
     w.text(f"Somme en toutes lettres : {amount_in_words(in_kind)}", indent=10)
-    descriptions = [g.in_kind_description for g in doc.gifts if g.nature == "in_kind" and g.in_kind_description]
-    w.text("Description exhaustive des biens et prestations reçus et acceptés (nature et quantité) et détail des "
-           "salariés mis à disposition : " + ("; ".join(descriptions) if descriptions else "néant"), indent=10)
+    descriptions = [
+        g.in_kind_description for g in doc.gifts if g.nature == "in_kind" and g.in_kind_description
+    ]
+    w.text(
+        "Description exhaustive des biens et prestations reçus et acceptés (nature et quantité) et détail des "
+        "salariés mis à disposition : " + ("; ".join(descriptions) if descriptions else "néant"),
+        indent=10,
+    )
     total = doc.total_cents
-    w.text(f"Montant total des dons et versements : {amount_in_figures(total)} euros "
-           f"({amount_in_words(total)})", bold=True)
+    w.text(
+        f"Montant total des dons et versements : {amount_in_figures(total)} euros "
+        f"({amount_in_words(total)})",
+        bold=True,
+    )
     w.text(f"Date ou période des dons et versements : {_dates_text(doc)}")
 
 
@@ -186,14 +263,21 @@ def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
         return
     w.title("Détail des versements")
     per_line = 3
-    cells = [f"{_fmt(g.received_on)}  {_eur(g.amount_cents)}  {METHODS.get(g.method, g.method)}" for g in doc.gifts]
+    cells = [
+        f"{_fmt(g.received_on)}  {_eur(g.amount_cents)}  {METHODS.get(g.method, g.method)}"
+        for g in doc.gifts
+    ]
     for start in range(0, len(cells), per_line):
-        w.text("      ".join(cells[start:start + per_line]), size=7.5, gap=1.3)
+        w.text("      ".join(cells[start : start + per_line]), size=7.5, gap=1.3)
     if doc.beneficiary.seventy_five_percent and doc.period_start < COLUCHE_SPLIT <= doc.period_end:
         before = sum(g.amount_cents for g in doc.gifts if g.received_on < COLUCHE_SPLIT)
         after = doc.total_cents - before
-        w.text(f"Dons versés avant le 14/10/2025 : {_eur(before)} — dons versés à compter du 14/10/2025 : "
-               f"{_eur(after)}", size=8, bold=True)
+        w.text(
+            f"Dons versés avant le 14/10/2025 : {_eur(before)} — dons versés à compter du 14/10/2025 : "
+            f"{_eur(after)}",
+            size=8,
+            bold=True,
+        )
 
 
 def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> None:
@@ -202,26 +286,39 @@ def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> Non
     w.text(f"Fait à {b.city}, le {_fmt(doc.issued_on)}")
     w.text(f"{b.signatory_name}, {b.signatory_title}", bold=True)
     if signature:
-        w.c.drawImage(_image(signature), MARGIN, w.y - 22 * mm, 50 * mm, 20 * mm, preserveAspectRatio=True,
-                      mask="auto")
+        w.c.drawImage(
+            _image(signature),
+            MARGIN,
+            w.y - 22 * mm,
+            50 * mm,
+            20 * mm,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
     w.y -= 23 * mm
 
 
 def _footnotes(w: _Writer, doc: ReceiptDocument) -> None:
     notes = ["(1) Pour les dons en nature (titres, biens, prestations), indiquer la valeur du don."]
     if doc.kind != "company":
-        notes += ["(2) L'organisme peut cocher une ou deux cases ; une même fraction du don ne peut ouvrir droit "
-                  "à la fois à la réduction d'impôt sur le revenu (art. 200) et à la réduction d'impôt sur la "
-                  "fortune immobilière (art. 978).",
-                  "(3) La réduction d'IFI ne s'applique qu'aux dons en numéraire et aux dons en pleine propriété "
-                  "de titres de sociétés admis aux négociations sur un marché réglementé.",
-                  "(4) Notamment : dons en nature autres que des titres."]
+        notes += [
+            "(2) L'organisme peut cocher une ou deux cases ; une même fraction du don ne peut ouvrir droit "
+            "à la fois à la réduction d'impôt sur le revenu (art. 200) et à la réduction d'impôt sur la "
+            "fortune immobilière (art. 978).",
+            "(3) La réduction d'IFI ne s'applique qu'aux dons en numéraire et aux dons en pleine propriété "
+            "de titres de sociétés admis aux négociations sur un marché réglementé.",
+            "(4) Notamment : dons en nature autres que des titres.",
+        ]
     else:
-        notes += ["Un même reçu peut couvrir une période mais ne peut pas chevaucher deux exercices de "
-                  "l'entreprise donatrice."]
+        notes += [
+            "Un même reçu peut couvrir une période mais ne peut pas chevaucher deux exercices de "
+            "l'entreprise donatrice."
+        ]
     w.c.setFont(w.regular, 6.5)
     y = MARGIN + 4
-    for note in reversed([line for n in notes for line in simpleSplit(n, w.regular, 6.5, WIDTH - 2 * MARGIN)]):
+    for note in reversed(
+        [line for n in notes for line in simpleSplit(n, w.regular, 6.5, WIDTH - 2 * MARGIN)]
+    ):
         w.c.drawString(MARGIN, y, note)
         y += 8
 
@@ -236,8 +333,13 @@ def _watermark(canvas: Canvas, text: str, bold_font: str) -> None:
     canvas.restoreState()
 
 
-def render_receipt(doc: ReceiptDocument, *, logo: bytes | None = None, signature: bytes | None = None,
-                   mark: str = "") -> bytes:
+def render_receipt(
+    doc: ReceiptDocument,
+    *,
+    logo: bytes | None = None,
+    signature: bytes | None = None,
+    mark: str = "",
+) -> bytes:
     """The receipt as PDF bytes; `mark` prints "DUPLICATA" or "ANNULÉ" across the page."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)

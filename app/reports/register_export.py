@@ -11,39 +11,60 @@ from xml.sax.saxutils import escape
 
 from app.core.gdpr.register import ActivityView, RegisterHeader
 
-COLUMNS = (("reference", "Référence"), ("name", "Nom du traitement"), ("purposes", "Finalité(s)"),
-           ("legal_basis", "Base légale"), ("data_subjects", "Catégories de personnes concernées"),
-           ("data_categories", "Catégories de données (durée de conservation)"),
-           ("sensitive_data", "Données sensibles"), ("recipients", "Destinataires"),
-           ("transfers", "Transferts hors UE"), ("transfer_safeguards", "Garanties des transferts"),
-           ("security_measures", "Mesures de sécurité"), ("joint_controller", "Responsable conjoint"),
-           ("processor", "Sous-traitant(s)"), ("created_at", "Date de création"),
-           ("updated_at", "Dernière mise à jour"))
+COLUMNS = (
+    ("reference", "Référence"),
+    ("name", "Nom du traitement"),
+    ("purposes", "Finalité(s)"),
+    ("legal_basis", "Base légale"),
+    ("data_subjects", "Catégories de personnes concernées"),
+    ("data_categories", "Catégories de données (durée de conservation)"),
+    ("sensitive_data", "Données sensibles"),
+    ("recipients", "Destinataires"),
+    ("transfers", "Transferts hors UE"),
+    ("transfer_safeguards", "Garanties des transferts"),
+    ("security_measures", "Mesures de sécurité"),
+    ("joint_controller", "Responsable conjoint"),
+    ("processor", "Sous-traitant(s)"),
+    ("created_at", "Date de création"),
+    ("updated_at", "Dernière mise à jour"),
+)
 
 
 def _cell(activity: ActivityView, key: str) -> str:
     value = getattr(activity, key)
     if key == "data_categories":
-        return "\n".join(f"{c.get('category', '')} : {c.get('description', '')} — conservation : "
-                         f"{c.get('retention', '')}" for c in value)
+        return "\n".join(
+            f"{c.get('category', '')} : {c.get('description', '')} — conservation : "
+            f"{c.get('retention', '')}"
+            for c in value
+        )
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value or "")
 
 
 def _header_rows(head: RegisterHeader) -> list[list[str]]:
-    return [["Registre des activités de traitement (RGPD, article 30)"],
-            ["Organisme", head.organisation], ["Adresse", head.address],
-            ["Responsable du traitement", head.controller], ["Contact", head.controller_contact],
-            ["Délégué à la protection des données", f"{head.dpo} {head.dpo_contact}".strip()],
-            ["Date d'édition", date.today().strftime("%d/%m/%Y")], []]
+    return [
+        ["Registre des activités de traitement (RGPD, article 30)"],
+        ["Organisme", head.organisation],
+        ["Adresse", head.address],
+        ["Responsable du traitement", head.controller],
+        ["Contact", head.controller_contact],
+        ["Délégué à la protection des données", f"{head.dpo} {head.dpo_contact}".strip()],
+        ["Date d'édition", date.today().strftime("%d/%m/%Y")],
+        [],
+    ]
 
 
 def _table(activities: Sequence[ActivityView]) -> list[list[str]]:
-    return [[label for _key, label in COLUMNS]] + [[_cell(a, key) for key, _label in COLUMNS] for a in activities]
+    return [[label for _key, label in COLUMNS]] + [
+        [_cell(a, key) for key, _label in COLUMNS] for a in activities
+    ]
 
 
-def write_register(path: Path, head: RegisterHeader, activities: Sequence[ActivityView], fmt: str) -> Path:
+def write_register(
+    path: Path, head: RegisterHeader, activities: Sequence[ActivityView], fmt: str
+) -> Path:
     """Write the register in `fmt` (pdf, xlsx, ods, csv)."""
     writers = {"pdf": _pdf, "xlsx": _xlsx, "ods": _ods, "csv": _csv}
     if fmt not in writers:
@@ -130,23 +151,39 @@ def _pdf(path: Path, head: RegisterHeader, activities: Sequence[ActivityView]) -
     label = ParagraphStyle("l", fontName=bold, fontSize=8.5, leading=11, spaceBefore=3)
     body = ParagraphStyle("b", fontName=regular, fontSize=8.5, leading=11)
     printed = date.today().strftime("%d/%m/%Y")
-    story: list[Any] = [Paragraph("Registre des activités de traitement", h1),
-                        Paragraph("Règlement (UE) 2016/679, article 30 — modèle CNIL", body), Spacer(1, 5 * mm)]
+    story: list[Any] = [
+        Paragraph("Registre des activités de traitement", h1),
+        Paragraph("Règlement (UE) 2016/679, article 30 — modèle CNIL", body),
+        Spacer(1, 5 * mm),
+    ]
     for row in _header_rows(head)[1:-1]:
         story.append(Paragraph(f"<b>{escape(row[0])}</b> : {escape(row[1])}", body))
     story.append(Paragraph("Liste des activités", h2))
     story += [Paragraph(escape(f"{a.reference} — {a.name}"), body) for a in activities]
     for activity in activities:
-        story += [PageBreak(), Paragraph(escape(f"Fiche {activity.reference} : {activity.name}"), h2)]
+        story += [
+            PageBreak(),
+            Paragraph(escape(f"Fiche {activity.reference} : {activity.name}"), h2),
+        ]
         for key, text in COLUMNS[2:]:
-            story += [Paragraph(escape(text), label),
-                      Paragraph(escape(_cell(activity, key) or "—").replace("\n", "<br/>"), body)]
+            story += [
+                Paragraph(escape(text), label),
+                Paragraph(escape(_cell(activity, key) or "—").replace("\n", "<br/>"), body),
+            ]
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.setFont(regular, 7)
-        canvas.drawString(15 * mm, 10 * mm, f"{head.organisation} — registre RGPD édité le {printed}")
+        canvas.drawString(
+            15 * mm, 10 * mm, f"{head.organisation} — registre RGPD édité le {printed}"
+        )
         canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"page {doc.page}")
 
-    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                      bottomMargin=16 * mm, title="Registre des activités de traitement").build(
-        story, onFirstPage=footer, onLaterPages=footer)
+    SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=16 * mm,
+        title="Registre des activités de traitement",
+    ).build(story, onFirstPage=footer, onLaterPages=footer)

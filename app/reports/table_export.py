@@ -30,7 +30,11 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, datetime | date):
-        return value.strftime("%d/%m/%Y") if not isinstance(value, datetime) else value.strftime("%d/%m/%Y %H:%M")
+        return (
+            value.strftime("%d/%m/%Y")
+            if not isinstance(value, datetime)
+            else value.strftime("%d/%m/%Y %H:%M")
+        )
     return str(neutralise(value))
 
 
@@ -46,8 +50,9 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
     return count
 
 
-def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
-               sheet_title: str = "Export") -> int:
+def write_xlsx(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str = "Export"
+) -> int:
     """XLSX with a bold frozen header; text cells neutralised. Returns rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font

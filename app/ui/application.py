@@ -37,7 +37,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+def _excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
     logger.error("uncaught exception", exc_info=(exc_type, exc, tb))
     show_error(QApplication.activeWindow(), exc)
 
@@ -55,7 +57,9 @@ def choose_database(paths: AppPaths, db_target: str | None) -> tuple[str, int] |
         return None
     choice = dialog.choice()
     if choice == FirstStartChoice.OPEN:
-        path, _filter = QFileDialog.getOpenFileName(None, _("Ouvrir une base"), str(paths.data_dir), DB_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(
+            None, _("Ouvrir une base"), str(paths.data_dir), DB_FILTER
+        )
         return (path, 0) if path else None
     return target, dialog.contacts.value() if choice == FirstStartChoice.DEMO else 0
 
@@ -88,4 +92,3 @@ def _default_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "utilisateur"
-

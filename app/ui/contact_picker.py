@@ -32,7 +32,9 @@ class ContactPicker(QWidget):
         layout.addWidget(self.results)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self._refresh)
-        self.search.textEdited.connect(lambda _t: (setattr(self, "contact_id", None), self._timer.start()))
+        self.search.textEdited.connect(
+            lambda _t: (setattr(self, "contact_id", None), self._timer.start())
+        )
         self.search.returnPressed.connect(self._pick_first)
         self.results.itemActivated.connect(self._pick)
         self.results.itemClicked.connect(self._pick)

@@ -40,10 +40,15 @@ class CrashDialog(QDialog):
         self.setWindowTitle(_("Erreur inattendue"))
         details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_(
-            "Une erreur inattendue s'est produite. Vos données enregistrées ne sont pas "
-            "perdues : l'opération en cours a été annulée.\nLe détail ci-dessous a été "
-            "écrit dans le journal : {path}").format(path=app_paths().log_dir)))
+        layout.addWidget(
+            QLabel(
+                _(
+                    "Une erreur inattendue s'est produite. Vos données enregistrées ne sont pas "
+                    "perdues : l'opération en cours a été annulée.\nLe détail ci-dessous a été "
+                    "écrit dans le journal : {path}"
+                ).format(path=app_paths().log_dir)
+            )
+        )
         text = QPlainTextEdit(details, readOnly=True)
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

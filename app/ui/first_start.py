@@ -32,20 +32,28 @@ class FirstStartDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Bienvenue dans Obole"))
         layout = QVBoxLayout(self)
-        intro = QLabel(_("<h3>Bienvenue !</h3>Aucune base n'existe encore sur cet ordinateur. "
-                         "Que voulez-vous faire ?"))
+        intro = QLabel(
+            _(
+                "<h3>Bienvenue !</h3>Aucune base n'existe encore sur cet ordinateur. "
+                "Que voulez-vous faire ?"
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.demo = QRadioButton(_("Découvrir Obole avec des données de démonstration"))
         self.demo.setChecked(True)
-        self.contacts = QSpinBox(minimum=100, maximum=500_000, singleStep=1000, value=DEFAULT_DEMO_CONTACTS)
+        self.contacts = QSpinBox(
+            minimum=100, maximum=500_000, singleStep=1000, value=DEFAULT_DEMO_CONTACTS
+        )
         self.contacts.setSuffix(_(" contacts fictifs"))
         self.empty = QRadioButton(_("Commencer avec une base vide"))
         self.open = QRadioButton(_("Ouvrir une base existante…"))
         for widget in (self.demo, self.contacts, self.empty, self.open):
             layout.addWidget(widget)
         self.demo.toggled.connect(self.contacts.setEnabled)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -32,8 +32,12 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.ui.context import UiContext
 
-STATUS = {NEW: (N_("nouveau"), "#d7f0d7"), UPDATE: (N_("mise à jour"), "#d8e8fb"),
-          UNCHANGED: (N_("inchangé"), "#eeeeee"), INVALID: (N_("rejeté"), "#f8d0d0")}
+STATUS = {
+    NEW: (N_("nouveau"), "#d7f0d7"),
+    UPDATE: (N_("mise à jour"), "#d8e8fb"),
+    UNCHANGED: (N_("inchangé"), "#eeeeee"),
+    INVALID: (N_("rejeté"), "#f8d0d0"),
+}
 PREVIEW_ROWS = 500
 
 
@@ -46,7 +50,9 @@ class ImportWizard(QWizard):
         self.table: Table | None = None
         self.plan: ImportPlan | None = None
         self.report: ImportReport | None = None
-        self.setWindowTitle(_("Importer des contacts") if kind == "contacts" else _("Importer des dons"))
+        self.setWindowTitle(
+            _("Importer des contacts") if kind == "contacts" else _("Importer des dons")
+        )
         self.resize(980, 640)
         self.file_page, self.mapping_page = _FilePage(self), _MappingPage(self)
         self.preview_page, self.done_page = _PreviewPage(self), _DonePage(self)
@@ -63,7 +69,9 @@ class _FilePage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(_("1. Fichier"))
-        self.setSubTitle(_("CSV (Excel, LibreOffice, export d'un autre logiciel, HelloAsso), XLSX ou ODS."))
+        self.setSubTitle(
+            _("CSV (Excel, LibreOffice, export d'un autre logiciel, HelloAsso), XLSX ou ODS.")
+        )
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
@@ -78,8 +86,12 @@ class _FilePage(QWizardPage):
         self.path.textChanged.connect(lambda _t: self.completeChanged.emit())
 
     def _browse(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Fichier à importer"), "",
-                                                    _("Tableaux (*.csv *.txt *.xlsx *.ods);;Tous les fichiers (*)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Fichier à importer"),
+            "",
+            _("Tableaux (*.csv *.txt *.xlsx *.ods);;Tous les fichiers (*)"),
+        )
         if path:
             self.path.setText(path)
 
@@ -94,9 +106,14 @@ class _FilePage(QWizardPage):
             self.info.setStyleSheet("color: #b00020")
             return False
         table = self.w.table
-        self.info.setText(_("{rows} lignes, {columns} colonnes ({encoding}, séparateur « {delimiter} »).").format(
-            rows=len(table.rows), columns=len(table.header), encoding=table.encoding or "classeur",
-            delimiter=table.delimiter or "-"))
+        self.info.setText(
+            _("{rows} lignes, {columns} colonnes ({encoding}, séparateur « {delimiter} »).").format(
+                rows=len(table.rows),
+                columns=len(table.header),
+                encoding=table.encoding or "classeur",
+                delimiter=table.delimiter or "-",
+            )
+        )
         return True
 
 
@@ -105,10 +122,16 @@ class _MappingPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(_("2. Correspondance des colonnes"))
-        self.setSubTitle(_("Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de côté."))
+        self.setSubTitle(
+            _(
+                "Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de côté."
+            )
+        )
         layout = QVBoxLayout(self)
         self.grid = QTableWidget(0, 3)
-        self.grid.setHorizontalHeaderLabels([_("Colonne du fichier"), _("Exemple"), _("Champ Obole")])
+        self.grid.setHorizontalHeaderLabels(
+            [_("Colonne du fichier"), _("Exemple"), _("Champ Obole")]
+        )
         self.grid.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.grid)
         save = QPushButton(_("Enregistrer cette correspondance…"))
@@ -136,11 +159,14 @@ class _MappingPage(QWizardPage):
         self.grid.resizeColumnsToContents()
 
     def mapping(self) -> dict[int, str]:
-        return {i: combo.currentData() for i, combo in enumerate(self.combos) if combo.currentData()}
+        return {
+            i: combo.currentData() for i, combo in enumerate(self.combos) if combo.currentData()
+        }
 
     def _save(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Enregistrer la correspondance"), "correspondance.json",
-                                                    "JSON (*.json)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Enregistrer la correspondance"), "correspondance.json", "JSON (*.json)"
+        )
         if path and self.w.table is not None:
             save_mapping(Path(path), self.w.table.header, self.mapping())
 
@@ -150,7 +176,11 @@ class _PreviewPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(_("3. Aperçu ligne par ligne"))
-        self.setSubTitle(_("Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis réimportées."))
+        self.setSubTitle(
+            _(
+                "Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis réimportées."
+            )
+        )
         layout = QVBoxLayout(self)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
@@ -166,27 +196,44 @@ class _PreviewPage(QWizardPage):
         assert table is not None
         try:
             with database.read() as session:
-                self.w.plan = prepare(session, table.path, self.w.kind, today=today(database.clock),
-                                      mapping=self.w.mapping())
+                self.w.plan = prepare(
+                    session,
+                    table.path,
+                    self.w.kind,
+                    today=today(database.clock),
+                    mapping=self.w.mapping(),
+                )
         except UserError as exc:
             self.summary.setText(str(exc))
             self.w.plan = None
             return
         plan = self.w.plan
         report = report_of(plan)
-        text = _("{read} lignes lues : {new} nouvelles, {updated} mises à jour, {unchanged} inchangées, "
-                 "{rejected} rejetées.").format(read=report.rows_read, new=report.created, updated=report.updated,
-                                                unchanged=report.unchanged, rejected=report.rejected)
+        text = _(
+            "{read} lignes lues : {new} nouvelles, {updated} mises à jour, {unchanged} inchangées, "
+            "{rejected} rejetées."
+        ).format(
+            read=report.rows_read,
+            new=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
         if self.w.kind == "gifts":
             text += " " + _("Montants lus : {read} ; à importer : {imported}.").format(
-                read=format_eur(report.amount_read_cents), imported=format_eur(report.amount_imported_cents))
+                read=format_eur(report.amount_read_cents),
+                imported=format_eur(report.amount_imported_cents),
+            )
         self.summary.setText(text)
         shown = plan.rows[:PREVIEW_ROWS]
         self.rows.setRowCount(len(shown))
         for r, row in enumerate(shown):
             label, colour = STATUS[row.status]
-            detail = " | ".join(row.reasons) or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new)
-                                                           in row.changes.items()) or ", ".join(row.values.values())
+            detail = (
+                " | ".join(row.reasons)
+                or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new) in row.changes.items())
+                or ", ".join(row.values.values())
+            )
             for c, value in enumerate((str(row.number), _(label), detail)):
                 item = QTableWidgetItem(value)
                 item.setBackground(QColor(colour))
@@ -221,19 +268,43 @@ class _DonePage(QWizardPage):
         def work(progress, cancel):  # type: ignore[no-untyped-def]
             automatic_backup(database.engine, database.backup_dir, reason="import")
             with database.write() as session:
-                fresh = prepare(session, path, self.w.kind, today=today(database.clock), mapping=plan.mapping)
-                return commit(session, fresh, file_name=path.name, sha256=file_sha256(path),
-                              today=today(database.clock), progress=progress, cancel=cancel)
+                fresh = prepare(
+                    session, path, self.w.kind, today=today(database.clock), mapping=plan.mapping
+                )
+                return commit(
+                    session,
+                    fresh,
+                    file_name=path.name,
+                    sha256=file_sha256(path),
+                    today=today(database.clock),
+                    progress=progress,
+                    cancel=cancel,
+                )
 
-        self.w.ctx.tasks.run(work, parent=self, label=_("Import en cours…"), on_success=self._done,
-                             on_cancel=lambda: self._finish(_("Import annulé : rien n'a été modifié.")))
+        self.w.ctx.tasks.run(
+            work,
+            parent=self,
+            label=_("Import en cours…"),
+            on_success=self._done,
+            on_cancel=lambda: self._finish(_("Import annulé : rien n'a été modifié.")),
+        )
 
     def _done(self, report: ImportReport) -> None:
         self.w.report = report
-        self._finish(_("Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à jour + "
-                       "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé avec « obole import undo "
-                       "{id} ».").format(id=report.batch_id, read=report.rows_read, new=report.created,
-                                         updated=report.updated, unchanged=report.unchanged, rejected=report.rejected))
+        self._finish(
+            _(
+                "Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à jour + "
+                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé avec « obole import undo "
+                "{id} »."
+            ).format(
+                id=report.batch_id,
+                read=report.rows_read,
+                new=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                rejected=report.rejected,
+            )
+        )
         self.w.ctx.events.changed.emit("import")
 
     def _finish(self, text: str) -> None:
@@ -245,6 +316,8 @@ class _DonePage(QWizardPage):
         return self.finished_work
 
     def _save_rejected(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Lignes rejetées"), "lignes-rejetees.csv", "CSV (*.csv)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Lignes rejetées"), "lignes-rejetees.csv", "CSV (*.csv)"
+        )
         if path and self.w.plan is not None:
             write_rejected(self.w.plan, Path(path))

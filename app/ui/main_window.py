@@ -76,11 +76,20 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&Fichier"))
-        self._add_action(file_menu, _("&Nouvelle base…"), self.new_database, QKeySequence.StandardKey.New)
-        self._add_action(file_menu, _("&Ouvrir une base…"), self.open_database_dialog, QKeySequence.StandardKey.Open)
+        self._add_action(
+            file_menu, _("&Nouvelle base…"), self.new_database, QKeySequence.StandardKey.New
+        )
+        self._add_action(
+            file_menu,
+            _("&Ouvrir une base…"),
+            self.open_database_dialog,
+            QKeySequence.StandardKey.Open,
+        )
         self._add_action(file_menu, _("&Sauvegarder maintenant"), self.backup_now)
         file_menu.addSeparator()
-        self._add_action(file_menu, _("Importer des &contacts…"), lambda: self.open_import("contacts"))
+        self._add_action(
+            file_menu, _("Importer des &contacts…"), lambda: self.open_import("contacts")
+        )
         self._add_action(file_menu, _("Importer des &dons…"), lambda: self.open_import("gifts"))
         file_menu.addSeparator()
         self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
@@ -136,7 +145,7 @@ class MainWindow(QMainWindow):
 
     def _reset_pages(self) -> None:
         current = max(self.navigation.currentRow(), 0)
-        for row in range(self.stack.count()):
+        for _index in range(self.stack.count()):
             old = self.stack.widget(0)
             self.stack.removeWidget(old)
             old.deleteLater()
@@ -149,7 +158,11 @@ class MainWindow(QMainWindow):
 
     def _refresh_status(self) -> None:
         database = self.ctx.database
-        where = str(database.file) if database.file else database.engine.url.render_as_string(hide_password=True)
+        where = (
+            str(database.file)
+            if database.file
+            else database.engine.url.render_as_string(hide_password=True)
+        )
         self.db_label.setText(_("Base : {where}").format(where=where))
         self.user_label.setText(_("Utilisateur : {user}").format(user=database.user or "—"))
         self.setWindowTitle(f"{APP_NAME} — {Path(where).name if database.file else where}")
@@ -157,8 +170,9 @@ class MainWindow(QMainWindow):
     def switch_database(self, target: str) -> bool:
         """Open `target` and show it in every section; returns False if it failed."""
         try:
-            database = open_database(target, user=self.ctx.database.user,
-                                     backup_dir=self.paths.backup_dir)
+            database = open_database(
+                target, user=self.ctx.database.user, backup_dir=self.paths.backup_dir
+            )
         except AppError as exc:
             show_error(self, exc)
             return False
@@ -171,16 +185,24 @@ class MainWindow(QMainWindow):
 
     def new_database(self) -> None:
         """Ask for a file name, create an empty database there and open it."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Nouvelle base"), str(self.paths.data_dir), DB_FILTER)
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Nouvelle base"), str(self.paths.data_dir), DB_FILTER
+        )
         if path:
             if Path(path).exists():
-                QMessageBox.warning(self, _("Nouvelle base"), _("Ce fichier existe déjà : choisissez « Ouvrir une base »."))
+                QMessageBox.warning(
+                    self,
+                    _("Nouvelle base"),
+                    _("Ce fichier existe déjà : choisissez « Ouvrir une base »."),
+                )
                 return
             self.switch_database(path)
 
     def open_database_dialog(self) -> None:
         """Ask for an existing database file and open it."""
-        path, _filter = QFileDialog.getOpenFileName(self, _("Ouvrir une base"), str(self.paths.data_dir), DB_FILTER)
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Ouvrir une base"), str(self.paths.data_dir), DB_FILTER
+        )
         if path:
             self.switch_database(path)
 
@@ -188,15 +210,25 @@ class MainWindow(QMainWindow):
         """Write a verified copy of the database into the backup folder."""
         source = self.ctx.database.file
         if source is None:
-            QMessageBox.information(self, _("Sauvegarde"), _("La sauvegarde d'une base PostgreSQL se fait avec pg_dump."))
+            QMessageBox.information(
+                self,
+                _("Sauvegarde"),
+                _("La sauvegarde d'une base PostgreSQL se fait avec pg_dump."),
+            )
             return
 
         def work(_progress, _cancel):  # type: ignore[no-untyped-def]
             return backup_sqlite(source, self.paths.backup_dir, reason="manual")
 
-        self.tasks.run(work, parent=self, label=_("Sauvegarde en cours…"), cancellable=False,
-                       on_success=lambda r: self.statusBar().showMessage(
-                           _("Sauvegarde vérifiée : {path}").format(path=r.path), 10_000))
+        self.tasks.run(
+            work,
+            parent=self,
+            label=_("Sauvegarde en cours…"),
+            cancellable=False,
+            on_success=lambda r: self.statusBar().showMessage(
+                _("Sauvegarde vérifiée : {path}").format(path=r.path), 10_000
+            ),
+        )
 
     def fill_with_demo(self, contacts: int, *, seed: int = 1) -> None:
         """Generate demo data in the background, then refresh the sections."""
@@ -204,10 +236,16 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancel):  # type: ignore[no-untyped-def]
             with sessions.write() as session:
-                return generate_demo(session, contacts=contacts, seed=seed, progress=progress, cancel=cancel)
+                return generate_demo(
+                    session, contacts=contacts, seed=seed, progress=progress, cancel=cancel
+                )
 
-        self.tasks.run(work, parent=self, label=_("Création des données de démonstration…"),
-                       on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")))
+        self.tasks.run(
+            work,
+            parent=self,
+            label=_("Création des données de démonstration…"),
+            on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")),
+        )
 
     def open_import(self, kind: str) -> None:
         """Open the import wizard for contacts or gifts."""
@@ -220,13 +258,20 @@ class MainWindow(QMainWindow):
     def choose_language(self, code: str) -> None:
         """Remember the language; it applies at the next start."""
         QSettings().setValue("ui/language", code)
-        QMessageBox.information(self, _("Langue"), _("La langue choisie s'appliquera au prochain démarrage."))
+        QMessageBox.information(
+            self, _("Langue"), _("La langue choisie s'appliquera au prochain démarrage.")
+        )
 
     def about(self) -> None:
         """Version and purpose."""
-        QMessageBox.about(self, _("À propos d'Obole"), _(
-            "<b>Obole {version}</b><br>Relations donateurs, reçus fiscaux et RGPD pour les "
-            "petites associations.").format(version=__version__))
+        QMessageBox.about(
+            self,
+            _("À propos d'Obole"),
+            _(
+                "<b>Obole {version}</b><br>Relations donateurs, reçus fiscaux et RGPD pour les "
+                "petites associations."
+            ).format(version=__version__),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """Let running work finish so no transaction is cut in the middle."""

@@ -93,8 +93,9 @@ class Task(QObject):
     def _show_dialog(self) -> None:
         if not self.running:
             return
-        dialog = QProgressDialog(self._label, _("Annuler") if self._cancellable else "",
-                                 0, self._total, self._parent)
+        dialog = QProgressDialog(
+            self._label, _("Annuler") if self._cancellable else "", 0, self._total, self._parent
+        )
         dialog.setWindowTitle(_("Veuillez patienter"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)

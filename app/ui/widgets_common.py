@@ -37,7 +37,11 @@ class FieldErrors:
 
     def visible(self) -> dict[str, str]:
         """Field -> message currently shown (used by tests)."""
-        return {name: label.text() for name, label in self.labels.items() if label.isVisible() or label.text()}
+        return {
+            name: label.text()
+            for name, label in self.labels.items()
+            if label.isVisible() or label.text()
+        }
 
 
 def wrapped_label(text: str) -> QLabel:

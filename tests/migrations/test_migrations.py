@@ -17,7 +17,9 @@ from app.core.database import Database, open_database
 from app.errors import SchemaTooNew
 from app.models import Base, Contact, Gift
 
-SCHEMAS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "schemas").glob("schema_*.sqlite3"))
+SCHEMAS = sorted(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "schemas").glob("schema_*.sqlite3")
+)
 
 
 def _sha(path: Path) -> str:
@@ -29,7 +31,9 @@ def test_there_is_a_fixture_for_every_revision_but_the_newest_may_be_missing() -
 
 
 @pytest.mark.parametrize("fixture", SCHEMAS, ids=lambda p: p.stem)
-def test_saved_database_of_each_schema_upgrades_and_keeps_its_data(fixture: Path, tmp_path: Path) -> None:
+def test_saved_database_of_each_schema_upgrades_and_keeps_its_data(
+    fixture: Path, tmp_path: Path
+) -> None:
     copy = tmp_path / fixture.name
     shutil.copyfile(fixture, copy)
     with sqlite3.connect(copy) as raw:
@@ -39,14 +43,18 @@ def test_saved_database_of_each_schema_upgrades_and_keeps_its_data(fixture: Path
     assert dbmod.current_revision(database.engine) == dbmod.head_revision()
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(Contact)) == contacts_before
-        assert tuple(session.execute(select(func.count(), func.sum(Gift.amount_cents))).one()) == gifts_before
+        assert (
+            tuple(session.execute(select(func.count(), func.sum(Gift.amount_cents))).one())
+            == gifts_before
+        )
     database.dispose()
     older = fixture.stem.removeprefix("schema_") != dbmod.head_revision()
     assert bool(list((tmp_path / "backups").glob("*.sqlite3"))) == older
 
 
-def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      db_path: Path) -> None:
+def test_an_older_database_is_backed_up_then_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
     scripts = tmp_path / "migrations"
     shutil.copytree(dbmod.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     head = dbmod.head_revision()
@@ -54,14 +62,17 @@ def test_an_older_database_is_backed_up_then_upgraded(tmp_path: Path, monkeypatc
         "import sqlalchemy as sa\nfrom alembic import op\n"
         f"revision = '9999'\ndown_revision = {head!r}\nbranch_labels = None\ndepends_on = None\n"
         "def upgrade():\n    op.create_table('test_extra', sa.Column('id', sa.Integer, primary_key=True))\n"
-        "def downgrade():\n    op.drop_table('test_extra')\n")
+        "def downgrade():\n    op.drop_table('test_extra')\n"
+    )
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", scripts)
     with sqlite3.connect(db_path) as raw:
-        raw.execute("INSERT INTO contact (kind, civility, first_name, last_name, birth_name, "
-                    "organisation_name, legal_form, siren, notes, status, restricted, "
-                    "restricted_reason, search_text, sort_name, created_at, updated_at) VALUES "
-                    "('person', '', 'Anne', 'Old', '', '', '', '', '', 'active', 0, '', '', '', "
-                    "'2025-01-01 00:00:00', '2025-01-01 00:00:00')")
+        raw.execute(
+            "INSERT INTO contact (kind, civility, first_name, last_name, birth_name, "
+            "organisation_name, legal_form, siren, notes, status, restricted, "
+            "restricted_reason, search_text, sort_name, created_at, updated_at) VALUES "
+            "('person', '', 'Anne', 'Old', '', '', '', '', '', 'active', 0, '', '', '', "
+            "'2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+        )
     database = open_database(str(db_path), backup_dir=tmp_path / "backups")
     assert dbmod.current_revision(database.engine) == "9999"
     with database.read() as session:

@@ -28,21 +28,39 @@ def _fill_person(dialog: ContactDialog, qtbot, **values: str) -> None:  # type: 
         type_text(qtbot, getattr(dialog, name), value)
 
 
-def test_create_a_person_with_address_and_find_her(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_create_a_person_with_address_and_find_her(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("contacts")
     assert isinstance(page, ContactsPage)
     dialog = page.new_contact(ContactKind.PERSON)
     qtbot.addWidget(dialog)
     dialog.civility.setCurrentText("Mme")
-    _fill_person(dialog, qtbot, first_name="Hélène", last_name="Dupont-Aignan", email1="helene@exemple.fr",
-                 phone1="06 12 34 56 78", line4="3 rue de l'Église", postcode="21000", city="Dijon",
-                 tags="Bénévole, Presse")
-    assert dialog.preview.text().splitlines() == ["Mme Hélène DUPONT-AIGNAN", "3 rue de l'Église", "21000 DIJON"]
+    _fill_person(
+        dialog,
+        qtbot,
+        first_name="Hélène",
+        last_name="Dupont-Aignan",
+        email1="helene@exemple.fr",
+        phone1="06 12 34 56 78",
+        line4="3 rue de l'Église",
+        postcode="21000",
+        city="Dijon",
+        tags="Bénévole, Presse",
+    )
+    assert dialog.preview.text().splitlines() == [
+        "Mme Hélène DUPONT-AIGNAN",
+        "3 rue de l'Église",
+        "21000 DIJON",
+    ]
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted
     with db.read() as session:
         contact = session.scalars(select(Contact)).one()
-        assert contact.emails[0].email == "helene@exemple.fr" and contact.phones[0].number == "+33612345678"
+        assert (
+            contact.emails[0].email == "helene@exemple.fr"
+            and contact.phones[0].number == "+33612345678"
+        )
         assert contact.primary_address.city == "Dijon"  # type: ignore[union-attr]
         assert sorted(t.name for t in contact.tags) == ["Bénévole", "Presse"]
     page.search.setText("helene dupont")
@@ -54,20 +72,40 @@ def test_create_an_organisation(main_window: MainWindow, qtbot, db: Database) ->
     page = main_window.show_section("contacts")
     dialog = page.new_contact(ContactKind.ORGANISATION)  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
-    assert not dialog.first_name.isVisibleTo(dialog) and dialog.organisation_name.isVisibleTo(dialog)
-    _fill_person(dialog, qtbot, organisation_name="Boulangerie Martin", legal_form="SARL", siren="732829320",
-                 line4="12 place du Marché", postcode="89000", city="Auxerre")
+    assert not dialog.first_name.isVisibleTo(dialog) and dialog.organisation_name.isVisibleTo(
+        dialog
+    )
+    _fill_person(
+        dialog,
+        qtbot,
+        organisation_name="Boulangerie Martin",
+        legal_form="SARL",
+        siren="732829320",
+        line4="12 place du Marché",
+        postcode="89000",
+        city="Auxerre",
+    )
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with db.read() as session:
         contact = session.scalars(select(Contact)).one()
     assert contact.kind == ContactKind.ORGANISATION and contact.siren == "732829320"
 
 
-def test_bad_input_gets_messages_and_saves_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_gets_messages_and_saves_nothing(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("contacts")
     dialog = page.new_contact(ContactKind.PERSON)  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
-    _fill_person(dialog, qtbot, first_name="Jean", email1="jean@", line4="x" * 39, postcode="21000", city="Dijon")
+    _fill_person(
+        dialog,
+        qtbot,
+        first_name="Jean",
+        email1="jean@",
+        line4="x" * 39,
+        postcode="21000",
+        city="Dijon",
+    )
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     shown = dialog.errors.visible()
     assert "Nom" in shown["last_name"]
@@ -86,24 +124,38 @@ def test_withdraw_a_consent_keeps_the_grant(main_window: MainWindow, qtbot, db: 
     dialog.consent_channel.setCurrentIndex(dialog.consent_channel.findData("email"))
     dialog.consent_source.setText("Formulaire web")
     dialog.consent_proof.setText("Case cochée « recevoir la lettre »")
-    qtbot.mouseClick(dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_granted"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_granted"), Qt.MouseButton.LeftButton
+    )
     dialog.consent_channel.setCurrentIndex(dialog.consent_channel.findData("email"))
-    qtbot.mouseClick(dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_withdrawn"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_withdrawn"),
+        Qt.MouseButton.LeftButton,
+    )
     with db.read() as session:
-        statuses = [e.status for e in session.scalars(select(ConsentEvent).order_by(ConsentEvent.id))]
+        statuses = [
+            e.status for e in session.scalars(select(ConsentEvent).order_by(ConsentEvent.id))
+        ]
     assert statuses == [ConsentStatus.GRANTED, ConsentStatus.WITHDRAWN]
     assert dialog.consent_history_table.rowCount() == 2
-    email_row = [dialog.consents_table.item(r, 1).text() for r in range(dialog.consents_table.rowCount())
-                 if dialog.consents_table.item(r, 0).text() == "Courriel"]
+    email_row = [
+        dialog.consents_table.item(r, 1).text()
+        for r in range(dialog.consents_table.rowCount())
+        if dialog.consents_table.item(r, 0).text() == "Courriel"
+    ]
     assert email_row == ["Retrait"]
     assert dialog.history_table.rowCount() >= 1
 
 
-def test_npai_and_export_of_the_filtered_list(main_window: MainWindow, qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_npai_and_export_of_the_filtered_list(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     with db.write() as session:
         for name, npai in (("Alpha", False), ("=Beta", True)):
             contact = Contact(last_name=name, sort_name=name.lower(), search_text=name.lower())
-            contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai))
+            contact.addresses.append(
+                PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai)
+            )
             session.add(contact)
     page = main_window.show_section("contacts")
     page.npai.setCurrentIndex(page.npai.findData(True))  # type: ignore[attr-defined]
@@ -115,10 +167,14 @@ def test_npai_and_export_of_the_filtered_list(main_window: MainWindow, qtbot, db
     assert rows[1][2] == "'=BETA" and rows[1][7] == "oui"
 
 
-def test_contacts_table_model_is_a_valid_qt_model(main_window: MainWindow, qtmodeltester, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_contacts_table_model_is_a_valid_qt_model(
+    main_window: MainWindow, qtmodeltester, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     with db.write() as session:
         for i in range(30):
-            session.add(Contact(last_name=f"Nom{i}", sort_name=f"nom{i:02d}", search_text=f"nom{i}"))
+            session.add(
+                Contact(last_name=f"Nom{i}", sort_name=f"nom{i:02d}", search_text=f"nom{i}")
+            )
     page = main_window.show_section("contacts")
     page.apply_filters()  # type: ignore[attr-defined]
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]

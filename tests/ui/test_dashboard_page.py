@@ -11,15 +11,23 @@ from app.ui.main_window import MainWindow
 from app.ui.pages.dashboard_page import DashboardPage
 
 
-def test_dashboard_shows_figures_and_quality_links(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_shows_figures_and_quality_links(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     with db.write() as session:
         contact = Contact(last_name="Moreau", first_name="Anne")
         contact.emails.append(ContactEmail(email="invalide"))
         contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon"))
         session.add(contact)
         session.flush()
-        session.add(Gift(contact_id=contact.id, received_on=date(2026, 2, 1), amount_cents=5000,
-                         payment_method=PaymentMethod.CHEQUE))
+        session.add(
+            Gift(
+                contact_id=contact.id,
+                received_on=date(2026, 2, 1),
+                amount_cents=5000,
+                payment_method=PaymentMethod.CHEQUE,
+            )
+        )
     page = main_window.show_section("dashboard")
     assert isinstance(page, DashboardPage)
     qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)

@@ -15,10 +15,15 @@ from app.ui.pages.duplicates_page import DuplicatesPage
 def _pair(db: Database, *, same_email: bool = True) -> tuple[int, int]:
     with db.write() as session:
         ids = []
-        for first, email in (("Jean-Pierre", "jp@exemple.fr"), ("J.-P.", "jp@exemple.fr" if same_email else "x@y.fr")):
+        for first, email in (
+            ("Jean-Pierre", "jp@exemple.fr"),
+            ("J.-P.", "jp@exemple.fr" if same_email else "x@y.fr"),
+        ):
             contact = Contact(civility="M.", first_name=first, last_name="Dupont")
             contact.emails.append(ContactEmail(email=email))
-            contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon"))
+            contact.addresses.append(
+                PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon")
+            )
             session.add(contact)
             session.flush()
             ids.append(contact.id)
@@ -69,12 +74,18 @@ def test_batch_merge_of_safe_groups(main_window: MainWindow, qtbot, db: Database
     assert list(db.backup_dir.glob("*merge-batch*"))  # type: ignore[union-attr]
 
 
-def test_contact_form_shows_similar_contacts_while_typing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_contact_form_shows_similar_contacts_while_typing(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     _pair(db)
     page = main_window.show_section("contacts")
-    dialog = page.new_contact(__import__("app.models.enums", fromlist=["ContactKind"]).ContactKind.PERSON)  # type: ignore[attr-defined]
+    dialog = page.new_contact(
+        __import__("app.models.enums", fromlist=["ContactKind"]).ContactKind.PERSON
+    )  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: getattr(main_window.ctx, "_similarity_index", None) is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: getattr(main_window.ctx, "_similarity_index", None) is not None, timeout=10_000
+    )
     dialog.first_name.setText("Jean-Pierre")
     dialog.last_name.setText("Dupond")
     dialog.postcode.setText("21000")

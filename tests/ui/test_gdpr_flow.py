@@ -22,7 +22,9 @@ def _page(main_window: MainWindow) -> GdprPage:
     return page
 
 
-def test_register_is_prefilled_editable_and_exported(main_window: MainWindow, db: Database, tmp_path: Path) -> None:
+def test_register_is_prefilled_editable_and_exported(
+    main_window: MainWindow, db: Database, tmp_path: Path
+) -> None:
     page = _page(main_window)
     assert page.activity_list.count() == 6
     page.activity_fields["purposes"].setPlainText("Finalité revue")  # type: ignore[union-attr]

@@ -21,13 +21,19 @@ from tests.ui.typing import type_text
 
 def _donors(db: Database, *names: str) -> list[int]:
     with db.write() as session:
-        contacts = [Contact(last_name=n, first_name="Anne", sort_name=n.lower(), search_text=f"anne {n.lower()}")
-                    for n in names]
+        contacts = [
+            Contact(
+                last_name=n, first_name="Anne", sort_name=n.lower(), search_text=f"anne {n.lower()}"
+            )
+            for n in names
+        ]
         session.add_all(contacts)
     return [c.id for c in contacts]
 
 
-def test_add_a_gift_picking_the_donor_by_keyboard(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_add_a_gift_picking_the_donor_by_keyboard(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     _donors(db, "Moreau")
     page = main_window.show_section("gifts")
     dialog = page.new_gift()  # type: ignore[attr-defined]
@@ -41,8 +47,14 @@ def test_add_a_gift_picking_the_donor_by_keyboard(main_window: MainWindow, qtbot
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with db.read() as session:
         gift = session.scalars(select(Gift)).one()
-    assert (gift.amount_cents, gift.received_on, gift.payment_method) == (123456, date(2026, 3, 14), PaymentMethod.CHEQUE)
-    assert "1" in page.totals_label.text() and "1 234,56" in page.totals_label.text().replace("\u202f", " ")  # type: ignore[attr-defined]
+    assert (gift.amount_cents, gift.received_on, gift.payment_method) == (
+        123456,
+        date(2026, 3, 14),
+        PaymentMethod.CHEQUE,
+    )
+    assert "1" in page.totals_label.text() and "1 234,56" in page.totals_label.text().replace(
+        "\u202f", " "
+    )  # type: ignore[attr-defined]
 
 
 def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +76,9 @@ def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Databa
         assert session.scalars(select(Gift)).all() == []
 
 
-def test_enter_a_deposit_slip_by_keyboard(main_window: MainWindow, qtbot, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_enter_a_deposit_slip_by_keyboard(
+    main_window: MainWindow, qtbot, db: Database, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     _donors(db, "Moreau", "Girard")
     dialog = DepositSlipDialog(main_window.ctx, main_window)
     qtbot.addWidget(dialog)
@@ -91,20 +105,38 @@ def test_enter_a_deposit_slip_by_keyboard(main_window: MainWindow, qtbot, db: Da
     with db.read() as session:
         gifts = session.scalars(select(Gift).order_by(Gift.id)).all()
     assert [(g.amount_cents, g.cheque_number, g.deposit_slip) for g in gifts] == [
-        (3000, "111", "REM-2026-03"), (4000, "222", "REM-2026-03")]
+        (3000, "111", "REM-2026-03"),
+        (4000, "222", "REM-2026-03"),
+    ]
 
 
-def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     (donor,) = _donors(db, "Moreau")
     with db.write() as session:
-        receipt = Receipt(number="2026-00001", year=2026, sequence=1, kind=ReceiptKind.INDIVIDUAL,
-                          mode=ReceiptMode.PER_GIFT, contact_id=donor, period_start=date(2026, 1, 5),
-                          period_end=date(2026, 1, 5), total_cents=5000, snapshot={},
-                          issued_at=datetime(2026, 1, 6, tzinfo=UTC))
+        receipt = Receipt(
+            number="2026-00001",
+            year=2026,
+            sequence=1,
+            kind=ReceiptKind.INDIVIDUAL,
+            mode=ReceiptMode.PER_GIFT,
+            contact_id=donor,
+            period_start=date(2026, 1, 5),
+            period_end=date(2026, 1, 5),
+            total_cents=5000,
+            snapshot={},
+            issued_at=datetime(2026, 1, 6, tzinfo=UTC),
+        )
         session.add(receipt)
         session.flush()
-        gift = Gift(contact_id=donor, received_on=date(2026, 1, 5), amount_cents=5000,
-                    payment_method=PaymentMethod.CARD, receipt_id=receipt.id)
+        gift = Gift(
+            contact_id=donor,
+            received_on=date(2026, 1, 5),
+            amount_cents=5000,
+            payment_method=PaymentMethod.CARD,
+            receipt_id=receipt.id,
+        )
         session.add(gift)
     dialog = GiftDialog(main_window.ctx, gift_id=gift.id, parent=main_window)
     qtbot.addWidget(dialog)
@@ -115,12 +147,20 @@ def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(main_window
     assert opened == [{"key": "receipts", "receipt_id": receipt.id}]
 
 
-def test_filter_totals_and_export(main_window: MainWindow, qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_filter_totals_and_export(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     (donor,) = _donors(db, "Moreau")
     with db.write() as session:
         for day, amount, method in ((3, 1000, "cash"), (4, 2500, "card"), (5, 4000, "card")):
-            session.add(Gift(contact_id=donor, received_on=date(2026, 2, day), amount_cents=amount,
-                             payment_method=method))
+            session.add(
+                Gift(
+                    contact_id=donor,
+                    received_on=date(2026, 2, day),
+                    amount_cents=amount,
+                    payment_method=method,
+                )
+            )
     page = main_window.show_section("gifts")
     page.method.setCurrentIndex(page.method.findData(PaymentMethod.CARD))  # type: ignore[attr-defined]
     assert page.model.rowCount() == 2 and "65,00" in page.totals_label.text()  # type: ignore[attr-defined]

@@ -12,12 +12,16 @@ from app.models import Contact, ImportBatch
 from app.ui.import_wizard import ImportWizard
 from app.ui.main_window import MainWindow
 
-CSV = ("Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Inconnue\n"
-       "Mme;Lefèvre;Hélène;3 rue de l'Église;21000;Dijon;helene@exemple.fr;x\n"
-       "M.;Durand;Paul;1 rue Haute;75001;Paris;paul@;y\n")
+CSV = (
+    "Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Inconnue\n"
+    "Mme;Lefèvre;Hélène;3 rue de l'Église;21000;Dijon;helene@exemple.fr;x\n"
+    "M.;Durand;Paul;1 rue Haute;75001;Paris;paul@;y\n"
+)
 
 
-def test_click_through_the_wizard(main_window: MainWindow, qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_click_through_the_wizard(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "adherents.csv"
     path.write_bytes(CSV.encode("cp1252"))
     wizard = ImportWizard(main_window.ctx, "contacts", main_window)
@@ -26,13 +30,25 @@ def test_click_through_the_wizard(main_window: MainWindow, qtbot, db: Database, 
     wizard.file_page.path.setText(str(path))
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
-    assert wizard.mapping() == {0: "civility", 1: "last_name", 2: "first_name", 3: "line4", 4: "postcode",
-                                5: "city", 6: "email"}
+    assert wizard.mapping() == {
+        0: "civility",
+        1: "last_name",
+        2: "first_name",
+        3: "line4",
+        4: "postcode",
+        5: "city",
+        6: "email",
+    }
     wizard.next()
-    assert "1 nouvelles" in wizard.preview_page.summary.text() and "1 rejetées" in wizard.preview_page.summary.text()
+    assert (
+        "1 nouvelles" in wizard.preview_page.summary.text()
+        and "1 rejetées" in wizard.preview_page.summary.text()
+    )
     assert wizard.preview_page.rows.item(1, 1).text() == "rejeté"
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(Contact)) == 0  # preview writes nothing
+        assert (
+            session.scalar(select(func.count()).select_from(Contact)) == 0
+        )  # preview writes nothing
     wizard.next()
     qtbot.waitUntil(lambda: wizard.done_page.finished_work, timeout=10_000)
     assert "1 créées" in wizard.done_page.result.text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from sqlalchemy import func, select
@@ -20,8 +21,15 @@ def test_every_section_can_be_visited(main_window: MainWindow, qtbot) -> None:  
         main_window.navigation.setCurrentRow(row)
         assert main_window.stack.currentWidget() is main_window.pages[key]
         assert main_window.pages[key].isVisible()
-    assert set(main_window.section_keys()) >= {"contacts", "gifts", "receipts", "duplicates",
-                                                "gdpr", "dashboard", "settings"}
+    assert set(main_window.section_keys()) >= {
+        "contacts",
+        "gifts",
+        "receipts",
+        "duplicates",
+        "gdpr",
+        "dashboard",
+        "settings",
+    }
 
 
 def test_status_bar_names_database_and_user(main_window: MainWindow, db: Database) -> None:
@@ -31,8 +39,13 @@ def test_status_bar_names_database_and_user(main_window: MainWindow, db: Databas
 
 def test_menus_offer_database_backup_quit_and_about(main_window: MainWindow) -> None:
     texts = [a.text() for menu in main_window.menuBar().actions() for a in menu.menu().actions()]
-    for expected in ("&Nouvelle base…", "&Ouvrir une base…", "&Sauvegarder maintenant", "&Quitter",
-                     "À &propos d'Obole"):
+    for expected in (
+        "&Nouvelle base…",
+        "&Ouvrir une base…",
+        "&Sauvegarder maintenant",
+        "&Quitter",
+        "À &propos d'Obole",
+    ):
         assert expected in texts
 
 
@@ -46,7 +59,9 @@ def _type(page: SettingsPage, name: str, value: str) -> None:
         editor.insert(value)
 
 
-def test_settings_refuse_invalid_identity_and_save_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_settings_refuse_invalid_identity_and_save_nothing(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
     _type(page, "name", "Les Amis du Moulin")
@@ -61,9 +76,16 @@ def test_settings_refuse_invalid_identity_and_save_nothing(main_window: MainWind
 def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
-    values = {"name": "Les Amis du Moulin", "rna": "W212004567", "address_line": "2 rue du Moulin",
-              "postcode": "21000", "city": "Dijon", "purpose": "Sauvegarde du moulin (culturel)",
-              "signatory_name": "Anne Petit", "signatory_title": "Présidente"}
+    values = {
+        "name": "Les Amis du Moulin",
+        "rna": "W212004567",
+        "address_line": "2 rue du Moulin",
+        "postcode": "21000",
+        "city": "Dijon",
+        "purpose": "Sauvegarde du moulin (culturel)",
+        "signatory_name": "Anne Petit",
+        "signatory_title": "Présidente",
+    }
     for name, value in values.items():
         _type(page, name, value)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -73,7 +95,9 @@ def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Data
     assert identity.name == "Les Amis du Moulin" and identity.rna == "W212004567"
 
 
-def test_demo_data_is_generated_in_the_background(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_demo_data_is_generated_in_the_background(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     main_window.fill_with_demo(300, seed=2)
     assert time.perf_counter() - started < 0.5  # the GUI thread is not blocked

@@ -21,7 +21,12 @@ def test_result_is_delivered_on_the_gui_thread(qtbot) -> None:  # type: ignore[n
         assert threading.current_thread() is not main
         return 42
 
-    runner.run(work, parent=None, label="x", on_success=lambda r: results.append((r, threading.current_thread() is main)))
+    runner.run(
+        work,
+        parent=None,
+        label="x",
+        on_success=lambda r: results.append((r, threading.current_thread() is main)),
+    )
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     assert results == [(42, True)]
 
@@ -55,7 +60,9 @@ def test_slow_work_shows_a_progress_dialog_that_can_cancel(qtbot) -> None:  # ty
             cancel.raise_if_cancelled()
         return "fini"
 
-    task = runner.run(work, parent=parent, label="Travail long", on_cancel=lambda: cancelled.append(True))
+    task = runner.run(
+        work, parent=parent, label="Travail long", on_cancel=lambda: cancelled.append(True)
+    )
     qtbot.waitUntil(lambda: parent.findChild(QProgressDialog) is not None, timeout=3000)
     dialog = parent.findChild(QProgressDialog)
     assert dialog.labelText() == "Travail long"

@@ -16,8 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def kill_midway(args: list[str], *, db_path: Path, after_seconds: float, home: Path) -> bool:
     """Run `obole ARGS --db DB`, SIGKILL it after `after_seconds`; True if it was killed."""
     env = {**os.environ, "OBOLE_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    process = subprocess.Popen([sys.executable, "main.py", *args, "--db", str(db_path)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "main.py", *args, "--db", str(db_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(after_seconds)
     killed = process.poll() is None
     if killed:

@@ -13,35 +13,69 @@ from app.models.enums import ContactKind, GiftNature, PaymentMethod
 
 def ready_association(session: Session) -> None:
     """Organisation settings with every mandatory mention."""
-    save_identity(session, OrganisationIdentity(
-        name="Les Amis du Moulin", rna="W212004567", address_line="2 rue du Moulin", postcode="21000",
-        city="Dijon", purpose="Sauvegarde du moulin (caractère culturel)", signatory_name="Anne Petit",
-        signatory_title="Présidente"))
+    save_identity(
+        session,
+        OrganisationIdentity(
+            name="Les Amis du Moulin",
+            rna="W212004567",
+            address_line="2 rue du Moulin",
+            postcode="21000",
+            city="Dijon",
+            purpose="Sauvegarde du moulin (caractère culturel)",
+            signatory_name="Anne Petit",
+            signatory_title="Présidente",
+        ),
+    )
     settings = session.get(OrganisationSettings, 1)
     assert settings is not None
     settings.receipt_category = "interet_general_association_1901"
     session.flush()
 
 
-def donor(session: Session, name: str = "Dupont", *, company: bool = False, address: bool = True) -> Contact:
+def donor(
+    session: Session, name: str = "Dupont", *, company: bool = False, address: bool = True
+) -> Contact:
     """A donor with a complete postal address."""
     if company:
-        contact = Contact(kind=ContactKind.ORGANISATION, organisation_name=f"{name} SARL", legal_form="SARL",
-                          siren="732829320")
+        contact = Contact(
+            kind=ContactKind.ORGANISATION,
+            organisation_name=f"{name} SARL",
+            legal_form="SARL",
+            siren="732829320",
+        )
     else:
         contact = Contact(civility="Mme", first_name="Hélène", last_name=name)
     if address:
-        contact.addresses.append(PostalAddress(line4="3 rue de l'Église", postcode="21000", city="Dijon"))
+        contact.addresses.append(
+            PostalAddress(line4="3 rue de l'Église", postcode="21000", city="Dijon")
+        )
     session.add(contact)
     session.flush()
     return contact
 
 
-def gift(session: Session, contact: Contact, day: date, cents: int, *, method: PaymentMethod = PaymentMethod.CHEQUE,
-         nature: GiftNature = GiftNature.CASH, counterpart: int = 0, description: str = "") -> Gift:
+def gift(
+    session: Session,
+    contact: Contact,
+    day: date,
+    cents: int,
+    *,
+    method: PaymentMethod = PaymentMethod.CHEQUE,
+    nature: GiftNature = GiftNature.CASH,
+    counterpart: int = 0,
+    description: str = "",
+) -> Gift:
     """A receiptable gift."""
-    item = Gift(contact_id=contact.id, received_on=day, amount_cents=cents, payment_method=method, nature=nature,
-                counterpart_cents=counterpart, in_kind_description=description, cheque_number="123")
+    item = Gift(
+        contact_id=contact.id,
+        received_on=day,
+        amount_cents=cents,
+        payment_method=method,
+        nature=nature,
+        counterpart_cents=counterpart,
+        in_kind_description=description,
+        cheque_number="123",
+    )
     session.add(item)
     session.flush()
     return item

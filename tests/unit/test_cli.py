@@ -40,16 +40,18 @@ def test_default_database_is_in_the_user_data_folder(capsys: pytest.CaptureFixtu
     assert json.loads(capsys.readouterr().out)["database"] == str(app_paths().default_db_file)
 
 
-def test_obole_db_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_obole_db_environment_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "env.sqlite3"
     monkeypatch.setenv("OBOLE_DB", str(target))
     assert run_cli(["init", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["database"] == str(target)
 
 
-def test_missing_database_is_a_user_error_naming_the_file(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_database_is_a_user_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = tmp_path / "nowhere.sqlite3"
     assert run_cli(["info", "--db", str(missing)]) == 1
     assert str(missing) in capsys.readouterr().err
@@ -72,10 +74,16 @@ def test_usage_errors_exit_with_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_console_entry_point_and_main_py(tmp_path: Path) -> None:
     target = tmp_path / "m.sqlite3"
-    result = subprocess.run([sys.executable, "main.py", "init", "--db", str(target), "--json"],
-                            cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "main.py", "init", "--db", str(target), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["contacts"] == 0
-    help_text = subprocess.run([sys.executable, "main.py", "--help"], cwd=ROOT,
-                               capture_output=True, text=True, check=False)
+    help_text = subprocess.run(
+        [sys.executable, "main.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert help_text.returncode == 0 and "init" in help_text.stdout and "info" in help_text.stdout

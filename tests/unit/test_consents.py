@@ -24,7 +24,9 @@ def _person(session, name: str, *, email: str = "", npai: bool = False) -> Conta
     contact = Contact(last_name=name)
     if email:
         contact.emails.append(ContactEmail(email=email))
-    contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai))
+    contact.addresses.append(
+        PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai)
+    )
     session.add(contact)
     session.flush()
     return contact
@@ -33,10 +35,23 @@ def _person(session, name: str, *, email: str = "", npai: bool = False) -> Conta
 def test_withdrawal_keeps_the_grant_and_becomes_current(any_db: Database) -> None:
     with any_db.write() as session:
         anne = _person(session, "Anne", email="anne@exemple.fr")
-        record_consent(session, contact_id=anne.id, channel=Channel.EMAIL, status=ConsentStatus.GRANTED,
-                       occurred_at=T0, source="Formulaire web", proof_text="Case cochée")
-        record_consent(session, contact_id=anne.id, channel=Channel.EMAIL, status=ConsentStatus.WITHDRAWN,
-                       occurred_at=T0 + timedelta(days=3), source="Courriel du donateur")
+        record_consent(
+            session,
+            contact_id=anne.id,
+            channel=Channel.EMAIL,
+            status=ConsentStatus.GRANTED,
+            occurred_at=T0,
+            source="Formulaire web",
+            proof_text="Case cochée",
+        )
+        record_consent(
+            session,
+            contact_id=anne.id,
+            channel=Channel.EMAIL,
+            status=ConsentStatus.WITHDRAWN,
+            occurred_at=T0 + timedelta(days=3),
+            source="Courriel du donateur",
+        )
     with any_db.read() as session:
         history = consent_history(session, anne.id)
         states = {s.channel: s.status for s in current_consents(session, anne.id)}
@@ -53,11 +68,21 @@ def test_who_may_we_contact_per_channel(any_db: Database) -> None:
         returned = _person(session, "Returned", npai=True)
         restricted = _person(session, "Restricted", email="r@exemple.fr")
         for who in (granted, restricted):
-            record_consent(session, contact_id=who.id, channel=Channel.EMAIL,
-                           status=ConsentStatus.GRANTED, occurred_at=T0)
+            record_consent(
+                session,
+                contact_id=who.id,
+                channel=Channel.EMAIL,
+                status=ConsentStatus.GRANTED,
+                occurred_at=T0,
+            )
         restricted.restricted = True  # restricted after consenting: still excluded
-        record_consent(session, contact_id=objected.id, channel=Channel.POST,
-                       status=ConsentStatus.OBJECTED, occurred_at=T0)
+        record_consent(
+            session,
+            contact_id=objected.id,
+            channel=Channel.POST,
+            status=ConsentStatus.OBJECTED,
+            occurred_at=T0,
+        )
     with any_db.read() as session:
         email_ids = set(session.scalars(contactable_query(Channel.EMAIL)))
         post_ids = set(session.scalars(contactable_query(Channel.POST)))

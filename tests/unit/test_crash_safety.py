@@ -27,13 +27,21 @@ def _demo_database(path: Path, contacts: int) -> None:
 def test_kill_during_a_receipt_batch(tmp_path: Path) -> None:
     db_path = tmp_path / "asso.sqlite3"
     _demo_database(db_path, 2500)
-    killed = kill_midway(["receipts", "issue", "--year", "2025"], db_path=db_path, after_seconds=2.5,
-                         home=tmp_path / "home")
+    killed = kill_midway(
+        ["receipts", "issue", "--year", "2025"],
+        db_path=db_path,
+        after_seconds=2.5,
+        home=tmp_path / "home",
+    )
     assert_database_sound(db_path)
     with sqlite3.connect(db_path) as connection:
         receipts = connection.execute("SELECT count(*) FROM receipt").fetchone()[0]
-        sequence = connection.execute("SELECT coalesce(max(last_number), 0) FROM receipt_sequence").fetchone()[0]
-        locked = connection.execute("SELECT count(*) FROM gift WHERE receipt_id IS NOT NULL").fetchone()[0]
+        sequence = connection.execute(
+            "SELECT coalesce(max(last_number), 0) FROM receipt_sequence"
+        ).fetchone()[0]
+        locked = connection.execute(
+            "SELECT count(*) FROM gift WHERE receipt_id IS NOT NULL"
+        ).fetchone()[0]
     if killed:
         assert (receipts, sequence, locked) == (0, 0, 0)  # none of the batch
     else:
@@ -43,7 +51,9 @@ def test_kill_during_a_receipt_batch(tmp_path: Path) -> None:
 def test_kill_during_demo_generation(tmp_path: Path) -> None:
     db_path = tmp_path / "asso.sqlite3"
     _demo_database(db_path, 50)
-    killed = kill_midway(["init", "--demo", "60000"], db_path=db_path, after_seconds=3, home=tmp_path / "home")
+    killed = kill_midway(
+        ["init", "--demo", "60000"], db_path=db_path, after_seconds=3, home=tmp_path / "home"
+    )
     assert_database_sound(db_path)
     with sqlite3.connect(db_path) as connection:
         contacts = connection.execute("SELECT count(*) FROM contact").fetchone()[0]

@@ -29,37 +29,64 @@ from app.models import (
     Tag,
     contact_tags,
 )
-from app.models.enums import Channel, ConsentStatus, ContactStatus, PaymentMethod, ReceiptKind, ReceiptMode
+from app.models.enums import (
+    Channel,
+    ConsentStatus,
+    ContactStatus,
+    PaymentMethod,
+    ReceiptKind,
+    ReceiptMode,
+)
 
 
 def _p(i: int, first: str, last: str, **kw):  # type: ignore[no-untyped-def]
-    row = {"id": i, "kind": "person", "civility": kw.get("civility", ""), "first_name": first, "last_name": last,
-           "birth_name": kw.get("birth_name", ""), "organisation_name": "", "siren": "",
-           "birth_date": kw.get("birth_date"), "email": kw.get("email", ""), "phone": kw.get("phone", ""),
-           "postcode": kw.get("postcode", "21000"), "city": kw.get("city", "Dijon")}
+    row = {
+        "id": i,
+        "kind": "person",
+        "civility": kw.get("civility", ""),
+        "first_name": first,
+        "last_name": last,
+        "birth_name": kw.get("birth_name", ""),
+        "organisation_name": "",
+        "siren": "",
+        "birth_date": kw.get("birth_date"),
+        "email": kw.get("email", ""),
+        "phone": kw.get("phone", ""),
+        "postcode": kw.get("postcode", "21000"),
+        "city": kw.get("city", "Dijon"),
+    }
     return normalise_row(row)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    (("Jean-Pierre", "Dupont"), ("J.-P.", "DUPONT")),
-    (("Jean-Pierre", "Dupont"), ("Jean-Pierre", "Dupond")),
-    (("Hélène", "Lefèvre"), ("Helene", "LEFEVRE")),
-    (("Dupont", "Jean"), ("Jean", "Dupont")),
-    (("Marie", "de La Fontaine"), ("Marie", "Lafontaine")),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Jean-Pierre", "Dupont"), ("J.-P.", "DUPONT")),
+        (("Jean-Pierre", "Dupont"), ("Jean-Pierre", "Dupond")),
+        (("Hélène", "Lefèvre"), ("Helene", "LEFEVRE")),
+        (("Dupont", "Jean"), ("Jean", "Dupont")),
+        (("Marie", "de La Fontaine"), ("Marie", "Lafontaine")),
+    ],
+)
 def test_same_person_typed_differently_scores_high(a, b) -> None:  # type: ignore[no-untyped-def]
     assert score_pair(_p(1, *a), _p(2, *b)).score >= 80
 
 
-@pytest.mark.parametrize(("a", "b"), [("Martin", "Martine"), ("Michel", "Michelle"), ("Daniel", "Danielle")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Martin", "Martine"), ("Michel", "Michelle"), ("Daniel", "Danielle")]
+)
 def test_gendered_pairs_are_different_people(a: str, b: str) -> None:
     assert score_pair(_p(1, a, "Durand"), _p(2, b, "Durand")).score == 0
 
 
 def test_vetoes() -> None:
     born = {"birth_date": date(1960, 1, 1)}
-    assert score_pair(_p(1, "Jean", "Durand", **born), _p(2, "Jean", "Durand", birth_date=date(1961, 1, 1))).veto
-    assert score_pair(_p(1, "Claude", "Durand", civility="M."), _p(2, "Claude", "Durand", civility="Mme")).veto
+    assert score_pair(
+        _p(1, "Jean", "Durand", **born), _p(2, "Jean", "Durand", birth_date=date(1961, 1, 1))
+    ).veto
+    assert score_pair(
+        _p(1, "Claude", "Durand", civility="M."), _p(2, "Claude", "Durand", civility="Mme")
+    ).veto
 
 
 def test_phonetic_key_groups_spelling_variants() -> None:
@@ -67,7 +94,9 @@ def test_phonetic_key_groups_spelling_variants() -> None:
     assert phonetic("Philippe") == phonetic("Filipe")
 
 
-def _contact(session, first: str, last: str, *, email: str = "", phone: str = "", tag: Tag | None = None) -> Contact:  # type: ignore[no-untyped-def]
+def _contact(
+    session, first: str, last: str, *, email: str = "", phone: str = "", tag: Tag | None = None
+) -> Contact:  # type: ignore[no-untyped-def]
     contact = Contact(civility="Mme", first_name=first, last_name=last)
     if email:
         contact.emails.append(ContactEmail(email=email))
@@ -82,11 +111,20 @@ def _contact(session, first: str, last: str, *, email: str = "", phone: str = ""
 
 
 def _state(database: Database) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
-    tables = {"contact": Contact, "email": ContactEmail, "phone": ContactPhone, "address": PostalAddress,
-              "gift": Gift, "consent": ConsentEvent, "receipt": Receipt}
+    tables = {
+        "contact": Contact,
+        "email": ContactEmail,
+        "phone": ContactPhone,
+        "address": PostalAddress,
+        "gift": Gift,
+        "consent": ConsentEvent,
+        "receipt": Receipt,
+    }
     with database.read() as session:
-        state = {name: [tuple(r) for r in session.execute(select(model.__table__).order_by(model.id))]
-                 for name, model in tables.items()}
+        state = {
+            name: [tuple(r) for r in session.execute(select(model.__table__).order_by(model.id))]
+            for name, model in tables.items()
+        }
         state["tags"] = sorted(tuple(r) for r in session.execute(select(contact_tags)))
     return state
 
@@ -96,16 +134,44 @@ def _fixture(database: Database) -> tuple[int, int]:
         tag = Tag(name="Bénévole")
         a = _contact(session, "Hélène", "Dupont", email="h@exemple.fr", tag=tag)
         b = _contact(session, "Helene", "DUPONT", email="helene@autre.fr", phone="+33612345678")
-        session.add(Gift(contact_id=b.id, received_on=date(2025, 1, 1), amount_cents=5000,
-                         payment_method=PaymentMethod.CASH))
-        session.add(Receipt(number="2025-00001", year=2025, sequence=1, kind=ReceiptKind.INDIVIDUAL,
-                            mode=ReceiptMode.PER_GIFT, contact_id=b.id, period_start=date(2025, 1, 1),
-                            period_end=date(2025, 1, 1), total_cents=5000, snapshot={"n": 1},
-                            issued_at=datetime(2025, 2, 1, tzinfo=UTC), pdf_sha256="abc"))
-        record_consent(session, contact_id=a.id, channel=Channel.EMAIL, status=ConsentStatus.GRANTED,
-                       occurred_at=datetime(2024, 1, 1, tzinfo=UTC))
-        record_consent(session, contact_id=b.id, channel=Channel.EMAIL, status=ConsentStatus.WITHDRAWN,
-                       occurred_at=datetime(2025, 1, 1, tzinfo=UTC))
+        session.add(
+            Gift(
+                contact_id=b.id,
+                received_on=date(2025, 1, 1),
+                amount_cents=5000,
+                payment_method=PaymentMethod.CASH,
+            )
+        )
+        session.add(
+            Receipt(
+                number="2025-00001",
+                year=2025,
+                sequence=1,
+                kind=ReceiptKind.INDIVIDUAL,
+                mode=ReceiptMode.PER_GIFT,
+                contact_id=b.id,
+                period_start=date(2025, 1, 1),
+                period_end=date(2025, 1, 1),
+                total_cents=5000,
+                snapshot={"n": 1},
+                issued_at=datetime(2025, 2, 1, tzinfo=UTC),
+                pdf_sha256="abc",
+            )
+        )
+        record_consent(
+            session,
+            contact_id=a.id,
+            channel=Channel.EMAIL,
+            status=ConsentStatus.GRANTED,
+            occurred_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        record_consent(
+            session,
+            contact_id=b.id,
+            channel=Channel.EMAIL,
+            status=ConsentStatus.WITHDRAWN,
+            occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
+        )
     return a.id, b.id
 
 
@@ -150,25 +216,38 @@ def test_incremental_check_finds_a_typed_contact(db: Database) -> None:
     a, _b = _fixture(db)
     with db.read() as session:
         index = SimilarityIndex.build(session)
-    found = index.similar(draft_person({"first_name": "Hélène", "last_name": "Dupond", "postcode": "21000",
-                                        "city": "Dijon"}))
+    found = index.similar(
+        draft_person(
+            {"first_name": "Hélène", "last_name": "Dupond", "postcode": "21000", "city": "Dijon"}
+        )
+    )
     assert a in {s.b for s in found}
 
 
 NAMES = st.sampled_from(["Dupont", "Martin", "Lefèvre", "Girard", "Moreau"])
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(people=st.lists(st.tuples(NAMES, st.booleans(), st.booleans()), min_size=2, max_size=5))
 def test_merge_then_undo_is_identity(tmp_path_factory, people) -> None:  # type: ignore[no-untyped-def]
     database = open_database(str(tmp_path_factory.mktemp("m") / "m.sqlite3"))
     with database.write() as session:
         ids = []
         for index, (name, with_email, with_gift) in enumerate(people):
-            contact = _contact(session, "Anne", name, email=f"a{index % 2}@x.fr" if with_email else "")
+            contact = _contact(
+                session, "Anne", name, email=f"a{index % 2}@x.fr" if with_email else ""
+            )
             if with_gift:
-                session.add(Gift(contact_id=contact.id, received_on=date(2025, 1, 1), amount_cents=100,
-                                 payment_method=PaymentMethod.CASH))
+                session.add(
+                    Gift(
+                        contact_id=contact.id,
+                        received_on=date(2025, 1, 1),
+                        amount_cents=100,
+                        payment_method=PaymentMethod.CASH,
+                    )
+                )
             ids.append(contact.id)
     before = _state(database)
     with database.write() as session:

@@ -16,10 +16,16 @@ TODAY = date(2026, 3, 15)
 
 def _snapshot(database: Database) -> list[tuple[object, ...]]:
     with database.read() as session:
-        contacts = session.execute(select(Contact.id, Contact.first_name, Contact.last_name,
-                                          Contact.organisation_name).order_by(Contact.id)).all()
-        gifts = session.execute(select(Gift.contact_id, Gift.received_on, Gift.amount_cents,
-                                       Gift.payment_method).order_by(Gift.id)).all()
+        contacts = session.execute(
+            select(
+                Contact.id, Contact.first_name, Contact.last_name, Contact.organisation_name
+            ).order_by(Contact.id)
+        ).all()
+        gifts = session.execute(
+            select(
+                Gift.contact_id, Gift.received_on, Gift.amount_cents, Gift.payment_method
+            ).order_by(Gift.id)
+        ).all()
     return [tuple(r) for r in contacts + gifts]
 
 
@@ -40,13 +46,23 @@ def test_demo_data_looks_like_a_french_association(db: Database) -> None:
     with db.read() as session:
         names = set(session.scalars(select(Contact.last_name)))
         first_names = set(session.scalars(select(Contact.first_name)))
-        organisations = session.scalar(select(func.count()).where(Contact.kind == ContactKind.ORGANISATION))
+        organisations = session.scalar(
+            select(func.count()).where(Contact.kind == ContactKind.ORGANISATION)
+        )
         postcodes = set(session.scalars(select(PostalAddress.postcode)))
         npai = session.scalar(select(func.count()).where(PostalAddress.npai))
-        methods = dict(session.execute(select(Gift.payment_method, func.count()).group_by(Gift.payment_method)).all())
+        methods = dict(
+            session.execute(
+                select(Gift.payment_method, func.count()).group_by(Gift.payment_method)
+            ).all()
+        )
         years = set(session.scalars(select(func.strftime("%Y", Gift.received_on))))
-        december = session.scalar(select(func.count()).where(func.strftime("%m", Gift.received_on) == "12"))
-        july = session.scalar(select(func.count()).where(func.strftime("%m", Gift.received_on) == "07"))
+        december = session.scalar(
+            select(func.count()).where(func.strftime("%m", Gift.received_on) == "12")
+        )
+        july = session.scalar(
+            select(func.count()).where(func.strftime("%m", Gift.received_on) == "07")
+        )
         consents = session.scalar(select(func.count()).select_from(ConsentEvent))
         journal = session.scalars(select(AuditEvent.note)).all()
     assert report.contacts == 2000

@@ -41,10 +41,17 @@ def test_deadlines_follow_the_calendar() -> None:
 
 
 @pytest.mark.parametrize("kind", list(RightsRequestKind))
-def test_each_request_kind_is_logged_extended_and_closed(db: Database, kind: RightsRequestKind) -> None:
+def test_each_request_kind_is_logged_extended_and_closed(
+    db: Database, kind: RightsRequestKind
+) -> None:
     with db.write() as session:
-        request = requests.log_request(session, kind=kind, received_on=date(2026, 1, 31), requester="Jean Dupont",
-                                       identity_check="Copie de pièce d'identité vue le 31/01")
+        request = requests.log_request(
+            session,
+            kind=kind,
+            received_on=date(2026, 1, 31),
+            requester="Jean Dupont",
+            identity_check="Copie de pièce d'identité vue le 31/01",
+        )
         assert request.due_on == date(2026, 2, 28)
         assert [d.id for d in requests.requests_due(session, date(2026, 2, 25))] == [request.id]
         requests.extend(session, request.id, notified_on=date(2026, 2, 20))
@@ -62,16 +69,25 @@ def test_register_is_prefilled_versioned_and_exported(db: Database, tmp_path: Pa
         assert len(register.activities(session)) == 6  # pre-filled when the database was created
         assert register.ensure_default_register(session) == 0
         first = register.activities(session)[0]
-        register.save_activity(session, {"name": first.name, "purposes": "Nouvelle finalité"}, activity_id=first.id)
+        register.save_activity(
+            session, {"name": first.name, "purposes": "Nouvelle finalité"}, activity_id=first.id
+        )
     with db.read() as session:
         head, acts = register.header(session), register.activities(session)
-        changes = session.scalars(select(AuditEvent).where(AuditEvent.entity == "processing_activity",
-                                                           AuditEvent.field == "purposes")).all()
+        changes = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity == "processing_activity", AuditEvent.field == "purposes"
+            )
+        ).all()
     assert len(changes) == 1 and changes[0].new == "Nouvelle finalité"
     for fmt in ("pdf", "xlsx", "ods", "csv"):
         write_register(tmp_path / f"r.{fmt}", head, acts, fmt)
     text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
-    assert "Registre des activités de traitement" in text and "Les Amis du Moulin" in text and "page 2" in text
+    assert (
+        "Registre des activités de traitement" in text
+        and "Les Amis du Moulin" in text
+        and "page 2" in text
+    )
     workbook = load_workbook(tmp_path / "r.xlsx")
     assert workbook["Activités"]["B2"].value == "Gestion des adhérents"
     assert "Nouvelle finalité" in str(workbook["Activités"]["C2"].value)
@@ -89,7 +105,9 @@ def test_access_export_zip_has_pdf_json_and_csv(db: Database, tmp_path: Path) ->
         path = write_export(session, person.id, tmp_path)
     with zipfile.ZipFile(path) as archive:
         data = json.loads(archive.read("donnees.json"))
-        pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read("donnees.pdf"))).pages)
+        pdf_text = " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(archive.read("donnees.pdf"))).pages
+        )
         assert "gifts.csv" in archive.namelist()
     assert data["identity"]["last_name"] == "Dupont" and data["gifts"][0]["amount_cents"] == 5000
     assert "CNIL" in data["rights"] and "CNIL" in pdf_text and "Dupont" in pdf_text
@@ -104,7 +122,9 @@ def test_erasure_keeps_receipts_verifiable(db: Database) -> None:
         issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock)
     with db.read() as session:
         preview = anonymise.preview_erasure(session, person.id)
-    assert any("DUPONT" in item for item in preview.erased) and any("6 ans" in why for _what, why in preview.kept)
+    assert any("DUPONT" in item for item in preview.erased) and any(
+        "6 ans" in why for _what, why in preview.kept
+    )
     with db.write() as session:
         anonymise.anonymise(session, person.id, clock=db.clock)
     with db.read() as session:
@@ -114,8 +134,10 @@ def test_erasure_keeps_receipts_verifiable(db: Database) -> None:
         assert session.scalar(select(Gift.amount_cents)) == 5000
         receipt = lifecycle.find_receipt(session, "2025-00001")
         assert lifecycle.verify(session, receipt) and receipt.contact_id == person.id
-        journal = " ".join(f"{e.old} {e.new} {e.note}" for e in
-                           session.scalars(select(AuditEvent).where(AuditEvent.contact_id == person.id)))
+        journal = " ".join(
+            f"{e.old} {e.new} {e.note}"
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.contact_id == person.id))
+        )
         assert "Dupont" not in journal and "concerts" not in journal
         assert is_erased(session, first_name="Hélène", last_name="Dupont")
 
@@ -127,8 +149,13 @@ def test_restriction_freezes_the_contact_until_lifted(db: Database) -> None:
     with pytest.raises(Conflict, match="limitation"), db.write() as session:
         update_contact(session, person.id, ContactDraft(last_name="Autre"), today=TODAY)
     with pytest.raises(Conflict), db.write() as session:
-        record_consent(session, contact_id=person.id, channel=Channel.EMAIL, status=ConsentStatus.GRANTED,
-                       occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+        record_consent(
+            session,
+            contact_id=person.id,
+            channel=Channel.EMAIL,
+            status=ConsentStatus.GRANTED,
+            occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
     with db.write() as session:
         restriction.lift(session, person.id)
     with db.write() as session:
@@ -140,8 +167,13 @@ def test_objection_is_per_channel_and_immediate(db: Database) -> None:
 
     with db.write() as session:
         person = donor(session)
-        record_consent(session, contact_id=person.id, channel=Channel.POST, status=ConsentStatus.OBJECTED,
-                       occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+        record_consent(
+            session,
+            contact_id=person.id,
+            channel=Channel.POST,
+            status=ConsentStatus.OBJECTED,
+            occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
     with db.read() as session:
         assert person.id not in set(session.scalars(contactable_query(Channel.POST)))
 

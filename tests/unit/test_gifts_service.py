@@ -29,14 +29,27 @@ def _donor(database: Database) -> int:
 def test_gift_rules(db: Database) -> None:
     donor = _donor(db)
     cases = {
-        "amount_cents": GiftDraft(contact_id=donor, received_on=TODAY, amount_cents=0, payment_method=PaymentMethod.CASH),
-        "received_on": GiftDraft(contact_id=donor, received_on=date(2026, 4, 1), amount_cents=100,
-                                 payment_method=PaymentMethod.CASH),
+        "amount_cents": GiftDraft(
+            contact_id=donor, received_on=TODAY, amount_cents=0, payment_method=PaymentMethod.CASH
+        ),
+        "received_on": GiftDraft(
+            contact_id=donor,
+            received_on=date(2026, 4, 1),
+            amount_cents=100,
+            payment_method=PaymentMethod.CASH,
+        ),
         "cheque_number": GiftDraft(contact_id=donor, received_on=TODAY, amount_cents=100),
-        "in_kind_description": GiftDraft(contact_id=donor, received_on=TODAY, amount_cents=100,
-                                         payment_method=PaymentMethod.IN_KIND, nature=GiftNature.IN_KIND,
-                                         in_kind_valuation="facture"),
-        "contact_id": GiftDraft(contact_id=999, received_on=TODAY, amount_cents=100, payment_method=PaymentMethod.CASH),
+        "in_kind_description": GiftDraft(
+            contact_id=donor,
+            received_on=TODAY,
+            amount_cents=100,
+            payment_method=PaymentMethod.IN_KIND,
+            nature=GiftNature.IN_KIND,
+            in_kind_valuation="facture",
+        ),
+        "contact_id": GiftDraft(
+            contact_id=999, received_on=TODAY, amount_cents=100, payment_method=PaymentMethod.CASH
+        ),
     }
     for field, draft in cases.items():
         with pytest.raises(ValidationError) as exc, db.write() as session:
@@ -49,15 +62,35 @@ def test_gift_rules(db: Database) -> None:
 def test_a_receipted_gift_is_locked_but_notes_may_change(db: Database) -> None:
     donor = _donor(db)
     with db.write() as session:
-        gift = create_gift(session, GiftDraft(contact_id=donor, received_on=TODAY, amount_cents=5000,
-                                              payment_method=PaymentMethod.CARD), today=TODAY)
-        receipt = Receipt(number="2026-00007", year=2026, sequence=7, kind=ReceiptKind.INDIVIDUAL,
-                          mode=ReceiptMode.PER_GIFT, contact_id=donor, period_start=TODAY, period_end=TODAY,
-                          total_cents=5000, snapshot={}, issued_at=datetime(2026, 3, 15, tzinfo=UTC))
+        gift = create_gift(
+            session,
+            GiftDraft(
+                contact_id=donor,
+                received_on=TODAY,
+                amount_cents=5000,
+                payment_method=PaymentMethod.CARD,
+            ),
+            today=TODAY,
+        )
+        receipt = Receipt(
+            number="2026-00007",
+            year=2026,
+            sequence=7,
+            kind=ReceiptKind.INDIVIDUAL,
+            mode=ReceiptMode.PER_GIFT,
+            contact_id=donor,
+            period_start=TODAY,
+            period_end=TODAY,
+            total_cents=5000,
+            snapshot={},
+            issued_at=datetime(2026, 3, 15, tzinfo=UTC),
+        )
         session.add(receipt)
         session.flush()
         gift.receipt_id = receipt.id
-    draft = GiftDraft(contact_id=donor, received_on=TODAY, amount_cents=6000, payment_method=PaymentMethod.CARD)
+    draft = GiftDraft(
+        contact_id=donor, received_on=TODAY, amount_cents=6000, payment_method=PaymentMethod.CARD
+    )
     with pytest.raises(Conflict, match="2026-00007"), db.write() as session:
         update_gift(session, gift.id, draft, today=TODAY)
     with pytest.raises(Conflict), db.write() as session:
@@ -73,7 +106,9 @@ def test_a_receipted_gift_is_locked_but_notes_may_change(db: Database) -> None:
 
 def test_deposit_slip_is_all_or_nothing(db: Database) -> None:
     donor = _donor(db)
-    slip = DepositSlip("R1", TODAY, 2, 7000, lines=[SlipLine(donor, 3000, "1"), SlipLine(None, 4000, "2")])
+    slip = DepositSlip(
+        "R1", TODAY, 2, 7000, lines=[SlipLine(donor, 3000, "1"), SlipLine(None, 4000, "2")]
+    )
     with pytest.raises(ValidationError, match="Ligne 2"), db.write() as session:
         save_slip(session, slip, today=TODAY)
     slip.lines[1].contact_id = donor
@@ -86,8 +121,13 @@ def test_deposit_slip_is_all_or_nothing(db: Database) -> None:
         assert len(save_slip(session, slip, today=TODAY, accept_mismatch=True)) == 2
 
 
-@given(st.lists(st.integers(min_value=1, max_value=10**7), max_size=30), st.integers(min_value=0, max_value=40))
+@given(
+    st.lists(st.integers(min_value=1, max_value=10**7), max_size=30),
+    st.integers(min_value=0, max_value=40),
+)
 def test_slip_totals_and_mismatch(amounts: list[int], expected_count: int) -> None:
-    slip = DepositSlip("R", TODAY, expected_count, sum(amounts), lines=[SlipLine(1, a, "") for a in amounts])
+    slip = DepositSlip(
+        "R", TODAY, expected_count, sum(amounts), lines=[SlipLine(1, a, "") for a in amounts]
+    )
     assert slip.total_cents == sum(amounts) and slip.count == len(amounts)
     assert (slip.mismatch() is None) == (expected_count == len(amounts))

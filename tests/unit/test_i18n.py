@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _missing() -> dict[str, str]:
-    spec = importlib.util.spec_from_file_location("i18n_missing", ROOT / "scripts" / "i18n_missing.py")
+    spec = importlib.util.spec_from_file_location(
+        "i18n_missing", ROOT / "scripts" / "i18n_missing.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -24,7 +26,8 @@ def _missing() -> dict[str, str]:
 def test_every_marked_string_has_an_english_translation() -> None:
     gaps = _missing()
     assert not gaps, "missing English translations (python scripts/i18n_missing.py):\n" + "\n".join(
-        f"{where}: {text!r}" for text, where in gaps.items())
+        f"{where}: {text!r}" for text, where in gaps.items()
+    )
 
 
 @pytest.fixture

@@ -27,12 +27,16 @@ from app.models import Contact, Gift, ImportBatch
 from app.models.enums import PaymentMethod
 
 TODAY = date(2026, 3, 15)
-CONTACTS = ("Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Portable;Date de naissance\n"
-            "Mme;Lefèvre;Hélène;3 rue de l'Église;21000;Dijon;helene@exemple.fr;06 12 34 56 78;31/12/60\n"
-            "M.;Dupont;Jean-Pierre;1 rue Haute;75001;Paris;jp@exemple.fr;;\n")
-GIFTS = ("Courriel;Date du don;Montant;Mode de paiement;N° de chèque\n"
-         "helene@exemple.fr;15/03/2025;1 234,56 €;Chèque;1234567\n"
-         "jp@exemple.fr;2025-12-31;50;CB;\n")
+CONTACTS = (
+    "Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Portable;Date de naissance\n"
+    "Mme;Lefèvre;Hélène;3 rue de l'Église;21000;Dijon;helene@exemple.fr;06 12 34 56 78;31/12/60\n"
+    "M.;Dupont;Jean-Pierre;1 rue Haute;75001;Paris;jp@exemple.fr;;\n"
+)
+GIFTS = (
+    "Courriel;Date du don;Montant;Mode de paiement;N° de chèque\n"
+    "helene@exemple.fr;15/03/2025;1 234,56 €;Chèque;1234567\n"
+    "jp@exemple.fr;2025-12-31;50;CB;\n"
+)
 
 
 def _write(tmp_path: Path, name: str, text: str, encoding: str = "cp1252") -> Path:
@@ -44,7 +48,9 @@ def _write(tmp_path: Path, name: str, text: str, encoding: str = "cp1252") -> Pa
 def _import(database: Database, path: Path, kind: str):  # type: ignore[no-untyped-def]
     with database.write() as session:
         plan = prepare(session, path, kind, today=TODAY)
-        return plan, commit(session, plan, file_name=path.name, sha256=file_sha256(path), today=TODAY)
+        return plan, commit(
+            session, plan, file_name=path.name, sha256=file_sha256(path), today=TODAY
+        )
 
 
 def _count(database: Database, model) -> int:  # type: ignore[no-untyped-def]
@@ -64,12 +70,28 @@ def test_delimiters() -> None:
 
 
 def test_headers_map_from_french_and_english_and_helloasso() -> None:
-    assert set(auto_map(["Nom", "Prénom", "E-mail", "Code Postal", "Town"], "contacts").values()) == {
-        "last_name", "first_name", "email", "postcode", "city"}
-    header = ["Référence commande", "Date de la commande", "Montant", "Nom", "Prénom", "Email", "Moyen de paiement"]
+    assert set(
+        auto_map(["Nom", "Prénom", "E-mail", "Code Postal", "Town"], "contacts").values()
+    ) == {"last_name", "first_name", "email", "postcode", "city"}
+    header = [
+        "Référence commande",
+        "Date de la commande",
+        "Montant",
+        "Nom",
+        "Prénom",
+        "Email",
+        "Moyen de paiement",
+    ]
     assert detect_profile(header) == "helloasso"
-    assert set(auto_map(header, "gifts").values()) == {"reference", "received_on", "amount", "last_name",
-                                                       "first_name", "email", "payment_method"}
+    assert set(auto_map(header, "gifts").values()) == {
+        "reference",
+        "received_on",
+        "amount",
+        "last_name",
+        "first_name",
+        "email",
+        "payment_method",
+    }
 
 
 @given(st.sampled_from(["31/12/2025", "31/12/25", "2025-12-31", "31.12.2025"]))
@@ -83,11 +105,24 @@ def test_dates_round_trip(day: date) -> None:
 
 
 def test_civility_and_method_variants() -> None:
-    assert [values.civility(v) for v in ("Monsieur", "MME", "Mlle", "M et Mme", "")] == ["M.", "Mme", "Mme",
-                                                                                        "M. et Mme", ""]
+    assert [values.civility(v) for v in ("Monsieur", "MME", "Mlle", "M et Mme", "")] == [
+        "M.",
+        "Mme",
+        "Mme",
+        "M. et Mme",
+        "",
+    ]
     assert values.civility("Sa Majesté") is None
-    assert [values.payment_method(v) for v in ("CHQ", "Espèces", "Virement bancaire", "CB", "Prélèvement SEPA")] == [
-        PaymentMethod.CHEQUE, PaymentMethod.CASH, PaymentMethod.TRANSFER, PaymentMethod.CARD, PaymentMethod.DIRECT_DEBIT]
+    assert [
+        values.payment_method(v)
+        for v in ("CHQ", "Espèces", "Virement bancaire", "CB", "Prélèvement SEPA")
+    ] == [
+        PaymentMethod.CHEQUE,
+        PaymentMethod.CASH,
+        PaymentMethod.TRANSFER,
+        PaymentMethod.CARD,
+        PaymentMethod.DIRECT_DEBIT,
+    ]
 
 
 def test_import_twice_doubles_nothing_and_undo_restores(db: Database, tmp_path: Path) -> None:
@@ -97,7 +132,9 @@ def test_import_twice_doubles_nothing_and_undo_restores(db: Database, tmp_path: 
     plan, report = _import(db, contacts, "contacts")
     assert (report.created, report.unchanged) == (0, 2)
     plan, report = _import(db, gifts, "gifts")
-    assert report.created == 2 and report.amount_read_cents == report.amount_imported_cents == 128456
+    assert (
+        report.created == 2 and report.amount_read_cents == report.amount_imported_cents == 128456
+    )
     plan, report = _import(db, gifts, "gifts")
     assert (report.created, report.unchanged) == (0, 2)
     assert (_count(db, Contact), _count(db, Gift)) == (2, 2)
@@ -111,7 +148,10 @@ def test_import_twice_doubles_nothing_and_undo_restores(db: Database, tmp_path: 
 
 def test_update_of_an_existing_contact_and_its_undo(db: Database, tmp_path: Path) -> None:
     _import(db, _write(tmp_path, "c.csv", CONTACTS), "contacts")
-    changed = CONTACTS.replace("1 rue Haute;75001;Paris;jp@exemple.fr;;", "1 rue Haute;75001;Paris;jp@exemple.fr;0611223344;")
+    changed = CONTACTS.replace(
+        "1 rue Haute;75001;Paris;jp@exemple.fr;;",
+        "1 rue Haute;75001;Paris;jp@exemple.fr;0611223344;",
+    )
     changed = changed.replace("Jean-Pierre;", "Jean-Pierre;", 1).replace("M.;Dupont", "M.;Dupont")
     plan, report = _import(db, _write(tmp_path, "c2.csv", changed), "contacts")
     assert [r.status for r in plan.rows] == [UNCHANGED, UPDATE] and report.updated == 1
@@ -139,20 +179,26 @@ def test_round_trip_of_obole_export(db: Database, tmp_path: Path) -> None:
         commit(session, plan, file_name="a.csv", sha256="x", today=TODAY)
     with other.read() as session:
         export_contacts(session, tmp_path / "b.csv")
-    strip_id = lambda p: [line.split(";", 1)[1] for line in p.read_text(encoding="utf-8-sig").splitlines()]  # noqa: E731
+    strip_id = lambda p: [
+        line.split(";", 1)[1] for line in p.read_text(encoding="utf-8-sig").splitlines()
+    ]  # noqa: E731
     assert strip_id(tmp_path / "a.csv") == strip_id(tmp_path / "b.csv")
     other.dispose()
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("empty.csv", b"", "vide"),
-    ("header.csv", "Nom;Prénom\n".encode("cp1252"), "en-têtes"),
-    ("binary.csv", b"\x00\x01\x02\x03" * 100, "texte"),
-    ("unknown.csv", b"foo;bar\n1;2\n", "aucune colonne"),
-    ("bad.xlsx", b"PK\x03\x04garbage", "XLSX"),
-])
-def test_unreadable_files_are_refused_with_a_message(db: Database, tmp_path: Path, name: str, content: bytes,
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "vide"),
+        ("header.csv", "Nom;Prénom\n".encode("cp1252"), "en-têtes"),
+        ("binary.csv", b"\x00\x01\x02\x03" * 100, "texte"),
+        ("unknown.csv", b"foo;bar\n1;2\n", "aucune colonne"),
+        ("bad.xlsx", b"PK\x03\x04garbage", "XLSX"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_message(
+    db: Database, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ValidationError, match=message), db.read() as session:
@@ -162,15 +208,25 @@ def test_unreadable_files_are_refused_with_a_message(db: Database, tmp_path: Pat
 
 def test_bad_rows_are_rejected_one_by_one(db: Database, tmp_path: Path) -> None:
     huge = "x" * 10_000_000
-    text = (CONTACTS + "M.;Durand;Paul;1 rue;21000;Dijon;paul@;;31/02/2025;trop;de;cellules\n"
-            + f"M.;{huge};Ana;1 rue;21000;Dijon;ana@exemple.fr;;\n" + CONTACTS.splitlines()[1] + "\n")
+    text = (
+        CONTACTS
+        + "M.;Durand;Paul;1 rue;21000;Dijon;paul@;;31/02/2025;trop;de;cellules\n"
+        + f"M.;{huge};Ana;1 rue;21000;Dijon;ana@exemple.fr;;\n"
+        + CONTACTS.splitlines()[1]
+        + "\n"
+    )
     path = _write(tmp_path, "bad.csv", text, "utf-8")
     with db.read() as session:
         plan = prepare(session, path, "contacts", today=TODAY)
     statuses = [r.status for r in plan.rows]
     assert statuses == [NEW, NEW, INVALID, INVALID, UNCHANGED]
     reasons = " ".join(plan.rows[2].reasons)
-    assert "ligne 4" in reasons and "Courriel" in reasons and "31/02/2025" in reasons and "décalée" in reasons
+    assert (
+        "ligne 4" in reasons
+        and "Courriel" in reasons
+        and "31/02/2025" in reasons
+        and "décalée" in reasons
+    )
     assert plan.table.notes and "tronquée" in plan.table.notes[0]
     assert write_rejected(plan, tmp_path / "rejets.csv") == 2
     assert "Motif du rejet" in (tmp_path / "rejets.csv").read_text(encoding="utf-8-sig")

@@ -16,14 +16,21 @@ from app.models.enums import AuditAction, PaymentMethod
 def _events(database: Database) -> list[AuditEvent]:
     """Journal rows of the test's own changes (a new database already journals its GDPR register)."""
     with database.read() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.entity != "processing_activity")
-                                    .order_by(AuditEvent.id)))
+        return list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity != "processing_activity")
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 def test_create_update_delete_are_journaled_with_user_time_field_old_new(any_db: Database) -> None:
     with any_db.write() as session:
         contact = Contact(first_name="Hélène", last_name="Dupont")
-        contact.addresses.append(PostalAddress(line4="3 rue Pasteur", postcode="21000", city="Dijon"))
+        contact.addresses.append(
+            PostalAddress(line4="3 rue Pasteur", postcode="21000", city="Dijon")
+        )
         session.add(contact)
     with any_db.write() as session:
         session.get(Contact, contact.id).first_name = "Héléna"  # type: ignore[union-attr]
@@ -37,7 +44,12 @@ def test_create_update_delete_are_journaled_with_user_time_field_old_new(any_db:
     assert json.loads(created[0].new or "{}")["first_name"] == "Hélène"
     update = next(e for e in events if e.action == AuditAction.UPDATE)
     assert (update.entity, update.entity_id, update.field, update.old, update.new) == (
-        "contact", contact.id, "first_name", "Hélène", "Héléna")
+        "contact",
+        contact.id,
+        "first_name",
+        "Hélène",
+        "Héléna",
+    )
     assert update.user == "test" and update.at.tzinfo is not None
     deleted = next(e for e in events if e.action == AuditAction.DELETE)
     assert deleted.entity == "postal_address" and deleted.contact_id == contact.id
@@ -49,13 +61,21 @@ def test_gift_and_settings_changes_are_journaled(any_db: Database) -> None:
         contact = Contact(last_name="Martin")
         session.add(contact)
         session.flush()
-        session.add(Gift(contact_id=contact.id, received_on=date(2025, 5, 1), amount_cents=5000,
-                         payment_method=PaymentMethod.CHEQUE))
+        session.add(
+            Gift(
+                contact_id=contact.id,
+                received_on=date(2025, 5, 1),
+                amount_cents=5000,
+                payment_method=PaymentMethod.CHEQUE,
+            )
+        )
         session.add(OrganisationSettings(id=1, name="Association"))
     with any_db.write() as session:
         session.scalars(select(Gift)).one().amount_cents = 6000
         session.get(OrganisationSettings, 1).name = "Association des amis"  # type: ignore[union-attr]
-    updates = {(e.entity, e.field, e.old, e.new) for e in _events(any_db) if e.action == AuditAction.UPDATE}
+    updates = {
+        (e.entity, e.field, e.old, e.new) for e in _events(any_db) if e.action == AuditAction.UPDATE
+    }
     assert ("gift", "amount_cents", "5000", "6000") in updates
     assert ("settings", "name", "Association", "Association des amis") in updates
 

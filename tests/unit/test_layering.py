@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-QT_FREE = [ROOT / "app" / "core", ROOT / "app" / "models", ROOT / "app" / "reports",
-           ROOT / "app" / "cli.py", ROOT / "app" / "clicommands", ROOT / "app" / "db.py",
-           ROOT / "app" / "paths.py", ROOT / "app" / "i18n.py", ROOT / "app" / "errors.py"]
+QT_FREE = [
+    ROOT / "app" / "core",
+    ROOT / "app" / "models",
+    ROOT / "app" / "reports",
+    ROOT / "app" / "cli.py",
+    ROOT / "app" / "clicommands",
+    ROOT / "app" / "db.py",
+    ROOT / "app" / "paths.py",
+    ROOT / "app" / "i18n.py",
+    ROOT / "app" / "errors.py",
+]
 
 
 def _python_files() -> list[Path]:
@@ -36,8 +44,13 @@ def _imported_modules(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", _python_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_module_does_not_import_qt_or_ui(path: Path) -> None:
     imported = _imported_modules(path)
-    offending = sorted(m for m in imported if m.split(".")[0] in {"PySide6", "PyQt5", "PyQt6"}
-                       or m == "app.ui" or m.startswith("app.ui."))
+    offending = sorted(
+        m
+        for m in imported
+        if m.split(".")[0] in {"PySide6", "PyQt5", "PyQt6"}
+        or m == "app.ui"
+        or m.startswith("app.ui.")
+    )
     assert not offending, f"{path.relative_to(ROOT)} imports {offending}"
 
 

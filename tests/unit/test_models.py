@@ -23,23 +23,41 @@ def _contact(session, **kw) -> Contact:  # type: ignore[no-untyped-def]
 def test_gift_amount_must_be_positive(any_db: Database) -> None:
     with pytest.raises(IntegrityError), any_db.write() as session:
         contact = _contact(session)
-        session.add(Gift(contact_id=contact.id, received_on=date(2025, 1, 2), amount_cents=0,
-                         payment_method=PaymentMethod.CHEQUE))
+        session.add(
+            Gift(
+                contact_id=contact.id,
+                received_on=date(2025, 1, 2),
+                amount_cents=0,
+                payment_method=PaymentMethod.CHEQUE,
+            )
+        )
     with any_db.read() as session:
         assert session.scalars(select(Contact)).all() == []  # the whole unit of work rolled back
 
 
 def test_gift_needs_an_existing_contact(any_db: Database) -> None:
     with pytest.raises(IntegrityError), any_db.write() as session:
-        session.add(Gift(contact_id=999, received_on=date(2025, 1, 2), amount_cents=100,
-                         payment_method=PaymentMethod.CASH))
+        session.add(
+            Gift(
+                contact_id=999,
+                received_on=date(2025, 1, 2),
+                amount_cents=100,
+                payment_method=PaymentMethod.CASH,
+            )
+        )
 
 
 def test_contact_with_gifts_cannot_be_deleted(any_db: Database) -> None:
     with any_db.write() as session:
         contact = _contact(session)
-        session.add(Gift(contact_id=contact.id, received_on=date(2025, 1, 2), amount_cents=5000,
-                         payment_method=PaymentMethod.CARD))
+        session.add(
+            Gift(
+                contact_id=contact.id,
+                received_on=date(2025, 1, 2),
+                amount_cents=5000,
+                payment_method=PaymentMethod.CARD,
+            )
+        )
     with pytest.raises(IntegrityError), any_db.write() as session:
         session.execute(Contact.__table__.delete())
 
@@ -48,7 +66,9 @@ def test_deleting_a_contact_removes_its_emails_and_addresses(any_db: Database) -
     with any_db.write() as session:
         contact = _contact(session)
         contact.emails.append(ContactEmail(email="jean@exemple.fr"))
-        contact.addresses.append(PostalAddress(line4="1 rue de la Paix", postcode="75002", city="Paris"))
+        contact.addresses.append(
+            PostalAddress(line4="1 rue de la Paix", postcode="75002", city="Paris")
+        )
     with any_db.write() as session:
         session.delete(session.get(Contact, contact.id))
     with any_db.read() as session:
@@ -70,10 +90,19 @@ def test_datetimes_are_utc_aware_and_naive_ones_are_refused(any_db: Database) ->
 
 def test_receipt_numbers_are_unique_per_year(any_db: Database) -> None:
     def receipt(contact_id: int, number: str, sequence: int) -> Receipt:
-        return Receipt(number=number, year=2025, sequence=sequence, kind=ReceiptKind.INDIVIDUAL,
-                       mode=ReceiptMode.PER_GIFT, contact_id=contact_id,
-                       period_start=date(2025, 1, 1), period_end=date(2025, 1, 1),
-                       total_cents=100, snapshot={}, issued_at=datetime(2025, 2, 1, tzinfo=UTC))
+        return Receipt(
+            number=number,
+            year=2025,
+            sequence=sequence,
+            kind=ReceiptKind.INDIVIDUAL,
+            mode=ReceiptMode.PER_GIFT,
+            contact_id=contact_id,
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 1, 1),
+            total_cents=100,
+            snapshot={},
+            issued_at=datetime(2025, 2, 1, tzinfo=UTC),
+        )
 
     with any_db.write() as session:
         contact = _contact(session)

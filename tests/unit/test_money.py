@@ -12,15 +12,27 @@ from app.core.money import format_eur, parse_eur
 from app.errors import ValidationError
 
 
-@pytest.mark.parametrize(("text", "cents"), [
-    ("1 234,56 €", 123456), ("1234.56", 123456), ("1.234,56", 123456), ("1,234.56", 123456),
-    ("50", 5000), ("0,01", 1), ("12,5", 1250), ("1\u202f000,00\u00a0€", 100000), ("EUR 3", 300),
-])
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("1 234,56 €", 123456),
+        ("1234.56", 123456),
+        ("1.234,56", 123456),
+        ("1,234.56", 123456),
+        ("50", 5000),
+        ("0,01", 1),
+        ("12,5", 1250),
+        ("1\u202f000,00\u00a0€", 100000),
+        ("EUR 3", 300),
+    ],
+)
 def test_parse_french_and_plain_amounts(text: str, cents: int) -> None:
     assert parse_eur(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "abc", "12,345,67", "1,001"[:0] + "1.2.3,4,5", "1,234"[:0] + "3,141"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "12,345,67", "1,001"[:0] + "1.2.3,4,5", "1,234"[:0] + "3,141"]
+)
 def test_unreadable_or_ambiguous_amounts_are_refused_with_a_message(text: str) -> None:
     with pytest.raises(ValidationError, match="[Mm]ontant"):
         parse_eur(text)

@@ -11,15 +11,18 @@ from app.errors import PermissionDenied
 from app.models.enums import Role
 
 
-@pytest.mark.parametrize(("role", "permission", "allowed"), [
-    (Role.VOLUNTEER, Permission.CONTACTS_WRITE, True),
-    (Role.VOLUNTEER, Permission.GIFTS_WRITE, False),
-    (Role.TREASURER, Permission.RECEIPTS_ISSUE, True),
-    (Role.TREASURER, Permission.GDPR_MANAGE, False),
-    (Role.DPO, Permission.GDPR_MANAGE, True),
-    (Role.DPO, Permission.SETTINGS_WRITE, False),
-    (Role.ADMIN, Permission.SETTINGS_WRITE, True),
-])
+@pytest.mark.parametrize(
+    ("role", "permission", "allowed"),
+    [
+        (Role.VOLUNTEER, Permission.CONTACTS_WRITE, True),
+        (Role.VOLUNTEER, Permission.GIFTS_WRITE, False),
+        (Role.TREASURER, Permission.RECEIPTS_ISSUE, True),
+        (Role.TREASURER, Permission.GDPR_MANAGE, False),
+        (Role.DPO, Permission.GDPR_MANAGE, True),
+        (Role.DPO, Permission.SETTINGS_WRITE, False),
+        (Role.ADMIN, Permission.SETTINGS_WRITE, True),
+    ],
+)
 def test_roles_are_cumulative(role: Role, permission: Permission, allowed: bool) -> None:
     assert role_allows(role, permission) is allowed
 

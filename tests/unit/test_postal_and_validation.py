@@ -16,18 +16,33 @@ from app.models.types import utcnow
 
 
 def test_block_follows_the_standard() -> None:
-    parts = AddressParts(recipient=recipient_line(civility="Mme", first_name="Hélène", last_name="Dupont"),
-                         line2="Appartement 12", line4="3, rue de l'Église", postcode="21000",
-                         city="Saint-Étienne-lès-Remiremont")
+    parts = AddressParts(
+        recipient=recipient_line(civility="Mme", first_name="Hélène", last_name="Dupont"),
+        line2="Appartement 12",
+        line4="3, rue de l'Église",
+        postcode="21000",
+        city="Saint-Étienne-lès-Remiremont",
+    )
     block = address_block(parts)
-    assert block == ["Mme Hélène DUPONT", "Appartement 12", "3 rue de l'Église",
-                     "21000 SAINT ETIENNE LES REMIREMONT"]
+    assert block == [
+        "Mme Hélène DUPONT",
+        "Appartement 12",
+        "3 rue de l'Église",
+        "21000 SAINT ETIENNE LES REMIREMONT",
+    ]
     assert address_problems(parts) == []
 
 
 def test_abroad_gets_a_country_line() -> None:
-    block = address_block(AddressParts(recipient="Jean Martin", line4="12 rue Haute", postcode="1000",
-                                       city="Bruxelles", country="BE"))
+    block = address_block(
+        AddressParts(
+            recipient="Jean Martin",
+            line4="12 rue Haute",
+            postcode="1000",
+            city="Bruxelles",
+            country="BE",
+        )
+    )
     assert block[-1] == "BELGIQUE" and block[-2] == "1000 BRUXELLES"
 
 
@@ -55,10 +70,19 @@ def test_email_and_phone_checks() -> None:
 
 def test_erased_identity_is_recognised_by_name_or_email(db: Database) -> None:
     with db.write() as session:
-        for digest in identity_hashes(session, first_name="Hélène", last_name="Dupont",
-                                      birth_date=date(1960, 5, 1), email="h@exemple.fr"):
+        for digest in identity_hashes(
+            session,
+            first_name="Hélène",
+            last_name="Dupont",
+            birth_date=date(1960, 5, 1),
+            email="h@exemple.fr",
+        ):
             session.add(ErasedIdentity(identity_hash=digest, erased_at=utcnow()))
     with db.read() as session:
-        assert is_erased(session, first_name="HELENE", last_name="dupont", birth_date=date(1960, 5, 1))
+        assert is_erased(
+            session, first_name="HELENE", last_name="dupont", birth_date=date(1960, 5, 1)
+        )
         assert is_erased(session, first_name="Autre", last_name="Nom", email="H@exemple.fr")
-        assert not is_erased(session, first_name="Hélène", last_name="Dupont", birth_date=date(1961, 5, 1))
+        assert not is_erased(
+            session, first_name="Hélène", last_name="Dupont", birth_date=date(1961, 5, 1)
+        )

@@ -24,11 +24,19 @@ from app.models.enums import GiftNature, PaymentMethod, ReceiptMode, ReceiptStat
 from tests.unit.receipts_helpers import donor, gift, ready_association
 
 
-@pytest.mark.parametrize(("cents", "words"), [
-    (7100, "soixante et onze euros"), (8000, "quatre-vingts euros"), (8100, "quatre-vingt-un euros"),
-    (20000, "deux cents euros"), (100_000_000, "un million d'euros"), (1, "un centime"),
-    (15010, "cent cinquante euros et dix centimes"), (100, "un euro"),
-])
+@pytest.mark.parametrize(
+    ("cents", "words"),
+    [
+        (7100, "soixante et onze euros"),
+        (8000, "quatre-vingts euros"),
+        (8100, "quatre-vingt-un euros"),
+        (20000, "deux cents euros"),
+        (100_000_000, "un million d'euros"),
+        (1, "un centime"),
+        (15010, "cent cinquante euros et dix centimes"),
+        (100, "un euro"),
+    ],
+)
 def test_amounts_in_words(cents: int, words: str) -> None:
     assert amount_in_words(cents) == words
 
@@ -41,7 +49,9 @@ def _text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _issue(database: Database, year: int = 2025, mode: ReceiptMode = ReceiptMode.ANNUAL) -> list[str]:
+def _issue(
+    database: Database, year: int = 2025, mode: ReceiptMode = ReceiptMode.ANNUAL
+) -> list[str]:
     with database.write() as session:
         plan = plan_receipts(session, year=year, mode=mode)
         return list(issue(session, plan, clock=database.clock).numbers)
@@ -57,12 +67,32 @@ def test_individual_receipt_has_every_mandatory_mention(db: Database) -> None:
     with db.read() as session:
         receipt = session.scalars(select(Receipt)).one()
         text = _text(lifecycle.original_pdf(session, receipt))
-    for mention in ("11580*05", number, "articles 200 et 978", "Les Amis du Moulin", "W212004567",
-                    "2 rue du Moulin", "Sauvegarde du moulin", "Association loi 1901", "Hélène DUPONT",
-                    "3 rue de l'Église", "21000 DIJON", "***221,00***", "deux cent vingt et un euros",
-                    "02/03/2025", "20/11/2025", "200 du CGI", "978 du CGI", "Déclaration de don manuel",
-                    "Numéraire", "Chèque", "Virement, prélèvement, carte bancaire", "Anne Petit", "Présidente",
-                    "Date et signature"):
+    for mention in (
+        "11580*05",
+        number,
+        "articles 200 et 978",
+        "Les Amis du Moulin",
+        "W212004567",
+        "2 rue du Moulin",
+        "Sauvegarde du moulin",
+        "Association loi 1901",
+        "Hélène DUPONT",
+        "3 rue de l'Église",
+        "21000 DIJON",
+        "***221,00***",
+        "deux cent vingt et un euros",
+        "02/03/2025",
+        "20/11/2025",
+        "200 du CGI",
+        "978 du CGI",
+        "Déclaration de don manuel",
+        "Numéraire",
+        "Chèque",
+        "Virement, prélèvement, carte bancaire",
+        "Anne Petit",
+        "Présidente",
+        "Date et signature",
+    ):
         assert mention in text, mention
 
 
@@ -71,15 +101,33 @@ def test_company_receipt_is_a_16216_with_its_mentions(db: Database) -> None:
         ready_association(session)
         company = donor(session, "Boulangerie", company=True)
         gift(session, company, date(2025, 6, 1), 100000, method=PaymentMethod.TRANSFER)
-        gift(session, company, date(2025, 7, 1), 25000, method=PaymentMethod.IN_KIND, nature=GiftNature.IN_KIND,
-             description="20 sacs de farine")
+        gift(
+            session,
+            company,
+            date(2025, 7, 1),
+            25000,
+            method=PaymentMethod.IN_KIND,
+            nature=GiftNature.IN_KIND,
+            description="20 sacs de farine",
+        )
     _issue(db)
     with db.read() as session:
         receipt = session.scalars(select(Receipt)).one()
         text = _text(lifecycle.original_pdf(session, receipt))
     assert receipt.kind == "company"
-    for mention in ("16216", "238 bis", "Boulangerie SARL", "SARL", "732829320", "***1 000,00***",
-                    "mille euros", "***250,00***", "20 sacs de farine", "***1 250,00***", "Date ou période"):
+    for mention in (
+        "16216",
+        "238 bis",
+        "Boulangerie SARL",
+        "SARL",
+        "732829320",
+        "***1 000,00***",
+        "mille euros",
+        "***250,00***",
+        "20 sacs de farine",
+        "***1 250,00***",
+        "Date ou période",
+    ):
         assert mention in text, mention
 
 
@@ -125,7 +173,9 @@ def test_lifecycle_reprint_cancel_replace(db: Database) -> None:
         session.get(Gift, first.id).amount_cents = 15000  # locked gifts keep their values
     with db.write() as session:
         old = lifecycle.cancel(session, 1, reason="Montant erroné", clock=db.clock)
-        assert old.status == ReceiptStatus.CANCELLED and session.get(Gift, first.id).receipt_id is None
+        assert (
+            old.status == ReceiptStatus.CANCELLED and session.get(Gift, first.id).receipt_id is None
+        )
         session.get(Gift, first.id).amount_cents = 16000
     with db.write() as session:
         new = lifecycle.replace(session, 2, reason="Adresse corrigée", clock=db.clock)
@@ -134,8 +184,10 @@ def test_lifecycle_reprint_cancel_replace(db: Database) -> None:
     with db.read() as session:
         log = audit.number_log(session, 2025)
         assert [(line.number, line.status, line.replaced_by) for line in log] == [
-            ("2025-00001", "cancelled", ""), ("2025-00002", "cancelled", "2025-00003"),
-            ("2025-00003", "issued", "")]
+            ("2025-00001", "cancelled", ""),
+            ("2025-00002", "cancelled", "2025-00003"),
+            ("2025-00003", "issued", ""),
+        ]
         figures = audit.declaration(session, 2025)
         assert (figures.receipts, figures.total_cents, figures.cancelled) == (1, 5000, 2)
         assert all(lifecycle.verify(session, r) for r in session.scalars(select(Receipt)))
@@ -144,7 +196,13 @@ def test_lifecycle_reprint_cancel_replace(db: Database) -> None:
 
 
 def _issue_in(session, database: Database) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=database.clock).numbers)
+    return list(
+        issue(
+            session,
+            plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL),
+            clock=database.clock,
+        ).numbers
+    )
 
 
 def test_a_treasurer_issues_a_volunteer_may_not(db: Database) -> None:
@@ -159,14 +217,26 @@ def test_a_treasurer_issues_a_volunteer_may_not(db: Database) -> None:
 
 
 def test_number_format_round_trip() -> None:
-    assert parse_number(format_number(2025, 42)) == (2025, 42) and format_number(2025, 42) == "2025-00042"
+    assert (
+        parse_number(format_number(2025, 42)) == (2025, 42)
+        and format_number(2025, 42) == "2025-00042"
+    )
 
 
-ACTIONS = st.lists(st.tuples(st.sampled_from(["issue", "cancel", "replace"]), st.sampled_from([2024, 2025]),
-                             st.integers(min_value=0, max_value=20)), min_size=1, max_size=12)
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["issue", "cancel", "replace"]),
+        st.sampled_from([2024, 2025]),
+        st.integers(min_value=0, max_value=20),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(actions=ACTIONS)
 def test_any_sequence_keeps_numbers_unique_and_gap_free(tmp_path_factory, actions) -> None:  # type: ignore[no-untyped-def]
     database = open_database(str(tmp_path_factory.mktemp("prop") / "p.sqlite3"))
@@ -177,22 +247,36 @@ def test_any_sequence_keeps_numbers_unique_and_gap_free(tmp_path_factory, action
         with database.write() as session:
             if action == "issue":
                 gift(session, people[pick % 3], date(year, 1 + step % 12, 1), 1000 + pick)
-                issue(session, plan_receipts(session, year=year, mode=ReceiptMode.PER_GIFT), clock=database.clock)
+                issue(
+                    session,
+                    plan_receipts(session, year=year, mode=ReceiptMode.PER_GIFT),
+                    clock=database.clock,
+                )
                 continue
-            valid = list(session.scalars(select(Receipt).where(Receipt.year == year,
-                                                               Receipt.status == ReceiptStatus.ISSUED)))
+            valid = list(
+                session.scalars(
+                    select(Receipt).where(
+                        Receipt.year == year, Receipt.status == ReceiptStatus.ISSUED
+                    )
+                )
+            )
             if valid:
                 target = valid[pick % len(valid)]
                 (lifecycle.cancel if action == "cancel" else lifecycle.replace)(
-                    session, target.id, reason="test", clock=database.clock)
+                    session, target.id, reason="test", clock=database.clock
+                )
     with database.read() as session:
         for year in (2024, 2025):
-            sequences = sorted(session.scalars(select(Receipt.sequence).where(Receipt.year == year)))
+            sequences = sorted(
+                session.scalars(select(Receipt.sequence).where(Receipt.year == year))
+            )
             assert sequences == list(range(1, len(sequences) + 1))
             assert audit.gaps(session, year) == []
         numbers = list(session.scalars(select(Receipt.number)))
         assert len(numbers) == len(set(numbers))
-        locked = session.execute(select(Gift.id, Gift.receipt_id).where(Gift.receipt_id.is_not(None))).all()
+        locked = session.execute(
+            select(Gift.id, Gift.receipt_id).where(Gift.receipt_id.is_not(None))
+        ).all()
         for _gift_id, receipt_id in locked:
             assert session.get(Receipt, receipt_id).status == ReceiptStatus.ISSUED  # type: ignore[union-attr]
     database.dispose()
@@ -210,13 +294,17 @@ def test_two_processes_issuing_at_once_never_share_a_number(any_db: Database) ->
     def run(database: Database, contact_ids: list[int]) -> None:
         try:
             with database.write() as session:
-                plan = plan_receipts(session, year=2025, mode=ReceiptMode.PER_GIFT, contact_ids=contact_ids)
+                plan = plan_receipts(
+                    session, year=2025, mode=ReceiptMode.PER_GIFT, contact_ids=contact_ids
+                )
                 issue(session, plan, clock=any_db.clock)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(any_db, [p.id for p in people[:3]])),
-               threading.Thread(target=run, args=(other, [p.id for p in people[3:]]))]
+    threads = [
+        threading.Thread(target=run, args=(any_db, [p.id for p in people[:3]])),
+        threading.Thread(target=run, args=(other, [p.id for p in people[3:]])),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

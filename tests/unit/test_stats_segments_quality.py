@@ -19,15 +19,26 @@ from app.reports.quality_pdf import write_quality_pdf
 TODAY = date(2026, 3, 15)
 
 
-def _donor(session, name: str, gifts: list[tuple[date, int]], *, email: str = "", npai: bool = False) -> Contact:  # type: ignore[no-untyped-def]
+def _donor(
+    session, name: str, gifts: list[tuple[date, int]], *, email: str = "", npai: bool = False
+) -> Contact:  # type: ignore[no-untyped-def]
     contact = Contact(last_name=name, first_name="Anne")
     if email:
         contact.emails.append(ContactEmail(email=email))
-    contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai))
+    contact.addresses.append(
+        PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai)
+    )
     session.add(contact)
     session.flush()
     for day, cents in gifts:
-        session.add(Gift(contact_id=contact.id, received_on=day, amount_cents=cents, payment_method=PaymentMethod.CARD))
+        session.add(
+            Gift(
+                contact_id=contact.id,
+                received_on=day,
+                amount_cents=cents,
+                payment_method=PaymentMethod.CARD,
+            )
+        )
     session.flush()
     return contact
 
@@ -40,7 +51,11 @@ def test_dashboard_figures_with_known_answers(any_db: Database) -> None:
     with any_db.read() as session:
         figures = dashboard(session, 2025, today=TODAY)
         assert median_cents(session, 2025) == 3000
-    assert (figures.current.donors, figures.current.gifts, figures.current.amount_cents) == (2, 3, 9000)
+    assert (figures.current.donors, figures.current.gifts, figures.current.amount_cents) == (
+        2,
+        3,
+        9000,
+    )
     assert figures.current.by_month_cents[2] == 3000 and figures.current.by_month_cents[11] == 6000
     assert figures.current.donors_by_month[11] == 1
     assert figures.previous.donors == 2 and figures.retention_rate == 0.5
@@ -50,28 +65,44 @@ def test_dashboard_figures_with_known_answers(any_db: Database) -> None:
 
 def test_rfm_segments_rules() -> None:
     common = {"first_gift": date(2020, 1, 1), "today": TODAY}
-    assert segment_of(r=5, f=5, m=5, last_gift=date(2026, 1, 1), **{**common, "first_gift": date(2025, 6, 1)}) == "new"
+    assert (
+        segment_of(
+            r=5, f=5, m=5, last_gift=date(2026, 1, 1), **{**common, "first_gift": date(2025, 6, 1)}
+        )
+        == "new"
+    )
     assert segment_of(r=1, f=5, m=5, last_gift=date(2023, 1, 1), **common) == "lapsed"
     assert segment_of(r=5, f=5, m=5, last_gift=date(2026, 1, 1), **common) == "big"
     assert segment_of(r=4, f=4, m=3, last_gift=date(2026, 1, 1), **common) == "loyal"
     assert segment_of(r=2, f=3, m=3, last_gift=date(2025, 1, 1), **common) == "at_risk"
 
 
-def test_segment_export_respects_consents_npai_and_restriction(db: Database, tmp_path: Path) -> None:
+def test_segment_export_respects_consents_npai_and_restriction(
+    db: Database, tmp_path: Path
+) -> None:
     with db.write() as session:
-        people = [_donor(session, n, [(date(2023, 1, 1), 1000)], email=f"{n}@x.fr", npai=(n == "npai"))
-                  for n in ("ok", "npai", "restricted", "silent")]
+        people = [
+            _donor(session, n, [(date(2023, 1, 1), 1000)], email=f"{n}@x.fr", npai=(n == "npai"))
+            for n in ("ok", "npai", "restricted", "silent")
+        ]
         for person in people[:3]:
-            record_consent(session, contact_id=person.id, channel=Channel.EMAIL, status=ConsentStatus.GRANTED,
-                           occurred_at=datetime(2024, 1, 1, tzinfo=UTC))
+            record_consent(
+                session,
+                contact_id=person.id,
+                channel=Channel.EMAIL,
+                status=ConsentStatus.GRANTED,
+                occurred_at=datetime(2024, 1, 1, tzinfo=UTC),
+            )
         people[2].restricted = True
         scores = score_donors(session, today=TODAY)
         assert segment_counts(scores)["lapsed"] == 4
         post = export_segment(session, scores, "lapsed", Channel.POST, tmp_path / "post.csv")
         email = export_segment(session, scores, "lapsed", Channel.EMAIL, tmp_path / "email.csv")
     assert post.written == 2 and post.excluded == {"adresse NPAI": 1, "limitation RGPD": 1}
-    assert email.written == 2 and email.excluded == {"limitation RGPD": 1,
-                                                     "pas de consentement ou de coordonnée pour ce canal": 1}
+    assert email.written == 2 and email.excluded == {
+        "limitation RGPD": 1,
+        "pas de consentement ou de coordonnée pour ce canal": 1,
+    }
 
 
 def test_quality_metrics_list_the_contacts(db: Database, tmp_path: Path) -> None:
@@ -81,8 +112,13 @@ def test_quality_metrics_list_the_contacts(db: Database, tmp_path: Path) -> None
         bad = _donor(session, "Bad", [], email="pas-un-courriel", npai=True)
         bad.phones.append(ContactPhone(number="12"))
         bad.addresses[0].postcode = "2100"
-        record_consent(session, contact_id=good.id, channel=Channel.POST, status=ConsentStatus.GRANTED,
-                       occurred_at=datetime(2024, 1, 1, tzinfo=UTC))
+        record_consent(
+            session,
+            contact_id=good.id,
+            channel=Channel.POST,
+            status=ConsentStatus.GRANTED,
+            occurred_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
     with db.read() as session:
         metrics = {m.key: m for m in quality_report(session, duplicates=lambda s: [])}
     assert metrics["invalid_email"].contact_ids == (bad.id,)

@@ -11,7 +11,10 @@ from openpyxl import load_workbook
 
 from app.reports.table_export import neutralise, write_csv, write_xlsx
 
-ROWS = [["=HYPERLINK(\"http://x\")", "+33 6 12 34 56 78", "Hélène", 12], ["@SUM(A1)", "-2", "ok", None]]
+ROWS = [
+    ['=HYPERLINK("http://x")', "+33 6 12 34 56 78", "Hélène", 12],
+    ["@SUM(A1)", "-2", "ok", None],
+]
 
 
 def test_csv_is_french_excel_and_neutralised(tmp_path: Path) -> None:
@@ -21,7 +24,9 @@ def test_csv_is_french_excel_and_neutralised(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[1][0].startswith("'=") and rows[1][1].startswith("'+") and rows[2][0].startswith("'@")
+    assert (
+        rows[1][0].startswith("'=") and rows[1][1].startswith("'+") and rows[2][0].startswith("'@")
+    )
     assert rows[1][2] == "Hélène"
 
 

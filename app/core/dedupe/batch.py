@@ -21,8 +21,13 @@ class BatchResult:
     skipped: tuple[tuple[tuple[int, ...], str], ...]
 
 
-def merge_safe_groups(session: Session, groups: list[CandidateGroup], *, progress: Progress = NULL_PROGRESS,
-                      cancel: CancelToken | None = None) -> BatchResult:
+def merge_safe_groups(
+    session: Session,
+    groups: list[CandidateGroup],
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> BatchResult:
     """Merge each safe group into its oldest contact, in the caller's transaction."""
     safe = [g for g in groups if g.safe]
     progress.start(len(safe), _("Fusion des doublons sûrs"))

@@ -68,14 +68,15 @@ def candidate_pairs(people: Iterable[Person]) -> set[tuple[int, int]]:
 
 def _pairs_within(members: list[int]) -> Iterator[tuple[int, int]]:
     for i, a in enumerate(members):
-        for b in members[i + 1:]:
+        for b in members[i + 1 :]:
             if a != b:
                 yield _ordered(a, b)
 
 
 def _neighbourhood(people: list[Person]) -> Iterator[tuple[int, int]]:
-    ordered = sorted((p for p in people if p.kind == "person" and p.last),
-                     key=lambda p: (p.last, p.first))
+    ordered = sorted(
+        (p for p in people if p.kind == "person" and p.last), key=lambda p: (p.last, p.first)
+    )
     for i, person in enumerate(ordered):
-        for other in ordered[i + 1:i + 1 + NEIGHBOURHOOD]:
+        for other in ordered[i + 1 : i + 1 + NEIGHBOURHOOD]:
             yield _ordered(person.id, other.id)

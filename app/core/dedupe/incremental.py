@@ -49,7 +49,9 @@ class SimilarityIndex:
     def __len__(self) -> int:
         return len(self._people)
 
-    def similar(self, draft: Person, *, limit: int = 5, threshold: float = SUGGESTION_THRESHOLD * 0.85) -> list[PairScore]:
+    def similar(
+        self, draft: Person, *, limit: int = 5, threshold: float = SUGGESTION_THRESHOLD * 0.85
+    ) -> list[PairScore]:
         """The best-scoring existing contacts for a draft, highest first."""
         candidates: set[int] = set()
         for key in keys_of(draft):
@@ -73,10 +75,21 @@ def draft_person(values: dict[str, Any], *, contact_id: int = DRAFT_ID) -> Perso
             birth = parse_optional_date(birth)
         except ValidationError:
             birth = None
-    row = {"id": contact_id, "kind": "organisation" if values.get("organisation_name") and not values.get("last_name")
-           else "person", "civility": values.get("civility", ""), "first_name": values.get("first_name", ""),
-           "last_name": values.get("last_name", ""), "birth_name": values.get("birth_name", ""),
-           "organisation_name": values.get("organisation_name", ""), "siren": values.get("siren", ""),
-           "birth_date": birth if isinstance(birth, date) else None, "email": values.get("email", ""),
-           "phone": values.get("phone", ""), "postcode": values.get("postcode", ""), "city": values.get("city", "")}
+    row = {
+        "id": contact_id,
+        "kind": "organisation"
+        if values.get("organisation_name") and not values.get("last_name")
+        else "person",
+        "civility": values.get("civility", ""),
+        "first_name": values.get("first_name", ""),
+        "last_name": values.get("last_name", ""),
+        "birth_name": values.get("birth_name", ""),
+        "organisation_name": values.get("organisation_name", ""),
+        "siren": values.get("siren", ""),
+        "birth_date": birth if isinstance(birth, date) else None,
+        "email": values.get("email", ""),
+        "phone": values.get("phone", ""),
+        "postcode": values.get("postcode", ""),
+        "city": values.get("city", ""),
+    }
     return normalise_row(row)

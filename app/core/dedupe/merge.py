@@ -38,11 +38,25 @@ from app.models import (
 )
 from app.models.enums import ContactStatus
 
-SCALAR_FIELDS = ("civility", "first_name", "last_name", "birth_name", "organisation_name", "legal_form", "siren",
-                 "birth_date", "notes")
+SCALAR_FIELDS = (
+    "civility",
+    "first_name",
+    "last_name",
+    "birth_name",
+    "organisation_name",
+    "legal_form",
+    "siren",
+    "birth_date",
+    "notes",
+)
 CHILD_MODELS = {"emails": ContactEmail, "phones": ContactPhone, "addresses": PostalAddress}
-MOVED_MODELS = {"gifts": Gift, "consents": ConsentEvent, "receipts": Receipt, "journal": AuditEvent,
-                "requests": RightsRequest}
+MOVED_MODELS = {
+    "gifts": Gift,
+    "consents": ConsentEvent,
+    "receipts": Receipt,
+    "journal": AuditEvent,
+    "requests": RightsRequest,
+}
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,11 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any) -> Any:
     if isinstance(value, dict) and "__date__" in value:
-        return datetime.fromisoformat(value["__date__"]) if value["dt"] else date.fromisoformat(value["__date__"])
+        return (
+            datetime.fromisoformat(value["__date__"])
+            if value["dt"]
+            else date.fromisoformat(value["__date__"])
+        )
     return value
 
 
@@ -81,25 +99,40 @@ def _keep_timestamp(model: Any) -> dict[str, Any]:
 def _snapshot(session: Session, ids: list[int]) -> dict[str, Any]:
     state: dict[str, Any] = {"contacts": [_row(session.get(Contact, i)) for i in ids]}
     for name, model in CHILD_MODELS.items():
-        state[name] = [_row(o) for o in session.scalars(select(model).where(model.contact_id.in_(ids)))]
-    state["tags"] = [list(r) for r in session.execute(select(contact_tags).where(contact_tags.c.contact_id.in_(ids)))]
+        state[name] = [
+            _row(o) for o in session.scalars(select(model).where(model.contact_id.in_(ids)))
+        ]
+    state["tags"] = [
+        list(r)
+        for r in session.execute(select(contact_tags).where(contact_tags.c.contact_id.in_(ids)))
+    ]
     for name, model in MOVED_MODELS.items():
-        state[name] = [[r.id, r.contact_id] for r in session.execute(select(model.id, model.contact_id)
-                                                                     .where(model.contact_id.in_(ids)))]
+        state[name] = [
+            [r.id, r.contact_id]
+            for r in session.execute(
+                select(model.id, model.contact_id).where(model.contact_id.in_(ids))
+            )
+        ]
     return state
 
 
 def _contacts(session: Session, survivor_id: int, other_ids: list[int]) -> list[Contact]:
     ids = [survivor_id, *other_ids]
     if len(set(ids)) != len(ids) or not other_ids:
-        raise ValidationError(_("Choisissez un contact conservé et au moins un autre contact, tous différents."))
+        raise ValidationError(
+            _("Choisissez un contact conservé et au moins un autre contact, tous différents.")
+        )
     contacts = []
     for contact_id in ids:
         contact = session.get(Contact, contact_id)
         if contact is None or contact.status != ContactStatus.ACTIVE:
             raise NotFound(_("Contact {id} introuvable ou déjà fusionné.").format(id=contact_id))
         if contact.restricted:
-            raise Conflict(_("Le contact {id} fait l'objet d'une limitation RGPD : pas de fusion.").format(id=contact_id))
+            raise Conflict(
+                _("Le contact {id} fait l'objet d'une limitation RGPD : pas de fusion.").format(
+                    id=contact_id
+                )
+            )
         contacts.append(contact)
     kinds = {c.kind for c in contacts}
     if len(kinds) > 1:
@@ -107,8 +140,9 @@ def _contacts(session: Session, survivor_id: int, other_ids: list[int]) -> list[
     return contacts
 
 
-def preview(session: Session, survivor_id: int, other_ids: list[int],
-            choices: dict[str, int] | None = None) -> MergePreview:
+def preview(
+    session: Session, survivor_id: int, other_ids: list[int], choices: dict[str, int] | None = None
+) -> MergePreview:
     """The survivor's values after the merge (chosen per field, lists combined)."""
     contacts = _contacts(session, survivor_id, other_ids)
     by_id = {c.id: c for c in contacts}
@@ -116,17 +150,32 @@ def preview(session: Session, survivor_id: int, other_ids: list[int],
     for field in SCALAR_FIELDS:
         chosen = (choices or {}).get(field)
         source = by_id.get(chosen) if chosen else None
-        value = getattr(source, field) if source else next(
-            (getattr(c, field) for c in contacts if getattr(c, field) not in (None, "")), getattr(contacts[0], field))
+        value = (
+            getattr(source, field)
+            if source
+            else next(
+                (getattr(c, field) for c in contacts if getattr(c, field) not in (None, "")),
+                getattr(contacts[0], field),
+            )
+        )
         values[field] = value
     emails = list(dict.fromkeys(e.email.lower() for c in contacts for e in c.emails))
     phones = list(dict.fromkeys(p.number for c in contacts for p in c.phones))
-    addresses = list(dict.fromkeys(f"{a.line4} {a.postcode} {a.city}".strip() for c in contacts for a in c.addresses))
+    addresses = list(
+        dict.fromkeys(
+            f"{a.line4} {a.postcode} {a.city}".strip() for c in contacts for a in c.addresses
+        )
+    )
     return MergePreview(values, emails, phones, addresses)
 
 
-def merge(session: Session, survivor_id: int, other_ids: list[int], *,
-          choices: dict[str, int] | None = None) -> MergeRecord:
+def merge(
+    session: Session,
+    survivor_id: int,
+    other_ids: list[int],
+    *,
+    choices: dict[str, int] | None = None,
+) -> MergeRecord:
     """Merge `other_ids` into `survivor_id`; returns the record that allows undo."""
     require(session, Permission.CONTACTS_WRITE)
     contacts = _contacts(session, survivor_id, other_ids)
@@ -137,20 +186,33 @@ def merge(session: Session, survivor_id: int, other_ids: list[int], *,
         setattr(survivor, field, value)
     _combine_children(session, survivor, others)
     for model in MOVED_MODELS.values():
-        session.execute(update(model).where(model.contact_id.in_(other_ids))
-                        .values(contact_id=survivor.id, **_keep_timestamp(model))
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(model)
+            .where(model.contact_id.in_(other_ids))
+            .values(contact_id=survivor.id, **_keep_timestamp(model))
+            .execution_options(synchronize_session=False)
+        )
     for other in others:
         other.status = ContactStatus.MERGED
         other.merged_into_id = survivor.id
     refresh_derived_fields(survivor)
-    record = MergeRecord(user=str(session.info.get("user", "")), survivor_id=survivor.id,
-                         merged_ids=list(other_ids), before_state=state)
+    record = MergeRecord(
+        user=str(session.info.get("user", "")),
+        survivor_id=survivor.id,
+        merged_ids=list(other_ids),
+        before_state=state,
+    )
     session.add(record)
     session.flush()
-    record_event(session, entity="contact", entity_id=survivor.id, contact_id=survivor.id,
-                 note=_("Fusion n° {id} : contacts {others} fusionnés dans {survivor}").format(
-                     id=record.id, others=", ".join(map(str, other_ids)), survivor=survivor.id))
+    record_event(
+        session,
+        entity="contact",
+        entity_id=survivor.id,
+        contact_id=survivor.id,
+        note=_("Fusion n° {id} : contacts {others} fusionnés dans {survivor}").format(
+            id=record.id, others=", ".join(map(str, other_ids)), survivor=survivor.id
+        ),
+    )
     return record
 
 
@@ -192,25 +254,40 @@ def undo(session: Session, merge_id: int) -> None:
     ids = [c["id"] for c in state["contacts"]]
     for name, model in MOVED_MODELS.items():
         for row_id, contact_id in state[name]:
-            session.execute(update(model).where(model.id == row_id)
-                            .values(contact_id=contact_id, **_keep_timestamp(model))
-                            .execution_options(synchronize_session=False))
+            session.execute(
+                update(model)
+                .where(model.id == row_id)
+                .values(contact_id=contact_id, **_keep_timestamp(model))
+                .execution_options(synchronize_session=False)
+            )
     for model in CHILD_MODELS.values():
         session.execute(delete(model).where(model.contact_id.in_(ids)))
     session.execute(delete(contact_tags).where(contact_tags.c.contact_id.in_(ids)))
     for row in state["contacts"]:
-        session.execute(update(Contact).where(Contact.id == row["id"])
-                        .values({k: _decode(v) for k, v in row.items() if k != "id"}))
+        session.execute(
+            update(Contact)
+            .where(Contact.id == row["id"])
+            .values({k: _decode(v) for k, v in row.items() if k != "id"})
+        )
     for name, model in CHILD_MODELS.items():
         if state[name]:
-            session.execute(insert(model), [{k: _decode(v) for k, v in row.items()} for row in state[name]])
+            session.execute(
+                insert(model), [{k: _decode(v) for k, v in row.items()} for row in state[name]]
+            )
     if state["tags"]:
-        session.execute(insert(contact_tags), [{"contact_id": c, "tag_id": t} for c, t in state["tags"]])
+        session.execute(
+            insert(contact_tags), [{"contact_id": c, "tag_id": t} for c, t in state["tags"]]
+        )
     record.undone_at = session.info.get("now") or datetime.now().astimezone()
     session.flush()
     session.expire_all()
-    record_event(session, entity="contact", entity_id=record.survivor_id, contact_id=record.survivor_id,
-                 note=_("Fusion n° {id} annulée").format(id=merge_id))
+    record_event(
+        session,
+        entity="contact",
+        entity_id=record.survivor_id,
+        contact_id=record.survivor_id,
+        note=_("Fusion n° {id} annulée").format(id=merge_id),
+    )
 
 
 def mark_not_duplicate(session: Session, a: int, b: int) -> None:
@@ -218,5 +295,9 @@ def mark_not_duplicate(session: Session, a: int, b: int) -> None:
     require(session, Permission.CONTACTS_WRITE)
     low, high = sorted((a, b))
     if session.get(NotDuplicate, (low, high)) is None:
-        session.add(NotDuplicate(contact_a_id=low, contact_b_id=high, user=str(session.info.get("user", ""))))
+        session.add(
+            NotDuplicate(
+                contact_a_id=low, contact_b_id=high, user=str(session.info.get("user", ""))
+            )
+        )
         session.flush()

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from app.core.text import fold
 
-PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "van", "von", "der", "del", "da", "di"})
-LEGAL_FORMS = frozenset({"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scop", "association", "assoc",
-                         "asso", "ste", "societe", "ets", "etablissements", "gie", "scp", "selarl"})
+PARTICLES = frozenset(
+    {"de", "du", "des", "d", "la", "le", "les", "l", "van", "von", "der", "del", "da", "di"}
+)
+LEGAL_FORMS = frozenset(
+    {
+        "sarl",
+        "sas",
+        "sasu",
+        "sa",
+        "eurl",
+        "sci",
+        "snc",
+        "scop",
+        "association",
+        "assoc",
+        "asso",
+        "ste",
+        "societe",
+        "ets",
+        "etablissements",
+        "gie",
+        "scp",
+        "selarl",
+    }
+)
 NO_DROP: frozenset[str] = frozenset()
 FEMALE = {"mme", "mlle", "madame", "mademoiselle"}
 MALE = {"m", "mr", "monsieur"}
@@ -74,9 +96,25 @@ def phonetic(word: str) -> str:
     w = fold(word).replace(" ", "")
     if not w:
         return ""
-    for source, target in (("ph", "f"), ("qu", "k"), ("gu", "g"), ("ch", "s"), ("sch", "s"), ("ck", "k"),
-                           ("eau", "o"), ("au", "o"), ("ou", "u"), ("ai", "e"), ("ei", "e"), ("oe", "e"),
-                           ("y", "i"), ("z", "s"), ("w", "v"), ("x", "ks"), ("bv", "v")):
+    for source, target in (
+        ("ph", "f"),
+        ("qu", "k"),
+        ("gu", "g"),
+        ("ch", "s"),
+        ("sch", "s"),
+        ("ck", "k"),
+        ("eau", "o"),
+        ("au", "o"),
+        ("ou", "u"),
+        ("ai", "e"),
+        ("ei", "e"),
+        ("oe", "e"),
+        ("y", "i"),
+        ("z", "s"),
+        ("w", "v"),
+        ("x", "ks"),
+        ("bv", "v"),
+    ):
         w = w.replace(source, target)
     w = re.sub(r"c(?=[eiy])", "s", w)
     w = w.replace("c", "k").replace("h", "")
@@ -90,10 +128,22 @@ def phonetic(word: str) -> str:
 def normalise_row(row: dict) -> Person:  # type: ignore[type-arg]
     """A Person from a lean SQL row (keys as in scan.load_people)."""
     first = " ".join(name_words(row["first_name"] or "", drop=NO_DROP))
-    organisation = " ".join(name_words(row["organisation_name"] or "", drop=LEGAL_FORMS | PARTICLES))
+    organisation = " ".join(
+        name_words(row["organisation_name"] or "", drop=LEGAL_FORMS | PARTICLES)
+    )
     phone = re.sub(r"\D", "", row["phone"] or "")[-9:]
-    return Person(id=row["id"], kind=row["kind"], gender=gender_of(row["civility"] or ""), first=first,
-                  last=" ".join(name_words(row["last_name"] or "")),
-                  birth_name=" ".join(name_words(row["birth_name"] or "")), organisation=organisation,
-                  siren=row["siren"] or "", birth_date=row["birth_date"], email=(row["email"] or "").strip().lower(),
-                  phone=phone, postcode=(row["postcode"] or "").strip(), city=fold(row["city"] or ""))
+    return Person(
+        id=row["id"],
+        kind=row["kind"],
+        gender=gender_of(row["civility"] or ""),
+        first=first,
+        last=" ".join(name_words(row["last_name"] or "")),
+        birth_name=" ".join(name_words(row["birth_name"] or "")),
+        organisation=organisation,
+        siren=row["siren"] or "",
+        birth_date=row["birth_date"],
+        email=(row["email"] or "").strip().lower(),
+        phone=phone,
+        postcode=(row["postcode"] or "").strip(),
+        city=fold(row["city"] or ""),
+    )

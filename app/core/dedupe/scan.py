@@ -31,8 +31,9 @@ class CandidateGroup:
     @property
     def safe(self) -> bool:
         """High score, a strong identifier on every pair, no veto: may be merged in batch."""
-        return self.score >= SAFE_THRESHOLD and all(p.strong_identifier and p.score >= SAFE_THRESHOLD
-                                                     for p in self.pairs)
+        return self.score >= SAFE_THRESHOLD and all(
+            p.strong_identifier and p.score >= SAFE_THRESHOLD for p in self.pairs
+        )
 
     @property
     def reasons(self) -> list[str]:
@@ -50,35 +51,67 @@ def _first_values(session: Session, query) -> dict[int, tuple]:  # type: ignore[
 
 def load_people(session: Session, *, ids: list[int] | None = None) -> list[Person]:
     """Every active contact (or `ids`) as a Person: four plain queries, no ORM objects."""
-    query = select(Contact.id, Contact.kind, Contact.civility, Contact.first_name, Contact.last_name,
-                   Contact.birth_name, Contact.organisation_name, Contact.siren, Contact.birth_date
-                   ).where(Contact.status == ContactStatus.ACTIVE)
+    query = select(
+        Contact.id,
+        Contact.kind,
+        Contact.civility,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.birth_name,
+        Contact.organisation_name,
+        Contact.siren,
+        Contact.birth_date,
+    ).where(Contact.status == ContactStatus.ACTIVE)
     if ids is not None:
         query = query.where(Contact.id.in_(ids))
-    emails = _first_values(session, select(ContactEmail.contact_id, ContactEmail.email)
-                           .order_by(ContactEmail.contact_id, ContactEmail.position, ContactEmail.id))
-    phones = _first_values(session, select(ContactPhone.contact_id, ContactPhone.number)
-                           .order_by(ContactPhone.contact_id, ContactPhone.position, ContactPhone.id))
-    places = _first_values(session, select(PostalAddress.contact_id, PostalAddress.postcode, PostalAddress.city)
-                           .order_by(PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id))
+    emails = _first_values(
+        session,
+        select(ContactEmail.contact_id, ContactEmail.email).order_by(
+            ContactEmail.contact_id, ContactEmail.position, ContactEmail.id
+        ),
+    )
+    phones = _first_values(
+        session,
+        select(ContactPhone.contact_id, ContactPhone.number).order_by(
+            ContactPhone.contact_id, ContactPhone.position, ContactPhone.id
+        ),
+    )
+    places = _first_values(
+        session,
+        select(PostalAddress.contact_id, PostalAddress.postcode, PostalAddress.city).order_by(
+            PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id
+        ),
+    )
     people = []
     for row in session.execute(query):
         values = dict(row._mapping)
         place = places.get(row.id, ("", ""))
-        values.update(email=emails.get(row.id, ("",))[0], phone=phones.get(row.id, ("",))[0],
-                      postcode=place[0], city=place[1])
+        values.update(
+            email=emails.get(row.id, ("",))[0],
+            phone=phones.get(row.id, ("",))[0],
+            postcode=place[0],
+            city=place[1],
+        )
         people.append(normalise_row(values))
     return people
 
 
 def not_duplicates(session: Session) -> set[tuple[int, int]]:
     """Pairs a user said are different people."""
-    return {(r.contact_a_id, r.contact_b_id) for r in session.execute(select(NotDuplicate.contact_a_id,
-                                                                             NotDuplicate.contact_b_id))}
+    return {
+        (r.contact_a_id, r.contact_b_id)
+        for r in session.execute(select(NotDuplicate.contact_a_id, NotDuplicate.contact_b_id))
+    }
 
 
-def score_pairs(people: list[Person], pairs: set[tuple[int, int]], *, threshold: float,
-                progress: Progress = NULL_PROGRESS, cancel: CancelToken | None = None) -> list[PairScore]:
+def score_pairs(
+    people: list[Person],
+    pairs: set[tuple[int, int]],
+    *,
+    threshold: float,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> list[PairScore]:
     """Scores of the candidate pairs at or above `threshold`."""
     by_id = {p.id: p for p in people}
     kept = []
@@ -113,14 +146,23 @@ def group_pairs(scores: list[PairScore]) -> list[CandidateGroup]:
         root = find(pair.a)
         members[root].update((pair.a, pair.b))
         links[root].append(pair)
-    groups = [CandidateGroup(tuple(sorted(members[r])), max(p.score for p in links[r]), tuple(links[r]))
-              for r in members]
+    groups = [
+        CandidateGroup(tuple(sorted(members[r])), max(p.score for p in links[r]), tuple(links[r]))
+        for r in members
+    ]
     return sorted(groups, key=lambda g: (-g.score, g.member_ids))
 
 
-def scan(session: Session, *, threshold: float = SUGGESTION_THRESHOLD, progress: Progress = NULL_PROGRESS,
-         cancel: CancelToken | None = None) -> list[CandidateGroup]:
+def scan(
+    session: Session,
+    *,
+    threshold: float = SUGGESTION_THRESHOLD,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> list[CandidateGroup]:
     """Candidate duplicate groups among all active contacts."""
     people = load_people(session)
     pairs = candidate_pairs(people) - not_duplicates(session)
-    return group_pairs(score_pairs(people, pairs, threshold=threshold, progress=progress, cancel=cancel))
+    return group_pairs(
+        score_pairs(people, pairs, threshold=threshold, progress=progress, cancel=cancel)
+    )

@@ -6,12 +6,17 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from app.core.dedupe.normalise import PARTICLES
-
-from app.core.dedupe.normalise import Person
+from app.core.dedupe.normalise import PARTICLES, Person
 
 FIRST_NAME_MIN = 80.0
-GENDERED_ENDINGS = (("e", ""), ("ine", "in"), ("elle", "el"), ("ette", "et"), ("ienne", "ien"), ("ane", "an"))
+GENDERED_ENDINGS = (
+    ("e", ""),
+    ("ine", "in"),
+    ("elle", "el"),
+    ("ette", "et"),
+    ("ienne", "ien"),
+    ("ane", "an"),
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,11 @@ def _first_name_score(a: Person, b: Person) -> tuple[float, str]:
 
 
 def _last_name_score(a: Person, b: Person) -> tuple[float, str]:
-    best = max(_similar_compact(a.last, b.last), _similar_compact(a.birth_name, b.last) if a.birth_name else 0,
-               _similar_compact(a.last, b.birth_name) if b.birth_name else 0)
+    best = max(
+        _similar_compact(a.last, b.last),
+        _similar_compact(a.birth_name, b.last) if a.birth_name else 0,
+        _similar_compact(a.last, b.birth_name) if b.birth_name else 0,
+    )
     return best, "même nom" if best == 100 else f"nom proche ({best:.0f})"
 
 
@@ -98,8 +106,12 @@ def _veto(a: Person, b: Person) -> str:
 def score_pair(a: Person, b: Person) -> PairScore:
     """Combined 0-100 score with the reasons; a veto forces 0."""
     veto = _veto(a, b)
-    strong = bool((a.email and a.email == b.email) or (a.phone and a.phone == b.phone)
-                  or (a.siren and a.siren == b.siren) or (a.birth_date and a.birth_date == b.birth_date))
+    strong = bool(
+        (a.email and a.email == b.email)
+        or (a.phone and a.phone == b.phone)
+        or (a.siren and a.siren == b.siren)
+        or (a.birth_date and a.birth_date == b.birth_date)
+    )
     if veto:
         return PairScore(a.id, b.id, 0.0, (veto,), strong, veto)
     reasons: list[str] = []

@@ -16,8 +16,16 @@ from app.core.dedupe.normalise import Person, normalise_row
 from app.paths import resource_path
 
 VARIANTS = ("typo", "initials", "upper", "swap", "missing", "moved", "new_email", "married")
-GENDERED = (("Martin", "Martine"), ("Michel", "Michèle"), ("Daniel", "Danielle"), ("Jean", "Jeanne"),
-            ("Louis", "Louise"), ("Denis", "Denise"), ("Laurent", "Laurence"), ("Simon", "Simone"))
+GENDERED = (
+    ("Martin", "Martine"),
+    ("Michel", "Michèle"),
+    ("Daniel", "Danielle"),
+    ("Jean", "Jeanne"),
+    ("Louis", "Louise"),
+    ("Denis", "Denise"),
+    ("Laurent", "Laurence"),
+    ("Simon", "Simone"),
+)
 
 
 @dataclass(frozen=True)
@@ -29,38 +37,64 @@ class LabelledData:
 
 
 def _lines(name: str) -> list[str]:
-    return [line for line in resource_path("demo", name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        line
+        for line in resource_path("demo", name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def _typo(rng: random.Random, text: str) -> str:
     if len(text) < 4:
         return text
     i = rng.randint(1, len(text) - 2)
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:] if rng.random() < 0.5 else text[:i] + text[i + 1:]
+    return (
+        text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+        if rng.random() < 0.5
+        else text[:i] + text[i + 1 :]
+    )
 
 
 def _base(rng: random.Random, pid: int, cities: list[tuple[str, str]]) -> dict:  # type: ignore[type-arg]
     female = rng.random() < 0.5
     first = rng.choice(_lines("first_names_f.txt" if female else "first_names_m.txt"))
-    last = rng.choice(_lines("last_names.txt")) + ("" if rng.random() < 0.5 else f"-{rng.choice(_lines('last_names.txt'))}")
+    last = rng.choice(_lines("last_names.txt")) + (
+        "" if rng.random() < 0.5 else f"-{rng.choice(_lines('last_names.txt'))}"
+    )
     postcode, city = rng.choice(cities)
     login = f"{first}.{last}".lower().replace(" ", "").replace("'", "")
-    return {"id": pid, "kind": "person", "civility": "Mme" if female else "M.", "first_name": first,
-            "last_name": last, "birth_name": "", "organisation_name": "", "siren": "",
-            "birth_date": date(rng.randint(1935, 2000), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.4 else None,
-            "email": f"{login}{rng.randint(1, 999)}@exemple.fr" if rng.random() < 0.7 else "",
-            "phone": f"06{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.5 else "",
-            "postcode": postcode, "city": city}
+    return {
+        "id": pid,
+        "kind": "person",
+        "civility": "Mme" if female else "M.",
+        "first_name": first,
+        "last_name": last,
+        "birth_name": "",
+        "organisation_name": "",
+        "siren": "",
+        "birth_date": date(rng.randint(1935, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        if rng.random() < 0.4
+        else None,
+        "email": f"{login}{rng.randint(1, 999)}@exemple.fr" if rng.random() < 0.7 else "",
+        "phone": f"06{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.5 else "",
+        "postcode": postcode,
+        "city": city,
+    }
 
 
-def _variant(rng: random.Random, row: dict, pid: int, kind: str, cities: list[tuple[str, str]]) -> dict:  # type: ignore[type-arg]
+def _variant(
+    rng: random.Random, row: dict, pid: int, kind: str, cities: list[tuple[str, str]]
+) -> dict:  # type: ignore[type-arg]
     dup = {**row, "id": pid}
     if kind == "typo":
         dup["last_name"] = _typo(rng, row["last_name"])
     elif kind == "initials":
         dup["first_name"] = "-".join(p[0] + "." for p in row["first_name"].split("-"))
     elif kind == "upper":
-        dup["last_name"], dup["first_name"] = row["last_name"].upper(), _typo(rng, row["first_name"])
+        dup["last_name"], dup["first_name"] = (
+            row["last_name"].upper(),
+            _typo(rng, row["first_name"]),
+        )
     elif kind == "swap":
         dup["first_name"], dup["last_name"] = row["last_name"], row["first_name"]
     elif kind == "missing":
@@ -93,7 +127,11 @@ def generate(count: int, *, seed: int = 1, duplicate_rate: float = 0.1) -> Label
             other = {**row, "id": next_id, "email": "", "phone": "", "birth_date": None}
             if rng.random() < 0.5:
                 other["postcode"], other["city"] = rng.choice(cities)
-                other["birth_date"] = date(1950, 1, 1) if row["birth_date"] is None else row["birth_date"].replace(year=row["birth_date"].year - 30)
+                other["birth_date"] = (
+                    date(1950, 1, 1)
+                    if row["birth_date"] is None
+                    else row["birth_date"].replace(year=row["birth_date"].year - 30)
+                )
             else:
                 row["first_name"], row["civility"] = male, "M."
                 other["first_name"], other["civility"] = female, "Mme"

@@ -51,22 +51,51 @@ def preview_erasure(session: Session, contact_id: int) -> ErasurePreview:
     """Say exactly what erasure will do to this contact."""
     contact = _contact(session, contact_id)
     gifts = session.scalar(select(func.count(Gift.id)).where(Gift.contact_id == contact_id)) or 0
-    receipts = session.scalar(select(func.count(Receipt.id)).where(Receipt.contact_id == contact_id)) or 0
-    consents = session.scalar(select(func.count(ConsentEvent.id)).where(ConsentEvent.contact_id == contact_id)) or 0
-    journal = session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.contact_id == contact_id)) or 0
-    erased = (_("identité : {name}").format(name=contact.display_name),
-              _("{n} adresse(s) postale(s)").format(n=len(contact.addresses)),
-              _("{n} courriel(s)").format(n=len(contact.emails)), _("{n} téléphone(s)").format(n=len(contact.phones)),
-              _("notes, date de naissance, étiquettes"),
-              _("valeurs personnelles dans {n} ligne(s) du journal").format(n=journal))
-    kept = ((_("{n} don(s) : dates, montants, modes de paiement").format(n=gifts),
-             _("pièces comptables et justificatifs des reçus fiscaux, à conserver 6 ans (LPF L.102 E ; RGPD art. 17.3.b)")),
-            (_("{n} reçu(s) fiscal(aux) émis : numéro, montant, contenu et empreinte").format(n=receipts),
-             _("documents fiscaux à présenter en cas de contrôle (LPF L.14 A), conservés 6 ans")),
-            (_("{n} événement(s) de consentement (canal, date, statut), sans identité ni texte").format(n=consents),
-             _("preuve de la licéité des envois passés (RGPD art. 7.1)")),
-            (_("empreinte salée de l'identité"),
-             _("empêcher que la personne soit réimportée (aucune donnée lisible n'est gardée)")))
+    receipts = (
+        session.scalar(select(func.count(Receipt.id)).where(Receipt.contact_id == contact_id)) or 0
+    )
+    consents = (
+        session.scalar(
+            select(func.count(ConsentEvent.id)).where(ConsentEvent.contact_id == contact_id)
+        )
+        or 0
+    )
+    journal = (
+        session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.contact_id == contact_id))
+        or 0
+    )
+    erased = (
+        _("identité : {name}").format(name=contact.display_name),
+        _("{n} adresse(s) postale(s)").format(n=len(contact.addresses)),
+        _("{n} courriel(s)").format(n=len(contact.emails)),
+        _("{n} téléphone(s)").format(n=len(contact.phones)),
+        _("notes, date de naissance, étiquettes"),
+        _("valeurs personnelles dans {n} ligne(s) du journal").format(n=journal),
+    )
+    kept = (
+        (
+            _("{n} don(s) : dates, montants, modes de paiement").format(n=gifts),
+            _(
+                "pièces comptables et justificatifs des reçus fiscaux, à conserver 6 ans (LPF L.102 E ; RGPD art. 17.3.b)"
+            ),
+        ),
+        (
+            _("{n} reçu(s) fiscal(aux) émis : numéro, montant, contenu et empreinte").format(
+                n=receipts
+            ),
+            _("documents fiscaux à présenter en cas de contrôle (LPF L.14 A), conservés 6 ans"),
+        ),
+        (
+            _(
+                "{n} événement(s) de consentement (canal, date, statut), sans identité ni texte"
+            ).format(n=consents),
+            _("preuve de la licéité des envois passés (RGPD art. 7.1)"),
+        ),
+        (
+            _("empreinte salée de l'identité"),
+            _("empêcher que la personne soit réimportée (aucune donnée lisible n'est gardée)"),
+        ),
+    )
     return ErasurePreview(contact.id, contact.display_name, erased, kept)
 
 
@@ -79,31 +108,60 @@ def _contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
-def anonymise(session: Session, contact_id: int, *, clock: Clock, request_id: int | None = None) -> None:
+def anonymise(
+    session: Session, contact_id: int, *, clock: Clock, request_id: int | None = None
+) -> None:
     """Erase the personal data of a contact (see module docstring for what is kept)."""
     require(session, Permission.GDPR_MANAGE)
     contact = _contact(session, contact_id)
     session.info[BYPASS_KEY] = True
     try:
         for email in contact.emails or [None]:
-            for digest in identity_hashes(session, first_name=contact.first_name or contact.organisation_name,
-                                          last_name=contact.last_name, birth_date=contact.birth_date,
-                                          email=email.email if email else ""):
-                if session.scalar(select(ErasedIdentity.id).where(ErasedIdentity.identity_hash == digest)) is None:
-                    session.add(ErasedIdentity(identity_hash=digest, erased_at=clock.now(), request_id=request_id))
+            for digest in identity_hashes(
+                session,
+                first_name=contact.first_name or contact.organisation_name,
+                last_name=contact.last_name,
+                birth_date=contact.birth_date,
+                email=email.email if email else "",
+            ):
+                if (
+                    session.scalar(
+                        select(ErasedIdentity.id).where(ErasedIdentity.identity_hash == digest)
+                    )
+                    is None
+                ):
+                    session.add(
+                        ErasedIdentity(
+                            identity_hash=digest, erased_at=clock.now(), request_id=request_id
+                        )
+                    )
         _scrub_contact(session, contact, clock)
         session.execute(delete(contact_tags).where(contact_tags.c.contact_id == contact_id))
         session.flush()
-        session.execute(update(AuditEvent).where(AuditEvent.contact_id == contact_id)
-                        .values(old=None, new=None, note=SCRUBBED))
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.contact_id == contact_id)
+            .values(old=None, new=None, note=SCRUBBED)
+        )
         session.execute(update(Gift).where(Gift.contact_id == contact_id).values(notes=""))
-        session.execute(update(ConsentEvent).where(ConsentEvent.contact_id == contact_id)
-                        .values(proof_text="", source=SCRUBBED))
+        session.execute(
+            update(ConsentEvent)
+            .where(ConsentEvent.contact_id == contact_id)
+            .values(proof_text="", source=SCRUBBED)
+        )
         receipt_ids = select(Receipt.id).where(Receipt.contact_id == contact_id)
-        session.execute(update(ReceiptDelivery).where(ReceiptDelivery.receipt_id.in_(receipt_ids))
-                        .values(recipient=SCRUBBED))
-        record_event(session, entity="contact", entity_id=contact_id, contact_id=contact_id,
-                     note=_("Données personnelles effacées (RGPD art. 17)"))
+        session.execute(
+            update(ReceiptDelivery)
+            .where(ReceiptDelivery.receipt_id.in_(receipt_ids))
+            .values(recipient=SCRUBBED)
+        )
+        record_event(
+            session,
+            entity="contact",
+            entity_id=contact_id,
+            contact_id=contact_id,
+            note=_("Données personnelles effacées (RGPD art. 17)"),
+        )
         session.flush()
     finally:
         session.info.pop(BYPASS_KEY, None)
@@ -113,10 +171,21 @@ def _scrub_contact(session: Session, contact: Contact, clock: Clock) -> None:
     contact.emails.clear()
     contact.phones.clear()
     contact.addresses.clear()
-    for name in ("civility", "first_name", "birth_name", "legal_form", "notes", "restricted_reason"):
+    for name in (
+        "civility",
+        "first_name",
+        "birth_name",
+        "legal_form",
+        "notes",
+        "restricted_reason",
+    ):
         setattr(contact, name, "")
-    contact.last_name = _("Anonyme {id}").format(id=contact.id) if not contact.is_organisation else ""
-    contact.organisation_name = _("Organisation anonymisée {id}").format(id=contact.id) if contact.is_organisation else ""
+    contact.last_name = (
+        _("Anonyme {id}").format(id=contact.id) if not contact.is_organisation else ""
+    )
+    contact.organisation_name = (
+        _("Organisation anonymisée {id}").format(id=contact.id) if contact.is_organisation else ""
+    )
     contact.birth_date = None
     contact.restricted = False
     contact.status = ContactStatus.ANONYMISED

@@ -17,8 +17,20 @@ from app.i18n import _
 from app.models import ProcessingActivity
 from app.paths import resource_path
 
-TEXT_FIELDS = ("reference", "name", "purposes", "legal_basis", "data_subjects", "sensitive_data", "recipients",
-               "transfers", "transfer_safeguards", "security_measures", "joint_controller", "processor")
+TEXT_FIELDS = (
+    "reference",
+    "name",
+    "purposes",
+    "legal_basis",
+    "data_subjects",
+    "sensitive_data",
+    "recipients",
+    "transfers",
+    "transfer_safeguards",
+    "security_measures",
+    "joint_controller",
+    "processor",
+)
 
 
 @dataclass(frozen=True)
@@ -69,21 +81,50 @@ def ensure_default_register(session: Session) -> int:
 def header(session: Session) -> RegisterHeader:
     """The common page, from the organisation settings."""
     identity = load_identity(session)
-    address = ", ".join(p for p in (identity.address_line, identity.address_complement,
-                                    f"{identity.postcode} {identity.city}".strip()) if p)
-    return RegisterHeader(identity.name, address, identity.signatory_name,
-                          identity.email or identity.phone, identity.dpo_name, identity.dpo_contact)
+    address = ", ".join(
+        p
+        for p in (
+            identity.address_line,
+            identity.address_complement,
+            f"{identity.postcode} {identity.city}".strip(),
+        )
+        if p
+    )
+    return RegisterHeader(
+        identity.name,
+        address,
+        identity.signatory_name,
+        identity.email or identity.phone,
+        identity.dpo_name,
+        identity.dpo_contact,
+    )
 
 
 def activities(session: Session) -> list[ActivityView]:
     """Every active activity, by reference."""
-    rows = session.scalars(select(ProcessingActivity).where(ProcessingActivity.active.is_(True))
-                           .order_by(ProcessingActivity.reference, ProcessingActivity.id))
-    return [ActivityView(**{f.name: (tuple(getattr(a, f.name) or ()) if f.name == "data_categories"
-                                     else getattr(a, f.name)) for f in fields(ActivityView)}) for a in rows]
+    rows = session.scalars(
+        select(ProcessingActivity)
+        .where(ProcessingActivity.active.is_(True))
+        .order_by(ProcessingActivity.reference, ProcessingActivity.id)
+    )
+    return [
+        ActivityView(
+            **{
+                f.name: (
+                    tuple(getattr(a, f.name) or ())
+                    if f.name == "data_categories"
+                    else getattr(a, f.name)
+                )
+                for f in fields(ActivityView)
+            }
+        )
+        for a in rows
+    ]
 
 
-def save_activity(session: Session, values: dict[str, Any], *, activity_id: int | None = None) -> ProcessingActivity:
+def save_activity(
+    session: Session, values: dict[str, Any], *, activity_id: int | None = None
+) -> ProcessingActivity:
     """Create or update an activity (every change is kept in the journal)."""
     require(session, Permission.GDPR_MANAGE)
     if not str(values.get("name", "")).strip():

@@ -15,9 +15,14 @@ from app.i18n import N_, _
 from app.models import RightsRequest
 from app.models.enums import RightsRequestKind, RightsRequestStatus
 
-KIND_LABELS = {RightsRequestKind.ACCESS: N_("Accès"), RightsRequestKind.RECTIFICATION: N_("Rectification"),
-               RightsRequestKind.ERASURE: N_("Effacement"), RightsRequestKind.RESTRICTION: N_("Limitation"),
-               RightsRequestKind.PORTABILITY: N_("Portabilité"), RightsRequestKind.OBJECTION: N_("Opposition")}
+KIND_LABELS = {
+    RightsRequestKind.ACCESS: N_("Accès"),
+    RightsRequestKind.RECTIFICATION: N_("Rectification"),
+    RightsRequestKind.ERASURE: N_("Effacement"),
+    RightsRequestKind.RESTRICTION: N_("Limitation"),
+    RightsRequestKind.PORTABILITY: N_("Portabilité"),
+    RightsRequestKind.OBJECTION: N_("Opposition"),
+}
 OPEN = (RightsRequestStatus.RECEIVED, RightsRequestStatus.IN_PROGRESS, RightsRequestStatus.EXTENDED)
 
 
@@ -39,15 +44,29 @@ class DueRequest:
     overdue: bool
 
 
-def log_request(session: Session, *, kind: RightsRequestKind, received_on: date, requester: str,
-                contact_id: int | None = None, identity_check: str = "", details: str = "") -> RightsRequest:
+def log_request(
+    session: Session,
+    *,
+    kind: RightsRequestKind,
+    received_on: date,
+    requester: str,
+    contact_id: int | None = None,
+    identity_check: str = "",
+    details: str = "",
+) -> RightsRequest:
     """Record a request; its deadline is one month after receipt (Art. 12.3 GDPR)."""
     require(session, Permission.GDPR_MANAGE)
     if not requester.strip() and contact_id is None:
         raise ValidationError(_("Demandeur : nom ou contact obligatoire."), field="requester")
-    request = RightsRequest(kind=kind, received_on=received_on, due_on=add_months(received_on, 1),
-                            requester=requester.strip(), contact_id=contact_id,
-                            identity_check=identity_check.strip(), details=details.strip())
+    request = RightsRequest(
+        kind=kind,
+        received_on=received_on,
+        due_on=add_months(received_on, 1),
+        requester=requester.strip(),
+        contact_id=contact_id,
+        identity_check=identity_check.strip(),
+        details=details.strip(),
+    )
     session.add(request)
     session.flush()
     return request
@@ -69,8 +88,12 @@ def extend(session: Session, request_id: int, *, notified_on: date) -> RightsReq
     if request.extended:
         raise Conflict(_("Le délai de la demande {id} a déjà été prolongé.").format(id=request_id))
     if notified_on > request.due_on:
-        raise ValidationError(_("La personne doit être informée de la prolongation avant l'échéance du {date}.").format(
-            date=request.due_on.strftime("%d/%m/%Y")), field="notified_on")
+        raise ValidationError(
+            _(
+                "La personne doit être informée de la prolongation avant l'échéance du {date}."
+            ).format(date=request.due_on.strftime("%d/%m/%Y")),
+            field="notified_on",
+        )
     request.extended = True
     request.extension_notified_on = notified_on
     request.due_on = add_months(request.received_on, 3)
@@ -79,7 +102,9 @@ def extend(session: Session, request_id: int, *, notified_on: date) -> RightsReq
     return request
 
 
-def close(session: Session, request_id: int, *, closed_on: date, response: str, refused: bool = False) -> RightsRequest:
+def close(
+    session: Session, request_id: int, *, closed_on: date, response: str, refused: bool = False
+) -> RightsRequest:
     """Close a request with the answer given."""
     require(session, Permission.GDPR_MANAGE)
     request = _open_request(session, request_id)
@@ -94,6 +119,9 @@ def close(session: Session, request_id: int, *, closed_on: date, response: str, 
 def requests_due(session: Session, today: date, within_days: int = 7) -> list[DueRequest]:
     """Open requests overdue or due within `within_days`, soonest first."""
     limit = today + timedelta(days=within_days)
-    rows = session.scalars(select(RightsRequest).where(RightsRequest.status.in_(OPEN), RightsRequest.due_on <= limit)
-                           .order_by(RightsRequest.due_on))
+    rows = session.scalars(
+        select(RightsRequest)
+        .where(RightsRequest.status.in_(OPEN), RightsRequest.due_on <= limit)
+        .order_by(RightsRequest.due_on)
+    )
     return [DueRequest(r.id, str(r.kind), r.requester, r.due_on, r.due_on < today) for r in rows]

@@ -9,7 +9,6 @@ restricted contacts (consents.contactable_query).
 
 from __future__ import annotations
 
-
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -43,15 +42,27 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
         for obj in list(session.dirty) + list(session.new) + list(session.deleted):
             if isinstance(obj, Contact) and obj in session.dirty and _was_restricted(obj):
                 if _changed_fields(obj) - RESTRICTION_FIELDS:
-                    raise Conflict(_("Ce contact fait l'objet d'une limitation du traitement (RGPD) : il ne peut "
-                                     "pas être modifié tant qu'elle n'est pas levée."))
-            elif isinstance(obj, ConsentEvent) and obj in session.new and obj.status != ConsentStatus.GRANTED:
+                    raise Conflict(
+                        _(
+                            "Ce contact fait l'objet d'une limitation du traitement (RGPD) : il ne peut "
+                            "pas être modifié tant qu'elle n'est pas levée."
+                        )
+                    )
+            elif (
+                isinstance(obj, ConsentEvent)
+                and obj in session.new
+                and obj.status != ConsentStatus.GRANTED
+            ):
                 continue  # objecting or withdrawing only reduces processing (Art. 21 is absolute)
             elif isinstance(obj, CHILDREN) and obj.contact_id:
                 contact = session.get(Contact, obj.contact_id)
                 if contact is not None and _was_restricted(contact):
-                    raise Conflict(_("Ce contact fait l'objet d'une limitation du traitement (RGPD) : ses "
-                                     "coordonnées, consentements et dons sont gelés."))
+                    raise Conflict(
+                        _(
+                            "Ce contact fait l'objet d'une limitation du traitement (RGPD) : ses "
+                            "coordonnées, consentements et dons sont gelés."
+                        )
+                    )
 
 
 def install(factory: sessionmaker[Session]) -> None:
@@ -66,7 +77,10 @@ def restrict(session: Session, contact_id: int, *, reason: str) -> None:
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
-    contact.restricted, contact.restricted_reason = True, reason.strip() or _("demande de limitation")
+    contact.restricted, contact.restricted_reason = (
+        True,
+        reason.strip() or _("demande de limitation"),
+    )
     session.flush()
 
 
@@ -78,6 +92,3 @@ def lift(session: Session, contact_id: int) -> None:
         raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
     contact.restricted, contact.restricted_reason = False, ""
     session.flush()
-
-
-

@@ -56,16 +56,33 @@ def candidates(session: Session, *, on: date) -> list[RetentionCandidate]:
     rules = load_rules(session)
     donor_limit = add_months(on, -12 * rules.donors_years)
     receipt_limit = add_months(on, -12 * rules.receipts_years)
-    last_gift = select(func.max(Gift.received_on)).where(Gift.contact_id == Contact.id).scalar_subquery()
-    last_consent = select(func.max(ConsentEvent.occurred_at)).where(ConsentEvent.contact_id == Contact.id).scalar_subquery()
-    recent_receipt = select(Receipt.id).where(Receipt.contact_id == Contact.id,
-                                              Receipt.period_end >= receipt_limit).exists()
-    query = (select(Contact.id, Contact.first_name, Contact.last_name, Contact.organisation_name, last_gift,
-                    last_consent, Contact.updated_at)
-             .where(Contact.status == ContactStatus.ACTIVE, ~recent_receipt))
+    last_gift = (
+        select(func.max(Gift.received_on)).where(Gift.contact_id == Contact.id).scalar_subquery()
+    )
+    last_consent = (
+        select(func.max(ConsentEvent.occurred_at))
+        .where(ConsentEvent.contact_id == Contact.id)
+        .scalar_subquery()
+    )
+    recent_receipt = (
+        select(Receipt.id)
+        .where(Receipt.contact_id == Contact.id, Receipt.period_end >= receipt_limit)
+        .exists()
+    )
+    query = select(
+        Contact.id,
+        Contact.first_name,
+        Contact.last_name,
+        Contact.organisation_name,
+        last_gift,
+        last_consent,
+        Contact.updated_at,
+    ).where(Contact.status == ContactStatus.ACTIVE, ~recent_receipt)
     found = []
     for row in session.execute(query):
-        dates = [d if isinstance(d, date) and not hasattr(d, "hour") else d.date() for d in row[4:] if d]
+        dates = [
+            d if isinstance(d, date) and not hasattr(d, "hour") else d.date() for d in row[4:] if d
+        ]
         last = max(dates) if dates else date.min
         if last < donor_limit:
             name = row[3] or f"{(row[2] or '').upper()} {row[1] or ''}".strip()
@@ -73,8 +90,13 @@ def candidates(session: Session, *, on: date) -> list[RetentionCandidate]:
     return sorted(found, key=lambda c: c.last_activity)
 
 
-def apply(session: Session, *, clock: Clock, progress: Progress = NULL_PROGRESS,
-          cancel: CancelToken | None = None) -> int:
+def apply(
+    session: Session,
+    *,
+    clock: Clock,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> int:
     """Anonymise every candidate in the caller's transaction (cancel = nothing changed)."""
     todo = candidates(session, on=today(clock))
     progress.start(len(todo), _("Application des durées de conservation"))

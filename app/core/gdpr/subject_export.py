@@ -39,39 +39,97 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
-    identity = {c: _plain(getattr(contact, c)) for c in ("id", "kind", "civility", "first_name", "last_name",
-                                                        "birth_name", "organisation_name", "legal_form", "siren",
-                                                        "birth_date", "notes", "status", "restricted",
-                                                        "created_at", "updated_at")}
+    identity = {
+        c: _plain(getattr(contact, c))
+        for c in (
+            "id",
+            "kind",
+            "civility",
+            "first_name",
+            "last_name",
+            "birth_name",
+            "organisation_name",
+            "legal_form",
+            "siren",
+            "birth_date",
+            "notes",
+            "status",
+            "restricted",
+            "created_at",
+            "updated_at",
+        )
+    }
     identity["tags"] = [t.name for t in contact.tags]
     org = header(session)
     return {
         "generated_on": date.today().isoformat(),
-        "controller": {"organisation": org.organisation, "address": org.address, "dpo": org.dpo,
-                       "dpo_contact": org.dpo_contact},
+        "controller": {
+            "organisation": org.organisation,
+            "address": org.address,
+            "dpo": org.dpo,
+            "dpo_contact": org.dpo_contact,
+        },
         "identity": identity,
         "emails": _rows(contact.emails, ["email", "label"]),
         "phones": _rows(contact.phones, ["number", "label"]),
-        "addresses": _rows(contact.addresses, ["line2", "line3", "line4", "line5", "postcode", "city", "country",
-                                               "npai", "npai_on"]),
-        "gifts": _rows(session.scalars(select(Gift).where(Gift.contact_id == contact_id).order_by(Gift.received_on)),
-                       ["received_on", "amount_cents", "payment_method", "nature", "campaign_id", "cheque_number"]),
-        "receipts": _rows(session.scalars(select(Receipt).where(Receipt.contact_id == contact_id)),
-                          ["number", "issued_at", "total_cents", "status"]),
-        "consents": _rows(session.scalars(select(ConsentEvent).where(ConsentEvent.contact_id == contact_id)
-                                          .order_by(ConsentEvent.occurred_at)),
-                          ["channel", "purpose", "status", "occurred_at", "source", "proof_text", "recorded_by"]),
-        "history": _rows(session.scalars(select(AuditEvent).where(AuditEvent.contact_id == contact_id)
-                                         .order_by(AuditEvent.at)), ["at", "user", "action", "field", "old", "new"]),
-        "processing": [{"name": a.name, "purposes": a.purposes, "legal_basis": a.legal_basis,
-                        "recipients": a.recipients, "retention": [c.get("retention", "") for c in a.data_categories],
-                        "transfers": a.transfers} for a in activities(session)],
-        "source": _("Données fournies par la personne (bulletins, formulaires, dons) ou importées du fichier de "
-                    "l'association."),
-        "rights": _("Vous pouvez demander l'accès, la rectification, l'effacement, la limitation, la portabilité de "
-                    "vos données et vous opposer à leur traitement ; retirer votre consentement à tout moment ; "
-                    "introduire une réclamation auprès de la CNIL (www.cnil.fr, 3 place de Fontenoy, TSA 80715, "
-                    "75334 Paris Cedex 07)."),
+        "addresses": _rows(
+            contact.addresses,
+            ["line2", "line3", "line4", "line5", "postcode", "city", "country", "npai", "npai_on"],
+        ),
+        "gifts": _rows(
+            session.scalars(
+                select(Gift).where(Gift.contact_id == contact_id).order_by(Gift.received_on)
+            ),
+            [
+                "received_on",
+                "amount_cents",
+                "payment_method",
+                "nature",
+                "campaign_id",
+                "cheque_number",
+            ],
+        ),
+        "receipts": _rows(
+            session.scalars(select(Receipt).where(Receipt.contact_id == contact_id)),
+            ["number", "issued_at", "total_cents", "status"],
+        ),
+        "consents": _rows(
+            session.scalars(
+                select(ConsentEvent)
+                .where(ConsentEvent.contact_id == contact_id)
+                .order_by(ConsentEvent.occurred_at)
+            ),
+            ["channel", "purpose", "status", "occurred_at", "source", "proof_text", "recorded_by"],
+        ),
+        "history": _rows(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.contact_id == contact_id)
+                .order_by(AuditEvent.at)
+            ),
+            ["at", "user", "action", "field", "old", "new"],
+        ),
+        "processing": [
+            {
+                "name": a.name,
+                "purposes": a.purposes,
+                "legal_basis": a.legal_basis,
+                "recipients": a.recipients,
+                "retention": [c.get("retention", "") for c in a.data_categories],
+                "transfers": a.transfers,
+            }
+            for a in activities(session)
+        ],
+        "source": _(
+            "Données fournies par la personne (bulletins, formulaires, dons) ou importées du fichier de "
+            "l'association."
+        ),
+        "rights": _(
+            "Vous pouvez demander l'accès, la rectification, l'effacement, la limitation, la portabilité de "
+            "vos données et vous opposer à leur traitement ; retirer votre consentement à tout moment ; "
+            "introduire une réclamation auprès de la CNIL (www.cnil.fr, 3 place de Fontenoy, TSA 80715, "
+            "75334 Paris Cedex 07)."
+        ),
     }
 
 
@@ -83,14 +141,27 @@ def write_export(session: Session, contact_id: int, folder: Path) -> Path:
     target = folder / f"contact-{contact_id}-donnees.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2))
-        for section in ("emails", "phones", "addresses", "gifts", "receipts", "consents", "history"):
+        for section in (
+            "emails",
+            "phones",
+            "addresses",
+            "gifts",
+            "receipts",
+            "consents",
+            "history",
+        ):
             archive.writestr(f"{section}.csv", _csv(data[section]))
         archive.writestr("identite.csv", _csv([data["identity"]]))
         from app.reports.subject_pdf import render_subject_pdf
 
         archive.writestr("donnees.pdf", render_subject_pdf(data))
-    record_event(session, entity="contact", entity_id=contact_id, contact_id=contact_id,
-                 note=_("Export des données de la personne (droit d'accès / portabilité)"))
+    record_event(
+        session,
+        entity="contact",
+        entity_id=contact_id,
+        contact_id=contact_id,
+        note=_("Export des données de la personne (droit d'accès / portabilité)"),
+    )
     return target
 
 
@@ -100,6 +171,10 @@ def _csv(rows: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                             for k, v in row.items()})
+            writer.writerow(
+                {
+                    k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                    for k, v in row.items()
+                }
+            )
     return buffer.getvalue()

@@ -12,8 +12,13 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.core.contact_fields import (
+    first_name_initials,
+    phone_search_forms,
+    search_text_for,
+    sort_name_for,
+)
 from app.core.contact_validation import check_email, check_phone
-from app.core.contact_fields import first_name_initials, phone_search_forms, search_text_for, sort_name_for
 from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.journal import SESSION_DISABLED_KEY, record_event
 from app.core.permissions import Permission, require
@@ -21,7 +26,16 @@ from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.db import refresh_statistics
 from app.errors import Conflict, NotFound
 from app.i18n import _
-from app.models import Contact, ContactEmail, ContactPhone, Gift, ImportBatch, PostalAddress, Tag, contact_tags
+from app.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Gift,
+    ImportBatch,
+    PostalAddress,
+    Tag,
+    contact_tags,
+)
 from app.models.enums import GiftNature
 
 BATCH = 500
@@ -52,8 +66,16 @@ def file_sha256(path: Path) -> str:
 
 def report_of(plan: ImportPlan, batch_id: int | None = None) -> ImportReport:
     """rows read = created + updated + unchanged + rejected, and the amounts."""
-    return ImportReport(batch_id, len(plan.rows), plan.count(NEW), plan.count(UPDATE), plan.count(UNCHANGED),
-                        plan.count(INVALID), plan.amount_read_cents, plan.amount_to_import_cents)
+    return ImportReport(
+        batch_id,
+        len(plan.rows),
+        plan.count(NEW),
+        plan.count(UPDATE),
+        plan.count(UNCHANGED),
+        plan.count(INVALID),
+        plan.amount_read_cents,
+        plan.amount_to_import_cents,
+    )
 
 
 def write_rejected(plan: ImportPlan, path: Path) -> int:
@@ -68,12 +90,24 @@ def write_rejected(plan: ImportPlan, path: Path) -> int:
     return len(rejected)
 
 
-def commit(session: Session, plan: ImportPlan, *, file_name: str, sha256: str, today: date,
-           progress: Progress = NULL_PROGRESS, cancel: CancelToken | None = None) -> ImportReport:
+def commit(
+    session: Session,
+    plan: ImportPlan,
+    *,
+    file_name: str,
+    sha256: str,
+    today: date,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> ImportReport:
     """Write the NEW and UPDATE rows; record an ImportBatch that allows undo."""
     require(session, Permission.GIFTS_WRITE if plan.kind == "gifts" else Permission.CONTACTS_WRITE)
-    batch = ImportBatch(kind=plan.kind, file_name=file_name, file_sha256=sha256,
-                        user=str(session.info.get("user", "")))
+    batch = ImportBatch(
+        kind=plan.kind,
+        file_name=file_name,
+        file_sha256=sha256,
+        user=str(session.info.get("user", "")),
+    )
     session.add(batch)
     session.flush()
     todo = [r for r in plan.rows if r.status in (NEW, UPDATE)]
@@ -83,7 +117,7 @@ def commit(session: Session, plan: ImportPlan, *, file_name: str, sha256: str, t
     session.info[SESSION_DISABLED_KEY] = True  # one journal event for the batch, below
     try:
         for start in range(0, len(todo), BATCH):
-            chunk = todo[start:start + BATCH]
+            chunk = todo[start : start + BATCH]
             if plan.kind == "gifts":
                 _insert_gifts(session, chunk, batch.id)
             else:
@@ -98,32 +132,80 @@ def commit(session: Session, plan: ImportPlan, *, file_name: str, sha256: str, t
     batch.counts = report.as_dict()
     batch.report = {"before": before, "added": added, "notes": plan.table.notes}
     refresh_statistics(session.connection())
-    record_event(session, entity="import", entity_id=batch.id, note=_(
-        "Import n° {id} de {file} : {created} créés, {updated} mis à jour, {unchanged} inchangés, "
-        "{rejected} rejetés").format(id=batch.id, file=file_name, created=report.created, updated=report.updated,
-                                     unchanged=report.unchanged, rejected=report.rejected))
+    record_event(
+        session,
+        entity="import",
+        entity_id=batch.id,
+        note=_(
+            "Import n° {id} de {file} : {created} créés, {updated} mis à jour, {unchanged} inchangés, "
+            "{rejected} rejetés"
+        ).format(
+            id=batch.id,
+            file=file_name,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        ),
+    )
     return report
 
 
 def _insert_gifts(session: Session, rows: list[Any], batch_id: int) -> None:
     now = datetime.now().astimezone()
-    session.execute(insert(Gift), [{**r.draft, "nature": GiftNature.CASH, "import_batch_id": batch_id,
-                                    "created_at": now, "updated_at": now} for r in rows])
+    session.execute(
+        insert(Gift),
+        [
+            {
+                **r.draft,
+                "nature": GiftNature.CASH,
+                "import_batch_id": batch_id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in rows
+        ],
+    )
 
 
 def _contact_row(draft: Any, batch_id: int, now: datetime) -> dict[str, Any]:
-    parts = [draft.first_name, draft.last_name, draft.birth_name, draft.organisation_name,
-             first_name_initials(draft.first_name), *draft.emails, *draft.phones,
-             *(phone_search_forms(check_phone(p).value or p) for p in draft.phones),
-             draft.address.postcode, draft.address.city]
-    return {"kind": draft.kind, "civility": draft.civility, "first_name": draft.first_name,
-            "last_name": draft.last_name, "birth_name": draft.birth_name, "organisation_name": draft.organisation_name,
-            "legal_form": draft.legal_form, "siren": draft.siren, "birth_date": draft.birth_date, "notes": draft.notes,
-            "status": "active", "restricted": False, "restricted_reason": "", "import_batch_id": batch_id,
-            "search_text": search_text_for(parts),
-            "sort_name": sort_name_for(kind=str(draft.kind), last_name=draft.last_name, first_name=draft.first_name,
-                                       organisation_name=draft.organisation_name),
-            "created_at": now, "updated_at": now}
+    parts = [
+        draft.first_name,
+        draft.last_name,
+        draft.birth_name,
+        draft.organisation_name,
+        first_name_initials(draft.first_name),
+        *draft.emails,
+        *draft.phones,
+        *(phone_search_forms(check_phone(p).value or p) for p in draft.phones),
+        draft.address.postcode,
+        draft.address.city,
+    ]
+    return {
+        "kind": draft.kind,
+        "civility": draft.civility,
+        "first_name": draft.first_name,
+        "last_name": draft.last_name,
+        "birth_name": draft.birth_name,
+        "organisation_name": draft.organisation_name,
+        "legal_form": draft.legal_form,
+        "siren": draft.siren,
+        "birth_date": draft.birth_date,
+        "notes": draft.notes,
+        "status": "active",
+        "restricted": False,
+        "restricted_reason": "",
+        "import_batch_id": batch_id,
+        "search_text": search_text_for(parts),
+        "sort_name": sort_name_for(
+            kind=str(draft.kind),
+            last_name=draft.last_name,
+            first_name=draft.first_name,
+            organisation_name=draft.organisation_name,
+        ),
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> None:
@@ -131,30 +213,71 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
     if not rows:
         return
     now = datetime.now().astimezone()
-    ids = list(session.scalars(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-                               [_contact_row(r.draft, batch_id, now) for r in rows]))
+    ids = list(
+        session.scalars(
+            insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+            [_contact_row(r.draft, batch_id, now) for r in rows],
+        )
+    )
     emails, phones, addresses, tags = [], [], [], []
     tag_ids = _tag_ids(session, {t for r in rows for t in r.draft.tags})
     for contact_id, row in zip(ids, rows, strict=True):
         draft = row.draft
-        emails += [{"contact_id": contact_id, "email": check_email(e).value or e, "label": "", "position": i}
-                   for i, e in enumerate(dict.fromkeys(draft.emails))]
-        phones += [{"contact_id": contact_id, "number": check_phone(p).value or p, "label": "", "position": i}
-                   for i, p in enumerate(dict.fromkeys(draft.phones))]
+        emails += [
+            {
+                "contact_id": contact_id,
+                "email": check_email(e).value or e,
+                "label": "",
+                "position": i,
+            }
+            for i, e in enumerate(dict.fromkeys(draft.emails))
+        ]
+        phones += [
+            {
+                "contact_id": contact_id,
+                "number": check_phone(p).value or p,
+                "label": "",
+                "position": i,
+            }
+            for i, p in enumerate(dict.fromkeys(draft.phones))
+        ]
         if not draft.address.is_empty:
             a = draft.address
-            addresses.append({"contact_id": contact_id, "line2": a.line2, "line3": a.line3, "line4": a.line4,
-                              "line5": a.line5, "postcode": a.postcode, "city": a.city, "country": a.country or "FR",
-                              "is_primary": True, "npai": False, "created_at": now, "updated_at": now})
-        tags += [{"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)]
-    for table, values in ((ContactEmail, emails), (ContactPhone, phones), (PostalAddress, addresses),
-                          (contact_tags, tags)):
+            addresses.append(
+                {
+                    "contact_id": contact_id,
+                    "line2": a.line2,
+                    "line3": a.line3,
+                    "line4": a.line4,
+                    "line5": a.line5,
+                    "postcode": a.postcode,
+                    "city": a.city,
+                    "country": a.country or "FR",
+                    "is_primary": True,
+                    "npai": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        tags += [
+            {"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)
+        ]
+    for table, values in (
+        (ContactEmail, emails),
+        (ContactPhone, phones),
+        (PostalAddress, addresses),
+        (contact_tags, tags),
+    ):
         if values:
             session.execute(insert(table), values)
 
 
 def _tag_ids(session: Session, names: set[str]) -> dict[str, int]:
-    found = {t.name: t.id for t in session.scalars(select(Tag).where(Tag.name.in_(names)))} if names else {}
+    found = (
+        {t.name: t.id for t in session.scalars(select(Tag).where(Tag.name.in_(names)))}
+        if names
+        else {}
+    )
     for name in names - set(found):
         tag = Tag(name=name)
         session.add(tag)
@@ -163,8 +286,14 @@ def _tag_ids(session: Session, names: set[str]) -> dict[str, int]:
     return found
 
 
-def _write_contacts(session: Session, rows: list[Any], batch_id: int, today: date,
-                    before: dict[str, dict[str, Any]], added: list[list[Any]]) -> None:
+def _write_contacts(
+    session: Session,
+    rows: list[Any],
+    batch_id: int,
+    today: date,
+    before: dict[str, dict[str, Any]],
+    added: list[list[Any]],
+) -> None:
     _insert_new_contacts(session, [r for r in rows if r.status == NEW], batch_id)
     for row in rows:
         if row.status == NEW:
@@ -172,14 +301,19 @@ def _write_contacts(session: Session, rows: list[Any], batch_id: int, today: dat
         contact = session.get(Contact, row.contact_id)
         if contact is None:
             continue
-        before[str(contact.id)] = {k: _plain(old) for k, (old, _new) in row.changes.items()
-                                   if k not in ("email", "phone")}
+        before[str(contact.id)] = {
+            k: _plain(old) for k, (old, _new) in row.changes.items() if k not in ("email", "phone")
+        }
         for name, (_old, new) in row.changes.items():
             if name == "email":
-                contact.emails.append(ContactEmail(email=check_email(new).value or new, position=len(contact.emails)))
+                contact.emails.append(
+                    ContactEmail(email=check_email(new).value or new, position=len(contact.emails))
+                )
                 added.append(["email", contact.id, new])
             elif name == "phone":
-                contact.phones.append(ContactPhone(number=check_phone(new).value or new, position=len(contact.phones)))
+                contact.phones.append(
+                    ContactPhone(number=check_phone(new).value or new, position=len(contact.phones))
+                )
                 added.append(["phone", contact.id, new])
             else:
                 setattr(contact, name, new)
@@ -200,23 +334,42 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
     if batch.undone_at is not None:
         raise Conflict(_("L'import {id} a déjà été annulé.").format(id=batch_id))
     require(session, Permission.GIFTS_WRITE if batch.kind == "gifts" else Permission.CONTACTS_WRITE)
-    receipted = session.scalar(select(func.count(Gift.id)).where(Gift.import_batch_id == batch_id,
-                                                                 Gift.receipt_id.is_not(None)))
+    receipted = session.scalar(
+        select(func.count(Gift.id)).where(
+            Gift.import_batch_id == batch_id, Gift.receipt_id.is_not(None)
+        )
+    )
     if receipted:
-        raise Conflict(_("Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces reçus.").format(
-            id=batch_id))
+        raise Conflict(
+            _(
+                "Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces reçus."
+            ).format(id=batch_id)
+        )
     gifts = session.execute(delete(Gift).where(Gift.import_batch_id == batch_id)).rowcount
     created = list(session.scalars(select(Contact.id).where(Contact.import_batch_id == batch_id)))
-    others = session.scalar(select(func.count(Gift.id)).where(Gift.contact_id.in_(created))) if created else 0
+    others = (
+        session.scalar(select(func.count(Gift.id)).where(Gift.contact_id.in_(created)))
+        if created
+        else 0
+    )
     if others:
-        raise Conflict(_("Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les ou "
-                         "gardez l'import.").format(id=batch_id))
+        raise Conflict(
+            _(
+                "Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les ou "
+                "gardez l'import."
+            ).format(id=batch_id)
+        )
     for contact in session.scalars(select(Contact).where(Contact.id.in_(created))):
         session.delete(contact)
     _restore_updates(session, batch.report or {})
     batch.undone_at = datetime.now().astimezone()
     session.flush()
-    record_event(session, entity="import", entity_id=batch_id, note=_("Import n° {id} annulé").format(id=batch_id))
+    record_event(
+        session,
+        entity="import",
+        entity_id=batch_id,
+        note=_("Import n° {id} annulé").format(id=batch_id),
+    )
     return {"contacts_removed": len(created), "gifts_removed": int(gifts or 0)}
 
 
@@ -226,10 +379,20 @@ def _restore_updates(session: Session, report: dict[str, Any]) -> None:
         if contact is None:
             continue
         for name, value in fields.items():
-            setattr(contact, name, date.fromisoformat(value) if name == "birth_date" and value else value)
+            setattr(
+                contact,
+                name,
+                date.fromisoformat(value) if name == "birth_date" and value else value,
+            )
     for kind, contact_id, value in report.get("added", []):
-        model, column = (ContactEmail, ContactEmail.email) if kind == "email" else (ContactPhone, ContactPhone.number)
-        normalised = (check_email(value).value if kind == "email" else check_phone(value).value) or value
+        model, column = (
+            (ContactEmail, ContactEmail.email)
+            if kind == "email"
+            else (ContactPhone, ContactPhone.number)
+        )
+        normalised = (
+            check_email(value).value if kind == "email" else check_phone(value).value
+        ) or value
         session.execute(delete(model).where(model.contact_id == contact_id, column == normalised))
     for contact_id in report.get("before", {}):
         contact = session.get(Contact, int(contact_id))

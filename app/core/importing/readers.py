@@ -28,13 +28,17 @@ class Table:
 
 
 def _fail(path: Path, message: str) -> ValidationError:
-    return ValidationError(_("Fichier {file} : {message}").format(file=path.name, message=message), field="file")
+    return ValidationError(
+        _("Fichier {file} : {message}").format(file=path.name, message=message), field="file"
+    )
 
 
 def decode(path: Path, raw: bytes) -> tuple[str, str]:
     """Text and encoding: UTF-8 (with or without BOM) first, then cp1252, then latin-1."""
     if b"\x00" in raw[:4096]:
-        raise _fail(path, _("ce n'est pas un fichier texte (CSV), ni un classeur XLSX ou ODS reconnu."))
+        raise _fail(
+            path, _("ce n'est pas un fichier texte (CSV), ni un classeur XLSX ou ODS reconnu.")
+        )
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
@@ -74,7 +78,10 @@ def read_xlsx(path: Path) -> Table:
     except Exception as exc:  # noqa: BLE001 - any parse failure means "not a readable workbook"
         raise _fail(path, _("classeur XLSX illisible ({error}).").format(error=exc)) from None
     sheet = workbook.worksheets[0]
-    rows = [["" if v is None else _cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [
+        ["" if v is None else _cell_text(v) for v in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
     workbook.close()
     return _table(path, rows)
 
@@ -95,7 +102,11 @@ def read_ods(path: Path) -> Table:
         values: list[str] = []
         for cell in row.getElementsByType(TableCell):
             repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-            value = cell.getAttribute("value") if cell.getAttribute("valuetype") == "float" else str(cell)
+            value = (
+                cell.getAttribute("value")
+                if cell.getAttribute("valuetype") == "float"
+                else str(cell)
+            )
             values += [value or ""] * min(repeat, 200)
         rows.append(values)
     return _table(path, rows)
@@ -112,7 +123,12 @@ def _cell_text(value: object) -> str:
 def _table(path: Path, rows: list[list[str]], *, encoding: str = "", delimiter: str = "") -> Table:
     rows = [row for row in rows if any(str(c).strip() for c in row)]
     if not rows:
-        raise _fail(path, _("le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."))
+        raise _fail(
+            path,
+            _(
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+            ),
+        )
     header = [str(h).strip() for h in rows[0]]
     table = Table(path, header, [[str(c) for c in row] for row in rows[1:]], encoding, delimiter)
     if not table.rows:
@@ -121,8 +137,13 @@ def _table(path: Path, rows: list[list[str]], *, encoding: str = "", delimiter: 
         for index, cell in enumerate(row):
             if len(cell) > MAX_CELL:
                 row[index] = cell[:MAX_CELL]
-                table.notes.append(_("Ligne {row}, colonne {column} : cellule de {n} caractères tronquée.").format(
-                    row=number, column=header[index] if index < len(header) else index + 1, n=len(cell)))
+                table.notes.append(
+                    _("Ligne {row}, colonne {column} : cellule de {n} caractères tronquée.").format(
+                        row=number,
+                        column=header[index] if index < len(header) else index + 1,
+                        n=len(cell),
+                    )
+                )
     return table
 
 
@@ -131,7 +152,12 @@ def read_table(path: Path) -> Table:
     if not path.exists():
         raise _fail(path, _("fichier introuvable."))
     if path.stat().st_size == 0:
-        raise _fail(path, _("le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."))
+        raise _fail(
+            path,
+            _(
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+            ),
+        )
     with path.open("rb") as handle:
         head = handle.read(4)
     if path.suffix.lower() == ".xlsx" or (head == b"PK\x03\x04" and path.suffix.lower() != ".ods"):

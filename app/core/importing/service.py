@@ -14,17 +14,34 @@ from app.errors import ValidationError
 from app.i18n import _
 
 
-def prepare(session: Session, path: Path, kind: str, *, today: date, mapping_file: Path | None = None,
-            mapping: dict[int, str] | None = None) -> ImportPlan:
+def prepare(
+    session: Session,
+    path: Path,
+    kind: str,
+    *,
+    today: date,
+    mapping_file: Path | None = None,
+    mapping: dict[int, str] | None = None,
+) -> ImportPlan:
     """Read `path` and dry-run it (nothing is written)."""
     if kind not in ("contacts", "gifts"):
-        raise ValidationError(_("Type d'import inconnu : {kind} (contacts ou gifts attendu).").format(kind=kind))
+        raise ValidationError(
+            _("Type d'import inconnu : {kind} (contacts ou gifts attendu).").format(kind=kind)
+        )
     table = read_table(path)
     if mapping is None:
-        mapping = load_mapping(mapping_file, table.header) if mapping_file else auto_map(table.header, kind)
+        mapping = (
+            load_mapping(mapping_file, table.header)
+            if mapping_file
+            else auto_map(table.header, kind)
+        )
     if not mapping:
-        raise ValidationError(_("Fichier {file} : aucune colonne reconnue (en-têtes lus : {header}). Fournissez une "
-                                "correspondance avec --mapping.").format(file=path.name, header=", ".join(table.header)),
-                              field="mapping")
+        raise ValidationError(
+            _(
+                "Fichier {file} : aucune colonne reconnue (en-têtes lus : {header}). Fournissez une "
+                "correspondance avec --mapping."
+            ).format(file=path.name, header=", ".join(table.header)),
+            field="mapping",
+        )
     planner = plan_gifts if kind == "gifts" else plan_contacts
     return planner(session, table, mapping, today=today)

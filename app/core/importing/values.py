@@ -5,18 +5,49 @@ from __future__ import annotations
 from app.core.text import fold
 from app.models.enums import PaymentMethod
 
-CIVILITIES = {"m": "M.", "mr": "M.", "monsieur": "M.", "m.": "M.", "mme": "Mme", "madame": "Mme", "mlle": "Mme",
-              "mademoiselle": "Mme", "mrs": "Mme", "ms": "Mme", "m et mme": "M. et Mme", "m. et mme": "M. et Mme",
-              "monsieur et madame": "M. et Mme", "dr": "Dr", "docteur": "Dr"}
-METHODS = {"cheque": PaymentMethod.CHEQUE, "chq": PaymentMethod.CHEQUE, "ch": PaymentMethod.CHEQUE,
-           "especes": PaymentMethod.CASH, "espece": PaymentMethod.CASH, "liquide": PaymentMethod.CASH,
-           "cash": PaymentMethod.CASH, "virement": PaymentMethod.TRANSFER, "vir": PaymentMethod.TRANSFER,
-           "virement bancaire": PaymentMethod.TRANSFER, "transfer": PaymentMethod.TRANSFER,
-           "sepa": PaymentMethod.TRANSFER, "cb": PaymentMethod.CARD, "carte": PaymentMethod.CARD,
-           "carte bancaire": PaymentMethod.CARD, "card": PaymentMethod.CARD, "credit card": PaymentMethod.CARD,
-           "prelevement": PaymentMethod.DIRECT_DEBIT, "prlv": PaymentMethod.DIRECT_DEBIT,
-           "prelevement sepa": PaymentMethod.DIRECT_DEBIT, "direct debit": PaymentMethod.DIRECT_DEBIT,
-           "nature": PaymentMethod.IN_KIND, "en nature": PaymentMethod.IN_KIND, "in kind": PaymentMethod.IN_KIND}
+CIVILITIES = {
+    "m": "M.",
+    "mr": "M.",
+    "monsieur": "M.",
+    "m.": "M.",
+    "mme": "Mme",
+    "madame": "Mme",
+    "mlle": "Mme",
+    "mademoiselle": "Mme",
+    "mrs": "Mme",
+    "ms": "Mme",
+    "m et mme": "M. et Mme",
+    "m. et mme": "M. et Mme",
+    "monsieur et madame": "M. et Mme",
+    "dr": "Dr",
+    "docteur": "Dr",
+}
+METHODS = {
+    "cheque": PaymentMethod.CHEQUE,
+    "chq": PaymentMethod.CHEQUE,
+    "ch": PaymentMethod.CHEQUE,
+    "especes": PaymentMethod.CASH,
+    "espece": PaymentMethod.CASH,
+    "liquide": PaymentMethod.CASH,
+    "cash": PaymentMethod.CASH,
+    "virement": PaymentMethod.TRANSFER,
+    "vir": PaymentMethod.TRANSFER,
+    "virement bancaire": PaymentMethod.TRANSFER,
+    "transfer": PaymentMethod.TRANSFER,
+    "sepa": PaymentMethod.TRANSFER,
+    "cb": PaymentMethod.CARD,
+    "carte": PaymentMethod.CARD,
+    "carte bancaire": PaymentMethod.CARD,
+    "card": PaymentMethod.CARD,
+    "credit card": PaymentMethod.CARD,
+    "prelevement": PaymentMethod.DIRECT_DEBIT,
+    "prlv": PaymentMethod.DIRECT_DEBIT,
+    "prelevement sepa": PaymentMethod.DIRECT_DEBIT,
+    "direct debit": PaymentMethod.DIRECT_DEBIT,
+    "nature": PaymentMethod.IN_KIND,
+    "en nature": PaymentMethod.IN_KIND,
+    "in kind": PaymentMethod.IN_KIND,
+}
 
 
 def civility(text: str) -> str | None:

@@ -44,24 +44,49 @@ def number_log(session: Session, year: int) -> list[NumberLogLine]:
     """Every number of `year`, in order, with its status and links."""
     replaced = aliased(Receipt)
     replacing = aliased(Receipt)
-    query = (select(Receipt, Contact.kind, Contact.first_name, Contact.last_name, Contact.organisation_name,
-                    replaced.number, replacing.number)
-             .join(Contact, Contact.id == Receipt.contact_id)
-             .outerjoin(replaced, replaced.id == Receipt.replaces_id)
-             .outerjoin(replacing, replacing.replaces_id == Receipt.id)
-             .where(Receipt.year == year).order_by(Receipt.sequence))
+    query = (
+        select(
+            Receipt,
+            Contact.kind,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.organisation_name,
+            replaced.number,
+            replacing.number,
+        )
+        .join(Contact, Contact.id == Receipt.contact_id)
+        .outerjoin(replaced, replaced.id == Receipt.replaces_id)
+        .outerjoin(replacing, replacing.replaces_id == Receipt.id)
+        .where(Receipt.year == year)
+        .order_by(Receipt.sequence)
+    )
     lines = []
     for receipt, kind, first, last, organisation, replaces, replaced_by in session.execute(query):
         donor = organisation if kind == "organisation" else f"{last.upper()} {first}".strip()
-        lines.append(NumberLogLine(receipt.number, receipt.issued_at, donor, str(receipt.kind), receipt.total_cents,
-                                   str(receipt.status), receipt.cancelled_at, receipt.cancel_reason,
-                                   replaces or "", replaced_by or ""))
+        lines.append(
+            NumberLogLine(
+                receipt.number,
+                receipt.issued_at,
+                donor,
+                str(receipt.kind),
+                receipt.total_cents,
+                str(receipt.status),
+                receipt.cancelled_at,
+                receipt.cancel_reason,
+                replaces or "",
+                replaced_by or "",
+            )
+        )
     return lines
 
 
 def gaps(session: Session, year: int) -> list[int]:
     """Sequence numbers missing in `year` (should always be empty)."""
-    sequences = list(session.scalars(select(Receipt.sequence).where(Receipt.year == year).order_by(Receipt.sequence)))
+    sequences = list(
+        session.scalars(
+            select(Receipt.sequence).where(Receipt.year == year).order_by(Receipt.sequence)
+        )
+    )
     expected = set(range(1, (sequences[-1] if sequences else 0) + 1))
     return sorted(expected - set(sequences))
 
@@ -69,11 +94,31 @@ def gaps(session: Session, year: int) -> list[int]:
 def declaration(session: Session, year: int) -> Declaration:
     """Figures for the art. 222 bis declaration: valid receipts for gifts of `year`."""
     valid = Receipt.status == ReceiptStatus.ISSUED
-    row = session.execute(select(func.count(Receipt.id), func.coalesce(func.sum(Receipt.total_cents), 0))
-                          .where(Receipt.year == year, valid)).one()
-    by_kind = dict(session.execute(select(Receipt.kind, func.count(Receipt.id))
-                                   .where(Receipt.year == year, valid).group_by(Receipt.kind)).all())
-    cancelled = session.scalar(select(func.count(Receipt.id)).where(
-        Receipt.year == year, Receipt.status == ReceiptStatus.CANCELLED)) or 0
-    return Declaration(year, int(row[0]), int(row[1]), int(cancelled), int(by_kind.get("individual", 0)),
-                       int(by_kind.get("company", 0)))
+    row = session.execute(
+        select(func.count(Receipt.id), func.coalesce(func.sum(Receipt.total_cents), 0)).where(
+            Receipt.year == year, valid
+        )
+    ).one()
+    by_kind = dict(
+        session.execute(
+            select(Receipt.kind, func.count(Receipt.id))
+            .where(Receipt.year == year, valid)
+            .group_by(Receipt.kind)
+        ).all()
+    )
+    cancelled = (
+        session.scalar(
+            select(func.count(Receipt.id)).where(
+                Receipt.year == year, Receipt.status == ReceiptStatus.CANCELLED
+            )
+        )
+        or 0
+    )
+    return Declaration(
+        year,
+        int(row[0]),
+        int(row[1]),
+        int(cancelled),
+        int(by_kind.get("individual", 0)),
+        int(by_kind.get("company", 0)),
+    )

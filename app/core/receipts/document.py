@@ -89,13 +89,27 @@ class ReceiptDocument:
         """Rebuild from a stored snapshot."""
         d = lambda s: date.fromisoformat(s)  # noqa: E731
         return ReceiptDocument(
-            number=data["number"], kind=data["kind"], mode=data["mode"], issued_on=d(data["issued_on"]),
-            period_start=d(data["period_start"]), period_end=d(data["period_end"]),
-            beneficiary=Beneficiary(**{**data["beneficiary"],
-                                       "address_lines": tuple(data["beneficiary"]["address_lines"])}),
-            donor=Donor(**{**data["donor"], "address_lines": tuple(data["donor"]["address_lines"])}),
-            gifts=tuple(GiftLine(**{**g, "received_on": d(g["received_on"])}) for g in data["gifts"]),
-            replaces_number=data.get("replaces_number", ""), extra=data.get("extra", {}))
+            number=data["number"],
+            kind=data["kind"],
+            mode=data["mode"],
+            issued_on=d(data["issued_on"]),
+            period_start=d(data["period_start"]),
+            period_end=d(data["period_end"]),
+            beneficiary=Beneficiary(
+                **{
+                    **data["beneficiary"],
+                    "address_lines": tuple(data["beneficiary"]["address_lines"]),
+                }
+            ),
+            donor=Donor(
+                **{**data["donor"], "address_lines": tuple(data["donor"]["address_lines"])}
+            ),
+            gifts=tuple(
+                GiftLine(**{**g, "received_on": d(g["received_on"])}) for g in data["gifts"]
+            ),
+            replaces_number=data.get("replaces_number", ""),
+            extra=data.get("extra", {}),
+        )
 
 
 def _jsonable(value: Any) -> Any:

@@ -73,11 +73,22 @@ def donor_address(contact: Contact) -> AddressParts | None:
     address = contact.primary_address
     if address is None:
         return None
-    recipient = recipient_line(civility=contact.civility, first_name=contact.first_name,
-                               last_name=contact.last_name,
-                               organisation_name=contact.organisation_name if contact.is_organisation else "")
-    return AddressParts(recipient, address.line2, address.line3, address.line4, address.line5,
-                        address.postcode, address.city, address.country)
+    recipient = recipient_line(
+        civility=contact.civility,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        organisation_name=contact.organisation_name if contact.is_organisation else "",
+    )
+    return AddressParts(
+        recipient,
+        address.line2,
+        address.line3,
+        address.line4,
+        address.line5,
+        address.postcode,
+        address.city,
+        address.country,
+    )
 
 
 def _donor_problem(contact: Contact) -> str | None:
@@ -88,7 +99,9 @@ def _donor_problem(contact: Contact) -> str | None:
         return _("adresse postale manquante (mention obligatoire)")
     problems = address_problems(parts)
     if problems:
-        return _("adresse incomplète : {details}").format(details="; ".join(p.message for p in problems))
+        return _("adresse incomplète : {details}").format(
+            details="; ".join(p.message for p in problems)
+        )
     if contact.is_organisation and not contact.siren:
         return _("N° SIREN de l'entreprise manquant (mention obligatoire du Cerfa 16216)")
     if contact.is_organisation and not contact.legal_form:
@@ -115,24 +128,41 @@ def _groups(gifts: list[Gift], mode: ReceiptMode, contact: Contact) -> list[list
     return [gifts]  # annual: one receipt per donor and calendar year
 
 
-def plan_receipts(session: Session, *, year: int, mode: ReceiptMode,
-                  contact_ids: list[int] | None = None) -> IssuePlan:
+def plan_receipts(
+    session: Session, *, year: int, mode: ReceiptMode, contact_ids: list[int] | None = None
+) -> IssuePlan:
     """What would be issued for gifts received in `year` and not receipted yet."""
     from app.core.receipts.issuing import organisation_problems
 
     plan = IssuePlan(year, mode, organisation_problems=organisation_problems(session))
-    query = (select(Gift).where(Gift.received_on >= date(year, 1, 1), Gift.received_on <= date(year, 12, 31),
-                                Gift.receipt_id.is_(None), Gift.receiptable.is_(True),
-                                Gift.is_membership_fee.is_(False))
-             .order_by(Gift.contact_id, Gift.received_on, Gift.id))
+    query = (
+        select(Gift)
+        .where(
+            Gift.received_on >= date(year, 1, 1),
+            Gift.received_on <= date(year, 12, 31),
+            Gift.receipt_id.is_(None),
+            Gift.receiptable.is_(True),
+            Gift.is_membership_fee.is_(False),
+        )
+        .order_by(Gift.contact_id, Gift.received_on, Gift.id)
+    )
     if contact_ids is not None:
         query = query.where(Gift.contact_id.in_(contact_ids))
     by_contact: dict[int, list[Gift]] = defaultdict(list)
     for gift in session.scalars(query):
         by_contact[gift.contact_id].append(gift)
-    contacts = {c.id: c for c in session.scalars(
-        select(Contact).where(Contact.id.in_(list(by_contact)))
-        .options(selectinload(Contact.addresses)))} if by_contact else {}
+    contacts = (
+        {
+            c.id: c
+            for c in session.scalars(
+                select(Contact)
+                .where(Contact.id.in_(list(by_contact)))
+                .options(selectinload(Contact.addresses))
+            )
+        }
+        if by_contact
+        else {}
+    )
     for contact_id, gifts in by_contact.items():
         _plan_donor(plan, contacts[contact_id], gifts, mode)
     plan.receipts.sort(key=lambda r: (r.donor_name.lower(), r.period_start))
@@ -149,12 +179,23 @@ def _plan_donor(plan: IssuePlan, contact: Contact, gifts: list[Gift], mode: Rece
     for gift, reason in refused:
         plan.excluded.append(Exclusion(contact.id, name, (gift.id,), reason))
     address = contact.primary_address
-    warnings = (_("adresse signalée NPAI : envoyez ce reçu par courriel ou vérifiez l'adresse"),) \
-        if address is not None and address.npai else ()
+    warnings = (
+        (_("adresse signalée NPAI : envoyez ce reçu par courriel ou vérifiez l'adresse"),)
+        if address is not None and address.npai
+        else ()
+    )
     kind = "company" if contact.kind == ContactKind.ORGANISATION else "individual"
     for group in _groups(kept, mode, contact):
         if group:
-            plan.receipts.append(PlannedReceipt(
-                contact.id, name, kind, tuple(g.id for g in group),
-                tuple(g.amount_cents - g.counterpart_cents for g in group),
-                group[0].received_on, group[-1].received_on, warnings))
+            plan.receipts.append(
+                PlannedReceipt(
+                    contact.id,
+                    name,
+                    kind,
+                    tuple(g.id for g in group),
+                    tuple(g.amount_cents - g.counterpart_cents for g in group),
+                    group[0].received_on,
+                    group[-1].received_on,
+                    warnings,
+                )
+            )

@@ -43,7 +43,9 @@ def organisation_problems(session: Session) -> list[str]:
     problems = [str(p) for p in validate(load_identity(session))]
     settings = session.get(OrganisationSettings, 1)
     if settings is None or settings.receipt_category not in CATEGORIES:
-        problems.append(_("Catégorie de l'organisme (case du Cerfa) : à choisir dans les paramètres."))
+        problems.append(
+            _("Catégorie de l'organisme (case du Cerfa) : à choisir dans les paramètres.")
+        )
     return problems
 
 
@@ -52,35 +54,77 @@ def beneficiary(session: Session) -> Beneficiary:
     s = session.get(OrganisationSettings, 1)
     if s is None:
         raise Conflict(_("Renseignez l'identité de l'association dans les paramètres."))
-    lines = tuple(p for p in (s.address_line, s.address_complement, f"{s.postcode} {s.city}".strip(), s.country) if p)
+    lines = tuple(
+        p
+        for p in (s.address_line, s.address_complement, f"{s.postcode} {s.city}".strip(), s.country)
+        if p
+    )
     details = s.category_details or {}
-    return Beneficiary(name=s.name, siren=s.siren, rna=s.rna, address_lines=lines, purpose=s.purpose,
-                       category_key=s.receipt_category,
-                       category_label=_(CATEGORIES.get(s.receipt_category, s.receipt_category)),
-                       signatory_name=s.signatory_name, signatory_title=s.signatory_title, city=s.city,
-                       seventy_five_percent=s.applies_75_percent or s.receipt_category in SEVENTY_FIVE_PERCENT,
-                       ifi_eligible=bool(details.get("ifi_eligible", False)))
+    return Beneficiary(
+        name=s.name,
+        siren=s.siren,
+        rna=s.rna,
+        address_lines=lines,
+        purpose=s.purpose,
+        category_key=s.receipt_category,
+        category_label=_(CATEGORIES.get(s.receipt_category, s.receipt_category)),
+        signatory_name=s.signatory_name,
+        signatory_title=s.signatory_title,
+        city=s.city,
+        seventy_five_percent=s.applies_75_percent or s.receipt_category in SEVENTY_FIVE_PERCENT,
+        ifi_eligible=bool(details.get("ifi_eligible", False)),
+    )
 
 
 def donor(contact: Contact) -> Donor:
     """The donor as printed."""
     parts = donor_address(contact)
     lines = tuple(address_block(parts)[1:]) if parts else ()
-    name = contact.organisation_name if contact.is_organisation else \
-        " ".join(p for p in (contact.civility, contact.first_name, contact.last_name.upper()) if p)
-    return Donor(contact.id, contact.is_organisation, name, contact.legal_form, contact.siren, lines)
+    name = (
+        contact.organisation_name
+        if contact.is_organisation
+        else " ".join(
+            p for p in (contact.civility, contact.first_name, contact.last_name.upper()) if p
+        )
+    )
+    return Donor(
+        contact.id, contact.is_organisation, name, contact.legal_form, contact.siren, lines
+    )
 
 
-def build_document(*, number: str, kind: str, mode: str, issued_on: date, benef: Beneficiary, donor_: Donor,
-                   gifts: list[Gift], amounts: tuple[int, ...], replaces_number: str = "",
-                   image_keys: dict[str, str] | None = None) -> ReceiptDocument:
+def build_document(
+    *,
+    number: str,
+    kind: str,
+    mode: str,
+    issued_on: date,
+    benef: Beneficiary,
+    donor_: Donor,
+    gifts: list[Gift],
+    amounts: tuple[int, ...],
+    replaces_number: str = "",
+    image_keys: dict[str, str] | None = None,
+) -> ReceiptDocument:
     """The printed data of a receipt."""
-    lines = tuple(GiftLine(g.id, g.received_on, amount, str(g.payment_method), str(g.nature), g.in_kind_description)
-                  for g, amount in zip(gifts, amounts, strict=True))
-    return ReceiptDocument(number=number, kind=kind, mode=mode, issued_on=issued_on,
-                           period_start=min(g.received_on for g in gifts),
-                           period_end=max(g.received_on for g in gifts), beneficiary=benef, donor=donor_,
-                           gifts=lines, replaces_number=replaces_number, extra=dict(image_keys or {}))
+    lines = tuple(
+        GiftLine(
+            g.id, g.received_on, amount, str(g.payment_method), str(g.nature), g.in_kind_description
+        )
+        for g, amount in zip(gifts, amounts, strict=True)
+    )
+    return ReceiptDocument(
+        number=number,
+        kind=kind,
+        mode=mode,
+        issued_on=issued_on,
+        period_start=min(g.received_on for g in gifts),
+        period_end=max(g.received_on for g in gifts),
+        beneficiary=benef,
+        donor=donor_,
+        gifts=lines,
+        replaces_number=replaces_number,
+        extra=dict(image_keys or {}),
+    )
 
 
 def images(session: Session) -> tuple[bytes | None, bytes | None]:
@@ -106,20 +150,47 @@ def snapshot_images(session: Session, doc: ReceiptDocument) -> tuple[bytes | Non
     """The (logo, signature) a receipt was issued with."""
     found = []
     for name in ("logo", "signature"):
-        setting = session.get(Setting, IMAGE_KEY + doc.extra.get(name, "")) if doc.extra.get(name) else None
+        setting = (
+            session.get(Setting, IMAGE_KEY + doc.extra.get(name, ""))
+            if doc.extra.get(name)
+            else None
+        )
         found.append(base64.b64decode(setting.value) if setting else None)
     return found[0], found[1]
 
 
-def store_receipt(session: Session, doc: ReceiptDocument, *, year: int, sequence: int, gifts: list[Gift],
-                  pdf: bytes, clock: Clock, replaces_id: int | None = None) -> Receipt:
+def store_receipt(
+    session: Session,
+    doc: ReceiptDocument,
+    *,
+    year: int,
+    sequence: int,
+    gifts: list[Gift],
+    pdf: bytes,
+    clock: Clock,
+    replaces_id: int | None = None,
+) -> Receipt:
     """Insert the receipt row, its lines, and lock its gifts."""
-    receipt = Receipt(number=doc.number, year=year, sequence=sequence, kind=ReceiptKind(doc.kind),
-                      mode=ReceiptMode(doc.mode), contact_id=doc.donor.contact_id, issued_at=clock.now(),
-                      issued_by=str(session.info.get("user", "")), period_start=doc.period_start,
-                      period_end=doc.period_end, total_cents=doc.total_cents, status=ReceiptStatus.ISSUED,
-                      replaces_id=replaces_id, snapshot=doc.to_json(), pdf_sha256=hashlib.sha256(pdf).hexdigest())
-    receipt.lines = [ReceiptLine(gift_id=line.gift_id, amount_cents=line.amount_cents) for line in doc.gifts]
+    receipt = Receipt(
+        number=doc.number,
+        year=year,
+        sequence=sequence,
+        kind=ReceiptKind(doc.kind),
+        mode=ReceiptMode(doc.mode),
+        contact_id=doc.donor.contact_id,
+        issued_at=clock.now(),
+        issued_by=str(session.info.get("user", "")),
+        period_start=doc.period_start,
+        period_end=doc.period_end,
+        total_cents=doc.total_cents,
+        status=ReceiptStatus.ISSUED,
+        replaces_id=replaces_id,
+        snapshot=doc.to_json(),
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    receipt.lines = [
+        ReceiptLine(gift_id=line.gift_id, amount_cents=line.amount_cents) for line in doc.gifts
+    ]
     session.add(receipt)
     session.flush()
     for gift in gifts:
@@ -127,14 +198,23 @@ def store_receipt(session: Session, doc: ReceiptDocument, *, year: int, sequence
     return receipt
 
 
-def issue(session: Session, plan: IssuePlan, *, clock: Clock, progress: Progress = NULL_PROGRESS,
-          cancel: CancelToken | None = None) -> IssueResult:
+def issue(
+    session: Session,
+    plan: IssuePlan,
+    *,
+    clock: Clock,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> IssueResult:
     """Issue every planned receipt in the caller's transaction (all or nothing, no gap)."""
     require(session, Permission.RECEIPTS_ISSUE)
     problems = organisation_problems(session)
     if problems:
-        raise Conflict(_("Émission impossible, mentions obligatoires manquantes : {details}").format(
-            details=" ; ".join(problems)))
+        raise Conflict(
+            _("Émission impossible, mentions obligatoires manquantes : {details}").format(
+                details=" ; ".join(problems)
+            )
+        )
     benef = beneficiary(session)
     logo, signature = images(session)
     image_keys = {"logo": keep_image(session, logo), "signature": keep_image(session, signature)}
@@ -143,43 +223,99 @@ def issue(session: Session, plan: IssuePlan, *, clock: Clock, progress: Progress
     issued_on = today(clock)
     ids, numbers = [], []
     for start in range(0, len(plan.receipts), CHUNK):
-        chunk = plan.receipts[start:start + CHUNK]
+        chunk = plan.receipts[start : start + CHUNK]
         gifts, contacts = _load_chunk(session, chunk)
-        for planned, sequence in zip(chunk, sequences[start:start + CHUNK], strict=True):
-            receipt = _issue_one(session, planned, plan, sequence, benef, issued_on, logo, signature, clock,
-                                 gifts=[gifts[i] for i in planned.gift_ids], contact=contacts[planned.contact_id],
-                                 image_keys=image_keys)
+        for planned, sequence in zip(chunk, sequences[start : start + CHUNK], strict=True):
+            receipt = _issue_one(
+                session,
+                planned,
+                plan,
+                sequence,
+                benef,
+                issued_on,
+                logo,
+                signature,
+                clock,
+                gifts=[gifts[i] for i in planned.gift_ids],
+                contact=contacts[planned.contact_id],
+                image_keys=image_keys,
+            )
             ids.append(receipt.id)
             numbers.append(receipt.number)
         progress.advance(len(chunk))
         if cancel is not None:
             cancel.raise_if_cancelled()
-    record_event(session, entity="receipt", entity_id=None, note=_(
-        "{count} reçus fiscaux émis pour {year} ({first} à {last})").format(
-        count=len(ids), year=plan.year, first=numbers[0] if numbers else "-", last=numbers[-1] if numbers else "-"))
+    record_event(
+        session,
+        entity="receipt",
+        entity_id=None,
+        note=_("{count} reçus fiscaux émis pour {year} ({first} à {last})").format(
+            count=len(ids),
+            year=plan.year,
+            first=numbers[0] if numbers else "-",
+            last=numbers[-1] if numbers else "-",
+        ),
+    )
     return IssueResult(tuple(ids), tuple(numbers), plan.total_cents)
 
 
-def _load_chunk(session: Session, chunk: list[PlannedReceipt]) -> tuple[dict[int, Gift], dict[int, Contact]]:
+def _load_chunk(
+    session: Session, chunk: list[PlannedReceipt]
+) -> tuple[dict[int, Gift], dict[int, Contact]]:
     gift_ids = [gid for planned in chunk for gid in planned.gift_ids]
     gifts = {g.id: g for g in session.scalars(select(Gift).where(Gift.id.in_(gift_ids)))}
-    missing = [planned for planned in chunk if any(gid not in gifts or gifts[gid].receipt_id is not None
-                                                   for gid in planned.gift_ids)]
+    missing = [
+        planned
+        for planned in chunk
+        if any(gid not in gifts or gifts[gid].receipt_id is not None for gid in planned.gift_ids)
+    ]
     if missing:
-        raise Conflict(_("Un don de {name} a changé depuis l'aperçu : préparez l'émission à nouveau.").format(
-            name=missing[0].donor_name))
-    contacts = {c.id: c for c in session.scalars(select(Contact).where(
-        Contact.id.in_({p.contact_id for p in chunk})).options(selectinload(Contact.addresses)))}
+        raise Conflict(
+            _("Un don de {name} a changé depuis l'aperçu : préparez l'émission à nouveau.").format(
+                name=missing[0].donor_name
+            )
+        )
+    contacts = {
+        c.id: c
+        for c in session.scalars(
+            select(Contact)
+            .where(Contact.id.in_({p.contact_id for p in chunk}))
+            .options(selectinload(Contact.addresses))
+        )
+    }
     return gifts, contacts
 
 
-def _issue_one(session: Session, planned: PlannedReceipt, plan: IssuePlan, sequence: int, benef: Beneficiary,
-               issued_on: date, logo: bytes | None, signature: bytes | None, clock: Clock, *,
-               gifts: list[Gift], contact: Contact, image_keys: dict[str, str]) -> Receipt:
+def _issue_one(
+    session: Session,
+    planned: PlannedReceipt,
+    plan: IssuePlan,
+    sequence: int,
+    benef: Beneficiary,
+    issued_on: date,
+    logo: bytes | None,
+    signature: bytes | None,
+    clock: Clock,
+    *,
+    gifts: list[Gift],
+    contact: Contact,
+    image_keys: dict[str, str],
+) -> Receipt:
     gifts = sorted(gifts, key=lambda g: (g.received_on, g.id))
     amounts = tuple(dict(zip(planned.gift_ids, planned.amounts, strict=True))[g.id] for g in gifts)
     number = format_number(plan.year, sequence)
-    doc = build_document(number=number, kind=planned.kind, mode=str(plan.mode), issued_on=issued_on, benef=benef,
-                         donor_=donor(contact), gifts=gifts, amounts=amounts, image_keys=image_keys)
+    doc = build_document(
+        number=number,
+        kind=planned.kind,
+        mode=str(plan.mode),
+        issued_on=issued_on,
+        benef=benef,
+        donor_=donor(contact),
+        gifts=gifts,
+        amounts=amounts,
+        image_keys=image_keys,
+    )
     pdf = render_receipt(doc, logo=logo, signature=signature)
-    return store_receipt(session, doc, year=plan.year, sequence=sequence, gifts=gifts, pdf=pdf, clock=clock)
+    return store_receipt(
+        session, doc, year=plan.year, sequence=sequence, gifts=gifts, pdf=pdf, clock=clock
+    )

@@ -52,8 +52,12 @@ def original_pdf(session: Session, receipt: Receipt) -> bytes:
     """
     pdf = receipt.pdf or _render_snapshot(session, receipt)
     if hashlib.sha256(pdf).hexdigest() != receipt.pdf_sha256:
-        raise Conflict(_("Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
-                         "imprimez un duplicata et signalez-le.").format(number=receipt.number))
+        raise Conflict(
+            _(
+                "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
+                "imprimez un duplicata et signalez-le."
+            ).format(number=receipt.number)
+        )
     return pdf
 
 
@@ -65,7 +69,10 @@ def _render_snapshot(session: Session, receipt: Receipt, *, mark: str = "") -> b
 
 def verify(session: Session, receipt: Receipt) -> bool:
     """True when the receipt's snapshot still produces the PDF whose SHA-256 was recorded."""
-    return hashlib.sha256(receipt.pdf or _render_snapshot(session, receipt)).hexdigest() == receipt.pdf_sha256
+    return (
+        hashlib.sha256(receipt.pdf or _render_snapshot(session, receipt)).hexdigest()
+        == receipt.pdf_sha256
+    )
 
 
 def reprint(session: Session, receipt_id: int) -> bytes:
@@ -73,8 +80,13 @@ def reprint(session: Session, receipt_id: int) -> bytes:
     receipt = find_receipt(session, receipt_id)
     mark = CANCELLED_MARK if receipt.status == ReceiptStatus.CANCELLED else DUPLICATE_MARK
     pdf = _render_snapshot(session, receipt, mark=mark)
-    record_event(session, entity="receipt", entity_id=receipt.id, contact_id=receipt.contact_id,
-                 note=_("Duplicata du reçu {number} imprimé").format(number=receipt.number))
+    record_event(
+        session,
+        entity="receipt",
+        entity_id=receipt.id,
+        contact_id=receipt.contact_id,
+        note=_("Duplicata du reçu {number} imprimé").format(number=receipt.number),
+    )
     return pdf
 
 
@@ -98,27 +110,66 @@ def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> 
     """Cancel a receipt and issue a new number for its (possibly corrected) gifts."""
     old = cancel(session, receipt_id, reason=reason, clock=clock)
     gift_ids = [line.gift_id for line in old.lines]
-    plan = plan_receipts(session, year=old.year, mode=ReceiptMode.ANNUAL, contact_ids=[old.contact_id])
+    plan = plan_receipts(
+        session, year=old.year, mode=ReceiptMode.ANNUAL, contact_ids=[old.contact_id]
+    )
     planned = [r for r in plan.receipts if set(r.gift_ids) & set(gift_ids)]
-    gifts = list(session.scalars(select(Gift).where(Gift.id.in_(gift_ids)).order_by(Gift.received_on, Gift.id)))
+    gifts = list(
+        session.scalars(
+            select(Gift).where(Gift.id.in_(gift_ids)).order_by(Gift.received_on, Gift.id)
+        )
+    )
     kept = [g for g in gifts if any(g.id in r.gift_ids for r in planned)]
     if not kept:
-        reasons = "; ".join({e.reason for e in plan.excluded if set(e.gift_ids) & set(gift_ids)}) or _("aucun don")
-        raise Conflict(_("Le reçu {number} ne peut pas être remplacé : {reasons}.").format(
-            number=old.number, reasons=reasons))
-    amounts = {gid: amount for r in planned for gid, amount in zip(r.gift_ids, r.amounts, strict=True)}
-    contact = session.scalars(select(Contact).where(Contact.id == kept[0].contact_id)
-                              .options(selectinload(Contact.addresses))).one()
+        reasons = "; ".join(
+            {e.reason for e in plan.excluded if set(e.gift_ids) & set(gift_ids)}
+        ) or _("aucun don")
+        raise Conflict(
+            _("Le reçu {number} ne peut pas être remplacé : {reasons}.").format(
+                number=old.number, reasons=reasons
+            )
+        )
+    amounts = {
+        gid: amount for r in planned for gid, amount in zip(r.gift_ids, r.amounts, strict=True)
+    }
+    contact = session.scalars(
+        select(Contact)
+        .where(Contact.id == kept[0].contact_id)
+        .options(selectinload(Contact.addresses))
+    ).one()
     (sequence,) = allocate(session, old.year, 1)
     logo, signature = images(session)
     keys = {"logo": keep_image(session, logo), "signature": keep_image(session, signature)}
-    doc = build_document(number=format_number(old.year, sequence), kind=str(old.kind), mode=str(old.mode),
-                         issued_on=today(clock), benef=beneficiary(session), donor_=donor(contact), gifts=kept,
-                         amounts=tuple(amounts[g.id] for g in kept), replaces_number=old.number, image_keys=keys)
+    doc = build_document(
+        number=format_number(old.year, sequence),
+        kind=str(old.kind),
+        mode=str(old.mode),
+        issued_on=today(clock),
+        benef=beneficiary(session),
+        donor_=donor(contact),
+        gifts=kept,
+        amounts=tuple(amounts[g.id] for g in kept),
+        replaces_number=old.number,
+        image_keys=keys,
+    )
     pdf = render_receipt(doc, logo=logo, signature=signature)
-    new = store_receipt(session, doc, year=old.year, sequence=sequence, gifts=kept, pdf=pdf, clock=clock,
-                        replaces_id=old.id)
-    record_event(session, entity="receipt", entity_id=new.id, contact_id=new.contact_id,
-                 note=_("Reçu {new} émis en remplacement du reçu {old} ({reason})").format(
-                     new=new.number, old=old.number, reason=reason))
+    new = store_receipt(
+        session,
+        doc,
+        year=old.year,
+        sequence=sequence,
+        gifts=kept,
+        pdf=pdf,
+        clock=clock,
+        replaces_id=old.id,
+    )
+    record_event(
+        session,
+        entity="receipt",
+        entity_id=new.id,
+        contact_id=new.contact_id,
+        note=_("Reçu {new} émis en remplacement du reçu {old} ({reason})").format(
+            new=new.number, old=old.number, reason=reason
+        ),
+    )
     return new

@@ -29,13 +29,30 @@ def count_receipts(session: Session, year: int) -> int:
     return int(session.scalar(select(func.count(Receipt.id)).where(Receipt.year == year)) or 0)
 
 
-def fetch_receipts(session: Session, year: int, *, offset: int, limit: int, descending: bool = True) -> list[ReceiptRow]:
+def fetch_receipts(
+    session: Session, year: int, *, offset: int, limit: int, descending: bool = True
+) -> list[ReceiptRow]:
     """A window of the year's receipts ordered by number."""
     order = Receipt.sequence.desc() if descending else Receipt.sequence.asc()
-    query = (select(Receipt.id, Receipt.number, Receipt.issued_at, Contact.kind, Contact.first_name, Contact.last_name,
-                    Contact.organisation_name, Receipt.kind, Receipt.total_cents, Receipt.status)
-             .join(Contact, Contact.id == Receipt.contact_id).where(Receipt.year == year)
-             .order_by(order).offset(offset).limit(limit))
+    query = (
+        select(
+            Receipt.id,
+            Receipt.number,
+            Receipt.issued_at,
+            Contact.kind,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.organisation_name,
+            Receipt.kind,
+            Receipt.total_cents,
+            Receipt.status,
+        )
+        .join(Contact, Contact.id == Receipt.contact_id)
+        .where(Receipt.year == year)
+        .order_by(order)
+        .offset(offset)
+        .limit(limit)
+    )
     rows = []
     for r in session.execute(query):
         name = r[6] if r[3] == "organisation" else f"{r[5].upper()} {r[4]}".strip()

@@ -38,9 +38,15 @@ def allocate(session: Session, year: int, count: int = 1) -> list[int]:
         return []
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(ReceiptSequence).values(year=year, last_number=0).on_conflict_do_nothing())
-    row = session.scalars(select(ReceiptSequence).where(ReceiptSequence.year == year)
-                          .with_for_update().execution_options(populate_existing=True)).one()
+    session.execute(
+        insert(ReceiptSequence).values(year=year, last_number=0).on_conflict_do_nothing()
+    )
+    row = session.scalars(
+        select(ReceiptSequence)
+        .where(ReceiptSequence.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     first = row.last_number + 1
     row.last_number += count
     session.flush()

@@ -53,16 +53,39 @@ from app.ui.errors import show_error
 from app.ui.widgets_common import FieldErrors
 
 CIVILITIES = ["", "M.", "Mme", "M. et Mme", "Dr"]
-CHANNEL_LABELS = {Channel.POST: N_("Courrier"), Channel.EMAIL: N_("Courriel"),
-                  Channel.PHONE: N_("Téléphone"), Channel.SMS: N_("SMS")}
-STATUS_LABELS = {ConsentStatus.GRANTED: N_("Accord"), ConsentStatus.WITHDRAWN: N_("Retrait"),
-                 ConsentStatus.OBJECTED: N_("Opposition"), None: N_("Non renseigné")}
-FIELD_NAMES = {"first_name": N_("Prénom"), "last_name": N_("Nom"), "organisation_name": N_("Raison sociale"),
-               "civility": N_("Civilité"), "birth_name": N_("Nom de naissance"), "email": N_("Courriel"),
-               "number": N_("Téléphone"), "line2": N_("Adresse ligne 2"), "line3": N_("Adresse ligne 3"),
-               "line4": N_("Adresse ligne 4"), "line5": N_("Adresse ligne 5"), "postcode": N_("Code postal"),
-               "city": N_("Commune"), "npai": N_("NPAI"), "notes": N_("Notes"), "birth_date": N_("Date de naissance"),
-               "amount_cents": N_("Montant (centimes)"), "status": N_("Statut"), "restricted": N_("Limitation")}
+CHANNEL_LABELS = {
+    Channel.POST: N_("Courrier"),
+    Channel.EMAIL: N_("Courriel"),
+    Channel.PHONE: N_("Téléphone"),
+    Channel.SMS: N_("SMS"),
+}
+STATUS_LABELS = {
+    ConsentStatus.GRANTED: N_("Accord"),
+    ConsentStatus.WITHDRAWN: N_("Retrait"),
+    ConsentStatus.OBJECTED: N_("Opposition"),
+    None: N_("Non renseigné"),
+}
+FIELD_NAMES = {
+    "first_name": N_("Prénom"),
+    "last_name": N_("Nom"),
+    "organisation_name": N_("Raison sociale"),
+    "civility": N_("Civilité"),
+    "birth_name": N_("Nom de naissance"),
+    "email": N_("Courriel"),
+    "number": N_("Téléphone"),
+    "line2": N_("Adresse ligne 2"),
+    "line3": N_("Adresse ligne 3"),
+    "line4": N_("Adresse ligne 4"),
+    "line5": N_("Adresse ligne 5"),
+    "postcode": N_("Code postal"),
+    "city": N_("Commune"),
+    "npai": N_("NPAI"),
+    "notes": N_("Notes"),
+    "birth_date": N_("Date de naissance"),
+    "amount_cents": N_("Montant (centimes)"),
+    "status": N_("Statut"),
+    "restricted": N_("Limitation"),
+}
 
 
 def _line(placeholder: str = "", *, max_length: int | None = None) -> QLineEdit:
@@ -76,8 +99,14 @@ def _line(placeholder: str = "", *, max_length: int | None = None) -> QLineEdit:
 class ContactDialog(QDialog):
     """Create or edit a contact; nothing is saved until every field is valid."""
 
-    def __init__(self, ctx: UiContext, *, contact_id: int | None = None,
-                 kind: ContactKind = ContactKind.PERSON, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        contact_id: int | None = None,
+        kind: ContactKind = ContactKind.PERSON,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.contact_id = contact_id
@@ -102,7 +131,9 @@ class ContactDialog(QDialog):
         self.general_error.setStyleSheet("color: #b00020")
         self.general_error.setWordWrap(True)
         main.addWidget(self.general_error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(_("Enregistrer"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
@@ -124,7 +155,9 @@ class ContactDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.person_radio)
         group.addButton(self.organisation_radio)
-        (self.organisation_radio if kind == ContactKind.ORGANISATION else self.person_radio).setChecked(True)
+        (
+            self.organisation_radio if kind == ContactKind.ORGANISATION else self.person_radio
+        ).setChecked(True)
         self.person_radio.toggled.connect(self._kind_changed)
         row.addWidget(self.person_radio)
         row.addWidget(self.organisation_radio)
@@ -137,7 +170,11 @@ class ContactDialog(QDialog):
         self.civility = QComboBox(editable=True)
         self.civility.addItems(CIVILITIES)
         self.first_name, self.last_name, self.birth_name = _line(), _line(), _line()
-        self.organisation_name, self.legal_form, self.siren = _line(), _line("SARL, SAS, Association…"), _line("123456789")
+        self.organisation_name, self.legal_form, self.siren = (
+            _line(),
+            _line("SARL, SAS, Association…"),
+            _line("123456789"),
+        )
         self.birth_date = _line(_("jj/mm/aaaa"))
         self.email1, self.email2 = _line("prenom.nom@exemple.fr"), _line()
         self.phone1, self.phone2 = _line("06 12 34 56 78"), _line()
@@ -146,22 +183,31 @@ class ContactDialog(QDialog):
         self.notes.setFixedHeight(60)
         self.person_rows = []
         for label, name, editor in (
-            (N_("Civilité"), "civility", self.civility), (N_("Prénom"), "first_name", self.first_name),
-            (N_("Nom"), "last_name", self.last_name), (N_("Nom de naissance"), "birth_name", self.birth_name),
+            (N_("Civilité"), "civility", self.civility),
+            (N_("Prénom"), "first_name", self.first_name),
+            (N_("Nom"), "last_name", self.last_name),
+            (N_("Nom de naissance"), "birth_name", self.birth_name),
             (N_("Date de naissance"), "birth_date", self.birth_date),
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
             self.person_rows.append(editor)
         self.organisation_rows = []
-        for label, name, editor in ((N_("Raison sociale"), "organisation_name", self.organisation_name),
-                                    (N_("Forme juridique"), "legal_form", self.legal_form),
-                                    (N_("N° SIREN"), "siren", self.siren)):
+        for label, name, editor in (
+            (N_("Raison sociale"), "organisation_name", self.organisation_name),
+            (N_("Forme juridique"), "legal_form", self.legal_form),
+            (N_("N° SIREN"), "siren", self.siren),
+        ):
             form.addRow(_(label), self.errors.cell(name, editor))
             self.organisation_rows.append(editor)
         self._form = form
-        for label, name, editor in ((N_("Courriel"), "email0", self.email1), (N_("Autre courriel"), "email1", self.email2),
-                                    (N_("Téléphone"), "phone0", self.phone1), (N_("Autre téléphone"), "phone1", self.phone2),
-                                    (N_("Étiquettes"), "tags", self.tags), (N_("Notes"), "notes", self.notes)):
+        for label, name, editor in (
+            (N_("Courriel"), "email0", self.email1),
+            (N_("Autre courriel"), "email1", self.email2),
+            (N_("Téléphone"), "phone0", self.phone1),
+            (N_("Autre téléphone"), "phone1", self.phone2),
+            (N_("Étiquettes"), "tags", self.tags),
+            (N_("Notes"), "notes", self.notes),
+        ):
             form.addRow(_(label), self.errors.cell(name, editor))
         for editor in (self.first_name, self.last_name, self.organisation_name):
             editor.textChanged.connect(self._update_preview)
@@ -181,13 +227,15 @@ class ContactDialog(QDialog):
         self.country.setMaxLength(2)
         self.npai = QCheckBox(_("Courrier revenu « N'habite pas à l'adresse indiquée » (NPAI)"))
         self.npai_date = QLabel("")
-        for label, name, editor in ((N_("Ligne 2 (complément)"), "address.line2", self.line2),
-                                    (N_("Ligne 3 (bâtiment)"), "address.line3", self.line3),
-                                    (N_("Ligne 4 (n° et voie)"), "address.line4", self.line4),
-                                    (N_("Ligne 5 (lieu-dit, BP)"), "address.line5", self.line5),
-                                    (N_("Code postal"), "address.postcode", self.postcode),
-                                    (N_("Commune"), "address.city", self.city),
-                                    (N_("Pays (code ISO)"), "address.country", self.country)):
+        for label, name, editor in (
+            (N_("Ligne 2 (complément)"), "address.line2", self.line2),
+            (N_("Ligne 3 (bâtiment)"), "address.line3", self.line3),
+            (N_("Ligne 4 (n° et voie)"), "address.line4", self.line4),
+            (N_("Ligne 5 (lieu-dit, BP)"), "address.line5", self.line5),
+            (N_("Code postal"), "address.postcode", self.postcode),
+            (N_("Commune"), "address.city", self.city),
+            (N_("Pays (code ISO)"), "address.country", self.country),
+        ):
             form.addRow(_(label), self.errors.cell(name, editor))
             if isinstance(editor, QLineEdit):
                 editor.textChanged.connect(self._update_preview)
@@ -211,7 +259,9 @@ class ContactDialog(QDialog):
         return tab
 
     def _add_related_tabs(self) -> None:
-        self.gifts_table = self._table([N_("Date"), N_("Montant"), N_("Mode"), N_("Campagne"), N_("Reçu")])
+        self.gifts_table = self._table(
+            [N_("Date"), N_("Montant"), N_("Mode"), N_("Campagne"), N_("Reçu")]
+        )
         gifts_tab = QWidget()
         gifts_layout = QVBoxLayout(gifts_tab)
         gifts_layout.addWidget(self.gifts_table)
@@ -220,10 +270,14 @@ class ContactDialog(QDialog):
         gifts_layout.addWidget(self.add_gift_button, alignment=Qt.AlignmentFlag.AlignRight)
         self.tabs.addTab(gifts_tab, _("Dons"))
         self.tabs.addTab(self._consents_tab(), _("Consentements"))
-        self.receipts_table = self._table([N_("Numéro"), N_("Émis le"), N_("Montant"), N_("Statut")])
+        self.receipts_table = self._table(
+            [N_("Numéro"), N_("Émis le"), N_("Montant"), N_("Statut")]
+        )
         self.receipts_table.cellDoubleClicked.connect(self._open_receipt)
         self.tabs.addTab(self.receipts_table, _("Reçus"))
-        self.history_table = self._table([N_("Quand"), N_("Qui"), N_("Quoi"), N_("Champ"), N_("Avant"), N_("Après")])
+        self.history_table = self._table(
+            [N_("Quand"), N_("Qui"), N_("Quoi"), N_("Champ"), N_("Avant"), N_("Après")]
+        )
         self.tabs.addTab(self.history_table, _("Historique"))
         self._load_related()
 
@@ -244,17 +298,20 @@ class ContactDialog(QDialog):
         row.addWidget(self.consent_proof, 2)
         layout.addLayout(row)
         buttons = QHBoxLayout()
-        for label, status in ((N_("Enregistrer un accord"), ConsentStatus.GRANTED),
-                              (N_("Enregistrer un retrait"), ConsentStatus.WITHDRAWN),
-                              (N_("Opposition (immédiate)"), ConsentStatus.OBJECTED)):
+        for label, status in (
+            (N_("Enregistrer un accord"), ConsentStatus.GRANTED),
+            (N_("Enregistrer un retrait"), ConsentStatus.WITHDRAWN),
+            (N_("Opposition (immédiate)"), ConsentStatus.OBJECTED),
+        ):
             button = QPushButton(_(label))
             button.setObjectName(f"consent_{status.value}")
             button.clicked.connect(lambda _c=False, s=status: self.record_consent(s))
             buttons.addWidget(button)
         layout.addLayout(buttons)
         layout.addWidget(QLabel(_("Historique et preuves")))
-        self.consent_history_table = self._table([N_("Date"), N_("Canal"), N_("Statut"), N_("Source"),
-                                                  N_("Preuve"), N_("Saisi par")])
+        self.consent_history_table = self._table(
+            [N_("Date"), N_("Canal"), N_("Statut"), N_("Source"), N_("Preuve"), N_("Saisi par")]
+        )
         layout.addWidget(self.consent_history_table)
         return tab
 
@@ -275,17 +332,32 @@ class ContactDialog(QDialog):
             draft = draft_from_contact(contact)
             npai_on = contact.primary_address.npai_on if contact.primary_address else None
         self.set_draft(draft)
-        self.npai_date.setText(_("Signalé NPAI le {date}").format(date=format_date(npai_on)) if npai_on else "")
+        self.npai_date.setText(
+            _("Signalé NPAI le {date}").format(date=format_date(npai_on)) if npai_on else ""
+        )
 
     def set_draft(self, draft: ContactDraft) -> None:
         """Fill the form from a draft."""
-        (self.organisation_radio if draft.kind == ContactKind.ORGANISATION else self.person_radio).setChecked(True)
+        (
+            self.organisation_radio if draft.kind == ContactKind.ORGANISATION else self.person_radio
+        ).setChecked(True)
         self.civility.setCurrentText(draft.civility)
-        for name in ("first_name", "last_name", "birth_name", "organisation_name", "legal_form", "siren"):
+        for name in (
+            "first_name",
+            "last_name",
+            "birth_name",
+            "organisation_name",
+            "legal_form",
+            "siren",
+        ):
             getattr(self, name).setText(getattr(draft, name))
         self.birth_date.setText(format_date(draft.birth_date))
-        for editor, values, index in ((self.email1, draft.emails, 0), (self.email2, draft.emails, 1),
-                                      (self.phone1, draft.phones, 0), (self.phone2, draft.phones, 1)):
+        for editor, values, index in (
+            (self.email1, draft.emails, 0),
+            (self.email2, draft.emails, 1),
+            (self.phone1, draft.phones, 0),
+            (self.phone2, draft.phones, 1),
+        ):
             editor.setText(values[index] if len(values) > index else "")
         self.tags.setText(", ".join(draft.tags))
         self.notes.setPlainText(draft.notes)
@@ -296,24 +368,47 @@ class ContactDialog(QDialog):
 
     def draft(self) -> ContactDraft:
         """The contact as typed (raises ValidationError for an unreadable birth date)."""
-        kind = ContactKind.ORGANISATION if self.organisation_radio.isChecked() else ContactKind.PERSON
+        kind = (
+            ContactKind.ORGANISATION if self.organisation_radio.isChecked() else ContactKind.PERSON
+        )
         return ContactDraft(
-            kind=kind, civility=self.civility.currentText().strip(), first_name=self.first_name.text(),
-            last_name=self.last_name.text(), birth_name=self.birth_name.text(),
-            organisation_name=self.organisation_name.text(), legal_form=self.legal_form.text(),
-            siren=self.siren.text(), birth_date=parse_optional_date(self.birth_date.text(), field="birth_date", past=True),
-            emails=[self.email1.text(), self.email2.text()], phones=[self.phone1.text(), self.phone2.text()],
-            address=AddressDraft(self.line2.text(), self.line3.text(), self.line4.text(), self.line5.text(),
-                                 self.postcode.text(), self.city.text(), self.country.text() or "FR",
-                                 self.npai.isChecked()),
-            tags=self.tags.text().split(","), notes=self.notes.toPlainText())
+            kind=kind,
+            civility=self.civility.currentText().strip(),
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            birth_name=self.birth_name.text(),
+            organisation_name=self.organisation_name.text(),
+            legal_form=self.legal_form.text(),
+            siren=self.siren.text(),
+            birth_date=parse_optional_date(self.birth_date.text(), field="birth_date", past=True),
+            emails=[self.email1.text(), self.email2.text()],
+            phones=[self.phone1.text(), self.phone2.text()],
+            address=AddressDraft(
+                self.line2.text(),
+                self.line3.text(),
+                self.line4.text(),
+                self.line5.text(),
+                self.postcode.text(),
+                self.city.text(),
+                self.country.text() or "FR",
+                self.npai.isChecked(),
+            ),
+            tags=self.tags.text().split(","),
+            notes=self.notes.toPlainText(),
+        )
 
     def draft_values(self) -> dict[str, Any]:
         """The typed identity as a plain dict (for the similar-contacts panel)."""
-        return {"first_name": self.first_name.text(), "last_name": self.last_name.text(),
-                "organisation_name": self.organisation_name.text(), "email": self.email1.text(),
-                "phone": self.phone1.text(), "postcode": self.postcode.text(), "city": self.city.text(),
-                "birth_date": self.birth_date.text()}
+        return {
+            "first_name": self.first_name.text(),
+            "last_name": self.last_name.text(),
+            "organisation_name": self.organisation_name.text(),
+            "email": self.email1.text(),
+            "phone": self.phone1.text(),
+            "postcode": self.postcode.text(),
+            "city": self.city.text(),
+            "birth_date": self.birth_date.text(),
+        }
 
     def _kind_changed(self) -> None:
         organisation = self.organisation_radio.isChecked()
@@ -334,44 +429,107 @@ class ContactDialog(QDialog):
             self.preview.setText(_("(pas d'adresse)"))
             return
         lines = address_block(draft.address_parts())
-        self.preview.setText("\n".join(f"{line}" + ("   ⚠" if len(line) > 38 else "") for line in lines))
+        self.preview.setText(
+            "\n".join(f"{line}" + ("   ⚠" if len(line) > 38 else "") for line in lines)
+        )
         self._check_postcode(draft.address)
 
     def _check_postcode(self, address: AddressDraft) -> None:
         from app.core.postcodes import postcode_city_hint
 
-        self.postcode_hint.setText(postcode_city_hint(address.postcode, address.city, address.country) or "")
+        self.postcode_hint.setText(
+            postcode_city_hint(address.postcode, address.city, address.country) or ""
+        )
 
     def _load_related(self) -> None:
         with self.ctx.database.read() as session:
-            gifts = session.execute(select(Gift.received_on, Gift.amount_cents, Gift.payment_method,
-                                           Campaign.code, Receipt.number)
-                                    .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
-                                    .outerjoin(Receipt, Receipt.id == Gift.receipt_id)
-                                    .where(Gift.contact_id == self.contact_id)
-                                    .order_by(Gift.received_on.desc())).all()
-            receipts = session.execute(select(Receipt.id, Receipt.number, Receipt.issued_at,
-                                              Receipt.total_cents, Receipt.status)
-                                       .where(Receipt.contact_id == self.contact_id)
-                                       .order_by(Receipt.issued_at.desc())).all()
-            history = session.scalars(select(AuditEvent).where(AuditEvent.contact_id == self.contact_id)
-                                      .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(500)).all()
+            gifts = session.execute(
+                select(
+                    Gift.received_on,
+                    Gift.amount_cents,
+                    Gift.payment_method,
+                    Campaign.code,
+                    Receipt.number,
+                )
+                .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
+                .outerjoin(Receipt, Receipt.id == Gift.receipt_id)
+                .where(Gift.contact_id == self.contact_id)
+                .order_by(Gift.received_on.desc())
+            ).all()
+            receipts = session.execute(
+                select(
+                    Receipt.id,
+                    Receipt.number,
+                    Receipt.issued_at,
+                    Receipt.total_cents,
+                    Receipt.status,
+                )
+                .where(Receipt.contact_id == self.contact_id)
+                .order_by(Receipt.issued_at.desc())
+            ).all()
+            history = session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.contact_id == self.contact_id)
+                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                .limit(500)
+            ).all()
             states = current_consents(session, self.contact_id)  # type: ignore[arg-type]
             events = consent_history(session, self.contact_id)  # type: ignore[arg-type]
         from app.core.gifts import METHOD_LABELS
 
-        self._fill(self.gifts_table, [(format_date(g[0]), format_eur(g[1]), _(METHOD_LABELS.get(g[2], str(g[2]))),
-                                       g[3] or "", g[4] or "") for g in gifts])
+        self._fill(
+            self.gifts_table,
+            [
+                (
+                    format_date(g[0]),
+                    format_eur(g[1]),
+                    _(METHOD_LABELS.get(g[2], str(g[2]))),
+                    g[3] or "",
+                    g[4] or "",
+                )
+                for g in gifts
+            ],
+        )
         self._receipt_ids = [r[0] for r in receipts]
-        self._fill(self.receipts_table, [(r[1], r[2].strftime("%d/%m/%Y"), format_eur(r[3]),
-                                          _("Annulé") if r[4] == "cancelled" else _("Émis")) for r in receipts])
+        self._fill(
+            self.receipts_table,
+            [
+                (
+                    r[1],
+                    r[2].strftime("%d/%m/%Y"),
+                    format_eur(r[3]),
+                    _("Annulé") if r[4] == "cancelled" else _("Émis"),
+                )
+                for r in receipts
+            ],
+        )
         self._fill(self.history_table, [_history_row(e) for e in history])
-        self._fill(self.consents_table, [(_(CHANNEL_LABELS[s.channel]), _(STATUS_LABELS[s.status]),
-                                          s.since.strftime("%d/%m/%Y") if s.since else "")
-                                         for s in states if s.purpose == "solicitation"])
-        self._fill(self.consent_history_table, [(e.occurred_at.strftime("%d/%m/%Y %H:%M"),
-                                                 _(CHANNEL_LABELS[e.channel]), _(STATUS_LABELS[e.status]),
-                                                 e.source, e.proof_text, e.recorded_by) for e in events])
+        self._fill(
+            self.consents_table,
+            [
+                (
+                    _(CHANNEL_LABELS[s.channel]),
+                    _(STATUS_LABELS[s.status]),
+                    s.since.strftime("%d/%m/%Y") if s.since else "",
+                )
+                for s in states
+                if s.purpose == "solicitation"
+            ],
+        )
+        self._fill(
+            self.consent_history_table,
+            [
+                (
+                    e.occurred_at.strftime("%d/%m/%Y %H:%M"),
+                    _(CHANNEL_LABELS[e.channel]),
+                    _(STATUS_LABELS[e.status]),
+                    e.source,
+                    e.proof_text,
+                    e.recorded_by,
+                )
+                for e in events
+            ],
+        )
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
@@ -389,9 +547,15 @@ class ContactDialog(QDialog):
         source = self.consent_source.text().strip() or _("Saisie manuelle")
         try:
             with self.ctx.database.write() as session:
-                record_consent(session, contact_id=self.contact_id, channel=channel, status=status,  # type: ignore[arg-type]
-                               occurred_at=self.ctx.database.clock.now(), source=source,
-                               proof_text=self.consent_proof.text().strip())
+                record_consent(
+                    session,
+                    contact_id=self.contact_id,
+                    channel=channel,
+                    status=status,  # type: ignore[arg-type]
+                    occurred_at=self.ctx.database.clock.now(),
+                    source=source,
+                    proof_text=self.consent_proof.text().strip(),
+                )
         except UserError as exc:
             show_error(self, exc)
             return
@@ -445,18 +609,31 @@ class ContactDialog(QDialog):
 
 
 def _history_row(event: AuditEvent) -> tuple[str, ...]:
-    what = {"create": _("Création"), "update": _("Modification"), "delete": _("Suppression"),
-            "event": _("Événement")}.get(str(event.action), str(event.action))
+    what = {
+        "create": _("Création"),
+        "update": _("Modification"),
+        "delete": _("Suppression"),
+        "event": _("Événement"),
+    }.get(str(event.action), str(event.action))
     if event.action in ("create", "delete"):
         values = event.new if event.action == "create" else event.old
         try:
             data = json.loads(values or "{}")
-            summary = ", ".join(f"{_(FIELD_NAMES.get(k, k))} : {v}" for k, v in data.items()
-                                if v not in (None, "", "0", "False") and k in FIELD_NAMES)
+            summary = ", ".join(
+                f"{_(FIELD_NAMES.get(k, k))} : {v}"
+                for k, v in data.items()
+                if v not in (None, "", "0", "False") and k in FIELD_NAMES
+            )
         except ValueError:
             summary = values or ""
         before, after = ("", summary) if event.action == "create" else (summary, "")
     else:
         before, after = event.old or "", event.new or event.note
-    return (event.at.strftime("%d/%m/%Y %H:%M"), event.user, f"{what} ({event.entity})",
-            _(FIELD_NAMES.get(event.field, event.field)), before, after)
+    return (
+        event.at.strftime("%d/%m/%Y %H:%M"),
+        event.user,
+        f"{what} ({event.entity})",
+        _(FIELD_NAMES.get(event.field, event.field)),
+        before,
+        after,
+    )

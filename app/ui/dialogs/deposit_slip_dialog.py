@@ -82,7 +82,9 @@ class DepositSlipDialog(QDialog):
         self.status = QLabel("")
         self.status.setObjectName("slip_status")
         layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(_("Enregistrer la remise"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
@@ -111,7 +113,9 @@ class DepositSlipDialog(QDialog):
         if amount <= 0:
             self.line_error.setText(_("Montant : un montant positif est attendu (ex. 50,00)."))
             return False
-        line = SlipLine(self.donor.contact_id, amount, self.cheque_number.text().strip(), PaymentMethod.CHEQUE)
+        line = SlipLine(
+            self.donor.contact_id, amount, self.cheque_number.text().strip(), PaymentMethod.CHEQUE
+        )
         self.lines.append((line, self.donor.search.text()))
         self.line_error.setText("")
         self._refresh_table()
@@ -131,16 +135,25 @@ class DepositSlipDialog(QDialog):
     def _refresh_table(self) -> None:
         self.table.setRowCount(len(self.lines))
         for row, (line, donor) in enumerate(self.lines):
-            for column, value in enumerate((donor, format_eur(line.amount_cents), line.cheque_number)):
+            for column, value in enumerate(
+                (donor, format_eur(line.amount_cents), line.cheque_number)
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self._update_status()
 
     def slip(self) -> DepositSlip:
         """The slip as typed (raises ValidationError for unreadable header values)."""
-        expected_total = parse_eur(self.expected_total.text()) if self.expected_total.text().strip() else 0
-        return DepositSlip(self.reference.text().strip(), parse_date(self.received_on.text(), field="received_on"),
-                           self.expected_count.value(), expected_total, self.campaign.currentData(),
-                           [line for line, _donor in self.lines])
+        expected_total = (
+            parse_eur(self.expected_total.text()) if self.expected_total.text().strip() else 0
+        )
+        return DepositSlip(
+            self.reference.text().strip(),
+            parse_date(self.received_on.text(), field="received_on"),
+            self.expected_count.value(),
+            expected_total,
+            self.campaign.currentData(),
+            [line for line, _donor in self.lines],
+        )
 
     def _update_status(self) -> None:
         try:
@@ -148,12 +161,19 @@ class DepositSlipDialog(QDialog):
         except ValidationError as exc:
             self.status.setText(str(exc))
             return
-        text = _("Saisis : {count} chèques, {total} — attendus : {expected_count}, {expected_total}").format(
-            count=slip.count, total=format_eur(slip.total_cents), expected_count=slip.expected_count,
-            expected_total=format_eur(slip.expected_total_cents))
+        text = _(
+            "Saisis : {count} chèques, {total} — attendus : {expected_count}, {expected_total}"
+        ).format(
+            count=slip.count,
+            total=format_eur(slip.total_cents),
+            expected_count=slip.expected_count,
+            expected_total=format_eur(slip.expected_total_cents),
+        )
         mismatch = slip.mismatch()
         ok = mismatch is None and slip.count > 0
-        self.status.setText(text + ("  ✔" if ok else f"\n⚠ {mismatch}" if mismatch and slip.count else ""))
+        self.status.setText(
+            text + ("  ✔" if ok else f"\n⚠ {mismatch}" if mismatch and slip.count else "")
+        )
         self.status.setStyleSheet("color: #1b5e20" if ok else "color: #8a5a00")
 
     def save(self) -> None:
@@ -171,15 +191,21 @@ class DepositSlipDialog(QDialog):
             return
         accept_mismatch = False
         if slip.mismatch():
-            answer = QMessageBox.question(self, _("Remise"), _(
-                "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand même ?").format(
-                details=slip.mismatch()))
+            answer = QMessageBox.question(
+                self,
+                _("Remise"),
+                _(
+                    "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand même ?"
+                ).format(details=slip.mismatch()),
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             accept_mismatch = True
         try:
             with database.write() as session:
-                save_slip(session, slip, today=today(database.clock), accept_mismatch=accept_mismatch)
+                save_slip(
+                    session, slip, today=today(database.clock), accept_mismatch=accept_mismatch
+                )
         except UserError as exc:
             QMessageBox.warning(self, _("Remise"), str(exc))
             return

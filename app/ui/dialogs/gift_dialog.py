@@ -46,8 +46,14 @@ def _amount_text(cents: int) -> str:
 class GiftDialog(QDialog):
     """Create or edit a gift."""
 
-    def __init__(self, ctx: UiContext, *, gift_id: int | None = None, contact_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        gift_id: int | None = None,
+        contact_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.gift_id = ctx, gift_id
         self.errors = FieldErrors()
@@ -88,20 +94,28 @@ class GiftDialog(QDialog):
         self.membership = QCheckBox(_("Cotisation (pas un don)"))
         self.counterpart = QLineEdit("0,00")
         self.notes = QLineEdit()
-        rows = [(_("Donateur"), "contact_id", self.contact), (_("Date du don"), "received_on", self.received_on),
-                (_("Montant (€)"), "amount_cents", self.amount), (_("Mode de paiement"), "payment_method", self.method),
-                (_("Nature"), "nature", self.nature), (_("N° de chèque"), "cheque_number", self.cheque_number),
-                (_("Description (don en nature)"), "in_kind_description", self.in_kind_description),
-                (_("Évaluation (don en nature)"), "in_kind_valuation", self.in_kind_valuation),
-                (_("Campagne"), "campaign_id", self.campaign), (_("Bordereau de remise"), "deposit_slip", self.deposit_slip),
-                (_("Valeur des contreparties (€)"), "counterpart_cents", self.counterpart),
-                (_("Notes"), "notes", self.notes)]
+        rows = [
+            (_("Donateur"), "contact_id", self.contact),
+            (_("Date du don"), "received_on", self.received_on),
+            (_("Montant (€)"), "amount_cents", self.amount),
+            (_("Mode de paiement"), "payment_method", self.method),
+            (_("Nature"), "nature", self.nature),
+            (_("N° de chèque"), "cheque_number", self.cheque_number),
+            (_("Description (don en nature)"), "in_kind_description", self.in_kind_description),
+            (_("Évaluation (don en nature)"), "in_kind_valuation", self.in_kind_valuation),
+            (_("Campagne"), "campaign_id", self.campaign),
+            (_("Bordereau de remise"), "deposit_slip", self.deposit_slip),
+            (_("Valeur des contreparties (€)"), "counterpart_cents", self.counterpart),
+            (_("Notes"), "notes", self.notes),
+        ]
         for label, name, editor in rows:
             form.addRow(label, self.errors.cell(name, editor))
         form.addRow(self.receiptable)
         form.addRow(self.membership)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(_("Enregistrer"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
@@ -125,7 +139,13 @@ class GiftDialog(QDialog):
         self.method.setCurrentIndex(self.method.findData(draft.payment_method))
         self.nature.setCurrentIndex(self.nature.findData(draft.nature))
         self.campaign.setCurrentIndex(max(0, self.campaign.findData(draft.campaign_id)))
-        for name in ("cheque_number", "in_kind_description", "in_kind_valuation", "deposit_slip", "notes"):
+        for name in (
+            "cheque_number",
+            "in_kind_description",
+            "in_kind_valuation",
+            "deposit_slip",
+            "notes",
+        ):
             getattr(self, name).setText(getattr(draft, name))
         self.counterpart.setText(_amount_text(draft.counterpart_cents))
         self.receiptable.setChecked(draft.receiptable)
@@ -148,13 +168,21 @@ class GiftDialog(QDialog):
         amount = parse_eur(self.amount.text()) if self.amount.text().strip() else 0
         counterpart = parse_eur(self.counterpart.text()) if self.counterpart.text().strip() else 0
         return GiftDraft(
-            contact_id=self.contact.contact_id, received_on=parse_date(self.received_on.text(), field="received_on"),
-            amount_cents=amount, payment_method=PaymentMethod(self.method.currentData()),
-            nature=GiftNature(self.nature.currentData()), in_kind_description=self.in_kind_description.text(),
-            in_kind_valuation=self.in_kind_valuation.text(), campaign_id=self.campaign.currentData(),
-            cheque_number=self.cheque_number.text(), deposit_slip=self.deposit_slip.text(),
-            receiptable=self.receiptable.isChecked(), is_membership_fee=self.membership.isChecked(),
-            counterpart_cents=counterpart, notes=self.notes.text())
+            contact_id=self.contact.contact_id,
+            received_on=parse_date(self.received_on.text(), field="received_on"),
+            amount_cents=amount,
+            payment_method=PaymentMethod(self.method.currentData()),
+            nature=GiftNature(self.nature.currentData()),
+            in_kind_description=self.in_kind_description.text(),
+            in_kind_valuation=self.in_kind_valuation.text(),
+            campaign_id=self.campaign.currentData(),
+            cheque_number=self.cheque_number.text(),
+            deposit_slip=self.deposit_slip.text(),
+            receiptable=self.receiptable.isChecked(),
+            is_membership_fee=self.membership.isChecked(),
+            counterpart_cents=counterpart,
+            notes=self.notes.text(),
+        )
 
     def save(self) -> None:
         """Validate and save; problems are shown under their fields and nothing is saved."""

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.consents import DEFAULT_PURPOSE  # noqa: F401 - documents the filter's purpose
-from app.core.contact_search import ContactFilter, ContactRow, ContactSort, count_contacts, fetch_window
+from app.core.contact_search import (
+    ContactFilter,
+    ContactRow,
+    ContactSort,
+    count_contacts,
+    fetch_window,
+)
 from app.core.contact_validation import format_phone
 from app.core.contacts import all_tags
 from app.core.dates import format_date
@@ -41,9 +47,13 @@ def contact_columns() -> list[Column[ContactRow]]:
     """Columns of the contact list."""
     grey = QColor("#888")
     return [
-        Column(N_("Nom"), lambda r: r.name, ContactSort.NAME,
-               foreground=lambda r: grey if r.restricted else None,
-               tooltip=lambda r: _("Contact limité (RGPD)") if r.restricted else ""),
+        Column(
+            N_("Nom"),
+            lambda r: r.name,
+            ContactSort.NAME,
+            foreground=lambda r: grey if r.restricted else None,
+            tooltip=lambda r: _("Contact limité (RGPD)") if r.restricted else "",
+        ),
         Column(N_("Courriel"), lambda r: r.email),
         Column(N_("Téléphone"), lambda r: format_phone(r.phone) if r.phone else ""),
         Column(N_("Code postal"), lambda r: r.postcode, ContactSort.POSTCODE),
@@ -65,7 +75,9 @@ class ContactsPage(QWidget):
         top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("contact_search")
-        self.search.setPlaceholderText(_("Rechercher : nom, organisation, courriel, téléphone, code postal, commune…"))
+        self.search.setPlaceholderText(
+            _("Rechercher : nom, organisation, courriel, téléphone, code postal, commune…")
+        )
         self.search.setClearButtonEnabled(True)
         top.addWidget(self.search, 1)
         self.new_person = QPushButton(_("Nouvelle personne"))
@@ -76,7 +88,8 @@ class ContactsPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(self._filters())
         self.model: WindowTableModel[ContactRow] = WindowTableModel(
-            contact_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id)
+            contact_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
+        )
         self.table = QTableView()
         self.table.setObjectName("contacts_table")
         self.table.setModel(self.model)
@@ -89,7 +102,9 @@ class ContactsPage(QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setDefaultSectionSize(150)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.open_contact(self.model.id_at(index.row())))
+        self.table.doubleClicked.connect(
+            lambda index: self.open_contact(self.model.id_at(index.row()))
+        )
         self.table.setColumnWidth(0, 240)
         self.table.setColumnWidth(1, 240)
         layout.addWidget(self.table, 1)
@@ -116,18 +131,46 @@ class ContactsPage(QWidget):
         self.last_gift_year = QSpinBox(minimum=0, maximum=2100, specialValueText=_("toutes"))
         self.last_gift_year.setPrefix(_("Dernier don en "))
         self._fill_lookup_filters()
-        for combo, items in ((self.npai, [(_("NPAI : tous"), ALL), (_("NPAI seulement"), True), (_("Sans NPAI"), False)]),
-                             (self.consent_channel, [(_("Consentement : canal"), ALL)] +
-                              [(_(label), channel) for channel, label in CHANNEL_LABELS.items()]),
-                             (self.consent_status, [(_("statut"), ALL), (_("Accord"), "granted"),
-                                                    (_("Retrait"), "withdrawn"), (_("Opposition"), "objected"),
-                                                    (_("Non renseigné"), "none")]),
-                             (self.donor, [(_("Donateurs et autres"), ALL), (_("Donateurs"), True),
-                                           (_("Non-donateurs"), False)])):
+        for combo, items in (
+            (
+                self.npai,
+                [(_("NPAI : tous"), ALL), (_("NPAI seulement"), True), (_("Sans NPAI"), False)],
+            ),
+            (
+                self.consent_channel,
+                [(_("Consentement : canal"), ALL)]
+                + [(_(label), channel) for channel, label in CHANNEL_LABELS.items()],
+            ),
+            (
+                self.consent_status,
+                [
+                    (_("statut"), ALL),
+                    (_("Accord"), "granted"),
+                    (_("Retrait"), "withdrawn"),
+                    (_("Opposition"), "objected"),
+                    (_("Non renseigné"), "none"),
+                ],
+            ),
+            (
+                self.donor,
+                [
+                    (_("Donateurs et autres"), ALL),
+                    (_("Donateurs"), True),
+                    (_("Non-donateurs"), False),
+                ],
+            ),
+        ):
             for label, value in items:
                 combo.addItem(label, value)
-        for widget in (self.tag, self.npai, self.consent_channel, self.consent_status, self.donor,
-                       self.last_gift_year, self.campaign):
+        for widget in (
+            self.tag,
+            self.npai,
+            self.consent_channel,
+            self.consent_status,
+            self.donor,
+            self.last_gift_year,
+            self.campaign,
+        ):
             row.addWidget(widget)
             signal = getattr(widget, "currentIndexChanged", None) or widget.valueChanged
             signal.connect(self.apply_filters)
@@ -151,17 +194,24 @@ class ContactsPage(QWidget):
         """The filter described by the widgets."""
         channel = self.consent_channel.currentData()
         return ContactFilter(
-            text=self.search.text(), tag_id=self.tag.currentData(), npai=self.npai.currentData(),
+            text=self.search.text(),
+            tag_id=self.tag.currentData(),
+            npai=self.npai.currentData(),
             consent_channel=Channel(channel) if channel else None,
             consent_status=self.consent_status.currentData() if channel else None,
-            donor=self.donor.currentData(), last_gift_year=self.last_gift_year.value() or None,
-            campaign_id=self.campaign.currentData(), ids=self.filter.ids)
+            donor=self.donor.currentData(),
+            last_gift_year=self.last_gift_year.value() or None,
+            campaign_id=self.campaign.currentData(),
+            ids=self.filter.ids,
+        )
 
     def _count(self) -> int:
         with self.ctx.database.read() as session:
             return count_contacts(session, self.filter)
 
-    def _fetch(self, offset: int, limit: int, sort_key: str | None, descending: bool) -> list[ContactRow]:
+    def _fetch(
+        self, offset: int, limit: int, sort_key: str | None, descending: bool
+    ) -> list[ContactRow]:
         spec = replace(self.filter, sort=ContactSort(sort_key or "name"), descending=descending)
         with self.ctx.database.read() as session:
             return fetch_window(session, spec, offset=offset, limit=limit)
@@ -182,12 +232,16 @@ class ContactsPage(QWidget):
 
     # --- actions ---------------------------------------------------------------------
 
-    def open_item(self, *, contact_id: int | None = None, contact_ids: list[int] | None = None) -> None:
+    def open_item(
+        self, *, contact_id: int | None = None, contact_ids: list[int] | None = None
+    ) -> None:
         """Open one contact's form, or show only the given contacts (from another screen)."""
         if contact_ids is not None:
             self.filter = ContactFilter(ids=tuple(contact_ids))
             self.model.refresh()
-            self.count_label.setText(_("{n} contact(s) sélectionné(s) depuis un autre écran").format(n=len(contact_ids)))
+            self.count_label.setText(
+                _("{n} contact(s) sélectionné(s) depuis un autre écran").format(n=len(contact_ids))
+            )
         if contact_id is not None:
             self.open_contact(contact_id)
 
@@ -210,8 +264,12 @@ class ContactsPage(QWidget):
 
     def export_dialog(self) -> None:
         """Ask for a file name and export the filtered list."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Exporter la liste"), f"contacts-{date.today():%Y%m%d}.xlsx",
-                                                    _("Classeur Excel (*.xlsx);;CSV (*.csv)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Exporter la liste"),
+            f"contacts-{date.today():%Y%m%d}.xlsx",
+            _("Classeur Excel (*.xlsx);;CSV (*.csv)"),
+        )
         if path:
             self.export_to(path)
 
@@ -221,7 +279,9 @@ class ContactsPage(QWidget):
 
         with self.ctx.database.read() as session:
             count = export_contacts(session, self.filter, Path(path))
-        self.count_label.setText(_("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path))
+        self.count_label.setText(
+            _("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path)
+        )
         return count
 
     def prepare_screenshot(self) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QBarSeries, QChart, QChartView, QPieSeries, QValueAxis
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QPieSeries,
+    QValueAxis,
+)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
@@ -37,8 +45,20 @@ from app.models.enums import Channel
 from app.reports.quality_pdf import write_quality_pdf
 from app.ui.context import UiContext
 
-MONTHS = (N_("janv."), N_("févr."), N_("mars"), N_("avr."), N_("mai"), N_("juin"), N_("juil."), N_("août"),
-          N_("sept."), N_("oct."), N_("nov."), N_("déc."))
+MONTHS = (
+    N_("janv."),
+    N_("févr."),
+    N_("mars"),
+    N_("avr."),
+    N_("mai"),
+    N_("juin"),
+    N_("juil."),
+    N_("août"),
+    N_("sept."),
+    N_("oct."),
+    N_("nov."),
+    N_("déc."),
+)
 
 
 def _euros(cents: int) -> float:
@@ -99,32 +119,54 @@ class DashboardPage(QWidget):
 
         def work(_progress, _cancel):  # type: ignore[no-untyped-def]
             with database.read() as session:
-                return dashboard(session, year, today=today(database.clock)), \
-                    score_donors(session, today=today(database.clock))
+                return dashboard(session, year, today=today(database.clock)), score_donors(
+                    session, today=today(database.clock)
+                )
 
-        self.ctx.tasks.run(work, parent=self, label=_("Calcul du tableau de bord…"), on_success=self._show,
-                           cancellable=False)
+        self.ctx.tasks.run(
+            work,
+            parent=self,
+            label=_("Calcul du tableau de bord…"),
+            on_success=self._show,
+            cancellable=False,
+        )
 
     def _show(self, result: tuple[Dashboard, list[DonorScore]]) -> None:
         self.figures, self.scores = result
         f = self.figures
         c, p = f.current, f.previous
-        self.kpis.setText(_(
-            "<b>{donors}</b> donateurs ({prev_donors} en {prev}) — <b>{amount}</b> collectés ({prev_amount} en "
-            "{prev}) — don moyen <b>{average}</b>, médian <b>{median}</b><br>"
-            "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus <b>{lapsed}</b> — reçus émis "
-            "<b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})<br>"
-            "Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours").format(
-            donors=c.donors, prev_donors=p.donors, prev=p.year, amount=format_eur(c.amount_cents),
-            prev_amount=format_eur(p.amount_cents), average=format_eur(c.average_cents),
-            median=format_eur(c.median_cents), retention=f.retention_rate * 100, new=f.new_donors,
-            lapsed=f.lapsed_donors, receipts=f.receipts_issued, pending=f.to_receipt_gifts,
-            pending_amount=format_eur(f.to_receipt_cents), overdue=f.requests_overdue, soon=f.requests_due_soon))
+        self.kpis.setText(
+            _(
+                "<b>{donors}</b> donateurs ({prev_donors} en {prev}) — <b>{amount}</b> collectés ({prev_amount} en "
+                "{prev}) — don moyen <b>{average}</b>, médian <b>{median}</b><br>"
+                "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus <b>{lapsed}</b> — reçus émis "
+                "<b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})<br>"
+                "Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours"
+            ).format(
+                donors=c.donors,
+                prev_donors=p.donors,
+                prev=p.year,
+                amount=format_eur(c.amount_cents),
+                prev_amount=format_eur(p.amount_cents),
+                average=format_eur(c.average_cents),
+                median=format_eur(c.median_cents),
+                retention=f.retention_rate * 100,
+                new=f.new_donors,
+                lapsed=f.lapsed_donors,
+                receipts=f.receipts_issued,
+                pending=f.to_receipt_gifts,
+                pending_amount=format_eur(f.to_receipt_cents),
+                overdue=f.requests_overdue,
+                soon=f.requests_due_soon,
+            )
+        )
         self._draw_months(c.by_month_cents, p.by_month_cents, c.year, p.year)
         self._draw_methods(f.by_method)
         self._show_segments()
 
-    def _draw_months(self, current: tuple[int, ...], previous: tuple[int, ...], year: int, prev: int) -> None:
+    def _draw_months(
+        self, current: tuple[int, ...], previous: tuple[int, ...], year: int, prev: int
+    ) -> None:
         series = QBarSeries()
         for label, values in ((str(prev), previous), (str(year), current)):
             bars = QBarSet(label)
@@ -158,10 +200,14 @@ class DashboardPage(QWidget):
     def _segments_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        explanation = QLabel(_("Segments RFM (récence, fréquence, montant sur 5 ans, en quintiles). Règles : "
-                                  "nouveaux = premier don depuis moins d'un an ; perdus = dernier don il y a plus "
-                                  "de 2 ans ; grands donateurs = 20 % des montants les plus élevés ; fidèles = "
-                                  "fréquence et récence élevées ; à risque = donnaient souvent, plus récemment."))
+        explanation = QLabel(
+            _(
+                "Segments RFM (récence, fréquence, montant sur 5 ans, en quintiles). Règles : "
+                "nouveaux = premier don depuis moins d'un an ; perdus = dernier don il y a plus "
+                "de 2 ans ; grands donateurs = 20 % des montants les plus élevés ; fidèles = "
+                "fréquence et récence élevées ; à risque = donnaient souvent, plus récemment."
+            )
+        )
         explanation.setWordWrap(True)
         layout.addWidget(explanation)
         self.segments_table = QTableWidget(0, 2)
@@ -173,8 +219,12 @@ class DashboardPage(QWidget):
         for key, label in SEGMENTS.items():
             self.segment_choice.addItem(_(label), key)
         self.channel_choice = QComboBox()
-        for channel, label in ((Channel.POST, N_("Courrier")), (Channel.EMAIL, N_("Courriel")),
-                               (Channel.PHONE, N_("Téléphone")), (Channel.SMS, N_("SMS"))):
+        for channel, label in (
+            (Channel.POST, N_("Courrier")),
+            (Channel.EMAIL, N_("Courriel")),
+            (Channel.PHONE, N_("Téléphone")),
+            (Channel.SMS, N_("SMS")),
+        ):
             self.channel_choice.addItem(_(label), channel)
         export = QPushButton(_("Exporter le segment…"))
         export.clicked.connect(self.export_segment_dialog)
@@ -195,19 +245,33 @@ class DashboardPage(QWidget):
 
     def export_segment_dialog(self) -> None:
         """Ask for a file and export the chosen segment for the chosen channel."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Exporter le segment"), "segment.xlsx",
-                                                    _("Classeur Excel (*.xlsx);;CSV (*.csv)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Exporter le segment"),
+            "segment.xlsx",
+            _("Classeur Excel (*.xlsx);;CSV (*.csv)"),
+        )
         if path:
             self.export_segment(Path(path))
 
     def export_segment(self, path: Path) -> None:
         """Export, respecting consents, NPAI and restrictions; say what was left out."""
         with self.ctx.database.write() as session:
-            result = export_segment(session, self.scores, self.segment_choice.currentData(),
-                                    Channel(self.channel_choice.currentData()), path)
-        excluded = ", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or _("aucun")
-        self.segment_result.setText(_("{n} contacts exportés ; exclus : {excluded}.").format(
-            n=result.written, excluded=excluded))
+            result = export_segment(
+                session,
+                self.scores,
+                self.segment_choice.currentData(),
+                Channel(self.channel_choice.currentData()),
+                path,
+            )
+        excluded = ", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or _(
+            "aucun"
+        )
+        self.segment_result.setText(
+            _("{n} contacts exportés ; exclus : {excluded}.").format(
+                n=result.written, excluded=excluded
+            )
+        )
 
     # --- quality ---------------------------------------------------------------------
 
@@ -230,7 +294,9 @@ class DashboardPage(QWidget):
         self.quality_table.horizontalHeader().setStretchLastSection(True)
         self.quality_table.cellDoubleClicked.connect(lambda r, _c: self.show_metric(r))
         layout.addWidget(self.quality_table)
-        layout.addWidget(QLabel(_("Double-cliquez un indicateur pour voir les contacts concernés.")))
+        layout.addWidget(
+            QLabel(_("Double-cliquez un indicateur pour voir les contacts concernés."))
+        )
         return tab
 
     def compute_quality(self, *, with_duplicates: bool) -> None:
@@ -239,15 +305,21 @@ class DashboardPage(QWidget):
 
         def work(_progress, _cancel):  # type: ignore[no-untyped-def]
             with database.read() as session:
-                return quality_report(session, duplicates=duplicate_ids if with_duplicates else None)
+                return quality_report(
+                    session, duplicates=duplicate_ids if with_duplicates else None
+                )
 
-        self.ctx.tasks.run(work, parent=self, label=_("Analyse de la qualité…"), on_success=self._show_quality)
+        self.ctx.tasks.run(
+            work, parent=self, label=_("Analyse de la qualité…"), on_success=self._show_quality
+        )
 
     def _show_quality(self, metrics: list[Metric]) -> None:
         self.metrics = metrics
         self.quality_table.setRowCount(len(metrics))
         for r, metric in enumerate(metrics):
-            for c, value in enumerate((_(metric.label), str(metric.count), f"{metric.share * 100:.1f} %")):
+            for c, value in enumerate(
+                (_(metric.label), str(metric.count), f"{metric.share * 100:.1f} %")
+            ):
                 self.quality_table.setItem(r, c, QTableWidgetItem(value))
         self.quality_table.resizeColumnsToContents()
 
@@ -266,15 +338,21 @@ class DashboardPage(QWidget):
         layout.addWidget(QLabel(_("{n} contacts (500 premiers affichés)").format(n=metric.count)))
         layout.addWidget(listing)
         open_all = QPushButton(_("Ouvrir dans la liste des contacts"))
-        open_all.clicked.connect(lambda: (dialog.accept(), self.ctx.navigate(
-            "contacts", contact_ids=list(metric.contact_ids))))
+        open_all.clicked.connect(
+            lambda: (
+                dialog.accept(),
+                self.ctx.navigate("contacts", contact_ids=list(metric.contact_ids)),
+            )
+        )
         layout.addWidget(open_all)
         dialog.open()
         return dialog
 
     def quality_pdf_dialog(self) -> None:
         """Save the printable report."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Rapport qualité"), "qualite.pdf", "PDF (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Rapport qualité"), "qualite.pdf", "PDF (*.pdf)"
+        )
         if path:
             with self.ctx.database.read() as session:
                 write_quality_pdf(Path(path), load_identity(session).name, self.metrics)

@@ -27,10 +27,17 @@ from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.widgets_common import wrapped_label
 
-FIELD_LABELS = {"civility": N_("Civilité"), "first_name": N_("Prénom"), "last_name": N_("Nom"),
-                "birth_name": N_("Nom de naissance"), "organisation_name": N_("Raison sociale"),
-                "legal_form": N_("Forme juridique"), "siren": N_("N° SIREN"), "birth_date": N_("Date de naissance"),
-                "notes": N_("Notes")}
+FIELD_LABELS = {
+    "civility": N_("Civilité"),
+    "first_name": N_("Prénom"),
+    "last_name": N_("Nom"),
+    "birth_name": N_("Nom de naissance"),
+    "organisation_name": N_("Raison sociale"),
+    "legal_form": N_("Forme juridique"),
+    "siren": N_("N° SIREN"),
+    "birth_date": N_("Date de naissance"),
+    "notes": N_("Notes"),
+}
 CHOSEN = QBrush(QColor("#d7f0d7"))
 
 
@@ -51,12 +58,19 @@ class DuplicatesPage(QWidget):
         self.not_duplicate_button = QPushButton(_("Pas un doublon (Ctrl+N)"))
         self.batch_button = QPushButton(_("Fusionner tous les groupes sûrs…"))
         self.undo_button = QPushButton(_("Annuler la dernière fusion"))
-        for button in (self.scan_button, self.merge_button, self.not_duplicate_button, self.batch_button,
-                       self.undo_button):
+        for button in (
+            self.scan_button,
+            self.merge_button,
+            self.not_duplicate_button,
+            self.batch_button,
+            self.undo_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
-        self.status = QLabel(_("Lancez une recherche : les groupes les plus probables apparaissent en premier."))
+        self.status = QLabel(
+            _("Lancez une recherche : les groupes les plus probables apparaissent en premier.")
+        )
         layout.addWidget(self.status)
         splitter = QSplitter()
         self.groups_table = QTableWidget(0, 3)
@@ -69,8 +83,14 @@ class DuplicatesPage(QWidget):
         splitter.addWidget(self.groups_table)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(wrapped_label(_("Cliquez la valeur à garder pour chaque champ ; courriels, téléphones et "
-                                        "adresses sont réunis.")))
+        right_layout.addWidget(
+            wrapped_label(
+                _(
+                    "Cliquez la valeur à garder pour chaque champ ; courriels, téléphones et "
+                    "adresses sont réunis."
+                )
+            )
+        )
         self.compare = QTableWidget(0, 0)
         self.compare.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.compare.cellClicked.connect(self._choose)
@@ -101,7 +121,9 @@ class DuplicatesPage(QWidget):
             with database.read() as session:
                 return scan(session, progress=progress, cancel=cancel)
 
-        self.ctx.tasks.run(work, parent=self, label=_("Recherche des doublons…"), on_success=self.show_groups)
+        self.ctx.tasks.run(
+            work, parent=self, label=_("Recherche des doublons…"), on_success=self.show_groups
+        )
 
     def show_groups(self, groups: list[CandidateGroup]) -> None:
         """List the groups, best score first."""
@@ -110,20 +132,30 @@ class DuplicatesPage(QWidget):
         self.groups_table.setRowCount(len(groups))
         for row, group in enumerate(groups):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
-            for column, value in enumerate((f"{group.score:.0f}" + (" ✔" if group.safe else ""), label,
-                                            ", ".join(group.reasons))):
+            for column, value in enumerate(
+                (
+                    f"{group.score:.0f}" + (" ✔" if group.safe else ""),
+                    label,
+                    ", ".join(group.reasons),
+                )
+            ):
                 self.groups_table.setItem(row, column, QTableWidgetItem(value))
         self.groups_table.resizeColumnsToContents()
-        self.status.setText(_("{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, téléphone "
-                              "ou date de naissance et score élevé).").format(n=len(groups),
-                                                                             safe=sum(g.safe for g in groups)))
+        self.status.setText(
+            _(
+                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, téléphone "
+                "ou date de naissance et score élevé)."
+            ).format(n=len(groups), safe=sum(g.safe for g in groups))
+        )
         if groups:
             self.groups_table.selectRow(0)
         self._update_buttons()
 
     def _names(self, ids: set[int]) -> dict[int, str]:
         with self.ctx.database.read() as session:
-            return {c.id: c.display_name for c in session.query(Contact).filter(Contact.id.in_(ids))}
+            return {
+                c.id: c.display_name for c in session.query(Contact).filter(Contact.id.in_(ids))
+            }
 
     # --- review ----------------------------------------------------------------------
 
@@ -141,14 +173,28 @@ class DuplicatesPage(QWidget):
         with self.ctx.database.read() as session:
             contacts = [session.get(Contact, i) for i in group.member_ids]
             rows = [(field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS]
-            rows += [("emails", [", ".join(e.email for e in c.emails) for c in contacts]),
-                     ("phones", [", ".join(p.number for p in c.phones) for c in contacts]),
-                     ("addresses", [" ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)
-                                    for c in contacts])]
+            rows += [
+                ("emails", [", ".join(e.email for e in c.emails) for c in contacts]),
+                ("phones", [", ".join(p.number for p in c.phones) for c in contacts]),
+                (
+                    "addresses",
+                    [
+                        " ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)
+                        for c in contacts
+                    ],
+                ),
+            ]
         self.compare.setColumnCount(len(group.member_ids))
-        self.compare.setHorizontalHeaderLabels([_("Contact {id}").format(id=i) for i in group.member_ids])
+        self.compare.setHorizontalHeaderLabels(
+            [_("Contact {id}").format(id=i) for i in group.member_ids]
+        )
         self.compare.setRowCount(len(rows))
-        labels = {**FIELD_LABELS, "emails": N_("Courriels"), "phones": N_("Téléphones"), "addresses": N_("Adresses")}
+        labels = {
+            **FIELD_LABELS,
+            "emails": N_("Courriels"),
+            "phones": N_("Téléphones"),
+            "addresses": N_("Adresses"),
+        }
         self.compare.setVerticalHeaderLabels([_(labels[field]) for field, _values in rows])
         for r, (_field, values) in enumerate(rows):
             for c, value in enumerate(values):
@@ -172,7 +218,9 @@ class DuplicatesPage(QWidget):
             for c, contact_id in enumerate(group.member_ids):
                 item = self.compare.item(r, c)
                 if item is not None:
-                    item.setBackground(CHOSEN if self.choices.get(field) == contact_id else QBrush())
+                    item.setBackground(
+                        CHOSEN if self.choices.get(field) == contact_id else QBrush()
+                    )
         survivor, *others = group.member_ids
         try:
             with self.ctx.database.read() as session:
@@ -181,12 +229,24 @@ class DuplicatesPage(QWidget):
             self.preview_label.setText(str(exc))
             return
         values = result.values
-        name = " ".join(str(values[f]) for f in ("civility", "first_name", "last_name", "organisation_name") if values[f])
-        self.preview_label.setText(_("Résultat : {name} — courriels : {emails} — téléphones : {phones} — "
-                                     "adresses : {addresses}. Dons, reçus, consentements et historique sont "
-                                     "rattachés au contact {survivor}.").format(
-            name=name, emails=", ".join(result.emails) or "—", phones=", ".join(result.phones) or "—",
-            addresses=" ; ".join(result.addresses) or "—", survivor=survivor))
+        name = " ".join(
+            str(values[f])
+            for f in ("civility", "first_name", "last_name", "organisation_name")
+            if values[f]
+        )
+        self.preview_label.setText(
+            _(
+                "Résultat : {name} — courriels : {emails} — téléphones : {phones} — "
+                "adresses : {addresses}. Dons, reçus, consentements et historique sont "
+                "rattachés au contact {survivor}."
+            ).format(
+                name=name,
+                emails=", ".join(result.emails) or "—",
+                phones=", ".join(result.phones) or "—",
+                addresses=" ; ".join(result.addresses) or "—",
+                survivor=survivor,
+            )
+        )
 
     # --- actions ---------------------------------------------------------------------
 
@@ -211,7 +271,9 @@ class DuplicatesPage(QWidget):
         except UserError as exc:
             show_error(self, exc)
             return
-        self.status.setText(_("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=self.last_merge_id))
+        self.status.setText(
+            _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=self.last_merge_id)
+        )
         self._remove_current()
         self.ctx.events.changed.emit("merge")
 
@@ -231,9 +293,13 @@ class DuplicatesPage(QWidget):
         safe = [g for g in self.groups if g.safe]
         if not safe:
             return
-        answer = QMessageBox.question(self, _("Fusion en lot"), _(
-            "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion reste annulable.").format(
-            n=len(safe)))
+        answer = QMessageBox.question(
+            self,
+            _("Fusion en lot"),
+            _(
+                "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion reste annulable."
+            ).format(n=len(safe)),
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.merge_safe_now()
@@ -250,8 +316,11 @@ class DuplicatesPage(QWidget):
         def done(result) -> None:  # type: ignore[no-untyped-def]
             self.last_merge_id = result.merge_ids[-1] if result.merge_ids else self.last_merge_id
             self.show_groups([g for g in self.groups if not g.safe])
-            self.status.setText(_("{n} fusion(s) faite(s) en lot ; {skipped} groupe(s) ignoré(s).").format(
-                n=len(result.merge_ids), skipped=len(result.skipped)))
+            self.status.setText(
+                _("{n} fusion(s) faite(s) en lot ; {skipped} groupe(s) ignoré(s).").format(
+                    n=len(result.merge_ids), skipped=len(result.skipped)
+                )
+            )
             self.ctx.events.changed.emit("merge")
 
         self.ctx.tasks.run(work, parent=self, label=_("Fusion des doublons sûrs…"), on_success=done)
@@ -266,8 +335,11 @@ class DuplicatesPage(QWidget):
         except UserError as exc:
             show_error(self, exc)
             return
-        self.status.setText(_("Fusion n° {id} annulée : les contacts sont revenus à l'identique.").format(
-            id=self.last_merge_id))
+        self.status.setText(
+            _("Fusion n° {id} annulée : les contacts sont revenus à l'identique.").format(
+                id=self.last_merge_id
+            )
+        )
         self.last_merge_id = None
         self._update_buttons()
         self.ctx.events.changed.emit("merge")
@@ -283,4 +355,3 @@ class DuplicatesPage(QWidget):
         """Show the groups of the demo database."""
         with self.ctx.database.read() as session:
             self.show_groups(scan(session))
-

@@ -40,14 +40,27 @@ from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.widgets_common import wrapped_label
 
-EDITABLE = (("reference", N_("Référence")), ("name", N_("Nom du traitement")), ("purposes", N_("Finalité(s)")),
-            ("legal_basis", N_("Base légale")), ("data_subjects", N_("Personnes concernées")),
-            ("sensitive_data", N_("Données sensibles")), ("recipients", N_("Destinataires")),
-            ("transfers", N_("Transferts hors UE")), ("transfer_safeguards", N_("Garanties des transferts")),
-            ("security_measures", N_("Mesures de sécurité")), ("joint_controller", N_("Responsable conjoint")),
-            ("processor", N_("Sous-traitant(s)")))
-STATUS_LABELS = {"received": N_("Reçue"), "in_progress": N_("En cours"), "extended": N_("Prolongée"),
-                 "done": N_("Traitée"), "refused": N_("Refusée")}
+EDITABLE = (
+    ("reference", N_("Référence")),
+    ("name", N_("Nom du traitement")),
+    ("purposes", N_("Finalité(s)")),
+    ("legal_basis", N_("Base légale")),
+    ("data_subjects", N_("Personnes concernées")),
+    ("sensitive_data", N_("Données sensibles")),
+    ("recipients", N_("Destinataires")),
+    ("transfers", N_("Transferts hors UE")),
+    ("transfer_safeguards", N_("Garanties des transferts")),
+    ("security_measures", N_("Mesures de sécurité")),
+    ("joint_controller", N_("Responsable conjoint")),
+    ("processor", N_("Sous-traitant(s)")),
+)
+STATUS_LABELS = {
+    "received": N_("Reçue"),
+    "in_progress": N_("En cours"),
+    "extended": N_("Prolongée"),
+    "done": N_("Traitée"),
+    "refused": N_("Refusée"),
+}
 
 
 class GdprPage(QWidget):
@@ -92,13 +105,17 @@ class GdprPage(QWidget):
         form = QFormLayout()
         self.activity_fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         for name, label in EDITABLE:
-            editor: QLineEdit | QPlainTextEdit = QLineEdit() if name in ("reference", "name") else QPlainTextEdit()
+            editor: QLineEdit | QPlainTextEdit = (
+                QLineEdit() if name in ("reference", "name") else QPlainTextEdit()
+            )
             if isinstance(editor, QPlainTextEdit):
                 editor.setFixedHeight(46)
             form.addRow(_(label), editor)
             self.activity_fields[name] = editor
         self.categories = QPlainTextEdit()
-        self.categories.setPlaceholderText(_("Une catégorie par ligne : catégorie | description | durée de conservation"))
+        self.categories.setPlaceholderText(
+            _("Une catégorie par ligne : catégorie | description | durée de conservation")
+        )
         self.categories.setFixedHeight(70)
         form.addRow(_("Catégories de données"), self.categories)
         self.save_activity_button = QPushButton(_("Enregistrer le traitement"))
@@ -130,16 +147,30 @@ class GdprPage(QWidget):
         for name, editor in self.activity_fields.items():
             value = str(getattr(activity, name) or "")
             editor.setText(value) if isinstance(editor, QLineEdit) else editor.setPlainText(value)
-        self.categories.setPlainText("\n".join(f"{c.get('category', '')} | {c.get('description', '')} | "
-                                               f"{c.get('retention', '')}" for c in activity.data_categories))
+        self.categories.setPlainText(
+            "\n".join(
+                f"{c.get('category', '')} | {c.get('description', '')} | {c.get('retention', '')}"
+                for c in activity.data_categories
+            )
+        )
 
     def save_activity(self) -> None:
         """Save the edited activity (journaled)."""
-        values = {name: (e.text() if isinstance(e, QLineEdit) else e.toPlainText())
-                  for name, e in self.activity_fields.items()}
-        values["data_categories"] = [dict(zip(("category", "description", "retention"),
-                                              [p.strip() for p in (line.split("|") + ["", ""])[:3]], strict=True))
-                                     for line in self.categories.toPlainText().splitlines() if line.strip()]
+        values = {
+            name: (e.text() if isinstance(e, QLineEdit) else e.toPlainText())
+            for name, e in self.activity_fields.items()
+        }
+        values["data_categories"] = [
+            dict(
+                zip(
+                    ("category", "description", "retention"),
+                    [p.strip() for p in (line.split("|") + ["", ""])[:3]],
+                    strict=True,
+                )
+            )
+            for line in self.categories.toPlainText().splitlines()
+            if line.strip()
+        ]
         row = self.activity_list.currentRow()
         activity_id = self.activity_ids[row] if 0 <= row < len(self.activity_ids) else None
         try:
@@ -152,7 +183,9 @@ class GdprPage(QWidget):
 
     def export_register_dialog(self, fmt: str) -> None:
         """Ask for a file and export the register."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Exporter le registre"), f"registre-rgpd.{fmt}")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Exporter le registre"), f"registre-rgpd.{fmt}"
+        )
         if path:
             self.export_register(Path(path), fmt)
 
@@ -172,28 +205,48 @@ class GdprPage(QWidget):
             self.request_kind.addItem(_(label), kind)
         self.requester = QLineEdit()
         self.requester.setPlaceholderText(_("Demandeur"))
-        self.request_contact = QSpinBox(minimum=0, maximum=10**9, specialValueText=_("contact n° —"))
+        self.request_contact = QSpinBox(
+            minimum=0, maximum=10**9, specialValueText=_("contact n° —")
+        )
         self.request_received = QLineEdit(format_date(today(self.ctx.database.clock)))
         self.identity_check = QLineEdit()
         self.identity_check.setPlaceholderText(_("Vérification d'identité"))
         add = QPushButton(_("Enregistrer la demande"))
         add.clicked.connect(self.add_request)
-        for widget in (self.request_kind, self.requester, self.request_contact, self.request_received,
-                       self.identity_check, add):
+        for widget in (
+            self.request_kind,
+            self.requester,
+            self.request_contact,
+            self.request_received,
+            self.identity_check,
+            add,
+        ):
             form.addWidget(widget)
         layout.addLayout(form)
         self.requests_table = QTableWidget(0, 7)
-        self.requests_table.setHorizontalHeaderLabels([_("N°"), _("Type"), _("Demandeur"), _("Contact"), _("Reçue le"),
-                                                       _("Échéance"), _("Statut")])
+        self.requests_table.setHorizontalHeaderLabels(
+            [
+                _("N°"),
+                _("Type"),
+                _("Demandeur"),
+                _("Contact"),
+                _("Reçue le"),
+                _("Échéance"),
+                _("Statut"),
+            ]
+        )
         self.requests_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.requests_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.requests_table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.requests_table, 1)
         actions = QHBoxLayout()
-        for label, slot in ((N_("Prolonger de 2 mois…"), self.extend_selected), (N_("Clore…"), self.close_selected),
-                            (N_("Exporter les données (accès)…"), self.export_selected),
-                            (N_("Effacer la personne…"), self.erase_selected),
-                            (N_("Limiter / lever la limitation"), self.toggle_restriction_selected)):
+        for label, slot in (
+            (N_("Prolonger de 2 mois…"), self.extend_selected),
+            (N_("Clore…"), self.close_selected),
+            (N_("Exporter les données (accès)…"), self.export_selected),
+            (N_("Effacer la personne…"), self.erase_selected),
+            (N_("Limiter / lever la limitation"), self.toggle_restriction_selected),
+        ):
             button = QPushButton(_(label))
             button.clicked.connect(slot)
             actions.addWidget(button)
@@ -205,10 +258,14 @@ class GdprPage(QWidget):
         try:
             received = parse_date(self.request_received.text(), field="received_on")
             with self.ctx.database.write() as session:
-                requests.log_request(session, kind=RightsRequestKind(self.request_kind.currentData()),
-                                     received_on=received, requester=self.requester.text(),
-                                     contact_id=self.request_contact.value() or None,
-                                     identity_check=self.identity_check.text())
+                requests.log_request(
+                    session,
+                    kind=RightsRequestKind(self.request_kind.currentData()),
+                    received_on=received,
+                    requester=self.requester.text(),
+                    contact_id=self.request_contact.value() or None,
+                    identity_check=self.identity_check.text(),
+                )
         except (UserError, ValidationError) as exc:
             show_error(self, exc)
             return
@@ -227,9 +284,15 @@ class GdprPage(QWidget):
         late = {d.id for d in due if d.overdue}
         soon = {d.id for d in due if not d.overdue}
         for r, request in enumerate(rows):
-            values = (str(request.id), _(requests.KIND_LABELS[request.kind]), request.requester,
-                      str(request.contact_id or ""), format_date(request.received_on), format_date(request.due_on),
-                      _(STATUS_LABELS[str(request.status)]))
+            values = (
+                str(request.id),
+                _(requests.KIND_LABELS[request.kind]),
+                request.requester,
+                str(request.contact_id or ""),
+                format_date(request.received_on),
+                format_date(request.due_on),
+                _(STATUS_LABELS[str(request.status)]),
+            )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if request.id in late:
@@ -237,8 +300,13 @@ class GdprPage(QWidget):
                 elif request.id in soon:
                     item.setBackground(QColor("#fde9c8"))
                 self.requests_table.setItem(r, c, item)
-        self.due_label.setText(_("{late} demande(s) en retard, {soon} à traiter dans les 7 jours.").format(
-            late=len(late), soon=len(soon)) if due else _("Aucune demande en retard ni à échéance proche."))
+        self.due_label.setText(
+            _("{late} demande(s) en retard, {soon} à traiter dans les 7 jours.").format(
+                late=len(late), soon=len(soon)
+            )
+            if due
+            else _("Aucune demande en retard ni à échéance proche.")
+        )
 
     def _selected_request(self) -> RightsRequest | None:
         row = self.requests_table.currentRow()
@@ -249,8 +317,12 @@ class GdprPage(QWidget):
         request = self._selected_request()
         if request is None:
             return
-        text, ok = QInputDialog.getText(self, _("Prolongation"), _("Date à laquelle la personne a été informée :"),
-                                        text=format_date(today(self.ctx.database.clock)))
+        text, ok = QInputDialog.getText(
+            self,
+            _("Prolongation"),
+            _("Date à laquelle la personne a été informée :"),
+            text=format_date(today(self.ctx.database.clock)),
+        )
         if ok:
             self._act(lambda s: requests.extend(s, request.id, notified_on=parse_date(text)))
 
@@ -261,7 +333,11 @@ class GdprPage(QWidget):
             return
         text, ok = QInputDialog.getText(self, _("Clore la demande"), _("Réponse apportée :"))
         if ok:
-            self._act(lambda s: requests.close(s, request.id, closed_on=today(self.ctx.database.clock), response=text))
+            self._act(
+                lambda s: requests.close(
+                    s, request.id, closed_on=today(self.ctx.database.clock), response=text
+                )
+            )
 
     def _act(self, action) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -274,7 +350,9 @@ class GdprPage(QWidget):
     def _selected_contact(self) -> int | None:
         request = self._selected_request()
         if request is None or request.contact_id is None:
-            QMessageBox.information(self, _("RGPD"), _("Sélectionnez une demande liée à un contact."))
+            QMessageBox.information(
+                self, _("RGPD"), _("Sélectionnez une demande liée à un contact.")
+            )
             return None
         return request.contact_id
 
@@ -298,8 +376,12 @@ class GdprPage(QWidget):
             preview = anonymise.preview_erasure(session, contact_id)
         text = _("Sera effacé :\n{erased}\n\nSera conservé :\n{kept}").format(
             erased="\n".join(f"• {e}" for e in preview.erased),
-            kept="\n".join(f"• {w} — {y}" for w, y in preview.kept))
-        if QMessageBox.question(self, _("Effacer {name} ?").format(name=preview.name), text) == QMessageBox.StandardButton.Yes:
+            kept="\n".join(f"• {w} — {y}" for w, y in preview.kept),
+        )
+        if (
+            QMessageBox.question(self, _("Effacer {name} ?").format(name=preview.name), text)
+            == QMessageBox.StandardButton.Yes
+        ):
             self.erase(contact_id)
 
     def erase(self, contact_id: int) -> None:
@@ -318,8 +400,13 @@ class GdprPage(QWidget):
 
         with self.ctx.database.read() as session:
             restricted = bool(session.get(Contact, contact_id).restricted)  # type: ignore[union-attr]
-        self._act(lambda s: restriction.lift(s, contact_id) if restricted
-                  else restriction.restrict(s, contact_id, reason=_("demande de limitation")))
+        self._act(
+            lambda s: (
+                restriction.lift(s, contact_id)
+                if restricted
+                else restriction.restrict(s, contact_id, reason=_("demande de limitation"))
+            )
+        )
         self.ctx.events.changed.emit("contact")
 
     # --- retention -------------------------------------------------------------------
@@ -327,8 +414,14 @@ class GdprPage(QWidget):
     def _retention_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(wrapped_label(_("Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; contacts "
-                                  "ayant un reçu fiscal conservés 6 ans après ce reçu.")))
+        layout.addWidget(
+            wrapped_label(
+                _(
+                    "Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; contacts "
+                    "ayant un reçu fiscal conservés 6 ans après ce reçu."
+                )
+            )
+        )
         preview = QPushButton(_("Lister les contacts concernés"))
         preview.clicked.connect(self.preview_retention)
         self.apply_retention_button = QPushButton(_("Anonymiser ces contacts…"))
@@ -340,7 +433,9 @@ class GdprPage(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self.retention_table = QTableWidget(0, 3)
-        self.retention_table.setHorizontalHeaderLabels([_("Contact"), _("Nom"), _("Dernière activité")])
+        self.retention_table.setHorizontalHeaderLabels(
+            [_("Contact"), _("Nom"), _("Dernière activité")]
+        )
         self.retention_table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.retention_table, 1)
         return tab
@@ -351,7 +446,9 @@ class GdprPage(QWidget):
             found = retention.candidates(session, on=today(self.ctx.database.clock))
         self.retention_table.setRowCount(len(found))
         for r, candidate in enumerate(found):
-            for c, value in enumerate((str(candidate.contact_id), candidate.name, format_date(candidate.last_activity))):
+            for c, value in enumerate(
+                (str(candidate.contact_id), candidate.name, format_date(candidate.last_activity))
+            ):
                 self.retention_table.setItem(r, c, QTableWidgetItem(value))
         self.apply_retention_button.setEnabled(bool(found))
 
@@ -362,7 +459,16 @@ class GdprPage(QWidget):
         def work(progress, cancel):  # type: ignore[no-untyped-def]
             automatic_backup(database.engine, database.backup_dir, reason="retention")
             with database.write() as session:
-                return retention.apply(session, clock=database.clock, progress=progress, cancel=cancel)
+                return retention.apply(
+                    session, clock=database.clock, progress=progress, cancel=cancel
+                )
 
-        self.ctx.tasks.run(work, parent=self, label=_("Anonymisation en cours…"),
-                           on_success=lambda n: (self.preview_retention(), self.ctx.events.changed.emit("contact")))
+        self.ctx.tasks.run(
+            work,
+            parent=self,
+            label=_("Anonymisation en cours…"),
+            on_success=lambda n: (
+                self.preview_retention(),
+                self.ctx.events.changed.emit("contact"),
+            ),
+        )

@@ -38,7 +38,9 @@ def gift_columns() -> list[Column[GiftRow]]:
     return [
         Column(N_("Date"), lambda r: format_date(r.received_on), GiftSort.DATE),
         Column(N_("Donateur"), lambda r: r.donor, GiftSort.DONOR),
-        Column(N_("Montant"), lambda r: format_eur(r.amount_cents), GiftSort.AMOUNT, align_right=True),
+        Column(
+            N_("Montant"), lambda r: format_eur(r.amount_cents), GiftSort.AMOUNT, align_right=True
+        ),
         Column(N_("Mode"), lambda r: _(METHOD_LABELS.get(r.method, r.method))),
         Column(N_("Campagne"), lambda r: r.campaign),
         Column(N_("Reçu"), lambda r: r.receipt_number),
@@ -68,7 +70,8 @@ class GiftsPage(QWidget):
         self.filter_error.setStyleSheet("color: #b00020")
         layout.addWidget(self.filter_error)
         self.model: WindowTableModel[GiftRow] = WindowTableModel(
-            gift_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id)
+            gift_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
+        )
         self.model.sort_key, self.model.descending = GiftSort.DATE, True
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -81,7 +84,9 @@ class GiftsPage(QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setDefaultSectionSize(150)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda index: self.open_item(gift_id=self.model.id_at(index.row())))
+        self.table.doubleClicked.connect(
+            lambda index: self.open_item(gift_id=self.model.id_at(index.row()))
+        )
         layout.addWidget(self.table, 1)
         self.totals_label = QLabel("")
         self.totals_label.setObjectName("gift_totals")
@@ -89,7 +94,13 @@ class GiftsPage(QWidget):
         self.new_button.clicked.connect(self.new_gift)
         self.slip_button.clicked.connect(lambda: DepositSlipDialog(self.ctx, self).exec())
         self.export_button.clicked.connect(self.export_dialog)
-        ctx.events.changed.connect(lambda entity: self.apply_filters() if entity in ("gift", "receipt", "all", "import", "merge") else None)
+        ctx.events.changed.connect(
+            lambda entity: (
+                self.apply_filters()
+                if entity in ("gift", "receipt", "all", "import", "merge")
+                else None
+            )
+        )
         self.apply_filters()
 
     def _filters(self) -> QHBoxLayout:
@@ -108,7 +119,11 @@ class GiftsPage(QWidget):
         for method, label in METHOD_LABELS.items():
             self.method.addItem(_(label), method)
         self.receipted = QComboBox()
-        for label, value in ((_("Reçu : tous"), None), (_("Avec reçu"), True), (_("Sans reçu"), False)):
+        for label, value in (
+            (_("Reçu : tous"), None),
+            (_("Avec reçu"), True),
+            (_("Sans reçu"), False),
+        ):
             self.receipted.addItem(label, value)
         for widget in (self.date_from, self.date_to):
             widget.editingFinished.connect(self.apply_filters)
@@ -121,18 +136,22 @@ class GiftsPage(QWidget):
     def current_filter(self) -> GiftFilter:
         """Filter from the widgets (ValidationError for an unreadable date)."""
         method = self.method.currentData()
-        return GiftFilter(date_from=parse_optional_date(self.date_from.text()),
-                          date_to=parse_optional_date(self.date_to.text()),
-                          campaign_id=self.campaign.currentData(),
-                          method=PaymentMethod(method) if method else None,
-                          receipted=self.receipted.currentData())
+        return GiftFilter(
+            date_from=parse_optional_date(self.date_from.text()),
+            date_to=parse_optional_date(self.date_to.text()),
+            campaign_id=self.campaign.currentData(),
+            method=PaymentMethod(method) if method else None,
+            receipted=self.receipted.currentData(),
+        )
 
     def _count(self) -> int:
         with self.ctx.database.read() as session:
             self._totals = totals(session, self.filter)
         return self._totals.count
 
-    def _fetch(self, offset: int, limit: int, sort_key: str | None, descending: bool) -> list[GiftRow]:
+    def _fetch(
+        self, offset: int, limit: int, sort_key: str | None, descending: bool
+    ) -> list[GiftRow]:
         spec = replace(self.filter, sort=GiftSort(sort_key or "date"), descending=descending)
         with self.ctx.database.read() as session:
             return fetch_window(session, spec, offset=offset, limit=limit)
@@ -146,8 +165,11 @@ class GiftsPage(QWidget):
             return
         self.filter_error.setText("")
         self.model.refresh()
-        self.totals_label.setText(_("{count} don(s) — total {total}").format(
-            count=self._totals.count, total=format_eur(self._totals.total_cents)))
+        self.totals_label.setText(
+            _("{count} don(s) — total {total}").format(
+                count=self._totals.count, total=format_eur(self._totals.total_cents)
+            )
+        )
 
     def new_gift(self) -> GiftDialog:
         """Open an empty gift form."""
@@ -162,8 +184,12 @@ class GiftsPage(QWidget):
 
     def export_dialog(self) -> None:
         """Ask for a file and export the filtered gifts."""
-        path, _filter = QFileDialog.getSaveFileName(self, _("Exporter les dons"), f"dons-{date.today():%Y%m%d}.xlsx",
-                                                    _("Classeur Excel (*.xlsx);;CSV (*.csv)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Exporter les dons"),
+            f"dons-{date.today():%Y%m%d}.xlsx",
+            _("Classeur Excel (*.xlsx);;CSV (*.csv)"),
+        )
         if path:
             self.export_to(path)
 

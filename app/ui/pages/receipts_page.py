@@ -38,11 +38,14 @@ from app.ui.tablemodels.window_model import Column, WindowTableModel
 
 def receipt_columns() -> list[Column[ReceiptRow]]:
     """Columns of the receipts list."""
-    return [Column(N_("Numéro"), lambda r: r.number), Column(N_("Émis le"), lambda r: r.issued_at.strftime("%d/%m/%Y")),
-            Column(N_("Donateur"), lambda r: r.donor),
-            Column(N_("Cerfa"), lambda r: "16216" if r.kind == "company" else "11580"),
-            Column(N_("Montant"), lambda r: format_eur(r.total_cents), align_right=True),
-            Column(N_("Statut"), lambda r: _("Annulé") if r.status == "cancelled" else _("Émis"))]
+    return [
+        Column(N_("Numéro"), lambda r: r.number),
+        Column(N_("Émis le"), lambda r: r.issued_at.strftime("%d/%m/%Y")),
+        Column(N_("Donateur"), lambda r: r.donor),
+        Column(N_("Cerfa"), lambda r: "16216" if r.kind == "company" else "11580"),
+        Column(N_("Montant"), lambda r: format_eur(r.total_cents), align_right=True),
+        Column(N_("Statut"), lambda r: _("Annulé") if r.status == "cancelled" else _("Émis")),
+    ]
 
 
 class ReceiptsPage(QWidget):
@@ -68,7 +71,9 @@ class ReceiptsPage(QWidget):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
-        self.summary = QLabel(_("Préparez l'émission pour voir ce qui sera émis, les donateurs exclus et pourquoi."))
+        self.summary = QLabel(
+            _("Préparez l'émission pour voir ce qui sera émis, les donateurs exclus et pourquoi.")
+        )
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.problems = QTableWidget(0, 2)
@@ -84,12 +89,20 @@ class ReceiptsPage(QWidget):
         self.replace_button = QPushButton(_("Annuler et remplacer…"))
         self.log_button = QPushButton(_("Registre des numéros…"))
         self.declaration_button = QPushButton(_("Déclaration 222 bis"))
-        for button in (self.save_pdfs_button, self.print_button, self.duplicate_button, self.cancel_button,
-                       self.replace_button, self.log_button, self.declaration_button):
+        for button in (
+            self.save_pdfs_button,
+            self.print_button,
+            self.duplicate_button,
+            self.cancel_button,
+            self.replace_button,
+            self.log_button,
+            self.declaration_button,
+        ):
             actions.addWidget(button)
         layout.addLayout(actions)
         self.model: WindowTableModel[ReceiptRow] = WindowTableModel(
-            receipt_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id)
+            receipt_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -108,7 +121,9 @@ class ReceiptsPage(QWidget):
         self.replace_button.clicked.connect(lambda: self._cancel_or_replace(replace=True))
         self.log_button.clicked.connect(self.number_log)
         self.declaration_button.clicked.connect(self.show_declaration)
-        ctx.events.changed.connect(lambda e: self.model.refresh() if e in ("receipt", "all") else None)
+        ctx.events.changed.connect(
+            lambda e: self.model.refresh() if e in ("receipt", "all") else None
+        )
         self.model.refresh()
 
     # --- list ------------------------------------------------------------------------
@@ -135,8 +150,11 @@ class ReceiptsPage(QWidget):
         self.year.setValue(year)
         self.model.refresh()
         self.table.selectRow(total - sequence)
-        self.summary.setText(_("Reçu {number} sélectionné : choisissez « Annuler et remplacer » pour le corriger.").format(
-            number=receipt.number))
+        self.summary.setText(
+            _(
+                "Reçu {number} sélectionné : choisissez « Annuler et remplacer » pour le corriger."
+            ).format(number=receipt.number)
+        )
 
     # --- issuing ---------------------------------------------------------------------
 
@@ -152,19 +170,28 @@ class ReceiptsPage(QWidget):
             with database.read() as session:
                 return plan_receipts(session, year=year, mode=mode)
 
-        self.ctx.tasks.run(work, parent=self, label=_("Préparation de l'émission…"), on_success=self.show_plan)
+        self.ctx.tasks.run(
+            work, parent=self, label=_("Préparation de l'émission…"), on_success=self.show_plan
+        )
 
     def show_plan(self, plan: IssuePlan) -> None:
         """Show what will be issued and what is excluded."""
         self.plan = plan
         text = _("{count} reçus à émettre pour {year}, total {total}.").format(
-            count=len(plan.receipts), year=plan.year, total=format_eur(plan.total_cents))
+            count=len(plan.receipts), year=plan.year, total=format_eur(plan.total_cents)
+        )
         if plan.organisation_problems:
-            text += "\n" + _("Émission impossible : {details}").format(details=" ; ".join(plan.organisation_problems))
+            text += "\n" + _("Émission impossible : {details}").format(
+                details=" ; ".join(plan.organisation_problems)
+            )
         if plan.excluded:
-            text += "\n" + _("{n} exclusion(s) ci-dessous : corrigez puis préparez à nouveau.").format(n=len(plan.excluded))
+            text += "\n" + _(
+                "{n} exclusion(s) ci-dessous : corrigez puis préparez à nouveau."
+            ).format(n=len(plan.excluded))
         self.summary.setText(text)
-        rows = [(e.donor_name, e.reason) for e in plan.excluded] + [(r.donor_name, w) for r, w in plan.warnings]
+        rows = [(e.donor_name, e.reason) for e in plan.excluded] + [
+            (r.donor_name, w) for r, w in plan.warnings
+        ]
         self.problems.setRowCount(len(rows))
         for index, (name, reason) in enumerate(rows):
             self.problems.setItem(index, 0, QTableWidgetItem(name))
@@ -186,13 +213,25 @@ class ReceiptsPage(QWidget):
         def done(result) -> None:  # type: ignore[no-untyped-def]
             self.last_issued = result.receipt_ids
             self._reset_plan()
-            self.summary.setText(_("{n} reçus émis ({first} à {last}), total {total}.").format(
-                n=len(result.numbers), first=result.numbers[0], last=result.numbers[-1],
-                total=format_eur(result.total_cents)))
+            self.summary.setText(
+                _("{n} reçus émis ({first} à {last}), total {total}.").format(
+                    n=len(result.numbers),
+                    first=result.numbers[0],
+                    last=result.numbers[-1],
+                    total=format_eur(result.total_cents),
+                )
+            )
             self.ctx.events.changed.emit("receipt")
 
-        self.ctx.tasks.run(work, parent=self, label=_("Émission des reçus fiscaux…"), on_success=done,
-                           on_cancel=lambda: self.summary.setText(_("Émission annulée : aucun reçu n'a été émis.")))
+        self.ctx.tasks.run(
+            work,
+            parent=self,
+            label=_("Émission des reçus fiscaux…"),
+            on_success=done,
+            on_cancel=lambda: self.summary.setText(
+                _("Émission annulée : aucun reçu n'a été émis.")
+            ),
+        )
 
     def save_issued_pdfs(self, folder: str | None = None) -> list[Path]:
         """Write the PDFs of the last batch (or of the whole year) to a folder."""
@@ -202,18 +241,24 @@ class ReceiptsPage(QWidget):
         ids = self.last_issued or self._year_ids()
         with self.ctx.database.read() as session:
             paths = write_pdfs(session, ids, Path(folder))
-        self.summary.setText(_("{n} PDF enregistrés dans {folder}.").format(n=len(paths), folder=folder))
+        self.summary.setText(
+            _("{n} PDF enregistrés dans {folder}.").format(n=len(paths), folder=folder)
+        )
         return paths
 
     def _year_ids(self) -> tuple[int, ...]:
         with self.ctx.database.read() as session:
-            return tuple(r.id for r in fetch_receipts(session, self.year.value(), offset=0, limit=1_000_000)
-                         if r.status == "issued")
+            return tuple(
+                r.id
+                for r in fetch_receipts(session, self.year.value(), offset=0, limit=1_000_000)
+                if r.status == "issued"
+            )
 
     def merged_pdf(self) -> None:
         """One PDF with every receipt of the last batch (or the year), for printing."""
-        target, _filter = QFileDialog.getSaveFileName(self, _("PDF pour l'impression"), f"recus-{self.year.value()}.pdf",
-                                                      "PDF (*.pdf)")
+        target, _filter = QFileDialog.getSaveFileName(
+            self, _("PDF pour l'impression"), f"recus-{self.year.value()}.pdf", "PDF (*.pdf)"
+        )
         if not target:
             return
         folder = Path(target).with_suffix("")
@@ -227,7 +272,9 @@ class ReceiptsPage(QWidget):
         receipt_id = self.selected_id()
         if receipt_id is None:
             return
-        target, _filter = QFileDialog.getSaveFileName(self, _("Duplicata"), "duplicata.pdf", "PDF (*.pdf)")
+        target, _filter = QFileDialog.getSaveFileName(
+            self, _("Duplicata"), "duplicata.pdf", "PDF (*.pdf)"
+        )
         if target:
             with self.ctx.database.write() as session:
                 Path(target).write_bytes(lifecycle.reprint(session, receipt_id))
@@ -235,7 +282,9 @@ class ReceiptsPage(QWidget):
     def _cancel_or_replace(self, *, replace: bool) -> None:
         receipt_id = self.selected_id()
         if receipt_id is None:
-            QMessageBox.information(self, _("Reçus fiscaux"), _("Sélectionnez d'abord un reçu dans la liste."))
+            QMessageBox.information(
+                self, _("Reçus fiscaux"), _("Sélectionnez d'abord un reçu dans la liste.")
+            )
             return
         reason, ok = QInputDialog.getText(self, _("Motif"), _("Motif (conservé avec le reçu) :"))
         if ok:
@@ -252,15 +301,21 @@ class ReceiptsPage(QWidget):
         except UserError as exc:
             show_error(self, exc)
             return
-        self.summary.setText(_("Reçu {number} émis en remplacement.").format(number=number) if replace
-                             else _("Reçu {number} annulé ; ses dons peuvent être corrigés.").format(number=number))
+        self.summary.setText(
+            _("Reçu {number} émis en remplacement.").format(number=number)
+            if replace
+            else _("Reçu {number} annulé ; ses dons peuvent être corrigés.").format(number=number)
+        )
         self.ctx.events.changed.emit("receipt")
 
     def number_log(self) -> None:
         """Save the year's number log (PDF, CSV or XLSX)."""
-        target, _filter = QFileDialog.getSaveFileName(self, _("Registre des numéros"),
-                                                      f"registre-recus-{self.year.value()}.pdf",
-                                                      "PDF (*.pdf);;CSV (*.csv);;Excel (*.xlsx)")
+        target, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Registre des numéros"),
+            f"registre-recus-{self.year.value()}.pdf",
+            "PDF (*.pdf);;CSV (*.csv);;Excel (*.xlsx)",
+        )
         if target:
             with self.ctx.database.read() as session:
                 write_number_log(session, self.year.value(), Path(target))
@@ -269,9 +324,15 @@ class ReceiptsPage(QWidget):
         """The art. 222 bis figures of the selected year."""
         with self.ctx.database.read() as session:
             figures = audit.declaration(session, self.year.value())
-        return _("Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} annulés, "
-                 "non comptés).").format(year=figures.year, count=figures.receipts,
-                                         total=format_eur(figures.total_cents), cancelled=figures.cancelled)
+        return _(
+            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} annulés, "
+            "non comptés)."
+        ).format(
+            year=figures.year,
+            count=figures.receipts,
+            total=format_eur(figures.total_cents),
+            cancelled=figures.cancelled,
+        )
 
     def show_declaration(self) -> None:
         """Show the declaration figures."""

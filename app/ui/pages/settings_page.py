@@ -59,7 +59,9 @@ class SettingsPage(QWidget):
         box = QGroupBox(_("Identité de l'association (imprimée sur les reçus fiscaux)"))
         form = QFormLayout(box)
         for name in (f.name for f in fields(OrganisationIdentity)):
-            editor: QLineEdit | QPlainTextEdit | QComboBox = QPlainTextEdit() if name in MULTILINE else QLineEdit()
+            editor: QLineEdit | QPlainTextEdit | QComboBox = (
+                QPlainTextEdit() if name in MULTILINE else QLineEdit()
+            )
             if name == "receipt_category":
                 editor = QComboBox()
                 editor.addItem(_("(à choisir)"), "")

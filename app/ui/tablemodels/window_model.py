@@ -37,9 +37,14 @@ class Column(Generic[Row]):
 class WindowTableModel(QAbstractTableModel, Generic[Row]):
     """Rows come from `fetch(offset, limit, sort_key, descending)`; `count()` gives the total."""
 
-    def __init__(self, columns: list[Column[Row]], *, count: Callable[[], int],
-                 fetch: Callable[[int, int, str | None, bool], list[Row]],
-                 row_id: Callable[[Row], int]) -> None:
+    def __init__(
+        self,
+        columns: list[Column[Row]],
+        *,
+        count: Callable[[], int],
+        fetch: Callable[[int, int, str | None, bool], list[Row]],
+        row_id: Callable[[Row], int],
+    ) -> None:
         super().__init__()
         self.columns = columns
         self._count, self._fetch, self._row_id = count, fetch, row_id
@@ -57,8 +62,9 @@ class WindowTableModel(QAbstractTableModel, Generic[Row]):
         self._total = self._count()
         self.endResetModel()
 
-    def set_sources(self, *, count: Callable[[], int],
-                    fetch: Callable[[int, int, str | None, bool], list[Row]]) -> None:
+    def set_sources(
+        self, *, count: Callable[[], int], fetch: Callable[[int, int, str | None, bool], list[Row]]
+    ) -> None:
         """Switch to another query (new filters) and refresh."""
         self._count, self._fetch = count, fetch
         self.refresh()
@@ -116,8 +122,12 @@ class WindowTableModel(QAbstractTableModel, Generic[Row]):
             return column.foreground(item)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         """Translated column headers."""
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(self.columns[section].header)

@@ -23,7 +23,9 @@ def shared_index(ctx: UiContext) -> SimilarityIndex | None:
 class SimilarContactsPanel(QWidget):
     """A short list of probable duplicates of the draft, updated as the user types."""
 
-    def __init__(self, ctx: UiContext, *, exclude_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, *, exclude_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.exclude_id = exclude_id
@@ -52,8 +54,13 @@ class SimilarContactsPanel(QWidget):
             setattr(self.ctx, INDEX_ATTRIBUTE, index)
             self.refresh()
 
-        self.ctx.tasks.run(work, parent=None, label=_("Préparation de la détection des doublons…"),
-                           on_success=done, cancellable=False)
+        self.ctx.tasks.run(
+            work,
+            parent=None,
+            label=_("Préparation de la détection des doublons…"),
+            on_success=done,
+            cancellable=False,
+        )
 
     def _data_changed(self, entity: str) -> None:
         if entity in ("contact", "merge", "import", "all"):
@@ -68,15 +75,23 @@ class SimilarContactsPanel(QWidget):
         """Query the index now."""
         index = shared_index(self.ctx)
         self.results.clear()
-        if index is None or not (self._values.get("last_name") or self._values.get("organisation_name")):
+        if index is None or not (
+            self._values.get("last_name") or self._values.get("organisation_name")
+        ):
             return
         for match in index.similar(draft_person(self._values)):
             if match.b == self.exclude_id:
                 continue
             person = index._people.get(match.b)  # noqa: SLF001 - read-only look-up
-            name = (person.organisation or f"{person.last.upper()} {person.first}") if person else str(match.b)
-            item = QListWidgetItem(f"{match.score:.0f} — {name} ({person.postcode if person else ''})\n"
-                                   f"{', '.join(match.reasons)}")
+            name = (
+                (person.organisation or f"{person.last.upper()} {person.first}")
+                if person
+                else str(match.b)
+            )
+            item = QListWidgetItem(
+                f"{match.score:.0f} — {name} ({person.postcode if person else ''})\n"
+                f"{', '.join(match.reasons)}"
+            )
             item.setData(256, match.b)
             self.results.addItem(item)
         self.title.setText(_("Contacts ressemblants ({n})").format(n=self.results.count()))

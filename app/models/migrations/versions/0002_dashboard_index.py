@@ -18,8 +18,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("gift", schema=None) as batch_op:
         batch_op.drop_index("ix_gift_received_on")
-        batch_op.create_index("ix_gift_received_contact_amount", ["received_on", "contact_id", "amount_cents"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_gift_received_contact_amount",
+            ["received_on", "contact_id", "amount_cents"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
