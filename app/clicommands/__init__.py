@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from app.clicommands import info_cmd, init_cmd
+from app.clicommands import backup_cmd, info_cmd, init_cmd, user_cmd
 
-COMMAND_MODULES: list[ModuleType] = [init_cmd, info_cmd]
+COMMAND_MODULES: list[ModuleType] = [init_cmd, info_cmd, backup_cmd, user_cmd]

@@ -130,6 +130,4 @@ def authenticate(session: Session, username: str, password: str) -> UserInfo:
         _HASHER.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise refused from None
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
     return _info(user)
