@@ -7,8 +7,10 @@ With --json, machine output goes to stdout and human messages to stderr.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from typing import Any
 
 from app import __version__
 from app.clicommands import COMMAND_MODULES
+from app.core import instance_lock, session_login
 from app.core.database import Database, open_database
 from app.errors import AppError, NotFound, OperationCancelled, UserError
 from app.paths import AppPaths, app_paths, database_target
@@ -24,6 +27,7 @@ from app.paths import AppPaths, app_paths, database_target
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+PASSWORD_ENV_VAR = "OBOLE_PASSWORD"
 
 
 @dataclass
@@ -35,6 +39,7 @@ class CliContext:
     stdout: Any = field(default_factory=lambda: sys.stdout)
     stderr: Any = field(default_factory=lambda: sys.stderr)
     _database: Database | None = None
+    _lock: instance_lock.InstanceLock | None = None
 
     @property
     def json(self) -> bool:
@@ -54,7 +59,23 @@ class CliContext:
             self._database = open_database(
                 target, user=self.args.user or "cli", backup_dir=self.paths.backup_dir
             )
+            self._guard(self._database)
         return self._database
+
+    def _guard(self, database: Database) -> None:
+        """Read-only when another instance holds the file; log in when users exist."""
+        if database.file is not None:
+            taken = instance_lock.acquire(database.file)
+            if isinstance(taken, instance_lock.LockHolder):
+                instance_lock.make_read_only(database.engine, taken)
+            else:
+                self._lock = taken
+        if session_login.login_required(database):
+            name = session_login.require_login_name(self.args.user)
+            password = os.environ.get(PASSWORD_ENV_VAR)
+            if password is None:
+                password = getpass.getpass(f"Mot de passe de {name} : ")
+            session_login.log_in(database, name, password)
 
     def say(self, message: str) -> None:
         """A human message: stdout normally, stderr in --json mode."""
@@ -72,6 +93,8 @@ class CliContext:
         """Release the database."""
         if self._database is not None:
             self._database.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,17 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="obole", description="Obole : gestion des donateurs et reçus fiscaux.")
     parser.add_argument("--version", action="version", version=f"obole {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        help="fichier SQLite ou URL de base (par défaut : $OBOLE_DB, sinon la base locale)",
-    )
-    common.add_argument(
-        "--json",
-        action="store_true",
-        help="sortie lisible par machine sur stdout, messages sur stderr",
-    )
-    common.add_argument("--user", default="", help="nom d'utilisateur inscrit au journal")
+    common.add_argument("--db", metavar="PATH_OR_URL",
+                        help="fichier SQLite ou URL de base (par défaut : $OBOLE_DB, "
+                             "sinon la base locale)")
+    common.add_argument("--json", action="store_true",
+                        help="sortie lisible par machine sur stdout, messages sur stderr")
+    common.add_argument("--user", default="", help="utilisateur (obligatoire quand la base en a plusieurs ; "
+                             "mot de passe dans $OBOLE_PASSWORD ou demandé)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)

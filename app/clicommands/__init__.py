@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from app.clicommands import (
+    backup_cmd,
     dedupe_cmd,
     gdpr_cmd,
     import_cmd,
@@ -12,6 +13,7 @@ from app.clicommands import (
     init_cmd,
     receipts_cmd,
     stats_cmd,
+    user_cmd,
 )
 
 COMMAND_MODULES: list[ModuleType] = [
@@ -22,4 +24,6 @@ COMMAND_MODULES: list[ModuleType] = [
     gdpr_cmd,
     import_cmd,
     stats_cmd,
+    backup_cmd,
+    user_cmd,
 ]

@@ -17,6 +17,8 @@ from app.core.backup import backup_sqlite, sqlite_file
 from app.core.clock import Clock, SystemClock
 from app.core.gdpr import restriction
 from app.core.gdpr.register import ensure_default_register
+from app.core.integrity import check_database_file
+from app.core.storage_errors import translate_storage_errors
 from app.errors import SchemaTooNew
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work that writes; commits at the end, rolls back on error."""
-        with db.write_session(self.sessions) as session:
+        with translate_storage_errors(self.file or self.target), \
+                db.write_session(self.sessions) as session:
             yield session
 
     def dispose(self) -> None:
@@ -85,11 +88,17 @@ def open_database(
     """Open (creating or upgrading as needed) the database at `target`.
 
     An older schema is backed up into `backup_dir` before it is upgraded; a newer schema
-    raises SchemaTooNew and leaves the file untouched.
+    raises SchemaTooNew and leaves the file untouched. A damaged file raises
+    DatabaseDamaged; disk, lock and permission failures raise StorageError.
     """
-    engine = db.make_engine(target)
+    with translate_storage_errors(target):
+        engine = db.make_engine(target)
     try:
-        created = _bring_schema_up_to_date(engine, backup_dir)
+        with translate_storage_errors(target):
+            file = sqlite_file(engine)
+            if file is not None:
+                check_database_file(file)
+            created = _bring_schema_up_to_date(engine, backup_dir)
     except Exception:
         engine.dispose()
         raise

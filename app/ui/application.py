@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
 from pathlib import Path
@@ -11,7 +12,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Q
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import APP_AUTHOR, APP_NAME
-from app.core.database import open_database
+from app.core import backup, instance_lock, session_login
+from app.core.database import Database, open_database
+from app.core.integrity import DatabaseDamaged
 from app.errors import AppError
 from app.i18n import _, detect_language, set_language
 from app.paths import AppPaths, app_paths, database_target
@@ -73,16 +76,85 @@ def run_gui(*, db_target: str | None = None) -> int:
     if chosen is None:
         return 0
     target, demo_contacts = chosen
-    try:
-        database = open_database(target, user=_default_user(), backup_dir=paths.backup_dir)
-    except AppError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    database = open_protected(target, paths)
+    if database is None:
         return 1
     window = MainWindow(database, paths)
     window.show()
     if demo_contacts:
         window.fill_with_demo(demo_contacts, seed=1)
     return app.exec()
+
+
+def open_protected(target: str, paths: AppPaths) -> Database | None:
+    """Open with integrity check (restore offer), instance lock, login and daily backup."""
+    try:
+        database = open_database(target, user=_default_user(), backup_dir=paths.backup_dir)
+    except DatabaseDamaged as exc:
+        return _offer_restore(exc, target, paths)
+    except AppError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return None
+    if not _take_lock(database) or not _log_in(database):
+        database.dispose()
+        return None
+    _daily_backup(database, paths)
+    return database
+
+
+def _take_lock(database: Database) -> bool:
+    """Hold the lock file; if another instance does, offer read-only or quit."""
+    if database.file is None:
+        return True
+    taken = instance_lock.acquire(database.file)
+    if isinstance(taken, instance_lock.InstanceLock):
+        atexit.register(taken.release)
+        return True
+    answer = QMessageBox.question(
+        None, APP_NAME, _("Cette base est déjà ouverte par {holder}.\nL'ouvrir en lecture "
+                          "seule ? (Non : quitter)").format(holder=taken.describe()))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    instance_lock.make_read_only(database.engine, taken)
+    return True
+
+
+def _log_in(database: Database) -> bool:
+    """Ask for a login when the database has more than one active user."""
+    if not session_login.login_required(database):
+        return True
+    from app.ui.protect_dialogs import LoginDialog
+
+    return bool(LoginDialog(database).exec())
+
+
+def _daily_backup(database: Database, paths: AppPaths) -> None:
+    """One verified backup per day, on open (failures are shown, not fatal)."""
+    try:
+        if backup.daily_backup_due(paths.backup_dir):
+            backup.automatic_backup(database.engine, paths.backup_dir, reason="daily")
+    except AppError as exc:
+        QMessageBox.warning(None, APP_NAME, str(exc))
+
+
+def _offer_restore(exc: DatabaseDamaged, target: str, paths: AppPaths) -> Database | None:
+    """A damaged database: say so and offer to restore the newest good backup."""
+    entries = backup.list_backups(paths.backup_dir)
+    if not entries:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return None
+    newest = entries[0]
+    answer = QMessageBox.question(None, APP_NAME, _("{error}\n\nRestaurer la sauvegarde du "
+                                                    "{date} ?").format(
+        error=exc, date=f"{newest.created:%d/%m/%Y %H:%M}"))
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        backup.restore_sqlite(newest.path, exc.file, paths.backup_dir)
+    except AppError as error:
+        QMessageBox.critical(None, APP_NAME, str(error))
+        return None
+    return open_protected(target, paths)
 
 
 def _default_user() -> str:

@@ -22,8 +22,10 @@ from app import APP_NAME, __version__
 from app.core.backup import backup_sqlite
 from app.core.database import Database, open_database
 from app.core.demo import generate_demo
+from app.core.permissions import ROLE_LABELS
 from app.errors import AppError
 from app.i18n import SUPPORTED_LANGUAGES, _, current_language
+from app.models.enums import Role
 from app.paths import AppPaths
 from app.ui.context import DataEvents, UiContext
 from app.ui.errors import show_error
@@ -86,6 +88,8 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Open,
         )
         self._add_action(file_menu, _("&Sauvegarder maintenant"), self.backup_now)
+        self._add_action(file_menu, _("Sauve&gardes…"), self.show_backups)
+        self._add_action(file_menu, _("&Utilisateurs…"), self.show_users)
         file_menu.addSeparator()
         self._add_action(
             file_menu, _("Importer des &contacts…"), lambda: self.open_import("contacts")
@@ -164,7 +168,9 @@ class MainWindow(QMainWindow):
             else database.engine.url.render_as_string(hide_password=True)
         )
         self.db_label.setText(_("Base : {where}").format(where=where))
-        self.user_label.setText(_("Utilisateur : {user}").format(user=database.user or "—"))
+        role = _(ROLE_LABELS[Role(database.role)])
+        self.user_label.setText(_("Utilisateur : {user} ({role})").format(
+            user=database.user or "—", role=role))
         self.setWindowTitle(f"{APP_NAME} — {Path(where).name if database.file else where}")
 
     def switch_database(self, target: str) -> bool:
@@ -252,6 +258,33 @@ class MainWindow(QMainWindow):
         from app.ui.import_wizard import ImportWizard
 
         ImportWizard(self.ctx, kind, self).exec()
+
+    def show_users(self) -> None:
+        """The users dialog (changes are admin-only, enforced in the core)."""
+        from app.ui.protect_dialogs import UsersDialog
+
+        UsersDialog(self.ctx.database, self).exec()
+
+    def show_backups(self) -> None:
+        """The backups dialog; after a restore the database is reopened."""
+        from app.ui.protect_dialogs import BackupsDialog
+
+        self.tasks.wait()
+        dialog = BackupsDialog(self.ctx.database, self.paths.backup_dir, self)
+        dialog.exec()
+        if dialog.restored:
+            self.reopen_after_restore()
+
+    def reopen_after_restore(self) -> None:
+        """Open the restored file again as the same user."""
+        database = self.ctx.database
+        reopened = open_database(database.target, user=database.user,
+                                 backup_dir=self.paths.backup_dir, clock=database.clock)
+        reopened.role = database.role
+        self.ctx.database = reopened
+        self._reset_pages()
+        self._refresh_status()
+        self.events.changed.emit("all")
 
     # --- misc ------------------------------------------------------------------------
 

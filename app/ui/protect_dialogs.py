@@ -1,0 +1,269 @@
+"""Login, users management (admin) and backups dialogs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import backup, session_login, users
+from app.core.database import Database
+from app.core.permissions import PERMISSION_LABELS, ROLE_LABELS, Permission, role_allows
+from app.errors import UserError
+from app.i18n import _
+from app.models.enums import Role
+from app.ui.errors import show_error
+
+logger = logging.getLogger(__name__)
+
+
+class LoginDialog(QDialog):
+    """Asks a username and password; on success the database acts as that user."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(_("Connexion"))
+        form = QFormLayout(self)
+        self.username = QLineEdit()
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b00020")
+        form.addRow(_("Utilisateur :"), self.username)
+        form.addRow(_("Mot de passe :"), self.password)
+        form.addRow(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def try_login(self) -> None:
+        """Check the password; stay open with an inline message when it is wrong."""
+        try:
+            session_login.log_in(self.database, self.username.text().strip(),
+                                 self.password.text())
+        except UserError as exc:
+            self.message.setText(str(exc))
+            self.password.clear()
+            return
+        self.accept()
+
+
+def _can(database: Database, permission: Permission) -> bool:
+    return role_allows(database.role, permission)
+
+
+def _why_not(permission: Permission) -> str:
+    return _("Votre rôle ne permet pas de {action}.").format(
+        action=_(PERMISSION_LABELS[permission]))
+
+
+class UsersDialog(QDialog):
+    """List users; admins add, change role, reset passwords and deactivate."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(_("Utilisateurs"))
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([_("Utilisateur"), _("Rôle"), _("État")])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.add_button = QPushButton(_("Ajouter…"))
+        self.password_button = QPushButton(_("Mot de passe…"))
+        self.deactivate_button = QPushButton(_("Désactiver"))
+        for button, slot in ((self.add_button, self.add_user),
+                             (self.password_button, self.change_password),
+                             (self.deactivate_button, self.deactivate)):
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+        allowed = _can(database, Permission.SETTINGS_WRITE)
+        for button in (self.add_button, self.deactivate_button):
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else _why_not(Permission.SETTINGS_WRITE))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the list from the database."""
+        with self.database.read() as session:
+            rows = users.list_users(session)
+        self.table.setRowCount(len(rows))
+        for index, user in enumerate(rows):
+            state = _("actif") if user.active else _("désactivé")
+            for column, value in enumerate((user.username, _(ROLE_LABELS[Role(user.role)]),
+                                            state)):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+
+    def selected_username(self) -> str | None:
+        """The username on the current row."""
+        item = self.table.item(self.table.currentRow(), 0)
+        return item.text() if item else None
+
+    def _write(self, action) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            with self.database.write() as session:
+                action(session)
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        self.refresh()
+        return True
+
+    def add_user(self, *, username: str | None = None, role: str | None = None,
+                 password: str | None = None) -> bool:
+        """Ask (or take) a name, role and password, then create the user."""
+        username = username or QInputDialog.getText(self, _("Ajouter"), _("Utilisateur :"))[0]
+        if not username:
+            return False
+        if role is None:
+            labels = [_(ROLE_LABELS[r]) for r in Role]
+            label, ok = QInputDialog.getItem(self, _("Ajouter"), _("Rôle :"), labels, 0, False)
+            if not ok:
+                return False
+            role = list(Role)[labels.index(label)].value
+        password = password or _ask_password(self)
+        if not password:
+            return False
+        return self._write(lambda s: users.create_user(s, username, role=role,
+                                                       password=password))
+
+    def change_password(self, *, password: str | None = None) -> bool:
+        """Set the selected user's password."""
+        name = self.selected_username()
+        password = password or (_ask_password(self) if name else None)
+        if not name or not password:
+            return False
+        return self._write(lambda s: users.set_password(s, name, password,
+                                                        acting_user=self.database.user))
+
+    def deactivate(self) -> bool:
+        """Deactivate the selected user (the core keeps the last admin)."""
+        name = self.selected_username()
+        return bool(name) and self._write(lambda s: users.deactivate_user(s, name))
+
+
+def _ask_password(parent: QWidget) -> str:
+    text, ok = QInputDialog.getText(parent, _("Mot de passe"), _("Nouveau mot de passe :"),
+                                    QLineEdit.EchoMode.Password)
+    return text if ok else ""
+
+
+class BackupsDialog(QDialog):
+    """List the backups; verify or restore one; make one now."""
+
+    def __init__(self, database: Database, backup_dir: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database, self.backup_dir = database, backup_dir
+        self.restored = False
+        self.setWindowTitle(_("Sauvegardes"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("Dossier : {dir}\nConservation : 7 sauvegardes "
+                                  "quotidiennes, 4 hebdomadaires, les autres 30 jours.")
+                                .format(dir=backup_dir)))
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([_("Date"), _("Motif"), _("Fichier")])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.create_button = QPushButton(_("Sauvegarder maintenant"))
+        self.verify_button = QPushButton(_("Vérifier"))
+        self.restore_button = QPushButton(_("Restaurer…"))
+        self.encrypt = QComboBox()
+        self.encrypt.addItems([_("Sans chiffrement"), _("Chiffrer (phrase de passe)")])
+        for button, slot in ((self.create_button, self.create),
+                             (self.verify_button, self.verify),
+                             (self.restore_button, self.restore)):
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addWidget(self.encrypt)
+        layout.addLayout(row)
+        allowed = _can(database, Permission.BACKUP_RESTORE) and database.file is not None
+        self.restore_button.setEnabled(allowed)
+        self.restore_button.setToolTip("" if allowed else _why_not(Permission.BACKUP_RESTORE))
+        self.entries: list[backup.BackupEntry] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the list of backup files."""
+        self.entries = backup.list_backups(self.backup_dir)
+        self.table.setRowCount(len(self.entries))
+        for index, entry in enumerate(self.entries):
+            for column, value in enumerate((f"{entry.created:%d/%m/%Y %H:%M}", entry.reason,
+                                            entry.path.name)):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+
+    def _selected(self) -> backup.BackupEntry | None:
+        row = self.table.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _passphrase(self, needed: bool) -> str | None:
+        if not needed:
+            return None
+        text, ok = QInputDialog.getText(self, _("Phrase de passe"), _("Phrase de passe :"),
+                                        QLineEdit.EchoMode.Password)
+        return text if ok and text else None
+
+    def create(self) -> None:
+        """Make a verified backup now."""
+        try:
+            backup.automatic_backup(self.database.engine, self.backup_dir, reason="manual",
+                                    passphrase=self._passphrase(self.encrypt.currentIndex() == 1))
+        except UserError as exc:
+            show_error(self, exc)
+        self.refresh()
+
+    def verify(self) -> bool:
+        """Verify the selected backup and say so."""
+        entry = self._selected()
+        if entry is None:
+            return False
+        try:
+            backup.verify_backup(entry.path, passphrase=self._passphrase(entry.encrypted))
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        QMessageBox.information(self, _("Sauvegardes"), _("Sauvegarde intègre : {file}")
+                                .format(file=entry.path.name))
+        return True
+
+    def restore(self, *, confirm: bool = True) -> bool:
+        """Restore the selected backup over the current database (after a safety copy)."""
+        entry, file = self._selected(), self.database.file
+        if entry is None or file is None:
+            return False
+        question = _("Remplacer la base actuelle par la sauvegarde du {date} ? La base "
+                     "actuelle sera d'abord sauvegardée.").format(date=f"{entry.created:%d/%m/%Y %H:%M}")
+        if confirm and QMessageBox.question(self, _("Restaurer"), question) \
+                != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.database.dispose()
+            backup.restore_sqlite(entry.path, file, self.backup_dir,
+                                  passphrase=self._passphrase(entry.encrypted))
+        except UserError as exc:
+            show_error(self, exc)
+            return False
+        self.restored = True
+        self.accept()
+        return True
