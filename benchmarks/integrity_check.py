@@ -1,5 +1,5 @@
 """Time of the open-time checks on a demo database: integrity_check vs quick_check vs a bare
-`SELECT count(*)` baseline, all in the same run. 
+`SELECT count(*)` baseline, all in the same run.
 Usage (from the repository root): PYTHONPATH=. python benchmarks/integrity_check.py [N]"""
 
 from __future__ import annotations

@@ -338,7 +338,8 @@ def automatic_backup(engine: Engine, backup_dir: Path | None, *, reason: str,
     Raises StorageError when the copy fails, so the risky operation does not start
     without its safety net.
     """
-    if backup_dir is None or engine.url.get_backend_name() == "sqlite" and sqlite_file(engine) is None:
+    in_memory = engine.url.get_backend_name() == "sqlite" and sqlite_file(engine) is None
+    if backup_dir is None or in_memory:
         logger.info("no automatic backup for %s (%s)", engine.url.get_backend_name(), reason)
         return None
     source = sqlite_file(engine)
