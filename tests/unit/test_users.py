@@ -59,7 +59,8 @@ def test_cli_requires_login_when_several_users(tmp_path: Path, monkeypatch: pyte
     assert "mot de passe incorrect" in capsys.readouterr().err
 
 
-def test_the_journal_names_the_logged_in_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_journal_names_the_logged_in_user(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from app.core.database import open_database
     from app.models.audit import AuditEvent
 
