@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "sinon la base locale)")
     common.add_argument("--json", action="store_true",
                         help="sortie lisible par machine sur stdout, messages sur stderr")
-    common.add_argument("--user", default="", help="utilisateur (obligatoire quand la base en a plusieurs ; "
+    common.add_argument("--user", default="",
+                        help="utilisateur (obligatoire quand la base en a plusieurs ; "
                              "mot de passe dans $OBOLE_PASSWORD ou demandé)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
     for module in COMMAND_MODULES:

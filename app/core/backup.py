@@ -338,7 +338,8 @@ def automatic_backup(engine: Engine, backup_dir: Path | None, *, reason: str,
     Raises StorageError when the copy fails, so the risky operation does not start
     without its safety net.
     """
-    if backup_dir is None or engine.url.get_backend_name() == "sqlite" and sqlite_file(engine) is None:
+    in_memory = engine.url.get_backend_name() == "sqlite" and sqlite_file(engine) is None
+    if backup_dir is None or in_memory:
         logger.info("no automatic backup for %s (%s)", engine.url.get_backend_name(), reason)
         return None
     source = sqlite_file(engine)
@@ -385,7 +386,7 @@ def restore_sqlite(backup: Path, database_file: Path, backup_dir: Path, *,
     Returns the safety backup of the database as it was before the restore.
     """
     verify_backup(backup, passphrase=passphrase)
-    safety = backup_sqlite(database_file, backup_dir, reason="before-restore")
+    safety = _safety_copy(database_file, backup_dir)
     staged = database_file.with_name(database_file.name + ".restoring")
     try:
         with plain_copy(backup, passphrase) as plain:
@@ -401,6 +402,20 @@ def restore_sqlite(backup: Path, database_file: Path, backup_dir: Path, *,
         staged.unlink(missing_ok=True)
     logger.info("database %s restored from %s", database_file, backup)
     return safety
+
+
+def _safety_copy(database_file: Path, backup_dir: Path) -> BackupResult:
+    """A verified backup of the current database, or a raw copy when it is damaged."""
+    try:
+        return backup_sqlite(database_file, backup_dir, reason="before-restore")
+    except StorageError:
+        if not database_file.exists():
+            raise
+        target = backup_dir / backup_file_name(database_file, "damaged")
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(database_file, target)
+        logger.info("damaged database kept as %s", target)
+        return BackupResult(target, "damaged", 0)
 
 
 def _checkpoint(database_file: Path) -> None:

@@ -253,7 +253,8 @@ class BackupsDialog(QDialog):
         if entry is None or file is None:
             return False
         question = _("Remplacer la base actuelle par la sauvegarde du {date} ? La base "
-                     "actuelle sera d'abord sauvegardée.").format(date=f"{entry.created:%d/%m/%Y %H:%M}")
+                     "actuelle sera d'abord sauvegardée.").format(
+            date=f"{entry.created:%d/%m/%Y %H:%M}")
         if confirm and QMessageBox.question(self, _("Restaurer"), question) \
                 != QMessageBox.StandardButton.Yes:
             return False

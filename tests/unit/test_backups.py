@@ -85,3 +85,15 @@ def test_missing_pg_dump_gives_a_clear_message(monkeypatch: pytest.MonkeyPatch,
     engine = create_engine("postgresql+psycopg://u:p@localhost/obole")
     with pytest.raises(StorageError, match="pg_dump"):
         bk.automatic_backup(engine, tmp_path, reason="x")
+
+
+def test_postgresql_backup_uses_pg_dump(any_db: Database, tmp_path: Path) -> None:
+    import shutil
+
+    if any_db.is_sqlite:
+        pytest.skip("SQLite uses the online backup API")
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump not installed")
+    result = bk.automatic_backup(any_db.engine, tmp_path / "b", reason="before-import")
+    assert result is not None and result.path.suffix == ".dump"
+    assert result.path.read_bytes()[:5] == b"PGDMP"

@@ -67,9 +67,8 @@ def test_permission_denied_on_a_read_only_folder(tmp_path: Path) -> None:
 
 
 def test_missing_database_file_in_missing_folder_is_named(tmp_path: Path) -> None:
-    with pytest.raises(StorageError) as caught:
-        with translate_storage_errors(tmp_path / "x"):
-            (tmp_path / "nope" / "x").read_text()
+    with pytest.raises(StorageError) as caught, translate_storage_errors(tmp_path / "x"):
+        (tmp_path / "nope" / "x").read_text()
     assert "introuvable" in str(caught.value) and "nope" in str(caught.value)
 
 
@@ -82,9 +81,8 @@ def test_second_instance_is_read_only(db: Database) -> None:
     instance_lock.make_read_only(db.engine, holder)
     with db.read() as session:
         session.execute(__import__("sqlalchemy").text("SELECT 1"))
-    with pytest.raises(Conflict, match="marie sur autre-pc"):
-        with db.write():
-            pass
+    with pytest.raises(Conflict, match="marie sur autre-pc"), db.write():
+        pass
 
 
 def test_stale_lock_of_a_dead_process_is_taken_over(db: Database) -> None:

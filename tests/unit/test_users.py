@@ -57,3 +57,22 @@ def test_cli_requires_login_when_several_users(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("OBOLE_PASSWORD", "bad-password")
     assert run_cli(["info", "--db", target, "--user", "chef"]) == 1
     assert "mot de passe incorrect" in capsys.readouterr().err
+
+
+def test_the_journal_names_the_logged_in_user(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.core.database import open_database
+    from app.models.audit import AuditEvent
+
+    target = str(tmp_path / "a.sqlite3")
+    monkeypatch.setenv("OBOLE_NEW_PASSWORD", "secret-123")
+    run_cli(["init", "--db", target])
+    run_cli(["user", "add", "chef", "--role", "admin", "--db", target])
+    run_cli(["user", "add", "paul", "--db", target])
+    monkeypatch.setenv("OBOLE_PASSWORD", "secret-123")
+    assert run_cli(["user", "add", "lea", "--db", target, "--user", "chef"]) == 0
+    database = open_database(target)
+    with database.read() as session:
+        who = session.scalars(select(AuditEvent.user).where(AuditEvent.entity_id == 3)).all()
+    database.dispose()
+    assert who and set(who) == {"chef"}

@@ -1,0 +1,100 @@
+"""Login, users and backups dialogs; an unexpected task error reaches the log file."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.core import backup, users
+from app.core.database import Database
+from app.core.demo import generate_demo
+from app.ui.protect_dialogs import BackupsDialog, LoginDialog, UsersDialog
+
+
+def _two_users(db: Database) -> None:
+    with db.write() as session:
+        users.create_user(session, "chef", role="admin", password="secret-123")
+        users.create_user(session, "paul", role="volunteer", password="secret-123")
+
+
+def test_login_dialog_sets_user_and_role(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    _two_users(db)
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("paul")
+    dialog.password.setText("wrong-one")
+    dialog.try_login()
+    assert "incorrect" in dialog.message.text() and not dialog.result()
+    dialog.password.setText("secret-123")
+    dialog.try_login()
+    assert dialog.result() and db.user == "paul" and db.role == "volunteer"
+
+
+def test_volunteer_sees_disabled_user_buttons_with_a_reason(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    _two_users(db)
+    db.role = "volunteer"
+    dialog = UsersDialog(db)
+    qtbot.addWidget(dialog)
+    assert not dialog.add_button.isEnabled()
+    assert "rôle ne permet pas" in dialog.add_button.toolTip()
+    assert dialog.table.rowCount() == 2
+
+
+def test_admin_adds_a_user_from_the_dialog(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    dialog = UsersDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.add_user(username="lea", role="treasurer", password="secret-123")
+    assert dialog.table.item(0, 0).text() == "lea"
+
+
+def test_backups_dialog_verifies_and_restores(qtbot, db: Database, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "b"
+    backup.automatic_backup(db.engine, folder, reason="manual")
+    with db.write() as session:
+        generate_demo(session, contacts=5, seed=1)
+    dialog = BackupsDialog(db, folder)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    monkeypatch.setattr("app.ui.protect_dialogs.QMessageBox.information", lambda *a: None)
+    assert dialog.verify()
+    assert dialog.restore(confirm=False) and dialog.restored
+    with db.read() as session:
+        assert session.execute(__import__("sqlalchemy").text(
+            "SELECT count(*) FROM contact")).scalar() == 0
+    assert any(e.reason == "before-restore" for e in backup.list_backups(folder))
+
+
+@pytest.mark.allow_log_warnings
+def test_unexpected_task_error_is_written_to_the_log_file(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.logging_setup import configure_logging
+    from app.paths import app_paths
+    from app.ui.tasks import TaskRunner
+
+    shown: list[BaseException] = []
+    monkeypatch.setattr("app.ui.errors.CrashDialog.exec", lambda self: shown.append(self) or 0)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    configure_logging()
+    try:
+        runner = TaskRunner()
+
+        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom in a task")
+
+        runner.run(work, parent=None, label="x")
+        qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+        for handler in root.handlers:
+            handler.flush()
+        log_files = list(app_paths().log_dir.glob("*.log"))
+        assert log_files and "boom in a task" in log_files[0].read_text(encoding="utf-8")
+    finally:
+        for handler in list(root.handlers):
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()
+    QApplication.processEvents()
