@@ -16,7 +16,7 @@ from app.core.contact_search import fetch_rows
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.i18n import N_, _
-from app.models import Contact, Gift, PostalAddress, SavedFilter
+from app.models import Contact, Gift, PostalAddress
 from app.models.enums import Channel, ContactStatus
 from app.reports.table_export import write_table
 
@@ -182,14 +182,3 @@ def export_segment(
         ),
     )
     return SegmentExport(written, dict(Counter(reasons.values())))
-
-
-def save_filter(session: Session, *, name: str, scope: str, spec: dict[str, object]) -> SavedFilter:
-    """Remember a named filter or segment."""
-    saved = session.scalar(
-        select(SavedFilter).where(SavedFilter.scope == scope, SavedFilter.name == name)
-    ) or SavedFilter(scope=scope, name=name)
-    saved.spec = dict(spec)
-    session.add(saved)
-    session.flush()
-    return saved

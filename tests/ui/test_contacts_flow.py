@@ -178,3 +178,15 @@ def test_contacts_table_model_is_a_valid_qt_model(
     page = main_window.show_section("contacts")
     page.apply_filters()  # type: ignore[attr-defined]
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
+
+
+def test_a_saved_filter_comes_back(main_window: MainWindow, db: Database) -> None:
+    page = main_window.show_section("contacts")
+    page.npai.setCurrentIndex(page.npai.findData(True))  # type: ignore[attr-defined]
+    page.search.setText("dupont")  # type: ignore[attr-defined]
+    page.save_current_filter("NPAI Dupont")  # type: ignore[attr-defined]
+    page.npai.setCurrentIndex(0)  # type: ignore[attr-defined]
+    page.search.setText("")  # type: ignore[attr-defined]
+    index = page.saved.findText("NPAI Dupont")  # type: ignore[attr-defined]
+    page.apply_filter_values(page.saved.itemData(index))  # type: ignore[attr-defined]
+    assert page.npai.currentData() is True and page.search.text() == "dupont"  # type: ignore[attr-defined]

@@ -58,3 +58,45 @@ def test_kill_during_demo_generation(tmp_path: Path) -> None:
     with sqlite3.connect(db_path) as connection:
         contacts = connection.execute("SELECT count(*) FROM contact").fetchone()[0]
     assert contacts == (50 if killed else 60050)
+
+
+def test_kill_during_an_import(tmp_path: Path) -> None:
+    db_path = tmp_path / "asso.sqlite3"
+    _demo_database(db_path, 20)
+    lines = ["Nom;Prénom;Adresse 1;Code postal;Ville;Courriel"]
+    lines += [f"Nom{i};Anne;{i % 90 + 1} rue Haute;21000;Dijon;anne{i}@exemple.fr" for i in range(40_000)]
+    source = tmp_path / "contacts.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    killed = kill_midway(
+        ["import", "contacts", str(source)],
+        db_path=db_path,
+        after_seconds=4,
+        home=tmp_path / "home",
+    )
+    assert_database_sound(db_path)
+    with sqlite3.connect(db_path) as connection:
+        contacts = connection.execute("SELECT count(*) FROM contact").fetchone()[0]
+        batches = connection.execute("SELECT count(*) FROM import_batch").fetchone()[0]
+    assert (contacts, batches) == ((20, 0) if killed else (40_020, 1))
+
+
+def test_kill_during_a_batch_merge(tmp_path: Path) -> None:
+    db_path = tmp_path / "asso.sqlite3"
+    database = open_database(str(db_path))
+    with database.write() as session:
+        from app.models import Contact, ContactEmail
+
+        for i in range(3000):
+            for first in ("Jean-Pierre", "J.-P."):
+                contact = Contact(civility="M.", first_name=first, last_name=f"Dupont{i}")
+                contact.emails.append(ContactEmail(email=f"jp{i}@exemple.fr"))
+                session.add(contact)
+    database.dispose()
+    killed = kill_midway(
+        ["dedupe", "scan", "--merge-safe"], db_path=db_path, after_seconds=3, home=tmp_path / "home"
+    )
+    assert_database_sound(db_path)
+    with sqlite3.connect(db_path) as connection:
+        merged = connection.execute("SELECT count(*) FROM contact WHERE status = 'merged'").fetchone()[0]
+        records = connection.execute("SELECT count(*) FROM merge_record").fetchone()[0]
+    assert merged == records and merged in ((0,) if killed else (3000,))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,6 +34,7 @@ from app.core.contacts import all_tags
 from app.core.dates import format_date
 from app.core.gifts import campaigns
 from app.core.list_exports import export_contacts
+from app.core.saved_filters import list_filters, save_filter
 from app.i18n import N_, _
 from app.models.enums import Channel, ContactKind
 from app.ui.context import UiContext
@@ -83,7 +85,10 @@ class ContactsPage(QWidget):
         self.new_person = QPushButton(_("Nouvelle personne"))
         self.new_organisation = QPushButton(_("Nouvelle organisation"))
         self.export_button = QPushButton(_("Exporter…"))
-        for button in (self.new_person, self.new_organisation, self.export_button):
+        self.saved = QComboBox()
+        self.save_filter_button = QPushButton(_("Enregistrer le filtre…"))
+        for button in (self.saved, self.save_filter_button, self.new_person, self.new_organisation,
+                       self.export_button):
             top.addWidget(button)
         layout.addLayout(top)
         layout.addLayout(self._filters())
@@ -117,6 +122,12 @@ class ContactsPage(QWidget):
         self.new_person.clicked.connect(lambda: self.new_contact(ContactKind.PERSON))
         self.new_organisation.clicked.connect(lambda: self.new_contact(ContactKind.ORGANISATION))
         self.export_button.clicked.connect(self.export_dialog)
+        self.save_filter_button.clicked.connect(lambda: self.save_current_filter())
+        self.saved.activated.connect(
+            lambda index: self.apply_filter_values(self.saved.itemData(index) or {})
+            if self.saved.itemData(index) else None
+        )
+        self._fill_saved_filters()
         ctx.events.changed.connect(self._data_changed)
         self.apply_filters()
 
@@ -189,6 +200,46 @@ class ContactsPage(QWidget):
             self.campaign.addItem(label, campaign_id)
 
     # --- query -----------------------------------------------------------------------
+
+    # --- saved filters ----------------------------------------------------------------
+
+    FILTER_WIDGETS = ("tag", "npai", "consent_channel", "consent_status", "donor", "campaign")
+
+    def filter_values(self) -> dict[str, object]:
+        """The widgets' values, as stored in a saved filter."""
+        values: dict[str, object] = {n: getattr(self, n).currentData() for n in self.FILTER_WIDGETS}
+        values["text"] = self.search.text()
+        values["last_gift_year"] = self.last_gift_year.value()
+        return values
+
+    def apply_filter_values(self, values: dict[str, object]) -> None:
+        """Put saved values back into the widgets and query."""
+        for name in self.FILTER_WIDGETS:
+            combo = getattr(self, name)
+            combo.setCurrentIndex(max(0, combo.findData(values.get(name))))
+        self.last_gift_year.setValue(int(values.get("last_gift_year") or 0))
+        self.search.setText(str(values.get("text") or ""))
+        self.apply_filters()
+
+    def _fill_saved_filters(self) -> None:
+        with self.ctx.database.read() as session:
+            saved = list_filters(session, "contacts")
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItem(_("Filtres enregistrés…"), None)
+        for name, spec in saved:
+            self.saved.addItem(name, spec)
+        self.saved.blockSignals(False)
+
+    def save_current_filter(self, name: str | None = None) -> None:
+        """Save the current search and filters under a name."""
+        if name is None:
+            name, ok = QInputDialog.getText(self, _("Enregistrer le filtre"), _("Nom du filtre :"))
+            if not ok:
+                return
+        with self.ctx.database.write() as session:
+            save_filter(session, scope="contacts", name=name, spec=self.filter_values())
+        self._fill_saved_filters()
 
     def current_filter(self) -> ContactFilter:
         """The filter described by the widgets."""
