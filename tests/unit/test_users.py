@@ -73,6 +73,7 @@ def test_the_journal_names_the_logged_in_user(tmp_path: Path,
     assert run_cli(["user", "add", "lea", "--db", target, "--user", "chef"]) == 0
     database = open_database(target)
     with database.read() as session:
-        who = session.scalars(select(AuditEvent.user).where(AuditEvent.entity_id == 3)).all()
+        who = session.scalars(select(AuditEvent.user).where(AuditEvent.entity == "user",
+                                                            AuditEvent.entity_id == 3)).all()
     database.dispose()
     assert who and set(who) == {"chef"}
