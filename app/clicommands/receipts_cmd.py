@@ -8,7 +8,7 @@ from typing import Any
 
 from app.core.backup import automatic_backup
 from app.core.money import format_eur
-from app.core.receipts import audit, lifecycle
+from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import issue
 from app.core.receipts.output import merge_pdfs, write_number_log, write_pdfs
@@ -55,6 +55,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     decl.add_argument("--year", type=int, required=True)
     decl.set_defaults(handler=run_declaration)
+    send = sub.add_parser("send", parents=[common], help="envoyer les reçus par courriel (SMTP)")
+    send.add_argument("--year", type=int, required=True)
+    send.add_argument("--retry", action="store_true", help="renvoyer seulement les envois en échec")
+    send.set_defaults(handler=run_send)
+    smtp = sub.add_parser("smtp", parents=[common], help="paramètres du serveur d'envoi")
+    smtp.add_argument("--host", required=True)
+    smtp.add_argument("--port", type=int, default=587)
+    smtp.add_argument("--security", choices=["starttls", "ssl", "none"], default="starttls")
+    smtp.add_argument("--login", default="", help="identifiant (mot de passe dans $OBOLE_SMTP_PASSWORD)")
+    smtp.add_argument("--sender", required=True)
+    smtp.add_argument("--test", action="store_true", help="tester la connexion")
+    smtp.set_defaults(handler=run_smtp)
     verify_p = sub.add_parser("verify", parents=[common], help="vérifier l'empreinte d'un reçu")
     verify_p.add_argument("number")
     verify_p.set_defaults(handler=run_verify)
@@ -255,3 +267,31 @@ def run_verify(ctx: Any) -> int:
         f"({data['sha256']})",
     )
     return 0 if ok else 1
+
+
+def run_send(ctx: Any) -> int:
+    """E-mail the year's receipts not sent yet (or retry the failures)."""
+    database = ctx.database()
+    with database.write() as session:
+        ids = (mailing.to_retry if ctx.args.retry else mailing.never_sent)(session, year=ctx.args.year)
+        sent, failed = mailing.send_receipts(session, ids, clock=database.clock)
+    ctx.result({"sent": sent, "failed": failed},
+               f"{sent} reçu(s) envoyé(s), {failed} échec(s)"
+               + (" : relancez avec --retry après correction." if failed else "."))
+    return 1 if failed else 0
+
+
+def run_smtp(ctx: Any) -> int:
+    """Store (and optionally test) the SMTP settings."""
+    import os
+
+    args = ctx.args
+    settings = mailing.SmtpSettings(host=args.host, port=args.port, security=args.security, username=args.login,
+                                    password=os.environ.get("OBOLE_SMTP_PASSWORD", ""), sender=args.sender)
+    with ctx.database().write() as session:
+        mailing.save_settings(session, settings)
+    if args.test:
+        mailing.check_connection(settings)
+    ctx.result({"saved": True, "tested": bool(args.test)},
+               "Paramètres d'envoi enregistrés" + (" et connexion vérifiée." if args.test else "."))
+    return 0

@@ -124,3 +124,22 @@ def save_identity(session: Session, identity: OrganisationIdentity) -> None:
         setattr(row, f.name, getattr(identity, f.name))
     session.add(row)
     session.flush()
+
+
+IMAGE_MAX_BYTES = 2_000_000
+PNG, JPEG = b"\x89PNG", b"\xff\xd8\xff"
+
+
+def set_receipt_image(session: Session, kind: str, data: bytes) -> None:
+    """Store the logo or the signature printed on receipts (PNG or JPEG, at most 2 MB)."""
+    require(session, Permission.SETTINGS_WRITE)
+    if kind not in ("logo", "signature"):
+        raise ValueError(kind)
+    if not data.startswith((PNG, JPEG)):
+        raise ValidationError(_("Image : un fichier PNG ou JPEG est attendu."), field=kind)
+    if len(data) > IMAGE_MAX_BYTES:
+        raise ValidationError(_("Image : 2 Mo au plus."), field=kind)
+    row = session.get(OrganisationSettings, 1) or OrganisationSettings(id=1)
+    setattr(row, "logo_image" if kind == "logo" else "signature_image", data)
+    session.add(row)
+    session.flush()

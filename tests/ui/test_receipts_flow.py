@@ -61,3 +61,31 @@ def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Datab
     main_window.navigate("receipts", receipt_id=receipt_id)
     assert main_window.stack.currentWidget() is page
     assert page.selected_id() == receipt_id and "2025-00001" in page.summary.text()
+
+
+def test_settings_pick_logo_and_signature_and_smtp_dialog(main_window: MainWindow, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.models import OrganisationSettings
+    from app.ui.dialogs.smtp_dialog import SmtpDialog
+
+    image = tmp_path / "logo.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    page = main_window.show_section("settings")
+    page.choose_image("logo", str(image))  # type: ignore[attr-defined]
+    bad = tmp_path / "notes.txt"
+    bad.write_text("pas une image")
+    page.choose_image("signature", str(bad))  # type: ignore[attr-defined]
+    assert "PNG ou JPEG" in page.images_status.text()  # type: ignore[attr-defined]
+    with db.read() as session:
+        settings = session.get(OrganisationSettings, 1)
+        assert settings is not None and settings.logo_image and not settings.signature_image
+    dialog = SmtpDialog(main_window.ctx, main_window)
+    dialog.host.setText("127.0.0.1")
+    dialog.port.setValue(9)
+    dialog.security.setCurrentText("none")
+    dialog.sender.setText("tresorier@asso.fr")
+    assert not dialog.test() and "127.0.0.1" in dialog.status.text()
+    dialog.save()
+    from app.core.receipts.mailing import load_settings
+
+    with db.read() as session:
+        assert load_settings(session).host == "127.0.0.1"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.core.backup import automatic_backup
 from app.core.clock import today
 from app.core.money import format_eur
-from app.core.receipts import audit, lifecycle
+from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts.eligibility import IssuePlan, plan_receipts
 from app.core.receipts.issuing import issue
 from app.core.receipts.listing import ReceiptRow, count_receipts, fetch_receipts
@@ -32,6 +32,7 @@ from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import ReceiptMode
 from app.ui.context import UiContext
+from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
 from app.ui.tablemodels.window_model import Column, WindowTableModel
 
@@ -89,6 +90,13 @@ class ReceiptsPage(QWidget):
         self.replace_button = QPushButton(_("Annuler et remplacer…"))
         self.log_button = QPushButton(_("Registre des numéros…"))
         self.declaration_button = QPushButton(_("Déclaration 222 bis"))
+        self.send_button = QPushButton(_("Envoyer par courriel…"))
+        self.retry_button = QPushButton(_("Renvoyer les échecs"))
+        self.smtp_button = QPushButton(_("Paramètres d'envoi…"))
+        second_row = QHBoxLayout()
+        for button in (self.send_button, self.retry_button, self.smtp_button):
+            second_row.addWidget(button)
+        second_row.addStretch(1)
         for button in (
             self.save_pdfs_button,
             self.print_button,
@@ -100,6 +108,7 @@ class ReceiptsPage(QWidget):
         ):
             actions.addWidget(button)
         layout.addLayout(actions)
+        layout.addLayout(second_row)
         self.model: WindowTableModel[ReceiptRow] = WindowTableModel(
             receipt_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
@@ -121,6 +130,9 @@ class ReceiptsPage(QWidget):
         self.replace_button.clicked.connect(lambda: self._cancel_or_replace(replace=True))
         self.log_button.clicked.connect(self.number_log)
         self.declaration_button.clicked.connect(self.show_declaration)
+        self.send_button.clicked.connect(lambda: self.send_by_email(retry=False))
+        self.retry_button.clicked.connect(lambda: self.send_by_email(retry=True))
+        self.smtp_button.clicked.connect(lambda: SmtpDialog(self.ctx, self).exec())
         ctx.events.changed.connect(
             lambda e: self.model.refresh() if e in ("receipt", "all") else None
         )
@@ -319,6 +331,22 @@ class ReceiptsPage(QWidget):
         if target:
             with self.ctx.database.read() as session:
                 write_number_log(session, self.year.value(), Path(target))
+
+    def send_by_email(self, *, retry: bool) -> None:
+        """E-mail the year's receipts not sent yet (or the failures) in the background."""
+        database, year = self.ctx.database, self.year.value()
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            with database.write() as session:
+                ids = (mailing.to_retry if retry else mailing.never_sent)(session, year=year)
+                return mailing.send_receipts(session, ids, clock=database.clock, progress=progress, cancel=cancel)
+
+        def done(result: tuple[int, int]) -> None:
+            sent, failed = result
+            self.summary.setText(_("{sent} reçu(s) envoyé(s) par courriel, {failed} échec(s) (voir « Renvoyer les "
+                                   "échecs »).").format(sent=sent, failed=failed))
+
+        self.ctx.tasks.run(work, parent=self, label=_("Envoi des reçus par courriel…"), on_success=done)
 
     def declaration_text(self) -> str:
         """The art. 222 bis figures of the selected year."""

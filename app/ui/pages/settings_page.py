@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,9 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.organisation import OrganisationIdentity, load_identity, save_identity, validate
+from app.core.organisation import (
+    OrganisationIdentity,
+    load_identity,
+    save_identity,
+    set_receipt_image,
+    validate,
+)
 from app.core.receipts.categories import CATEGORIES
-from app.errors import ValidationError
+from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.ui.context import UiContext
 
@@ -79,6 +87,15 @@ class SettingsPage(QWidget):
             cell.addWidget(error)
             form.addRow(_(FIELD_LABELS[name]), cell)
             self.editors[name], self.errors[name] = editor, error
+        images = QHBoxLayout()
+        self.logo_button = QPushButton(_("Logo…"))
+        self.signature_button = QPushButton(_("Signature (griffe)…"))
+        self.images_status = QLabel("")
+        self.logo_button.clicked.connect(lambda: self.choose_image("logo"))
+        self.signature_button.clicked.connect(lambda: self.choose_image("signature"))
+        for widget in (self.logo_button, self.signature_button, self.images_status):
+            images.addWidget(widget)
+        form.addRow(_("Images des reçus"), images)
         scroll.setWidget(box)
         outer.addWidget(scroll)
         buttons = QHBoxLayout()
@@ -96,6 +113,21 @@ class SettingsPage(QWidget):
         if isinstance(editor, QComboBox):
             return str(editor.currentData() or "")
         return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+
+    def choose_image(self, kind: str, path: str | None = None) -> None:
+        """Pick the logo or the signature image printed on receipts (PNG or JPEG)."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Choisir une image"), "",
+                                                        _("Images (*.png *.jpg *.jpeg)"))
+        if not path:
+            return
+        try:
+            with self._ctx.database.write() as session:
+                set_receipt_image(session, kind, Path(path).read_bytes())
+        except (UserError, OSError) as exc:
+            self.images_status.setText(str(exc))
+            return
+        self.images_status.setText(_("Image enregistrée : {file}").format(file=Path(path).name))
 
     def identity(self) -> OrganisationIdentity:
         """The identity as currently typed."""
