@@ -286,8 +286,14 @@ def run_smtp(ctx: Any) -> int:
     import os
 
     args = ctx.args
-    settings = mailing.SmtpSettings(host=args.host, port=args.port, security=args.security, username=args.login,
-                                    password=os.environ.get("OBOLE_SMTP_PASSWORD", ""), sender=args.sender)
+    settings = mailing.SmtpSettings(
+        host=args.host,
+        port=args.port,
+        security=args.security,
+        username=args.login,
+        password=os.environ.get(mailing.PASSWORD_ENV_VAR, ""),
+        sender=args.sender,
+    )
     with ctx.database().write() as session:
         mailing.save_settings(session, settings)
     if args.test:

@@ -121,18 +121,27 @@ def _changes(obj: Any) -> list[tuple[str, str | None, str | None]]:
     return changed
 
 
+NOT_JOURNALED_SETTINGS = ("receipt-image:",)  # immutable, content-addressed copies of images
+
+
+def _journaled(obj: Any) -> bool:
+    if type(obj) not in JOURNALED:
+        return False
+    return not (isinstance(obj, Setting) and obj.key.startswith(NOT_JOURNALED_SETTINGS))
+
+
 def _rows_for_flush(session: Session) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for obj in session.new:
-        if type(obj) in JOURNALED:
+        if _journaled(obj):
             snapshot = json.dumps(_column_values(obj), ensure_ascii=False, sort_keys=True)
             rows.append(_row(session, obj, AuditAction.CREATE, new=snapshot))
     for obj in session.dirty:
-        if type(obj) in JOURNALED and session.is_modified(obj, include_collections=False):
+        if _journaled(obj) and session.is_modified(obj, include_collections=False):
             for field, old, new in _changes(obj):
                 rows.append(_row(session, obj, AuditAction.UPDATE, field=field, old=old, new=new))
     for obj in session.deleted:
-        if type(obj) in JOURNALED:
+        if _journaled(obj):
             snapshot = json.dumps(_column_values(obj), ensure_ascii=False, sort_keys=True)
             rows.append(_row(session, obj, AuditAction.DELETE, old=snapshot))
     return rows

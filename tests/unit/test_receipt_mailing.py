@@ -97,3 +97,16 @@ def test_connection_test_and_bad_settings(smtp_server) -> None:  # type: ignore[
     assert {p.field for p in SmtpSettings(host="", port=0, sender="x").problems()} == {"host", "port", "sender"}
     with pytest.raises(ValidationError):
         raise SmtpSettings().problems()[0]
+
+
+def test_the_smtp_password_never_reaches_the_database(db: Database) -> None:
+    from app.core.receipts.mailing import load_settings
+    from app.models import AuditEvent, Setting
+
+    with db.write() as session:
+        save_settings(session, SmtpSettings(host="smtp.asso.fr", sender="t@asso.fr", password="s3cret!"))
+    with db.read() as session:
+        stored = " ".join(str(s.value) for s in session.scalars(select(Setting)))
+        journal = " ".join(f"{e.old} {e.new}" for e in session.scalars(select(AuditEvent)))
+        assert "s3cret!" not in stored and "s3cret!" not in journal
+        assert load_settings(session).password == "s3cret!"

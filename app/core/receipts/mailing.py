@@ -2,17 +2,19 @@
 
 Every attempt is a ReceiptDelivery row (recipient, ok, error), so the treasurer sees who got
 their receipt and can retry the failures. The PDF sent is exactly the one issued (checked
-against its SHA-256). The SMTP password is stored in the local database like the other
-settings (protect the laptop and the backups).
+against its SHA-256). The SMTP password never goes into the database (every settings change
+is journaled): it comes from $OBOLE_SMTP_PASSWORD or a private file in the user's config folder.
 """
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +25,7 @@ from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.lifecycle import original_pdf
 from app.errors import StorageError, ValidationError
 from app.i18n import _
+from app.paths import app_paths
 from app.models import Contact, ContactEmail, OrganisationSettings, Receipt, ReceiptDelivery, Setting
 from app.models.enums import ReceiptStatus
 
@@ -62,22 +65,50 @@ class SmtpSettings:
         return found
 
 
+PASSWORD_ENV_VAR = "OBOLE_SMTP_PASSWORD"
+PASSWORD_FILE = "smtp-password"
+
+
+def _password_file() -> Path:
+    return app_paths().config_dir / PASSWORD_FILE
+
+
+def load_password() -> str:
+    """The SMTP password: $OBOLE_SMTP_PASSWORD, else the user's private file (mode 600)."""
+    if os.environ.get(PASSWORD_ENV_VAR):
+        return os.environ[PASSWORD_ENV_VAR]
+    path = _password_file()
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def save_password(password: str) -> None:
+    """Keep the password out of the database (the journal records every settings change)."""
+    path = _password_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    os.chmod(path, 0o600)
+    path.write_text(password, encoding="utf-8")
+
+
 def load_settings(session: Session) -> SmtpSettings:
-    """Stored settings (defaults when never set)."""
+    """Stored settings (defaults when never set), with the password from outside the database."""
     setting = session.get(Setting, SETTING_KEY)
-    return SmtpSettings(**setting.value) if setting else SmtpSettings()
+    values = {k: v for k, v in (setting.value if setting else {}).items() if k != "password"}
+    return SmtpSettings(**values, password=load_password())
 
 
 def save_settings(session: Session, settings: SmtpSettings) -> None:
-    """Validate and store."""
+    """Validate and store; the password goes to a private file, never to the database."""
     require(session, Permission.SETTINGS_WRITE)
     problems = settings.problems()
     if problems:
         raise problems[0]
     setting = session.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY, value={})
-    setting.value = asdict(settings)
+    setting.value = {k: v for k, v in asdict(settings).items() if k != "password"}
     session.add(setting)
     session.flush()
+    if settings.password:
+        save_password(settings.password)
 
 
 Connector = Callable[[SmtpSettings], smtplib.SMTP]
