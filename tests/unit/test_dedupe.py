@@ -54,6 +54,7 @@ def _p(i: int, first: str, last: str, **kw):  # type: ignore[no-untyped-def]
         "phone": kw.get("phone", ""),
         "postcode": kw.get("postcode", "21000"),
         "city": kw.get("city", "Dijon"),
+        "street": kw.get("street", "1 rue Haute"),
     }
     return normalise_row(row)
 
@@ -77,6 +78,14 @@ def test_same_person_typed_differently_scores_high(a, b) -> None:  # type: ignor
 )
 def test_gendered_pairs_are_different_people(a: str, b: str) -> None:
     assert score_pair(_p(1, a, "Durand"), _p(2, b, "Durand")).score == 0
+
+
+def test_namesakes_in_the_same_town_are_not_suggested_without_corroboration() -> None:
+    a, b = _p(1, "Jean", "Martin", street="3 rue Basse"), _p(2, "Jean", "Martin", street="40 avenue Foch")
+    assert score_pair(a, b).score < 80
+    b_same_phone = _p(2, "Jean", "Martin", street="40 avenue Foch", phone="0612345678")
+    a_same_phone = _p(1, "Jean", "Martin", street="3 rue Basse", phone="0612345678")
+    assert score_pair(a_same_phone, b_same_phone).score >= 80
 
 
 def test_vetoes() -> None:

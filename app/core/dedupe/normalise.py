@@ -57,6 +57,7 @@ class Person:
     phone: str
     postcode: str
     city: str
+    street: str = ""  # folded number and street (NF Z10-011 line 4)
 
     @property
     def department(self) -> str:
@@ -146,4 +147,5 @@ def normalise_row(row: dict) -> Person:  # type: ignore[type-arg]
         phone=phone,
         postcode=(row["postcode"] or "").strip(),
         city=fold(row["city"] or ""),
+        street=fold(row.get("street") or ""),
     )

@@ -78,19 +78,22 @@ def load_people(session: Session, *, ids: list[int] | None = None) -> list[Perso
     )
     places = _first_values(
         session,
-        select(PostalAddress.contact_id, PostalAddress.postcode, PostalAddress.city).order_by(
+        select(
+            PostalAddress.contact_id, PostalAddress.postcode, PostalAddress.city, PostalAddress.line4
+        ).order_by(
             PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id
         ),
     )
     people = []
     for row in session.execute(query):
         values = dict(row._mapping)
-        place = places.get(row.id, ("", ""))
+        place = places.get(row.id, ("", "", ""))
         values.update(
             email=emails.get(row.id, ("",))[0],
             phone=phones.get(row.id, ("",))[0],
             postcode=place[0],
             city=place[1],
+            street=place[2],
         )
         people.append(normalise_row(values))
     return people

@@ -9,6 +9,7 @@ from rapidfuzz.distance import Indel
 from app.core.dedupe.normalise import PARTICLES, Person
 
 FIRST_NAME_MIN = 80.0
+UNCORROBORATED_MAX = 75.0  # without e-mail, phone, birth date, SIREN or street in common
 GENDERED_ENDINGS = (
     ("e", ""),
     ("ine", "in"),
@@ -129,7 +130,16 @@ def score_pair(a: Person, b: Person) -> PairScore:
         reasons += [r for r in (last_reason, first_reason) if r]
         score = last * 0.42 + first * 0.28
     score += _contact_points(a, b, reasons)
+    if not strong and not _same_address(a, b):
+        # Same name in the same town is not enough: namesakes are common (DEDUPE.md).
+        score = min(score, UNCORROBORATED_MAX)
     return PairScore(a.id, b.id, round(min(score, 100.0), 1), tuple(reasons), strong)
+
+
+def _same_address(a: Person, b: Person) -> bool:
+    return bool(a.postcode and a.postcode == b.postcode and a.street and b.street) and (
+        _similar(a.street, b.street) >= 90
+    )
 
 
 def _contact_points(a: Person, b: Person, reasons: list[str]) -> float:
@@ -146,8 +156,11 @@ def _contact_points(a: Person, b: Person, reasons: list[str]) -> float:
     if a.siren and a.siren == b.siren:
         points += 40
         reasons.append("même SIREN")
-    if a.postcode and a.postcode == b.postcode:
+    if _same_address(a, b):
         points += 20
+        reasons.append("même adresse")
+    elif a.postcode and a.postcode == b.postcode:
+        points += 12
         reasons.append("même code postal")
     elif a.city and a.city == b.city:
         points += 15

@@ -78,6 +78,7 @@ def _base(rng: random.Random, pid: int, cities: list[tuple[str, str]]) -> dict: 
         "email": f"{login}{rng.randint(1, 999)}@exemple.fr" if rng.random() < 0.7 else "",
         "phone": f"06{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.5 else "",
         "postcode": postcode,
+        "street": f"{rng.randint(1, 120)} {rng.choice(_lines('streets.txt'))}",
         "city": city,
     }
 
@@ -101,6 +102,7 @@ def _variant(
         dup["email"], dup["phone"] = "", ""
     elif kind == "moved":
         dup["postcode"], dup["city"] = rng.choice(cities)
+        dup["street"] = f"{rng.randint(1, 120)} {rng.choice(_lines('streets.txt'))}"
     elif kind == "new_email":
         dup["email"] = f"nouveau{pid}@exemple.fr"
     elif kind == "married" and row["civility"] == "Mme":
