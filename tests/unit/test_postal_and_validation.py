@@ -86,3 +86,19 @@ def test_erased_identity_is_recognised_by_name_or_email(db: Database) -> None:
         assert not is_erased(
             session, first_name="Hélène", last_name="Dupont", birth_date=date(1961, 5, 1)
         )
+
+
+@given(
+    st.from_regex(
+        r"[a-z0-9]{1,8}([._+-][a-z0-9]{1,8}){0,2}@[a-z0-9]{1,10}(\.[a-z0-9-]{1,8})?\.([a-z]{2,6}|test|local|onion|arpa|invalid)",
+        fullmatch=True,
+    )
+)
+def test_the_email_fast_path_agrees_with_email_validator(address: str) -> None:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = None
+    assert check_email(address).value == expected

@@ -20,7 +20,7 @@ from app.core.importing.readers import Table
 from app.core.money import parse_eur
 from app.errors import ValidationError
 from app.i18n import _
-from app.models import Campaign, Contact, ContactEmail, Gift, PostalAddress
+from app.models import Campaign, Contact, ContactEmail, ErasedIdentity, Gift, PostalAddress
 from app.models.enums import ContactKind, ContactStatus, PaymentMethod
 
 NEW, UPDATE, UNCHANGED, INVALID = "new", "update", "unchanged", "invalid"
@@ -266,6 +266,7 @@ def plan_contacts(
     """Dry run of a contacts file."""
     exact = ExactMatcher(session)
     match = matcher or exact
+    anyone_erased = session.scalar(select(ErasedIdentity.id).limit(1)) is not None
     results = []
     for number, raw in enumerate(table.rows, start=2):
         v, reasons = _row_values(table, mapping, raw)
@@ -280,7 +281,7 @@ def plan_contacts(
         if messages:
             results.append(RowResult(number, INVALID, v, messages, draft=draft))
             continue
-        if is_erased(
+        if anyone_erased and is_erased(
             session,
             first_name=draft.first_name or draft.organisation_name,
             last_name=draft.last_name,
