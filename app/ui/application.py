@@ -111,8 +111,12 @@ def _take_lock(database: Database) -> bool:
         atexit.register(taken.release)
         return True
     answer = QMessageBox.question(
-        None, APP_NAME, _("Cette base est déjà ouverte par {holder}.\nL'ouvrir en lecture "
-                          "seule ? (Non : quitter)").format(holder=taken.describe()))
+        None,
+        APP_NAME,
+        _(
+            "Cette base est déjà ouverte par {holder}.\nL'ouvrir en lecture seule ? (Non : quitter)"
+        ).format(holder=taken.describe()),
+    )
     if answer != QMessageBox.StandardButton.Yes:
         return False
     instance_lock.make_read_only(database.engine, taken)
@@ -144,9 +148,13 @@ def _offer_restore(exc: DatabaseDamaged, target: str, paths: AppPaths) -> Databa
         QMessageBox.critical(None, APP_NAME, str(exc))
         return None
     newest = entries[0]
-    answer = QMessageBox.question(None, APP_NAME, _("{error}\n\nRestaurer la sauvegarde du "
-                                                    "{date} ?").format(
-        error=exc, date=f"{newest.created:%d/%m/%Y %H:%M}"))
+    answer = QMessageBox.question(
+        None,
+        APP_NAME,
+        _("{error}\n\nRestaurer la sauvegarde du {date} ?").format(
+            error=exc, date=f"{newest.created:%d/%m/%Y %H:%M}"
+        ),
+    )
     if answer != QMessageBox.StandardButton.Yes:
         return None
     try:

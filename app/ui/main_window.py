@@ -169,8 +169,9 @@ class MainWindow(QMainWindow):
         )
         self.db_label.setText(_("Base : {where}").format(where=where))
         role = _(ROLE_LABELS[Role(database.role)])
-        self.user_label.setText(_("Utilisateur : {user} ({role})").format(
-            user=database.user or "—", role=role))
+        self.user_label.setText(
+            _("Utilisateur : {user} ({role})").format(user=database.user or "—", role=role)
+        )
         self.setWindowTitle(f"{APP_NAME} — {Path(where).name if database.file else where}")
 
     def switch_database(self, target: str) -> bool:
@@ -278,8 +279,12 @@ class MainWindow(QMainWindow):
     def reopen_after_restore(self) -> None:
         """Open the restored file again as the same user."""
         database = self.ctx.database
-        reopened = open_database(database.target, user=database.user,
-                                 backup_dir=self.paths.backup_dir, clock=database.clock)
+        reopened = open_database(
+            database.target,
+            user=database.user,
+            backup_dir=self.paths.backup_dir,
+            clock=database.clock,
+        )
         reopened.role = database.role
         self.ctx.database = reopened
         self._reset_pages()

@@ -48,8 +48,9 @@ class LoginDialog(QDialog):
         form.addRow(_("Utilisateur :"), self.username)
         form.addRow(_("Mot de passe :"), self.password)
         form.addRow(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -57,8 +58,7 @@ class LoginDialog(QDialog):
     def try_login(self) -> None:
         """Check the password; stay open with an inline message when it is wrong."""
         try:
-            session_login.log_in(self.database, self.username.text().strip(),
-                                 self.password.text())
+            session_login.log_in(self.database, self.username.text().strip(), self.password.text())
         except UserError as exc:
             self.message.setText(str(exc))
             self.password.clear()
@@ -72,7 +72,8 @@ def _can(database: Database, permission: Permission) -> bool:
 
 def _why_not(permission: Permission) -> str:
     return _("Votre rôle ne permet pas de {action}.").format(
-        action=_(PERMISSION_LABELS[permission]))
+        action=_(PERMISSION_LABELS[permission])
+    )
 
 
 class UsersDialog(QDialog):
@@ -91,9 +92,11 @@ class UsersDialog(QDialog):
         self.add_button = QPushButton(_("Ajouter…"))
         self.password_button = QPushButton(_("Mot de passe…"))
         self.deactivate_button = QPushButton(_("Désactiver"))
-        for button, slot in ((self.add_button, self.add_user),
-                             (self.password_button, self.change_password),
-                             (self.deactivate_button, self.deactivate)):
+        for button, slot in (
+            (self.add_button, self.add_user),
+            (self.password_button, self.change_password),
+            (self.deactivate_button, self.deactivate),
+        ):
             button.clicked.connect(slot)
             row.addWidget(button)
         layout.addLayout(row)
@@ -110,8 +113,7 @@ class UsersDialog(QDialog):
         self.table.setRowCount(len(rows))
         for index, user in enumerate(rows):
             state = _("actif") if user.active else _("désactivé")
-            for column, value in enumerate((user.username, _(ROLE_LABELS[Role(user.role)]),
-                                            state)):
+            for column, value in enumerate((user.username, _(ROLE_LABELS[Role(user.role)]), state)):
                 self.table.setItem(index, column, QTableWidgetItem(value))
 
     def selected_username(self) -> str | None:
@@ -129,8 +131,9 @@ class UsersDialog(QDialog):
         self.refresh()
         return True
 
-    def add_user(self, *, username: str | None = None, role: str | None = None,
-                 password: str | None = None) -> bool:
+    def add_user(
+        self, *, username: str | None = None, role: str | None = None, password: str | None = None
+    ) -> bool:
         """Ask (or take) a name, role and password, then create the user."""
         username = username or QInputDialog.getText(self, _("Ajouter"), _("Utilisateur :"))[0]
         if not username:
@@ -144,8 +147,7 @@ class UsersDialog(QDialog):
         password = password or _ask_password(self)
         if not password:
             return False
-        return self._write(lambda s: users.create_user(s, username, role=role,
-                                                       password=password))
+        return self._write(lambda s: users.create_user(s, username, role=role, password=password))
 
     def change_password(self, *, password: str | None = None) -> bool:
         """Set the selected user's password."""
@@ -153,8 +155,9 @@ class UsersDialog(QDialog):
         password = password or (_ask_password(self) if name else None)
         if not name or not password:
             return False
-        return self._write(lambda s: users.set_password(s, name, password,
-                                                        acting_user=self.database.user))
+        return self._write(
+            lambda s: users.set_password(s, name, password, acting_user=self.database.user)
+        )
 
     def deactivate(self) -> bool:
         """Deactivate the selected user (the core keeps the last admin)."""
@@ -163,24 +166,29 @@ class UsersDialog(QDialog):
 
 
 def _ask_password(parent: QWidget) -> str:
-    text, ok = QInputDialog.getText(parent, _("Mot de passe"), _("Nouveau mot de passe :"),
-                                    QLineEdit.EchoMode.Password)
+    text, ok = QInputDialog.getText(
+        parent, _("Mot de passe"), _("Nouveau mot de passe :"), QLineEdit.EchoMode.Password
+    )
     return text if ok else ""
 
 
 class BackupsDialog(QDialog):
     """List the backups; verify or restore one; make one now."""
 
-    def __init__(self, database: Database, backup_dir: Path,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, database: Database, backup_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database, self.backup_dir = database, backup_dir
         self.restored = False
         self.setWindowTitle(_("Sauvegardes"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("Dossier : {dir}\nConservation : 7 sauvegardes "
-                                  "quotidiennes, 4 hebdomadaires, les autres 30 jours.")
-                                .format(dir=backup_dir)))
+        layout.addWidget(
+            QLabel(
+                _(
+                    "Dossier : {dir}\nConservation : 7 sauvegardes "
+                    "quotidiennes, 4 hebdomadaires, les autres 30 jours."
+                ).format(dir=backup_dir)
+            )
+        )
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([_("Date"), _("Motif"), _("Fichier")])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -191,9 +199,11 @@ class BackupsDialog(QDialog):
         self.restore_button = QPushButton(_("Restaurer…"))
         self.encrypt = QComboBox()
         self.encrypt.addItems([_("Sans chiffrement"), _("Chiffrer (phrase de passe)")])
-        for button, slot in ((self.create_button, self.create),
-                             (self.verify_button, self.verify),
-                             (self.restore_button, self.restore)):
+        for button, slot in (
+            (self.create_button, self.create),
+            (self.verify_button, self.verify),
+            (self.restore_button, self.restore),
+        ):
             button.clicked.connect(slot)
             row.addWidget(button)
         row.addWidget(self.encrypt)
@@ -209,8 +219,9 @@ class BackupsDialog(QDialog):
         self.entries = backup.list_backups(self.backup_dir)
         self.table.setRowCount(len(self.entries))
         for index, entry in enumerate(self.entries):
-            for column, value in enumerate((f"{entry.created:%d/%m/%Y %H:%M}", entry.reason,
-                                            entry.path.name)):
+            for column, value in enumerate(
+                (f"{entry.created:%d/%m/%Y %H:%M}", entry.reason, entry.path.name)
+            ):
                 self.table.setItem(index, column, QTableWidgetItem(value))
 
     def _selected(self) -> backup.BackupEntry | None:
@@ -220,15 +231,20 @@ class BackupsDialog(QDialog):
     def _passphrase(self, needed: bool) -> str | None:
         if not needed:
             return None
-        text, ok = QInputDialog.getText(self, _("Phrase de passe"), _("Phrase de passe :"),
-                                        QLineEdit.EchoMode.Password)
+        text, ok = QInputDialog.getText(
+            self, _("Phrase de passe"), _("Phrase de passe :"), QLineEdit.EchoMode.Password
+        )
         return text if ok and text else None
 
     def create(self) -> None:
         """Make a verified backup now."""
         try:
-            backup.automatic_backup(self.database.engine, self.backup_dir, reason="manual",
-                                    passphrase=self._passphrase(self.encrypt.currentIndex() == 1))
+            backup.automatic_backup(
+                self.database.engine,
+                self.backup_dir,
+                reason="manual",
+                passphrase=self._passphrase(self.encrypt.currentIndex() == 1),
+            )
         except UserError as exc:
             show_error(self, exc)
         self.refresh()
@@ -243,8 +259,9 @@ class BackupsDialog(QDialog):
         except UserError as exc:
             show_error(self, exc)
             return False
-        QMessageBox.information(self, _("Sauvegardes"), _("Sauvegarde intègre : {file}")
-                                .format(file=entry.path.name))
+        QMessageBox.information(
+            self, _("Sauvegardes"), _("Sauvegarde intègre : {file}").format(file=entry.path.name)
+        )
         return True
 
     def restore(self, *, confirm: bool = True) -> bool:
@@ -252,16 +269,21 @@ class BackupsDialog(QDialog):
         entry, file = self._selected(), self.database.file
         if entry is None or file is None:
             return False
-        question = _("Remplacer la base actuelle par la sauvegarde du {date} ? La base "
-                     "actuelle sera d'abord sauvegardée.").format(
-            date=f"{entry.created:%d/%m/%Y %H:%M}")
-        if confirm and QMessageBox.question(self, _("Restaurer"), question) \
-                != QMessageBox.StandardButton.Yes:
+        question = _(
+            "Remplacer la base actuelle par la sauvegarde du {date} ? La base "
+            "actuelle sera d'abord sauvegardée."
+        ).format(date=f"{entry.created:%d/%m/%Y %H:%M}")
+        if (
+            confirm
+            and QMessageBox.question(self, _("Restaurer"), question)
+            != QMessageBox.StandardButton.Yes
+        ):
             return False
         try:
             self.database.dispose()
-            backup.restore_sqlite(entry.path, file, self.backup_dir,
-                                  passphrase=self._passphrase(entry.encrypted))
+            backup.restore_sqlite(
+                entry.path, file, self.backup_dir, passphrase=self._passphrase(entry.encrypted)
+            )
         except UserError as exc:
             show_error(self, exc)
             return False

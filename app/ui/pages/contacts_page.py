@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +38,7 @@ from app.i18n import N_, _
 from app.models.enums import Channel, ContactKind
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
-from app.ui.tablemodels.window_model import Column, WindowTableModel
+from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
 
 SEARCH_DELAY_MS = 200
 ALL = None
@@ -87,26 +86,21 @@ class ContactsPage(QWidget):
         self.export_button = QPushButton(_("Exporter…"))
         self.saved = QComboBox()
         self.save_filter_button = QPushButton(_("Enregistrer le filtre…"))
-        for button in (self.saved, self.save_filter_button, self.new_person, self.new_organisation,
-                       self.export_button):
+        for button in (
+            self.saved,
+            self.save_filter_button,
+            self.new_person,
+            self.new_organisation,
+            self.export_button,
+        ):
             top.addWidget(button)
         layout.addLayout(top)
         layout.addLayout(self._filters())
         self.model: WindowTableModel[ContactRow] = WindowTableModel(
             contact_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
-        self.table = QTableView()
+        self.table = list_view(self.model, sort_column=0)
         self.table.setObjectName("contacts_table")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setDefaultSectionSize(150)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(
             lambda index: self.open_contact(self.model.id_at(index.row()))
         )
@@ -124,8 +118,11 @@ class ContactsPage(QWidget):
         self.export_button.clicked.connect(self.export_dialog)
         self.save_filter_button.clicked.connect(lambda: self.save_current_filter())
         self.saved.activated.connect(
-            lambda index: self.apply_filter_values(self.saved.itemData(index) or {})
-            if self.saved.itemData(index) else None
+            lambda index: (
+                self.apply_filter_values(self.saved.itemData(index) or {})
+                if self.saved.itemData(index)
+                else None
+            )
         )
         self._fill_saved_filters()
         ctx.events.changed.connect(self._data_changed)

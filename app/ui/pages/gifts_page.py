@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +28,7 @@ from app.models.enums import PaymentMethod
 from app.ui.context import UiContext
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
-from app.ui.tablemodels.window_model import Column, WindowTableModel
+from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
 
 
 def gift_columns() -> list[Column[GiftRow]]:
@@ -73,17 +71,7 @@ class GiftsPage(QWidget):
             gift_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
         self.model.sort_key, self.model.descending = GiftSort.DATE, True
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setWordWrap(False)
-        self.table.horizontalHeader().setDefaultSectionSize(150)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_view(self.model, sort_column=0, descending=True)
         self.table.doubleClicked.connect(
             lambda index: self.open_item(gift_id=self.model.id_at(index.row()))
         )

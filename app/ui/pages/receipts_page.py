@@ -34,7 +34,7 @@ from app.models.enums import ReceiptMode
 from app.ui.context import UiContext
 from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
-from app.ui.tablemodels.window_model import Column, WindowTableModel
+from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
 
 
 def receipt_columns() -> list[Column[ReceiptRow]]:
@@ -112,12 +112,8 @@ class ReceiptsPage(QWidget):
         self.model: WindowTableModel[ReceiptRow] = WindowTableModel(
             receipt_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table = list_view(self.model)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.prepare_button.clicked.connect(self.prepare)
         self.issue_button.clicked.connect(self.issue_planned)
@@ -339,14 +335,22 @@ class ReceiptsPage(QWidget):
         def work(progress, cancel):  # type: ignore[no-untyped-def]
             with database.write() as session:
                 ids = (mailing.to_retry if retry else mailing.never_sent)(session, year=year)
-                return mailing.send_receipts(session, ids, clock=database.clock, progress=progress, cancel=cancel)
+                return mailing.send_receipts(
+                    session, ids, clock=database.clock, progress=progress, cancel=cancel
+                )
 
         def done(result: tuple[int, int]) -> None:
             sent, failed = result
-            self.summary.setText(_("{sent} reçu(s) envoyé(s) par courriel, {failed} échec(s) (voir « Renvoyer les "
-                                   "échecs »).").format(sent=sent, failed=failed))
+            self.summary.setText(
+                _(
+                    "{sent} reçu(s) envoyé(s) par courriel, {failed} échec(s) (voir « Renvoyer les "
+                    "échecs »)."
+                ).format(sent=sent, failed=failed)
+            )
 
-        self.ctx.tasks.run(work, parent=self, label=_("Envoi des reçus par courriel…"), on_success=done)
+        self.ctx.tasks.run(
+            work, parent=self, label=_("Envoi des reçus par courriel…"), on_success=done
+        )
 
     def declaration_text(self) -> str:
         """The art. 222 bis figures of the selected year."""

@@ -117,8 +117,9 @@ class SettingsPage(QWidget):
     def choose_image(self, kind: str, path: str | None = None) -> None:
         """Pick the logo or the signature image printed on receipts (PNG or JPEG)."""
         if path is None:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Choisir une image"), "",
-                                                        _("Images (*.png *.jpg *.jpeg)"))
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Choisir une image"), "", _("Images (*.png *.jpg *.jpeg)")
+            )
         if not path:
             return
         try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QTableView
 
 from app.i18n import _
 
@@ -141,3 +142,23 @@ class WindowTableModel(QAbstractTableModel, Generic[Row]):
         self.sort_key = key
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.refresh()
+
+
+def list_view(
+    model: QAbstractTableModel, *, sort_column: int | None = None, descending: bool = False
+) -> QTableView:
+    """A read-only, row-selecting, single-line table over `model` (sorting in SQL if asked)."""
+    table = QTableView()
+    table.setModel(model)
+    if sort_column is not None:
+        table.setSortingEnabled(True)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        table.horizontalHeader().setSortIndicator(sort_column, order)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(24)
+    table.setWordWrap(False)
+    table.horizontalHeader().setDefaultSectionSize(140)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
