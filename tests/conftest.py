@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import db as dbmod
 from app.core.clock import FixedClock
 from app.core.database import Database, open_database
 from app.models import Base
@@ -153,11 +152,3 @@ def any_db(request: pytest.FixtureRequest, clock: FixedClock, tmp_path: Path) ->
     yield database
     database.dispose()
 
-
-@pytest.fixture(scope="session")
-def worker_id_safe(worker_id: str) -> str:
-    """xdist worker id ('master' when not distributed)."""
-    return worker_id
-
-
-__all__ = ["dbmod"]
