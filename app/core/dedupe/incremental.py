@@ -10,10 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.core.dedupe.blocking import MAX_BLOCK, keys_of
 from app.core.dedupe.normalise import Person, normalise_row
-from app.core.dedupe.scan import SUGGESTION_THRESHOLD, load_people
+from app.core.dedupe.scan import load_people
 from app.core.dedupe.scoring import PairScore, score_pair
 
 DRAFT_ID = -1
+# While typing, show same-name contacts in the same town (capped at 75 without corroboration)
+# but not every namesake of France (70).
+SIMILAR_WHILE_TYPING = 72.0
 
 
 class SimilarityIndex:
@@ -50,7 +53,7 @@ class SimilarityIndex:
         return len(self._people)
 
     def similar(
-        self, draft: Person, *, limit: int = 5, threshold: float = SUGGESTION_THRESHOLD * 0.85
+        self, draft: Person, *, limit: int = 5, threshold: float = SIMILAR_WHILE_TYPING
     ) -> list[PairScore]:
         """The best-scoring existing contacts for a draft, highest first."""
         candidates: set[int] = set()

@@ -84,7 +84,7 @@ class SimilarContactsPanel(QWidget):
                 continue
             person = index._people.get(match.b)  # noqa: SLF001 - read-only look-up
             name = (
-                (person.organisation or f"{person.last.upper()} {person.first}")
+                (person.organisation.title() or f"{person.last.upper()} {person.first.title()}")
                 if person
                 else str(match.b)
             )
