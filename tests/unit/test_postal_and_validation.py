@@ -102,3 +102,16 @@ def test_the_email_fast_path_agrees_with_email_validator(address: str) -> None:
     except EmailNotValidError:
         expected = None
     assert check_email(address).value == expected
+
+
+@given(st.from_regex(r"(\+33|0)[1-9]( ?[0-9]{2}){4}", fullmatch=True))
+def test_the_phone_fast_path_agrees_with_phonenumbers(text: str) -> None:
+    import phonenumbers
+
+    from app.core.contact_validation import _fast_french
+
+    fast = _fast_french(text)
+    if fast is not None:
+        number = phonenumbers.parse(text, "FR")
+        assert phonenumbers.is_valid_number(number)
+        assert fast == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
