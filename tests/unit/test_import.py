@@ -254,3 +254,10 @@ def test_cancel_changes_nothing(db: Database, tmp_path: Path) -> None:
         plan = prepare(session, path, "contacts", today=TODAY)
         commit(session, plan, file_name="c.csv", sha256="x", today=TODAY, cancel=token)
     assert _count(db, Contact) == 0 and _count(db, ImportBatch) == 0
+
+
+def test_bulk_import_then_normal_inserts_on_both_engines(any_db: Database, tmp_path: Path) -> None:
+    _import(any_db, _write(tmp_path, "c.csv", CONTACTS), "contacts")
+    with any_db.write() as session:  # the id sequence was moved past the imported rows
+        session.add(Contact(last_name="Après"))
+    assert _count(any_db, Contact) == 3

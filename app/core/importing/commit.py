@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.core.contact_fields import (
@@ -128,6 +128,7 @@ def commit(
                 cancel.raise_if_cancelled()
     finally:
         session.info.pop(SESSION_DISABLED_KEY, None)
+    _sync_sequence(session)
     report = report_of(plan, batch.id)
     batch.counts = report.as_dict()
     batch.report = {"before": before, "added": added, "notes": plan.table.notes}
@@ -209,15 +210,14 @@ def _contact_row(draft: Any, batch_id: int, now: datetime) -> dict[str, Any]:
 
 
 def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> None:
-    """Bulk INSERT of new contacts and their details (RETURNING keeps ids in order)."""
+    """Bulk INSERT of new contacts and their details, with ids reserved beforehand."""
     if not rows:
         return
     now = datetime.now().astimezone()
-    ids = list(
-        session.scalars(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-            [_contact_row(r.draft, batch_id, now) for r in rows],
-        )
+    ids = _reserve_contact_ids(session, len(rows))
+    session.execute(
+        insert(Contact),
+        [{"id": i, **_contact_row(r.draft, batch_id, now)} for i, r in zip(ids, rows, strict=True)],
     )
     emails, phones, addresses, tags = [], [], [], []
     tag_ids = _tag_ids(session, {t for r in rows for t in r.draft.tags})
@@ -270,6 +270,28 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
     ):
         if values:
             session.execute(insert(table), values)
+
+
+def _reserve_contact_ids(session: Session, count: int) -> list[int]:
+    """Ids for a bulk insert: plain executemany instead of one INSERT ... RETURNING per row.
+
+    The write transaction holds SQLite's lock; on PostgreSQL the table is locked for the import
+    and the id sequence moved past the new rows afterwards (_sync_sequence).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE contact IN EXCLUSIVE MODE"))
+    start = (session.scalar(select(func.max(Contact.id))) or 0) + 1
+    return list(range(start, start + count))
+
+
+def _sync_sequence(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('contact', 'id'), "
+                "(SELECT coalesce(max(id), 1) FROM contact))"
+            )
+        )
 
 
 def _tag_ids(session: Session, names: set[str]) -> dict[str, int]:
