@@ -261,3 +261,16 @@ def test_bulk_import_then_normal_inserts_on_both_engines(any_db: Database, tmp_p
     with any_db.write() as session:  # the id sequence was moved past the imported rows
         session.add(Contact(last_name="Après"))
     assert _count(any_db, Contact) == 3
+
+
+def test_a_typo_with_the_same_phone_matches_through_the_duplicate_engine(
+    db: Database, tmp_path: Path
+) -> None:
+    _import(db, _write(tmp_path, "c.csv", CONTACTS), "contacts")
+    typo = CONTACTS.replace(
+        "Mme;Lefèvre;Hélène;3 rue de l'Église;21000;Dijon;helene@exemple.fr",
+        "Mme;Lefevbre;Hélène;3 rue de l'Église;21000;Dijon;autre@exemple.fr",
+    )
+    with db.read() as session:
+        plan = prepare(session, _write(tmp_path, "c2.csv", typo), "contacts", today=TODAY)
+    assert plan.rows[0].status in (UPDATE, UNCHANGED) and plan.rows[0].contact_id is not None

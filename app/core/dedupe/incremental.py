@@ -94,5 +94,6 @@ def draft_person(values: dict[str, Any], *, contact_id: int = DRAFT_ID) -> Perso
         "phone": values.get("phone", ""),
         "postcode": values.get("postcode", ""),
         "city": values.get("city", ""),
+        "street": values.get("street", ""),
     }
     return normalise_row(row)

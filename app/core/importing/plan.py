@@ -135,6 +135,36 @@ class ExactMatcher:
         self.by_name.setdefault(key, marker)
 
 
+class FuzzyMatcher(ExactMatcher):
+    """Exact matches first, then the duplicate engine: a safe match (high score with a shared
+    e-mail, phone, birth date or SIREN) counts as the same contact."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        from app.core.dedupe.incremental import SimilarityIndex
+
+        self.index = SimilarityIndex.build(session)
+
+    def match(self, session: Session, row: dict[str, str], draft: ContactDraft) -> int | None:
+        """Contact id by e-mail, name and postcode, or a safe fuzzy match."""
+        found = super().match(session, row, draft)
+        if found is not None or not len(self.index):
+            return found
+        from app.core.dedupe.incremental import draft_person
+        from app.core.dedupe.scan import SAFE_THRESHOLD
+
+        values = {
+            **row,
+            "email": draft.emails[0] if draft.emails else "",
+            "phone": draft.phones[0] if draft.phones else "",
+            "birth_date": draft.birth_date,
+            "civility": draft.civility,
+            "street": draft.address.line4,
+        }
+        best = self.index.similar(draft_person(values), limit=1, threshold=SAFE_THRESHOLD)
+        return best[0].b if best and best[0].strong_identifier else None
+
+
 def _row_values(
     table: Table, mapping: dict[int, str], raw: list[str]
 ) -> tuple[dict[str, str], list[str]]:
@@ -264,7 +294,7 @@ def plan_contacts(
     matcher: ContactMatcher | None = None,
 ) -> ImportPlan:
     """Dry run of a contacts file."""
-    exact = ExactMatcher(session)
+    exact = matcher if isinstance(matcher, ExactMatcher) else ExactMatcher(session)
     match = matcher or exact
     anyone_erased = session.scalar(select(ErasedIdentity.id).limit(1)) is not None
     results = []

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core.importing.mapping import auto_map, load_mapping
-from app.core.importing.plan import ImportPlan, plan_contacts, plan_gifts
+from app.core.importing.plan import FuzzyMatcher, ImportPlan, plan_contacts, plan_gifts
 from app.core.importing.readers import read_table
 from app.errors import ValidationError
 from app.i18n import _
@@ -43,5 +43,6 @@ def prepare(
             ).format(file=path.name, header=", ".join(table.header)),
             field="mapping",
         )
-    planner = plan_gifts if kind == "gifts" else plan_contacts
-    return planner(session, table, mapping, today=today)
+    if kind == "gifts":
+        return plan_gifts(session, table, mapping, today=today)
+    return plan_contacts(session, table, mapping, today=today, matcher=FuzzyMatcher(session))

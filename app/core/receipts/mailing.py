@@ -25,9 +25,16 @@ from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.lifecycle import original_pdf
 from app.errors import StorageError, ValidationError
 from app.i18n import _
-from app.paths import app_paths
-from app.models import Contact, ContactEmail, OrganisationSettings, Receipt, ReceiptDelivery, Setting
+from app.models import (
+    Contact,
+    ContactEmail,
+    OrganisationSettings,
+    Receipt,
+    ReceiptDelivery,
+    Setting,
+)
 from app.models.enums import ReceiptStatus
+from app.paths import app_paths
 
 SETTING_KEY = "smtp"
 SECURITY = ("starttls", "ssl", "none")
