@@ -118,7 +118,7 @@ def pg_url(worker_id: str) -> Iterator[str]:
     """URL of a fresh, migrated PostgreSQL database for this test worker."""
     reason = pg_unavailable_reason()
     if reason:
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
     admin_url = os.environ[PG_URL_VAR]
     name = f"obole_test_{worker_id}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")

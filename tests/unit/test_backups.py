@@ -91,9 +91,9 @@ def test_postgresql_backup_uses_pg_dump(any_db: Database, tmp_path: Path) -> Non
     import shutil
 
     if any_db.is_sqlite:
-        pytest.skip("SQLite uses the online backup API")
+        pytest.skip(reason="SQLite uses the online backup API")
     if shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump not installed")
+        pytest.skip(reason="pg_dump not installed")
     result = bk.automatic_backup(any_db.engine, tmp_path / "b", reason="before-import")
     assert result is not None and result.path.suffix == ".dump"
     assert result.path.read_bytes()[:5] == b"PGDMP"

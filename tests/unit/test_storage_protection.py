@@ -56,7 +56,7 @@ def test_permission_denied_on_a_read_only_folder(tmp_path: Path) -> None:
     command = [sys.executable, "-c", code, str(folder / "new.sqlite3")]
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
-            pytest.skip("root ignores chmod and setpriv is missing")
+            pytest.skip(reason="root ignores chmod and setpriv is missing")
         command = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
                    *command]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
