@@ -108,14 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="obole", description="Obole : gestion des donateurs et reçus fiscaux.")
     parser.add_argument("--version", action="version", version=f"obole {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH_OR_URL",
-                        help="fichier SQLite ou URL de base (par défaut : $OBOLE_DB, "
-                             "sinon la base locale)")
-    common.add_argument("--json", action="store_true",
-                        help="sortie lisible par machine sur stdout, messages sur stderr")
-    common.add_argument("--user", default="",
-                        help="utilisateur (obligatoire quand la base en a plusieurs ; "
-                             "mot de passe dans $OBOLE_PASSWORD ou demandé)")
+    common.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="fichier SQLite ou URL de base (par défaut : $OBOLE_DB, sinon la base locale)",
+    )
+    common.add_argument(
+        "--json",
+        action="store_true",
+        help="sortie lisible par machine sur stdout, messages sur stderr",
+    )
+    common.add_argument(
+        "--user",
+        default="",
+        help="utilisateur (obligatoire quand la base en a plusieurs ; "
+        "mot de passe dans $OBOLE_PASSWORD ou demandé)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)

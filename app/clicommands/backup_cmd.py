@@ -30,8 +30,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     actions.add_parser("list", parents=[common], help="lister les sauvegardes")
     verify = actions.add_parser("verify", parents=[common], help="vérifier une sauvegarde")
     verify.add_argument("file", type=Path)
-    restore = actions.add_parser("restore", parents=[common],
-                                 help="restaurer (la base actuelle est sauvegardée d'abord)")
+    restore = actions.add_parser(
+        "restore", parents=[common], help="restaurer (la base actuelle est sauvegardée d'abord)"
+    )
     restore.add_argument("file", type=Path)
     parser.set_defaults(handler=run)
 
@@ -48,27 +49,48 @@ def run(ctx: Any) -> int:
     backup_dir: Path = ctx.paths.backup_dir
     if action == "list":
         entries = backup.list_backups(backup_dir)
-        ctx.result([{"file": str(e.path), "reason": e.reason, "created": e.created.isoformat(),
-                     "size": e.size, "encrypted": e.encrypted} for e in entries],
-                   "\n".join(f"{e.created:%Y-%m-%d %H:%M}  {e.reason:<16} {e.size:>10}  {e.path}"
-                             for e in entries) or _("Aucune sauvegarde dans {dir}.")
-                   .format(dir=backup_dir))
+        ctx.result(
+            [
+                {
+                    "file": str(e.path),
+                    "reason": e.reason,
+                    "created": e.created.isoformat(),
+                    "size": e.size,
+                    "encrypted": e.encrypted,
+                }
+                for e in entries
+            ],
+            "\n".join(
+                f"{e.created:%Y-%m-%d %H:%M}  {e.reason:<16} {e.size:>10}  {e.path}"
+                for e in entries
+            )
+            or _("Aucune sauvegarde dans {dir}.").format(dir=backup_dir),
+        )
         return 0
     if action == "verify":
         file = ctx.args.file
-        tables = backup.verify_backup(file, passphrase=_passphrase(
-            needed=file.exists() and backup.is_encrypted(file)))
-        ctx.result({"file": str(file), "ok": True, "tables": tables},
-                   _("Sauvegarde intègre : {file} ({n} tables).").format(file=file, n=tables))
+        tables = backup.verify_backup(
+            file, passphrase=_passphrase(needed=file.exists() and backup.is_encrypted(file))
+        )
+        ctx.result(
+            {"file": str(file), "ok": True, "tables": tables},
+            _("Sauvegarde intègre : {file} ({n} tables).").format(file=file, n=tables),
+        )
         return 0
     database = ctx.database()
     if action == "create":
-        result = backup.automatic_backup(database.engine, backup_dir, reason=ctx.args.reason,
-                                         passphrase=_passphrase(needed=ctx.args.encrypt))
+        result = backup.automatic_backup(
+            database.engine,
+            backup_dir,
+            reason=ctx.args.reason,
+            passphrase=_passphrase(needed=ctx.args.encrypt),
+        )
         if result is None:
             raise StorageError(_("Rien à sauvegarder pour cette base."))
-        ctx.result({"file": str(result.path), "row_counts": result.row_counts},
-                   _("Sauvegarde vérifiée : {file}").format(file=result.path))
+        ctx.result(
+            {"file": str(result.path), "row_counts": result.row_counts},
+            _("Sauvegarde vérifiée : {file}").format(file=result.path),
+        )
         return 0
     return _restore(ctx, database, backup_dir)
 
@@ -78,15 +100,22 @@ def _restore(ctx: Any, database: Any, backup_dir: Path) -> int:
         require(session, Permission.BACKUP_RESTORE)
     file = database.file
     if file is None:
-        raise StorageError(_("La restauration en ligne de commande ne concerne que les bases "
-                             "SQLite ; pour PostgreSQL utilisez pg_restore."))
+        raise StorageError(
+            _(
+                "La restauration en ligne de commande ne concerne que les bases "
+                "SQLite ; pour PostgreSQL utilisez pg_restore."
+            )
+        )
     source = ctx.args.file
     passphrase = _passphrase(needed=source.exists() and backup.is_encrypted(source))
     with database.write():  # refused when another instance holds the database
         pass
     database.dispose()
     safety = backup.restore_sqlite(source, file, backup_dir, passphrase=passphrase)
-    ctx.result({"restored": str(source), "previous_database_saved_as": str(safety.path)},
-               _("Base restaurée depuis {file}. L'ancienne base est sauvegardée dans {safety}.")
-               .format(file=source, safety=safety.path))
+    ctx.result(
+        {"restored": str(source), "previous_database_saved_as": str(safety.path)},
+        _("Base restaurée depuis {file}. L'ancienne base est sauvegardée dans {safety}.").format(
+            file=source, safety=safety.path
+        ),
+    )
     return 0

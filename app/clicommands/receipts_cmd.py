@@ -63,7 +63,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     smtp.add_argument("--host", required=True)
     smtp.add_argument("--port", type=int, default=587)
     smtp.add_argument("--security", choices=["starttls", "ssl", "none"], default="starttls")
-    smtp.add_argument("--login", default="", help="identifiant (mot de passe dans $OBOLE_SMTP_PASSWORD)")
+    smtp.add_argument(
+        "--login", default="", help="identifiant (mot de passe dans $OBOLE_SMTP_PASSWORD)"
+    )
     smtp.add_argument("--sender", required=True)
     smtp.add_argument("--test", action="store_true", help="tester la connexion")
     smtp.set_defaults(handler=run_smtp)
@@ -273,11 +275,15 @@ def run_send(ctx: Any) -> int:
     """E-mail the year's receipts not sent yet (or retry the failures)."""
     database = ctx.database()
     with database.write() as session:
-        ids = (mailing.to_retry if ctx.args.retry else mailing.never_sent)(session, year=ctx.args.year)
+        ids = (mailing.to_retry if ctx.args.retry else mailing.never_sent)(
+            session, year=ctx.args.year
+        )
         sent, failed = mailing.send_receipts(session, ids, clock=database.clock)
-    ctx.result({"sent": sent, "failed": failed},
-               f"{sent} reçu(s) envoyé(s), {failed} échec(s)"
-               + (" : relancez avec --retry après correction." if failed else "."))
+    ctx.result(
+        {"sent": sent, "failed": failed},
+        f"{sent} reçu(s) envoyé(s), {failed} échec(s)"
+        + (" : relancez avec --retry après correction." if failed else "."),
+    )
     return 1 if failed else 0
 
 
@@ -298,6 +304,8 @@ def run_smtp(ctx: Any) -> int:
         mailing.save_settings(session, settings)
     if args.test:
         mailing.check_connection(settings)
-    ctx.result({"saved": True, "tested": bool(args.test)},
-               "Paramètres d'envoi enregistrés" + (" et connexion vérifiée." if args.test else "."))
+    ctx.result(
+        {"saved": True, "tested": bool(args.test)},
+        "Paramètres d'envoi enregistrés" + (" et connexion vérifiée." if args.test else "."),
+    )
     return 0

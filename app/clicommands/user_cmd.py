@@ -49,23 +49,37 @@ def run(ctx: Any) -> int:
     if action == "list":
         with database.read() as session:
             rows = users.list_users(session)
-        ctx.result([vars(r) for r in rows], "\n".join(
-            f"{r.username:<20} {r.role:<10} {'actif' if r.active else 'désactivé'}"
-            for r in rows) or _("Aucun utilisateur."))
+        ctx.result(
+            [vars(r) for r in rows],
+            "\n".join(
+                f"{r.username:<20} {r.role:<10} {'actif' if r.active else 'désactivé'}"
+                for r in rows
+            )
+            or _("Aucun utilisateur."),
+        )
         return 0
     with database.write() as session:
         if action == "add":
-            info = users.create_user(session, ctx.args.username, role=ctx.args.role,
-                                     password=_new_password(ctx.args.username),
-                                     display_name=ctx.args.name)
+            info = users.create_user(
+                session,
+                ctx.args.username,
+                role=ctx.args.role,
+                password=_new_password(ctx.args.username),
+                display_name=ctx.args.name,
+            )
         elif action == "passwd":
-            users.set_password(session, ctx.args.username, _new_password(ctx.args.username),
-                               acting_user=database.user)
+            users.set_password(
+                session,
+                ctx.args.username,
+                _new_password(ctx.args.username),
+                acting_user=database.user,
+            )
             info = None
         else:
             info = users.deactivate_user(session, ctx.args.username)
-    ctx.result({"username": ctx.args.username, "action": action},
-               _("Utilisateur {name} : fait ({action}).").format(name=ctx.args.username,
-                                                                  action=action))
+    ctx.result(
+        {"username": ctx.args.username, "action": action},
+        _("Utilisateur {name} : fait ({action}).").format(name=ctx.args.username, action=action),
+    )
     del info
     return 0

@@ -77,8 +77,9 @@ def sqlite_file(engine: Engine) -> Path | None:
     return Path(database)
 
 
-def backup_file_name(source: Path, reason: str, *, now: datetime | None = None,
-                     suffix: str = ".sqlite3") -> str:
+def backup_file_name(
+    source: Path, reason: str, *, now: datetime | None = None, suffix: str = ".sqlite3"
+) -> str:
     """File name such as obole-20261124-091500-000000-migration.sqlite3."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S-%f")
     return f"{source.stem}-{stamp}-{reason}{suffix}"
@@ -88,8 +89,14 @@ def _fail(exc: BaseException, file: Path, fallback: str) -> StorageError:
     return StorageError(storage_message(exc, file) or fallback)
 
 
-def backup_sqlite(source: Path, backup_dir: Path, *, reason: str,
-                  passphrase: str | None = None, now: datetime | None = None) -> BackupResult:
+def backup_sqlite(
+    source: Path,
+    backup_dir: Path,
+    *,
+    reason: str,
+    passphrase: str | None = None,
+    now: datetime | None = None,
+) -> BackupResult:
     """Copy `source` with the online backup API, verify it, optionally encrypt it."""
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
@@ -109,8 +116,11 @@ def backup_sqlite(source: Path, backup_dir: Path, *, reason: str,
     except (sqlite3.Error, OSError) as exc:
         for leftover in (target, plain, _manifest_path(target)):
             leftover.unlink(missing_ok=True)
-        raise _fail(exc, target, _("La sauvegarde de {source} a échoué : {error}")
-                    .format(source=source, error=exc)) from exc
+        raise _fail(
+            exc,
+            target,
+            _("La sauvegarde de {source} a échoué : {error}").format(source=source, error=exc),
+        ) from exc
     except StorageError:
         for leftover in (target, plain, _manifest_path(target)):
             leftover.unlink(missing_ok=True)
@@ -137,32 +147,42 @@ def _copy_with_counts(source: Path, target: Path) -> dict[str, int]:
 
 
 def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
-    names = [r[0] for r in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name")]
-    return {n: int(connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0])
-            for n in names}
+    names = [
+        r[0]
+        for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    return {n: int(connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]) for n in names}
 
 
-def verify_sqlite(path: Path, *, expected_counts: dict[str, int] | None = None,
-                  quick: bool = False) -> int:
+def verify_sqlite(
+    path: Path, *, expected_counts: dict[str, int] | None = None, quick: bool = False
+) -> int:
     """Integrity, foreign-key and (when given) row-count checks; return the table count."""
     with closing_ro(path) as connection:
         pragma = "quick_check" if quick else "integrity_check"
         (result,) = connection.execute(f"PRAGMA {pragma}").fetchone()
         if result != "ok":
-            raise StorageError(_("La base {file} est corrompue : {detail}")
-                               .format(file=path, detail=result))
+            raise StorageError(
+                _("La base {file} est corrompue : {detail}").format(file=path, detail=result)
+            )
         if connection.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            raise StorageError(_("La base {file} a des références cassées (clés étrangères).")
-                               .format(file=path))
+            raise StorageError(
+                _("La base {file} a des références cassées (clés étrangères).").format(file=path)
+            )
         counts = _row_counts(connection)
     if expected_counts is not None and counts != expected_counts:
-        differ = sorted(t for t in set(counts) | set(expected_counts)
-                        if counts.get(t) != expected_counts.get(t))
-        raise StorageError(_("La sauvegarde {file} ne contient pas les mêmes nombres de lignes "
-                             "que la base d'origine (tables : {tables}).")
-                           .format(file=path, tables=", ".join(differ)))
+        differ = sorted(
+            t for t in set(counts) | set(expected_counts) if counts.get(t) != expected_counts.get(t)
+        )
+        raise StorageError(
+            _(
+                "La sauvegarde {file} ne contient pas les mêmes nombres de lignes "
+                "que la base d'origine (tables : {tables})."
+            ).format(file=path, tables=", ".join(differ))
+        )
     return len(counts)
 
 
@@ -190,8 +210,9 @@ def encrypt_file(plain: Path, target: Path, passphrase: str) -> None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
-    sealed = AESGCM(_derive_key(passphrase, salt)).encrypt(nonce, plain.read_bytes(),
-                                                           ENCRYPTED_MAGIC)
+    sealed = AESGCM(_derive_key(passphrase, salt)).encrypt(
+        nonce, plain.read_bytes(), ENCRYPTED_MAGIC
+    )
     target.write_bytes(ENCRYPTED_MAGIC + salt + nonce + sealed)
 
 
@@ -201,17 +222,24 @@ def decrypt_file(source: Path, target: Path, passphrase: str | None) -> None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     if not passphrase:
-        raise StorageError(_("La sauvegarde {file} est chiffrée : indiquez la phrase de "
-                             "passe.").format(file=source))
+        raise StorageError(
+            _("La sauvegarde {file} est chiffrée : indiquez la phrase de passe.").format(
+                file=source
+            )
+        )
     data = source.read_bytes()
     head = len(ENCRYPTED_MAGIC)
-    salt, nonce = data[head:head + SALT_BYTES], data[head + SALT_BYTES:head + SALT_BYTES + 12]
+    salt, nonce = data[head : head + SALT_BYTES], data[head + SALT_BYTES : head + SALT_BYTES + 12]
     try:
         plain = AESGCM(_derive_key(passphrase, salt)).decrypt(
-            nonce, data[head + SALT_BYTES + NONCE_BYTES:], ENCRYPTED_MAGIC)
+            nonce, data[head + SALT_BYTES + NONCE_BYTES :], ENCRYPTED_MAGIC
+        )
     except InvalidTag:
-        raise StorageError(_("Impossible de déchiffrer {file} : phrase de passe incorrecte "
-                             "ou fichier abîmé.").format(file=source)) from None
+        raise StorageError(
+            _(
+                "Impossible de déchiffrer {file} : phrase de passe incorrecte ou fichier abîmé."
+            ).format(file=source)
+        ) from None
     target.write_bytes(plain)
 
 
@@ -244,10 +272,13 @@ def _manifest_path(backup: Path) -> Path:
     return backup.with_name(backup.name + ".json")
 
 
-def _write_manifest(backup: Path, reason: str, counts: dict[str, int], *,
-                    encrypted: bool) -> None:
-    manifest = {"reason": reason, "created": datetime.now(UTC).isoformat(),
-                "row_counts": counts, "encrypted": encrypted}
+def _write_manifest(backup: Path, reason: str, counts: dict[str, int], *, encrypted: bool) -> None:
+    manifest = {
+        "reason": reason,
+        "created": datetime.now(UTC).isoformat(),
+        "row_counts": counts,
+        "encrypted": encrypted,
+    }
     _manifest_path(backup).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
@@ -259,8 +290,9 @@ def read_manifest(backup: Path) -> dict[str, object]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def verify_backup(path: Path, *, passphrase: str | None = None,
-                  expected_counts: dict[str, int] | None = None) -> int:
+def verify_backup(
+    path: Path, *, passphrase: str | None = None, expected_counts: dict[str, int] | None = None
+) -> int:
     """Check a backup file (decrypting it to a temporary file when encrypted)."""
     if not path.exists():
         raise StorageError(_("Fichier introuvable : {file}.").format(file=path))
@@ -271,26 +303,34 @@ def verify_backup(path: Path, *, passphrase: str | None = None,
         try:
             return verify_sqlite(plain, expected_counts=expected_counts)
         except sqlite3.DatabaseError as exc:
-            raise StorageError(_("{file} n'est pas une sauvegarde Obole lisible : {error}")
-                               .format(file=path, error=exc)) from exc
+            raise StorageError(
+                _("{file} n'est pas une sauvegarde Obole lisible : {error}").format(
+                    file=path, error=exc
+                )
+            ) from exc
 
 
 def list_backups(backup_dir: Path) -> list[BackupEntry]:
     """Backups in `backup_dir`, newest first."""
     if not backup_dir.is_dir():
         return []
-    entries = [_entry(p) for p in backup_dir.iterdir()
-               if p.name.endswith((".sqlite3", ".sqlite3.enc", ".dump"))]
+    entries = [
+        _entry(p)
+        for p in backup_dir.iterdir()
+        if p.name.endswith((".sqlite3", ".sqlite3.enc", ".dump"))
+    ]
     return sorted(entries, key=lambda e: e.created, reverse=True)
 
 
 def _entry(path: Path) -> BackupEntry:
     manifest = read_manifest(path)
-    created = (datetime.fromisoformat(str(manifest["created"])) if "created" in manifest
-               else datetime.fromtimestamp(path.stat().st_mtime, UTC))
+    created = (
+        datetime.fromisoformat(str(manifest["created"]))
+        if "created" in manifest
+        else datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    )
     reason = str(manifest.get("reason") or path.name.split(".")[0].rsplit("-", 1)[-1])
-    return BackupEntry(path, reason, created, path.stat().st_size,
-                       path.name.endswith(".enc"))
+    return BackupEntry(path, reason, created, path.stat().st_size, path.name.endswith(".enc"))
 
 
 # --- rotation --------------------------------------------------------------------------------
@@ -329,8 +369,9 @@ def rotate_backups(backup_dir: Path, *, now: datetime | None = None) -> list[Pat
 # --- entry points ----------------------------------------------------------------------------
 
 
-def automatic_backup(engine: Engine, backup_dir: Path | None, *, reason: str,
-                     passphrase: str | None = None) -> BackupResult | None:
+def automatic_backup(
+    engine: Engine, backup_dir: Path | None, *, reason: str, passphrase: str | None = None
+) -> BackupResult | None:
     """Backup taken before a risky operation (import, merge batch, receipt batch...).
 
     Verified, then old backups rotated. Returns None when there is nothing to copy
@@ -361,16 +402,25 @@ def backup_postgresql(engine: Engine, backup_dir: Path, *, reason: str) -> Backu
     """A custom-format pg_dump of a PostgreSQL database (StorageError if pg_dump is missing)."""
     binary = shutil.which("pg_dump")
     if binary is None:
-        raise StorageError(_("Sauvegarde impossible : le programme pg_dump (PostgreSQL) est "
-                             "introuvable. Installez les outils clients PostgreSQL ou "
-                             "demandez à l'hébergeur de la base de faire les sauvegardes."))
+        raise StorageError(
+            _(
+                "Sauvegarde impossible : le programme pg_dump (PostgreSQL) est "
+                "introuvable. Installez les outils clients PostgreSQL ou "
+                "demandez à l'hébergeur de la base de faire les sauvegardes."
+            )
+        )
     backup_dir.mkdir(parents=True, exist_ok=True)
     url = engine.url.set(drivername="postgresql")
     target = backup_dir / backup_file_name(Path(url.database or "obole"), reason, suffix=".dump")
     env = {**os.environ, "PGPASSWORD": url.password or ""}
     plain_url = url.set(password=None).render_as_string(hide_password=False)
-    done = subprocess.run([binary, "--format=custom", f"--file={target}", plain_url],
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [binary, "--format=custom", f"--file={target}", plain_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         target.unlink(missing_ok=True)
         raise StorageError(_("pg_dump a échoué : {error}").format(error=done.stderr.strip()))
@@ -378,8 +428,9 @@ def backup_postgresql(engine: Engine, backup_dir: Path, *, reason: str) -> Backu
     return BackupResult(target, reason, 0)
 
 
-def restore_sqlite(backup: Path, database_file: Path, backup_dir: Path, *,
-                   passphrase: str | None = None) -> BackupResult:
+def restore_sqlite(
+    backup: Path, database_file: Path, backup_dir: Path, *, passphrase: str | None = None
+) -> BackupResult:
     """Verify `backup`, back up the current database, then replace it atomically.
 
     The caller must have closed every connection to `database_file` (engine.dispose()).

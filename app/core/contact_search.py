@@ -12,12 +12,20 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.core.consents import DEFAULT_PURPOSE, _latest_events
 from app.core.text import search_tokens
-from app.models import Contact, ContactEmail, ContactPhone, Gift, PostalAddress, contact_tags
+from app.models import (
+    ConsentEvent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Gift,
+    PostalAddress,
+    contact_tags,
+)
 from app.models.enums import Channel, ContactKind, ContactStatus
 
 
@@ -95,16 +103,14 @@ def _text_condition(text: str):  # type: ignore[no-untyped-def]
 
 
 def _consent_condition(channel: Channel, status: str):  # type: ignore[no-untyped-def]
-    latest = _latest_events().where(ConsentEventChannel(channel)).subquery()
+    latest = (
+        _latest_events()
+        .where(ConsentEvent.channel == channel, ConsentEvent.purpose == DEFAULT_PURPOSE)
+        .subquery()
+    )
     if status == "none":
         return ~Contact.id.in_(select(latest.c.contact_id))
     return Contact.id.in_(select(latest.c.contact_id).where(latest.c.status == status))
-
-
-def ConsentEventChannel(channel: Channel):  # type: ignore[no-untyped-def]  # noqa: N802
-    from app.models import ConsentEvent
-
-    return and_(ConsentEvent.channel == channel, ConsentEvent.purpose == DEFAULT_PURPOSE)
 
 
 def _conditions(spec: ContactFilter) -> list:  # type: ignore[type-arg]
@@ -236,15 +242,3 @@ def fetch_rows(session: Session, ids: list[int]) -> list[ContactRow]:
             bool(r[12]),
         )
     return [rows[i] for i in ids if i in rows]
-
-
-__all__ = [
-    "ContactFilter",
-    "ContactRow",
-    "ContactSort",
-    "count_contacts",
-    "fetch_rows",
-    "fetch_window",
-    "ids_query",
-    "or_",
-]

@@ -18,6 +18,19 @@ from app.i18n import _
 from app.models import Contact, ContactEmail, ContactPhone, PostalAddress, Tag
 from app.models.enums import ContactKind, ContactStatus
 
+# The identity fields of a contact (form, merge choices, import updates, data export).
+IDENTITY_FIELDS = (
+    "civility",
+    "first_name",
+    "last_name",
+    "birth_name",
+    "organisation_name",
+    "legal_form",
+    "siren",
+    "birth_date",
+    "notes",
+)
+
 
 @dataclass
 class AddressDraft:
@@ -132,18 +145,7 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
 
 def apply_draft(session: Session, contact: Contact, draft: ContactDraft, today: date) -> None:
     """Copy a validated draft onto a contact (the one place that maps form fields to rows)."""
-    for name in (
-        "kind",
-        "civility",
-        "first_name",
-        "last_name",
-        "birth_name",
-        "organisation_name",
-        "legal_form",
-        "siren",
-        "birth_date",
-        "notes",
-    ):
+    for name in ("kind", *IDENTITY_FIELDS):
         setattr(contact, name, getattr(draft, name))
     emails = [check_email(e).value or e for e in draft.emails]
     _sync_values(contact.emails, emails, "email", lambda v, i: ContactEmail(email=v, position=i))
@@ -250,19 +252,11 @@ def draft_from_contact(contact: Contact) -> ContactDraft:
     )
     return ContactDraft(
         kind=contact.kind,
-        civility=contact.civility,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        birth_name=contact.birth_name,
-        organisation_name=contact.organisation_name,
-        legal_form=contact.legal_form,
-        siren=contact.siren,
-        birth_date=contact.birth_date,
+        **{name: getattr(contact, name) for name in IDENTITY_FIELDS},
         emails=[e.email for e in contact.emails],
         phones=[p.number for p in contact.phones],
         address=address_draft,
         tags=[t.name for t in contact.tags],
-        notes=contact.notes,
     )
 
 

@@ -69,8 +69,10 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One unit of work that writes; commits at the end, rolls back on error."""
-        with translate_storage_errors(self.file or self.target), \
-                db.write_session(self.sessions) as session:
+        with (
+            translate_storage_errors(self.file or self.target),
+            db.write_session(self.sessions) as session,
+        ):
             yield session
 
     def dispose(self) -> None:

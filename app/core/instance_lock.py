@@ -41,7 +41,8 @@ class LockHolder:
     def describe(self) -> str:
         """« marie sur portable-asso (processus 1234, depuis 2026-03-15 10:00) »."""
         return _("{user} sur {host} (processus {pid}, depuis {started})").format(
-            user=self.user or "?", host=self.host, pid=self.pid, started=self.started[:16])
+            user=self.user or "?", host=self.host, pid=self.pid, started=self.started[:16]
+        )
 
 
 def lock_path(database_file: Path) -> Path:
@@ -70,8 +71,12 @@ def read_holder(path: Path) -> LockHolder | None:
     """The holder written in a lock file (None when absent or unreadable)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return LockHolder(int(data["pid"]), str(data["host"]), str(data.get("user", "")),
-                          str(data.get("started", "")))
+        return LockHolder(
+            int(data["pid"]),
+            str(data["host"]),
+            str(data.get("user", "")),
+            str(data.get("started", "")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -108,8 +113,15 @@ def acquire(database_file: Path) -> InstanceLock | LockHolder:
             path.unlink(missing_ok=True)
             continue
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump({"pid": os.getpid(), "host": _host(), "user": _user(),
-                       "started": datetime.now(UTC).isoformat()}, stream)
+            json.dump(
+                {
+                    "pid": os.getpid(),
+                    "host": _host(),
+                    "user": _user(),
+                    "started": datetime.now(UTC).isoformat(),
+                },
+                stream,
+            )
         return InstanceLock(path)
     holder = read_holder(path)
     return holder or LockHolder(0, "?", "", "")
@@ -128,6 +140,10 @@ def make_read_only(engine: Engine, holder: LockHolder) -> None:
     @event.listens_for(engine, "begin")
     def _refuse_writes(connection: Any) -> None:
         if connection.get_execution_options().get(BEGIN_OPTION) == "IMMEDIATE":
-            raise Conflict(_("La base est ouverte en écriture par {holder} : elle est ici en "
-                             "lecture seule. Fermez l'autre instance d'Obole puis "
-                             "réessayez.").format(holder=holder.describe()))
+            raise Conflict(
+                _(
+                    "La base est ouverte en écriture par {holder} : elle est ici en "
+                    "lecture seule. Fermez l'autre instance d'Obole puis "
+                    "réessayez."
+                ).format(holder=holder.describe())
+            )

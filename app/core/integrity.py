@@ -35,9 +35,13 @@ def check_database_file(file: Path) -> None:
         verify_sqlite(file, quick=quick)
     except (StorageError, sqlite3.DatabaseError) as exc:
         logger.error("integrity check failed for %s: %s", file, exc)
-        raise DatabaseDamaged(_("{error} Restaurez une sauvegarde (Fichier > Sauvegardes, ou "
-                                "« obole backup restore »).").format(error=_detail(exc, file)),
-                              file=file) from exc
+        raise DatabaseDamaged(
+            _(
+                "{error} Restaurez une sauvegarde (Fichier > Sauvegardes, ou "
+                "« obole backup restore »)."
+            ).format(error=_detail(exc, file)),
+            file=file,
+        ) from exc
 
 
 def _detail(exc: Exception, file: Path) -> str:

@@ -26,6 +26,10 @@ def log_in(database: Database, username: str, password: str) -> users.UserInfo:
 def require_login_name(username: str) -> str:
     """The --user value, or a clear refusal when it is missing."""
     if not username:
-        raise PermissionDenied(_("Cette base a plusieurs utilisateurs : indiquez --user NOM "
-                                 "(mot de passe dans $OBOLE_PASSWORD ou demandé)."))
+        raise PermissionDenied(
+            _(
+                "Cette base a plusieurs utilisateurs : indiquez --user NOM "
+                "(mot de passe dans $OBOLE_PASSWORD ou demandé)."
+            )
+        )
     return username

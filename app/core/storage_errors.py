@@ -26,28 +26,39 @@ def storage_message(exc: BaseException, file: Path | str | None) -> str | None:
     text = str(getattr(exc, "orig", None) or exc).lower()
     if isinstance(exc, (sqlite3.OperationalError, OperationalError)):
         if "database is locked" in text or "database is busy" in text:
-            return _("La base {file} est verrouillée par un autre programme ou une autre "
-                     "instance d'Obole. Fermez-la puis réessayez.").format(file=where)
+            return _(
+                "La base {file} est verrouillée par un autre programme ou une autre "
+                "instance d'Obole. Fermez-la puis réessayez."
+            ).format(file=where)
         if "disk is full" in text or "database or disk is full" in text:
-            return _("Le disque est plein : impossible d'écrire dans {file}. Libérez de "
-                     "la place puis réessayez.").format(file=where)
+            return _(
+                "Le disque est plein : impossible d'écrire dans {file}. Libérez de "
+                "la place puis réessayez."
+            ).format(file=where)
         if "readonly" in text or "read-only" in text:
-            return _("Écriture refusée sur {file} : le fichier ou son dossier est en lecture "
-                     "seule. Vérifiez les droits.").format(file=where)
+            return _(
+                "Écriture refusée sur {file} : le fichier ou son dossier est en lecture "
+                "seule. Vérifiez les droits."
+            ).format(file=where)
         if "unable to open" in text:
-            return _("Impossible d'ouvrir {file} : le fichier ou son dossier n'existe pas "
-                     "ou n'est pas accessible.").format(file=where)
+            return _(
+                "Impossible d'ouvrir {file} : le fichier ou son dossier n'existe pas "
+                "ou n'est pas accessible."
+            ).format(file=where)
     return None
 
 
 def _os_message(exc: OSError, where: str) -> str | None:
     where = exc.filename or where
     if exc.errno == errno.ENOSPC:
-        return _("Le disque est plein : impossible d'écrire dans {file}. Libérez de la place "
-                 "puis réessayez.").format(file=where)
+        return _(
+            "Le disque est plein : impossible d'écrire dans {file}. Libérez de la place "
+            "puis réessayez."
+        ).format(file=where)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return _("Accès refusé à {file} : vérifiez les droits sur le fichier et son "
-                 "dossier.").format(file=where)
+        return _(
+            "Accès refusé à {file} : vérifiez les droits sur le fichier et son dossier."
+        ).format(file=where)
     if exc.errno == errno.ENOENT:
         return _("Fichier introuvable : {file}.").format(file=where)
     return None

@@ -38,14 +38,24 @@ class UserInfo:
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(_("Le mot de passe doit compter au moins {n} caractères.")
-                              .format(n=MIN_PASSWORD_LENGTH), field="password")
+        raise ValidationError(
+            _("Le mot de passe doit compter au moins {n} caractères.").format(
+                n=MIN_PASSWORD_LENGTH
+            ),
+            field="password",
+        )
     return _HASHER.hash(password)
 
 
 def _info(user: User) -> UserInfo:
-    return UserInfo(user.id, user.username, user.display_name, str(Role(user.role)),
-                    user.active, bool(user.password_hash))
+    return UserInfo(
+        user.id,
+        user.username,
+        user.display_name,
+        str(Role(user.role)),
+        user.active,
+        bool(user.password_hash),
+    )
 
 
 def list_users(session: Session) -> list[UserInfo]:
@@ -65,8 +75,9 @@ def _get(session: Session, username: str) -> User:
     return user
 
 
-def create_user(session: Session, username: str, *, role: Role | str, password: str,
-                display_name: str = "") -> UserInfo:
+def create_user(
+    session: Session, username: str, *, role: Role | str, password: str, display_name: str = ""
+) -> UserInfo:
     """Add a user (admin only)."""
     require(session, Permission.SETTINGS_WRITE)
     username = username.strip()
@@ -74,23 +85,41 @@ def create_user(session: Session, username: str, *, role: Role | str, password: 
         raise ValidationError(_("Le nom d'utilisateur est obligatoire."), field="username")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(_("L'utilisateur {name} existe déjà.").format(name=username))
-    user = User(username=username, display_name=display_name or username, role=Role(role),
-                password_hash=hash_password(password), active=True)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=Role(role),
+        password_hash=hash_password(password),
+        active=True,
+    )
     session.add(user)
     session.flush()
     return _info(user)
 
 
-def update_user(session: Session, username: str, *, role: Role | str | None = None,
-                display_name: str | None = None, active: bool | None = None) -> UserInfo:
+def update_user(
+    session: Session,
+    username: str,
+    *,
+    role: Role | str | None = None,
+    display_name: str | None = None,
+    active: bool | None = None,
+) -> UserInfo:
     """Change a user's role, name or active flag (admin only; keeps one active admin)."""
     require(session, Permission.SETTINGS_WRITE)
     user = _get(session, username)
-    loses_admin = user.active and Role(user.role) == Role.ADMIN and (
-        (role is not None and Role(role) != Role.ADMIN) or active is False)
+    loses_admin = (
+        user.active
+        and Role(user.role) == Role.ADMIN
+        and ((role is not None and Role(role) != Role.ADMIN) or active is False)
+    )
     if loses_admin and _active_admins(session) <= 1:
-        raise Conflict(_("{name} est le dernier administrateur actif : nommez d'abord un "
-                         "autre administrateur.").format(name=username))
+        raise Conflict(
+            _(
+                "{name} est le dernier administrateur actif : nommez d'abord un "
+                "autre administrateur."
+            ).format(name=username)
+        )
     if role is not None:
         user.role = Role(role)
     if display_name is not None:
@@ -106,8 +135,7 @@ def deactivate_user(session: Session, username: str) -> UserInfo:
     return update_user(session, username, active=False)
 
 
-def set_password(session: Session, username: str, password: str, *,
-                 acting_user: str = "") -> None:
+def set_password(session: Session, username: str, password: str, *, acting_user: str = "") -> None:
     """Set a password: admins for anyone, every user for themselves."""
     if acting_user != username:
         require(session, Permission.SETTINGS_WRITE)

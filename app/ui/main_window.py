@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -316,6 +316,3 @@ class MainWindow(QMainWindow):
         self.tasks.wait()
         self.ctx.database.dispose()
         super().closeEvent(event)
-
-
-__all__ = ["MainWindow", "Qt"]

@@ -57,3 +57,15 @@ def test_contacts_page_shows_a_list_of_ids(main_window: MainWindow, db: Database
     main_window.navigate("contacts", contact_ids=ids[:2])
     page = main_window.pages["contacts"]
     assert page.model.rowCount() == 2  # type: ignore[attr-defined]
+
+
+def test_hidden_dashboard_waits_until_shown_to_recompute(main_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("dashboard")
+    qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)  # type: ignore[attr-defined]
+    main_window.show_section("contacts")
+    page.figures = None  # type: ignore[attr-defined]
+    main_window.events.changed.emit("contact")
+    qtbot.wait(200)
+    assert page.figures is None and page._stale  # type: ignore[attr-defined]
+    main_window.show_section("dashboard")
+    qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.core.contact_fields import refresh_derived_fields
+from app.core.contacts import IDENTITY_FIELDS
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
@@ -38,17 +39,7 @@ from app.models import (
 )
 from app.models.enums import ContactStatus
 
-SCALAR_FIELDS = (
-    "civility",
-    "first_name",
-    "last_name",
-    "birth_name",
-    "organisation_name",
-    "legal_form",
-    "siren",
-    "birth_date",
-    "notes",
-)
+SCALAR_FIELDS = IDENTITY_FIELDS
 CHILD_MODELS = {"emails": ContactEmail, "phones": ContactPhone, "addresses": PostalAddress}
 MOVED_MODELS = {
     "gifts": Gift,

@@ -79,10 +79,11 @@ def load_people(session: Session, *, ids: list[int] | None = None) -> list[Perso
     places = _first_values(
         session,
         select(
-            PostalAddress.contact_id, PostalAddress.postcode, PostalAddress.city, PostalAddress.line4
-        ).order_by(
-            PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id
-        ),
+            PostalAddress.contact_id,
+            PostalAddress.postcode,
+            PostalAddress.city,
+            PostalAddress.line4,
+        ).order_by(PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id),
     )
     people = []
     for row in session.execute(query):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.contacts import IDENTITY_FIELDS
 from app.core.gdpr.register import activities, header
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
@@ -44,15 +45,7 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
         for c in (
             "id",
             "kind",
-            "civility",
-            "first_name",
-            "last_name",
-            "birth_name",
-            "organisation_name",
-            "legal_form",
-            "siren",
-            "birth_date",
-            "notes",
+            *IDENTITY_FIELDS,
             "status",
             "restricted",
             "created_at",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.core.contact_fields import sort_name_for
 from app.core.contact_validation import check_email, check_phone
-from app.core.contacts import AddressDraft, ContactDraft, validate_draft
+from app.core.contacts import IDENTITY_FIELDS, AddressDraft, ContactDraft, validate_draft
 from app.core.dates import parse_optional_date
 from app.core.erased_identities import is_erased
 from app.core.importing import values
@@ -24,17 +24,6 @@ from app.models import Campaign, Contact, ContactEmail, ErasedIdentity, Gift, Po
 from app.models.enums import ContactKind, ContactStatus, PaymentMethod
 
 NEW, UPDATE, UNCHANGED, INVALID = "new", "update", "unchanged", "invalid"
-CONTACT_COLUMNS = (
-    "civility",
-    "first_name",
-    "last_name",
-    "birth_name",
-    "organisation_name",
-    "legal_form",
-    "siren",
-    "birth_date",
-    "notes",
-)
 
 
 @dataclass
@@ -268,7 +257,7 @@ def _contact_changes(
     if contact is None:
         return {}
     changes = {}
-    for name in CONTACT_COLUMNS:
+    for name in IDENTITY_FIELDS:
         new = getattr(draft, name)
         if new not in (None, "") and getattr(contact, name) != new:
             changes[name] = (getattr(contact, name), new)

@@ -62,13 +62,17 @@ class SmtpSettings:
         if not self.host.strip():
             found.append(ValidationError(_("Serveur SMTP : champ obligatoire."), field="host"))
         if not 0 < self.port < 65536:
-            found.append(ValidationError(_("Port : nombre entre 1 et 65535 attendu."), field="port"))
+            found.append(
+                ValidationError(_("Port : nombre entre 1 et 65535 attendu."), field="port")
+            )
         if self.security not in SECURITY:
             found.append(
                 ValidationError(_("Sécurité : starttls, ssl ou none attendu."), field="security")
             )
         if "@" not in self.sender:
-            found.append(ValidationError(_("Expéditeur : adresse électronique attendue."), field="sender"))
+            found.append(
+                ValidationError(_("Expéditeur : adresse électronique attendue."), field="sender")
+            )
         return found
 
 
@@ -161,7 +165,9 @@ def _recipient(session: Session, contact_id: int) -> str:
     )
 
 
-def _message(settings: SmtpSettings, receipt: Receipt, recipient: str, organisation: str, pdf: bytes) -> EmailMessage:
+def _message(
+    settings: SmtpSettings, receipt: Receipt, recipient: str, organisation: str, pdf: bytes
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = recipient
@@ -205,13 +211,18 @@ def send_receipts(
             error = "" if recipient else _("pas d'adresse électronique")
             if recipient:
                 try:
-                    message = _message(settings, receipt, recipient, organisation, original_pdf(session, receipt))
+                    message = _message(
+                        settings, receipt, recipient, organisation, original_pdf(session, receipt)
+                    )
                     server.send_message(message)
                 except (smtplib.SMTPException, OSError) as exc:
                     error = str(exc)
             session.add(
                 ReceiptDelivery(
-                    receipt_id=receipt.id, recipient=recipient, ok=not error, error=error,
+                    receipt_id=receipt.id,
+                    recipient=recipient,
+                    ok=not error,
+                    error=error,
                     attempted_at=clock.now(),
                 )
             )

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.consents import DEFAULT_PURPOSE  # noqa: F401 - documents the filter's purpose
 from app.core.contact_search import (
     ContactFilter,
     ContactRow,
