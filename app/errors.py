@@ -41,3 +41,9 @@ class SchemaTooNew(StorageError):
 
 class OperationCancelled(AppError):
     """The user cancelled a long operation; nothing was changed."""
+
+
+def raise_first(problems: list[ValidationError]) -> None:
+    """Raise the first of the problems found by a validator (nothing to do when empty)."""
+    if problems:
+        raise problems[0]

@@ -13,7 +13,7 @@ from app.core.contact_validation import check_email, check_phone
 from app.core.organisation import siren_is_valid
 from app.core.permissions import Permission, require
 from app.core.postal import AddressParts, address_problems, recipient_line
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import Conflict, NotFound, ValidationError, raise_first
 from app.i18n import _
 from app.models import Contact, ContactEmail, ContactPhone, PostalAddress, Tag
 from app.models.enums import ContactKind, ContactStatus
@@ -194,15 +194,10 @@ def _tag(session: Session, name: str) -> Tag:
     return tag
 
 
-def _raise_first(problems: list[ValidationError]) -> None:
-    if problems:
-        raise problems[0]
-
-
 def create_contact(session: Session, draft: ContactDraft, *, today: date) -> Contact:
     """Validate and insert a new contact; raises the first ValidationError, saving nothing."""
     require(session, Permission.CONTACTS_WRITE)
-    _raise_first(validate_draft(draft, today=today))
+    raise_first(validate_draft(draft, today=today))
     contact = Contact()
     session.add(contact)
     apply_draft(session, contact, draft, today)
@@ -226,7 +221,7 @@ def update_contact(
     contact = get_contact(session, contact_id)
     if contact.status == ContactStatus.ANONYMISED:
         raise Conflict(_("Ce contact a été anonymisé : il ne peut plus être modifié."))
-    _raise_first(validate_draft(draft, today=today))
+    raise_first(validate_draft(draft, today=today))
     apply_draft(session, contact, draft, today)
     session.flush()
     return contact

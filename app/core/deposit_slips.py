@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.core.gifts import GiftDraft, create_gift, validate_gift
 from app.core.permissions import Permission, require
-from app.errors import ValidationError
+from app.errors import ValidationError, raise_first
 from app.i18n import _
 from app.models import Gift
 from app.models.enums import PaymentMethod
@@ -109,9 +109,7 @@ def save_slip(
 ) -> list[Gift]:
     """Record every line as a gift in the caller's transaction (all or nothing)."""
     require(session, Permission.GIFTS_WRITE)
-    problems = validate_slip(session, slip, today=today)
-    if problems:
-        raise problems[0]
+    raise_first(validate_slip(session, slip, today=today))
     mismatch = slip.mismatch()
     if mismatch and not accept_mismatch:
         raise ValidationError(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.permissions import Permission, require
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import Conflict, NotFound, ValidationError, raise_first
 from app.i18n import N_, _
 from app.models import Campaign, Contact, Gift, Receipt
 from app.models.enums import ContactStatus, GiftNature, PaymentMethod
@@ -88,11 +88,6 @@ def validate_gift(session: Session, draft: GiftDraft, *, today: date) -> list[Va
     return problems
 
 
-def _raise_first(problems: list[ValidationError]) -> None:
-    if problems:
-        raise problems[0]
-
-
 def _apply(gift: Gift, draft: GiftDraft) -> None:
     for name in (
         "contact_id",
@@ -120,7 +115,7 @@ def _apply(gift: Gift, draft: GiftDraft) -> None:
 def create_gift(session: Session, draft: GiftDraft, *, today: date) -> Gift:
     """Validate and record a gift."""
     require(session, Permission.GIFTS_WRITE)
-    _raise_first(validate_gift(session, draft, today=today))
+    raise_first(validate_gift(session, draft, today=today))
     gift = Gift()
     _apply(gift, draft)
     session.add(gift)
@@ -156,7 +151,7 @@ def update_gift(session: Session, gift_id: int, draft: GiftDraft, *, today: date
     reason = lock_reason(session, gift)
     if reason and any(getattr(gift, f) != getattr(draft, f) for f in LOCKED_FIELDS):
         raise Conflict(reason)
-    _raise_first(validate_gift(session, draft, today=today))
+    raise_first(validate_gift(session, draft, today=today))
     _apply(gift, draft)
     session.flush()
     return gift

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy.orm import Session
 
 from app.core.permissions import Permission, require
-from app.errors import ValidationError
+from app.errors import ValidationError, raise_first
 from app.i18n import N_, _
 from app.models import OrganisationSettings
 
@@ -116,9 +116,7 @@ def save_identity(session: Session, identity: OrganisationIdentity) -> None:
         identity,
         **{f.name: str(getattr(identity, f.name)).strip() for f in fields(OrganisationIdentity)},
     )
-    problems = validate(identity)
-    if problems:
-        raise problems[0]
+    raise_first(validate(identity))
     row = session.get(OrganisationSettings, 1) or OrganisationSettings(id=1)
     for f in fields(OrganisationIdentity):
         setattr(row, f.name, getattr(identity, f.name))

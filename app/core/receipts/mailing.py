@@ -23,7 +23,7 @@ from app.core.clock import Clock
 from app.core.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.lifecycle import original_pdf
-from app.errors import StorageError, ValidationError
+from app.errors import StorageError, ValidationError, raise_first
 from app.i18n import _
 from app.models import (
     Contact,
@@ -111,9 +111,7 @@ def load_settings(session: Session) -> SmtpSettings:
 def save_settings(session: Session, settings: SmtpSettings) -> None:
     """Validate and store; the password goes to a private file, never to the database."""
     require(session, Permission.SETTINGS_WRITE)
-    problems = settings.problems()
-    if problems:
-        raise problems[0]
+    raise_first(settings.problems())
     setting = session.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY, value={})
     setting.value = {k: v for k, v in asdict(settings).items() if k != "password"}
     session.add(setting)
@@ -191,9 +189,7 @@ def send_receipts(
     """E-mail each valid receipt to its donor; log every attempt. Returns (sent, failed)."""
     require(session, Permission.RECEIPTS_ISSUE)
     settings = load_settings(session)
-    problems = settings.problems()
-    if problems:
-        raise problems[0]
+    raise_first(settings.problems())
     organisation = (session.get(OrganisationSettings, 1) or OrganisationSettings(name="")).name
     receipts = list(
         session.scalars(
