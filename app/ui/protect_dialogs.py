@@ -26,11 +26,32 @@ from app.core import backup, session_login, users
 from app.core.database import Database
 from app.core.permissions import PERMISSION_LABELS, ROLE_LABELS, Permission, role_allows
 from app.errors import UserError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models.enums import Role
 from app.ui.errors import show_error
 
 logger = logging.getLogger(__name__)
+
+
+REASONS = {
+    "manual": N_("manuelle"),
+    "daily": N_("quotidienne"),
+    "migration": N_("avant mise à jour"),
+    "import": N_("avant import"),
+    "receipts": N_("avant reçus fiscaux"),
+    "merge-batch": N_("avant fusion en lot"),
+    "anonymisation": N_("avant effacement RGPD"),
+    "retention": N_("avant conservation RGPD"),
+    "before-restore": N_("avant restauration"),
+}
+
+
+def _readable_table(table: QTableWidget) -> None:
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
 
 
 class LoginDialog(QDialog):
@@ -84,10 +105,19 @@ class UsersDialog(QDialog):
         self.database = database
         self.setWindowTitle(_("Utilisateurs"))
         layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                _(
+                    "Sans utilisateur, Obole s'ouvre sans connexion (ordinateur à un seul "
+                    "utilisateur) ; au-delà d'un utilisateur, chacun se connecte."
+                )
+            )
+        )
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([_("Utilisateur"), _("Rôle"), _("État")])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        _readable_table(self.table)
         layout.addWidget(self.table)
+        self.resize(620, 380)
         row = QHBoxLayout()
         self.add_button = QPushButton(_("Ajouter…"))
         self.password_button = QPushButton(_("Mot de passe…"))
@@ -115,6 +145,7 @@ class UsersDialog(QDialog):
             state = _("actif") if user.active else _("désactivé")
             for column, value in enumerate((user.username, _(ROLE_LABELS[Role(user.role)]), state)):
                 self.table.setItem(index, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
 
     def selected_username(self) -> str | None:
         """The username on the current row."""
@@ -191,8 +222,9 @@ class BackupsDialog(QDialog):
         )
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([_("Date"), _("Motif"), _("Fichier")])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        _readable_table(self.table)
         layout.addWidget(self.table)
+        self.resize(720, 420)
         row = QHBoxLayout()
         self.create_button = QPushButton(_("Sauvegarder maintenant"))
         self.verify_button = QPushButton(_("Vérifier"))
@@ -220,9 +252,14 @@ class BackupsDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for index, entry in enumerate(self.entries):
             for column, value in enumerate(
-                (f"{entry.created:%d/%m/%Y %H:%M}", entry.reason, entry.path.name)
+                (
+                    f"{entry.created:%d/%m/%Y %H:%M}",
+                    _(REASONS.get(entry.reason, entry.reason)),
+                    entry.path.name,
+                )
             ):
                 self.table.setItem(index, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
 
     def _selected(self) -> backup.BackupEntry | None:
         row = self.table.currentRow()
