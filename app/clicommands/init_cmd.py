@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from typing import Any
 
 from app.core.demo import generate_demo
+from app.clicommands.progress import StderrProgress
 from app.core.info import database_info
-
-
-class _StderrProgress:
-    """A small text progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self.done = 0
-
-    def start(self, total: int, label: str = "") -> None:
-        self.total = total
-        if label:
-            print(label + "…", file=sys.stderr)
-
-    def advance(self, steps: int = 1) -> None:
-        self.done = min(self.total, self.done + steps)
-        if self.total and sys.stderr.isatty():
-            print(f"\r{self.done * 100 // self.total:3d} %", end="", file=sys.stderr, flush=True)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -56,7 +38,7 @@ def run(ctx: Any) -> int:
         started = time.perf_counter()
         with database.write() as session:
             report = generate_demo(
-                session, contacts=ctx.args.demo, seed=ctx.args.seed, progress=_StderrProgress()
+                session, contacts=ctx.args.demo, seed=ctx.args.seed, progress=StderrProgress()
             )
         ctx.say(
             f"\n{report.contacts} contacts et {report.gifts} dons générés "

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.clicommands.progress import StderrProgress
 from app.core.backup import automatic_backup
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
@@ -134,7 +135,7 @@ def run_issue(ctx: Any) -> int:
     automatic_backup(database.engine, database.backup_dir, reason="receipts")
     with database.write() as session:
         plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
-        result = issue(session, plan, clock=database.clock)
+        result = issue(session, plan, clock=database.clock, progress=StderrProgress())
     paths: list[Path] = []
     if args.out or args.merged:
         with database.read() as session:

@@ -50,8 +50,17 @@ JOURNALED: dict[type, str] = {
     RightsRequest: "rights_request",
     User: "user",
 }
-# Derived or bulky columns that would only add noise to the journal.
-IGNORED_FIELDS = {"created_at", "updated_at", "search_text", "sort_name", "pdf", "password_hash"}
+# Derived or bulky columns that would only add noise to the journal. A receipt's snapshot
+# (the printed data, immutable) stays in its row; the journal keeps its SHA-256 fingerprint.
+IGNORED_FIELDS = {
+    "created_at",
+    "updated_at",
+    "search_text",
+    "sort_name",
+    "pdf",
+    "password_hash",
+    "snapshot",
+}
 SESSION_DISABLED_KEY = "journal_disabled"
 
 
@@ -107,9 +116,10 @@ def _row(session: Session, obj: Any, action: AuditAction, **fields: Any) -> dict
 
 def _changes(obj: Any) -> list[tuple[str, str | None, str | None]]:
     state = inspect(obj)
+    touched = set(state.mapper.column_attrs.keys()) - state.unmodified - IGNORED_FIELDS
     changed = []
     for attr in state.mapper.column_attrs:
-        if attr.key in IGNORED_FIELDS:
+        if attr.key not in touched:
             continue
         history = state.attrs[attr.key].history
         if not history.has_changes():

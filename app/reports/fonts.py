@@ -1,21 +1,197 @@
-"""Fonts embedded in every PDF (DejaVu: full French accents), registered once."""
+"""Fonts embedded in every PDF (DejaVu: full French accents), registered once.
+
+ReportLab embeds a TrueType subset per document, numbering glyphs in order of first use, so
+every receipt rebuilt, re-measured and re-compressed the same font program (most of the
+time spent on a receipt). `StableSubsetFont` fixes that:
+
+* the characters of French (and the rest of Latin-1) get the same codes in every document,
+  assigned when the font is first used in it;
+* a subset whose characters were all primed is then identical from one document to the
+  next, so its font program, widths and ToUnicode map are built and compressed once and
+  reused (a rarer character, a Polish name say, simply extends the subset: correct, just
+  not cached until seen again);
+* text made only of primed characters is encoded through a cache.
+
+The PDFs stay deterministic: the same document gives the same bytes, cache cold or warm.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import cache
+from typing import Any
+from weakref import WeakSet
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
 
 from app.paths import resource_path
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 
+# Characters given fixed codes in every document: Latin-1 (French accents, « », °, €...)
+# plus the French ligatures, typographic punctuation and the receipt's check boxes.
+PRIMED = (
+    "".join(chr(code) for code in range(0xA1, 0x100) if code != 0xAD)
+    + "ŒœŸ€‘’‚“”„–—…•‰′″№☐☒✓"
+)
+SUBSET_CACHE_SIZE = 32
+
+
+class _Raw(pdfdoc.PDFObject):
+    """Bytes already formatted as PDF (a cached widths array)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: Any) -> bytes:
+        return self.data
+
+
+def _compressed_stream(content: bytes, compressed: bytes | None, **entries: Any) -> Any:
+    stream = pdfdoc.PDFStream()
+    for key, value in entries.items():
+        stream.dictionary[key] = value
+    if compressed is None:
+        stream.content = content
+    else:
+        stream.content = compressed
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    return stream
+
+
+class _SubsetParts:
+    """What a subset contributes to a document, computed once."""
+
+    def __init__(self, font: StableSubsetFont, number: int, subset: list[int]) -> None:
+        face = font.face
+        self.base_name = (
+            b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX))
+        ).decode("pdfdoc")
+        widths = [face.getCharWidth(code) for code in subset]
+        self.widths = b"[" + b" ".join(pdfdoc.format(w, None) for w in widths) + b"]"
+        self.cmap = makeToUnicodeCMap(self.base_name, subset).encode("utf8")
+        self.program = face.makeSubset(subset)
+        self.cmap_z = pdfdoc.PDFZCompress.encode(self.cmap)
+        self.program_z = pdfdoc.PDFZCompress.encode(self.program)
+        self.last_char = len(subset) - 1
+
+
+class StableSubsetFont(TTFont):
+    """A TrueType font whose subsets are stable across documents, hence cached."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename, asciiReadable=True)
+        self._primed_docs: WeakSet[Any] = WeakSet()
+        self._parts: OrderedDict[tuple[int, tuple[int, ...]], _SubsetParts] = OrderedDict()
+        probe = object.__new__(pdfdoc.PDFDocument)  # any hashable, weak-referenceable key
+        super().splitString(PRIMED, probe)
+        self._template = self.state.pop(probe)
+        self._fixed = dict(self._template.assignments)
+        self._fixed[0xA0] = 32  # no-break space prints as a space, as ReportLab does
+        single_subset = all(code < 256 for code in self._fixed.values())
+        self._fixed_chars = (
+            frozenset(chr(code) for code in self._fixed) if single_subset else frozenset()
+        )
+        self._fixed_bytes = cache(self._encode_fixed)
+
+    def _prime(self, doc: Any) -> None:
+        """Give the primed characters their fixed codes in `doc`, on the font's first use."""
+        if doc not in self.state:
+            template = self._template
+            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+            state.assignments = dict(template.assignments)
+            state.subsets = [list(subset) for subset in template.subsets]
+            state.nextCode = template.nextCode
+            self._primed_docs.add(doc)
+
+    def _encode_fixed(self, text: str) -> list[tuple[int, bytes]]:
+        fixed = self._fixed
+        return [(0, bytes(fixed[ord(char)] for char in text))]
+
+    def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
+        self._prime(doc)
+        if isinstance(text, str) and doc in self._primed_docs and self._fixed_chars.issuperset(text):
+            return self._fixed_bytes(text)
+        return super().splitString(text, doc, encoding)
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+        self._prime(doc)
+        return super().getSubsetInternalName(subset, doc)
+
+    def _subset_parts(self, number: int, subset: list[int]) -> _SubsetParts:
+        key = (number, tuple(subset))
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = _SubsetParts(self, number, subset)
+            if len(self._parts) > SUBSET_CACHE_SIZE:
+                self._parts.popitem(last=False)
+        else:
+            self._parts.move_to_end(key)
+        return parts
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802
+        """The font objects of `doc`, from cached subset parts (ReportLab's layout)."""
+        self._prime(doc)
+        state = self.state[doc]
+        state.frozen = 1
+        face = self.face
+        flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        for number, subset in enumerate(state.subsets):
+            parts = self._subset_parts(number, subset)
+            internal_name = self.getSubsetInternalName(number, doc)[1:]
+            compress = bool(doc.compression)
+            program = _compressed_stream(
+                parts.program,
+                parts.program_z if compress else None,
+                Length1=len(parts.program),
+            )
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": flags,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(parts.base_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": doc.Reference(
+                        program, f"fontFile:{face.filename}({parts.base_name})"
+                    ),
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal_name
+            font.BaseFont = parts.base_name
+            font.FirstChar = 0
+            font.LastChar = parts.last_char
+            font.Widths = _Raw(parts.widths)
+            font.ToUnicode = doc.Reference(
+                _compressed_stream(parts.cmap, parts.cmap_z if compress else None),
+                "toUnicodeCMap:" + parts.base_name,
+            )
+            font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + parts.base_name)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
 
 @cache
 def register_fonts() -> tuple[str, str]:
     """Register the bundled fonts with ReportLab; returns (regular, bold) names."""
-    pdfmetrics.registerFont(TTFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf"))))
-    pdfmetrics.registerFont(TTFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf"))))
+    pdfmetrics.registerFont(StableSubsetFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(
+        StableSubsetFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf")))
+    )
     return REGULAR, BOLD
+

@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from app.core.receipts.document import ReceiptDocument
 from app.core.receipts.words import amount_in_figures, amount_in_words
 from app.reports.fonts import register_fonts
+from app.reports.text_block import TextBlock
 
 WIDTH, HEIGHT = A4
 MARGIN = 16 * mm
@@ -34,6 +35,7 @@ METHODS = {
     "in_kind": "En nature",
 }
 COLUCHE_SPLIT = date(2025, 10, 14)
+GREY = Color(0.92, 0.92, 0.92)
 
 
 def _fmt(d: date) -> str:
@@ -50,13 +52,25 @@ def _image(data: bytes) -> ImageReader:
     return ImageReader(io.BytesIO(data))
 
 
+# Most of a receipt's text is the same on every receipt: measure and wrap it once.
+_split = lru_cache(maxsize=4096)(simpleSplit)
+
+
 class _Writer:
-    """A tiny top-down text cursor over a ReportLab canvas."""
+    """A tiny top-down text cursor over a ReportLab canvas.
+
+    All text goes into one text block, drawn over the shaded title bars at the end.
+    """
 
     def __init__(self, canvas: Canvas) -> None:
         self.c = canvas
         self.regular, self.bold = register_fonts()
         self.y = HEIGHT - MARGIN
+        self.block = TextBlock(canvas)
+
+    def draw(self, x: float, y: float, value: str, font: str, size: float) -> None:
+        """One line of text at (x, y)."""
+        self.block.line(x, y, value, font, size)
 
     def text(
         self,
@@ -68,9 +82,8 @@ class _Writer:
         gap: float = 1.35,
     ) -> None:
         font = self.bold if bold else self.regular
-        for line in simpleSplit(value, font, size, WIDTH - 2 * MARGIN - indent) or [""]:
-            self.c.setFont(font, size)
-            self.c.drawString(MARGIN + indent, self.y - size, line)
+        for line in _split(value, font, size, WIDTH - 2 * MARGIN - indent) or [""]:
+            self.draw(MARGIN + indent, self.y - size, line, font, size)
             self.y -= size * gap
 
     def box(self, label: str, checked: bool, *, indent: float = 0, size: float = 9) -> None:
@@ -82,15 +95,18 @@ class _Writer:
 
     def title(self, value: str) -> None:
         self.y -= 3
-        self.c.setFillColor(Color(0.92, 0.92, 0.92))
+        self.c.setFillColor(GREY)
         self.c.rect(MARGIN, self.y - 13, WIDTH - 2 * MARGIN, 14, stroke=0, fill=1)
-        self.c.setFillColor(black)
-        self.c.setFont(self.bold, 10)
-        self.c.drawString(MARGIN + 3, self.y - 10, value)
+        self.draw(MARGIN + 3, self.y - 10, value, self.bold, 10)
         self.y -= 19
 
     def space(self, points: float = 4) -> None:
         self.y -= points
+
+    def finish(self) -> None:
+        """Draw the text collected so far (over the title bars)."""
+        self.c.setFillColor(black)
+        self.block.draw()
 
 
 def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
@@ -121,9 +137,8 @@ def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
     if doc.replaces_number:
         w.text(f"Ce reçu remplace le reçu n° {doc.replaces_number}, annulé.", size=8)
     w.space(2)
-    w.c.setFont(w.bold, 10.5)
-    for line in simpleSplit(title, w.bold, 10.5, WIDTH - 2 * MARGIN - 32 * mm):
-        w.c.drawString(MARGIN, w.y - 10.5, line)
+    for line in _split(title, w.bold, 10.5, WIDTH - 2 * MARGIN - 32 * mm):
+        w.draw(MARGIN, w.y - 10.5, line, w.bold, 10.5)
         w.y -= 13
     w.space(2)
 
@@ -314,12 +329,11 @@ def _footnotes(w: _Writer, doc: ReceiptDocument) -> None:
             "Un même reçu peut couvrir une période mais ne peut pas chevaucher deux exercices de "
             "l'entreprise donatrice."
         ]
-    w.c.setFont(w.regular, 6.5)
     y = MARGIN + 4
     for note in reversed(
-        [line for n in notes for line in simpleSplit(n, w.regular, 6.5, WIDTH - 2 * MARGIN)]
+        [line for n in notes for line in _split(n, w.regular, 6.5, WIDTH - 2 * MARGIN)]
     ):
-        w.c.drawString(MARGIN, y, note)
+        w.draw(MARGIN, y, note, w.regular, 6.5)
         y += 8
 
 
@@ -342,7 +356,10 @@ def render_receipt(
 ) -> bytes:
     """The receipt as PDF bytes; `mark` prints "DUPLICATA" or "ANNULÉ" across the page."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    regular, _bold = register_fonts()
+    canvas = Canvas(
+        buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=regular
+    )
     canvas.setTitle(f"Reçu fiscal {doc.number}")
     canvas.setAuthor(doc.beneficiary.name)
     writer = _Writer(canvas)
@@ -353,6 +370,7 @@ def render_receipt(
     _gift_table(writer, doc)
     _signature(writer, doc, signature)
     _footnotes(writer, doc)
+    writer.finish()
     if mark:
         _watermark(canvas, mark, writer.bold)
     canvas.showPage()

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.core.database import Database, open_database
+from app.core.gdpr.restriction import restrict
 from app.core.receipts import audit, lifecycle
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import issue
@@ -141,9 +142,14 @@ def test_exclusions_are_listed_with_their_reason(db: Database) -> None:
             gift(session, heavy, date(2025, month, 1), 10000, counterpart=2000)
         fee = gift(session, donor(session, "Adhérent"), date(2025, 1, 5), 3000)
         fee.is_membership_fee = True
-    with db.read() as session:
+        frozen = donor(session, "Limité")
+        gift(session, frozen, date(2025, 1, 5), 3000)
+        restrict(session, frozen.id, reason="contestation de l'exactitude")
+    with db.write() as session:
         plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+        assert issue(session, plan, clock=db.clock).numbers == ()  # nothing to issue, no error
     reasons = {e.donor_name: e.reason for e in plan.excluded}
+    assert "traitement limité (RGPD" in reasons["LIMITÉ Hélène"]
     assert "adresse postale manquante" in reasons["SANSADRESSE Hélène"]
     assert "quart" in reasons["CADEAU Hélène"]
     assert "73 €" in reasons["GALA Hélène"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.permissions import Permission, require
@@ -30,6 +30,25 @@ def _was_restricted(contact: Contact) -> bool:
     return bool(history.deleted[0]) if history.deleted else bool(contact.restricted)
 
 
+def _restricted_ids(session: Session, contact_ids: set[int | None]) -> set[int]:
+    """Which of these contacts were restricted before this flush (one query per 500).
+
+    The database holds each contact's state as of the last flush, which is what the guard
+    compares against (a pending change to `restricted` is not yet in force).
+    """
+    ids = sorted(i for i in contact_ids if i)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            session.scalars(
+                select(Contact.id).where(
+                    Contact.id.in_(ids[start : start + 500]), Contact.restricted.is_(True)
+                )
+            )
+        )
+    return found
+
+
 def _changed_fields(obj: Any) -> set[str]:
     state = inspect(obj)
     return {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
@@ -39,7 +58,11 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
     if session.info.get(BYPASS_KEY):
         return
     with session.no_autoflush:
-        for obj in list(session.dirty) + list(session.new) + list(session.deleted):
+        changed = list(session.dirty) + list(session.new) + list(session.deleted)
+        frozen = _restricted_ids(
+            session, {obj.contact_id for obj in changed if isinstance(obj, CHILDREN)}
+        )
+        for obj in changed:
             if isinstance(obj, Contact) and obj in session.dirty and _was_restricted(obj):
                 if _changed_fields(obj) - RESTRICTION_FIELDS:
                     raise Conflict(
@@ -54,15 +77,13 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
                 and obj.status != ConsentStatus.GRANTED
             ):
                 continue  # objecting or withdrawing only reduces processing (Art. 21 is absolute)
-            elif isinstance(obj, CHILDREN) and obj.contact_id:
-                contact = session.get(Contact, obj.contact_id)
-                if contact is not None and _was_restricted(contact):
-                    raise Conflict(
-                        _(
-                            "Ce contact fait l'objet d'une limitation du traitement (RGPD) : ses "
-                            "coordonnées, consentements et dons sont gelés."
-                        )
+            elif isinstance(obj, CHILDREN) and obj.contact_id in frozen:
+                raise Conflict(
+                    _(
+                        "Ce contact fait l'objet d'une limitation du traitement (RGPD) : ses "
+                        "coordonnées, consentements et dons sont gelés."
                     )
+                )
 
 
 def install(factory: sessionmaker[Session]) -> None:

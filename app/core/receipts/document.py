@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -81,8 +81,20 @@ class ReceiptDocument:
         return sum(g.amount_cents for g in self.gifts if g.nature == "in_kind")
 
     def to_json(self) -> dict[str, Any]:
-        """JSON-ready dict (dates as ISO strings)."""
-        return _jsonable(asdict(self))
+        """JSON-ready dict (dates as ISO strings), in field order."""
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "mode": self.mode,
+            "issued_on": self.issued_on.isoformat(),
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "beneficiary": _plain(self.beneficiary),
+            "donor": _plain(self.donor),
+            "gifts": [_plain(gift) for gift in self.gifts],
+            "replaces_number": self.replaces_number,
+            "extra": _jsonable(self.extra),
+        }
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> ReceiptDocument:
@@ -110,6 +122,20 @@ class ReceiptDocument:
             replaces_number=data.get("replaces_number", ""),
             extra=data.get("extra", {}),
         )
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """A flat dataclass as a JSON-ready dict (tuples as lists, dates as ISO strings)."""
+    return {
+        key: (
+            list(item)
+            if isinstance(item, tuple)
+            else item.isoformat()
+            if isinstance(item, date)
+            else item
+        )
+        for key, item in vars(value).items()
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -94,6 +94,11 @@ def donor_address(contact: Contact) -> AddressParts | None:
 def _donor_problem(contact: Contact) -> str | None:
     if contact.status in (ContactStatus.ANONYMISED, ContactStatus.MERGED):
         return _("contact anonymisé ou fusionné")
+    if contact.restricted:
+        return _(
+            "traitement limité (RGPD, art. 18) : émettez ce reçu après la levée de la limitation "
+            "ou avec l'accord du donateur"
+        )
     parts = donor_address(contact)
     if parts is None:
         return _("adresse postale manquante (mention obligatoire)")

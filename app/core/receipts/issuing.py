@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections import deque
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +25,7 @@ from app.errors import Conflict
 from app.i18n import _
 from app.models import Contact, Gift, OrganisationSettings, Receipt, ReceiptLine, Setting
 from app.models.enums import ReceiptKind, ReceiptMode, ReceiptStatus
-from app.reports.receipt_pdf import render_receipt
+from app.reports.receipt_batch import Digests, ReceiptRenderer
 
 CHUNK = 200
 
@@ -159,18 +160,20 @@ def snapshot_images(session: Session, doc: ReceiptDocument) -> tuple[bytes | Non
     return found[0], found[1]
 
 
-def store_receipt(
+def new_receipt(
     session: Session,
     doc: ReceiptDocument,
     *,
     year: int,
     sequence: int,
-    gifts: list[Gift],
-    pdf: bytes,
+    digest: str,
     clock: Clock,
     replaces_id: int | None = None,
 ) -> Receipt:
-    """Insert the receipt row, its lines, and lock its gifts."""
+    """The receipt row and its lines, added to the session (inserted at the next flush).
+
+    `digest` is the SHA-256 of the PDF rendered from `doc`.
+    """
     receipt = Receipt(
         number=doc.number,
         year=year,
@@ -186,12 +189,36 @@ def store_receipt(
         status=ReceiptStatus.ISSUED,
         replaces_id=replaces_id,
         snapshot=doc.to_json(),
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_sha256=digest,
     )
     receipt.lines = [
         ReceiptLine(gift_id=line.gift_id, amount_cents=line.amount_cents) for line in doc.gifts
     ]
     session.add(receipt)
+    return receipt
+
+
+def store_receipt(
+    session: Session,
+    doc: ReceiptDocument,
+    *,
+    year: int,
+    sequence: int,
+    gifts: list[Gift],
+    pdf: bytes,
+    clock: Clock,
+    replaces_id: int | None = None,
+) -> Receipt:
+    """Insert the receipt row, its lines, and lock its gifts."""
+    receipt = new_receipt(
+        session,
+        doc,
+        year=year,
+        sequence=sequence,
+        digest=hashlib.sha256(pdf).hexdigest(),
+        clock=clock,
+        replaces_id=replaces_id,
+    )
     session.flush()
     for gift in gifts:
         gift.receipt_id = receipt.id
@@ -221,30 +248,44 @@ def issue(
     sequences = allocate(session, plan.year, len(plan.receipts))
     progress.start(len(plan.receipts), _("Émission des reçus fiscaux"))
     issued_on = today(clock)
-    ids, numbers = [], []
-    for start in range(0, len(plan.receipts), CHUNK):
-        chunk = plan.receipts[start : start + CHUNK]
-        gifts, contacts = _load_chunk(session, chunk)
-        for planned, sequence in zip(chunk, sequences[start : start + CHUNK], strict=True):
-            receipt = _issue_one(
-                session,
-                planned,
-                plan,
-                sequence,
-                benef,
-                issued_on,
-                logo,
-                signature,
-                clock,
-                gifts=[gifts[i] for i in planned.gift_ids],
-                contact=contacts[planned.contact_id],
-                image_keys=image_keys,
+    ids: list[int] = []
+    numbers: list[str] = []
+    # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
+    # documents and stores chunk k-1's receipts (one batch of INSERTs per chunk).
+    in_flight: deque[_Chunk] = deque()
+    with ReceiptRenderer(logo, signature, expected=len(plan.receipts)) as renderer:
+        for start in range(0, len(plan.receipts), CHUNK):
+            chunk = plan.receipts[start : start + CHUNK]
+            gifts, contacts = _load_chunk(session, chunk)
+            docs = [
+                _document(
+                    planned,
+                    plan,
+                    sequence,
+                    benef,
+                    issued_on,
+                    gifts=[gifts[i] for i in planned.gift_ids],
+                    contact=contacts[planned.contact_id],
+                    image_keys=image_keys,
+                )
+                for planned, sequence in zip(chunk, sequences[start : start + CHUNK], strict=True)
+            ]
+            in_flight.append(
+                _Chunk(chunk, sequences[start : start + CHUNK], docs, gifts, renderer.submit(docs))
             )
-            ids.append(receipt.id)
-            numbers.append(receipt.number)
-        progress.advance(len(chunk))
-        if cancel is not None:
-            cancel.raise_if_cancelled()
+            if len(in_flight) > renderer.workers:
+                done = in_flight.popleft()
+                _store_chunk(session, done, plan.year, clock, ids, numbers)
+                progress.advance(len(done.planned))
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+        while in_flight:
+            done = in_flight.popleft()
+            _store_chunk(session, done, plan.year, clock, ids, numbers)
+            progress.advance(len(done.planned))
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+    session.flush()
     record_event(
         session,
         entity="receipt",
@@ -286,26 +327,50 @@ def _load_chunk(
     return gifts, contacts
 
 
-def _issue_one(
-    session: Session,
+@dataclass
+class _Chunk:
+    """Receipts being rendered: their plan, documents, gifts and pending digests."""
+
+    planned: list[PlannedReceipt]
+    sequences: list[int]
+    docs: list[ReceiptDocument]
+    gifts: dict[int, Gift]
+    digests: Digests
+
+
+def _store_chunk(
+    session: Session, chunk: _Chunk, year: int, clock: Clock, ids: list[int], numbers: list[str]
+) -> None:
+    """Insert a rendered chunk's receipts in one flush, then lock their gifts."""
+    issued = [
+        new_receipt(session, doc, year=year, sequence=sequence, digest=digest, clock=clock)
+        for doc, sequence, digest in zip(
+            chunk.docs, chunk.sequences, chunk.digests.result(), strict=True
+        )
+    ]
+    session.flush()
+    for receipt, planned in zip(issued, chunk.planned, strict=True):
+        for gift_id in planned.gift_ids:
+            chunk.gifts[gift_id].receipt_id = receipt.id
+        ids.append(receipt.id)
+        numbers.append(receipt.number)
+
+
+def _document(
     planned: PlannedReceipt,
     plan: IssuePlan,
     sequence: int,
     benef: Beneficiary,
     issued_on: date,
-    logo: bytes | None,
-    signature: bytes | None,
-    clock: Clock,
     *,
     gifts: list[Gift],
     contact: Contact,
     image_keys: dict[str, str],
-) -> Receipt:
+) -> ReceiptDocument:
     gifts = sorted(gifts, key=lambda g: (g.received_on, g.id))
     amounts = tuple(dict(zip(planned.gift_ids, planned.amounts, strict=True))[g.id] for g in gifts)
-    number = format_number(plan.year, sequence)
-    doc = build_document(
-        number=number,
+    return build_document(
+        number=format_number(plan.year, sequence),
         kind=planned.kind,
         mode=str(plan.mode),
         issued_on=issued_on,
@@ -314,8 +379,4 @@ def _issue_one(
         gifts=gifts,
         amounts=amounts,
         image_keys=image_keys,
-    )
-    pdf = render_receipt(doc, logo=logo, signature=signature)
-    return store_receipt(
-        session, doc, year=plan.year, sequence=sequence, gifts=gifts, pdf=pdf, clock=clock
     )
