@@ -9,6 +9,7 @@ connection, inside the same transaction. Services never write audit rows by hand
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -169,6 +170,39 @@ def install(factory: sessionmaker[Session]) -> None:
     """Journal every session made by `factory` (idempotent)."""
     if not event.contains(factory, "after_flush", _after_flush):
         event.listen(factory, "after_flush", _after_flush)
+
+
+@dataclass(frozen=True)
+class JournalEvent:
+    """An action that is not a field change, for `record_events`."""
+
+    entity: str
+    entity_id: int | None
+    note: str
+    contact_id: int | None = None
+
+
+def record_events(session: Session, events: list[JournalEvent]) -> None:
+    """Journal many actions at once (one INSERT): the trace of a bulk operation."""
+    if not events:
+        return
+    at, user = session.info.get("now") or utcnow(), session.info.get("user", "")
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "at": at,
+                "user": user,
+                "action": AuditAction.EVENT,
+                "entity": event.entity,
+                "entity_id": event.entity_id,
+                "contact_id": event.contact_id,
+                "field": "",
+                "note": event.note,
+            }
+            for event in events
+        ],
+    )
 
 
 def record_event(

@@ -17,6 +17,7 @@ The PDFs stay deterministic: the same document gives the same bytes, cache cold 
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from functools import cache
 from typing import Any
@@ -45,43 +46,105 @@ PRIMED = (
 SUBSET_CACHE_SIZE = 32
 
 
-class _Raw(pdfdoc.PDFObject):
-    """Bytes already formatted as PDF (a cached widths array)."""
+class _Marker(pdfdoc.PDFObject):
+    """Stands for a per-document value while a template is formatted."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     def format(self, document: Any) -> bytes:
-        return self.data
+        return b"\x00" + self.key.encode("ascii") + b"\x00"
 
 
-def _compressed_stream(content: bytes, compressed: bytes | None, **entries: Any) -> Any:
-    stream = pdfdoc.PDFStream()
+class _Filled(pdfdoc.PDFObject):
+    """A PDF object formatted once, with its per-document values (references) filled in."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, parts: list[bytes | str], values: dict[str, Any]) -> None:
+        self.parts = parts
+        self.values = values
+
+    def format(self, document: Any) -> bytes:
+        return b"".join(
+            part if isinstance(part, bytes) else pdfdoc.format(self.values[part], document)
+            for part in self.parts
+        )
+
+
+NAME_PLACEHOLDER = "OboleFontName"  # a PDF name is formatted by the font, not by a marker
+
+
+def _template(obj: Any, *keys: str) -> list[bytes | str]:
+    """`obj` formatted as ReportLab formats it, split around the markers of `keys`."""
+    data = pdfdoc.format(obj, pdfdoc.PDFDocument(), toplevel=1)
+    if "name" in keys:
+        data = data.replace(b"/" + NAME_PLACEHOLDER.encode("ascii"), _Marker("name").format(None))
+    parts: list[bytes | str] = [data]
+    for key in keys:
+        marker = _Marker(key).format(None)
+        split: list[bytes | str] = []
+        for part in parts:
+            if isinstance(part, bytes) and marker in part:
+                before, after = part.split(marker, 1)
+                split += [before, key, after]
+            else:
+                split.append(part)
+        parts = split
+    return parts
+
+
+def _compressed_stream(content: bytes, **entries: Any) -> Any:
+    stream = pdfdoc.PDFStream(content=pdfdoc.PDFZCompress.encode(content))
     for key, value in entries.items():
         stream.dictionary[key] = value
-    if compressed is None:
-        stream.content = content
-    else:
-        stream.content = compressed
-        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
     return stream
 
 
 class _SubsetParts:
-    """What a subset contributes to a document, computed once."""
+    """What a subset contributes to a document, formatted once.
+
+    The font program and the ToUnicode map are embedded compressed, whatever the
+    document's own compression setting (a valid PDF either way).
+    """
 
     def __init__(self, font: StableSubsetFont, number: int, subset: list[int]) -> None:
         face = font.face
         self.base_name = (
             b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX))
         ).decode("pdfdoc")
-        widths = [face.getCharWidth(code) for code in subset]
-        self.widths = b"[" + b" ".join(pdfdoc.format(w, None) for w in widths) + b"]"
-        self.cmap = makeToUnicodeCMap(self.base_name, subset).encode("utf8")
-        self.program = face.makeSubset(subset)
-        self.cmap_z = pdfdoc.PDFZCompress.encode(self.cmap)
-        self.program_z = pdfdoc.PDFZCompress.encode(self.program)
-        self.last_char = len(subset) - 1
+        program = face.makeSubset(subset)
+        self.program = _template(_compressed_stream(program, Length1=len(program)))
+        cmap = makeToUnicodeCMap(self.base_name, subset).encode("utf8")
+        self.cmap = _template(_compressed_stream(cmap))
+        self.descriptor = _template(
+            pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(self.base_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": _Marker("program"),
+                    "MissingWidth": face.defaultWidth,
+                }
+            ),
+            "program",
+        )
+        pdf_font = pdfdoc.PDFTrueTypeFont()
+        pdf_font.Name = NAME_PLACEHOLDER
+        pdf_font.BaseFont = self.base_name
+        pdf_font.FirstChar = 0
+        pdf_font.LastChar = len(subset) - 1
+        pdf_font.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+        pdf_font.ToUnicode = _Marker("cmap")
+        pdf_font.FontDescriptor = _Marker("descriptor")
+        self.font = _template(pdf_font, "name", "cmap", "descriptor")
 
 
 class StableSubsetFont(TTFont):
@@ -142,45 +205,25 @@ class StableSubsetFont(TTFont):
         self._prime(doc)
         state = self.state[doc]
         state.frozen = 1
-        face = self.face
-        flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
         for number, subset in enumerate(state.subsets):
             parts = self._subset_parts(number, subset)
             internal_name = self.getSubsetInternalName(number, doc)[1:]
-            compress = bool(doc.compression)
-            program = _compressed_stream(
-                parts.program,
-                parts.program_z if compress else None,
-                Length1=len(parts.program),
+            base = parts.base_name
+            program = doc.Reference(
+                _Filled(parts.program, {}), f"fontFile:{self.face.filename}({base})"
             )
-            descriptor = pdfdoc.PDFDictionary(
+            cmap = doc.Reference(_Filled(parts.cmap, {}), "toUnicodeCMap:" + base)
+            descriptor = doc.Reference(
+                _Filled(parts.descriptor, {"program": program}), "fontDescriptor:" + base
+            )
+            font = _Filled(
+                parts.font,
                 {
-                    "Type": "/FontDescriptor",
-                    "Ascent": face.ascent,
-                    "CapHeight": face.capHeight,
-                    "Descent": face.descent,
-                    "Flags": flags,
-                    "FontBBox": pdfdoc.PDFArray(face.bbox),
-                    "FontName": pdfdoc.PDFName(parts.base_name),
-                    "ItalicAngle": face.italicAngle,
-                    "StemV": face.stemV,
-                    "FontFile2": doc.Reference(
-                        program, f"fontFile:{face.filename}({parts.base_name})"
-                    ),
-                    "MissingWidth": face.defaultWidth,
-                }
+                    "name": pdfdoc.PDFName(internal_name),
+                    "cmap": cmap,
+                    "descriptor": descriptor,
+                },
             )
-            font = pdfdoc.PDFTrueTypeFont()
-            font.Name = internal_name
-            font.BaseFont = parts.base_name
-            font.FirstChar = 0
-            font.LastChar = parts.last_char
-            font.Widths = _Raw(parts.widths)
-            font.ToUnicode = doc.Reference(
-                _compressed_stream(parts.cmap, parts.cmap_z if compress else None),
-                "toUnicodeCMap:" + parts.base_name,
-            )
-            font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + parts.base_name)
             doc.Reference(font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = font
         del self.state[doc]

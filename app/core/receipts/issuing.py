@@ -6,13 +6,16 @@ import base64
 import hashlib
 from collections import deque
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.clock import Clock, today
-from app.core.journal import record_event
+from app.core.journal import JournalEvent, record_event, record_events
+from app.core.money import format_eur
 from app.core.organisation import load_identity, validate
 from app.core.permissions import Permission, require
 from app.core.postal import address_block
@@ -160,42 +163,34 @@ def snapshot_images(session: Session, doc: ReceiptDocument) -> tuple[bytes | Non
     return found[0], found[1]
 
 
-def new_receipt(
-    session: Session,
+def receipt_values(
     doc: ReceiptDocument,
     *,
     year: int,
     sequence: int,
     digest: str,
-    clock: Clock,
+    issued_at: datetime,
+    issued_by: str,
     replaces_id: int | None = None,
-) -> Receipt:
-    """The receipt row and its lines, added to the session (inserted at the next flush).
-
-    `digest` is the SHA-256 of the PDF rendered from `doc`.
-    """
-    receipt = Receipt(
-        number=doc.number,
-        year=year,
-        sequence=sequence,
-        kind=ReceiptKind(doc.kind),
-        mode=ReceiptMode(doc.mode),
-        contact_id=doc.donor.contact_id,
-        issued_at=clock.now(),
-        issued_by=str(session.info.get("user", "")),
-        period_start=doc.period_start,
-        period_end=doc.period_end,
-        total_cents=doc.total_cents,
-        status=ReceiptStatus.ISSUED,
-        replaces_id=replaces_id,
-        snapshot=doc.to_json(),
-        pdf_sha256=digest,
-    )
-    receipt.lines = [
-        ReceiptLine(gift_id=line.gift_id, amount_cents=line.amount_cents) for line in doc.gifts
-    ]
-    session.add(receipt)
-    return receipt
+) -> dict[str, Any]:
+    """The columns of a newly issued receipt; `digest` is the SHA-256 of its PDF."""
+    return {
+        "number": doc.number,
+        "year": year,
+        "sequence": sequence,
+        "kind": ReceiptKind(doc.kind),
+        "mode": ReceiptMode(doc.mode),
+        "contact_id": doc.donor.contact_id,
+        "issued_at": issued_at,
+        "issued_by": issued_by,
+        "period_start": doc.period_start,
+        "period_end": doc.period_end,
+        "total_cents": doc.total_cents,
+        "status": ReceiptStatus.ISSUED,
+        "replaces_id": replaces_id,
+        "snapshot": doc.to_json(),
+        "pdf_sha256": digest,
+    }
 
 
 def store_receipt(
@@ -209,16 +204,22 @@ def store_receipt(
     clock: Clock,
     replaces_id: int | None = None,
 ) -> Receipt:
-    """Insert the receipt row, its lines, and lock its gifts."""
-    receipt = new_receipt(
-        session,
-        doc,
-        year=year,
-        sequence=sequence,
-        digest=hashlib.sha256(pdf).hexdigest(),
-        clock=clock,
-        replaces_id=replaces_id,
+    """Insert the receipt row, its lines, and lock its gifts (one receipt, journaled)."""
+    receipt = Receipt(
+        **receipt_values(
+            doc,
+            year=year,
+            sequence=sequence,
+            digest=hashlib.sha256(pdf).hexdigest(),
+            issued_at=clock.now(),
+            issued_by=str(session.info.get("user", "")),
+            replaces_id=replaces_id,
+        )
     )
+    receipt.lines = [
+        ReceiptLine(gift_id=line.gift_id, amount_cents=line.amount_cents) for line in doc.gifts
+    ]
+    session.add(receipt)
     session.flush()
     for gift in gifts:
         gift.receipt_id = receipt.id
@@ -324,6 +325,14 @@ def _load_chunk(
             .options(selectinload(Contact.addresses))
         )
     }
+    frozen = [p for p in chunk if contacts[p.contact_id].restricted]
+    if frozen:
+        raise Conflict(
+            _(
+                "Le traitement des données de {name} a été limité (RGPD) depuis l'aperçu : "
+                "préparez l'émission à nouveau."
+            ).format(name=frozen[0].donor_name)
+        )
     return gifts, contacts
 
 
@@ -341,19 +350,62 @@ class _Chunk:
 def _store_chunk(
     session: Session, chunk: _Chunk, year: int, clock: Clock, ids: list[int], numbers: list[str]
 ) -> None:
-    """Insert a rendered chunk's receipts in one flush, then lock their gifts."""
-    issued = [
-        new_receipt(session, doc, year=year, sequence=sequence, digest=digest, clock=clock)
+    """Insert a rendered chunk's receipts, their lines and gift locks: a few bulk statements.
+
+    The receipt and receipt_line rows are the record of what was issued; the journal gets
+    one event per receipt (for the donor's history) and one for the batch.
+    """
+    issued_at, issued_by = clock.now(), str(session.info.get("user", ""))
+    rows = [
+        receipt_values(
+            doc,
+            year=year,
+            sequence=sequence,
+            digest=digest,
+            issued_at=issued_at,
+            issued_by=issued_by,
+        )
         for doc, sequence, digest in zip(
             chunk.docs, chunk.sequences, chunk.digests.result(), strict=True
         )
     ]
-    session.flush()
-    for receipt, planned in zip(issued, chunk.planned, strict=True):
-        for gift_id in planned.gift_ids:
-            chunk.gifts[gift_id].receipt_id = receipt.id
-        ids.append(receipt.id)
-        numbers.append(receipt.number)
+    new_ids = list(
+        session.scalars(insert(Receipt).returning(Receipt.id, sort_by_parameter_order=True), rows)
+    )
+    session.execute(
+        insert(ReceiptLine),
+        [
+            {"receipt_id": receipt_id, "gift_id": line.gift_id, "amount_cents": line.amount_cents}
+            for receipt_id, doc in zip(new_ids, chunk.docs, strict=True)
+            for line in doc.gifts
+        ],
+    )
+    locks = [
+        (chunk.gifts[line.gift_id], receipt_id)
+        for receipt_id, doc in zip(new_ids, chunk.docs, strict=True)
+        for line in doc.gifts
+    ]
+    session.execute(
+        update(Gift), [{"id": gift.id, "receipt_id": receipt_id} for gift, receipt_id in locks]
+    )
+    for gift, receipt_id in locks:  # keep the loaded gifts in step with the database
+        set_committed_value(gift, "receipt_id", receipt_id)
+    record_events(
+        session,
+        [
+            JournalEvent(
+                entity="receipt",
+                entity_id=receipt_id,
+                contact_id=doc.donor.contact_id,
+                note=_("Reçu fiscal {number} émis ({amount})").format(
+                    number=doc.number, amount=format_eur(doc.total_cents)
+                ),
+            )
+            for receipt_id, doc in zip(new_ids, chunk.docs, strict=True)
+        ],
+    )
+    ids += new_ids
+    numbers += [doc.number for doc in chunk.docs]
 
 
 def _document(
