@@ -39,7 +39,7 @@ CHUNK = 2_000
 DUPLICATE_RATE = 0.03
 ORGANISATION_RATE = 0.06
 NPAI_RATE = 0.02
-LEGAL_FORMS = ("SARL", "SAS", "SA", "EURL", "SCI", "Association", "SASU")
+LEGAL_FORMS = ("SARL", "SAS", "SA", "EURL", "SARL", "SAS", "SASU")  # shops and firms
 ORG_WORDS = (
     "Boulangerie",
     "Garage",

@@ -42,6 +42,11 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def worker_count(expected: int) -> int:
+    """Worker processes used for a batch of `expected` receipts (1: render in this process)."""
+    return min(usable_cores(), MAX_WORKERS) if expected >= PARALLEL_FROM else 1
+
+
 def digest(doc: ReceiptDocument, logo: bytes | None, signature: bytes | None) -> str:
     """SHA-256 (hex) of the receipt's PDF."""
     return hashlib.sha256(render_receipt(doc, logo=logo, signature=signature)).hexdigest()
@@ -109,7 +114,7 @@ class ReceiptRenderer:
     ) -> None:
         self._logo, self._signature = logo, signature
         if workers is None:
-            workers = min(usable_cores(), MAX_WORKERS) if expected >= PARALLEL_FROM else 1
+            workers = worker_count(expected)
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
         if self.workers > 1:

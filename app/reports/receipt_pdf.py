@@ -16,6 +16,7 @@ from functools import lru_cache
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
@@ -27,7 +28,7 @@ from app.reports.text_block import TextBlock
 WIDTH, HEIGHT = A4
 MARGIN = 16 * mm
 METHODS = {
-    "cash": "Remise d'espèces",
+    "cash": "Espèces",
     "cheque": "Chèque",
     "transfer": "Virement",
     "card": "Carte bancaire",
@@ -57,20 +58,38 @@ _split = lru_cache(maxsize=4096)(simpleSplit)
 
 
 class _Writer:
-    """A tiny top-down text cursor over a ReportLab canvas.
+    """A tiny top-down text cursor over a ReportLab canvas, continuing on new pages.
 
-    All text goes into one text block, drawn over the shaded title bars at the end.
+    Each page's text goes into one text block, drawn over the shaded title bars when the
+    page is done; a continuation page repeats the receipt number and the mark.
     """
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas, doc: ReceiptDocument, mark: str) -> None:
         self.c = canvas
+        self.doc = doc
+        self.mark = mark
         self.regular, self.bold = register_fonts()
         self.y = HEIGHT - MARGIN
+        self.bottom = MARGIN  # lowest y the flowing text may reach on this page
         self.block = TextBlock(canvas)
 
     def draw(self, x: float, y: float, value: str, font: str, size: float) -> None:
         """One line of text at (x, y)."""
         self.block.line(x, y, value, font, size)
+
+    def draw_right(self, x: float, y: float, value: str, font: str, size: float) -> None:
+        """One line of text ending at x."""
+        self.block.line(x - stringWidth(value, font, size), y, value, font, size)
+
+    def ensure(self, height: float) -> None:
+        """Start a new page unless `height` points still fit on this one."""
+        if self.y - height < self.bottom:
+            self.end_page()
+            self.y, self.bottom = HEIGHT - MARGIN, MARGIN
+            self.text(
+                f"Reçu n° {self.doc.number} — {self.doc.donor.name} (suite)", size=8, bold=True
+            )
+            self.space(4)
 
     def text(
         self,
@@ -83,6 +102,7 @@ class _Writer:
     ) -> None:
         font = self.bold if bold else self.regular
         for line in _split(value, font, size, WIDTH - 2 * MARGIN - indent) or [""]:
+            self.ensure(size * gap)
             self.draw(MARGIN + indent, self.y - size, line, font, size)
             self.y -= size * gap
 
@@ -93,7 +113,9 @@ class _Writer:
         line = "   ".join(("☒ " if checked else "☐ ") + label for label, checked in items)
         self.text(line, size=size)
 
-    def title(self, value: str) -> None:
+    def title(self, value: str, *, keep_with: float = 12) -> None:
+        """A shaded section title, kept on the same page as `keep_with` points after it."""
+        self.ensure(22 + keep_with)
         self.y -= 3
         self.c.setFillColor(GREY)
         self.c.rect(MARGIN, self.y - 13, WIDTH - 2 * MARGIN, 14, stroke=0, fill=1)
@@ -103,10 +125,13 @@ class _Writer:
     def space(self, points: float = 4) -> None:
         self.y -= points
 
-    def finish(self) -> None:
-        """Draw the text collected so far (over the title bars)."""
+    def end_page(self) -> None:
+        """Draw this page's text (over the title bars) and its mark, then close it."""
         self.c.setFillColor(black)
         self.block.draw()
+        if self.mark:
+            _watermark(self.c, self.mark, self.bold)
+        self.c.showPage()
 
 
 def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
@@ -273,17 +298,23 @@ def _company_gift(w: _Writer, doc: ReceiptDocument) -> None:
     w.text(f"Date ou période des dons et versements : {_dates_text(doc)}")
 
 
+GIFT_COLUMNS = 3
+GIFT_CELL = (WIDTH - 2 * MARGIN) / GIFT_COLUMNS
+
+
 def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
     if len(doc.gifts) <= 1:
         return
-    w.title("Détail des versements")
-    per_line = 3
-    cells = [
-        f"{_fmt(g.received_on)}  {_eur(g.amount_cents)}  {METHODS.get(g.method, g.method)}"
-        for g in doc.gifts
-    ]
-    for start in range(0, len(cells), per_line):
-        w.text("      ".join(cells[start : start + per_line]), size=7.5, gap=1.3)
+    size, row = 7.5, 7.5 * 1.3
+    w.title("Détail des versements", keep_with=row)
+    for start in range(0, len(doc.gifts), GIFT_COLUMNS):
+        w.ensure(row)
+        for column, g in enumerate(doc.gifts[start : start + GIFT_COLUMNS]):
+            x, y = MARGIN + column * GIFT_CELL, w.y - size
+            w.draw(x, y, _fmt(g.received_on), w.regular, size)
+            w.draw_right(x + 92, y, _eur(g.amount_cents), w.regular, size)
+            w.draw(x + 97, y, METHODS.get(g.method, g.method), w.regular, size)
+        w.y -= row
     if doc.beneficiary.seventy_five_percent and doc.period_start < COLUCHE_SPLIT <= doc.period_end:
         before = sum(g.amount_cents for g in doc.gifts if g.received_on < COLUCHE_SPLIT)
         after = doc.total_cents - before
@@ -295,8 +326,11 @@ def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
         )
 
 
+SIGNATURE_HEIGHT = 2 * 9 * 1.35 + 23 * mm
+
+
 def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> None:
-    w.title("Date et signature")
+    w.title("Date et signature", keep_with=SIGNATURE_HEIGHT)
     b = doc.beneficiary
     w.text(f"Fait à {b.city}, le {_fmt(doc.issued_on)}")
     w.text(f"{b.signatory_name}, {b.signatory_title}", bold=True)
@@ -335,6 +369,7 @@ def _footnotes(w: _Writer, doc: ReceiptDocument) -> None:
     ):
         w.draw(MARGIN, y, note, w.regular, 6.5)
         y += 8
+    w.bottom = y + 6  # the flowing text stops above the notes
 
 
 def _watermark(canvas: Canvas, text: str, bold_font: str) -> None:
@@ -354,7 +389,10 @@ def render_receipt(
     signature: bytes | None = None,
     mark: str = "",
 ) -> bytes:
-    """The receipt as PDF bytes; `mark` prints "DUPLICATA" or "ANNULÉ" across the page."""
+    """The receipt as PDF bytes; `mark` prints "DUPLICATA" or "ANNULÉ" across each page.
+
+    One page, unless a long list of gifts needs more (the notes stay on the first).
+    """
     buffer = io.BytesIO()
     regular, _bold = register_fonts()
     canvas = Canvas(
@@ -362,17 +400,14 @@ def render_receipt(
     )
     canvas.setTitle(f"Reçu fiscal {doc.number}")
     canvas.setAuthor(doc.beneficiary.name)
-    writer = _Writer(canvas)
+    writer = _Writer(canvas, doc, mark)
+    _footnotes(writer, doc)
     _header(writer, doc, logo)
     _beneficiary(writer, doc)
     _donor(writer, doc)
     (_company_gift if doc.kind == "company" else _individual_gift)(writer, doc)
     _gift_table(writer, doc)
     _signature(writer, doc, signature)
-    _footnotes(writer, doc)
-    writer.finish()
-    if mark:
-        _watermark(canvas, mark, writer.bold)
-    canvas.showPage()
+    writer.end_page()
     canvas.save()
     return buffer.getvalue()

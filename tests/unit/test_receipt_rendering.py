@@ -151,3 +151,23 @@ def test_command_line_progress_writes_a_line_every_ten_percent() -> None:
         " 97 %",
         "100 %",
     ]
+
+
+def test_a_long_list_of_gifts_continues_on_a_second_page() -> None:
+    start = date(2025, 1, 1)
+    gifts = tuple(
+        GiftLine(n, date.fromordinal(start.toordinal() + n), 500 + n, "direct_debit", "cash")
+        for n in range(200)
+    )
+    doc = replace(_doc(10), gifts=gifts, period_end=gifts[-1].received_on)
+    pdf = render_receipt(doc, mark="DUPLICATA")
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 2
+    first, second = (page.extract_text() for page in pages)
+    assert "(1) Pour les dons en nature" in first  # the notes stay on the first page
+    assert "Reçu n° 2025-00010 — Mme Hélène DUPONT (suite)" in second
+    assert "Date et signature" in second and "Anne Petit, Présidente" in second
+    assert "DUPLICATA" in first and "DUPLICATA" in second
+    text = first + second
+    for gift in gifts:
+        assert gift.received_on.strftime("%d/%m/%Y") in text

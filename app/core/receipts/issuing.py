@@ -233,8 +233,13 @@ def issue(
     clock: Clock,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
+    workers: int | None = None,
 ) -> IssueResult:
-    """Issue every planned receipt in the caller's transaction (all or nothing, no gap)."""
+    """Issue every planned receipt in the caller's transaction (all or nothing, no gap).
+
+    PDFs are rendered (for their SHA-256) in `workers` processes; by default as many as
+    there are cores for a large batch, this process alone for a small one.
+    """
     require(session, Permission.RECEIPTS_ISSUE)
     problems = organisation_problems(session)
     if problems:
@@ -254,7 +259,9 @@ def issue(
     # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
     # documents and stores chunk k-1's receipts (one batch of INSERTs per chunk).
     in_flight: deque[_Chunk] = deque()
-    with ReceiptRenderer(logo, signature, expected=len(plan.receipts)) as renderer:
+    with ReceiptRenderer(
+        logo, signature, expected=len(plan.receipts), workers=workers
+    ) as renderer:
         for start in range(0, len(plan.receipts), CHUNK):
             chunk = plan.receipts[start : start + CHUNK]
             gifts, contacts = _load_chunk(session, chunk)
