@@ -54,7 +54,7 @@ def main() -> None:
     from app.core.database import open_database
     from app.core.importing.commit import commit, file_sha256
     from app.core.importing.service import prepare
-    from app.models import Contact, ContactEmail, ContactPhone, PostalAddress
+    from app.models import Contact
 
     folder = Path(tempfile.mkdtemp(prefix="obole-bench-import-"))
     source = folder / "contacts.csv"

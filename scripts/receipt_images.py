@@ -88,7 +88,11 @@ def main() -> None:
         set_receipt_image(session, "logo", sample_logo())
         set_receipt_image(session, "signature", sample_signature())
     with database.write() as session:
-        issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=database.clock)
+        issue(
+            session,
+            plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL),
+            clock=database.clock,
+        )
     with database.read() as session:
         receipts = session.scalars(select_receipts()).all()
         individual = max(
@@ -99,7 +103,15 @@ def main() -> None:
             pdf = folder / f"{name}.pdf"
             pdf.write_bytes(lifecycle.original_pdf(session, receipt))
             subprocess.run(
-                ["pdftoppm", "-r", "70", "-png", "-singlefile", str(pdf), str(ROOT / "docs" / name)],
+                [
+                    "pdftoppm",
+                    "-r",
+                    "70",
+                    "-png",
+                    "-singlefile",
+                    str(pdf),
+                    str(ROOT / "docs" / name),
+                ],
                 check=True,
             )
             print(f"docs/{name}.png: receipt {receipt.number}, {len(receipt.lines)} gift(s)")

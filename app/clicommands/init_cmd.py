@@ -6,8 +6,8 @@ import argparse
 import time
 from typing import Any
 
-from app.core.demo import generate_demo
 from app.clicommands.progress import StderrProgress
+from app.core.demo import generate_demo
 from app.core.info import database_info
 
 

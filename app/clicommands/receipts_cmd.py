@@ -12,7 +12,7 @@ from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import issue
-from app.core.receipts.output import merge_pdfs, write_number_log, write_pdfs
+from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
 from app.errors import Conflict
 from app.models.enums import ReceiptMode
 
@@ -137,13 +137,13 @@ def run_issue(ctx: Any) -> int:
         plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
         result = issue(session, plan, clock=database.clock, progress=StderrProgress())
     paths: list[Path] = []
-    if args.out or args.merged:
+    if args.out:
         with database.read() as session:
-            paths = write_pdfs(
-                session, result.receipt_ids, args.out or args.merged.parent / "recus"
-            )
-        if args.merged:
-            merge_pdfs(paths, args.merged)
+            paths = write_pdfs(session, result.receipt_ids, args.out, progress=StderrProgress())
+    if args.merged:
+        with database.read() as session:
+            write_print_file(session, result.receipt_ids, args.merged, progress=StderrProgress())
+        paths.append(args.merged)
     data = {
         **_plan_data(plan),
         "issued": len(result.numbers),

@@ -51,17 +51,8 @@ JOURNALED: dict[type, str] = {
     RightsRequest: "rights_request",
     User: "user",
 }
-# Derived or bulky columns that would only add noise to the journal. A receipt's snapshot
-# (the printed data, immutable) stays in its row; the journal keeps its SHA-256 fingerprint.
-IGNORED_FIELDS = {
-    "created_at",
-    "updated_at",
-    "search_text",
-    "sort_name",
-    "pdf",
-    "password_hash",
-    "snapshot",
-}
+# Derived or bulky columns that would only add noise to the journal.
+IGNORED_FIELDS = {"created_at", "updated_at", "search_text", "sort_name", "pdf", "password_hash"}
 SESSION_DISABLED_KEY = "journal_disabled"
 
 

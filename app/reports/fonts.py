@@ -17,7 +17,6 @@ The PDFs stay deterministic: the same document gives the same bytes, cache cold 
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from functools import cache
 from typing import Any
@@ -39,10 +38,7 @@ BOLD = "DejaVuSans-Bold"
 
 # Characters given fixed codes in every document: Latin-1 (French accents, « », °, €...)
 # plus the French ligatures, typographic punctuation and the receipt's check boxes.
-PRIMED = (
-    "".join(chr(code) for code in range(0xA1, 0x100) if code != 0xAD)
-    + "ŒœŸ€‘’‚“”„–—…•‰′″№☐☒✓"
-)
+PRIMED = "".join(chr(code) for code in range(0xA1, 0x100) if code != 0xAD) + "ŒœŸ€‘’‚“”„–—…•‰′″№☐☒✓"
 SUBSET_CACHE_SIZE = 32
 
 
@@ -111,9 +107,9 @@ class _SubsetParts:
 
     def __init__(self, font: StableSubsetFont, number: int, subset: list[int]) -> None:
         face = font.face
-        self.base_name = (
-            b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX))
-        ).decode("pdfdoc")
+        self.base_name = (b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX))).decode(
+            "pdfdoc"
+        )
         program = face.makeSubset(subset)
         self.program = _template(_compressed_stream(program, Length1=len(program)))
         cmap = makeToUnicodeCMap(self.base_name, subset).encode("utf8")
@@ -181,7 +177,11 @@ class StableSubsetFont(TTFont):
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
         self._prime(doc)
-        if isinstance(text, str) and doc in self._primed_docs and self._fixed_chars.issuperset(text):
+        if (
+            isinstance(text, str)
+            and doc in self._primed_docs
+            and self._fixed_chars.issuperset(text)
+        ):
             return self._fixed_bytes(text)
         return super().splitString(text, doc, encoding)
 
@@ -232,9 +232,10 @@ class StableSubsetFont(TTFont):
 @cache
 def register_fonts() -> tuple[str, str]:
     """Register the bundled fonts with ReportLab; returns (regular, bold) names."""
-    pdfmetrics.registerFont(StableSubsetFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(
+        StableSubsetFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf")))
+    )
     pdfmetrics.registerFont(
         StableSubsetFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf")))
     )
     return REGULAR, BOLD
-

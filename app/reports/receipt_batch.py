@@ -1,14 +1,15 @@
-"""Rendering a batch of receipts on every core: the SHA-256 of each receipt's PDF, in order.
+"""Rendering many receipts on every core: the SHA-256 of each receipt's PDF, in order.
 
 Issuing stores each receipt's snapshot and the digest of its PDF; the PDF itself is
-rendered again, identically, whenever it is printed. Rendering is pure (a document and the
-two images in, bytes out) and is most of the work of a year-end batch, so large batches are
-spread over worker processes while the caller keeps writing to the database. Rendering is
-deterministic, so a digest does not depend on which process computed it.
+rendered again, identically, whenever it is printed or saved. Rendering is pure (a
+document and the two images in, bytes out) and is most of the work of a year-end batch,
+so large batches are spread over worker processes while the caller keeps working with the
+database. Rendering is deterministic, so a digest does not depend on which process
+computed it; when asked, the worker also writes the PDF to a file.
 
 Worker processes are started with "spawn" (safe from the GUI's threads, the same on
 Windows, macOS and Linux); starting them costs a fraction of a second, so small batches are
-rendered in the calling process.
+rendered in the calling process. If the workers die, the work is done here instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -30,7 +32,6 @@ from app.reports.receipt_pdf import render_receipt
 PARALLEL_FROM = 600  # receipts; below this, starting processes costs more than it saves
 MAX_WORKERS = 8
 
-_images: tuple[bytes | None, bytes | None] = (None, None)
 log = logging.getLogger(__name__)
 
 
@@ -52,9 +53,23 @@ def digest(doc: ReceiptDocument, logo: bytes | None, signature: bytes | None) ->
     return hashlib.sha256(render_receipt(doc, logo=logo, signature=signature)).hexdigest()
 
 
-def _start_worker(logo: bytes | None, signature: bytes | None) -> None:
-    global _images
-    _images = (logo, signature)
+def _render(
+    docs: Sequence[ReceiptDocument],
+    logo: bytes | None,
+    signature: bytes | None,
+    paths: Sequence[Path] | None,
+) -> list[str]:
+    """Digests of `docs`' PDFs, each also written to its path when `paths` is given."""
+    digests = []
+    for index, doc in enumerate(docs):
+        pdf = render_receipt(doc, logo=logo, signature=signature)
+        if paths is not None:
+            paths[index].write_bytes(pdf)
+        digests.append(hashlib.sha256(pdf).hexdigest())
+    return digests
+
+
+def _start_worker() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:  # a killed parent must not leave workers behind
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
@@ -65,84 +80,77 @@ def _exit_with(parent: Any) -> None:
     os._exit(1)
 
 
-def _digests(docs: Sequence[ReceiptDocument]) -> list[str]:
-    logo, signature = _images
-    return [digest(doc, logo, signature) for doc in docs]
-
-
 class Digests:
     """The digests of one submitted group of documents, in submission order."""
 
-    def __init__(
-        self,
-        parts: list[tuple[Sequence[ReceiptDocument], Future[list[str]]]],
-        renderer: ReceiptRenderer,
-    ) -> None:
+    def __init__(self, parts: list[tuple[tuple[Any, ...], Future[list[str]]]]) -> None:
         self._parts = parts
-        self._renderer = renderer
 
     def result(self) -> list[str]:
-        """Wait for the digests (re-raises a rendering error).
+        """Wait for the digests (re-raises a rendering or writing error).
 
         If the worker processes died (killed by the system, say), the documents they had
         are rendered here instead: the batch goes on, only slower.
         """
         values: list[str] = []
-        for docs, part in self._parts:
+        for args, part in self._parts:
             try:
                 values += part.result()
             except BrokenProcessPool:
                 log.warning("receipt worker processes stopped; rendering in this process")
-                self._renderer.close(cancel=True)
-                values += self._renderer.render_here(docs)
+                values += _render(*args)
         return values
 
 
 class ReceiptRenderer:
-    """Computes receipt digests, in worker processes for large batches.
+    """Computes receipt digests (and writes PDFs), in worker processes for large batches.
 
     Use as a context manager; leaving it early (an error, a cancel) stops the workers.
     """
 
-    def __init__(
-        self,
-        logo: bytes | None,
-        signature: bytes | None,
-        *,
-        expected: int,
-        workers: int | None = None,
-    ) -> None:
-        self._logo, self._signature = logo, signature
-        if workers is None:
-            workers = worker_count(expected)
-        self.workers = max(1, workers)
+    def __init__(self, *, expected: int, workers: int | None = None) -> None:
+        self.workers = max(1, worker_count(expected) if workers is None else workers)
         self._pool: ProcessPoolExecutor | None = None
         if self.workers > 1:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(logo, signature),
             )
 
-    def render_here(self, docs: Sequence[ReceiptDocument]) -> list[str]:
-        """Digests computed in this process."""
-        return [digest(doc, self._logo, self._signature) for doc in docs]
+    def submit(
+        self,
+        docs: Sequence[ReceiptDocument],
+        logo: bytes | None,
+        signature: bytes | None,
+        paths: Sequence[Path] | None = None,
+    ) -> Digests:
+        """Start rendering `docs` (split over the workers); `.result()` gives the digests.
 
-    def submit(self, docs: Sequence[ReceiptDocument]) -> Digests:
-        """Start rendering `docs` (split over the workers); `.result()` gives the digests."""
-        if self._pool is None:
+        With `paths`, each PDF is also written to the path at the same index.
+        """
+        size = max(1, -(-len(docs) // self.workers))
+        slices = [
+            (
+                docs[i : i + size],
+                logo,
+                signature,
+                None if paths is None else paths[i : i + size],
+            )
+            for i in range(0, len(docs), size)
+        ]
+        if self._pool is not None:
+            try:
+                return Digests([(args, self._pool.submit(_render, *args)) for args in slices])
+            except (BrokenProcessPool, OSError, RuntimeError) as error:  # workers unavailable
+                log.warning("receipt worker processes unavailable (%s); rendering here", error)
+                self.close(cancel=True)
+        parts = []
+        for args in slices:
             done: Future[list[str]] = Future()
-            done.set_result(self.render_here(docs))
-            return Digests([(docs, done)], self)
-        size = -(-len(docs) // self.workers)
-        slices = [docs[i : i + size] for i in range(0, len(docs), size)]
-        try:
-            return Digests([(part, self._pool.submit(_digests, part)) for part in slices], self)
-        except (BrokenProcessPool, OSError, RuntimeError) as error:  # could not start workers
-            log.warning("receipt worker processes unavailable (%s); rendering here", error)
-            self.close(cancel=True)
-            return self.submit(docs)
+            done.set_result(_render(*args))
+            parts.append((args, done))
+        return Digests(parts)
 
     def close(self, *, cancel: bool = False) -> None:
         """Stop the workers (at once when `cancel`, dropping work not yet started)."""

@@ -9,15 +9,17 @@ checked against a new rendering of the snapshot.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.core.receipts.document import ReceiptDocument
@@ -382,24 +384,16 @@ def _watermark(canvas: Canvas, text: str, bold_font: str) -> None:
     canvas.restoreState()
 
 
-def render_receipt(
+def draw_receipt(
+    canvas: Canvas,
     doc: ReceiptDocument,
     *,
     logo: bytes | None = None,
     signature: bytes | None = None,
     mark: str = "",
-) -> bytes:
-    """The receipt as PDF bytes; `mark` prints "DUPLICATA" or "ANNULÉ" across each page.
-
-    One page, unless a long list of gifts needs more (the notes stay on the first).
-    """
-    buffer = io.BytesIO()
-    regular, _bold = register_fonts()
-    canvas = Canvas(
-        buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=regular
-    )
-    canvas.setTitle(f"Reçu fiscal {doc.number}")
-    canvas.setAuthor(doc.beneficiary.name)
+) -> None:
+    """Draw the receipt on `canvas`, from a new page (one page, or more for a long list of
+    gifts; the notes stay on the first). `mark` prints "DUPLICATA" or "ANNULÉ" on each page."""
     writer = _Writer(canvas, doc, mark)
     _footnotes(writer, doc)
     _header(writer, doc, logo)
@@ -409,5 +403,47 @@ def render_receipt(
     _gift_table(writer, doc)
     _signature(writer, doc, signature)
     writer.end_page()
+
+
+def _canvas(target: Any, title: str, author: str) -> Canvas:
+    regular, _bold = register_fonts()
+    canvas = Canvas(target, pagesize=A4, invariant=1, pageCompression=1, initialFontName=regular)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    return canvas
+
+
+def render_receipt(
+    doc: ReceiptDocument,
+    *,
+    logo: bytes | None = None,
+    signature: bytes | None = None,
+    mark: str = "",
+) -> bytes:
+    """The receipt as PDF bytes (deterministic: the same document gives the same bytes)."""
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer, f"Reçu fiscal {doc.number}", doc.beneficiary.name)
+    draw_receipt(canvas, doc, logo=logo, signature=signature, mark=mark)
     canvas.save()
     return buffer.getvalue()
+
+
+def write_print_file(
+    items: Iterable[tuple[ReceiptDocument, bytes | None, bytes | None]],
+    target: Path,
+    *,
+    title: str,
+    author: str,
+) -> int:
+    """Every receipt of `items` (document, logo, signature) in one PDF, for printing.
+
+    One document, so the fonts and images are embedded once however many receipts it
+    holds. Returns the number of receipts written.
+    """
+    canvas = _canvas(str(target), title, author)
+    count = 0
+    for doc, logo, signature in items:
+        draw_receipt(canvas, doc, logo=logo, signature=signature)
+        count += 1
+    canvas.save()
+    return count

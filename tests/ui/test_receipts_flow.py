@@ -89,3 +89,28 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(main_window: MainWindo
 
     with db.read() as session:
         assert load_settings(session).host == "127.0.0.1"
+
+
+def test_save_the_batch_as_pdfs_and_as_one_print_file(main_window: MainWindow, qtbot, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    with db.write() as session:
+        ready_association(session)
+        for name in ("Alpha", "Bravo", "Charlie"):
+            gift(session, donor(session, name), date(2025, 5, 1), 5000)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    page.prepare()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    page.issue_planned()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
+    page.save_issued_pdfs(str(tmp_path / "pdfs"))
+    qtbot.waitUntil(lambda: "PDF enregistrés" in page.summary.text(), timeout=10_000)
+    assert sorted(p.name for p in (tmp_path / "pdfs").iterdir()) == [
+        "recu-2025-00001.pdf",
+        "recu-2025-00002.pdf",
+        "recu-2025-00003.pdf",
+    ]
+    page.merged_pdf(str(tmp_path / "print.pdf"))
+    qtbot.waitUntil(lambda: "prêts à imprimer" in page.summary.text(), timeout=10_000)
+    assert len(PdfReader(str(tmp_path / "print.pdf")).pages) == 3

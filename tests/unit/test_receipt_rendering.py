@@ -84,9 +84,9 @@ def test_every_line_is_drawn_once_in_one_text_object() -> None:
 
 def test_digests_from_worker_processes_equal_digests_made_here() -> None:
     docs = [_doc(n) for n in range(1, 7)] + [_doc(7, "Zoë Ćosić")]
-    with ReceiptRenderer(None, None, expected=len(docs), workers=2) as renderer:
+    with ReceiptRenderer(expected=len(docs), workers=2) as renderer:
         assert renderer.workers == 2
-        parallel = renderer.submit(docs).result()
+        parallel = renderer.submit(docs, None, None).result()
     assert parallel == [digest(doc, None, None) for doc in docs]
 
 
@@ -94,14 +94,14 @@ def test_digests_from_worker_processes_equal_digests_made_here() -> None:
 def test_a_dead_worker_pool_does_not_stop_the_batch() -> None:
     docs = [_doc(n) for n in range(1, 5)]
     expected = [digest(doc, None, None) for doc in docs]
-    with ReceiptRenderer(None, None, expected=len(docs), workers=2) as renderer:
-        assert renderer.submit(docs[:2]).result() == expected[:2]  # workers are up
+    with ReceiptRenderer(expected=len(docs), workers=2) as renderer:
+        assert renderer.submit(docs[:2], None, None).result() == expected[:2]  # workers are up
         pool = renderer._pool
         assert pool is not None
         for process in list(pool._processes.values()):  # the system kills them
             process.kill()
             process.join()
-        assert renderer.submit(docs).result() == expected
+        assert renderer.submit(docs, None, None).result() == expected
 
 
 def test_a_large_batch_issued_in_parallel_verifies(
@@ -169,5 +169,5 @@ def test_a_long_list_of_gifts_continues_on_a_second_page() -> None:
     assert "Date et signature" in second and "Anne Petit, Présidente" in second
     assert "DUPLICATA" in first and "DUPLICATA" in second
     text = first + second
-    for gift in gifts:
-        assert gift.received_on.strftime("%d/%m/%Y") in text
+    for line in gifts:
+        assert line.received_on.strftime("%d/%m/%Y") in text

@@ -259,9 +259,7 @@ def issue(
     # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
     # documents and stores chunk k-1's receipts (one batch of INSERTs per chunk).
     in_flight: deque[_Chunk] = deque()
-    with ReceiptRenderer(
-        logo, signature, expected=len(plan.receipts), workers=workers
-    ) as renderer:
+    with ReceiptRenderer(expected=len(plan.receipts), workers=workers) as renderer:
         for start in range(0, len(plan.receipts), CHUNK):
             chunk = plan.receipts[start : start + CHUNK]
             gifts, contacts = _load_chunk(session, chunk)
@@ -279,7 +277,13 @@ def issue(
                 for planned, sequence in zip(chunk, sequences[start : start + CHUNK], strict=True)
             ]
             in_flight.append(
-                _Chunk(chunk, sequences[start : start + CHUNK], docs, gifts, renderer.submit(docs))
+                _Chunk(
+                    chunk,
+                    sequences[start : start + CHUNK],
+                    docs,
+                    gifts,
+                    renderer.submit(docs, logo, signature),
+                )
             )
             if len(in_flight) > renderer.workers:
                 done = in_flight.popleft()

@@ -51,14 +51,19 @@ def original_pdf(session: Session, receipt: Receipt) -> bytes:
     document under the same number.
     """
     pdf = receipt.pdf or _render_snapshot(session, receipt)
-    if hashlib.sha256(pdf).hexdigest() != receipt.pdf_sha256:
+    ensure_unchanged(receipt, hashlib.sha256(pdf).hexdigest())
+    return pdf
+
+
+def ensure_unchanged(receipt: Receipt, digest: str) -> None:
+    """Refuse a rendering of `receipt` whose SHA-256 is not the one recorded at issue."""
+    if digest != receipt.pdf_sha256:
         raise Conflict(
             _(
                 "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
                 "imprimez un duplicata et signalez-le."
             ).format(number=receipt.number)
         )
-    return pdf
 
 
 def _render_snapshot(session: Session, receipt: Receipt, *, mark: str = "") -> bytes:

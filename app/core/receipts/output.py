@@ -1,18 +1,25 @@
-"""Writing issued receipts to files: one PDF per receipt, a merged PDF for printing, logs."""
+"""Writing issued receipts to files: one PDF per receipt, one print file, the number log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.money import format_eur
+from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.audit import number_log
-from app.core.receipts.lifecycle import original_pdf
+from app.core.receipts.document import ReceiptDocument
+from app.core.receipts.issuing import snapshot_images
+from app.core.receipts.lifecycle import ensure_unchanged
+from app.errors import Conflict
 from app.i18n import N_, _
-from app.models import Receipt
+from app.models import OrganisationSettings, Receipt
+from app.reports.receipt_batch import Digests, ReceiptRenderer
+from app.reports.receipt_pdf import write_print_file as render_print_file
 from app.reports.table_export import write_table
 
 LOG_HEADER = [
@@ -29,29 +36,146 @@ LOG_HEADER = [
 ]
 
 
-def write_pdfs(session: Session, receipt_ids: Iterable[int], folder: Path) -> list[Path]:
-    """Write each receipt's PDF (as issued) to `folder`/<number>.pdf."""
+CHUNK = 200
+
+
+def _issued(session: Session, receipt_ids: Iterable[int]) -> list[Receipt]:
+    wanted = list(receipt_ids)
+    found: list[Receipt] = []
+    for start in range(0, len(wanted), 500):
+        found += session.scalars(
+            select(Receipt).where(Receipt.id.in_(wanted[start : start + 500]))
+        ).all()
+    return sorted(found, key=lambda r: (r.year, r.sequence))
+
+
+def _documents(
+    session: Session, receipts: list[Receipt]
+) -> list[tuple[ReceiptDocument, bytes | None, bytes | None]]:
+    """(document, logo, signature) of each receipt, as it was issued."""
+    images: dict[tuple[str, str], tuple[bytes | None, bytes | None]] = {}
+    items = []
+    for receipt in receipts:
+        doc = ReceiptDocument.from_json(receipt.snapshot)
+        key = (doc.extra.get("logo", ""), doc.extra.get("signature", ""))
+        if key not in images:
+            images[key] = snapshot_images(session, doc)
+        items.append((doc, *images[key]))
+    return items
+
+
+def _verified_chunks(
+    session: Session,
+    receipts: list[Receipt],
+    renderer: ReceiptRenderer,
+    *,
+    paths: list[Path] | None = None,
+) -> Iterator[list[tuple[ReceiptDocument, bytes | None, bytes | None]]]:
+    """The receipts' documents by chunk, each rendered (and written to its path) by the
+    renderer and checked against its SHA-256; a chunk is checked while the next one is
+    being rendered, so a difference stops the work one chunk later at most."""
+    pending: deque[tuple[list[Receipt], list[Digests]]] = deque()
+    for start in range(0, len(receipts), CHUNK):
+        chunk = receipts[start : start + CHUNK]
+        items = _documents(session, chunk)
+        submitted = []
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, (doc, _logo, _signature) in enumerate(items):
+            groups[(doc.extra.get("logo", ""), doc.extra.get("signature", ""))].append(index)
+        ordered: list[Receipt] = []
+        for indexes in groups.values():
+            _doc, logo, signature = items[indexes[0]]
+            submitted.append(
+                renderer.submit(
+                    [items[i][0] for i in indexes],
+                    logo,
+                    signature,
+                    None if paths is None else [paths[start + i] for i in indexes],
+                )
+            )
+            ordered += [chunk[i] for i in indexes]
+        pending.append((ordered, submitted))
+        yield items
+        if len(pending) > 1:
+            _check_all(*pending.popleft())
+    while pending:
+        _check_all(*pending.popleft())
+
+
+def _check_all(receipts: list[Receipt], submitted: list[Digests]) -> None:
+    digests = [value for part in submitted for value in part.result()]
+    for receipt, digest in zip(receipts, digests, strict=True):
+        ensure_unchanged(receipt, digest)
+
+
+def write_pdfs(
+    session: Session,
+    receipt_ids: Iterable[int],
+    folder: Path,
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> list[Path]:
+    """Write each receipt's PDF, exactly as issued, to `folder`/recu-<number>.pdf.
+
+    Large batches are rendered on every core; each file is checked against the SHA-256
+    recorded at issue (a file that differs is removed and the work stops with a message).
+    """
+    receipts = _issued(session, receipt_ids)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for receipt in session.scalars(
-        select(Receipt).where(Receipt.id.in_(list(receipt_ids))).order_by(Receipt.sequence)
-    ):
-        path = folder / f"recu-{receipt.number}.pdf"
-        path.write_bytes(original_pdf(session, receipt))
-        paths.append(path)
+    paths = [folder / f"recu-{receipt.number}.pdf" for receipt in receipts]
+    progress.start(len(receipts), _("Enregistrement des reçus en PDF"))
+    try:
+        with ReceiptRenderer(expected=len(receipts)) as renderer:
+            for items in _verified_chunks(session, receipts, renderer, paths=paths):
+                progress.advance(len(items))
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+    except Conflict:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
     return paths
 
 
-def merge_pdfs(paths: list[Path], target: Path) -> Path:
-    """One PDF with every receipt, for printing in one go."""
-    from pypdf import PdfWriter
+def write_print_file(
+    session: Session,
+    receipt_ids: Iterable[int],
+    target: Path,
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> int:
+    """One PDF with every receipt, for printing in one go (fonts and images embedded once).
 
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(str(path))
-    with target.open("wb") as handle:
-        writer.write(handle)
-    return target
+    Each receipt is checked against the SHA-256 recorded at issue, on every core, while the
+    print file is drawn; nothing is written if one differs or if the user cancels.
+    """
+    receipts = _issued(session, receipt_ids)
+    progress.start(len(receipts), _("Préparation du PDF d'impression"))
+
+    def pages() -> Iterator[tuple[ReceiptDocument, bytes | None, bytes | None]]:
+        with ReceiptRenderer(expected=len(receipts)) as renderer:
+            for items in _verified_chunks(session, receipts, renderer):
+                yield from items
+                progress.advance(len(items))
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+
+    partial = target.with_name(target.name + ".part")
+    try:
+        count = render_print_file(
+            pages(), partial, title=_("Reçus fiscaux"), author=_organisation_name(session)
+        )
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _organisation_name(session: Session) -> str:
+    settings = session.get(OrganisationSettings, 1)
+    return settings.name if settings else ""
 
 
 def write_number_log(session: Session, year: int, target: Path) -> int:

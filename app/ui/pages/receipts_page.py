@@ -27,7 +27,7 @@ from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts.eligibility import IssuePlan, plan_receipts
 from app.core.receipts.issuing import issue
 from app.core.receipts.listing import ReceiptRow, count_receipts, fetch_receipts
-from app.core.receipts.output import merge_pdfs, write_number_log, write_pdfs
+from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import ReceiptMode
@@ -119,8 +119,8 @@ class ReceiptsPage(QWidget):
         self.issue_button.clicked.connect(self.issue_planned)
         self.year.valueChanged.connect(lambda _v: (self._reset_plan(), self.model.refresh()))
         self.mode.currentIndexChanged.connect(lambda _i: self._reset_plan())
-        self.save_pdfs_button.clicked.connect(self.save_issued_pdfs)
-        self.print_button.clicked.connect(self.merged_pdf)
+        self.save_pdfs_button.clicked.connect(lambda: self.save_issued_pdfs())
+        self.print_button.clicked.connect(lambda: self.merged_pdf())
         self.duplicate_button.clicked.connect(self.duplicate)
         self.cancel_button.clicked.connect(lambda: self._cancel_or_replace(replace=False))
         self.replace_button.clicked.connect(lambda: self._cancel_or_replace(replace=True))
@@ -241,18 +241,31 @@ class ReceiptsPage(QWidget):
             ),
         )
 
-    def save_issued_pdfs(self, folder: str | None = None) -> list[Path]:
-        """Write the PDFs of the last batch (or of the whole year) to a folder."""
+    def save_issued_pdfs(self, folder: str | None = None) -> None:
+        """Write the PDFs of the last batch (or of the whole year) to a folder, in the
+        background with progress and cancel; each file is checked against its issue."""
         folder = folder or QFileDialog.getExistingDirectory(self, _("Dossier des reçus"))
         if not folder:
-            return []
-        ids = self.last_issued or self._year_ids()
-        with self.ctx.database.read() as session:
-            paths = write_pdfs(session, ids, Path(folder))
-        self.summary.setText(
-            _("{n} PDF enregistrés dans {folder}.").format(n=len(paths), folder=folder)
+            return
+        ids, database = self.last_issued or self._year_ids(), self.ctx.database
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            with database.read() as session:
+                return write_pdfs(session, ids, Path(folder), progress=progress, cancel=cancel)
+
+        self.ctx.tasks.run(
+            work,
+            parent=self,
+            label=_("Enregistrement des reçus en PDF…"),
+            on_success=lambda paths: self.summary.setText(
+                _("{n} PDF enregistrés dans {folder}.").format(n=len(paths), folder=folder)
+            ),
+            on_cancel=lambda: self.summary.setText(
+                _("Enregistrement interrompu : les PDF déjà écrits restent dans {folder}.").format(
+                    folder=folder
+                )
+            ),
         )
-        return paths
 
     def _year_ids(self) -> tuple[int, ...]:
         with self.ctx.database.read() as session:
@@ -262,16 +275,31 @@ class ReceiptsPage(QWidget):
                 if r.status == "issued"
             )
 
-    def merged_pdf(self) -> None:
+    def merged_pdf(self, target: str | None = None) -> None:
         """One PDF with every receipt of the last batch (or the year), for printing."""
-        target, _filter = QFileDialog.getSaveFileName(
-            self, _("PDF pour l'impression"), f"recus-{self.year.value()}.pdf", "PDF (*.pdf)"
-        )
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("PDF pour l'impression"), f"recus-{self.year.value()}.pdf", "PDF (*.pdf)"
+            )
         if not target:
             return
-        folder = Path(target).with_suffix("")
-        paths = self.save_issued_pdfs(str(folder))
-        merge_pdfs(paths, Path(target))
+        ids, database = self.last_issued or self._year_ids(), self.ctx.database
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            with database.read() as session:
+                return write_print_file(
+                    session, ids, Path(target), progress=progress, cancel=cancel
+                )
+
+        self.ctx.tasks.run(
+            work,
+            parent=self,
+            label=_("Préparation du PDF d'impression…"),
+            on_success=lambda count: self.summary.setText(
+                _("{n} reçus dans {file}, prêts à imprimer.").format(n=count, file=target)
+            ),
+            on_cancel=lambda: self.summary.setText(_("PDF d'impression annulé.")),
+        )
 
     # --- lifecycle -------------------------------------------------------------------
 
