@@ -14,11 +14,12 @@ from app.core.organisation import siren_is_valid
 from app.core.permissions import Permission, require
 from app.core.postal import AddressParts, address_problems, recipient_line
 from app.errors import Conflict, NotFound, ValidationError, raise_first
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import Contact, ContactEmail, ContactPhone, PostalAddress, Tag
-from app.models.enums import ContactKind, ContactStatus
+from app.models.enums import ContactKind, ContactStatus, ReceiptMode
 
-# The identity fields of a contact (form, merge choices, import updates, data export).
+# The scalar fields of a contact the form edits (form, merge choices, import updates,
+# data export).
 IDENTITY_FIELDS = (
     "civility",
     "first_name",
@@ -29,7 +30,14 @@ IDENTITY_FIELDS = (
     "siren",
     "birth_date",
     "notes",
+    "receipt_mode",
 )
+RECEIPT_MODES = ("", *(mode.value for mode in ReceiptMode))
+RECEIPT_MODE_LABELS = {
+    "": N_("Selon l'émission (annuelle ou par don)"),
+    ReceiptMode.ANNUAL.value: N_("Un reçu annuel"),
+    ReceiptMode.PER_GIFT.value: N_("Un reçu par don"),
+}
 
 
 @dataclass
@@ -70,6 +78,7 @@ class ContactDraft:
     address: AddressDraft = field(default_factory=AddressDraft)
     tags: list[str] = field(default_factory=list)
     notes: str = ""
+    receipt_mode: str = ""  # "" (as the batch says), "annual" or "per_gift"
 
     def recipient(self) -> str:
         """Line 1 of the postal block."""
@@ -100,6 +109,7 @@ def _strip(draft: ContactDraft) -> ContactDraft:
         "legal_form",
         "siren",
         "notes",
+        "receipt_mode",
     ):
         setattr(draft, name, getattr(draft, name).strip())
     draft.siren = draft.siren.replace(" ", "")
@@ -127,6 +137,13 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
             )
     elif not draft.last_name:
         problems.append(ValidationError(_("Nom : champ obligatoire."), field="last_name"))
+    if draft.receipt_mode not in RECEIPT_MODES:
+        problems.append(
+            ValidationError(
+                _("Reçus fiscaux : « annual » (un par an), « per_gift » (un par don) ou vide."),
+                field="receipt_mode",
+            )
+        )
     if draft.birth_date and today and draft.birth_date > today:
         problems.append(ValidationError(_("Date de naissance dans le futur."), field="birth_date"))
     for index, email in enumerate(draft.emails):

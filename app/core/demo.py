@@ -169,6 +169,7 @@ class _Generator:
             "legal_form": "",
             "siren": "",
             "birth_date": birth,
+            "receipt_mode": "",
         }
 
     def organisation(self) -> dict[str, Any]:
@@ -186,6 +187,9 @@ class _Generator:
             "legal_form": rng.choice(LEGAL_FORMS),
             "siren": siren,
             "birth_date": None,
+            # companies often want a receipt per gift for their accounts (no draw: the
+            # random stream, hence every other demo value, stays the same)
+            "receipt_mode": "per_gift" if siren[-1] in "02468" else "",
         }
 
     def email_for(self, identity: dict[str, Any]) -> str:

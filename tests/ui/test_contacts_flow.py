@@ -85,10 +85,18 @@ def test_create_an_organisation(main_window: MainWindow, qtbot, db: Database) ->
         postcode="89000",
         city="Auxerre",
     )
+    dialog.receipt_mode.setCurrentIndex(dialog.receipt_mode.findData("per_gift"))
+    assert dialog.receipt_mode.currentText() == "Un reçu par don"
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with db.read() as session:
         contact = session.scalars(select(Contact)).one()
     assert contact.kind == ContactKind.ORGANISATION and contact.siren == "732829320"
+    assert contact.receipt_mode == "per_gift"  # the company wants a receipt for each gift
+    from app.ui.dialogs.contact_dialog import ContactDialog
+
+    reopened = ContactDialog(main_window.ctx, contact_id=contact.id)
+    qtbot.addWidget(reopened)
+    assert reopened.receipt_mode.currentData() == "per_gift"
 
 
 def test_bad_input_gets_messages_and_saves_nothing(

@@ -274,3 +274,22 @@ def test_a_typo_with_the_same_phone_matches_through_the_duplicate_engine(
     with db.read() as session:
         plan = prepare(session, _write(tmp_path, "c2.csv", typo), "contacts", today=TODAY)
     assert plan.rows[0].status in (UPDATE, UNCHANGED) and plan.rows[0].contact_id is not None
+
+
+def test_a_receipt_preference_column_is_read_and_checked(db: Database, tmp_path: Path) -> None:
+    text = (
+        "Nom;Prénom;Adresse;Code postal;Ville;Reçus fiscaux\n"
+        "Durand;Paul;1 rue Haute;21000;Dijon;par don\n"
+        "Martin;Anne;2 rue Haute;21000;Dijon;Annuel\n"
+        "Petit;Léa;3 rue Haute;21000;Dijon;\n"
+        "Roux;Jean;4 rue Haute;21000;Dijon;tous les mois\n"
+    )
+    path = _write(tmp_path, "prefs.csv", text)
+    with db.write() as session:
+        plan = prepare(session, path, "contacts", today=TODAY)
+        assert [r.status for r in plan.rows] == [NEW, NEW, NEW, INVALID]
+        assert "tous les mois" in " ".join(plan.rows[3].reasons)
+        commit(session, plan, file_name="prefs.csv", sha256="x", today=TODAY)
+    with db.read() as session:
+        modes = dict(session.execute(select(Contact.last_name, Contact.receipt_mode)).all())
+    assert modes == {"Durand": "per_gift", "Martin": "annual", "Petit": ""}

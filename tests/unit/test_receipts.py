@@ -319,3 +319,47 @@ def test_two_processes_issuing_at_once_never_share_a_number(any_db: Database) ->
     assert errors == []
     with any_db.read() as session:
         assert sorted(session.scalars(select(Receipt.sequence))) == [1, 2, 3, 4, 5, 6]
+
+
+def test_each_donor_may_ask_for_a_receipt_per_gift_or_an_annual_one(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        firm = donor(session, "Forge", company=True)
+        firm.receipt_mode = ReceiptMode.PER_GIFT.value
+        yearly = donor(session, "Annuel")
+        yearly.receipt_mode = ReceiptMode.ANNUAL.value
+        usual = donor(session, "Habituel")
+        for contact in (firm, yearly, usual):
+            gift(session, contact, date(2025, 2, 1), 10000)
+            gift(session, contact, date(2025, 9, 1), 20000)
+    with db.read() as session:
+        annual = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+    assert sorted((r.donor_name, len(r.gift_ids), r.mode) for r in annual.receipts) == [
+        ("ANNUEL Hélène", 2, ReceiptMode.ANNUAL),
+        ("Forge SARL", 1, ReceiptMode.PER_GIFT),
+        ("Forge SARL", 1, ReceiptMode.PER_GIFT),
+        ("HABITUEL Hélène", 2, ReceiptMode.ANNUAL),
+    ]
+    with db.write() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.PER_GIFT)
+        assert sorted((r.donor_name, len(r.gift_ids)) for r in plan.receipts) == [
+            ("Forge SARL", 1),
+            ("Forge SARL", 1),
+            ("HABITUEL Hélène", 1),
+            ("HABITUEL Hélène", 1),
+        ]
+        assert "reçu annuel demandé" in plan.excluded[0].reason
+        issue(session, plan, clock=db.clock)
+    with db.write() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+        assert [(r.donor_name, len(r.gift_ids), r.mode) for r in plan.receipts] == [
+            ("ANNUEL Hélène", 2, ReceiptMode.ANNUAL)
+        ]
+        issue(session, plan, clock=db.clock)
+    with db.read() as session:
+        modes = {(r.contact_id, r.mode) for r in session.scalars(select(Receipt))}
+    assert modes == {
+        (firm.id, ReceiptMode.PER_GIFT),
+        (usual.id, ReceiptMode.PER_GIFT),
+        (yearly.id, ReceiptMode.ANNUAL),
+    }

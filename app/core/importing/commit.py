@@ -193,6 +193,7 @@ def _contact_row(draft: Any, batch_id: int, now: datetime) -> dict[str, Any]:
         "siren": draft.siren,
         "birth_date": draft.birth_date,
         "notes": draft.notes,
+        "receipt_mode": draft.receipt_mode,
         "status": "active",
         "restricted": False,
         "restricted_reason": "",

@@ -31,6 +31,7 @@ CONTACT_FIELDS = {
     "birth_date": N_("Date de naissance"),
     "notes": N_("Notes"),
     "tags": N_("Étiquettes"),
+    "receipt_mode": N_("Reçus fiscaux"),
 }
 GIFT_FIELDS = {
     "contact_id": N_("N° donateur"),
@@ -126,6 +127,7 @@ ALIASES = {
     "phone2": ["portable", "mobile", "telephone portable", "cell"],
     "birth_date": ["date de naissance", "naissance", "birth date", "birthdate", "date of birth"],
     "notes": ["notes", "note", "commentaire", "commentaires", "remarques", "comments"],
+    "receipt_mode": ["recus fiscaux", "recu fiscal", "mode de recu", "receipt mode", "receipt_mode"],
     "tags": ["etiquettes", "tags", "categories"],
     "obole_id": ["n obole", "id obole", "obole id", "identifiant obole"],
     "contact_id": [

@@ -38,6 +38,7 @@ CONTACT_ORDER = (
     "birth_date",
     "notes",
     "tags",
+    "receipt_mode",
 )
 GIFT_ORDER = (
     "obole_id",
@@ -87,6 +88,7 @@ def _contact_rows(session: Session) -> Iterator[list[Any]]:
             "birth_date": format_date(c.birth_date),
             "notes": c.notes,
             "tags": ", ".join(t.name for t in c.tags),
+            "receipt_mode": {"annual": "annuel", "per_gift": "par don"}.get(c.receipt_mode, ""),
         }
         yield [values[k] for k in CONTACT_ORDER]
 

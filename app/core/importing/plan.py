@@ -205,6 +205,16 @@ def contact_draft(v: dict[str, str]) -> tuple[ContactDraft, list[tuple[str, str]
                 ),
             )
         )
+    mode = values.receipt_mode(v.get("receipt_mode", ""))
+    if mode is None:
+        problems.append(
+            (
+                "receipt_mode",
+                _("reçus fiscaux « {value} » : « annuel », « par don » ou vide attendu").format(
+                    value=v["receipt_mode"]
+                ),
+            )
+        )
     try:
         birth = parse_optional_date(v.get("birth_date", ""), past=True)
     except ValidationError as exc:
@@ -239,6 +249,7 @@ def contact_draft(v: dict[str, str]) -> tuple[ContactDraft, list[tuple[str, str]
         ),
         tags=[t for t in v.get("tags", "").split(",") if t.strip()],
         notes=v.get("notes", ""),
+        receipt_mode=mode or "",
     )
     return draft, problems
 

@@ -58,6 +58,29 @@ def civility(text: str) -> str | None:
     return CIVILITIES.get(key) or CIVILITIES.get(key.replace(" ", ""))
 
 
+RECEIPT_MODES = {
+    "annual": "annual",
+    "annuel": "annual",
+    "un recu annuel": "annual",
+    "recu annuel": "annual",
+    "recapitulatif annuel": "annual",
+    "per gift": "per_gift",
+    "per_gift": "per_gift",
+    "par don": "per_gift",
+    "un recu par don": "per_gift",
+    "recu par don": "per_gift",
+    "chaque don": "per_gift",
+}
+
+
+def receipt_mode(text: str) -> str | None:
+    """A donor's receipt preference ("annual", "per_gift"), "" for empty, None when unknown."""
+    key = fold(text).strip()
+    if not key or key.startswith("selon"):
+        return ""
+    return RECEIPT_MODES.get(key)
+
+
 def payment_method(text: str) -> PaymentMethod | None:
     """Payment method from its usual French or English names, None when not understood."""
     return METHODS.get(fold(text).replace(".", "").strip())

@@ -30,6 +30,7 @@ class PlannedReceipt:
     period_start: date
     period_end: date
     warnings: tuple[str, ...] = ()
+    mode: ReceiptMode = ReceiptMode.ANNUAL  # per gift when the batch or the donor says so
 
     @property
     def total_cents(self) -> int:
@@ -127,7 +128,15 @@ def _eligible_gifts(gifts: list[Gift]) -> tuple[list[Gift], list[tuple[Gift, str
     return kept, refused
 
 
-def _groups(gifts: list[Gift], mode: ReceiptMode, contact: Contact) -> list[list[Gift]]:
+RECEIPT_MODES = ("", ReceiptMode.ANNUAL.value, ReceiptMode.PER_GIFT.value)
+
+
+def donor_mode(contact: Contact, batch_mode: ReceiptMode) -> ReceiptMode:
+    """The donor's own choice (one receipt per gift, or one a year), else the batch's."""
+    return ReceiptMode(contact.receipt_mode) if contact.receipt_mode else batch_mode
+
+
+def _groups(gifts: list[Gift], mode: ReceiptMode) -> list[list[Gift]]:
     if mode == ReceiptMode.PER_GIFT:
         return [[g] for g in gifts]
     return [gifts]  # annual: one receipt per donor and calendar year
@@ -180,6 +189,17 @@ def _plan_donor(plan: IssuePlan, contact: Contact, gifts: list[Gift], mode: Rece
     if problem:
         plan.excluded.append(Exclusion(contact.id, name, tuple(g.id for g in gifts), problem))
         return
+    mode = donor_mode(contact, mode)
+    if mode == ReceiptMode.ANNUAL and plan.mode == ReceiptMode.PER_GIFT:
+        plan.excluded.append(
+            Exclusion(
+                contact.id,
+                name,
+                tuple(g.id for g in gifts),
+                _("reçu annuel demandé par le donateur : émis avec les reçus annuels"),
+            )
+        )
+        return
     kept, refused = _eligible_gifts(gifts)
     for gift, reason in refused:
         plan.excluded.append(Exclusion(contact.id, name, (gift.id,), reason))
@@ -190,7 +210,7 @@ def _plan_donor(plan: IssuePlan, contact: Contact, gifts: list[Gift], mode: Rece
         else ()
     )
     kind = "company" if contact.kind == ContactKind.ORGANISATION else "individual"
-    for group in _groups(kept, mode, contact):
+    for group in _groups(kept, mode):
         if group:
             plan.receipts.append(
                 PlannedReceipt(
@@ -202,5 +222,6 @@ def _plan_donor(plan: IssuePlan, contact: Contact, gifts: list[Gift], mode: Rece
                     group[0].received_on,
                     group[-1].received_on,
                     warnings,
+                    mode,
                 )
             )

@@ -435,7 +435,7 @@ def _document(
     return build_document(
         number=format_number(plan.year, sequence),
         kind=planned.kind,
-        mode=str(plan.mode),
+        mode=str(planned.mode),
         issued_on=issued_on,
         benef=benef,
         donor_=donor(contact),

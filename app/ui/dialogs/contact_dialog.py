@@ -33,6 +33,7 @@ from sqlalchemy import select
 from app.core.clock import today
 from app.core.consents import consent_history, current_consents, record_consent
 from app.core.contacts import (
+    RECEIPT_MODE_LABELS,
     AddressDraft,
     ContactDraft,
     create_contact,
@@ -181,6 +182,15 @@ class ContactDialog(QDialog):
         self.tags = _line(_("séparés par des virgules"))
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(60)
+        self.receipt_mode = QComboBox()
+        for value, label in RECEIPT_MODE_LABELS.items():
+            self.receipt_mode.addItem(_(label), value)
+        self.receipt_mode.setToolTip(
+            _(
+                "Certains donateurs, souvent des entreprises, veulent un reçu pour chaque don ; "
+                "d'autres un seul reçu récapitulatif par an."
+            )
+        )
         self.person_rows = []
         for label, name, editor in (
             (N_("Civilité"), "civility", self.civility),
@@ -206,6 +216,7 @@ class ContactDialog(QDialog):
             (N_("Téléphone"), "phone0", self.phone1),
             (N_("Autre téléphone"), "phone1", self.phone2),
             (N_("Étiquettes"), "tags", self.tags),
+            (N_("Reçus fiscaux"), "receipt_mode", self.receipt_mode),
             (N_("Notes"), "notes", self.notes),
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
@@ -361,6 +372,7 @@ class ContactDialog(QDialog):
             editor.setText(values[index] if len(values) > index else "")
         self.tags.setText(", ".join(draft.tags))
         self.notes.setPlainText(draft.notes)
+        self.receipt_mode.setCurrentIndex(max(0, self.receipt_mode.findData(draft.receipt_mode)))
         a = draft.address
         for name in ("line2", "line3", "line4", "line5", "postcode", "city", "country"):
             getattr(self, name).setText(getattr(a, name))
@@ -395,6 +407,7 @@ class ContactDialog(QDialog):
             ),
             tags=self.tags.text().split(","),
             notes=self.notes.toPlainText(),
+            receipt_mode=self.receipt_mode.currentData() or "",
         )
 
     def draft_values(self) -> dict[str, Any]:

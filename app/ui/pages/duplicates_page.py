@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.backup import automatic_backup
+from app.core.contacts import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
 from app.core.dedupe.batch import merge_safe_groups
 from app.core.dedupe.merge import SCALAR_FIELDS, mark_not_duplicate, merge, preview, undo
@@ -37,6 +38,7 @@ FIELD_LABELS = {
     "siren": N_("N° SIREN"),
     "birth_date": N_("Date de naissance"),
     "notes": N_("Notes"),
+    "receipt_mode": N_("Reçus fiscaux"),
 }
 CHOSEN = QBrush(QColor("#d7f0d7"))
 
@@ -196,9 +198,15 @@ class DuplicatesPage(QWidget):
             "addresses": N_("Adresses"),
         }
         self.compare.setVerticalHeaderLabels([_(labels[field]) for field, _values in rows])
-        for r, (_field, values) in enumerate(rows):
+        for r, (field, values) in enumerate(rows):
             for c, value in enumerate(values):
-                text = format_date(value) if hasattr(value, "year") else str(value or "")
+                text = (
+                    _(RECEIPT_MODE_LABELS.get(value, value))
+                    if field == "receipt_mode"
+                    else format_date(value)
+                    if hasattr(value, "year")
+                    else str(value or "")
+                )
                 self.compare.setItem(r, c, QTableWidgetItem(text))
         self.compare.resizeColumnsToContents()
         self._refresh_preview()
