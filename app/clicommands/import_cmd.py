@@ -7,16 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from app.core.backup import automatic_backup
 from app.core.clock import today
 from app.core.importing.commit import commit, file_sha256, report_of, undo_import, write_rejected
+from app.core.importing.history import list_imports
 from app.core.importing.obole_format import export_contacts, export_gifts
 from app.core.importing.plan import INVALID
 from app.core.importing.service import prepare
 from app.core.money import format_eur
-from app.models import ImportBatch
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -130,7 +128,6 @@ def run_undo(ctx: Any) -> int:
 def run_list(ctx: Any) -> int:
     """List the imports."""
     with ctx.database().read() as session:
-        batches = list(session.scalars(select(ImportBatch).order_by(ImportBatch.id)))
         data = [
             {
                 "id": b.id,
@@ -139,9 +136,9 @@ def run_list(ctx: Any) -> int:
                 "at": b.at.isoformat(),
                 "user": b.user,
                 "counts": b.counts,
-                "undone": b.undone_at is not None,
+                "undone": b.undone,
             }
-            for b in batches
+            for b in reversed(list_imports(session))
         ]
     ctx.result(
         data,

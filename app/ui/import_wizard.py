@@ -31,6 +31,7 @@ from app.core.money import format_eur
 from app.errors import UserError
 from app.i18n import N_, _
 from app.ui.context import UiContext
+from app.ui.dialogs.imports_dialog import ImportsDialog
 
 STATUS = {
     NEW: (N_("nouveau"), "#d7f0d7"),
@@ -256,8 +257,16 @@ class _DonePage(QWizardPage):
         self.rejected_button = QPushButton(_("Enregistrer les lignes rejetées (CSV avec motif)…"))
         self.rejected_button.clicked.connect(self._save_rejected)
         layout.addWidget(self.rejected_button)
+        self.undo_button = QPushButton(_("Annuler cet import…"))
+        self.undo_button.setToolTip(
+            _("Aussi plus tard : menu Fichier, « Imports effectués ».")
+        )
+        self.undo_button.clicked.connect(lambda: self.open_imports())
+        self.undo_button.setVisible(False)
+        layout.addWidget(self.undo_button)
         layout.addStretch(1)
         self.finished_work = False
+        self.imports_dialog: ImportsDialog | None = None
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         plan, database = self.w.plan, self.w.ctx.database
@@ -294,8 +303,8 @@ class _DonePage(QWizardPage):
         self._finish(
             _(
                 "Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à jour + "
-                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé avec « obole import undo "
-                "{id} »."
+                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé ici ou plus tard "
+                "(menu Fichier, « Imports effectués »)."
             ).format(
                 id=report.batch_id,
                 read=report.rows_read,
@@ -305,7 +314,15 @@ class _DonePage(QWizardPage):
                 rejected=report.rejected,
             )
         )
+        self.undo_button.setVisible(report.batch_id is not None)
         self.w.ctx.events.changed.emit("import")
+
+    def open_imports(self, *, modal: bool = True) -> ImportsDialog:
+        """The list of imports, this one selected first, with its undo button."""
+        self.imports_dialog = ImportsDialog(self.w.ctx, self)
+        if modal:
+            self.imports_dialog.exec()
+        return self.imports_dialog
 
     def _finish(self, text: str) -> None:
         self.result.setText(text)

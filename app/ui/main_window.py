@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
             file_menu, _("Importer des &contacts…"), lambda: self.open_import("contacts")
         )
         self._add_action(file_menu, _("Importer des &dons…"), lambda: self.open_import("gifts"))
+        self._add_action(file_menu, _("&Imports effectués…"), self.show_imports)
         file_menu.addSeparator()
         self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu(_("&Affichage"))
@@ -106,6 +107,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
         help_menu = self.menuBar().addMenu(_("&Aide"))
         self._add_action(help_menu, _("À &propos d'Obole"), self.about)
+
+    def show_imports(self) -> None:
+        """The imports made so far, with undo."""
+        from app.ui.dialogs.imports_dialog import ImportsDialog
+
+        ImportsDialog(self.ctx, self).exec()
 
     def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
         action = menu.addAction(text)

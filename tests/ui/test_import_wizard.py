@@ -56,3 +56,35 @@ def test_click_through_the_wizard(
         assert session.scalars(select(Contact.last_name)).all() == ["Lefèvre"]
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 1
     wizard.button(QWizard.WizardButton.FinishButton).click()
+
+
+def test_undo_an_import_from_the_wizard_and_the_file_menu(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "adherents.csv"
+    path.write_bytes(CSV.encode("cp1252"))
+    wizard = ImportWizard(main_window.ctx, "contacts", main_window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.next()
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished_work, timeout=10_000)
+    assert wizard.done_page.undo_button.isVisibleTo(wizard)
+    assert "Imports effectués" in wizard.done_page.result.text()
+    dialog = wizard.done_page.open_imports(modal=False)
+    qtbot.addWidget(dialog)
+    assert dialog.selected() is not None and dialog.selected().file_name == "adherents.csv"  # type: ignore[union-attr]
+    assert dialog.table.item(0, 5).text() == "1" and dialog.table.item(0, 8).text() == "en place"
+    dialog.undo_selected(confirm=False)
+    qtbot.waitUntil(lambda: "annulé" in dialog.status.text(), timeout=10_000)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
+    assert dialog.table.item(0, 8).text().startswith("annulé le")
+    assert not dialog.undo_button.isEnabled()  # an import is undone once
+    from app.ui.dialogs.imports_dialog import ImportsDialog
+
+    later = ImportsDialog(main_window.ctx, main_window)  # what File > Imports made shows
+    qtbot.addWidget(later)
+    assert later.table.rowCount() == 1 and not later.undo_button.isEnabled()
