@@ -198,3 +198,48 @@ def test_retention_lists_then_anonymises_and_cancel_changes_nothing(db: Database
     with db.read() as session:
         assert session.get(Contact, old.id).status == ContactStatus.ANONYMISED  # type: ignore[union-attr]
         assert session.scalar(select(Receipt.id)) is None
+
+
+def test_erasure_reaches_merged_duplicates_and_the_copies_kept_for_undo(
+    db: Database, tmp_path: Path
+) -> None:
+    from app.core.dedupe.merge import merge, undo
+    from app.core.importing.commit import commit, undo_import
+    from app.core.importing.service import prepare
+    from app.models import ImportBatch, MergeRecord
+
+    with db.write() as session:
+        kept = donor(session, "Dupont")
+        duplicate = donor(session, "Dupond")
+        duplicate.first_name, duplicate.birth_name = "Hélèna", "Vasseur"
+        session.flush()
+        record = merge(session, kept.id, [duplicate.id])
+    source = tmp_path / "maj.csv"
+    source.write_text(
+        "Nom;Prénom;Adresse 1;Code postal;Ville;Courriel\n"
+        "Dupont;Hélène;3 rue de l'Église;21000;Dijon;helene.secret@exemple.fr\n",
+        encoding="utf-8",
+    )
+    with db.write() as session:
+        plan = prepare(session, source, "contacts", today=TODAY)
+        batch_id = commit(session, plan, file_name="maj.csv", sha256="x", today=TODAY).batch_id
+    with db.read() as session:
+        batch = session.get(ImportBatch, batch_id)
+        assert "helene.secret@exemple.fr" in json.dumps(batch.report)  # type: ignore[union-attr]
+        assert "Vasseur" in json.dumps(session.get(MergeRecord, record.id).before_state)  # type: ignore[union-attr]
+        assert any("1 fiche(s) en double" in item for item in anonymise.preview_erasure(session, kept.id).erased)
+    with db.write() as session:
+        anonymise.anonymise(session, kept.id, clock=db.clock)
+    with db.read() as session:
+        merged = session.get(Contact, duplicate.id)
+        assert merged is not None and merged.status == ContactStatus.MERGED
+        assert "Dupond" not in merged.last_name and merged.birth_name == "" and merged.first_name == ""
+        assert "Vasseur" not in json.dumps(session.get(MergeRecord, record.id).before_state)  # type: ignore[union-attr]
+        assert "helene.secret" not in json.dumps(session.get(ImportBatch, batch_id).report)  # type: ignore[union-attr]
+        assert is_erased(session, first_name="Hélèna", last_name="Dupond")
+    with pytest.raises(Conflict, match="effacées"), db.write() as session:
+        undo(session, record.id)
+    with db.write() as session:  # the import can still be undone for the rest
+        undo_import(session, batch_id)
+    with db.read() as session:
+        assert session.get(Contact, kept.id).status == ContactStatus.ANONYMISED  # type: ignore[union-attr]

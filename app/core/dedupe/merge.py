@@ -242,6 +242,13 @@ def undo(session: Session, merge_id: int) -> None:
     if record.undone_at is not None:
         raise Conflict(_("La fusion {id} a déjà été annulée.").format(id=merge_id))
     state = record.before_state
+    if "contacts" not in state:  # erased since (GDPR art. 17): nothing left to restore
+        raise Conflict(
+            _(
+                "La fusion {id} ne peut plus être annulée : les données de ces contacts ont été "
+                "effacées (RGPD)."
+            ).format(id=merge_id)
+        )
     ids = [c["id"] for c in state["contacts"]]
     for name, model in MOVED_MODELS.items():
         for row_id, contact_id in state[name]:

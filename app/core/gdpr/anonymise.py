@@ -1,7 +1,8 @@
 """Erasure (Art. 17): anonymise a contact while keeping what the law requires to keep.
 
 Erased: identity, postal addresses, e-mails, phones, notes, tags, and the personal values in
-the journal. Kept, for the legal period (Art. 17(3)(b), LPF L.102 E: 6 years): gift dates and
+the journal; the same for the duplicate records merged into the contact, and the copies kept
+to undo those merges and the imports that changed the contact (they can no longer be undone). Kept, for the legal period (Art. 17(3)(b), LPF L.102 E: 6 years): gift dates and
 amounts and the issued receipts (number, amounts, snapshot and fingerprint), because the
 tax office may check them; the consent history (proof of lawful processing) without
 identity. A salted hash of the identity prevents the person from being imported again.
@@ -28,6 +29,8 @@ from app.models import (
     Contact,
     ErasedIdentity,
     Gift,
+    ImportBatch,
+    MergeRecord,
     Receipt,
     ReceiptDelivery,
     contact_tags,
@@ -35,6 +38,7 @@ from app.models import (
 from app.models.enums import ContactStatus
 
 SCRUBBED = "[effacé]"
+ERASED_KEY = "erased"  # a merge record whose before-state was erased (no undo)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ def preview_erasure(session: Session, contact_id: int) -> ErasurePreview:
         _("{n} téléphone(s)").format(n=len(contact.phones)),
         _("notes, date de naissance, étiquettes"),
         _("valeurs personnelles dans {n} ligne(s) du journal").format(n=journal),
+        _(
+            "{n} fiche(s) en double fusionnée(s) dans ce contact, et les copies gardées pour "
+            "annuler ces fusions et les imports qui l'ont modifié"
+        ).format(n=len(_absorbed(session, contact_id))),
     )
     kept = (
         (
@@ -116,33 +124,21 @@ def anonymise(
     contact = _contact(session, contact_id)
     session.info[BYPASS_KEY] = True
     try:
-        for email in contact.emails or [None]:
-            for digest in identity_hashes(
-                session,
-                first_name=contact.first_name or contact.organisation_name,
-                last_name=contact.last_name,
-                birth_date=contact.birth_date,
-                email=email.email if email else "",
-            ):
-                if (
-                    session.scalar(
-                        select(ErasedIdentity.id).where(ErasedIdentity.identity_hash == digest)
-                    )
-                    is None
-                ):
-                    session.add(
-                        ErasedIdentity(
-                            identity_hash=digest, erased_at=clock.now(), request_id=request_id
-                        )
-                    )
+        _remember(session, contact, clock, request_id)
+        absorbed = _absorbed(session, contact_id)
+        for duplicate in absorbed:
+            _remember(session, duplicate, clock, request_id)
+            _scrub_contact(session, duplicate, clock, status=ContactStatus.MERGED)
         _scrub_contact(session, contact, clock)
-        session.execute(delete(contact_tags).where(contact_tags.c.contact_id == contact_id))
+        everyone = [contact_id, *(c.id for c in absorbed)]
+        session.execute(delete(contact_tags).where(contact_tags.c.contact_id.in_(everyone)))
         session.flush()
         session.execute(
             update(AuditEvent)
-            .where(AuditEvent.contact_id == contact_id)
+            .where(AuditEvent.contact_id.in_(everyone))
             .values(old=None, new=None, note=SCRUBBED)
         )
+        _forget_undo_copies(session, set(everyone))
         session.execute(update(Gift).where(Gift.contact_id == contact_id).values(notes=""))
         session.execute(
             update(ConsentEvent)
@@ -167,7 +163,64 @@ def anonymise(
         session.info.pop(BYPASS_KEY, None)
 
 
-def _scrub_contact(session: Session, contact: Contact, clock: Clock) -> None:
+def _remember(session: Session, contact: Contact, clock: Clock, request_id: int | None) -> None:
+    """Salted hashes of the identity, so the person is not imported again."""
+    for email in contact.emails or [None]:
+        for digest in identity_hashes(
+            session,
+            first_name=contact.first_name or contact.organisation_name,
+            last_name=contact.last_name,
+            birth_date=contact.birth_date,
+            email=email.email if email else "",
+        ):
+            if (
+                session.scalar(
+                    select(ErasedIdentity.id).where(ErasedIdentity.identity_hash == digest)
+                )
+                is None
+            ):
+                session.add(
+                    ErasedIdentity(identity_hash=digest, erased_at=clock.now(), request_id=request_id)
+                )
+                session.flush()
+
+
+def _absorbed(session: Session, contact_id: int) -> list[Contact]:
+    """The duplicate records merged into this contact, directly or through earlier merges."""
+    found: list[Contact] = []
+    frontier = [contact_id]
+    while frontier:
+        merged = list(session.scalars(select(Contact).where(Contact.merged_into_id.in_(frontier))))
+        found += merged
+        frontier = [c.id for c in merged]
+    return found
+
+
+def _forget_undo_copies(session: Session, contact_ids: set[int]) -> None:
+    """Drop the personal data kept to undo merges and imports involving these contacts."""
+    for record in session.scalars(
+        select(MergeRecord).where(MergeRecord.survivor_id.in_(contact_ids))
+    ):
+        record.before_state = {ERASED_KEY: True}
+    keys = {str(i) for i in contact_ids}
+    for batch in session.scalars(select(ImportBatch)):
+        report = batch.report or {}
+        before, added = report.get("before", {}), report.get("added", [])
+        if keys & set(before) or any(entry[1] in contact_ids for entry in added):
+            batch.report = {
+                **report,
+                "before": {k: v for k, v in before.items() if k not in keys},
+                "added": [entry for entry in added if entry[1] not in contact_ids],
+            }
+
+
+def _scrub_contact(
+    session: Session,
+    contact: Contact,
+    clock: Clock,
+    *,
+    status: ContactStatus = ContactStatus.ANONYMISED,
+) -> None:
     contact.emails.clear()
     contact.phones.clear()
     contact.addresses.clear()
@@ -188,7 +241,7 @@ def _scrub_contact(session: Session, contact: Contact, clock: Clock) -> None:
     )
     contact.birth_date = None
     contact.restricted = False
-    contact.status = ContactStatus.ANONYMISED
+    contact.status = status
     contact.anonymised_at = clock.now()
     session.flush()
     refresh_derived_fields(contact)
