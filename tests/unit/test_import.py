@@ -22,8 +22,8 @@ from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE
 from app.core.importing.readers import read_table, sniff_delimiter
 from app.core.importing.service import prepare
 from app.core.progress import CancelToken
-from app.errors import OperationCancelled, ValidationError
-from app.models import Contact, Gift, ImportBatch
+from app.errors import Conflict, OperationCancelled, ValidationError
+from app.models import Contact, ContactEmail, Gift, ImportBatch, PostalAddress
 from app.models.enums import PaymentMethod
 
 TODAY = date(2026, 3, 15)
@@ -144,6 +144,22 @@ def test_import_twice_doubles_nothing_and_undo_restores(db: Database, tmp_path: 
         undo_import(session, batches[2])
         undo_import(session, batches[0])
     assert (_count(db, Contact), _count(db, Gift)) == (0, 0)
+    assert (_count(db, ContactEmail), _count(db, PostalAddress)) == (0, 0)  # nothing orphaned
+
+
+def test_undo_refuses_contacts_that_absorbed_a_merge_since(db: Database, tmp_path: Path) -> None:
+    from app.core.dedupe.merge import merge
+
+    _plan, report = _import(db, _write(tmp_path, "c.csv", CONTACTS), "contacts")
+    with db.write() as session:
+        imported = session.scalars(select(Contact.id)).first()
+        other = Contact(last_name="Doublon")
+        session.add(other)
+        session.flush()
+        merge(session, imported, [other.id])  # type: ignore[arg-type]
+    with pytest.raises(Conflict, match="fusions"), db.write() as session:
+        undo_import(session, report.batch_id)
+    assert _count(db, Contact) == 3  # nothing removed
 
 
 def test_update_of_an_existing_contact_and_its_undo(db: Database, tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from app.models import (
     ContactPhone,
     Gift,
     ImportBatch,
+    MergeRecord,
     PostalAddress,
     Tag,
     contact_tags,
@@ -382,8 +383,32 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
                 "gardez l'import."
             ).format(id=batch_id)
         )
-    for contact in session.scalars(select(Contact).where(Contact.id.in_(created))):
-        session.delete(contact)
+    merged_since = sum(
+        session.scalar(
+            select(func.count(MergeRecord.id)).where(
+                MergeRecord.survivor_id.in_(created[start : start + BATCH]),
+                MergeRecord.undone_at.is_(None),
+            )
+        )
+        or 0
+        for start in range(0, len(created), BATCH)
+    )
+    if merged_since:
+        raise Conflict(
+            _(
+                "Des contacts de l'import {id} ont reçu des fusions depuis : annulez d'abord ces "
+                "fusions ou gardez l'import."
+            ).format(id=batch_id)
+        )
+    # One statement per chunk; the database removes their e-mails, phones, addresses, tags
+    # and consents (ON DELETE CASCADE), as the import added them in bulk.
+    for start in range(0, len(created), BATCH):
+        session.execute(
+            delete(Contact)
+            .where(Contact.id.in_(created[start : start + BATCH]))
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
     _restore_updates(session, batch.report or {})
     batch.undone_at = datetime.now().astimezone()
     session.flush()
