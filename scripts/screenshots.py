@@ -38,6 +38,8 @@ def main() -> None:
     database = open_database(str(home / "demo.sqlite3"), user="claire")
     with database.write() as session:
         generate_demo(session, contacts=3000, seed=1, today=date(2026, 11, 20))
+        _association(session)
+    _issue_2025(database)
     window = MainWindow(database, app_paths().ensure())
     window.resize(1280, 800)
     window.show()
@@ -55,8 +57,94 @@ def main() -> None:
         window.resize(1280, 800)
         window.grab().save(str(DOCS / f"screen-{key}.png"))
         print(DOCS / f"screen-{key}.png")
+    _dialogs(window, home)
     window.close()
     app.quit()
+
+
+def _association(session) -> None:  # type: ignore[no-untyped-def]
+    """The demo association's identity, as a treasurer would fill it in."""
+    from app.core.organisation import OrganisationIdentity, save_identity
+    from app.models import OrganisationSettings
+
+    save_identity(
+        session,
+        OrganisationIdentity(
+            name="Les Amis du Patrimoine de Bourgogne",
+            rna="W212004567",
+            address_line="12 rue des Forges",
+            postcode="21000",
+            city="Dijon",
+            purpose="Sauvegarde et mise en valeur du patrimoine bourguignon",
+            receipt_category="interet_general_association_1901",
+            signatory_name="Claire Moreau",
+            signatory_title="Trésorière",
+        ),
+    )
+    settings = session.get(OrganisationSettings, 1)
+    settings.receipt_category = "interet_general_association_1901"
+
+
+def _issue_2025(database) -> None:  # type: ignore[no-untyped-def]
+    """Last year's receipts are issued; the screen then previews this year's."""
+    from app.core.receipts.eligibility import plan_receipts
+    from app.core.receipts.issuing import issue
+    from app.models.enums import ReceiptMode
+
+    with database.write() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+        issue(session, plan, clock=database.clock)
+
+
+def _settle() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(20):
+        QApplication.processEvents()
+
+
+def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
+    """The contact form of a company asking for a receipt per gift, and the imports list."""
+    from sqlalchemy import select
+
+    from app.core.importing.commit import commit, file_sha256
+    from app.core.importing.service import prepare
+    from app.models import Contact
+    from app.ui.dialogs.contact_dialog import ContactDialog
+    from app.ui.dialogs.imports_dialog import ImportsDialog
+
+    database = window.ctx.database
+    with database.read() as session:
+        company = session.scalars(
+            select(Contact.id).where(Contact.receipt_mode == "per_gift").order_by(Contact.id)
+        ).first()
+    form = ContactDialog(window.ctx, contact_id=company, parent=window)
+    form.show()
+    _settle()
+    form.grab().save(str(DOCS / "contact-form.png"))
+    print(DOCS / "contact-form.png")
+    form.close()
+    source = home / "adherents-2024.csv"
+    source.write_text(
+        "Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Reçus fiscaux\n"
+        + "".join(
+            f"Mme;Marchand{i};Anne;{i + 1} rue des Tanneurs;21000;Dijon;anne{i}@exemple.fr;\n"
+            for i in range(36)
+        )
+        + "M.;;Paul;;;;paul@;par mois\n",
+        encoding="cp1252",
+    )
+    with database.write() as session:
+        plan = prepare(session, source, "contacts", today=date(2026, 11, 20))
+        commit(
+            session, plan, file_name=source.name, sha256=file_sha256(source), today=date(2026, 11, 20)
+        )
+    imports = ImportsDialog(window.ctx, window)
+    imports.show()
+    _settle()
+    imports.grab().save(str(DOCS / "imports-dialog.png"))
+    print(DOCS / "imports-dialog.png")
+    imports.close()
 
 
 if __name__ == "__main__":

@@ -363,3 +363,19 @@ def test_each_donor_may_ask_for_a_receipt_per_gift_or_an_annual_one(db: Database
         (usual.id, ReceiptMode.PER_GIFT),
         (yearly.id, ReceiptMode.ANNUAL),
     }
+
+
+def test_numbers_follow_french_alphabetical_order(db: Database) -> None:
+    with db.write() as session:
+        ready_association(session)
+        for name in ("Zola", "Œhlenschläger", "Étienne", "Dupont", "Eiffel"):
+            gift(session, donor(session, name), date(2025, 5, 1), 5000)
+    with db.read() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+    assert [r.donor_name.split()[0] for r in plan.receipts] == [
+        "DUPONT",
+        "EIFFEL",
+        "ÉTIENNE",
+        "ŒHLENSCHLÄGER",
+        "ZOLA",
+    ]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.postal import AddressParts, address_problems, recipient_line
+from app.core.text import fold
 from app.i18n import _
 from app.models import Contact, Gift
 from app.models.enums import ContactKind, ContactStatus, ReceiptMode
@@ -179,7 +180,8 @@ def plan_receipts(
     )
     for contact_id, gifts in by_contact.items():
         _plan_donor(plan, contacts[contact_id], gifts, mode)
-    plan.receipts.sort(key=lambda r: (r.donor_name.lower(), r.period_start))
+    # Numbers follow the alphabetical order of a French list: "Étienne" among the E.
+    plan.receipts.sort(key=lambda r: (fold(r.donor_name), r.period_start, r.gift_ids))
     return plan
 
 

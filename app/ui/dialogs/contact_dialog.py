@@ -42,6 +42,7 @@ from app.core.contacts import (
     update_contact,
     validate_draft,
 )
+from app.core.contact_validation import format_phone
 from app.core.dates import format_date, parse_optional_date
 from app.core.money import format_eur
 from app.core.postal import address_block
@@ -181,7 +182,7 @@ class ContactDialog(QDialog):
         self.phone1, self.phone2 = _line("06 12 34 56 78"), _line()
         self.tags = _line(_("séparés par des virgules"))
         self.notes = QPlainTextEdit()
-        self.notes.setFixedHeight(60)
+        self.notes.setMinimumHeight(60)  # grows with the window
         self.receipt_mode = QComboBox()
         for value, label in RECEIPT_MODE_LABELS.items():
             self.receipt_mode.addItem(_(label), value)
@@ -363,11 +364,12 @@ class ContactDialog(QDialog):
         ):
             getattr(self, name).setText(getattr(draft, name))
         self.birth_date.setText(format_date(draft.birth_date))
+        phones = [format_phone(p) for p in draft.phones]  # "06 12 34 56 78", as typed in France
         for editor, values, index in (
             (self.email1, draft.emails, 0),
             (self.email2, draft.emails, 1),
-            (self.phone1, draft.phones, 0),
-            (self.phone2, draft.phones, 1),
+            (self.phone1, phones, 0),
+            (self.phone2, phones, 1),
         ):
             editor.setText(values[index] if len(values) > index else "")
         self.tags.setText(", ".join(draft.tags))
