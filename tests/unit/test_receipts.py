@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from app.core.receipts.issuing import issue
 from app.core.receipts.numbering import format_number, parse_number
 from app.core.receipts.words import amount_in_figures, amount_in_words
 from app.errors import Conflict, PermissionDenied
-from app.models import Gift, Receipt
+from app.models import Gift, Receipt, ReceiptLine
 from app.models.enums import GiftNature, PaymentMethod, ReceiptMode, ReceiptStatus, Role
 from tests.unit.receipts_helpers import donor, gift, ready_association
 
@@ -319,6 +320,47 @@ def test_two_processes_issuing_at_once_never_share_a_number(any_db: Database) ->
     assert errors == []
     with any_db.read() as session:
         assert sorted(session.scalars(select(Receipt.sequence))) == [1, 2, 3, 4, 5, 6]
+
+
+def test_two_treasurers_issuing_the_same_preview_never_receipt_a_gift_twice(
+    any_db: Database,
+) -> None:
+    with any_db.write() as session:
+        ready_association(session)
+        for index in range(4):
+            gift(session, donor(session, f"D{index}"), date(2025, 3, 1), 1000 + index)
+    other = open_database(any_db.target, user="other")
+    previews = []
+    for database in (any_db, other):  # both screens show the same preview
+        with database.read() as session:
+            previews.append(plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL))
+    first_issued, errors = threading.Event(), []
+
+    def first() -> None:
+        with any_db.write() as session:
+            issue(session, previews[0], clock=any_db.clock)
+            first_issued.set()
+            time.sleep(0.5)  # still in its transaction when the second one starts
+
+    def second() -> None:
+        first_issued.wait(10)
+        try:
+            with other.write() as session:
+                issue(session, previews[1], clock=any_db.clock)
+        except Conflict as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert len(errors) == 1 and "préparez l'émission à nouveau" in str(errors[0])
+    with any_db.read() as session:
+        assert sorted(session.scalars(select(Receipt.sequence))) == [1, 2, 3, 4]
+        lines = session.scalars(select(ReceiptLine.gift_id)).all()
+        assert len(lines) == len(set(lines)) == 4
 
 
 def test_each_donor_may_ask_for_a_receipt_per_gift_or_an_annual_one(db: Database) -> None:

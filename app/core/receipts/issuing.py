@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -396,9 +396,7 @@ def _store_chunk(
         for receipt_id, doc in zip(new_ids, chunk.docs, strict=True)
         for line in doc.gifts
     ]
-    session.execute(
-        update(Gift), [{"id": gift.id, "receipt_id": receipt_id} for gift, receipt_id in locks]
-    )
+    _lock_gifts(session, locks, issued_at)
     for gift, receipt_id in locks:  # keep the loaded gifts in step with the database
         set_committed_value(gift, "receipt_id", receipt_id)
     record_events(
@@ -417,6 +415,37 @@ def _store_chunk(
     )
     ids += new_ids
     numbers += [doc.number for doc in chunk.docs]
+
+
+def _lock_gifts(session: Session, locks: list[tuple[Gift, int]], now: datetime) -> None:
+    """Point each gift at its receipt, only if no other receipt took it meanwhile.
+
+    Two treasurers issuing at once on a shared PostgreSQL database both see the gift free in
+    their preview; the second UPDATE waits for the first transaction, then finds the gift
+    taken and changes nothing: the batch stops, and nothing of it is kept.
+    """
+    table = Gift.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("gift_id"), table.c.receipt_id.is_(None))
+        .values(receipt_id=bindparam("new_receipt_id"), updated_at=now),
+        [{"gift_id": gift.id, "new_receipt_id": receipt_id} for gift, receipt_id in locks],
+    )
+    wanted = {gift.id: receipt_id for gift, receipt_id in locks}
+    locked = 0
+    ids = list(wanted)
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(table.c.id, table.c.receipt_id).where(table.c.id.in_(ids[start : start + 500]))
+        )
+        locked += sum(1 for gift_id, receipt_id in rows if wanted[gift_id] == receipt_id)
+    if locked != len(wanted):
+        raise Conflict(
+            _(
+                "Des dons ont été portés sur un autre reçu pendant l'émission (autre poste) : "
+                "rien n'a été émis, préparez l'émission à nouveau."
+            )
+        )
 
 
 def _document(
