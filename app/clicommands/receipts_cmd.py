@@ -257,19 +257,24 @@ def run_verify(ctx: Any) -> int:
     """Check that a receipt still reproduces its recorded SHA-256."""
     with ctx.database().read() as session:
         receipt = lifecycle.find_receipt(session, ctx.args.number)
-        ok = lifecycle.verify(session, receipt)
+        outcome = lifecycle.verify(session, receipt)
         data = {
             "number": receipt.number,
             "sha256": receipt.pdf_sha256,
             "status": str(receipt.status),
-            "valid": ok,
+            "reproduction": str(outcome),
+            "valid": outcome != lifecycle.Reproduction.ALTERED,
         }
-    ctx.result(
-        data,
-        f"Reçu {data['number']} : {'empreinte vérifiée' if ok else 'EMPREINTE DIFFÉRENTE'} "
-        f"({data['sha256']})",
-    )
-    return 0 if ok else 1
+    verdict = {
+        lifecycle.Reproduction.IDENTICAL: "empreinte vérifiée, PDF identique à l'émission",
+        lifecycle.Reproduction.NEW_LAYOUT: (
+            "données intactes (empreinte des données vérifiée), mise en page d'une version "
+            "plus récente d'Obole"
+        ),
+        lifecycle.Reproduction.ALTERED: "DONNÉES ALTÉRÉES depuis l'émission",
+    }[outcome]
+    ctx.result(data, f"Reçu {data['number']} : {verdict} ({data['sha256']})")
+    return 0 if data["valid"] else 1
 
 
 def run_send(ctx: Any) -> int:

@@ -51,6 +51,8 @@ class Receipt(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("receipt.id"), default=None)
     snapshot: Mapped[dict[str, Any]]  # donor, association and gift data as printed
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # SHA-256 of the snapshot (canonical JSON): tells a new layout from altered data.
+    snapshot_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
 
     lines: Mapped[list[ReceiptLine]] = relationship(

@@ -107,3 +107,27 @@ def test_migrations_match_the_models(any_db: Database) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_receipts_issued_before_get_the_digest_of_their_snapshot(tmp_path: Path) -> None:
+    from app.core.receipts.document import snapshot_digest
+    from app.models import Receipt
+
+    copy = tmp_path / "schema_0004.sqlite3"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "fixtures/schemas/schema_0004.sqlite3", copy)
+    snapshot = {"number": "2025-00001", "donor": {"name": "Mme Hélène DUPONT"}, "gifts": [1, 2]}
+    with sqlite3.connect(copy) as raw:
+        contact_id = raw.execute("SELECT min(id) FROM contact").fetchone()[0]
+        raw.execute(
+            "INSERT INTO receipt (number, year, sequence, kind, mode, contact_id, issued_at, "
+            "issued_by, period_start, period_end, total_cents, status, cancel_reason, snapshot, "
+            "pdf_sha256) VALUES ('2025-00001', 2025, 1, 'individual', 'annual', ?, "
+            "'2026-01-15 10:00:00.000000', 'claire', '2025-03-01', '2025-03-01', 5000, 'issued', "
+            "'', ?, 'x')",
+            (contact_id, __import__("json").dumps(snapshot, ensure_ascii=False)),
+        )
+    database = open_database(str(copy), backup_dir=tmp_path / "backups")
+    with database.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        assert receipt.snapshot_sha256 == snapshot_digest(snapshot)
+    database.dispose()

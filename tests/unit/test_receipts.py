@@ -197,7 +197,10 @@ def test_lifecycle_reprint_cancel_replace(db: Database) -> None:
         ]
         figures = audit.declaration(session, 2025)
         assert (figures.receipts, figures.total_cents, figures.cancelled) == (1, 5000, 2)
-        assert all(lifecycle.verify(session, r) for r in session.scalars(select(Receipt)))
+        assert all(
+            lifecycle.verify(session, r) == lifecycle.Reproduction.IDENTICAL
+            for r in session.scalars(select(Receipt))
+        )
     with db.write() as session:  # the corrected gift can be receipted again, under a new number
         assert _issue_in(session, db) == ["2025-00004"]
 
@@ -421,3 +424,25 @@ def test_numbers_follow_french_alphabetical_order(db: Database) -> None:
         "ŒHLENSCHLÄGER",
         "ZOLA",
     ]
+
+
+def test_a_newer_layout_keeps_old_receipts_printable_but_not_altered_data(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.reports import receipt_pdf
+
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session), date(2025, 4, 1), 5000)
+    (number,) = _issue(db)
+    monkeypatch.setattr(receipt_pdf, "MARGIN", receipt_pdf.MARGIN + 2)  # a software update
+    with db.write() as session:
+        receipt = lifecycle.find_receipt(session, number)
+        assert lifecycle.verify(session, receipt) == lifecycle.Reproduction.NEW_LAYOUT
+        assert number in _text(lifecycle.original_pdf(session, receipt))  # still printable
+        receipt.snapshot = {**receipt.snapshot, "number": "2025-99999"}  # data altered
+    with db.read() as session:
+        receipt = lifecycle.find_receipt(session, number)
+        assert lifecycle.verify(session, receipt) == lifecycle.Reproduction.ALTERED
+        with pytest.raises(Conflict, match="reproduit"):
+            lifecycle.original_pdf(session, receipt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -122,6 +124,12 @@ class ReceiptDocument:
             replaces_number=data.get("replaces_number", ""),
             extra=data.get("extra", {}),
         )
+
+
+def snapshot_digest(snapshot: dict[str, Any]) -> str:
+    """SHA-256 of a stored snapshot in canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _plain(value: Any) -> dict[str, Any]:

@@ -21,7 +21,13 @@ from app.core.permissions import Permission, require
 from app.core.postal import address_block
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.categories import CATEGORIES, SEVENTY_FIVE_PERCENT
-from app.core.receipts.document import Beneficiary, Donor, GiftLine, ReceiptDocument
+from app.core.receipts.document import (
+    Beneficiary,
+    Donor,
+    GiftLine,
+    ReceiptDocument,
+    snapshot_digest,
+)
 from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address
 from app.core.receipts.numbering import allocate, format_number
 from app.errors import Conflict
@@ -174,6 +180,7 @@ def receipt_values(
     replaces_id: int | None = None,
 ) -> dict[str, Any]:
     """The columns of a newly issued receipt; `digest` is the SHA-256 of its PDF."""
+    snapshot = doc.to_json()
     return {
         "number": doc.number,
         "year": year,
@@ -188,8 +195,9 @@ def receipt_values(
         "total_cents": doc.total_cents,
         "status": ReceiptStatus.ISSUED,
         "replaces_id": replaces_id,
-        "snapshot": doc.to_json(),
+        "snapshot": snapshot,
         "pdf_sha256": digest,
+        "snapshot_sha256": snapshot_digest(snapshot),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.clock import Clock, today
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
-from app.core.receipts.document import ReceiptDocument
+from app.core.receipts.document import ReceiptDocument, snapshot_digest
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import (
     beneficiary,
@@ -43,21 +44,39 @@ def find_receipt(session: Session, number_or_id: str | int) -> Receipt:
     return receipt
 
 
-def original_pdf(session: Session, receipt: Receipt) -> bytes:
-    """The PDF exactly as issued: the snapshot rendered again, checked against its SHA-256.
+class Reproduction(StrEnum):
+    """How a new rendering of an issued receipt compares with what was issued."""
 
-    Rendering is deterministic, so the bytes are those the donor received; if they are not
-    (the snapshot, the images or the renderer changed), refuse rather than print a different
-    document under the same number.
+    IDENTICAL = "identical"  # the same bytes as issued (same SHA-256)
+    NEW_LAYOUT = "new_layout"  # the same data, laid out by a newer version of the software
+    ALTERED = "altered"  # the data differs from what was issued: never print it as the original
+
+
+def reproduction(receipt: Receipt, pdf_digest: str) -> Reproduction:
+    """Compare a rendering of `receipt` (its SHA-256) with what was recorded at issue."""
+    if pdf_digest == receipt.pdf_sha256:
+        return Reproduction.IDENTICAL
+    if receipt.snapshot_sha256 and snapshot_digest(receipt.snapshot) == receipt.snapshot_sha256:
+        return Reproduction.NEW_LAYOUT
+    return Reproduction.ALTERED
+
+
+def original_pdf(session: Session, receipt: Receipt) -> bytes:
+    """The receipt as issued: its snapshot rendered again and checked.
+
+    Rendering is deterministic, so the bytes are normally those the donor received. After a
+    software update the layout may differ while the data is intact (the snapshot's own
+    SHA-256 proves it): the document is reissued as is. If the data differs, refuse rather
+    than print a different document under the same number.
     """
     pdf = receipt.pdf or _render_snapshot(session, receipt)
     ensure_unchanged(receipt, hashlib.sha256(pdf).hexdigest())
     return pdf
 
 
-def ensure_unchanged(receipt: Receipt, digest: str) -> None:
-    """Refuse a rendering of `receipt` whose SHA-256 is not the one recorded at issue."""
-    if digest != receipt.pdf_sha256:
+def ensure_unchanged(receipt: Receipt, pdf_digest: str) -> None:
+    """Refuse a rendering of `receipt` whose data is not the data recorded at issue."""
+    if reproduction(receipt, pdf_digest) == Reproduction.ALTERED:
         raise Conflict(
             _(
                 "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
@@ -72,12 +91,10 @@ def _render_snapshot(session: Session, receipt: Receipt, *, mark: str = "") -> b
     return render_receipt(doc, logo=logo, signature=signature, mark=mark)
 
 
-def verify(session: Session, receipt: Receipt) -> bool:
-    """True when the receipt's snapshot still produces the PDF whose SHA-256 was recorded."""
-    return (
-        hashlib.sha256(receipt.pdf or _render_snapshot(session, receipt)).hexdigest()
-        == receipt.pdf_sha256
-    )
+def verify(session: Session, receipt: Receipt) -> Reproduction:
+    """How the receipt's snapshot, rendered today, compares with what was issued."""
+    pdf = receipt.pdf or _render_snapshot(session, receipt)
+    return reproduction(receipt, hashlib.sha256(pdf).hexdigest())
 
 
 def reprint(session: Session, receipt_id: int) -> bytes:
