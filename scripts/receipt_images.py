@@ -21,15 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from app.core.database import open_database  # noqa: E402
 from app.core.demo import generate_demo  # noqa: E402
-from app.core.organisation import (  # noqa: E402
-    OrganisationIdentity,
-    save_identity,
-    set_receipt_image,
-)
+from app.core.organisation import set_receipt_image  # noqa: E402
 from app.core.receipts import lifecycle  # noqa: E402
 from app.core.receipts.eligibility import plan_receipts  # noqa: E402
 from app.core.receipts.issuing import issue  # noqa: E402
-from app.models import OrganisationSettings, Receipt  # noqa: E402
+from app.models import Receipt  # noqa: E402
 from app.models.enums import ReceiptKind, ReceiptMode  # noqa: E402
 
 
@@ -65,26 +61,6 @@ def main() -> None:
     database = open_database(str(folder / "demo.sqlite3"))
     with database.write() as session:
         generate_demo(session, contacts=600, seed=11, today=date(2026, 1, 20))
-        save_identity(
-            session,
-            OrganisationIdentity(
-                name="Les Amis du Patrimoine de Bourgogne",
-                rna="W212004567",
-                address_line="12 rue des Forges",
-                postcode="21000",
-                city="Dijon",
-                purpose=(
-                    "Sauvegarde et mise en valeur du patrimoine culturel bourguignon "
-                    "(caractère culturel, concourant à la mise en valeur du patrimoine artistique)"
-                ),
-                receipt_category="interet_general_association_1901",
-                signatory_name="Claire Moreau",
-                signatory_title="Trésorière",
-            ),
-        )
-        settings = session.get(OrganisationSettings, 1)
-        assert settings is not None
-        settings.receipt_category = "interet_general_association_1901"
         set_receipt_image(session, "logo", sample_logo())
         set_receipt_image(session, "signature", sample_signature())
     with database.write() as session:

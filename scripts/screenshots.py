@@ -38,7 +38,6 @@ def main() -> None:
     database = open_database(str(home / "demo.sqlite3"), user="claire")
     with database.write() as session:
         generate_demo(session, contacts=3000, seed=1, today=date(2026, 11, 20))
-        _association(session)
     _issue_2025(database)
     window = MainWindow(database, app_paths().ensure())
     window.resize(1280, 800)
@@ -60,29 +59,6 @@ def main() -> None:
     _dialogs(window, home)
     window.close()
     app.quit()
-
-
-def _association(session) -> None:  # type: ignore[no-untyped-def]
-    """The demo association's identity, as a treasurer would fill it in."""
-    from app.core.organisation import OrganisationIdentity, save_identity
-    from app.models import OrganisationSettings
-
-    save_identity(
-        session,
-        OrganisationIdentity(
-            name="Les Amis du Patrimoine de Bourgogne",
-            rna="W212004567",
-            address_line="12 rue des Forges",
-            postcode="21000",
-            city="Dijon",
-            purpose="Sauvegarde et mise en valeur du patrimoine bourguignon",
-            receipt_category="interet_general_association_1901",
-            signatory_name="Claire Moreau",
-            signatory_title="Trésorière",
-        ),
-    )
-    settings = session.get(OrganisationSettings, 1)
-    settings.receipt_category = "interet_general_association_1901"
 
 
 def _issue_2025(database) -> None:  # type: ignore[no-untyped-def]

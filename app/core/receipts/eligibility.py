@@ -182,6 +182,7 @@ def plan_receipts(
         _plan_donor(plan, contacts[contact_id], gifts, mode)
     # Numbers follow the alphabetical order of a French list: "Étienne" among the E.
     plan.receipts.sort(key=lambda r: (fold(r.donor_name), r.period_start, r.gift_ids))
+    plan.excluded.sort(key=lambda e: (fold(e.donor_name), e.gift_ids))
     return plan
 
 

@@ -80,6 +80,9 @@ class ReceiptsPage(QWidget):
         self.problems = QTableWidget(0, 2)
         self.problems.setHorizontalHeaderLabels([_("Donateur"), _("Motif")])
         self.problems.horizontalHeader().setStretchLastSection(True)
+        self.problems.verticalHeader().setVisible(False)
+        self.problems.setWordWrap(False)
+        self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems.setMaximumHeight(160)
         layout.addWidget(self.problems)
         actions = QHBoxLayout()
@@ -204,6 +207,8 @@ class ReceiptsPage(QWidget):
         for index, (name, reason) in enumerate(rows):
             self.problems.setItem(index, 0, QTableWidgetItem(name))
             self.problems.setItem(index, 1, QTableWidgetItem(reason))
+        self.problems.resizeColumnToContents(0)
+        self.problems.resizeRowsToContents()
         self.issue_button.setEnabled(bool(plan.receipts) and not plan.organisation_problems)
         self.issue_button.setText(_("Émettre {n} reçus").format(n=len(plan.receipts)))
 
