@@ -19,15 +19,21 @@ CSV = (
 )
 
 
-def test_click_through_the_wizard(
-    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def _wizard_on(main_window: MainWindow, qtbot, tmp_path: Path) -> ImportWizard:  # type: ignore[no-untyped-def]
+    """The contacts wizard, shown, with the French Excel file chosen on its first page."""
     path = tmp_path / "adherents.csv"
     path.write_bytes(CSV.encode("cp1252"))
     wizard = ImportWizard(main_window.ctx, "contacts", main_window)
     qtbot.addWidget(wizard)
     wizard.show()
     wizard.file_page.path.setText(str(path))
+    return wizard
+
+
+def test_click_through_the_wizard(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = _wizard_on(main_window, qtbot, tmp_path)
     wizard.next()
     assert wizard.currentPage() is wizard.mapping_page
     assert wizard.mapping() == {
@@ -61,12 +67,7 @@ def test_click_through_the_wizard(
 def test_undo_an_import_from_the_wizard_and_the_file_menu(
     main_window: MainWindow, qtbot, db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "adherents.csv"
-    path.write_bytes(CSV.encode("cp1252"))
-    wizard = ImportWizard(main_window.ctx, "contacts", main_window)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    wizard.file_page.path.setText(str(path))
+    wizard = _wizard_on(main_window, qtbot, tmp_path)
     wizard.next()
     wizard.next()
     wizard.next()
