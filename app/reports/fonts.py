@@ -17,10 +17,10 @@ The PDFs stay deterministic: the same document gives the same bytes, cache cold 
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
-from weakref import WeakSet
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
@@ -148,7 +148,6 @@ class StableSubsetFont(TTFont):
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename, asciiReadable=True)
-        self._primed_docs: WeakSet[Any] = WeakSet()
         self._parts: OrderedDict[tuple[int, tuple[int, ...]], _SubsetParts] = OrderedDict()
         probe = object.__new__(pdfdoc.PDFDocument)  # any hashable, weak-referenceable key
         super().splitString(PRIMED, probe)
@@ -159,7 +158,9 @@ class StableSubsetFont(TTFont):
         self._fixed_chars = (
             frozenset(chr(code) for code in self._fixed) if single_subset else frozenset()
         )
-        self._fixed_bytes = cache(self._encode_fixed)
+        # Most lines of a receipt are the same on every receipt; names and amounts are not.
+        self._fixed_bytes = lru_cache(maxsize=4096)(self._encode_fixed)
+        self._lock = threading.Lock()
 
     def _prime(self, doc: Any) -> None:
         """Give the primed characters their fixed codes in `doc`, on the font's first use."""
@@ -169,7 +170,6 @@ class StableSubsetFont(TTFont):
             state.assignments = dict(template.assignments)
             state.subsets = [list(subset) for subset in template.subsets]
             state.nextCode = template.nextCode
-            self._primed_docs.add(doc)
 
     def _encode_fixed(self, text: str) -> list[tuple[int, bytes]]:
         fixed = self._fixed
@@ -177,11 +177,7 @@ class StableSubsetFont(TTFont):
 
     def splitString(self, text: Any, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
         self._prime(doc)
-        if (
-            isinstance(text, str)
-            and doc in self._primed_docs
-            and self._fixed_chars.issuperset(text)
-        ):
+        if isinstance(text, str) and self._fixed_chars.issuperset(text):
             return self._fixed_bytes(text)
         return super().splitString(text, doc, encoding)
 
@@ -191,14 +187,15 @@ class StableSubsetFont(TTFont):
 
     def _subset_parts(self, number: int, subset: list[int]) -> _SubsetParts:
         key = (number, tuple(subset))
-        parts = self._parts.get(key)
-        if parts is None:
-            parts = self._parts[key] = _SubsetParts(self, number, subset)
-            if len(self._parts) > SUBSET_CACHE_SIZE:
-                self._parts.popitem(last=False)
-        else:
-            self._parts.move_to_end(key)
-        return parts
+        with self._lock:  # the GUI may print while a batch renders in another thread
+            parts = self._parts.get(key)
+            if parts is None:
+                parts = self._parts[key] = _SubsetParts(self, number, subset)
+                if len(self._parts) > SUBSET_CACHE_SIZE:
+                    self._parts.popitem(last=False)
+            else:
+                self._parts.move_to_end(key)
+            return parts
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802
         """The font objects of `doc`, from cached subset parts (ReportLab's layout)."""
