@@ -44,17 +44,56 @@ def write_csv(path: Path, rows: int) -> None:
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
 
 
+def bare_executemany_rate(path: Path, source: Path) -> float:
+    """Rows per second of a bare executemany of the same rows into the same four tables
+    (contact, e-mail, phone, address): no reading, checking, matching or journal."""
+    from sqlalchemy import insert
+
+    from app.core.database import open_database
+    from app.models import Contact, ContactEmail, ContactPhone, PostalAddress
+
+    lines = source.read_bytes().decode("cp1252").splitlines()[1:]
+    contacts, emails, phones, addresses = [], [], [], []
+    for contact_id, line in enumerate(lines, start=1):
+        civility, last, first, street, postcode, city, email, phone = line.split(";")
+        contacts.append(
+            {
+                "id": contact_id,
+                "civility": civility,
+                "first_name": first,
+                "last_name": last,
+                "search_text": "",
+                "sort_name": "",
+            }
+        )
+        emails.append({"contact_id": contact_id, "email": email, "position": 0})
+        phones.append({"contact_id": contact_id, "number": phone, "position": 0})
+        addresses.append(
+            {"contact_id": contact_id, "line4": street, "postcode": postcode, "city": city}
+        )
+    database = open_database(str(path))
+    started = time.perf_counter()
+    with database.write() as session:
+        for table, rows in (
+            (Contact, contacts),
+            (ContactEmail, emails),
+            (ContactPhone, phones),
+            (PostalAddress, addresses),
+        ):
+            session.execute(insert(table.__table__), rows)
+    rate = len(lines) / (time.perf_counter() - started)
+    database.dispose()
+    return rate
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    from sqlalchemy import insert
-
     from app.core.database import open_database
     from app.core.importing.commit import commit, file_sha256
     from app.core.importing.service import prepare
-    from app.models import Contact
 
     folder = Path(tempfile.mkdtemp(prefix="obole-bench-import-"))
     source = folder / "contacts.csv"
@@ -73,22 +112,15 @@ def main() -> None:
         )
     elapsed = time.perf_counter() - started
     rate = report.rows_read / elapsed
-    bare = open_database(str(folder / "bare.sqlite3"))
-    rows = [
-        {"first_name": f"P{i}", "last_name": "Dupont", "search_text": "", "sort_name": ""}
-        for i in range(args.rows)
-    ]
-    tick = time.perf_counter()
-    with bare.write() as session:
-        session.execute(insert(Contact), rows)
-    bare_rate = args.rows / (time.perf_counter() - tick)
+    bare_rate = bare_executemany_rate(folder / "bare.sqlite3", source)
     print(f"rows: {report.rows_read:,} (created {report.created:,}, rejected {report.rejected:,})")
     print(
         f"import: {elapsed:.1f} s (dry run {planned - started:.1f} s, commit {elapsed - (planned - started):.1f} s)"
     )
     print(f"rows per second: {rate:,.0f} (target >= 5,000)")
     print(
-        f"bare executemany of the same rows: {bare_rate:,.0f} rows/s; ratio {rate / bare_rate:.3f} (target >= 0.2)"
+        f"bare executemany of the same rows into the same four tables: {bare_rate:,.0f} rows/s; "
+        f"ratio {rate / bare_rate:.3f} (target >= 0.2)"
     )
 
 

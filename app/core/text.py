@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
@@ -15,8 +16,12 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Lowercase, accent-free, punctuation collapsed to single spaces: the search form."""
+    """Lowercase, accent-free, punctuation collapsed to single spaces: the search form.
+
+    Cached: an import or a scan folds the same first names, streets and cities many times.
+    """
     plain = text if text.isascii() else strip_accents(text)  # ASCII needs no decomposition
     return _NON_WORD.sub(" ", plain.lower()).strip()
 

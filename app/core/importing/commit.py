@@ -217,8 +217,9 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
         return
     now = datetime.now().astimezone()
     ids = _reserve_contact_ids(session, len(rows))
+    # Core inserts (the tables, not the ORM classes): no per-row ORM bookkeeping.
     session.execute(
-        insert(Contact),
+        insert(Contact.__table__),
         [{"id": i, **_contact_row(r.draft, batch_id, now)} for i, r in zip(ids, rows, strict=True)],
     )
     emails, phones, addresses, tags = [], [], [], []
@@ -265,9 +266,9 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
             {"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)
         ]
     for table, values in (
-        (ContactEmail, emails),
-        (ContactPhone, phones),
-        (PostalAddress, addresses),
+        (ContactEmail.__table__, emails),
+        (ContactPhone.__table__, phones),
+        (PostalAddress.__table__, addresses),
         (contact_tags, tags),
     ):
         if values:
