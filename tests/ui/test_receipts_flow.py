@@ -114,3 +114,26 @@ def test_save_the_batch_as_pdfs_and_as_one_print_file(main_window: MainWindow, q
     page.merged_pdf(str(tmp_path / "print.pdf"))
     qtbot.waitUntil(lambda: "prêts à imprimer" in page.summary.text(), timeout=10_000)
     assert len(PdfReader(str(tmp_path / "print.pdf")).pages) == 3
+
+
+def test_a_large_batch_renders_in_worker_processes_from_the_screen(main_window: MainWindow, qtbot, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.core.receipts import lifecycle
+    from app.reports import receipt_batch
+
+    monkeypatch.setattr(receipt_batch, "PARALLEL_FROM", 2)  # as if it were a year-end batch
+    monkeypatch.setattr(receipt_batch, "usable_cores", lambda: 2)
+    with db.write() as session:
+        ready_association(session)
+        for index in range(5):
+            gift(session, donor(session, f"Donateur{index}"), date(2025, 5, 1), 5000 + index)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    page.prepare()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    page.issue_planned()  # runs in the task thread, which starts the worker processes
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=30_000)
+    with db.read() as session:
+        assert all(
+            lifecycle.verify(session, receipt) == lifecycle.Reproduction.IDENTICAL
+            for receipt in session.scalars(select(Receipt))
+        )
