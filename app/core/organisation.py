@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, fields, replace
 
@@ -128,6 +129,18 @@ IMAGE_MAX_BYTES = 2_000_000
 PNG, JPEG = b"\x89PNG", b"\xff\xd8\xff"
 
 
+def _image_readable(data: bytes) -> bool:
+    """True when the picture decodes completely (as it must to be printed on receipts)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
+    return True
+
+
 def set_receipt_image(session: Session, kind: str, data: bytes) -> None:
     """Store the logo or the signature printed on receipts (PNG or JPEG, at most 2 MB)."""
     require(session, Permission.SETTINGS_WRITE)
@@ -137,6 +150,11 @@ def set_receipt_image(session: Session, kind: str, data: bytes) -> None:
         raise ValidationError(_("Image : un fichier PNG ou JPEG est attendu."), field=kind)
     if len(data) > IMAGE_MAX_BYTES:
         raise ValidationError(_("Image : 2 Mo au plus."), field=kind)
+    if not _image_readable(data):
+        raise ValidationError(
+            _("Image : le fichier est abîmé ou incomplet, il ne peut pas être imprimé."),
+            field=kind,
+        )
     row = session.get(OrganisationSettings, 1) or OrganisationSettings(id=1)
     setattr(row, "logo_image" if kind == "logo" else "signature_image", data)
     session.add(row)

@@ -67,14 +67,20 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(main_window: MainWindo
     from app.models import OrganisationSettings
     from app.ui.dialogs.smtp_dialog import SmtpDialog
 
+    from PIL import Image
+
     image = tmp_path / "logo.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    Image.new("RGB", (120, 60), (37, 84, 140)).save(image)
     page = main_window.show_section("settings")
     page.choose_image("logo", str(image))  # type: ignore[attr-defined]
     bad = tmp_path / "notes.txt"
     bad.write_text("pas une image")
     page.choose_image("signature", str(bad))  # type: ignore[attr-defined]
     assert "PNG ou JPEG" in page.images_status.text()  # type: ignore[attr-defined]
+    truncated = tmp_path / "signature.png"
+    truncated.write_bytes(image.read_bytes()[:60])  # a download cut short
+    page.choose_image("signature", str(truncated))  # type: ignore[attr-defined]
+    assert "abîmé ou incomplet" in page.images_status.text()  # type: ignore[attr-defined]
     with db.read() as session:
         settings = session.get(OrganisationSettings, 1)
         assert settings is not None and settings.logo_image and not settings.signature_image
