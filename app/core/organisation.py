@@ -129,7 +129,7 @@ IMAGE_MAX_BYTES = 2_000_000
 PNG, JPEG = b"\x89PNG", b"\xff\xd8\xff"
 
 
-def _image_readable(data: bytes) -> bool:
+def image_readable(data: bytes) -> bool:
     """True when the picture decodes completely (as it must to be printed on receipts)."""
     from PIL import Image, UnidentifiedImageError
 
@@ -150,7 +150,7 @@ def set_receipt_image(session: Session, kind: str, data: bytes) -> None:
         raise ValidationError(_("Image : un fichier PNG ou JPEG est attendu."), field=kind)
     if len(data) > IMAGE_MAX_BYTES:
         raise ValidationError(_("Image : 2 Mo au plus."), field=kind)
-    if not _image_readable(data):
+    if not image_readable(data):
         raise ValidationError(
             _("Image : le fichier est abîmé ou incomplet, il ne peut pas être imprimé."),
             field=kind,

@@ -446,3 +446,18 @@ def test_a_newer_layout_keeps_old_receipts_printable_but_not_altered_data(
         assert lifecycle.verify(session, receipt) == lifecycle.Reproduction.ALTERED
         with pytest.raises(Conflict, match="reproduit"):
             lifecycle.original_pdf(session, receipt)
+
+
+def test_a_damaged_logo_stored_earlier_is_named_before_issuing(db: Database) -> None:
+    from app.models import OrganisationSettings
+
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session), date(2025, 1, 5), 5000)
+        settings = session.get(OrganisationSettings, 1)
+        settings.logo_image = b"\x89PNG\r\n\x1a\n" + b"0" * 100  # type: ignore[union-attr]
+    with db.read() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+    assert any("Logo" in problem and "illisible" in problem for problem in plan.organisation_problems)
+    with pytest.raises(Conflict, match="illisible"), db.write() as session:
+        issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock)

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.core.clock import Clock, today
 from app.core.journal import JournalEvent, record_event, record_events
 from app.core.money import format_eur
-from app.core.organisation import load_identity, validate
+from app.core.organisation import image_readable, load_identity, validate
 from app.core.permissions import Permission, require
 from app.core.postal import address_block
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
@@ -56,6 +56,16 @@ def organisation_problems(session: Session) -> list[str]:
         problems.append(
             _("Catégorie de l'organisme (case du Cerfa) : à choisir dans les paramètres.")
         )
+    for label, data in (
+        (_("Logo"), settings.logo_image if settings else None),
+        (_("Signature"), settings.signature_image if settings else None),
+    ):
+        if data and not image_readable(data):
+            problems.append(
+                _("{image} : l'image enregistrée est illisible, choisissez-la à nouveau.").format(
+                    image=label
+                )
+            )
     return problems
 
 
