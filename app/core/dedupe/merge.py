@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.core.contact_fields import refresh_derived_fields
 from app.core.contacts import IDENTITY_FIELDS
@@ -113,9 +113,22 @@ def _contacts(session: Session, survivor_id: int, other_ids: list[int]) -> list[
         raise ValidationError(
             _("Choisissez un contact conservé et au moins un autre contact, tous différents.")
         )
+    loaded = {
+        c.id: c
+        for c in session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(ids))
+            .options(
+                selectinload(Contact.emails),
+                selectinload(Contact.phones),
+                selectinload(Contact.addresses),
+                selectinload(Contact.tags),
+            )
+        )
+    }
     contacts = []
     for contact_id in ids:
-        contact = session.get(Contact, contact_id)
+        contact = loaded.get(contact_id)
         if contact is None or contact.status != ContactStatus.ACTIVE:
             raise NotFound(_("Contact {id} introuvable ou déjà fusionné.").format(id=contact_id))
         if contact.restricted:
@@ -135,7 +148,10 @@ def preview(
     session: Session, survivor_id: int, other_ids: list[int], choices: dict[str, int] | None = None
 ) -> MergePreview:
     """The survivor's values after the merge (chosen per field, lists combined)."""
-    contacts = _contacts(session, survivor_id, other_ids)
+    return _preview_of(_contacts(session, survivor_id, other_ids), choices)
+
+
+def _preview_of(contacts: list[Contact], choices: dict[str, int] | None) -> MergePreview:
     by_id = {c.id: c for c in contacts}
     values = {}
     for field in SCALAR_FIELDS:
@@ -172,7 +188,7 @@ def merge(
     contacts = _contacts(session, survivor_id, other_ids)
     survivor, others = contacts[0], contacts[1:]
     state = _snapshot(session, [c.id for c in contacts])
-    result = preview(session, survivor_id, other_ids, choices)
+    result = _preview_of(contacts, choices)
     for field, value in result.values.items():
         setattr(survivor, field, value)
     _combine_children(session, survivor, others)
@@ -230,7 +246,8 @@ def _combine_children(session: Session, survivor: Contact, others: list[Contact]
         tag_ids = {t.id for t in survivor.tags}
         survivor.tags.extend(t for t in other.tags if t.id not in tag_ids)
     session.flush()
-    session.expire_all()
+    for contact in (survivor, *others):  # their collections changed owner: reload them
+        session.expire(contact)
 
 
 def undo(session: Session, merge_id: int) -> None:
