@@ -174,3 +174,39 @@ def test_a_long_list_of_gifts_continues_on_a_second_page() -> None:
     text = first + second
     for line in gifts:
         assert line.received_on.strftime("%d/%m/%Y") in text
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cancel_during_a_batch_issues_nothing_and_leaves_no_gap(db: Database, workers: int) -> None:
+    from app.core.progress import CancelToken, RecordingProgress
+    from app.core.receipts import issuing
+    from app.errors import OperationCancelled
+    from app.models import ReceiptSequence
+
+    with db.write() as session:
+        ready_association(session)
+        for index in range(450):  # three chunks of 200
+            gift(session, donor(session, f"D{index:03d}"), date(2025, 6, 1), 1000 + index)
+    token = CancelToken()
+
+    class CancelAfterFirstChunk(RecordingProgress):
+        def advance(self, steps: int = 1) -> None:
+            super().advance(steps)
+            token.cancel()  # the user clicks "Annuler" once the first chunk is stored
+
+    with pytest.raises(OperationCancelled), db.write() as session:
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+        issuing.issue(
+            session,
+            plan,
+            clock=db.clock,
+            progress=CancelAfterFirstChunk(),
+            cancel=token,
+            workers=workers,
+        )
+    with db.read() as session:
+        assert session.scalars(select(Receipt)).all() == []
+        assert session.scalars(select(ReceiptSequence)).all() == []  # no number was used
+    with db.write() as session:  # the next batch starts at 1
+        plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
+        assert issuing.issue(session, plan, clock=db.clock).numbers[0] == "2025-00001"
