@@ -24,6 +24,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     issue_p = sub.add_parser("issue", parents=[common], help="émettre les reçus d'une année")
     issue_p.add_argument("--year", type=int, required=True)
     issue_p.add_argument("--mode", choices=["annual", "per_gift"], default="annual")
+    issue_p.add_argument(
+        "--requested-only",
+        action="store_true",
+        help="avec --mode per_gift : seulement les donateurs qui demandent un reçu par don",
+    )
     issue_p.add_argument("--out", type=Path, help="dossier où écrire les PDF")
     issue_p.add_argument("--merged", type=Path, help="un seul PDF avec tous les reçus (impression)")
     issue_p.add_argument("--dry-run", action="store_true", help="aperçu seulement, rien n'est émis")
@@ -120,10 +125,19 @@ def _plan_text(plan: Any) -> str:
 def run_issue(ctx: Any) -> int:
     """Preview, then issue in one transaction after a backup; write PDFs after commit."""
     args = ctx.args
-    database = ctx.database()
     mode = ReceiptMode(args.mode)
+    if args.requested_only and mode != ReceiptMode.PER_GIFT:
+        ctx.say("obole: erreur : --requested-only va avec --mode per_gift.")
+        return 2
+    database = ctx.database()
     with database.read() as session:
-        plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
+        plan = plan_receipts(
+            session,
+            year=args.year,
+            mode=mode,
+            contact_ids=args.contact,
+            requested_only=args.requested_only,
+        )
     if args.dry_run or not plan.receipts:
         ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
         return 0
@@ -134,7 +148,13 @@ def run_issue(ctx: Any) -> int:
         )
     automatic_backup(database.engine, database.backup_dir, reason="receipts")
     with database.write() as session:
-        plan = plan_receipts(session, year=args.year, mode=mode, contact_ids=args.contact)
+        plan = plan_receipts(
+            session,
+            year=args.year,
+            mode=mode,
+            contact_ids=args.contact,
+            requested_only=args.requested_only,
+        )
         result = issue(session, plan, clock=database.clock, progress=StderrProgress())
     paths: list[Path] = []
     if args.out:

@@ -143,3 +143,21 @@ def test_a_large_batch_renders_in_worker_processes_from_the_screen(main_window: 
             lifecycle.verify(session, receipt) == lifecycle.Reproduction.IDENTICAL
             for receipt in session.scalars(select(Receipt))
         )
+
+
+def test_per_gift_receipts_for_the_donors_who_asked(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    with db.write() as session:
+        ready_association(session)
+        firm = donor(session, "Forge", company=True)
+        firm.receipt_mode = "per_gift"
+        for contact in (firm, donor(session, "Alpha")):
+            gift(session, contact, date(2025, 3, 1), 5000)
+            gift(session, contact, date(2025, 4, 1), 6000)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    page.mode.setCurrentIndex(2)
+    assert "qui l'ont demandé" in page.mode.currentText()
+    page.prepare()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    assert [r.donor_name for r in page.plan.receipts] == ["Forge SARL", "Forge SARL"]
+    assert page.problems.rowCount() == 0  # Alpha simply waits for the annual receipt

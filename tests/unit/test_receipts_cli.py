@@ -16,7 +16,7 @@ from app.cli import run_cli
 from app.core.database import open_database
 from app.core.receipts.output import write_pdfs, write_print_file
 from app.errors import Conflict
-from app.models import Receipt
+from app.models import Contact, Receipt
 from app.reports import receipt_batch
 from tests.unit.receipts_helpers import donor, gift, ready_association
 
@@ -132,3 +132,21 @@ def test_files_that_no_longer_match_their_issue_are_refused(
             write_print_file(session, ids, tmp_path / "print.pdf")
         assert not (tmp_path / "print.pdf").exists()
     database.dispose()
+
+
+def test_during_the_year_only_donors_who_asked_get_a_receipt_per_gift(
+    asso: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = open_database(str(asso))
+    with database.write() as session:
+        firm = session.scalars(select(Contact).where(Contact.organisation_name == "Forge SARL")).one()
+        firm.receipt_mode = "per_gift"
+    database.dispose()
+    code, data = _run(
+        capsys, "receipts", "issue", "--year", "2025", "--mode", "per_gift", "--requested-only",
+        "--db", str(asso),
+    )  # fmt: skip
+    assert code == 0 and data["issued"] == 1 and data["excluded"] == []  # the others wait
+    code, data = _run(capsys, "receipts", "issue", "--year", "2025", "--db", str(asso))
+    assert code == 0 and data["issued"] == 2  # Alpha and Bravo: one annual receipt each
+    assert run_cli(["receipts", "issue", "--year", "2025", "--requested-only", "--db", str(asso)]) == 2

@@ -144,9 +144,18 @@ def _groups(gifts: list[Gift], mode: ReceiptMode) -> list[list[Gift]]:
 
 
 def plan_receipts(
-    session: Session, *, year: int, mode: ReceiptMode, contact_ids: list[int] | None = None
+    session: Session,
+    *,
+    year: int,
+    mode: ReceiptMode,
+    contact_ids: list[int] | None = None,
+    requested_only: bool = False,
 ) -> IssuePlan:
-    """What would be issued for gifts received in `year` and not receipted yet."""
+    """What would be issued for gifts received in `year` and not receipted yet.
+
+    `requested_only` (with the per-gift mode): only the donors who asked for a receipt per
+    gift, the run a treasurer makes during the year; the others wait for the annual batch.
+    """
     from app.core.receipts.issuing import organisation_problems
 
     plan = IssuePlan(year, mode, organisation_problems=organisation_problems(session))
@@ -163,6 +172,12 @@ def plan_receipts(
     )
     if contact_ids is not None:
         query = query.where(Gift.contact_id.in_(contact_ids))
+    if requested_only:
+        query = query.where(
+            Gift.contact_id.in_(
+                select(Contact.id).where(Contact.receipt_mode == ReceiptMode.PER_GIFT.value)
+            )
+        )
     by_contact: dict[int, list[Gift]] = defaultdict(list)
     for gift in session.scalars(query):
         by_contact[gift.contact_id].append(gift)

@@ -49,6 +49,9 @@ def receipt_columns() -> list[Column[ReceiptRow]]:
     ]
 
 
+REQUESTED_PER_GIFT = "requested_per_gift"  # the mode list's third choice
+
+
 class ReceiptsPage(QWidget):
     """Year-end issuing with a preview, and the receipts already issued."""
 
@@ -65,6 +68,9 @@ class ReceiptsPage(QWidget):
         self.mode = QComboBox()
         self.mode.addItem(_("Un reçu annuel par donateur"), ReceiptMode.ANNUAL)
         self.mode.addItem(_("Un reçu par don"), ReceiptMode.PER_GIFT)
+        self.mode.addItem(
+            _("Un reçu par don, pour les donateurs qui l'ont demandé"), REQUESTED_PER_GIFT
+        )
         self.prepare_button = QPushButton(_("Préparer l'émission…"))
         self.issue_button = QPushButton(_("Émettre les reçus"))
         self.issue_button.setEnabled(False)
@@ -175,11 +181,15 @@ class ReceiptsPage(QWidget):
 
     def prepare(self) -> None:
         """Compute the preview in the background."""
-        year, mode, database = self.year.value(), self.mode.currentData(), self.ctx.database
+        year, choice, database = self.year.value(), self.mode.currentData(), self.ctx.database
+        requested_only = choice == REQUESTED_PER_GIFT
+        mode = ReceiptMode.PER_GIFT if requested_only else choice
 
         def work(_progress, _cancel):  # type: ignore[no-untyped-def]
             with database.read() as session:
-                return plan_receipts(session, year=year, mode=mode)
+                return plan_receipts(
+                    session, year=year, mode=mode, requested_only=requested_only
+                )
 
         self.ctx.tasks.run(
             work, parent=self, label=_("Préparation de l'émission…"), on_success=self.show_plan
