@@ -27,6 +27,7 @@ from app.models import (
     AuditEvent,
     ConsentEvent,
     Contact,
+    ContactEmail,
     ErasedIdentity,
     Gift,
     ImportBatch,
@@ -165,7 +166,8 @@ def anonymise(
 
 def _remember(session: Session, contact: Contact, clock: Clock, request_id: int | None) -> None:
     """Salted hashes of the identity, so the person is not imported again."""
-    for email in contact.emails or [None]:
+    emails: list[ContactEmail | None] = [*contact.emails] or [None]
+    for email in emails:
         for digest in identity_hashes(
             session,
             first_name=contact.first_name or contact.organisation_name,

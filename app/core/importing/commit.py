@@ -7,9 +7,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.core.contact_fields import (
@@ -219,7 +219,7 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
     ids = _reserve_contact_ids(session, len(rows))
     # Core inserts (the tables, not the ORM classes): no per-row ORM bookkeeping.
     session.execute(
-        insert(Contact.__table__),
+        insert(cast(Table, Contact.__table__)),
         [{"id": i, **_contact_row(r.draft, batch_id, now)} for i, r in zip(ids, rows, strict=True)],
     )
     emails, phones, addresses, tags = [], [], [], []
@@ -266,9 +266,9 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
             {"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)
         ]
     for table, values in (
-        (ContactEmail.__table__, emails),
-        (ContactPhone.__table__, phones),
-        (PostalAddress.__table__, addresses),
+        (cast(Table, ContactEmail.__table__), emails),
+        (cast(Table, ContactPhone.__table__), phones),
+        (cast(Table, PostalAddress.__table__), addresses),
         (contact_tags, tags),
     ):
         if values:

@@ -7,9 +7,9 @@ import hashlib
 from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -442,7 +442,7 @@ def _lock_gifts(session: Session, locks: list[tuple[Gift, int]], now: datetime) 
     their preview; the second UPDATE waits for the first transaction, then finds the gift
     taken and changes nothing: the batch stops, and nothing of it is kept.
     """
-    table = Gift.__table__
+    table = cast(Table, Gift.__table__)
     session.execute(
         update(table)
         .where(table.c.id == bindparam("gift_id"), table.c.receipt_id.is_(None))
