@@ -244,3 +244,18 @@ def test_erasure_reaches_merged_duplicates_and_the_copies_kept_for_undo(
         undo_import(session, batch_id)
     with db.read() as session:
         assert session.get(Contact, kept.id).status == ContactStatus.ANONYMISED  # type: ignore[union-attr]
+
+
+def test_erasure_also_clears_an_undone_merge_that_absorbed_the_contact(db: Database) -> None:
+    from app.core.dedupe.merge import merge, undo
+    from app.models import MergeRecord
+
+    with db.write() as session:
+        survivor, person = donor(session, "Martin"), donor(session, "Secret")
+        record = merge(session, survivor.id, [person.id])
+    with db.write() as session:
+        undo(session, record.id)  # they were two people after all
+    with db.write() as session:
+        anonymise.anonymise(session, person.id, clock=db.clock)
+    with db.read() as session:
+        assert "Secret" not in json.dumps(session.get(MergeRecord, record.id).before_state)  # type: ignore[union-attr]

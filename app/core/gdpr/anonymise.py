@@ -200,10 +200,9 @@ def _absorbed(session: Session, contact_id: int) -> list[Contact]:
 
 def _forget_undo_copies(session: Session, contact_ids: set[int]) -> None:
     """Drop the personal data kept to undo merges and imports involving these contacts."""
-    for record in session.scalars(
-        select(MergeRecord).where(MergeRecord.survivor_id.in_(contact_ids))
-    ):
-        record.before_state = {ERASED_KEY: True}
+    for record in session.scalars(select(MergeRecord)):  # merged_ids is a JSON list
+        if record.survivor_id in contact_ids or contact_ids & set(record.merged_ids or []):
+            record.before_state = {ERASED_KEY: True}
     keys = {str(i) for i in contact_ids}
     for batch in session.scalars(select(ImportBatch)):
         report = batch.report or {}
