@@ -130,14 +130,18 @@ def run_issue(ctx: Any) -> int:
         ctx.say("obole: erreur : --requested-only va avec --mode per_gift.")
         return 2
     database = ctx.database()
-    with database.read() as session:
-        plan = plan_receipts(
+
+    def plan_in(session: Any) -> Any:
+        return plan_receipts(
             session,
             year=args.year,
             mode=mode,
             contact_ids=args.contact,
             requested_only=args.requested_only,
         )
+
+    with database.read() as session:
+        plan = plan_in(session)
     if args.dry_run or not plan.receipts:
         ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
         return 0
@@ -147,14 +151,8 @@ def run_issue(ctx: Any) -> int:
             + " ; ".join(plan.organisation_problems)
         )
     automatic_backup(database.engine, database.backup_dir, reason="receipts")
-    with database.write() as session:
-        plan = plan_receipts(
-            session,
-            year=args.year,
-            mode=mode,
-            contact_ids=args.contact,
-            requested_only=args.requested_only,
-        )
+    with database.write() as session:  # planned again inside the transaction that issues
+        plan = plan_in(session)
         result = issue(session, plan, clock=database.clock, progress=StderrProgress())
     paths: list[Path] = []
     if args.out:
