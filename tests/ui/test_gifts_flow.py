@@ -167,3 +167,31 @@ def test_filter_totals_and_export(
     target = tmp_path / "dons.xlsx"
     assert page.export_to(str(target)) == 2  # type: ignore[attr-defined]
     assert load_workbook(target).active.max_row == 3
+
+
+def test_a_company_that_asked_gets_its_receipt_right_after_the_gift(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.unit.receipts_helpers import donor, ready_association
+
+    with db.write() as session:
+        ready_association(session)
+        firm = donor(session, "Forge", company=True)
+        firm.receipt_mode = "per_gift"
+        firm_id = firm.id
+    dialog = GiftDialog(main_window.ctx, contact_id=firm_id, parent=main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.received_on, "02/03/2026")
+    type_text(qtbot, dialog.amount, "500")
+    type_text(qtbot, dialog.cheque_number, "7654321")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.offer.isVisible() and not dialog.form_box.isEnabled()  # saved, not closed
+    assert "reçu fiscal pour chaque don" in dialog.offer_label.text()
+    qtbot.mouseClick(dialog.issue_now_button, Qt.MouseButton.LeftButton)
+    assert "2026-00001" in dialog.offer_label.text() and dialog.see_receipt_button.isVisible()
+    with db.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        assert (receipt.mode, receipt.total_cents) == ("per_gift", 50000)
+        assert session.scalars(select(Gift.receipt_id)).one() == receipt.id
+    assert dialog.receipt_id == receipt.id

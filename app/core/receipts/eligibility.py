@@ -137,6 +137,12 @@ def donor_mode(contact: Contact, batch_mode: ReceiptMode) -> ReceiptMode:
     return ReceiptMode(contact.receipt_mode) if contact.receipt_mode else batch_mode
 
 
+def wants_receipt_per_gift(session: Session, contact_id: int | None) -> bool:
+    """True when the donor asked for a receipt for each gift."""
+    contact = session.get(Contact, contact_id) if contact_id else None
+    return contact is not None and contact.receipt_mode == ReceiptMode.PER_GIFT.value
+
+
 def _groups(gifts: list[Gift], mode: ReceiptMode) -> list[list[Gift]]:
     if mode == ReceiptMode.PER_GIFT:
         return [[g] for g in gifts]

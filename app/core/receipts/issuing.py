@@ -28,7 +28,7 @@ from app.core.receipts.document import (
     ReceiptDocument,
     snapshot_digest,
 )
-from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address
+from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address, plan_receipts
 from app.core.receipts.numbering import allocate, format_number
 from app.errors import Conflict
 from app.i18n import _
@@ -328,6 +328,23 @@ def issue(
         ),
     )
     return IssueResult(tuple(ids), tuple(numbers), plan.total_cents)
+
+
+def issue_requested_now(
+    session: Session, *, contact_id: int, year: int, clock: Clock
+) -> tuple[IssuePlan, IssueResult | None]:
+    """The receipts a donor who asked for one per gift is waiting for, issued now (after a
+    gift is recorded). Nothing is issued when the plan shows a problem: it says which."""
+    plan = plan_receipts(
+        session,
+        year=year,
+        mode=ReceiptMode.PER_GIFT,
+        contact_ids=[contact_id],
+        requested_only=True,
+    )
+    if plan.organisation_problems or not plan.receipts:
+        return plan, None
+    return plan, issue(session, plan, clock=clock)
 
 
 def _load_chunk(

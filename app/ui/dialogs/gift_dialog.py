@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -31,6 +32,8 @@ from app.core.gifts import (
     validate_gift,
 )
 from app.core.money import format_eur, parse_eur
+from app.core.receipts.eligibility import wants_receipt_per_gift
+from app.core.receipts.issuing import issue_requested_now
 from app.errors import UserError, ValidationError
 from app.i18n import _
 from app.models.enums import GiftNature, PaymentMethod
@@ -112,7 +115,9 @@ class GiftDialog(QDialog):
             form.addRow(label, self.errors.cell(name, editor))
         form.addRow(self.receiptable)
         form.addRow(self.membership)
-        layout.addLayout(form)
+        self.form_box = QWidget()
+        self.form_box.setLayout(form)
+        layout.addWidget(self.form_box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -122,10 +127,80 @@ class GiftDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._buttons = buttons
+        self.offer = self._receipt_offer()
+        layout.addWidget(self.offer)
         if contact_id is not None:
             self.contact.set_contact(contact_id)
         if gift_id is not None:
             self._load()
+
+    def _receipt_offer(self) -> QWidget:
+        """Shown after saving a gift of a donor who asked for a receipt per gift."""
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.offer_label = QLabel("")
+        self.offer_label.setWordWrap(True)
+        self.offer_label.setStyleSheet("background: #e8f1fb; padding: 6px;")
+        column.addWidget(self.offer_label)
+        row = QHBoxLayout()
+        self.issue_now_button = QPushButton(_("Émettre le reçu maintenant"))
+        self.issue_now_button.clicked.connect(lambda: self.issue_receipt_now())
+        self.see_receipt_button = QPushButton(_("Voir le reçu"))
+        self.see_receipt_button.setVisible(False)
+        self.see_receipt_button.clicked.connect(self._go_to_receipt)
+        close = QPushButton(_("Fermer"))
+        close.clicked.connect(self.accept)
+        for button in (self.issue_now_button, self.see_receipt_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(close)
+        column.addLayout(row)
+        box.setVisible(False)
+        return box
+
+    def _offer_receipt(self) -> None:
+        self.form_box.setEnabled(False)  # the gift is saved: what it shows is what was saved
+        self._buttons.setVisible(False)
+        self.offer_label.setText(
+            _(
+                "Don enregistré. Ce donateur demande un reçu fiscal pour chaque don : "
+                "émettez-le maintenant, ou plus tard depuis les reçus fiscaux."
+            )
+        )
+        self.offer.setVisible(True)
+
+    def issue_receipt_now(self) -> None:
+        """Issue the donor's pending per-gift receipts (this gift's among them)."""
+        database = self.ctx.database
+        draft = self.draft()
+        assert draft.contact_id is not None and draft.received_on is not None
+        try:
+            with database.write() as session:
+                plan, result = issue_requested_now(
+                    session,
+                    contact_id=draft.contact_id,
+                    year=draft.received_on.year,
+                    clock=database.clock,
+                )
+                if result is not None:
+                    self.receipt_id = get_gift(session, self.gift_id).receipt_id  # type: ignore[arg-type]
+        except UserError as exc:
+            self.offer_label.setText(str(exc))
+            return
+        if result is None:
+            reasons = plan.organisation_problems or [e.reason for e in plan.excluded]
+            self.offer_label.setText(
+                _("Reçu non émis : {reasons}").format(reasons=" ; ".join(reasons))
+            )
+            return
+        self.offer_label.setText(
+            _("Reçu {numbers} émis.").format(numbers=", ".join(result.numbers))
+        )
+        self.issue_now_button.setVisible(False)
+        self.see_receipt_button.setVisible(True)
+        self.ctx.events.changed.emit("receipt")
 
     def _load(self) -> None:
         with self.ctx.database.read() as session:
@@ -198,14 +273,24 @@ class GiftDialog(QDialog):
         self.errors.show({p.field or "": str(p) for p in problems})
         if problems:
             return
+        created = self.gift_id is None
         try:
             with database.write() as session:
                 if self.gift_id is None:
                     self.gift_id = create_gift(session, draft, today=today(database.clock)).id
                 else:
                     update_gift(session, self.gift_id, draft, today=today(database.clock))
+                offer = (
+                    created
+                    and draft.receiptable
+                    and not draft.is_membership_fee
+                    and wants_receipt_per_gift(session, draft.contact_id)
+                )
         except UserError as exc:
             QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
             return
         self.ctx.events.changed.emit("gift")
+        if offer:
+            self._offer_receipt()
+            return
         self.accept()
