@@ -461,3 +461,20 @@ def test_a_damaged_logo_stored_earlier_is_named_before_issuing(db: Database) -> 
     assert any("Logo" in problem and "illisible" in problem for problem in plan.organisation_problems)
     with pytest.raises(Conflict, match="illisible"), db.write() as session:
         issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock)
+
+
+def test_issue_now_for_a_donor_who_asked_says_what_stops_it(db: Database) -> None:
+    from app.core.receipts.issuing import issue_requested_now
+
+    with db.write() as session:
+        ready_association(session)
+        firm = donor(session, "Forge", company=True, address=False)
+        firm.receipt_mode = ReceiptMode.PER_GIFT.value
+        gift(session, firm, date(2025, 5, 1), 20000)
+    with db.write() as session:
+        plan, result = issue_requested_now(
+            session, contact_id=firm.id, year=2025, clock=db.clock
+        )
+    assert result is None and "adresse postale manquante" in plan.excluded[0].reason
+    with db.read() as session:
+        assert session.scalars(select(Receipt)).all() == []
