@@ -173,27 +173,23 @@ class JournalEvent:
     contact_id: int | None = None
 
 
+def _event_row(session: Session, event: JournalEvent) -> dict[str, Any]:
+    return {
+        "at": session.info.get("now") or utcnow(),
+        "user": session.info.get("user", ""),
+        "action": AuditAction.EVENT,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "contact_id": event.contact_id,
+        "field": "",
+        "note": event.note,
+    }
+
+
 def record_events(session: Session, events: list[JournalEvent]) -> None:
     """Journal many actions at once (one INSERT): the trace of a bulk operation."""
-    if not events:
-        return
-    at, user = session.info.get("now") or utcnow(), session.info.get("user", "")
-    session.execute(
-        insert(AuditEvent),
-        [
-            {
-                "at": at,
-                "user": user,
-                "action": AuditAction.EVENT,
-                "entity": event.entity,
-                "entity_id": event.entity_id,
-                "contact_id": event.contact_id,
-                "field": "",
-                "note": event.note,
-            }
-            for event in events
-        ],
-    )
+    if events:
+        session.execute(insert(AuditEvent), [_event_row(session, e) for e in events])
 
 
 def record_event(
@@ -205,14 +201,5 @@ def record_event(
     contact_id: int | None = None,
 ) -> None:
     """Journal an action that is not a field change (merge, e-mail sent, export...)."""
-    session.add(
-        AuditEvent(
-            at=session.info.get("now") or utcnow(),
-            user=session.info.get("user", ""),
-            action=AuditAction.EVENT,
-            entity=entity,
-            entity_id=entity_id,
-            contact_id=contact_id,
-            note=note,
-        )
-    )
+    event = JournalEvent(entity, entity_id, note, contact_id)
+    session.add(AuditEvent(**_event_row(session, event)))
