@@ -113,7 +113,11 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
     with database.write() as session:
         plan = prepare(session, source, "contacts", today=date(2026, 11, 20))
         commit(
-            session, plan, file_name=source.name, sha256=file_sha256(source), today=date(2026, 11, 20)
+            session,
+            plan,
+            file_name=source.name,
+            sha256=file_sha256(source),
+            today=date(2026, 11, 20),
         )
     imports = ImportsDialog(window.ctx, window)
     imports.show()

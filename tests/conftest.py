@@ -151,4 +151,3 @@ def any_db(request: pytest.FixtureRequest, clock: FixedClock, tmp_path: Path) ->
     _truncate_all(database)
     yield database
     database.dispose()
-

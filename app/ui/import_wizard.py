@@ -258,9 +258,7 @@ class _DonePage(QWizardPage):
         self.rejected_button.clicked.connect(self._save_rejected)
         layout.addWidget(self.rejected_button)
         self.undo_button = QPushButton(_("Annuler cet import…"))
-        self.undo_button.setToolTip(
-            _("Aussi plus tard : menu Fichier, « Imports effectués ».")
-        )
+        self.undo_button.setToolTip(_("Aussi plus tard : menu Fichier, « Imports effectués »."))
         self.undo_button.clicked.connect(lambda: self.open_imports())
         self.undo_button.setVisible(False)
         layout.addWidget(self.undo_button)

@@ -36,8 +36,12 @@ Snapshot = Callable[[sqlite3.Connection], object]
 
 def row_counts(connection: sqlite3.Connection) -> dict[str, int]:
     """Rows per table (the default all-or-nothing snapshot)."""
-    names = [r[0] for r in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+    names = [
+        r[0]
+        for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     return {n: connection.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 
@@ -78,8 +82,9 @@ def _state(case: CrashCase, database: Path) -> object:
 
 def _start(case: CrashCase, folder: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "OBOLE_HOME": str(folder / "home"), **case.env}
-    return subprocess.Popen(_command(case, folder), cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        _command(case, folder), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def _check_opens(database: Path) -> None:

@@ -11,8 +11,13 @@ from tests.crash.harness import ROOT, CrashCase, assert_all_or_nothing
 
 
 def _obole(*args: str, home: Path) -> None:
-    subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, check=True,
-                   capture_output=True, env={**__import__("os").environ, "OBOLE_HOME": str(home)})
+    subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={**__import__("os").environ, "OBOLE_HOME": str(home)},
+    )
 
 
 def _existing_database(folder: Path) -> None:
@@ -27,10 +32,15 @@ def _database_and_an_older_backup(folder: Path) -> None:
     _obole("init", "--db", str(database), "--demo", "400", "--seed", "2", home=folder / "home")
 
 
-DEMO = CrashCase("demo", ["init", "--db", "{db}", "--demo", "1500", "--seed", "5"],
-                 prepare=_existing_database)
-RESTORE = CrashCase("restore", ["backup", "restore", "{data}/saved.sqlite3", "--db", "{db}"],
-                    prepare=_database_and_an_older_backup, kill_fractions=(0.5, 0.7, 0.8, 0.9))
+DEMO = CrashCase(
+    "demo", ["init", "--db", "{db}", "--demo", "1500", "--seed", "5"], prepare=_existing_database
+)
+RESTORE = CrashCase(
+    "restore",
+    ["backup", "restore", "{data}/saved.sqlite3", "--db", "{db}"],
+    prepare=_database_and_an_older_backup,
+    kill_fractions=(0.5, 0.7, 0.8, 0.9),
+)
 
 
 def test_demo_generation_killed_mid_way_is_all_or_nothing(tmp_path: Path) -> None:

@@ -114,7 +114,9 @@ def test_receipts_issued_before_get_the_digest_of_their_snapshot(tmp_path: Path)
     from app.models import Receipt
 
     copy = tmp_path / "schema_0004.sqlite3"
-    shutil.copyfile(Path(__file__).resolve().parents[1] / "fixtures/schemas/schema_0004.sqlite3", copy)
+    shutil.copyfile(
+        Path(__file__).resolve().parents[1] / "fixtures/schemas/schema_0004.sqlite3", copy
+    )
     snapshot = {"number": "2025-00001", "donor": {"name": "Mme Hélène DUPONT"}, "gifts": [1, 2]}
     with sqlite3.connect(copy) as raw:
         contact_id = raw.execute("SELECT min(id) FROM contact").fetchone()[0]

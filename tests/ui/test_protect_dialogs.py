@@ -50,8 +50,12 @@ def test_admin_adds_a_user_from_the_dialog(qtbot, db: Database) -> None:  # type
     assert dialog.table.item(0, 0).text() == "lea"
 
 
-def test_backups_dialog_verifies_and_restores(qtbot, db: Database, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backups_dialog_verifies_and_restores(
+    qtbot,
+    db: Database,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     folder = tmp_path / "b"
     backup.automatic_backup(db.engine, folder, reason="manual")
     with db.write() as session:
@@ -63,14 +67,19 @@ def test_backups_dialog_verifies_and_restores(qtbot, db: Database, tmp_path: Pat
     assert dialog.verify()
     assert dialog.restore(confirm=False) and dialog.restored
     with db.read() as session:
-        assert session.execute(__import__("sqlalchemy").text(
-            "SELECT count(*) FROM contact")).scalar() == 0
+        assert (
+            session.execute(__import__("sqlalchemy").text("SELECT count(*) FROM contact")).scalar()
+            == 0
+        )
     assert any(e.reason == "before-restore" for e in backup.list_backups(folder))
 
 
 @pytest.mark.allow_log_warnings
-def test_unexpected_task_error_is_written_to_the_log_file(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_task_error_is_written_to_the_log_file(
+    qtbot,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from app.logging_setup import configure_logging
     from app.paths import app_paths
     from app.ui.tasks import TaskRunner

@@ -63,11 +63,13 @@ def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Datab
     assert page.selected_id() == receipt_id and "2025-00001" in page.summary.text()
 
 
-def test_settings_pick_logo_and_signature_and_smtp_dialog(main_window: MainWindow, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_settings_pick_logo_and_signature_and_smtp_dialog(
+    main_window: MainWindow, db: Database, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
     from app.models import OrganisationSettings
     from app.ui.dialogs.smtp_dialog import SmtpDialog
-
-    from PIL import Image
 
     image = tmp_path / "logo.png"
     Image.new("RGB", (120, 60), (37, 84, 140)).save(image)
@@ -97,7 +99,9 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(main_window: MainWindo
         assert load_settings(session).host == "127.0.0.1"
 
 
-def test_save_the_batch_as_pdfs_and_as_one_print_file(main_window: MainWindow, qtbot, db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_save_the_batch_as_pdfs_and_as_one_print_file(
+    main_window: MainWindow, qtbot, db: Database, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
     with db.write() as session:
@@ -122,7 +126,9 @@ def test_save_the_batch_as_pdfs_and_as_one_print_file(main_window: MainWindow, q
     assert len(PdfReader(str(tmp_path / "print.pdf")).pages) == 3
 
 
-def test_a_large_batch_renders_in_worker_processes_from_the_screen(main_window: MainWindow, qtbot, db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_large_batch_renders_in_worker_processes_from_the_screen(
+    main_window: MainWindow, qtbot, db: Database, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from app.core.receipts import lifecycle
     from app.reports import receipt_batch
 
@@ -145,7 +151,9 @@ def test_a_large_batch_renders_in_worker_processes_from_the_screen(main_window: 
         )
 
 
-def test_per_gift_receipts_for_the_donors_who_asked(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_per_gift_receipts_for_the_donors_who_asked(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
     with db.write() as session:
         ready_association(session)
         firm = donor(session, "Forge", company=True)

@@ -35,8 +35,12 @@ def test_row_count_mismatch_is_reported(db: Database, tmp_path: Path) -> None:
 
 def test_encrypted_backup_round_trip(db: Database, tmp_path: Path) -> None:
     _demo(db, 5)
-    result = bk.backup_sqlite(db.file, tmp_path / "b", reason="x",  # type: ignore[arg-type]
-                              passphrase="correct horse")
+    result = bk.backup_sqlite(
+        db.file,
+        tmp_path / "b",
+        reason="x",  # type: ignore[arg-type]
+        passphrase="correct horse",
+    )
     assert result.encrypted and b"SQLite format" not in result.path.read_bytes()[:100]
     assert bk.verify_backup(result.path, passphrase="correct horse") > 0
     with pytest.raises(StorageError, match="phrase de passe"):
@@ -44,8 +48,9 @@ def test_encrypted_backup_round_trip(db: Database, tmp_path: Path) -> None:
     assert not list((tmp_path / "b").glob("*.tmp"))
 
 
-def test_restore_replaces_the_database_and_keeps_a_safety_copy(db: Database,
-                                                               tmp_path: Path) -> None:
+def test_restore_replaces_the_database_and_keeps_a_safety_copy(
+    db: Database, tmp_path: Path
+) -> None:
     saved = bk.backup_sqlite(db.file, tmp_path / "b", reason="x")  # type: ignore[arg-type]
     _demo(db, 7)
     file = db.file
@@ -55,8 +60,9 @@ def test_restore_replaces_the_database_and_keeps_a_safety_copy(db: Database,
     assert bk.verify_sqlite(file, expected_counts=saved.row_counts)  # type: ignore[arg-type]
 
 
-def test_damaged_backup_is_refused_before_touching_the_database(db: Database,
-                                                                tmp_path: Path) -> None:
+def test_damaged_backup_is_refused_before_touching_the_database(
+    db: Database, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"not a database" * 100)
     with pytest.raises(StorageError):
@@ -66,10 +72,13 @@ def test_damaged_backup_is_refused_before_touching_the_database(db: Database,
 
 def test_rotation_policy() -> None:
     now = datetime(2026, 3, 31, 12, tzinfo=UTC)
-    daily = [BackupEntry(Path(f"d{i}"), "daily", now - timedelta(days=i), 1, False)
-             for i in range(60)]
-    other = [BackupEntry(Path(f"o{i}"), "before-import", now - timedelta(days=i * 10, hours=1),
-                         1, False) for i in range(5)]
+    daily = [
+        BackupEntry(Path(f"d{i}"), "daily", now - timedelta(days=i), 1, False) for i in range(60)
+    ]
+    other = [
+        BackupEntry(Path(f"o{i}"), "before-import", now - timedelta(days=i * 10, hours=1), 1, False)
+        for i in range(5)
+    ]
     entries = sorted(daily + other, key=lambda e: e.created, reverse=True)
     kept = {e.path for e in entries} - {e.path for e in backups_to_delete(entries, now=now)}
     kept_daily = sorted(int(p.name[1:]) for p in kept if p.name.startswith("d"))
@@ -77,8 +86,9 @@ def test_rotation_policy() -> None:
     assert {p.name for p in kept if p.name.startswith("o")} == {"o0", "o1", "o2"}
 
 
-def test_missing_pg_dump_gives_a_clear_message(monkeypatch: pytest.MonkeyPatch,
-                                               tmp_path: Path) -> None:
+def test_missing_pg_dump_gives_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from sqlalchemy import create_engine
 
     monkeypatch.setattr(bk.shutil, "which", lambda _name: None)

@@ -81,7 +81,10 @@ def test_gendered_pairs_are_different_people(a: str, b: str) -> None:
 
 
 def test_namesakes_in_the_same_town_are_not_suggested_without_corroboration() -> None:
-    a, b = _p(1, "Jean", "Martin", street="3 rue Basse"), _p(2, "Jean", "Martin", street="40 avenue Foch")
+    a, b = (
+        _p(1, "Jean", "Martin", street="3 rue Basse"),
+        _p(2, "Jean", "Martin", street="40 avenue Foch"),
+    )
     assert score_pair(a, b).score < 80
     b_same_phone = _p(2, "Jean", "Martin", street="40 avenue Foch", phone="0612345678")
     a_same_phone = _p(1, "Jean", "Martin", street="3 rue Basse", phone="0612345678")

@@ -228,13 +228,18 @@ def test_erasure_reaches_merged_duplicates_and_the_copies_kept_for_undo(
         batch = session.get(ImportBatch, batch_id)
         assert "helene.secret@exemple.fr" in json.dumps(batch.report)  # type: ignore[union-attr]
         assert "Vasseur" in json.dumps(session.get(MergeRecord, record.id).before_state)  # type: ignore[union-attr]
-        assert any("1 fiche(s) en double" in item for item in anonymise.preview_erasure(session, kept.id).erased)
+        assert any(
+            "1 fiche(s) en double" in item
+            for item in anonymise.preview_erasure(session, kept.id).erased
+        )
     with db.write() as session:
         anonymise.anonymise(session, kept.id, clock=db.clock)
     with db.read() as session:
         merged = session.get(Contact, duplicate.id)
         assert merged is not None and merged.status == ContactStatus.MERGED
-        assert "Dupond" not in merged.last_name and merged.birth_name == "" and merged.first_name == ""
+        assert (
+            "Dupond" not in merged.last_name and merged.birth_name == "" and merged.first_name == ""
+        )
         assert "Vasseur" not in json.dumps(session.get(MergeRecord, record.id).before_state)  # type: ignore[union-attr]
         assert "helene.secret" not in json.dumps(session.get(ImportBatch, batch_id).report)  # type: ignore[union-attr]
         assert is_erased(session, first_name="Hélèna", last_name="Dupond")

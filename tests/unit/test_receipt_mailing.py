@@ -66,9 +66,13 @@ def test_receipts_are_sent_logged_and_failures_retried(db: Database, smtp_server
             person = donor(session, name)
             person.emails.append(ContactEmail(email=f"{name.lower()}@exemple.fr"))
             gift(session, person, date(2025, 5, 1), 5000)
-        save_settings(session, SmtpSettings(host="127.0.0.1", port=port, security="none",
-                                            sender="tresorier@asso.fr"))
-        result = issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock)
+        save_settings(
+            session,
+            SmtpSettings(host="127.0.0.1", port=port, security="none", sender="tresorier@asso.fr"),
+        )
+        result = issue(
+            session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock
+        )
     inbox.refuse.add("bravo@exemple.fr")
     with db.write() as session:
         assert never_sent(session, year=2025) == list(result.receipt_ids)
@@ -93,8 +97,14 @@ def test_connection_test_and_bad_settings(smtp_server) -> None:  # type: ignore[
     _inbox, port = smtp_server
     check_connection(SmtpSettings(host="127.0.0.1", port=port, security="none", sender="a@b.fr"))
     with pytest.raises(StorageError, match="127.0.0.1"):
-        check_connection(SmtpSettings(host="127.0.0.1", port=_free_port(), security="none", sender="a@b.fr"))
-    assert {p.field for p in SmtpSettings(host="", port=0, sender="x").problems()} == {"host", "port", "sender"}
+        check_connection(
+            SmtpSettings(host="127.0.0.1", port=_free_port(), security="none", sender="a@b.fr")
+        )
+    assert {p.field for p in SmtpSettings(host="", port=0, sender="x").problems()} == {
+        "host",
+        "port",
+        "sender",
+    }
     with pytest.raises(ValidationError):
         raise SmtpSettings().problems()[0]
 
@@ -104,7 +114,9 @@ def test_the_smtp_password_never_reaches_the_database(db: Database) -> None:
     from app.models import AuditEvent, Setting
 
     with db.write() as session:
-        save_settings(session, SmtpSettings(host="smtp.asso.fr", sender="t@asso.fr", password="s3cret!"))
+        save_settings(
+            session, SmtpSettings(host="smtp.asso.fr", sender="t@asso.fr", password="s3cret!")
+        )
     with db.read() as session:
         stored = " ".join(str(s.value) for s in session.scalars(select(Setting)))
         journal = " ".join(f"{e.old} {e.new}" for e in session.scalars(select(AuditEvent)))

@@ -458,7 +458,9 @@ def test_a_damaged_logo_stored_earlier_is_named_before_issuing(db: Database) -> 
         settings.logo_image = b"\x89PNG\r\n\x1a\n" + b"0" * 100  # type: ignore[union-attr]
     with db.read() as session:
         plan = plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL)
-    assert any("Logo" in problem and "illisible" in problem for problem in plan.organisation_problems)
+    assert any(
+        "Logo" in problem and "illisible" in problem for problem in plan.organisation_problems
+    )
     with pytest.raises(Conflict, match="illisible"), db.write() as session:
         issue(session, plan_receipts(session, year=2025, mode=ReceiptMode.ANNUAL), clock=db.clock)
 
@@ -472,9 +474,7 @@ def test_issue_now_for_a_donor_who_asked_says_what_stops_it(db: Database) -> Non
         firm.receipt_mode = ReceiptMode.PER_GIFT.value
         gift(session, firm, date(2025, 5, 1), 20000)
     with db.write() as session:
-        plan, result = issue_requested_now(
-            session, contact_id=firm.id, year=2025, clock=db.clock
-        )
+        plan, result = issue_requested_now(session, contact_id=firm.id, year=2025, clock=db.clock)
     assert result is None and "adresse postale manquante" in plan.excluded[0].reason
     with db.read() as session:
         assert session.scalars(select(Receipt)).all() == []

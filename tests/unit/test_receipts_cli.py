@@ -47,7 +47,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  #
 def test_year_end_issue_writes_checked_files_and_one_print_file(
     asso: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, preview = _run(capsys, "receipts", "issue", "--year", "2025", "--dry-run", "--db", str(asso))
+    code, preview = _run(
+        capsys, "receipts", "issue", "--year", "2025", "--dry-run", "--db", str(asso)
+    )
     assert code == 0 and preview["receipts"] == 3 and preview["issued"] == 0
     assert preview["excluded"][0]["donor"] == "SANSADRESSE Hélène"
     out, merged = tmp_path / "recus", tmp_path / "impression.pdf"
@@ -139,7 +141,9 @@ def test_during_the_year_only_donors_who_asked_get_a_receipt_per_gift(
 ) -> None:
     database = open_database(str(asso))
     with database.write() as session:
-        firm = session.scalars(select(Contact).where(Contact.organisation_name == "Forge SARL")).one()
+        firm = session.scalars(
+            select(Contact).where(Contact.organisation_name == "Forge SARL")
+        ).one()
         firm.receipt_mode = "per_gift"
     database.dispose()
     code, data = _run(
@@ -149,4 +153,6 @@ def test_during_the_year_only_donors_who_asked_get_a_receipt_per_gift(
     assert code == 0 and data["issued"] == 1 and data["excluded"] == []  # the others wait
     code, data = _run(capsys, "receipts", "issue", "--year", "2025", "--db", str(asso))
     assert code == 0 and data["issued"] == 2  # Alpha and Bravo: one annual receipt each
-    assert run_cli(["receipts", "issue", "--year", "2025", "--requested-only", "--db", str(asso)]) == 2
+    assert (
+        run_cli(["receipts", "issue", "--year", "2025", "--requested-only", "--db", str(asso)]) == 2
+    )

@@ -23,8 +23,9 @@ from app.errors import Conflict, StorageError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_disk_full_is_a_clear_message_naming_the_file(db: Database, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_is_a_clear_message_naming_the_file(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def full(*_args: object, **_kw: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "b"))
 
@@ -35,10 +36,12 @@ def test_disk_full_is_a_clear_message_naming_the_file(db: Database, tmp_path: Pa
 
 
 def test_sqlite_locked_and_full_messages() -> None:
-    assert "verrouillée" in str(storage_message(sqlite3.OperationalError("database is locked"),
-                                                "/x.db"))
-    assert "plein" in str(storage_message(sqlite3.OperationalError("database or disk is full"),
-                                          "/x.db"))
+    assert "verrouillée" in str(
+        storage_message(sqlite3.OperationalError("database is locked"), "/x.db")
+    )
+    assert "plein" in str(
+        storage_message(sqlite3.OperationalError("database or disk is full"), "/x.db")
+    )
     with pytest.raises(ValueError), translate_storage_errors("/x"):
         raise ValueError("a bug stays a bug")
 
@@ -49,18 +52,25 @@ def test_permission_denied_on_a_read_only_folder(tmp_path: Path) -> None:
     folder.mkdir()
     folder.chmod(0o555)
     tmp_path.chmod(0o755)
-    code = ("import sys; from app.core.database import open_database\n"
-            "from app.errors import StorageError\n"
-            "try:\n    open_database(sys.argv[1])\n"
-            "except StorageError as e:\n    print(e); sys.exit(3)\n")
+    code = (
+        "import sys; from app.core.database import open_database\n"
+        "from app.errors import StorageError\n"
+        "try:\n    open_database(sys.argv[1])\n"
+        "except StorageError as e:\n    print(e); sys.exit(3)\n"
+    )
     command = [sys.executable, "-c", code, str(folder / "new.sqlite3")]
     if os.geteuid() == 0:
         if shutil.which("setpriv") is None:
             pytest.skip(reason="root ignores chmod and setpriv is missing")
-        command = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
-                   *command]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
-                          env={**os.environ, "HOME": str(tmp_path)})
+        command = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", *command]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     assert done.returncode == 3, done.stderr
     assert "Accès refusé" in done.stdout or "lecture seule" in done.stdout
     assert str(folder) in done.stdout
@@ -89,6 +99,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(db: Database) -> None:
     assert db.file is not None
     path = instance_lock.lock_path(db.file)
     import socket
+
     path.write_text(f'{{"pid": 999999, "host": "{socket.gethostname()}", "user": "x"}}')
     lock = instance_lock.acquire(db.file)
     assert isinstance(lock, instance_lock.InstanceLock)
@@ -97,9 +108,11 @@ def test_stale_lock_of_a_dead_process_is_taken_over(db: Database) -> None:
 
 
 def test_cli_refuses_writes_while_the_gui_holds_the_database(
-        db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     instance_lock.lock_path(db_path).write_text(
-        '{"pid": 1, "host": "autre-pc", "user": "marie", "started": "2026-03-15T10:00"}')
+        '{"pid": 1, "host": "autre-pc", "user": "marie", "started": "2026-03-15T10:00"}'
+    )
     assert run_cli(["info", "--db", str(db_path)]) == 0
     assert run_cli(["init", "--db", str(db_path), "--demo", "3"]) == 1
     assert "lecture seule" in capsys.readouterr().err
@@ -110,7 +123,7 @@ def test_damaged_database_is_detected_on_open(db_path: Path) -> None:
     data = bytearray(db_path.read_bytes())
     page = 4096
     for offset in range(page * 2, len(data), page):  # scribble over b-tree pages
-        data[offset:offset + 64] = b"\xff" * 64
+        data[offset : offset + 64] = b"\xff" * 64
     db_path.write_bytes(bytes(data))
     with pytest.raises(DatabaseDamaged, match="Restaurez"):
         open_database(str(db_path))

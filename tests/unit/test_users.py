@@ -39,8 +39,9 @@ def test_only_admins_manage_users_and_the_last_admin_stays(db: Database) -> None
         users.create_user(session, "x", role="admin", password="secret-123")
 
 
-def test_cli_requires_login_when_several_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_requires_login_when_several_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = str(tmp_path / "a.sqlite3")
     monkeypatch.setenv("OBOLE_NEW_PASSWORD", "secret-123")
     assert run_cli(["init", "--db", target]) == 0
@@ -59,8 +60,9 @@ def test_cli_requires_login_when_several_users(tmp_path: Path, monkeypatch: pyte
     assert "mot de passe incorrect" in capsys.readouterr().err
 
 
-def test_the_journal_names_the_logged_in_user(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_journal_names_the_logged_in_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.core.database import open_database
     from app.models.audit import AuditEvent
 
@@ -73,7 +75,8 @@ def test_the_journal_names_the_logged_in_user(tmp_path: Path,
     assert run_cli(["user", "add", "lea", "--db", target, "--user", "chef"]) == 0
     database = open_database(target)
     with database.read() as session:
-        who = session.scalars(select(AuditEvent.user).where(AuditEvent.entity == "user",
-                                                            AuditEvent.entity_id == 3)).all()
+        who = session.scalars(
+            select(AuditEvent.user).where(AuditEvent.entity == "user", AuditEvent.entity_id == 3)
+        ).all()
     database.dispose()
     assert who and set(who) == {"chef"}

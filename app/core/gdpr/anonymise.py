@@ -182,7 +182,9 @@ def _remember(session: Session, contact: Contact, clock: Clock, request_id: int 
                 is None
             ):
                 session.add(
-                    ErasedIdentity(identity_hash=digest, erased_at=clock.now(), request_id=request_id)
+                    ErasedIdentity(
+                        identity_hash=digest, erased_at=clock.now(), request_id=request_id
+                    )
                 )
                 session.flush()
 

@@ -127,7 +127,13 @@ ALIASES = {
     "phone2": ["portable", "mobile", "telephone portable", "cell"],
     "birth_date": ["date de naissance", "naissance", "birth date", "birthdate", "date of birth"],
     "notes": ["notes", "note", "commentaire", "commentaires", "remarques", "comments"],
-    "receipt_mode": ["recus fiscaux", "recu fiscal", "mode de recu", "receipt mode", "receipt_mode"],
+    "receipt_mode": [
+        "recus fiscaux",
+        "recu fiscal",
+        "mode de recu",
+        "receipt mode",
+        "receipt_mode",
+    ],
     "tags": ["etiquettes", "tags", "categories"],
     "obole_id": ["n obole", "id obole", "obole id", "identifiant obole"],
     "contact_id": [

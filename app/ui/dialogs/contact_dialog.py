@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from app.core.clock import today
 from app.core.consents import consent_history, current_consents, record_consent
+from app.core.contact_validation import format_phone
 from app.core.contacts import (
     RECEIPT_MODE_LABELS,
     AddressDraft,
@@ -42,7 +43,6 @@ from app.core.contacts import (
     update_contact,
     validate_draft,
 )
-from app.core.contact_validation import format_phone
 from app.core.dates import format_date, parse_optional_date
 from app.core.money import format_eur
 from app.core.postal import address_block

@@ -187,9 +187,7 @@ class ReceiptsPage(QWidget):
 
         def work(_progress, _cancel):  # type: ignore[no-untyped-def]
             with database.read() as session:
-                return plan_receipts(
-                    session, year=year, mode=mode, requested_only=requested_only
-                )
+                return plan_receipts(session, year=year, mode=mode, requested_only=requested_only)
 
         self.ctx.tasks.run(
             work, parent=self, label=_("Préparation de l'émission…"), on_success=self.show_plan
