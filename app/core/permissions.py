@@ -66,12 +66,17 @@ def acting_role(session: Session) -> Role:
     return Role(session.info.get("role") or Role.ADMIN)
 
 
-def require(session: Session, permission: Permission) -> None:
-    """Raise PermissionDenied unless the acting role has `permission`."""
-    role = acting_role(session)
+def require_role(role: Role | str, permission: Permission) -> None:
+    """Raise PermissionDenied unless `role` has `permission`."""
+    role = Role(role)
     if not role_allows(role, permission):
         raise PermissionDenied(
             _("Votre rôle ({role}) ne permet pas de {action}.").format(
                 role=_(ROLE_LABELS[role]), action=_(PERMISSION_LABELS[permission])
             )
         )
+
+
+def require(session: Session, permission: Permission) -> None:
+    """Raise PermissionDenied unless the acting role has `permission`."""
+    require_role(acting_role(session), permission)

@@ -1,0 +1,74 @@
+"""What every operation receives and returns.
+
+`OperationContext` carries the open database, the progress sink and the cancel token;
+`Outcome` carries the frozen result and the `Change` set that tells views what to reload.
+`risky` takes the automatic backup that a risky action needs before its transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from app.core.backup import BackupResult, automatic_backup
+from app.core.database import Database
+from app.core.permissions import Permission, require_role
+from app.core.progress import NULL_PROGRESS, CancelToken, Progress
+
+T = TypeVar("T")
+
+
+class Change(StrEnum):
+    """A kind of data an operation changed; views reload what they show of it."""
+
+    CONTACTS = "contacts"
+    GIFTS = "gifts"
+    RECEIPTS = "receipts"
+    CAMPAIGNS = "campaigns"
+    CONSENTS = "consents"
+    DUPLICATES = "duplicates"
+    IMPORTS = "imports"
+    GDPR = "gdpr"
+    SETTINGS = "settings"
+    USERS = "users"
+    BACKUPS = "backups"
+    MEMBERSHIPS = "memberships"
+    SEPA = "sepa"
+    APPEALS = "appeals"
+
+
+Changes = frozenset[Change]
+NOTHING: Changes = frozenset()
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """The frozen result of an operation and what it changed."""
+
+    result: T
+    changes: Changes = NOTHING
+
+
+@dataclass(frozen=True)
+class OperationContext:
+    """What an operation needs besides its own arguments."""
+
+    database: Database
+    progress: Progress = NULL_PROGRESS
+    cancel: CancelToken = field(default_factory=CancelToken)
+
+
+def check_permission(ctx: OperationContext, permission: Permission) -> None:
+    """Raise PermissionDenied before any work when the acting role lacks `permission`.
+
+    The same check runs again inside the transaction (`app.core.permissions.require`);
+    this early one keeps a refused action from taking a backup or rendering anything.
+    """
+    require_role(ctx.database.role, permission)
+
+
+def risky(ctx: OperationContext, reason: str) -> BackupResult | None:
+    """The automatic backup taken before a risky action (import, batch, erasure, restore)."""
+    database = ctx.database
+    return automatic_backup(database.engine, database.backup_dir, reason=reason)
