@@ -13,7 +13,7 @@ import schwifty
 from stdnum.eu import at_02
 
 from app.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models.enums import Role
 
 # Who sees and exports whole account numbers (issue: "shown masked except to the treasurer
@@ -81,6 +81,20 @@ SEPA_COUNTRIES = frozenset(
 )
 
 
+# schwifty's exceptions, said in French (by class name: stable across its versions).
+IBAN_PROBLEMS = {
+    "InvalidChecksumDigits": N_("clé de contrôle fausse (une faute de frappe ?)"),
+    "InvalidBBANChecksum": N_("clé RIB fausse (une faute de frappe ?)"),
+    "InvalidLength": N_("nombre de caractères incorrect pour ce pays"),
+    "InvalidStructure": N_("format incorrect pour ce pays"),
+    "InvalidCountryCode": N_("code pays inconnu (2 lettres attendues, ex. FR)"),
+    "InvalidBankCode": N_("code banque inconnu"),
+    "InvalidBranchCode": N_("code guichet inconnu"),
+    "InvalidAccountCode": N_("numéro de compte incorrect"),
+    "default": N_("format ou clé de contrôle incorrects"),
+}
+
+
 def normalise_iban(text: str) -> str:
     """The IBAN without spaces, upper-case (as typed on a mandate: groups of four)."""
     return re.sub(r"\s+", "", text).upper()
@@ -94,8 +108,9 @@ def validate_iban(text: str, *, field: str = "iban") -> str:
     try:
         iban = schwifty.IBAN(compact)
     except ValueError as exc:
+        reason = _(IBAN_PROBLEMS.get(type(exc).__name__, IBAN_PROBLEMS["default"]))
         raise ValidationError(
-            _("IBAN invalide ({iban}) : {reason}.").format(iban=text.strip(), reason=str(exc)),
+            _("IBAN invalide ({iban}) : {reason}.").format(iban=text.strip(), reason=reason),
             field=field,
         ) from exc
     if iban.country_code not in SEPA_COUNTRIES:

@@ -132,30 +132,35 @@ class CollectionFile:
         return sum(d.amount_cents for d in self.debits)
 
 
-def needs_notice(sequence: str, amount_cents: int, notified_cents: int) -> bool:
-    """A first debit or a changed amount must be announced to the donor beforehand."""
-    return sequence == FIRST or amount_cents != notified_cents
+def needs_notice(plan: RegularGiftPlan) -> bool:
+    """The donor was never told of this plan's amount (a first debit or a new amount)."""
+    return plan.notified_on is None or plan.notified_amount_cents != plan.amount_cents
+
+
+def notice_in_time(plan: RegularGiftPlan, *, on: date, prenotice_days: int) -> bool:
+    """The current amount was announced at least `prenotice_days` before `on`."""
+    return (
+        not needs_notice(plan)
+        and plan.notified_on is not None
+        and (on - plan.notified_on).days >= prenotice_days
+    )
 
 
 def _candidates(
     session: Session, on: date
 ) -> Sequence[tuple[RegularGiftPlan, SepaMandate, Contact]]:
-    return (
-        session.execute(
-            select(RegularGiftPlan, SepaMandate, Contact)
-            .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
-            .join(Contact, Contact.id == RegularGiftPlan.contact_id)
-            .where(
-                RegularGiftPlan.status == PlanStatus.ACTIVE,
-                RegularGiftPlan.starts_on <= on,
-                (RegularGiftPlan.ends_on.is_(None))
-                | (RegularGiftPlan.ends_on >= on - timedelta(days=366)),
-            )
-            .order_by(Contact.sort_name, RegularGiftPlan.id)
+    return session.execute(
+        select(RegularGiftPlan, SepaMandate, Contact)
+        .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
+        .join(Contact, Contact.id == RegularGiftPlan.contact_id)
+        .where(
+            RegularGiftPlan.status == PlanStatus.ACTIVE,
+            RegularGiftPlan.starts_on <= on,
+            (RegularGiftPlan.ends_on.is_(None))
+            | (RegularGiftPlan.ends_on >= on - timedelta(days=366)),
         )
-        .tuples()
-        .all()
-    )
+        .order_by(Contact.sort_name, RegularGiftPlan.id)
+    ).all()
 
 
 def _already_debited(session: Session, since: date) -> set[tuple[int, date]]:
@@ -191,11 +196,8 @@ def _exclusion(
         return "account_erased"
     if last_collected is not None and on - last_collected > MANDATE_LAPSES_AFTER:
         return "mandate_lapsed"
-    sequence = FIRST if mandate.first_collected_on is None else RECURRING
-    if needs_notice(sequence, plan.amount_cents, plan.notified_amount_cents):
-        notified = plan.notified_on
-        if notified is None or (on - notified).days < prenotice_days:
-            return "not_notified"
+    if not notice_in_time(plan, on=on, prenotice_days=prenotice_days):
+        return "not_notified"
     return None
 
 

@@ -213,11 +213,11 @@ def _read_xml(data: bytes, path: Path) -> list[ReturnLine]:
         ) from exc
     lines: list[ReturnLine] = []
     # camt.054: Ntry (booking date) / NtryDtls / TxDtls; pain.002: OrgnlPmtInfAndSts / TxInfAndSts.
-    for entry in root.iter("{*}Ntry"):
+    for entry in root.iterfind(".//{*}Ntry"):
         booked = _iso_day(entry.findtext("{*}BookgDt/{*}Dt") or entry.findtext("{*}ValDt/{*}Dt"))
-        for tx in entry.iter("{*}TxDtls"):
+        for tx in entry.iterfind(".//{*}TxDtls"):
             _append(lines, tx, booked)
-    for tx in root.iter("{*}TxInfAndSts"):
+    for tx in root.iterfind(".//{*}TxInfAndSts"):
         _append(lines, tx, None)
     if not lines:
         raise ValidationError(
@@ -243,23 +243,30 @@ def _iso_day(text: str | None) -> date | None:
 
 
 def _read_csv(text: str, path: Path) -> list[ReturnLine]:
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=";,\t") if text.strip() else csv.excel
+    sample = text[:2048]
+    dialect = csv.Sniffer().sniff(sample, delimiters=";,\t") if sample.strip() else csv.excel
     lines = []
     for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
         cells = [c.strip() for c in row]
-        if not any(cells) or (
-            number == 1 and not re.fullmatch(r"[A-Z0-9]{4}", cells[1] if len(cells) > 1 else "")
-        ):
+        if not any(cells) or (number == 1 and _is_header(cells)):
             continue
-        if len(cells) < 2:
+        if len(cells) < 2 or not re.fullmatch(r"[A-Za-z0-9]{4}", cells[1]):
             raise ValidationError(
-                _("{file}, ligne {row} : référence et code motif attendus.").format(
-                    file=path.name, row=number
-                )
+                _(
+                    "{file}, ligne {row} : référence du prélèvement puis code motif ISO à "
+                    "4 caractères attendus (ex. OBOLE-DON-12;AM04)."
+                ).format(file=path.name, row=number)
             )
         on = _parse_day(cells[2], path, number) if len(cells) > 2 and cells[2] else None
         lines.append(ReturnLine(cells[0], cells[1].upper(), on, number))
+    if not lines:
+        raise ValidationError(_("{file} : aucun rejet trouvé.").format(file=path.name))
     return lines
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A first row of words ("référence;motif;date") rather than a reference and a code."""
+    return len(cells) < 2 or not re.fullmatch(r"[A-Za-z0-9]{2,6}", cells[1]) or cells[1].islower()
 
 
 def _parse_day(text: str, path: Path, row: int) -> date:
