@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -515,3 +516,45 @@ def test_collect_file_is_written_atomically_with_odd_folder_names(
     _notify_and_wait(db, clock, tmp_path, date(2026, 4, 5))
     result = ops.collect(_ctx(db), date(2026, 4, 5), folder / "prélèvements avril.xml").result
     assert result.path.exists() and os.listdir(folder) == ["prélèvements avril.xml"]
+
+
+def test_cli_from_mandate_to_bank_file_and_reject(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import run_cli
+    from app.core.database import open_database
+
+    database = open_database(str(db_path))
+    with database.write() as session:
+        session.add(Contact(first_name="Jean", last_name="Martin"))
+    database.dispose()
+
+    def run(*args: str) -> tuple[int, str]:
+        code = run_cli([*args, "--db", str(db_path)])
+        return code, capsys.readouterr().out
+
+    day = date.today()
+    debit = day + timedelta(days=20)
+    assert run("sepa", "creditor", "--name", "Amis", "--ics", "FR72ZZZ123456",
+               "--iban", "FR7630006000011234567890189")[0] == 0  # fmt: skip
+    code, out = run("sepa", "mandate", "add", "1", "--iban", VALID_IBANS["FR"],
+                    "--signed", day.isoformat(), "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["sequence_type"] == "FRST"
+    assert run("sepa", "plan", "add", "1", "--amount", "12,50", "--day", str(min(debit.day, 28)),
+               "--start", day.isoformat())[0] == 0  # fmt: skip
+    code, out = run("sepa", "collect", "--date", debit.isoformat(), "--json")
+    assert json.loads(out)["excluded"][0]["reason"] == "not_notified"
+    assert (
+        run("sepa", "notify", "--date", debit.isoformat(), "--out", str(tmp_path / "n.pdf"))[0] == 0
+    )
+    code, out = run("sepa", "collect", "--date", debit.isoformat(), "--out",
+                    str(tmp_path / "f.xml"), "--json")  # fmt: skip
+    result = json.loads(out)
+    assert (result["count"], result["first"], result["total_cents"]) == (1, 1, 1250)
+    xmlschema.XMLSchema(str(SCHEMA)).validate((tmp_path / "f.xml").read_text(encoding="utf-8"))
+    with open_database(str(db_path)).read() as session:
+        gift = session.scalars(select(SepaDebit.gift_id)).one()
+    code, out = run("sepa", "reject", "--gift", str(gift), "--reason", "AM04")
+    assert code == 0 and "provision insuffisante" in out
+    code, out = run("sepa", "mandate", "list")
+    assert "•••• ••••" not in out  # no users: the administrator sees the whole IBAN
