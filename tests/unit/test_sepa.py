@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sepaxml
 import xmlschema
 from sqlalchemy import select
 
@@ -40,7 +39,7 @@ from app.models.enums import (
 from app.operations import sepa as ops
 from app.operations.base import OperationContext
 
-SCHEMA = Path(sepaxml.__file__).parent / "schemas" / "pain.008.001.02.xsd"
+SCHEMA = Path(__file__).resolve().parents[2] / "resources" / "sepa" / "pain.008.001.02.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
 
 # Published example IBANs (ECBS / national banking associations), one per country.

@@ -13,8 +13,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.core.journal import JournalEvent, record_events
@@ -132,12 +133,20 @@ class CollectionFile:
         return sum(d.amount_cents for d in self.debits)
 
 
-def needs_notice(plan: RegularGiftPlan) -> bool:
+class Announced(Protocol):
+    """What the notice rule reads of a plan (an entity or a row)."""
+
+    amount_cents: int
+    notified_on: date | None
+    notified_amount_cents: int
+
+
+def needs_notice(plan: Announced) -> bool:
     """The donor was never told of this plan's amount (a first debit or a new amount)."""
     return plan.notified_on is None or plan.notified_amount_cents != plan.amount_cents
 
 
-def notice_in_time(plan: RegularGiftPlan, *, on: date, prenotice_days: int) -> bool:
+def notice_in_time(plan: Announced, *, on: date, prenotice_days: int) -> bool:
     """The current amount was announced at least `prenotice_days` before `on`."""
     return (
         not needs_notice(plan)
@@ -146,11 +155,31 @@ def notice_in_time(plan: RegularGiftPlan, *, on: date, prenotice_days: int) -> b
     )
 
 
-def _candidates(
-    session: Session, on: date
-) -> Sequence[tuple[RegularGiftPlan, SepaMandate, Contact]]:
+def _candidates(session: Session, on: date) -> Sequence[Row[Any]]:
+    """The active plans with what the run needs of their mandate and contact (plain rows)."""
     return session.execute(
-        select(RegularGiftPlan, SepaMandate, Contact)
+        select(
+            RegularGiftPlan.id,
+            RegularGiftPlan.amount_cents,
+            RegularGiftPlan.frequency,
+            RegularGiftPlan.day_of_month,
+            RegularGiftPlan.starts_on,
+            RegularGiftPlan.ends_on,
+            RegularGiftPlan.campaign_id,
+            RegularGiftPlan.notified_on,
+            RegularGiftPlan.notified_amount_cents,
+            RegularGiftPlan.contact_id,
+            SepaMandate.id.label("mandate_id"),
+            SepaMandate.status.label("mandate_status"),
+            SepaMandate.iban,
+            SepaMandate.bic,
+            SepaMandate.rum,
+            SepaMandate.holder,
+            SepaMandate.signed_on,
+            SepaMandate.first_collected_on,
+            Contact.status.label("contact_status"),
+            Contact.restricted,
+        )
         .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
         .join(Contact, Contact.id == RegularGiftPlan.contact_id)
         .where(
@@ -180,23 +209,17 @@ def _last_collections(session: Session) -> dict[int, date]:
 
 
 def _exclusion(
-    plan: RegularGiftPlan,
-    mandate: SepaMandate,
-    contact: Contact,
-    *,
-    on: date,
-    last_collected: date | None,
-    prenotice_days: int,
+    row: Row[Any], *, on: date, last_collected: date | None, prenotice_days: int
 ) -> str | None:
-    if contact.status != ContactStatus.ACTIVE or contact.restricted:
+    if row.contact_status != ContactStatus.ACTIVE or row.restricted:
         return "contact_unavailable"
-    if mandate.status != MandateStatus.ACTIVE:
+    if row.mandate_status != MandateStatus.ACTIVE:
         return "mandate_inactive"
-    if not mandate.iban:
+    if not row.iban:
         return "account_erased"
     if last_collected is not None and on - last_collected > MANDATE_LAPSES_AFTER:
         return "mandate_lapsed"
-    if not notice_in_time(plan, on=on, prenotice_days=prenotice_days):
+    if not notice_in_time(row, on=on, prenotice_days=prenotice_days):
         return "not_notified"
     return None
 
@@ -209,39 +232,34 @@ def plan_collection(
     last = _last_collections(session)
     debits: list[DueDebit] = []
     excluded: list[Excluded] = []
-    for plan, mandate, contact in _candidates(session, collection_date):
-        due = instalment_in_period(plan, collection_date)
-        if due is None or (plan.id, due) in debited:
+    for row in _candidates(session, collection_date):
+        due = instalment_in_period(row, collection_date)
+        if due is None or (row.id, due) in debited:
             continue
         reason = _exclusion(
-            plan,
-            mandate,
-            contact,
+            row,
             on=collection_date,
-            last_collected=last.get(mandate.id),
+            last_collected=last.get(row.mandate_id),
             prenotice_days=prenotice_days,
         )
         if reason is not None:
-            excluded.append(
-                Excluded(plan.id, contact.id, contact.display_name, plan.amount_cents, reason)
-            )
+            excluded.append(Excluded(row.id, row.contact_id, row.holder, row.amount_cents, reason))
             continue
-        # Two plans on one never-collected mandate: both are first debits of that mandate.
-        sequence = FIRST if mandate.first_collected_on is None else RECURRING
         debits.append(
             DueDebit(
-                plan_id=plan.id,
-                contact_id=contact.id,
-                mandate_id=mandate.id,
-                name=mandate.holder,
-                rum=mandate.rum,
-                iban=mandate.iban,
-                bic=mandate.bic,
-                signed_on=mandate.signed_on,
-                amount_cents=plan.amount_cents,
+                plan_id=row.id,
+                contact_id=row.contact_id,
+                mandate_id=row.mandate_id,
+                name=row.holder,
+                rum=row.rum,
+                iban=row.iban,
+                bic=row.bic,
+                signed_on=row.signed_on,
+                amount_cents=row.amount_cents,
                 due_on=due,
-                sequence_type=sequence,
-                campaign_id=plan.campaign_id,
+                # Two plans on one never-collected mandate: both are its first debits.
+                sequence_type=FIRST if row.first_collected_on is None else RECURRING,
+                campaign_id=row.campaign_id,
             )
         )
     return CollectionPlan(collection_date, tuple(debits), tuple(excluded))
@@ -321,8 +339,8 @@ def _insert_gifts(session: Session, plan: CollectionPlan, *, note: str) -> list[
             "contact_id": d.contact_id,
             "received_on": plan.collection_date,
             "amount_cents": d.amount_cents,
-            "payment_method": PaymentMethod.DIRECT_DEBIT,
-            "nature": GiftNature.CASH,
+            "payment_method": PaymentMethod.DIRECT_DEBIT.value,
+            "nature": GiftNature.CASH.value,
             "in_kind_description": "",
             "in_kind_valuation": "",
             "campaign_id": d.campaign_id,
@@ -337,8 +355,11 @@ def _insert_gifts(session: Session, plan: CollectionPlan, *, note: str) -> list[
         }
         for d in plan.debits
     ]
+    # One executemany, then the ids in insertion order: ids grow within the statement on
+    # both engines, and the run's message id (unique) tells its gifts from anyone else's.
+    session.connection().execute(Gift.__table__.insert(), rows)  # Core: no ORM bookkeeping
     return list(
-        session.scalars(insert(Gift).returning(Gift.id, sort_by_parameter_order=True), rows)
+        session.scalars(select(Gift.id).where(Gift.bank_reference == note).order_by(Gift.id))
     )
 
 
@@ -351,7 +372,10 @@ def _insert_debits(
     session: Session, collection_id: int, plan: CollectionPlan, gift_ids: list[int]
 ) -> list[FileDebit]:
     rows, debits = [], []
+    descriptions: dict[date, str] = {}
     for gift_id, d in zip(gift_ids, plan.debits, strict=True):
+        if d.due_on not in descriptions:
+            descriptions[d.due_on] = _("Don régulier {date:%m/%Y} - merci").format(date=d.due_on)
         e2e = end_to_end_id(gift_id)
         rows.append(
             {
@@ -363,7 +387,7 @@ def _insert_debits(
                 "sequence_type": d.sequence_type,
                 "end_to_end_id": e2e,
                 "amount_cents": d.amount_cents,
-                "status": DebitStatus.COLLECTED,
+                "status": DebitStatus.COLLECTED.value,
                 "reject_reason": "",
             }
         )
@@ -377,8 +401,8 @@ def _insert_debits(
                 signed_on=d.signed_on,
                 amount_cents=d.amount_cents,
                 sequence_type=d.sequence_type,
-                description=_("Don régulier {date:%m/%Y} - merci").format(date=d.due_on),
+                description=descriptions[d.due_on],
             )
         )
-    session.execute(insert(SepaDebit), rows)
+    session.connection().execute(SepaDebit.__table__.insert(), rows)
     return debits

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -126,7 +127,16 @@ def change_plan(
     return plan
 
 
-def instalment_in_period(plan: RegularGiftPlan, on: date) -> date | None:
+class Schedule(Protocol):
+    """What the instalment rule reads of a plan (an entity or a row)."""
+
+    frequency: PlanFrequency
+    day_of_month: int
+    starts_on: date
+    ends_on: date | None
+
+
+def instalment_in_period(plan: Schedule, on: date) -> date | None:
     """The plan's instalment date of the period that contains `on`, if it is not after `on`.
 
     Monthly: day D of `on`'s month; quarterly and yearly: day D of the last month counted
@@ -146,7 +156,7 @@ def instalment_in_period(plan: RegularGiftPlan, on: date) -> date | None:
     return due
 
 
-def _first_instalment(plan: RegularGiftPlan) -> date:
+def _first_instalment(plan: Schedule) -> date:
     start = plan.starts_on
     candidate = date(start.year, start.month, plan.day_of_month)
     if candidate >= start:
