@@ -15,11 +15,16 @@ from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
 from app.errors import NotFound
-from app.i18n import _
+from app.i18n import N_, _
 from app.models.enums import MandateStatus, PlanFrequency
 from app.operations import sepa as ops
 from app.operations.base import OperationContext
 
+EVERY_WORDS = {
+    "month": N_("chaque mois"),
+    "quarter": N_("chaque trimestre"),
+    "year": N_("chaque année"),
+}
 EVERY = {
     "month": PlanFrequency.MONTHLY,
     "quarter": PlanFrequency.QUARTERLY,
@@ -201,7 +206,10 @@ def run_plan_add(ctx: Any) -> int:
     ctx.result(
         r.__dict__,
         _("Don régulier n° {id} : {amount} ({every}) sur le mandat n° {mandate}.").format(
-            id=r.plan_id, amount=format_eur(r.amount_cents), every=args.every, mandate=r.mandate_id
+            id=r.plan_id,
+            amount=format_eur(r.amount_cents),
+            every=_(EVERY_WORDS[args.every]),
+            mandate=r.mandate_id,
         ),
     )
     return 0

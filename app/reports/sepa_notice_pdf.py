@@ -17,15 +17,15 @@ from reportlab.pdfgen.canvas import Canvas
 from app.core.money import format_eur
 from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.notices import Notice
-from app.i18n import _
+from app.i18n import N_, _
 from app.reports.fonts import register_fonts
 
 WINDOW_LEFT, WINDOW_TOP = 100 * mm, 45 * mm
 LEFT = 20 * mm
 FREQUENCY_WORDS = {
-    "monthly": "chaque mois, le {day}",
-    "quarterly": "chaque trimestre, le {day}",
-    "yearly": "chaque année, le {day}",
+    "monthly": N_("chaque mois, le {day}"),
+    "quarterly": N_("chaque trimestre, le {day}"),
+    "yearly": N_("chaque année, le {day}"),
 }
 
 

@@ -31,7 +31,7 @@ from app.core.money import parse_eur
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
 from app.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models.enums import PaymentMethod, PlanFrequency
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
@@ -42,16 +42,16 @@ from app.ui.errors import show_error
 from app.ui.widgets_common import FieldErrors
 
 METHODS = {
-    PaymentMethod.CHEQUE: "Chèque",
-    PaymentMethod.CASH: "Espèces",
-    PaymentMethod.TRANSFER: "Virement",
-    PaymentMethod.CARD: "Carte bancaire",
-    PaymentMethod.DIRECT_DEBIT: "Prélèvement",
+    PaymentMethod.CHEQUE: N_("Chèque"),
+    PaymentMethod.CASH: N_("Espèces"),
+    PaymentMethod.TRANSFER: N_("Virement"),
+    PaymentMethod.CARD: N_("Carte bancaire"),
+    PaymentMethod.DIRECT_DEBIT: N_("Prélèvement"),
 }
 FREQUENCIES = {
-    PlanFrequency.MONTHLY: "Chaque mois",
-    PlanFrequency.QUARTERLY: "Chaque trimestre",
-    PlanFrequency.YEARLY: "Chaque année",
+    PlanFrequency.MONTHLY: N_("Chaque mois"),
+    PlanFrequency.QUARTERLY: N_("Chaque trimestre"),
+    PlanFrequency.YEARLY: N_("Chaque année"),
 }
 
 

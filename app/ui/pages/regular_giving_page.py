@@ -29,7 +29,7 @@ from app.core.clock import today
 from app.core.memberships import STATUS_LABELS, MemberRow, MemberStatus
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
-from app.i18n import _
+from app.i18n import N_, _
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import OperationContext
@@ -43,7 +43,7 @@ from app.ui.dialogs.regular_giving_dialogs import (
 )
 from app.ui.widgets_common import wrapped_label
 
-MANDATE_STATUS = {"active": "actif", "suspended": "suspendu", "revoked": "révoqué"}
+MANDATE_STATUS = {"active": N_("actif"), "suspended": N_("suspendu"), "revoked": N_("révoqué")}
 
 
 def _table(headers: list[str]) -> QTableWidget:
