@@ -190,3 +190,35 @@ def test_cli_member_type_add_join_renew_list(
             "status": "due",
         }
     ]
+
+
+def test_contact_list_filters_on_membership_status_and_dashboard_counts(
+    db: Database, clock: FixedClock
+) -> None:
+    from app.core.contact_search import ContactFilter, count_contacts, fetch_window
+    from app.core.stats import dashboard
+
+    rolling = _type(db, MembershipPeriod.ROLLING_12_MONTHS, fee=1000, name="Glissante")
+    a, b, _c = (_person(db, n) for n in ("Aubert", "Blanc", "Colin"))
+    ops.join(_ctx(db), MembershipDraft(a, rolling, date(2026, 3, 1), PaymentMethod.CASH))
+    ops.join(_ctx(db), MembershipDraft(b, rolling, date(2025, 4, 1), PaymentMethod.CASH))
+    on = date(2026, 3, 15)
+    with db.read() as session:
+        found = {
+            status: [
+                r.name
+                for r in fetch_window(
+                    session, ContactFilter(member_status=status, member_on=on), offset=0, limit=10
+                )
+            ]
+            for status in ("current", "due", "lapsed", "none")
+        }
+        assert count_contacts(session, ContactFilter(member_status="due", member_on=on)) == 1
+        figures = dashboard(session, 2026, today=on)
+    assert found == {
+        "current": ["AUBERT Claire"],
+        "due": ["BLANC Claire"],
+        "lapsed": [],
+        "none": ["COLIN Claire"],
+    }
+    assert figures.members_by_type == {"Glissante": 2}

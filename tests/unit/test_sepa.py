@@ -557,3 +557,32 @@ def test_cli_from_mandate_to_bank_file_and_reject(
     assert code == 0 and "provision insuffisante" in out
     code, out = run("sepa", "mandate", "list")
     assert "•••• ••••" not in out  # no users: the administrator sees the whole IBAN
+
+
+def test_plan_changes_keep_their_history_and_failed_gifts_leave_the_dashboard(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    from app.core.sepa.plans import change_plan
+    from app.core.stats import dashboard
+    from app.models import AuditEvent
+
+    _contact, _mandate, plan = _setup_plan(db)
+    with db.write() as session:
+        change_plan(session, plan, amount_cents=2000, day_of_month=10)
+    with db.read() as session:
+        history = {
+            (e.field, e.old, e.new)
+            for e in session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.entity == "regular_gift_plan", AuditEvent.entity_id == plan
+                )
+            )
+        }
+    assert {("amount_cents", "1500", "2000"), ("day_of_month", "5", "10")} <= history
+    _notify_and_wait(db, clock, tmp_path, date(2026, 4, 10))
+    gift = _collected_gift(db, clock, tmp_path, date(2026, 4, 10))
+    with db.read() as session:
+        assert dashboard(session, 2026, today=date(2026, 4, 12)).current.amount_cents == 2000
+    ops.reject(_ctx(db), reason="AM04", gift_id=gift)
+    with db.read() as session:
+        assert dashboard(session, 2026, today=date(2026, 4, 12)).current.amount_cents == 0
