@@ -63,6 +63,7 @@ def main() -> None:
 
 def _issue_2025(database) -> None:  # type: ignore[no-untyped-def]
     """Last year's receipts are issued; the screen then previews this year's."""
+    import app.operations  # noqa: F401  (hands the receipt renderer to the core)
     from app.core.receipts.eligibility import plan_receipts
     from app.core.receipts.issuing import issue
     from app.models.enums import ReceiptMode

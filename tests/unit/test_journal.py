@@ -14,7 +14,8 @@ from app.models.enums import AuditAction, PaymentMethod
 
 
 def _events(database: Database) -> list[AuditEvent]:
-    """Journal rows of the test's own changes (a new database already journals its GDPR register)."""
+    """Journal rows of the test's own changes (a new database already journals its GDPR
+    register)."""
     with database.read() as session:
         return list(
             session.scalars(

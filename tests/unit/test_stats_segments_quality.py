@@ -15,6 +15,7 @@ from app.core.stats import dashboard, median_cents
 from app.models import Contact, ContactEmail, ContactPhone, Gift, PostalAddress
 from app.models.enums import Channel, ConsentStatus, PaymentMethod
 from app.reports.quality_pdf import write_quality_pdf
+from app.reports.table_export import write_table
 
 TODAY = date(2026, 3, 15)
 
@@ -96,8 +97,12 @@ def test_segment_export_respects_consents_npai_and_restriction(
         people[2].restricted = True
         scores = score_donors(session, today=TODAY)
         assert segment_counts(scores)["lapsed"] == 4
-        post = export_segment(session, scores, "lapsed", Channel.POST, tmp_path / "post.csv")
-        email = export_segment(session, scores, "lapsed", Channel.EMAIL, tmp_path / "email.csv")
+        post = export_segment(
+            session, scores, "lapsed", Channel.POST, tmp_path / "post.csv", write=write_table
+        )
+        email = export_segment(
+            session, scores, "lapsed", Channel.EMAIL, tmp_path / "email.csv", write=write_table
+        )
     assert post.written == 2 and post.excluded == {"adresse NPAI": 1, "limitation RGPD": 1}
     assert email.written == 2 and email.excluded == {
         "limitation RGPD": 1,

@@ -139,7 +139,8 @@ def commit(
         entity="import",
         entity_id=batch.id,
         note=_(
-            "Import n° {id} de {file} : {created} créés, {updated} mis à jour, {unchanged} inchangés, "
+            "Import n° {id} de {file} : {created} créés, {updated} mis à jour, {unchanged} "
+            "inchangés, "
             "{rejected} rejetés"
         ).format(
             id=batch.id,
@@ -367,7 +368,8 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
     if receipted:
         raise Conflict(
             _(
-                "Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces reçus."
+                "Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces "
+                "reçus."
             ).format(id=batch_id)
         )
     gifts = session.execute(delete(Gift).where(Gift.import_batch_id == batch_id)).rowcount
@@ -380,7 +382,8 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
     if others:
         raise Conflict(
             _(
-                "Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les ou "
+                "Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les "
+                "ou "
                 "gardez l'import."
             ).format(id=batch_id)
         )

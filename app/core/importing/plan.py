@@ -1,4 +1,5 @@
-"""Dry run: every row parsed, checked and matched, with a status and the reasons (nothing written)."""
+"""Dry run: every row parsed, checked and matched, with a status and the reasons
+(nothing written)."""
 
 from __future__ import annotations
 
@@ -463,7 +464,8 @@ def _gift_values(
         bad(
             "contact_id" if "contact_id" in mapping.values() else "email",
             _(
-                "donateur introuvable : importez d'abord les contacts, ou indiquez le n° de donateur ou le courriel"
+                "donateur introuvable : importez d'abord les contacts, ou indiquez le n° de "
+                "donateur ou le courriel"
             ),
         )
     campaign_id = campaigns.get(v.get("campaign", "").lower()) if v.get("campaign") else None

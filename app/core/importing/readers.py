@@ -126,7 +126,8 @@ def _table(path: Path, rows: list[list[str]], *, encoding: str = "", delimiter: 
         raise _fail(
             path,
             _(
-                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont "
+                "attendues."
             ),
         )
     header = [str(h).strip() for h in rows[0]]
@@ -155,7 +156,8 @@ def read_table(path: Path) -> Table:
         raise _fail(
             path,
             _(
-                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont "
+                "attendues."
             ),
         )
     with path.open("rb") as handle:

@@ -30,11 +30,12 @@ from app.core.receipts.document import (
 )
 from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address, plan_receipts
 from app.core.receipts.numbering import allocate, format_number
+from app.core.receipts.rendering import PendingDigests
+from app.core.receipts.rendering import renderer as receipt_renderer
 from app.errors import Conflict
 from app.i18n import _
 from app.models import Contact, Gift, OrganisationSettings, Receipt, ReceiptLine, Setting
 from app.models.enums import ReceiptKind, ReceiptMode, ReceiptStatus
-from app.reports.receipt_batch import Digests, ReceiptRenderer
 
 CHUNK = 200
 
@@ -277,7 +278,7 @@ def issue(
     # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
     # documents and stores chunk k-1's receipts (one batch of INSERTs per chunk).
     in_flight: deque[_Chunk] = deque()
-    with ReceiptRenderer(expected=len(plan.receipts), workers=workers) as renderer:
+    with receipt_renderer().batch(expected=len(plan.receipts), workers=workers) as renderer:
         for start in range(0, len(plan.receipts), CHUNK):
             chunk = plan.receipts[start : start + CHUNK]
             gifts, contacts = _load_chunk(session, chunk)
@@ -390,7 +391,7 @@ class _Chunk:
     sequences: list[int]
     docs: list[ReceiptDocument]
     gifts: dict[int, Gift]
-    digests: Digests
+    digests: PendingDigests
 
 
 def _store_chunk(
