@@ -16,6 +16,7 @@ from app.core.renderers import TableWriter
 from app.i18n import N_, _
 
 CHUNK = 1000
+_METHOD_TEXT: dict[str, str] = {str(k): v for k, v in METHOD_LABELS.items()}
 CONTACT_HEADER = [
     N_("N°"),
     N_("Type"),
@@ -76,7 +77,7 @@ def _gift_rows(session: Session, spec: gift_search.GiftFilter) -> Iterator[list[
                 r.donor,
                 r.contact_id,
                 format_eur(r.amount_cents),
-                _(METHOD_LABELS.get(r.method, r.method)),
+                _(_METHOD_TEXT.get(r.method, r.method)),
                 r.campaign,
                 r.receipt_number,
                 r.deposit_slip,

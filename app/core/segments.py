@@ -4,6 +4,7 @@ consent-aware exports."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,7 +47,7 @@ class DonorScore:
     segment: str
 
 
-def _quintiles(values: list[float]) -> list[float]:
+def _quintiles(values: Sequence[float]) -> list[float]:
     ordered = sorted(values)
     return [ordered[min(len(ordered) - 1, int(len(ordered) * q / 5))] for q in range(1, 5)]
 

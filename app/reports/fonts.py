@@ -153,8 +153,9 @@ class StableSubsetFont(TTFont):
         self._parts: OrderedDict[tuple[int, tuple[int, ...]], _SubsetParts] = OrderedDict()
         probe = object.__new__(pdfdoc.PDFDocument)  # any hashable, weak-referenceable key
         super().splitString(PRIMED, probe)
-        self._template: Any = self.state.pop(probe)
-        self._fixed = dict(self._template.assignments)
+        template: Any = self.state.pop(probe)  # ReportLab's State: untyped attributes
+        self._template = template
+        self._fixed = dict(template.assignments)
         self._fixed[0xA0] = 32  # no-break space prints as a space, as ReportLab does
         single_subset = all(code < 256 for code in self._fixed.values())
         self._fixed_chars = (

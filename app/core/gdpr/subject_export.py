@@ -99,7 +99,7 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
             session.scalars(
                 select(AuditEvent)
                 .where(AuditEvent.contact_id == contact_id)
-                .order_by(AuditEvent.at)
+                .order_by(AuditEvent.at, AuditEvent.id)
             ),
             ["at", "user", "action", "field", "old", "new"],
         ),

@@ -107,7 +107,7 @@ def export_gifts(session: Session, path: Path, *, write: TableWriter) -> int:
             format_date(g.received_on),
             format_eur(g.amount_cents),
             str(g.payment_method),
-            campaigns.get(g.campaign_id, ""),
+            campaigns.get(g.campaign_id, "") if g.campaign_id is not None else "",
             g.cheque_number,
             g.bank_reference,
         ]

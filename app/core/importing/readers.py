@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from app.errors import ValidationError
@@ -113,8 +114,8 @@ def read_ods(path: Path) -> Table:
 
 
 def _cell_text(value: object) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+    if isinstance(value, date | datetime):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

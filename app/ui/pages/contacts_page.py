@@ -358,8 +358,3 @@ class ContactsPage(QWidget):
             _("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path)
         )
         return count
-
-    def prepare_screenshot(self) -> None:
-        """Show a search in progress."""
-        self.search.setText("dupont")
-        self.apply_filters()
