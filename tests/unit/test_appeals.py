@@ -281,3 +281,48 @@ def test_a_sent_appeal_is_not_sent_twice_and_nobody_left_is_refused(
             at=datetime.now(UTC),
             what="",
         )
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_cli_create_prepare_letters_labels_results_thanks(
+    engine: str,
+    db_path: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from app.cli import run_cli
+    from app.core.database import open_database
+
+    target = str(db_path) if engine == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(target)
+    if engine == "postgresql":
+        from tests.conftest import _truncate_all
+
+        _truncate_all(database)
+    _person(database, "Aubert", gift_cents=2000)
+    _person(database, "Fabre", npai=True)
+    database.dispose()
+
+    def run(*args: str) -> dict:  # type: ignore[type-arg]
+        code = run_cli([*args, "--db", target, "--json"])
+        assert code == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    created = run("appeal", "create", "Noël", "--channel", "post", "--cost", "120")
+    appeal = str(created["appeal_id"])
+    prepared = run("appeal", "prepare", appeal)
+    assert prepared["recipients"] == 1 and prepared["excluded"] == {"npai": 1}
+    assert run("appeal", "letters", appeal, "--out", str(tmp_path / "l.pdf"))["letters"] == 1
+    assert (
+        run("appeal", "labels", appeal, "--format", "3x8", "--out", str(tmp_path / "e.pdf"))[
+            "pages"
+        ]
+        == 1
+    )
+    results = run("appeal", "results", appeal)
+    assert (results["asked"], results["respondents"], results["cost_cents"]) == (1, 0, 12000)
+    assert run("thanks", "letters", "--out", str(tmp_path / "m.pdf"))["letters"] == 1
+    assert run("appeal", "list")[0]["sent"] is True
