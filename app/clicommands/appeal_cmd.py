@@ -47,6 +47,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     labels.add_argument("--format", choices=[*SHEETS, *ENVELOPES], default="3x8")
     labels.add_argument("--out", type=Path, required=True)
     labels.set_defaults(handler=run_labels)
+    send = sub.add_parser("send", parents=[common], help="envoyer un appel par e-mail")
+    send.add_argument("appeal", type=int)
+    send.add_argument("--per-minute", type=int, default=60, help="cadence d'envoi (e-mails/min)")
+    send.set_defaults(handler=run_send)
+    stop = sub.add_parser("unsubscribe", parents=[common], help="désinscription (réponse STOP)")
+    stop.add_argument("appeal", type=int)
+    stop.add_argument("contact", type=int)
+    stop.set_defaults(handler=run_unsubscribe)
+    bounce = sub.add_parser("bounce", parents=[common], help="e-mail revenu non distribué")
+    bounce.add_argument("appeal", type=int)
+    bounce.add_argument("address")
+    bounce.set_defaults(handler=run_bounce)
     results = sub.add_parser("results", parents=[common], help="résultats de l'appel")
     results.add_argument("appeal", type=int)
     results.set_defaults(handler=run_results)
@@ -212,5 +224,33 @@ def run_thanks(ctx: Any) -> int:
         _("{n} lettre(s) de remerciement écrite(s) dans {out}.").format(n=r.count, out=r.path)
         if r.count
         else _("Aucun don à remercier."),
+    )
+    return 0
+
+
+def run_send(ctx: Any) -> int:
+    """Send (or resume) an e-mail appeal."""
+    r = ops.send_emails(_context(ctx), ctx.args.appeal, per_minute=ctx.args.per_minute).result
+    ctx.result(
+        {"sent": r.sent, "failed": r.failed, "remaining": r.remaining},
+        _("{sent} e-mail(s) envoyé(s), {failed} en échec, {remaining} restant(s).").format(
+            sent=r.sent, failed=r.failed, remaining=r.remaining
+        ),
+    )
+    return 0
+
+
+def run_unsubscribe(ctx: Any) -> int:
+    """Record an unsubscribe as a withdrawal of the e-mail consent."""
+    ops.record_unsubscribe(_context(ctx), ctx.args.appeal, ctx.args.contact)
+    ctx.result({"contact_id": ctx.args.contact}, _("Consentement e-mail retiré."))
+    return 0
+
+
+def run_bounce(ctx: Any) -> int:
+    """Record an undelivered e-mail."""
+    count = ops.record_bounce(_context(ctx), ctx.args.appeal, ctx.args.address).result
+    ctx.result(
+        {"bounced": count}, _("Retour enregistré pour {address}.").format(address=ctx.args.address)
     )
     return 0

@@ -52,3 +52,9 @@ class Solicitation(Base):
     what: Mapped[str] = mapped_column(Text, default="")  # subject of what was sent
     segment: Mapped[str] = mapped_column(String(20), default="")  # RFM segment at send time
     amount_asked_cents: Mapped[int] = mapped_column(default=0)
+    # E-mail appeals: the address used and the delivery log ("pending", "sent", "failed",
+    # "bounced"); empty for letters.
+    email: Mapped[str] = mapped_column(String(254), default="")
+    delivery: Mapped[str] = mapped_column(String(12), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempted_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
+from app.core.appeals import emailing, results, sending, thanks
 from app.core.appeals import letters as templates
-from app.core.appeals import results, sending, thanks
 from app.core.appeals.preparation import AppealPlan, Recipient
 from app.core.appeals.pressure import PressureCaps, contact_pressure, load_caps, save_caps
 from app.core.clock import today
 from app.core.organisation import OrganisationIdentity, load_identity
 from app.core.permissions import Permission
+from app.core.receipts.mailing import Connector, connect
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Appeal
@@ -251,3 +253,58 @@ def solicitations_of(ctx: OperationContext, contact_id: int) -> int:
     """How many times the contact was asked in the last 12 months (contact form)."""
     with ctx.database.read() as session:
         return contact_pressure(session, contact_id, on=today(ctx.database.clock)).total
+
+
+def send_emails(
+    ctx: OperationContext,
+    appeal_id: int,
+    *,
+    per_minute: int = 60,
+    connector: Connector = connect,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Outcome[emailing.SendReport]:
+    """Send an e-mail appeal (the first run freezes the list); run again to resume."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        appeal = sending.get_appeal(session, appeal_id)
+        if appeal.channel != Channel.EMAIL:
+            raise ValidationError(
+                _("L'appel « {name} » est un envoi postal : imprimez les lettres.").format(
+                    name=appeal.name
+                )
+            )
+        plan = sending.recipients(session, appeal)
+        if appeal.sent_at is None:
+            emailing.freeze(session, appeal, plan, at=ctx.database.clock.now())
+            plan = sending.recipients(session, appeal)
+    with ctx.database.write() as session:
+        appeal = sending.get_appeal(session, appeal_id)
+        report = emailing.send(
+            session,
+            appeal,
+            plan,
+            clock=ctx.database.clock,
+            connector=connector,
+            per_minute=per_minute,
+            progress=ctx.progress,
+            cancel=ctx.cancel,
+            sleep=sleep,
+        )
+    return Outcome(report, frozenset({Change.APPEALS, Change.CONTACTS}))
+
+
+def record_unsubscribe(ctx: OperationContext, appeal_id: int, contact_id: int) -> Outcome[None]:
+    """A donor answered STOP: the e-mail consent is withdrawn, with the appeal as proof."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        appeal = sending.get_appeal(session, appeal_id)
+        emailing.record_unsubscribe(session, contact_id, appeal, at=ctx.database.clock.now())
+    return Outcome(None, frozenset({Change.CONSENTS, Change.CONTACTS}))
+
+
+def record_bounce(ctx: OperationContext, appeal_id: int, address: str) -> Outcome[int]:
+    """A message came back undelivered."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        count = emailing.record_bounce(session, appeal_id, address)
+    return Outcome(count, frozenset({Change.APPEALS}))

@@ -326,3 +326,98 @@ def test_cli_create_prepare_letters_labels_results_thanks(
     assert (results["asked"], results["respondents"], results["cost_cents"]) == (1, 0, 12000)
     assert run("thanks", "letters", "--out", str(tmp_path / "m.pdf"))["letters"] == 1
     assert run("appeal", "list")[0]["sent"] is True
+
+
+def test_email_appeal_through_a_local_smtp_server_resumes_and_records_unsubscribes(
+    db: Database, clock: FixedClock
+) -> None:
+    import socket
+    from email import message_from_bytes
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    from app.core.consents import current_consents
+    from app.core.progress import CancelToken
+    from app.core.receipts.mailing import SmtpSettings, save_settings
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.messages: list[bytes] = []
+            self.refuse = {"b@example.org"}
+
+        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
+            if address in self.refuse:
+                return "550 mailbox unavailable"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
+            self.messages.append(envelope.content)
+            return "250 Message accepted"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        people = {}
+        for name, address in (
+            ("Aubert", "a@example.org"),
+            ("Blanc", "b@example.org"),
+            ("Colin", "c@example.org"),
+        ):
+            people[name] = _person(db, name, email=address, gift_cents=2000)
+            _consent(db, people[name], Channel.EMAIL, ConsentStatus.GRANTED, date(2026, 1, 1))
+        with db.write() as session:
+            save_settings(
+                session,
+                SmtpSettings(
+                    host="127.0.0.1", port=port, security="none", sender="asso@example.org"
+                ),
+            )
+        appeal = _appeal(db, Channel.EMAIL)
+        cancel = CancelToken()
+        pauses: list[float] = []
+
+        def pause(seconds: float) -> None:  # the user pauses after the first message
+            pauses.append(seconds)
+            cancel.cancel()
+
+        first = ops.send_emails(
+            OperationContext(db, cancel=cancel), appeal, per_minute=120, sleep=pause
+        ).result
+        assert (first.sent, first.failed, first.remaining) == (1, 0, 2) and pauses == [0.5]
+        second = ops.send_emails(_ctx(db), appeal, sleep=lambda _s: None).result
+        assert (second.sent, second.failed) == (1, 1)  # Blanc's server refuses
+        assert len(inbox.messages) == 2
+        mail = message_from_bytes(inbox.messages[0], policy=default)
+        plain = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        assert "Chère Madame Aubert" in plain and "STOP" in plain and "<p>" in html
+        assert mail["Subject"] == "nous avons besoin de vous"
+        with db.read() as session:
+            log = dict(session.execute(select(Solicitation.email, Solicitation.delivery)).all())
+        assert log == {"a@example.org": "sent", "b@example.org": "failed", "c@example.org": "sent"}
+        ops.record_bounce(_ctx(db), appeal, "c@example.org")
+        ops.record_unsubscribe(_ctx(db), appeal, people["Aubert"])
+        with db.read() as session:
+            states = {s.channel: s for s in current_consents(session, people["Aubert"])}
+            assert states[Channel.EMAIL].status == ConsentStatus.WITHDRAWN
+            assert (
+                session.scalars(
+                    select(Solicitation.delivery).where(Solicitation.email == "c@example.org")
+                ).one()
+                == "bounced"
+            )
+        clock.current = datetime(2026, 5, 1, 9, tzinfo=UTC)
+        later = ops.create(
+            _ctx(db), AppealDraft("Été", Channel.EMAIL, send_on=date(2026, 5, 2))
+        ).result
+        assert {x.name: x.reason for x in ops.prepare(_ctx(db), later.appeal_id).left_out} == {
+            "AUBERT Claire": "no_consent"
+        }
+    finally:
+        controller.stop()

@@ -1,4 +1,5 @@
-"""Appeals and solicitations; thanked gifts; each donor's limit on appeals per year.
+"""Appeals and solicitations (with the e-mail delivery log); thanked gifts; each donor's limit
+on appeals per year.
 
 Revision ID: 0012
 Revises: 0011
@@ -60,6 +61,10 @@ def upgrade() -> None:
         sa.Column("what", sa.Text(), nullable=False),
         sa.Column("segment", sa.String(length=20), nullable=False),
         sa.Column("amount_asked_cents", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("delivery", sa.String(length=12), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("attempted_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["appeal_id"],
             ["appeal.id"],
