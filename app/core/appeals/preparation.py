@@ -18,7 +18,7 @@ from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.pressure import Pressure, PressureCaps, load_caps, pressure_by_contact
-from app.core.appeals.targeting import target_ids
+from app.core.appeals.targeting import Target, target_ids
 from app.core.consents import DEFAULT_PURPOSE
 from app.core.postal import AddressParts, address_block, recipient_line
 from app.i18n import N_, _
@@ -109,11 +109,14 @@ def salutation(kind: str, civility: str, last_name: str) -> str:
     }.get(civility, _("Madame, Monsieur,")).format(name=name)
 
 
-def _consent_at(session: Session, ids: list[int], channel: Channel, on: date) -> dict[int, str]:
+def _consent_at(session: Session, target: Target, channel: Channel, on: date) -> dict[int, str]:
     """Each contact's latest consent status for `channel` on or before the send date."""
     until = datetime.combine(on, time.max, tzinfo=UTC)
     latest = (
-        select(ConsentEvent.contact_id, func.max(ConsentEvent.occurred_at).label("at"))
+        target.restrict(
+            select(ConsentEvent.contact_id, func.max(ConsentEvent.occurred_at).label("at")),
+            ConsentEvent.contact_id,
+        )
         .where(
             ConsentEvent.channel == channel,
             ConsentEvent.purpose == DEFAULT_PURPOSE,
@@ -135,24 +138,27 @@ def _consent_at(session: Session, ids: list[int], channel: Channel, on: date) ->
         .order_by(ConsentEvent.id)
     )
     status = {cid: value for cid, value, _id in rows}  # the last id wins on equal times
-    return {cid: status[cid] for cid in ids if cid in status}
+    return status
 
 
-def _addresses(session: Session) -> tuple[dict[int, Row[Any]], set[int]]:
+def _addresses(session: Session, target: Target) -> tuple[dict[int, Row[Any]], set[int]]:
     """Each contact's usable postal address (primary first), and who has only NPAI ones."""
     usable: dict[int, Row[Any]] = {}
     npai: set[int] = set()
     for row in session.execute(
-        select(
+        target.restrict(
+            select(
+                PostalAddress.contact_id,
+                PostalAddress.npai,
+                PostalAddress.line2,
+                PostalAddress.line3,
+                PostalAddress.line4,
+                PostalAddress.line5,
+                PostalAddress.postcode,
+                PostalAddress.city,
+                PostalAddress.country,
+            ),
             PostalAddress.contact_id,
-            PostalAddress.npai,
-            PostalAddress.line2,
-            PostalAddress.line3,
-            PostalAddress.line4,
-            PostalAddress.line5,
-            PostalAddress.postcode,
-            PostalAddress.city,
-            PostalAddress.country,
         ).order_by(PostalAddress.is_primary.desc(), PostalAddress.id)
     ):
         if row.npai:
@@ -162,17 +168,21 @@ def _addresses(session: Session) -> tuple[dict[int, Row[Any]], set[int]]:
     return usable, npai - set(usable)
 
 
-def _gifts(session: Session, year: int) -> tuple[dict[int, tuple[int, date]], dict[int, int]]:
+def _gifts(
+    session: Session, target: Target, year: int
+) -> tuple[dict[int, tuple[int, date]], dict[int, int]]:
     last: dict[int, tuple[int, date]] = {}
     for contact_id, amount, received in session.execute(
-        select(Gift.contact_id, Gift.amount_cents, Gift.received_on)
+        target.restrict(
+            select(Gift.contact_id, Gift.amount_cents, Gift.received_on), Gift.contact_id
+        )
         .where(Gift.failed_on.is_(None))
         .order_by(Gift.contact_id, Gift.received_on, Gift.id)
     ):
         last[contact_id] = (amount, received)
     totals = dict(
         session.execute(
-            select(Gift.contact_id, func.sum(Gift.amount_cents))
+            target.restrict(select(Gift.contact_id, func.sum(Gift.amount_cents)), Gift.contact_id)
             .where(
                 Gift.failed_on.is_(None),
                 Gift.received_on >= date(year, 1, 1),
@@ -198,35 +208,43 @@ def prepare(
     """
     on = appeal.send_on
     if frozen is not None:
-        ids, segments = list(frozen), frozen
+        target = Target(None, tuple(frozen), frozen)
+        if len(frozen) < 5000:
+            target = Target(
+                select(Contact.id).where(Contact.id.in_(list(frozen))), tuple(frozen), frozen
+            )
     else:
-        ids, segments = target_ids(session, appeal.target_kind, appeal.target, on=on)
+        target = target_ids(session, appeal.target_kind, appeal.target, on=on)
+    ids, segments = target.ids, target.segments
     wanted = set(ids)
     caps = caps or load_caps(session)
     channel = appeal.channel
     contacts = {
         row.id: row
         for row in session.execute(
-            select(
+            target.restrict(
+                select(
+                    Contact.id,
+                    Contact.kind,
+                    Contact.civility,
+                    Contact.first_name,
+                    Contact.last_name,
+                    Contact.organisation_name,
+                    Contact.status,
+                    Contact.restricted,
+                    Contact.deceased_on,
+                    Contact.appeals_per_year,
+                ).where(Contact.status != ContactStatus.MERGED),
                 Contact.id,
-                Contact.kind,
-                Contact.civility,
-                Contact.first_name,
-                Contact.last_name,
-                Contact.organisation_name,
-                Contact.status,
-                Contact.restricted,
-                Contact.deceased_on,
-                Contact.appeals_per_year,
-            ).where(Contact.status != ContactStatus.MERGED)
+            )
         )
         if row.id in wanted
     }
-    consent = _consent_at(session, ids, channel, on)
-    addresses, npai = _addresses(session) if channel == Channel.POST else ({}, set())
-    emails = _emails(session) if channel == Channel.EMAIL else {}
+    consent = _consent_at(session, target, channel, on)
+    addresses, npai = _addresses(session, target) if channel == Channel.POST else ({}, set())
+    emails = _emails(session, target) if channel == Channel.EMAIL else {}
     pressure = pressure_by_contact(session, None, before=on)
-    last_gifts, totals = _gifts(session, on.year)
+    last_gifts, totals = _gifts(session, target, on.year)
     recipients: list[Recipient] = []
     left: list[Left] = []
     rule = dict(appeal.template.get("ask") or {})
@@ -300,12 +318,12 @@ def prepare(
     return AppealPlan(appeal.id, channel, on, tuple(recipients), tuple(left), dict(counts))
 
 
-def _emails(session: Session) -> dict[int, str]:
+def _emails(session: Session, target: Target) -> dict[int, str]:
     found: dict[int, str] = {}
     for contact_id, address in session.execute(
-        select(ContactEmail.contact_id, ContactEmail.email).order_by(
-            ContactEmail.contact_id, ContactEmail.position
-        )
+        target.restrict(
+            select(ContactEmail.contact_id, ContactEmail.email), ContactEmail.contact_id
+        ).order_by(ContactEmail.contact_id, ContactEmail.position)
     ):
         found.setdefault(contact_id, address)
     return found

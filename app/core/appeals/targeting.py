@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.core.contact_search import ContactFilter, ids_query
@@ -56,18 +57,30 @@ def _saved(session: Session, name: str) -> SavedFilter | None:
     )
 
 
-def target_ids(
-    session: Session, kind: str, target: str, *, on: date
-) -> tuple[list[int], dict[int, str]]:
+@dataclass(frozen=True)
+class Target:
+    """The targeted contacts: a query the database can join on, or a list made in Python."""
+
+    query: Select[tuple[int]] | None
+    ids: tuple[int, ...]
+    segments: dict[int, str]
+
+    def restrict(self, statement: Select[Any], column: Any) -> Select[Any]:
+        """`statement` limited to the target when the database can do it."""
+        return statement.where(column.in_(self.query)) if self.query is not None else statement
+
+
+def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:
     """The targeted contacts (every status, so exclusions can be counted) and their segment."""
     scores = {s.contact_id: s.segment for s in score_donors(session, today=on)}
     if kind == "segment":
-        return [cid for cid, segment in scores.items() if segment == target], scores
+        return Target(None, tuple(cid for cid, seg in scores.items() if seg == target), scores)
     if kind == "filter":
         saved = _saved(session, target)
         if saved is None:
             raise NotFound(_("Filtre enregistré « {name} » introuvable.").format(name=target))
-        ids = list(session.scalars(ids_query(filter_from_spec(dict(saved.spec)))))
-        return ids, scores
-    ids = list(session.scalars(select(Contact.id).where(Contact.status != ContactStatus.MERGED)))
-    return ids, scores
+        query = ids_query(filter_from_spec(dict(saved.spec))).order_by(None)
+    else:
+        query = select(Contact.id).where(Contact.status != ContactStatus.MERGED)
+    ids = tuple(session.scalars(query.order_by(Contact.sort_name, Contact.id)))
+    return Target(query, ids, scores)
