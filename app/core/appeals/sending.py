@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.preparation import AppealPlan, Recipient, prepare
-from app.core.appeals.targeting import check_target
+from app.core.appeals.targeting import check_target, segments_on
 from app.core.journal import JournalEvent, record_events
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
@@ -104,6 +104,7 @@ def record_send(
         )
     if not plan.recipients:
         raise Conflict(_("Personne à solliciter : tous les contacts ciblés sont écartés."))
+    segments = segments_on(session, appeal.send_on)  # kept with the send, for the results
     session.execute(
         insert(Solicitation),
         [
@@ -114,7 +115,7 @@ def record_send(
                 "sent_on": appeal.send_on,
                 "kind": "appeal",
                 "what": what[:500],
-                "segment": r.segment,
+                "segment": r.segment or segments.get(r.contact_id, ""),
                 "amount_asked_cents": r.amount_asked_cents,
             }
             for r in plan.recipients

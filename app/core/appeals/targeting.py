@@ -71,9 +71,12 @@ class Target:
 
 
 def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:
-    """The targeted contacts (every status, so exclusions can be counted) and their segment."""
-    scores = {s.contact_id: s.segment for s in score_donors(session, today=on)}
+    """The targeted contacts (every status, so exclusions can be counted).
+
+    Segments are scored only for a segment target (the send scores its recipients anyway).
+    """
     if kind == "segment":
+        scores = segments_on(session, on)
         return Target(None, tuple(cid for cid, seg in scores.items() if seg == target), scores)
     if kind == "filter":
         saved = _saved(session, target)
@@ -83,4 +86,9 @@ def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:
     else:
         query = select(Contact.id).where(Contact.status != ContactStatus.MERGED)
     ids = tuple(session.scalars(query.order_by(Contact.sort_name, Contact.id)))
-    return Target(query, ids, scores)
+    return Target(query, ids, {})
+
+
+def segments_on(session: Session, on: date) -> dict[int, str]:
+    """Every donor's RFM segment at `on`."""
+    return {s.contact_id: s.segment for s in score_donors(session, today=on)}
