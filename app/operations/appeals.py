@@ -18,6 +18,8 @@ from app.core.clock import today
 from app.core.organisation import OrganisationIdentity, load_identity
 from app.core.permissions import Permission
 from app.core.receipts.mailing import Connector, connect
+from app.core.saved_filters import list_filters
+from app.core.segments import SEGMENTS
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Appeal
@@ -27,6 +29,7 @@ from app.operations.files import write_atomically
 from app.reports.labels_pdf import ENVELOPES, SHEETS, render_envelopes, render_labels
 from app.reports.letters_pdf import Letter, render_letters
 from app.reports.reminder_pdf import sender_of
+from app.reports.table_export import write_table
 
 
 @dataclass(frozen=True)
@@ -308,3 +311,39 @@ def record_bounce(ctx: OperationContext, appeal_id: int, address: str) -> Outcom
     with ctx.database.write() as session:
         count = emailing.record_bounce(session, appeal_id, address)
     return Outcome(count, frozenset({Change.APPEALS}))
+
+
+def export_left_out(ctx: OperationContext, appeal_id: int, out: Path) -> Outcome[int]:
+    """The people an appeal leaves out, with the reason, as CSV or XLSX."""
+    _folder(out)
+    plan = prepare(ctx, appeal_id)
+    rows = [(left.contact_id, left.name, left.reason_text) for left in plan.left_out]
+    write_table(out, [_("N°"), _("Nom"), _("Motif")], rows)
+    return Outcome(len(rows))
+
+
+def targets(ctx: OperationContext) -> tuple[list[str], dict[str, str]]:
+    """Saved contact filters and RFM segments an appeal can aim at."""
+    with ctx.database.read() as session:
+        filters = [name for name, _spec in list_filters(session, "contacts")]
+    return filters, {key: _(label) for key, label in SEGMENTS.items()}
+
+
+def load_template(ctx: OperationContext, kind: str) -> templates.Template:
+    """The letter template in use for `kind`."""
+    with ctx.database.read() as session:
+        return templates.load_template(session, kind)
+
+
+def save_template(ctx: OperationContext, template: templates.Template) -> Outcome[None]:
+    """Check and store an edited template."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        templates.save_template(session, template)
+    return Outcome(None, frozenset({Change.SETTINGS}))
+
+
+def gifts_to_thank_count(ctx: OperationContext) -> int:
+    """How many gifts wait for a thank-you."""
+    with ctx.database.read() as session:
+        return thanks.count_to_thank(session)
