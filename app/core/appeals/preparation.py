@@ -137,13 +137,15 @@ def _consent_at(session: Session, target: Target, channel: Channel, on: date) ->
         .where(ConsentEvent.channel == channel, ConsentEvent.purpose == DEFAULT_PURPOSE)
         .order_by(ConsentEvent.id)
     )
-    status = {cid: value for cid, value, _id in rows}  # the last id wins on equal times
+    status = {cid: str(value) for cid, value, _id in rows}  # the last id wins on equal times
     return status
 
 
-def _addresses(session: Session, target: Target) -> tuple[dict[int, Row[Any]], set[int]]:
+def _addresses(
+    session: Session, target: Target
+) -> tuple[dict[int, Row[*tuple[Any, ...]]], set[int]]:
     """Each contact's usable postal address (primary first), and who has only NPAI ones."""
-    usable: dict[int, Row[Any]] = {}
+    usable: dict[int, Row[*tuple[Any, ...]]] = {}
     npai: set[int] = set()
     for row in session.execute(
         target.restrict(
@@ -329,7 +331,7 @@ def _emails(session: Session, target: Target) -> dict[int, str]:
     return found
 
 
-def display_name(contact: Row[Any]) -> str:
+def display_name(contact: Row[*tuple[Any, ...]] | Contact) -> str:
     """ "DUPONT Jean" or the organisation's name, as the contact list shows it."""
     if contact.kind == ContactKind.ORGANISATION:
         return str(contact.organisation_name)
@@ -337,7 +339,7 @@ def display_name(contact: Row[Any]) -> str:
 
 
 def _reason(
-    contact: Row[Any],
+    contact: Row[*tuple[Any, ...]],
     consent: str | None,
     *,
     channel: Channel,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -57,15 +57,18 @@ def _saved(session: Session, name: str) -> SavedFilter | None:
     )
 
 
+_Ts = TypeVarTuple("_Ts")
+
+
 @dataclass(frozen=True)
 class Target:
     """The targeted contacts: a query the database can join on, or a list made in Python."""
 
-    query: Select[tuple[int]] | None
+    query: Select[int] | None
     ids: tuple[int, ...]
     segments: dict[int, str]
 
-    def restrict(self, statement: Select[Any], column: Any) -> Select[Any]:
+    def restrict(self, statement: Select[*_Ts], column: Any) -> Select[*_Ts]:
         """`statement` limited to the target when the database can do it."""
         return statement.where(column.in_(self.query)) if self.query is not None else statement
 
