@@ -38,8 +38,8 @@ def main_window(qtbot, db: Database, isolated_home: Path) -> Iterator[object]:  
 
 # Known harmless platform noise, each with its reason. Keep it short and the patterns narrow.
 QT_NOISE: list[re.Pattern[str]] = [
-    # The offscreen platform (tests, CI) has no window manager to pass a window's size
-    # hints to; Qt says so each time a top-level window is shown. A real screen has one.
+    # The offscreen platform cannot resize a window to its size hints; printed when a
+    # window-modal dialog is opened with QDialog.open(). Real platforms do it silently.
     re.compile(r"^This plugin does not support propagateSizeHints\(\)$"),
 ]
 _FAILING = {QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg}

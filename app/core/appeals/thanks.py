@@ -115,6 +115,8 @@ def average_days_to_thank(session: Session, year: int) -> float | None:
             Gift.received_on <= date(year, 12, 31),
         )
     ).all()
+    if not rows:
+        return None
     days = [(thanked - received).days for received, thanked in rows if thanked is not None]
     return sum(days) / len(days) if days else None
 
