@@ -30,6 +30,7 @@ from app.core.importing.service import prepare
 from app.core.money import format_eur
 from app.errors import UserError
 from app.i18n import N_, _
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.dialogs.imports_dialog import ImportsDialog
 
@@ -313,7 +314,7 @@ class _DonePage(QWizardPage):
             )
         )
         self.undo_button.setVisible(report.batch_id is not None)
-        self.w.ctx.events.changed.emit("import")
+        self.w.ctx.events.notify({Change.IMPORTS, Change.CONTACTS, Change.GIFTS})
 
     def open_imports(self, *, modal: bool = True) -> ImportsDialog:
         """The list of imports, this one selected first, with its undo button."""

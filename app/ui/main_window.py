@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
             work,
             parent=self,
             label=_("Création des données de démonstration…"),
-            on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")),
+            on_success=lambda _r: (self._reset_pages(), self.events.notify_everything()),
         )
 
     def open_import(self, kind: str) -> None:
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         self.ctx.database = reopened
         self._reset_pages()
         self._refresh_status()
-        self.events.changed.emit("all")
+        self.events.notify_everything()
 
     # --- misc ------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from app.core.receipts.issuing import issue_requested_now
 from app.errors import UserError, ValidationError
 from app.i18n import _
 from app.models.enums import GiftNature, PaymentMethod
+from app.operations.base import Change
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 from app.ui.widgets_common import FieldErrors
@@ -200,7 +201,7 @@ class GiftDialog(QDialog):
         )
         self.issue_now_button.setVisible(False)
         self.see_receipt_button.setVisible(True)
-        self.ctx.events.changed.emit("receipt")
+        self.ctx.events.notify({Change.RECEIPTS, Change.GIFTS})
 
     def _load(self) -> None:
         with self.ctx.database.read() as session:
@@ -289,7 +290,7 @@ class GiftDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
             return
-        self.ctx.events.changed.emit("gift")
+        self.ctx.events.notify({Change.GIFTS})
         if offer:
             self._offer_receipt()
             return

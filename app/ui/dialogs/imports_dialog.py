@@ -18,6 +18,7 @@ from app.core.backup import automatic_backup
 from app.core.importing.commit import undo_import
 from app.core.importing.history import ImportSummary, list_imports
 from app.i18n import N_, _
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 
@@ -155,7 +156,7 @@ class ImportsDialog(QDialog):
                 )
             )
             self.refresh()
-            self.ctx.events.changed.emit("import")
+            self.ctx.events.notify({Change.IMPORTS, Change.CONTACTS, Change.GIFTS})
 
         def failed(error: BaseException) -> None:
             self.status.setText(str(error))

@@ -37,6 +37,7 @@ from app.core.memberships import renewal_days
 from app.core.saved_filters import list_filters, save_filter
 from app.i18n import N_, _
 from app.models.enums import Channel, ContactKind
+from app.operations.base import Change, Changes
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
@@ -126,7 +127,7 @@ class ContactsPage(QWidget):
             )
         )
         self._fill_saved_filters()
-        ctx.events.changed.connect(self._data_changed)
+        ctx.events.changes.connect(self._data_changed)
         self.apply_filters()
 
     def _filters(self) -> QHBoxLayout:
@@ -298,9 +299,9 @@ class ContactsPage(QWidget):
         total = self.model.rowCount()
         self.count_label.setText(_("{n} contact(s)").format(n=f"{total:,}".replace(",", "\u202f")))
 
-    def _data_changed(self, entity: str) -> None:
-        if entity in ("contact", "consent", "gift", "all", "merge", "import"):
-            if entity in ("all", "import"):
+    def _data_changed(self, changes: Changes) -> None:
+        if changes & {Change.CONTACTS, Change.CONSENTS, Change.GIFTS, Change.DUPLICATES}:
+            if Change.IMPORTS in changes:
                 self._fill_lookup_filters()
             self.apply_filters()
 

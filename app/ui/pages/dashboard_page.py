@@ -42,6 +42,7 @@ from app.core.segments import SEGMENTS, DonorScore, export_segment, score_donors
 from app.core.stats import Dashboard, dashboard
 from app.i18n import N_, _
 from app.models.enums import Channel
+from app.operations.base import Changes
 from app.reports.quality_pdf import write_quality_pdf
 from app.ui.context import UiContext
 
@@ -89,7 +90,7 @@ class DashboardPage(QWidget):
         self.tabs.addTab(self._quality_tab(), _("Qualité des données"))
         layout.addWidget(self.tabs, 1)
         self._stale = False
-        ctx.events.changed.connect(self._data_changed)
+        ctx.events.changes.connect(self._data_changed)
         self.refresh()
 
     # --- overview --------------------------------------------------------------------
@@ -114,7 +115,7 @@ class DashboardPage(QWidget):
         grid.setColumnStretch(1, 2)
         return tab
 
-    def _data_changed(self, _entity: str) -> None:
+    def _data_changed(self, _changes: Changes) -> None:
         """Recompute now if shown; otherwise when the page is next shown (saves ~1 s per edit)."""
         if self.isVisible():
             self.refresh()

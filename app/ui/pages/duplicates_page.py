@@ -24,6 +24,7 @@ from app.core.dedupe.scan import CandidateGroup, scan
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models import Contact
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.widgets_common import wrapped_label
@@ -283,7 +284,7 @@ class DuplicatesPage(QWidget):
             _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=self.last_merge_id)
         )
         self._remove_current()
-        self.ctx.events.changed.emit("merge")
+        self.ctx.events.notify({Change.DUPLICATES, Change.CONTACTS, Change.GIFTS})
 
     def not_duplicate_selected(self) -> None:
         """Remember that the group's contacts are different people."""
@@ -329,7 +330,7 @@ class DuplicatesPage(QWidget):
                     n=len(result.merge_ids), skipped=len(result.skipped)
                 )
             )
-            self.ctx.events.changed.emit("merge")
+            self.ctx.events.notify({Change.DUPLICATES, Change.CONTACTS, Change.GIFTS})
 
         self.ctx.tasks.run(work, parent=self, label=_("Fusion des doublons sûrs…"), on_success=done)
 
@@ -350,7 +351,7 @@ class DuplicatesPage(QWidget):
         )
         self.last_merge_id = None
         self._update_buttons()
-        self.ctx.events.changed.emit("merge")
+        self.ctx.events.notify({Change.DUPLICATES, Change.CONTACTS, Change.GIFTS})
 
     def _update_buttons(self) -> None:
         has_group = bool(self.groups)

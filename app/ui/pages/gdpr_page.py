@@ -35,6 +35,7 @@ from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.models import RightsRequest
 from app.models.enums import RightsRequestKind
+from app.operations.base import Change
 from app.reports.register_export import write_register
 from app.ui.context import UiContext
 from app.ui.errors import show_error
@@ -389,7 +390,7 @@ class GdprPage(QWidget):
         database = self.ctx.database
         automatic_backup(database.engine, database.backup_dir, reason="anonymisation")
         self._act(lambda s: anonymise.anonymise(s, contact_id, clock=database.clock))
-        self.ctx.events.changed.emit("contact")
+        self.ctx.events.notify({Change.CONTACTS})
 
     def toggle_restriction_selected(self) -> None:
         """Restrict the selected person, or lift the restriction."""
@@ -407,7 +408,7 @@ class GdprPage(QWidget):
                 else restriction.restrict(s, contact_id, reason=_("demande de limitation"))
             )
         )
-        self.ctx.events.changed.emit("contact")
+        self.ctx.events.notify({Change.CONTACTS})
 
     # --- retention -------------------------------------------------------------------
 
@@ -469,6 +470,6 @@ class GdprPage(QWidget):
             label=_("Anonymisation en cours…"),
             on_success=lambda n: (
                 self.preview_retention(),
-                self.ctx.events.changed.emit("contact"),
+                self.ctx.events.notify({Change.CONTACTS}),
             ),
         )

@@ -25,6 +25,7 @@ from app.core.money import format_eur
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import PaymentMethod
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
@@ -82,10 +83,10 @@ class GiftsPage(QWidget):
         self.new_button.clicked.connect(self.new_gift)
         self.slip_button.clicked.connect(lambda: DepositSlipDialog(self.ctx, self).exec())
         self.export_button.clicked.connect(self.export_dialog)
-        ctx.events.changed.connect(
-            lambda entity: (
+        ctx.events.changes.connect(
+            lambda changes: (
                 self.apply_filters()
-                if entity in ("gift", "receipt", "all", "import", "merge")
+                if changes & {Change.GIFTS, Change.RECEIPTS, Change.IMPORTS, Change.DUPLICATES}
                 else None
             )
         )

@@ -31,6 +31,7 @@ from app.core.receipts.output import write_number_log, write_pdfs, write_print_f
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import ReceiptMode
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
@@ -138,8 +139,8 @@ class ReceiptsPage(QWidget):
         self.send_button.clicked.connect(lambda: self.send_by_email(retry=False))
         self.retry_button.clicked.connect(lambda: self.send_by_email(retry=True))
         self.smtp_button.clicked.connect(lambda: SmtpDialog(self.ctx, self).exec())
-        ctx.events.changed.connect(
-            lambda e: self.model.refresh() if e in ("receipt", "all") else None
+        ctx.events.changes.connect(
+            lambda changes: self.model.refresh() if Change.RECEIPTS in changes else None
         )
         self.model.refresh()
 
@@ -246,7 +247,7 @@ class ReceiptsPage(QWidget):
                     total=format_eur(result.total_cents),
                 )
             )
-            self.ctx.events.changed.emit("receipt")
+            self.ctx.events.notify({Change.RECEIPTS, Change.GIFTS})
 
         self.ctx.tasks.run(
             work,
@@ -359,7 +360,7 @@ class ReceiptsPage(QWidget):
             if replace
             else _("Reçu {number} annulé ; ses dons peuvent être corrigés.").format(number=number)
         )
-        self.ctx.events.changed.emit("receipt")
+        self.ctx.events.notify({Change.RECEIPTS, Change.GIFTS})
 
     def number_log(self) -> None:
         """Save the year's number log (PDF, CSV or XLSX)."""
