@@ -15,18 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.backup import automatic_backup
 from app.core.contacts import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
-from app.core.dedupe.batch import merge_safe_groups
-from app.core.dedupe.merge import SCALAR_FIELDS, mark_not_duplicate, merge, preview, undo
-from app.core.dedupe.scan import CandidateGroup, scan
+from app.core.dedupe.batch import BatchResult
+from app.core.dedupe.merge import SCALAR_FIELDS, preview
+from app.core.dedupe.scan import CandidateGroup
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models import Contact
-from app.operations.base import Change
+from app.operations import dedupe as dedupe_ops
 from app.ui.context import UiContext
-from app.ui.errors import show_error
 from app.ui.widgets_common import wrapped_label
 
 FIELD_LABELS = {
@@ -51,6 +49,7 @@ class DuplicatesPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.groups: list[CandidateGroup] = []
+        self.names: dict[int, str] = {}
         self.choices: dict[str, int] = {}
         self.last_merge_id: int | None = None
         layout = QVBoxLayout(self)
@@ -118,20 +117,21 @@ class DuplicatesPage(QWidget):
 
     def start_scan(self) -> None:
         """Scan every contact in the background."""
-        database = self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return scan(session, progress=progress, cancel=cancel)
-
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Recherche des doublons…"), on_success=self.show_groups
+        self.ctx.ops.op(
+            dedupe_ops.scan_duplicates,
+            parent=self,
+            label=_("Recherche des doublons…"),
+            on_success=lambda found: self.show_groups(found.groups, found.names),
         )
 
-    def show_groups(self, groups: list[CandidateGroup]) -> None:
+    def show_groups(
+        self, groups: list[CandidateGroup], names: dict[int, str] | None = None
+    ) -> None:
         """List the groups, best score first."""
         self.groups = groups
-        names = self._names({i for g in groups for i in g.member_ids})
+        if names is not None:
+            self.names = names
+        names = self.names
         self.groups_table.setRowCount(len(groups))
         for row, group in enumerate(groups):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
@@ -153,12 +153,6 @@ class DuplicatesPage(QWidget):
         if groups:
             self.groups_table.selectRow(0)
         self._update_buttons()
-
-    def _names(self, ids: set[int]) -> dict[int, str]:
-        with self.ctx.database.read() as session:
-            return {
-                c.id: c.display_name for c in session.query(Contact).filter(Contact.id.in_(ids))
-            }
 
     # --- review ----------------------------------------------------------------------
 
@@ -274,28 +268,41 @@ class DuplicatesPage(QWidget):
         if group is None:
             return
         survivor, *others = group.member_ids
-        try:
-            with self.ctx.database.write() as session:
-                self.last_merge_id = merge(session, survivor, others, choices=self.choices).id
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.status.setText(
-            _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=self.last_merge_id)
+        choices = dict(self.choices)
+
+        def done(merged: dedupe_ops.Merged) -> None:
+            self.last_merge_id = merged.merge_id
+            self.status.setText(
+                _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=merged.merge_id)
+            )
+            self._remove_current()
+
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.merge_contacts(op, survivor, others, choices=choices),
+            parent=self,
+            label=_("Fusion en cours…"),
+            on_success=done,
+            cancellable=False,
         )
-        self._remove_current()
-        self.ctx.events.notify({Change.DUPLICATES, Change.CONTACTS, Change.GIFTS})
 
     def not_duplicate_selected(self) -> None:
         """Remember that the group's contacts are different people."""
         group = self.current_group()
         if group is None:
             return
-        with self.ctx.database.write() as session:
-            for other in group.member_ids[1:]:
-                mark_not_duplicate(session, group.member_ids[0], other)
-        self.status.setText(_("Noté : ces contacts ne seront plus proposés comme doublons."))
-        self._remove_current()
+        members = list(group.member_ids)
+
+        def done(_none: None) -> None:
+            self.status.setText(_("Noté : ces contacts ne seront plus proposés comme doublons."))
+            self._remove_current()
+
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.mark_different(op, members),
+            parent=self,
+            label=_("Enregistrement…"),
+            on_success=done,
+            cancellable=False,
+        )
 
     def merge_safe(self) -> None:
         """Merge every safe group in the background, after a backup."""
@@ -315,14 +322,9 @@ class DuplicatesPage(QWidget):
 
     def merge_safe_now(self) -> None:
         """Batch merge without asking (used by the button after confirmation, and tests)."""
-        database, groups = self.ctx.database, list(self.groups)
+        groups = list(self.groups)
 
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            automatic_backup(database.engine, database.backup_dir, reason="merge-batch")
-            with database.write() as session:
-                return merge_safe_groups(session, groups, progress=progress, cancel=cancel)
-
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: BatchResult) -> None:
             self.last_merge_id = result.merge_ids[-1] if result.merge_ids else self.last_merge_id
             self.show_groups([g for g in self.groups if not g.safe])
             self.status.setText(
@@ -330,28 +332,36 @@ class DuplicatesPage(QWidget):
                     n=len(result.merge_ids), skipped=len(result.skipped)
                 )
             )
-            self.ctx.events.notify({Change.DUPLICATES, Change.CONTACTS, Change.GIFTS})
 
-        self.ctx.tasks.run(work, parent=self, label=_("Fusion des doublons sûrs…"), on_success=done)
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.merge_safe(op, groups),
+            parent=self,
+            label=_("Fusion des doublons sûrs…"),
+            on_success=done,
+        )
 
     def undo_last(self) -> None:
         """Undo the last merge made on this screen."""
         if self.last_merge_id is None:
             return
-        try:
-            with self.ctx.database.write() as session:
-                undo(session, self.last_merge_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.status.setText(
-            _("Fusion n° {id} annulée : les contacts sont revenus à l'identique.").format(
-                id=self.last_merge_id
+        merge_id = self.last_merge_id
+
+        def done(_merge_id: int) -> None:
+            self.status.setText(
+                _("Fusion n° {id} annulée : les contacts sont revenus à l'identique.").format(
+                    id=merge_id
+                )
             )
+            self.last_merge_id = None
+            self._update_buttons()
+
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.undo_merge(op, merge_id),
+            parent=self,
+            label=_("Annulation de la fusion…"),
+            on_success=done,
+            cancellable=False,
         )
-        self.last_merge_id = None
-        self._update_buttons()
-        self.ctx.events.notify({Change.DUPLICATES, Change.CONTACTS, Change.GIFTS})
 
     def _update_buttons(self) -> None:
         has_group = bool(self.groups)
@@ -362,5 +372,4 @@ class DuplicatesPage(QWidget):
 
     def prepare_screenshot(self) -> None:
         """Show the groups of the demo database."""
-        with self.ctx.database.read() as session:
-            self.show_groups(scan(session))
+        self.start_scan()
