@@ -165,7 +165,8 @@ def test_filter_totals_and_export(
     page.method.setCurrentIndex(page.method.findData(PaymentMethod.CARD))  # type: ignore[attr-defined]
     assert page.model.rowCount() == 2 and "65,00" in page.totals_label.text()  # type: ignore[attr-defined]
     target = tmp_path / "dons.xlsx"
-    assert page.export_to(str(target)) == 2  # type: ignore[attr-defined]
+    page.export_to(str(target))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.last_export == 2, timeout=10_000)  # type: ignore[attr-defined]
     assert load_workbook(target).active.max_row == 3
 
 
