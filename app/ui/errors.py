@@ -105,6 +105,12 @@ def explain(exc: BaseException) -> Explanation | None:
     return None
 
 
+def explain_text(exc: BaseException) -> str | None:
+    """What happened and what to do, as one text, or None for a bug."""
+    explanation = explain(exc)
+    return explanation.text() if explanation is not None else None
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """Tell the user what went wrong and what to do; an unexplained failure is a crash."""
     explanation = explain(exc)
