@@ -47,7 +47,7 @@ class Shown:
 
 
 @pytest.fixture
-def shown(monkeypatch: pytest.MonkeyPatch) -> Shown:
+def shown(qapp, monkeypatch: pytest.MonkeyPatch) -> Shown:  # type: ignore[no-untyped-def]
     """Records every message box and crash dialog instead of showing it (offscreen modal
     boxes would block); a test then asserts what the user was told."""
     from PySide6.QtWidgets import QMessageBox

@@ -174,3 +174,24 @@ def test_per_gift_receipts_for_the_donors_who_asked(
     qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
     assert [r.donor_name for r in page.plan.receipts] == ["Forge SARL", "Forge SARL"]
     assert page.problems.rowCount() == 0  # Alpha simply waits for the annual receipt
+
+
+def test_the_screen_issues_what_the_database_holds_at_the_click(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """A gift recorded after the preview is issued too (the plan is made again inside the
+    issuing transaction, as the CLI always did)."""
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session, "Alpha"), date(2025, 5, 1), 5000)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    page.prepare()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    assert "1 reçus à émettre" in page.summary.text()
+    with db.write() as session:
+        gift(session, donor(session, "Beta"), date(2025, 6, 1), 7000)
+    page.issue_planned()
+    qtbot.waitUntil(lambda: "reçus émis" in page.summary.text(), timeout=10_000)
+    assert "2 reçus émis" in page.summary.text()
+    assert list(db.backup_dir.glob("*receipts*"))  # type: ignore[union-attr]
