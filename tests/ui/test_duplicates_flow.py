@@ -41,8 +41,9 @@ def test_review_choose_merge_and_undo(main_window: MainWindow, qtbot, db: Databa
     assert isinstance(page, DuplicatesPage)
     _scan(page, qtbot)
     assert page.groups[0].member_ids == (a, b) and page.groups[0].safe
+    qtbot.waitUntil(lambda: page.compare.rowCount() > 1, timeout=10_000)
     page._choose(1, 0)  # first name of contact a
-    assert "Jean-Pierre" in page.preview_label.text()
+    qtbot.waitUntil(lambda: "Jean-Pierre" in page.preview_label.text(), timeout=10_000)
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(page.undo_button.isEnabled, timeout=10_000)
     with db.read() as session:

@@ -131,20 +131,15 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Compute the figures in the background, then draw."""
         self._stale = False
-        database, year = self.ctx.database, self.year.value()
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return dashboard(session, year, today=today(database.clock)), score_donors(
-                    session, today=today(database.clock)
-                )
-
-        self.ctx.tasks.run(
-            work,
+        year, day = self.year.value(), today(self.ctx.database.clock)
+        self.ctx.ops.query(
+            lambda session: (
+                dashboard(session, year, today=day),
+                score_donors(session, today=day),
+            ),
             parent=self,
             label=_("Calcul du tableau de bord…"),
             on_success=self._show,
-            cancellable=False,
         )
 
     def _show(self, result: tuple[Dashboard, list[DonorScore]]) -> None:
@@ -326,16 +321,13 @@ class DashboardPage(QWidget):
 
     def compute_quality(self, *, with_duplicates: bool) -> None:
         """Compute the metrics in the background."""
-        database = self.ctx.database
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return quality_report(
-                    session, duplicates=duplicate_ids if with_duplicates else None
-                )
-
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Analyse de la qualité…"), on_success=self._show_quality
+        self.ctx.ops.query(
+            lambda session: quality_report(
+                session, duplicates=duplicate_ids if with_duplicates else None
+            ),
+            parent=self,
+            label=_("Analyse de la qualité…"),
+            on_success=self._show_quality,
         )
 
     def _show_quality(self, metrics: list[Metric]) -> None:
@@ -379,5 +371,9 @@ class DashboardPage(QWidget):
             self, _("Rapport qualité"), "qualite.pdf", "PDF (*.pdf)"
         )
         if path:
-            with self.ctx.database.read() as session:
-                write_quality_pdf(Path(path), load_identity(session).name, self.metrics)
+            metrics = list(self.metrics)
+            self.ctx.ops.query(
+                lambda session: write_quality_pdf(Path(path), load_identity(session).name, metrics),
+                parent=self,
+                label=_("Rapport qualité…"),
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,17 +16,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.core.contacts import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
 from app.core.dedupe.batch import BatchResult
-from app.core.dedupe.merge import SCALAR_FIELDS, preview
+from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview
 from app.core.dedupe.scan import CandidateGroup
-from app.errors import UserError
 from app.i18n import N_, _
 from app.models import Contact
 from app.operations import dedupe as dedupe_ops
 from app.ui.context import UiContext
+from app.ui.errors import explain_text
 from app.ui.widgets_common import wrapped_label
 
 FIELD_LABELS = {
@@ -40,6 +43,26 @@ FIELD_LABELS = {
     "receipt_mode": N_("Reçus fiscaux"),
 }
 CHOSEN = QBrush(QColor("#d7f0d7"))
+
+
+def _compare_rows(session: Session, ids: list[int]) -> list[tuple[str, list[Any]]]:
+    """The values of each contact of a group, field by field, for the comparison table."""
+    contacts = [session.get(Contact, i) for i in ids]
+    rows: list[tuple[str, list[Any]]] = [
+        (field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS
+    ]
+    rows += [
+        ("emails", [", ".join(e.email for e in c.emails) for c in contacts]),  # type: ignore[union-attr]
+        ("phones", [", ".join(p.number for p in c.phones) for c in contacts]),  # type: ignore[union-attr]
+        (
+            "addresses",
+            [
+                " ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)  # type: ignore[union-attr]
+                for c in contacts
+            ],
+        ),
+    ]
+    return rows
 
 
 class DuplicatesPage(QWidget):
@@ -167,20 +190,16 @@ class DuplicatesPage(QWidget):
         if group is None:
             self.compare.setRowCount(0)
             return
-        with self.ctx.database.read() as session:
-            contacts = [session.get(Contact, i) for i in group.member_ids]
-            rows = [(field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS]
-            rows += [
-                ("emails", [", ".join(e.email for e in c.emails) for c in contacts]),
-                ("phones", [", ".join(p.number for p in c.phones) for c in contacts]),
-                (
-                    "addresses",
-                    [
-                        " ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)
-                        for c in contacts
-                    ],
-                ),
-            ]
+        ids = list(group.member_ids)
+        self.ctx.ops.query(
+            lambda session: _compare_rows(session, ids),
+            parent=self,
+            on_success=lambda rows: self._show_compare(group, rows),
+        )
+
+    def _show_compare(self, group: CandidateGroup, rows: list[tuple[str, list[Any]]]) -> None:
+        if self.current_group() is not group:
+            return  # another group was chosen meanwhile
         self.compare.setColumnCount(len(group.member_ids))
         self.compare.setHorizontalHeaderLabels(
             [_("Contact {id}").format(id=i) for i in group.member_ids]
@@ -225,12 +244,18 @@ class DuplicatesPage(QWidget):
                         CHOSEN if self.choices.get(field) == contact_id else QBrush()
                     )
         survivor, *others = group.member_ids
-        try:
-            with self.ctx.database.read() as session:
-                result = preview(session, survivor, others, self.choices)
-        except UserError as exc:
-            self.preview_label.setText(str(exc))
-            return
+        choices = dict(self.choices)
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.merge_preview(op, survivor, others, choices),
+            parent=self,
+            label=_("Aperçu de la fusion…"),
+            on_success=lambda result: self._show_preview(survivor, result),
+            on_failure=lambda exc: self.preview_label.setText(
+                explain_text(exc) or _("Aperçu impossible.")
+            ),
+        )
+
+    def _show_preview(self, survivor: int, result: MergePreview) -> None:
         values = result.values
         name = " ".join(
             str(values[f])

@@ -45,22 +45,15 @@ class SimilarContactsPanel(QWidget):
         ctx.events.changes.connect(self._data_changed)
 
     def _build_index(self) -> None:
-        database = self.ctx.database
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return SimilarityIndex(load_people(session))
-
         def done(index: SimilarityIndex) -> None:
             setattr(self.ctx, INDEX_ATTRIBUTE, index)
             self.refresh()
 
-        self.ctx.tasks.run(
-            work,
+        self.ctx.ops.query(
+            lambda session: SimilarityIndex(load_people(session)),
             parent=None,
             label=_("Préparation de la détection des doublons…"),
             on_success=done,
-            cancellable=False,
         )
 
     def _data_changed(self, changes: Changes) -> None:
