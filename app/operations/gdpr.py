@@ -35,6 +35,7 @@ from app.operations.base import (
     risky,
 )
 from app.reports.register_export import write_register
+from app.reports.subject_pdf import render_subject_pdf
 
 GDPR_CHANGES = frozenset({Change.GDPR})
 PERSON_CHANGES = frozenset({Change.CONTACTS, Change.GDPR, Change.CONSENTS, Change.DUPLICATES})
@@ -181,7 +182,7 @@ def export_for_access(ctx: OperationContext, contact_id: int, folder: Path) -> O
     """ZIP of everything held about a person (access, portability); journaled."""
     check_permission(ctx, Permission.GDPR_MANAGE)
     with ctx.database.write() as session:
-        path = write_export(session, contact_id, folder)
+        path = write_export(session, contact_id, folder, render_pdf=render_subject_pdf)
     return Outcome(path, GDPR_CHANGES)
 
 

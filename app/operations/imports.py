@@ -22,6 +22,7 @@ from app.errors import NotFound
 from app.i18n import _
 from app.models import ImportBatch
 from app.operations.base import Change, OperationContext, Outcome, check_permission, risky
+from app.reports.table_export import write_table
 
 IMPORT_CHANGES = frozenset({Change.IMPORTS, Change.CONTACTS, Change.GIFTS, Change.DUPLICATES})
 
@@ -116,5 +117,7 @@ def imports(ctx: OperationContext) -> Outcome[list[ImportSummary]]:
 def export_for_reimport(ctx: OperationContext, what: str, target: Path) -> Outcome[int]:
     """Contacts or gifts in Obole's own import format (re-importable)."""
     with ctx.database.read() as session:
-        count = (export_contacts if what == "contacts" else export_gifts)(session, target)
+        count = (export_contacts if what == "contacts" else export_gifts)(
+            session, target, write=write_table
+        )
     return Outcome(count)

@@ -368,8 +368,3 @@ class ContactsPage(QWidget):
             on_success=done,
             on_cancel=lambda: self.count_label.setText(_("Export annulé : aucun fichier écrit.")),
         )
-
-    def prepare_screenshot(self) -> None:
-        """Show a search in progress."""
-        self.search.setText("dupont")
-        self.apply_filters()
