@@ -1,4 +1,5 @@
-"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`, `obole export`."""
+"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`,
+`obole export`."""
 
 from __future__ import annotations
 
@@ -74,8 +75,10 @@ def run_import(ctx: CliContext) -> int:
     if args.rejected:
         write_rejected(plan, args.rejected)
     text = [
-        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} lignes lues = "
-        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} inchangées + "
+        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} "
+        "lignes lues = "
+        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} "
+        "inchangées + "
         f"{report.rejected} rejetées."
     ]
     if args.kind == "gifts":
