@@ -54,7 +54,8 @@ def run_scan(ctx: CliContext) -> int:
         data["merged"] = list(result.merge_ids)
         data["skipped"] = [{"members": list(m), "reason": r} for m, r in result.skipped]
         text.append(
-            f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) ignoré(s)."
+            f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) "
+            "ignoré(s)."
         )
     ctx.result(data, "\n".join(text))
     return 0

@@ -101,7 +101,8 @@ def _plan_data(plan: Any) -> dict[str, Any]:
 
 def _plan_text(plan: Any) -> str:
     lines = [
-        f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total {format_eur(plan.total_cents)}."
+        f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total "
+        f"{format_eur(plan.total_cents)}."
     ]
     if plan.organisation_problems:
         lines.append("Mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))

@@ -124,7 +124,8 @@ class _MappingPage(QWizardPage):
         self.setTitle(_("2. Correspondance des colonnes"))
         self.setSubTitle(
             _(
-                "Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de côté."
+                "Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de "
+                "côté."
             )
         )
         layout = QVBoxLayout(self)
@@ -178,7 +179,8 @@ class _PreviewPage(QWizardPage):
         self.setTitle(_("3. Aperçu ligne par ligne"))
         self.setSubTitle(
             _(
-                "Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis réimportées."
+                "Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis "
+                "réimportées."
             )
         )
         layout = QVBoxLayout(self)
@@ -301,8 +303,10 @@ class _DonePage(QWizardPage):
             return
         self._finish(
             _(
-                "Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à jour + "
-                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé ici ou plus tard "
+                "Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à "
+                "jour + "
+                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé ici ou plus "
+                "tard "
                 "(menu Fichier, « Imports effectués »)."
             ).format(
                 id=report.batch_id,

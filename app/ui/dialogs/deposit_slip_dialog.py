@@ -196,7 +196,8 @@ class DepositSlipDialog(QDialog):
                 self,
                 _("Remise"),
                 _(
-                    "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand même ?"
+                    "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand "
+                    "même ?"
                 ).format(details=slip.mismatch()),
             )
             if answer != QMessageBox.StandardButton.Yes:

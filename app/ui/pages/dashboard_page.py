@@ -149,9 +149,11 @@ class DashboardPage(QWidget):
         c, p = f.current, f.previous
         self.kpis.setText(
             _(
-                "<b>{donors}</b> donateurs ({prev_donors} en {prev}) — <b>{amount}</b> collectés ({prev_amount} en "
+                "<b>{donors}</b> donateurs ({prev_donors} en {prev}) — <b>{amount}</b> collectés "
+                "({prev_amount} en "
                 "{prev}) — don moyen <b>{average}</b>, médian <b>{median}</b><br>"
-                "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus <b>{lapsed}</b> — reçus émis "
+                "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus "
+                "<b>{lapsed}</b> — reçus émis "
                 "<b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})<br>"
                 "Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours"
             ).format(

@@ -169,7 +169,8 @@ class DuplicatesPage(QWidget):
         self.groups_table.resizeColumnsToContents()
         self.status.setText(
             _(
-                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, téléphone "
+                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, "
+                "téléphone "
                 "ou date de naissance et score élevé)."
             ).format(n=len(groups), safe=sum(g.safe for g in groups))
         )
@@ -338,7 +339,8 @@ class DuplicatesPage(QWidget):
             self,
             _("Fusion en lot"),
             _(
-                "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion reste annulable."
+                "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion "
+                "reste annulable."
             ).format(n=len(safe)),
         )
         if answer != QMessageBox.StandardButton.Yes:

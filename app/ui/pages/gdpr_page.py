@@ -458,7 +458,8 @@ class GdprPage(QWidget):
         layout.addWidget(
             wrapped_label(
                 _(
-                    "Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; contacts "
+                    "Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; "
+                    "contacts "
                     "ayant un reçu fiscal conservés 6 ans après ce reçu."
                 )
             )

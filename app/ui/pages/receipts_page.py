@@ -418,7 +418,8 @@ class ReceiptsPage(QWidget):
     def declaration_text(figures: Declaration) -> str:
         """The art. 222 bis figures, in a sentence."""
         return _(
-            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} annulés, "
+            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} "
+            "annulés, "
             "non comptés)."
         ).format(
             year=figures.year,
