@@ -125,7 +125,7 @@ def run_list(ctx: CliContext) -> int:
     ctx.result(
         data,
         "\n".join(
-            f"{d['id']:>4} {d['at'][:16]} {d['kind']:8} {d['file']}  {d['counts']}"
+            f"{d['id']:>4} {str(d['at'])[:16]} {d['kind']:8} {d['file']}  {d['counts']}"
             + ("  (annulé)" if d["undone"] else "")
             for d in data
         )

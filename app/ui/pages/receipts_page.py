@@ -127,7 +127,7 @@ class ReceiptsPage(QWidget):
         layout.addWidget(self.table, 1)
         self.prepare_button.clicked.connect(self.prepare)
         self.issue_button.clicked.connect(self.issue_planned)
-        self.year.valueChanged.connect(lambda _v: (self._reset_plan(), self.model.refresh()))
+        self.year.valueChanged.connect(self._year_changed)
         self.mode.currentIndexChanged.connect(lambda _i: self._reset_plan())
         self.save_pdfs_button.clicked.connect(lambda: self.save_issued_pdfs())
         self.print_button.clicked.connect(lambda: self.merged_pdf())
@@ -183,6 +183,10 @@ class ReceiptsPage(QWidget):
         )
 
     # --- issuing ---------------------------------------------------------------------
+
+    def _year_changed(self, _year: int) -> None:
+        self._reset_plan()
+        self.model.refresh()
 
     def _reset_plan(self) -> None:
         self.plan = None
@@ -270,11 +274,12 @@ class ReceiptsPage(QWidget):
             label=_("Émission des reçus fiscaux…"),
             on_success=done,
             on_failure=failed,
-            on_cancel=lambda: (
-                self.issue_button.setEnabled(self.plan is not None),
-                self.summary.setText(_("Émission annulée : aucun reçu n'a été émis.")),
-            ),
+            on_cancel=self._issue_cancelled,
         )
+
+    def _issue_cancelled(self) -> None:
+        self.issue_button.setEnabled(self.plan is not None)
+        self.summary.setText(_("Émission annulée : aucun reçu n'a été émis."))
 
     def _ids(self) -> Callable[[OperationContext], tuple[int, ...]]:
         """The last batch's receipts, or else (read in the operation) the year's."""
@@ -428,6 +433,9 @@ class ReceiptsPage(QWidget):
             cancelled=figures.cancelled,
         )
 
+    def _show_declaration(self, figures: Declaration) -> None:
+        QMessageBox.information(self, _("Déclaration art. 222 bis"), self.declaration_text(figures))
+
     def show_declaration(self) -> None:
         """Show the declaration figures of the selected year."""
         year = self.year.value()
@@ -435,7 +443,5 @@ class ReceiptsPage(QWidget):
             lambda op: receipt_ops.declaration(op, year),
             parent=self,
             label=_("Calcul de la déclaration…"),
-            on_success=lambda figures: QMessageBox.information(
-                self, _("Déclaration art. 222 bis"), self.declaration_text(figures)
-            ),
+            on_success=self._show_declaration,
         )
