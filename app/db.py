@@ -17,10 +17,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import SchemaTooNew, StorageError
+from app.resources import migrations_dir
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "models" / "migrations"
+MIGRATIONS_DIR = migrations_dir()
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 BEGIN_OPTION = "obole_sqlite_begin"
 
