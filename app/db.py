@@ -45,7 +45,13 @@ def make_engine(target: str | URL, *, echo: bool = False) -> Engine:
     """Create an engine; on SQLite set WAL, foreign keys, busy timeout and explicit BEGIN."""
     url = target if isinstance(target, URL) else to_url(target)
     if not is_sqlite(url):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        try:
+            return create_engine(url, echo=echo, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:  # the [postgresql] extra is not installed
+            raise StorageError(
+                f"Le pilote de base de données « {exc.name} » n'est pas installé : installez "
+                "Obole avec « pip install 'obole[postgresql]' » pour une base PostgreSQL."
+            ) from exc
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

@@ -239,3 +239,16 @@ def test_app_has_no_posix_only_call() -> None:
         for line, what in posix_only_uses(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def test_a_missing_postgresql_driver_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from app.db import make_engine
+    from app.errors import StorageError
+
+    for name in [m for m in sys.modules if m == "psycopg" or m.startswith("psycopg.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as in the desktop bundle
+    with pytest.raises(StorageError, match=r"obole\[postgresql\]"):
+        make_engine("postgresql://obole@localhost/obole")
