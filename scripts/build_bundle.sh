@@ -18,22 +18,28 @@ step() { echo "== build_bundle: $* ($(( $(date +%s) - start )) s)"; }
 
 bash scripts/system_packages.sh
 # 1. The wheel, installed (not editable) with PyInstaller in a build environment of its own.
-step "wheel and build environment"
-[ -x "$BUILD_VENV/bin/python" ] || "$PY" -m venv "$BUILD_VENV"
-PIP=("$BUILD_VENV/bin/python" -m pip -q --disable-pip-version-check)
-rm -rf "$WORK/dist" && "${PIP[@]}" wheel --no-deps -w "$WORK/dist" "$SRC"
-"${PIP[@]}" install --no-compile --force-reinstall --no-deps "$WORK"/dist/obole-*.whl
-"${PIP[@]}" install --no-compile "$(ls "$WORK"/dist/obole-*.whl)[bundle]"
-version=$("$BUILD_VENV/bin/python" -c 'import app; print(app.__version__)')
-
-# 2. The bundle, from the spec (outside the checkout, so only the wheel's files go in).
-step "pyinstaller"
-rm -rf "$OUT/bundle" "$WORK/build"
-(cd "$WORK" && "$BUILD_VENV/bin/pyinstaller" --noconfirm --log-level WARN \
-  --distpath "$OUT/bundle" --workpath "$WORK/build" "$SRC/packaging/obole.spec")
+#    OBOLE_BUNDLE_REUSE=1 skips steps 1 and 2 when dist/bundle/obole exists (packaging only).
 BUNDLE=$OUT/bundle/obole
+if [ "${OBOLE_BUNDLE_REUSE:-0}" = 1 ] && [ -x "$BUNDLE/obole" ]; then
+  version=$("$BUNDLE/obole" --version 2>/dev/null | awk '{print $NF}')
+  step "reusing $BUNDLE ($version)"
+else
+  step "wheel and build environment"
+  [ -x "$BUILD_VENV/bin/python" ] || "$PY" -m venv "$BUILD_VENV"
+  PIP=("$BUILD_VENV/bin/python" -m pip -q --disable-pip-version-check)
+  rm -rf "$WORK/dist" && "${PIP[@]}" wheel --no-deps -w "$WORK/dist" "$SRC"
+  "${PIP[@]}" install --no-compile --force-reinstall --no-deps "$WORK"/dist/obole-*.whl
+  "${PIP[@]}" install --no-compile "$(ls "$WORK"/dist/obole-*.whl)[bundle]"
+  version=$("$BUILD_VENV/bin/python" -c 'import app; print(app.__version__)')
+
+  # 2. The bundle, from the spec (outside the checkout, so only the wheel's files go in).
+  step "pyinstaller"
+  rm -rf "$OUT/bundle" "$WORK/build"
+  (cd "$WORK" && "$BUILD_VENV/bin/pyinstaller" --noconfirm --log-level WARN \
+    --distpath "$OUT/bundle" --workpath "$WORK/build" "$SRC/packaging/obole.spec")
+  step "bundle built: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1))"
+fi
 bundle_size=$(du -sh "$BUNDLE" | cut -f1)
-step "bundle built: $BUNDLE ($bundle_size)"
 
 # 3. Smoke test of the built binaries (the same script runs on the installed .deb below,
 #    and on Windows and macOS in the release workflow).
@@ -67,7 +73,16 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO=
 if [ "$SUDO" = none ]; then
   echo "build_bundle: not root: the .deb was built but not installed" >&2
 else
-  $SUDO dpkg -i "$DEB" >/dev/null
+  # dpkg installs the package; apt then brings the system libraries it depends on (Qt's
+  # xcb plugin needs a few that a headless machine may lack), as a user's apt would.
+  if ! $SUDO dpkg -i "$DEB" >/dev/null 2>"$WORK/dpkg.err"; then
+    grep -q "dependency problems" "$WORK/dpkg.err" || { cat "$WORK/dpkg.err" >&2; exit 1; }
+    step "installing the .deb's dependencies with apt"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -f -y -qq >/dev/null
+  fi
+  dpkg-query -W -f='${Status}\n' obole | grep -q "install ok installed"
+  step ".deb installed: $(dpkg-query -W -f='${Package} ${Version}' obole)"
   command -v desktop-file-validate >/dev/null \
     && desktop-file-validate /usr/share/applications/obole.desktop
   step "smoke test of the installed .deb"
