@@ -252,3 +252,25 @@ def test_a_missing_postgresql_driver_is_a_clear_error(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as in the desktop bundle
     with pytest.raises(StorageError, match=r"obole\[postgresql\]"):
         make_engine("postgresql://obole@localhost/obole")
+
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_main_grabs_the_window_for_release_checks(tmp_path: Path, isolated_home: Path) -> None:
+    """The hidden `--screenshot` option the bundle and wheel smoke tests rely on."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    db, shot = tmp_path / "Asso démo.sqlite3", tmp_path / "window.png"
+    run = [sys.executable, str(ROOT / "main.py")]
+    subprocess.run([*run, "init", "--demo", "3", "--db", str(db)], env=env, check=True)
+    subprocess.run(
+        [*run, "--db", str(db), "--screenshot", str(shot)], env=env, check=True, timeout=120
+    )
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    env["OBOLE_SCREENSHOT"] = str(tmp_path / "gui.png")
+    code = "import sys, main; sys.exit(main.gui_main(['--db', sys.argv[1]]))"
+    subprocess.run([sys.executable, "-c", code, str(db)], env=env, check=True, timeout=120)
+    assert (tmp_path / "gui.png").stat().st_size > 1000
