@@ -10,6 +10,7 @@ simply skipped).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -34,10 +35,8 @@ def prune_old_logs(log_dir: Path, *, keep: int = KEEP_FILES) -> None:
     """Delete the oldest log files beyond the `keep` most recent."""
     files = sorted(log_dir.glob(f"{LOG_PREFIX}*.log*"), key=_modified, reverse=True)
     for old in files[keep:]:
-        try:
+        with contextlib.suppress(OSError):  # open in a running process (Windows), or gone
             old.unlink()
-        except OSError:
-            pass  # open in a running process (Windows), or already gone
 
 
 def _modified(path: Path) -> float:

@@ -33,7 +33,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    app.setWindowIcon(QIcon(str(file_path("icons", "obole.png"))))  # type: ignore[union-attr]
+    QApplication.setWindowIcon(QIcon(str(file_path("icons", "obole.png"))))
     QGuiApplication.setDesktopFileName("obole")  # matches the .deb's obole.desktop
     language = str(QSettings().value("ui/language", detect_language()))
     set_language(language if language in ("fr", "en") else "fr")
