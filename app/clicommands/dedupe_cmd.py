@@ -16,7 +16,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("dedupe", help="doublons : recherche, fusion, annulation")
     sub = parser.add_subparsers(dest="dedupe_command", metavar="ACTION")
     scan_p = sub.add_parser("scan", parents=[common], help="groupes de doublons probables")
-    scan_p.add_argument("--threshold", type=float, default=SUGGESTION_THRESHOLD)
+    scan_p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"probabilité minimale (défaut : le réglage, {SUGGESTION_THRESHOLD})",
+    )
     scan_p.add_argument(
         "--merge-safe",
         action="store_true",
@@ -41,13 +46,20 @@ def run_scan(ctx: Any) -> int:
         groups = scan(session, threshold=ctx.args.threshold)
     data: dict[str, Any] = {
         "groups": [
-            {"members": list(g.member_ids), "score": g.score, "reasons": g.reasons, "safe": g.safe}
+            {
+                "members": list(g.member_ids),
+                "score": g.score,
+                "probability": round(g.best.probability, 6),
+                "reasons": g.reasons,
+                "evidence": [e.as_dict() for e in g.evidence],
+                "safe": g.safe,
+            }
             for g in groups
         ]
     }
     text = [f"{len(groups)} groupe(s) de doublons probables ({sum(g.safe for g in groups)} sûrs)."]
     text += [
-        f"  {g.score:5.1f}  {' + '.join(map(str, g.member_ids))}  {', '.join(g.reasons)}"
+        f"  {g.score:5.1f} %  {' + '.join(map(str, g.member_ids))}  {g.best.reasons_text()}"
         + ("  [sûr]" if g.safe else "")
         for g in groups[:200]
     ]

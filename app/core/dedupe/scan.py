@@ -67,7 +67,8 @@ def save_thresholds(session: Session, thresholds: Thresholds) -> None:
     if not 0 < thresholds.suggestion <= thresholds.safe < 1:
         raise ValidationError(
             _(
-                "Seuils de doublons : des probabilités entre 0 et 1 sont attendues, le seuil de suggestion au plus égal au seuil de fusion en lot."
+                "Seuils de doublons : des probabilités entre 0 et 1 sont attendues, le seuil "
+                "de suggestion au plus égal au seuil de fusion en lot."
             ),
             field="dedupe_thresholds",
         )
