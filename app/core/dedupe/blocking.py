@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator
 from app.core.dedupe.comparison import street_number
 from app.core.dedupe.normalise import Person, phonetic
 
-MAX_BLOCK = 25
-WINDOW = 4
-NEIGHBOURHOOD = 1
+MAX_BLOCK = 6
+WINDOW = 2
+NEIGHBOURHOOD = 2
 
 
 def _birth(p: Person) -> list[str]:

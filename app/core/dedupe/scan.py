@@ -334,12 +334,16 @@ def scan(
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> list[CandidateGroup]:
-    """Candidate duplicate groups among all active contacts (model trained on them)."""
+    """Candidate duplicate groups among all active contacts (model trained on them), plus
+    the pairs other features suggested (suggestions.py)."""
+    from app.core.dedupe.suggestions import suggested_pairs
+
     return scan_people(
         load_people(session),
         not_duplicates(session),
         load_thresholds(session),
         threshold=threshold,
+        suggested=suggested_pairs(session),
         progress=progress,
         cancel=cancel,
     )
@@ -351,16 +355,40 @@ def scan_people(
     thresholds: Thresholds = Thresholds(),
     *,
     threshold: float | None = None,
+    suggested: dict[tuple[int, int], str] | None = None,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> list[CandidateGroup]:
     """Block, compare, train, score and group (no database)."""
-    pairs = candidate_pairs(people) - excluded
-    scores = score_pairs(
-        people,
-        pairs,
-        threshold=thresholds.suggestion if threshold is None else threshold,
-        progress=progress,
-        cancel=cancel,
-    )
+    by_id = {p.id: p for p in people}
+    suggested = {
+        pair: reason
+        for pair, reason in (suggested or {}).items()
+        if pair not in excluded and pair[0] in by_id and pair[1] in by_id
+    }
+    pairs = (candidate_pairs(people) | set(suggested)) - excluded
+    compared = compare_pairs(people, sorted(pairs), progress=progress, cancel=cancel)
+    model = fit(people, compared)
+    limit = thresholds.suggestion if threshold is None else threshold
+    scores = score_compared(compared, model, threshold=limit)
+    kept = {(s.a, s.b) for s in scores}
+    for (a, b), reason in suggested.items():
+        if (a, b) not in kept:
+            scores.append(_suggested_score(by_id[a], by_id[b], reason, model))
     return group_pairs(scores, safe_threshold=thresholds.safe)
+
+
+def _suggested_score(a: Person, b: Person, reason: str, model: Model) -> PairScore:
+    """A pair shown because another feature suggested it, whatever its probability."""
+    from dataclasses import replace
+
+    from app.core.dedupe.scoring import score_pair
+
+    result = score_pair(a, b, model=model)
+    note = Evidence(_("origine"), "note", _("signalé : {reason}").format(reason=reason), 0.0)
+    return replace(
+        result,
+        reasons=(note.label, *result.reasons),
+        evidence=(note, *result.evidence),
+        strong_identifier=False,  # never merged in batch: a person reviews it
+    )

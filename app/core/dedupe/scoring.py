@@ -32,13 +32,13 @@ class Evidence:
     """What one field says about a pair."""
 
     field: str  # French field name ("nom", "date de naissance")
-    status: str  # "agree", "close", "differ", "missing"
+    status: str  # "agree", "close", "differ", "missing" ("note": suggested by the import)
     label: str  # French ("même nom", "date de naissance à un chiffre près")
     bits: float  # weight of evidence, log2 of the likelihood ratio
 
     def text(self) -> str:
         """'même nom (+8,4)'."""
-        if self.status == "missing":
+        if self.status in ("missing", "note"):
             return self.label
         return f"{self.label} ({self.bits:+.1f})".replace(".", ",")
 
