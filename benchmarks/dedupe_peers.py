@@ -178,7 +178,6 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5_000)
     args = parser.parse_args()
     from app.core.dedupe.synthetic import generate
-
     from benchmarks.dedupe_generator2 import generate as generate_other
 
     sets = [
