@@ -8,7 +8,13 @@ from typing import Any
 from app.core.backup import automatic_backup
 from app.core.dedupe.batch import merge_safe_groups
 from app.core.dedupe.merge import merge, undo
-from app.core.dedupe.scan import SUGGESTION_THRESHOLD, scan
+from app.core.dedupe.scan import (
+    SUGGESTION_THRESHOLD,
+    Thresholds,
+    load_thresholds,
+    save_thresholds,
+    scan,
+)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -34,6 +40,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     merge_p.add_argument("survivor", type=int)
     merge_p.add_argument("others", type=int, nargs="+")
     merge_p.set_defaults(handler=run_merge)
+    thresholds_p = sub.add_parser(
+        "thresholds", parents=[common], help="seuils de suggestion et de fusion en lot"
+    )
+    thresholds_p.add_argument("--suggestion", type=float, help="probabilité, ex. 0.8")
+    thresholds_p.add_argument("--safe", type=float, help="probabilité, ex. 0.99")
+    thresholds_p.set_defaults(handler=run_thresholds)
     undo_p = sub.add_parser("undo", parents=[common], help="annuler une fusion")
     undo_p.add_argument("merge_id", type=int)
     undo_p.set_defaults(handler=run_undo)
@@ -94,4 +106,24 @@ def run_undo(ctx: Any) -> int:
     with ctx.database().write() as session:
         undo(session, ctx.args.merge_id)
     ctx.result({"undone": ctx.args.merge_id}, f"Fusion n° {ctx.args.merge_id} annulée.")
+    return 0
+
+
+def run_thresholds(ctx: Any) -> int:
+    """Show the duplicate thresholds, or change them."""
+    database = ctx.database()
+    with database.read() as session:
+        current = load_thresholds(session)
+    if ctx.args.suggestion is not None or ctx.args.safe is not None:
+        current = Thresholds(
+            ctx.args.suggestion if ctx.args.suggestion is not None else current.suggestion,
+            ctx.args.safe if ctx.args.safe is not None else current.safe,
+        )
+        with database.write() as session:
+            save_thresholds(session, current)
+    ctx.result(
+        {"suggestion": current.suggestion, "safe": current.safe},
+        f"Suggestion à partir de {current.suggestion:.2f}, fusion en lot à partir de "
+        f"{current.safe:.2f} (probabilités).",
+    )
     return 0

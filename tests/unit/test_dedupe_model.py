@@ -239,3 +239,30 @@ def test_a_pair_suggested_by_the_import_is_shown_until_marked_different(db: Data
 def test_default_model_has_a_weight_for_every_level() -> None:
     tables = default_model().weight_table()
     assert all(np.isfinite(t).all() for t in tables)
+
+
+def test_cli_scan_json_gives_evidence_and_thresholds_are_set_from_the_cli(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from app.cli import run_cli
+    from app.core.database import open_database
+    from app.models import ContactEmail
+
+    target = tmp_path / "asso.sqlite3"
+    assert run_cli(["init", "--db", str(target)]) == 0
+    database = open_database(str(target))
+    with database.write() as session:
+        for first in ("Hélène", "Helene"):
+            contact = Contact(civility="Mme", first_name=first, last_name="Lefèvre")
+            contact.emails.append(ContactEmail(email="h@exemple.fr"))
+            session.add(contact)
+    database.dispose()
+    capsys.readouterr()
+    assert run_cli(["dedupe", "scan", "--db", str(target), "--json"]) == 0
+    group = json.loads(capsys.readouterr().out)["groups"][0]
+    assert 0.8 <= group["probability"] <= 1
+    evidence = {e["field"]: e for e in group["evidence"]}
+    assert evidence["courriel"]["status"] == "agree" and evidence["courriel"]["weight"] > 0
+    assert evidence["téléphone"]["status"] == "missing"
+    assert run_cli(["dedupe", "thresholds", "--db", str(target), "--safe", "0.995", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"suggestion": 0.8, "safe": 0.995}
