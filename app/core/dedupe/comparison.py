@@ -10,6 +10,7 @@ typed wrong (one digit, day and month swapped).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -257,9 +258,12 @@ def email_level(x: str, y: str) -> int:
 
 
 def _email_typo(x: str, y: str) -> int:
-    if [c for c in x if c.isdigit()] != [c for c in y if c.isdigit()]:
+    if DamerauLevenshtein.distance(x, y, score_cutoff=1) > 1:
         return 0
-    return 1 if DamerauLevenshtein.distance(x, y) <= 1 else 0
+    return 1 if _DIGITS.sub("", x) == _DIGITS.sub("", y) else 0
+
+
+_DIGITS = re.compile(r"\D")
 
 
 def phone_level(x: str, y: str) -> int:
@@ -459,7 +463,7 @@ def compare_many(columns: Columns, ia: np.ndarray, ib: np.ndarray) -> tuple[np.n
 
 
 def _one_typo(x: str, y: str) -> int:
-    return 1 if DamerauLevenshtein.distance(x, y) <= 1 else 0
+    return 1 if DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1 else 0
 
 
 def _exact_or(
