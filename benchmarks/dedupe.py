@@ -36,7 +36,8 @@ def main() -> None:
     with database.read() as session:
         groups = scan(session)
     print(
-        f"full scan, 100k demo database: {time.perf_counter() - started:.1f} s, {len(groups):,} groups "
+        f"full scan, 100k demo database: {time.perf_counter() - started:.1f} s, {len(groups):,} "
+        "groups "
         f"(target <= 10 s); RSS {rss_mb():.0f} MB"
     )
 

@@ -30,7 +30,8 @@ def main() -> None:
     kept = len(data.true_pairs & pairs) / len(data.true_pairs)
     print(f"records: {len(data.people):,}  true pairs: {len(data.true_pairs):,}")
     print(
-        f"blocking: {len(pairs):,} candidate pairs ({len(pairs) / len(data.people):.1f} per record), "
+        f"blocking: {len(pairs):,} candidate pairs ({len(pairs) / len(data.people):.1f} per "
+        "record), "
         f"pair completeness {kept:.4f} (target >= 0.995)"
     )
     for rule, found in rules.items():

@@ -1,7 +1,7 @@
 """Duplicate suggestions made by other features (the import): two contacts to review.
 
 Revision ID: 0010
-Revises: 0011 (assigned "0005"; chained after 0011, already on main, to keep one head)
+Revises: 0012 (assigned "0005"; chained after 0012, the head on main, to keep one head)
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
