@@ -116,6 +116,7 @@ def test_every_merge_of_the_screen_is_undoable_and_reasons_show_weights(
     assert len(page.groups) == 2
     reasons = page.groups_table.item(0, 2).text()
     assert "même courriel (+" in reasons
+    qtbot.waitUntil(lambda: page.compare.rowCount() > 1, timeout=10_000)
     assert "Dons" in [
         page.compare.verticalHeaderItem(r).text() for r in range(page.compare.rowCount())
     ]
@@ -129,7 +130,7 @@ def test_every_merge_of_the_screen_is_undoable_and_reasons_show_weights(
     assert page.history.count() == 2
     page.history.setCurrentRow(1)  # the older merge, not the last one
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
-    assert page.history.count() == 1
+    qtbot.waitUntil(lambda: page.history.count() == 1, timeout=10_000)
     with db.read() as session:
         statuses = {i: session.get(Contact, i).status for i in (a, b, c, d)}  # type: ignore[union-attr]
     assert sorted(s.value for s in statuses.values()).count("merged") == 1
@@ -147,5 +148,6 @@ def test_not_a_duplicate_shortcut_does_not_clash_with_new_database(
         Qt.Key.Key_N,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
+    qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)  # type: ignore[attr-defined]
     with db.read() as session:
         assert session.scalars(select(NotDuplicate)).first() is not None
