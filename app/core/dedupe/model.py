@@ -253,4 +253,7 @@ def default_model() -> Model:
     """The model trained once on the French generator (used before/without training)."""
     from app.core.dedupe.default_model import DEFAULT
 
-    return Model(DEFAULT["m"], DEFAULT["u"], DEFAULT["prior"])
+    m: list[list[float]] = DEFAULT["m"]  # type: ignore[assignment]
+    u: list[list[float]] = DEFAULT["u"]  # type: ignore[assignment]
+    prior: float = DEFAULT["prior"]  # type: ignore[assignment]
+    return Model(m, u, prior)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -50,7 +51,7 @@ class Thresholds:
 
 def load_thresholds(session: Session) -> Thresholds:
     """The thresholds set for this association (defaults when never set)."""
-    values = dict(
+    values: dict[str, Any] = dict(
         session.execute(
             select(Setting.key, Setting.value).where(Setting.key.in_((SUGGESTION_KEY, SAFE_KEY)))
         ).all()
