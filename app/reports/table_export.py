@@ -3,18 +3,23 @@
 A spreadsheet treats a cell starting with = + - @ (or tab / carriage return) as a formula;
 a contact named "=HYPERLINK(...)" must not run anything when the file is opened. Such cells
 are prefixed with an apostrophe (the OWASP recommendation), which shows the text as typed.
+
+Every CSV and XLSX the application writes goes through this module (a test scans the code
+for csv.writer and openpyxl Workbook elsewhere): exports, rejected import rows, the GDPR
+subject ZIP, the processing register.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value: Any) -> Any:
@@ -38,16 +43,36 @@ def _csv_cell(value: Any) -> str:
     return str(neutralise(value))
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """French Excel CSV: UTF-8 with BOM, semicolons, decimal commas. Returns rows written."""
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+def _write_rows(handle: Any, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> int:
+    writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+    if header:
         writer.writerow([_csv_cell(h) for h in header])
-        for row in rows:
-            writer.writerow([_csv_cell(v) for v in row])
-            count += 1
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+        count += 1
     return count
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """French Excel CSV: UTF-8 with BOM, semicolons, decimal commas. Returns rows written.
+
+    An empty header writes the rows only (for files whose first lines are a preamble).
+    """
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        return _write_rows(handle, header, rows)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The same CSV as text (for a file inside a ZIP), without the BOM."""
+    buffer = io.StringIO(newline="")
+    _write_rows(buffer, header, rows)
+    return buffer.getvalue()
+
+
+def safe_row(row: Sequence[Any]) -> list[Any]:
+    """A row ready for openpyxl's sheet.append (text neutralised, Decimal as float)."""
+    return [float(v) if isinstance(v, Decimal) else neutralise(v) for v in row]
 
 
 def write_xlsx(
@@ -60,13 +85,13 @@ def write_xlsx(
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = sheet_title[:31]
-    sheet.append([neutralise(h) for h in header])
+    sheet.append(safe_row(header))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     count = 0
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else neutralise(v) for v in row])
+        sheet.append(safe_row(row))
         count += 1
     workbook.save(path)
     return count
