@@ -24,7 +24,7 @@ from app.core.backup import automatic_backup
 from app.core.clock import today
 from app.core.importing.commit import ImportReport, commit, file_sha256, report_of, write_rejected
 from app.core.importing.mapping import auto_map, fields_for, save_mapping
-from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
+from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.importing.readers import Table, read_table
 from app.core.importing.service import prepare
 from app.core.money import format_eur
@@ -37,9 +37,25 @@ STATUS = {
     NEW: (N_("nouveau"), "#d7f0d7"),
     UPDATE: (N_("mise à jour"), "#d8e8fb"),
     UNCHANGED: (N_("inchangé"), "#eeeeee"),
+    FOLDED: (N_("regroupé"), "#efe3f7"),
     INVALID: (N_("rejeté"), "#f8d0d0"),
 }
 PREVIEW_ROWS = 500
+
+
+def _details(report: ImportReport) -> str:
+    """Folded rows, address changes, incomplete addresses, duplicates to review (if any)."""
+    parts = [
+        template.format(n=n)
+        for template, n in (
+            (_("{n} regroupées avec une ligne précédente"), report.folded),
+            (_("{n} adresses changées (anciennes gardées)"), report.addresses_changed),
+            (_("{n} adresses incomplètes gardées telles quelles"), report.incomplete_addresses),
+            (_("{n} doublons possibles à examiner"), report.possible_duplicates),
+        )
+        if n
+    ]
+    return " " + " ; ".join(parts) + "." if parts else ""
 
 
 class ImportWizard(QWizard):
@@ -220,6 +236,7 @@ class _PreviewPage(QWizardPage):
             unchanged=report.unchanged,
             rejected=report.rejected,
         )
+        text += _details(report)
         if self.w.kind == "gifts":
             text += " " + _("Montants lus : {read} ; à importer : {imported}.").format(
                 read=format_eur(report.amount_read_cents),
@@ -234,7 +251,7 @@ class _PreviewPage(QWizardPage):
                 " | ".join(row.reasons)
                 or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new) in row.changes.items())
                 or ", ".join(row.values.values())
-            )
+            ) + "".join(f" | {w}" for w in row.warnings)
             for c, value in enumerate((str(row.number), _(label), detail)):
                 item = QTableWidgetItem(value)
                 item.setBackground(QColor(colour))
@@ -311,6 +328,7 @@ class _DonePage(QWizardPage):
                 unchanged=report.unchanged,
                 rejected=report.rejected,
             )
+            + _details(report)
         )
         self.undo_button.setVisible(report.batch_id is not None)
         self.w.ctx.events.changed.emit("import")
