@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from app.cli import run_cli
 from app.core.database import Database
+from app.core.dates import parse_optional_date
 from app.core.demo import generate_demo
 from app.core.gdpr.requests import log_request
 from app.core.gdpr.subject_export import write_export
@@ -175,6 +176,20 @@ def test_export_to_a_missing_folder_exits_1(
     target = tmp_path / "nowhere" / "x.csv"
     assert run_cli(["export", "contacts", str(target), "--db", str(db)]) == 1
     assert "nowhere" in capsys.readouterr().err and not target.parent.exists()
+
+
+@given(st.text(max_size=20))
+def test_parse_date_only_fails_with_a_user_error(text: str) -> None:
+    try:
+        parse_optional_date(text)
+    except ValidationError:
+        pass
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+def test_parse_date_reads_french_and_iso_forms(day: date) -> None:
+    assert parse_optional_date(day.strftime("%d/%m/%Y")) == day
+    assert parse_optional_date(day.isoformat()) == day
 
 
 # --- #14.20 implausible values, #14.8 long cells -----------------------------------------
@@ -520,24 +535,38 @@ def test_helloasso_like_export(db: Database, tmp_path: Path) -> None:
     assert report.created == 2 and plan.rows[1].draft.address.country == "DE"
 
 
-def test_libreoffice_ods(db: Database, tmp_path: Path) -> None:
+def test_libreoffice_ods_streamed(db: Database, tmp_path: Path) -> None:
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
     document = OpenDocumentSpreadsheet()
     table = Table(name="Feuille1")
-    for values in (["Nom", "Prénom", "Ville"], ["Lefèvre", "Hélène", "Dijon"]):
+    rows = (["Nom", "Prénom", "Ville", "Date de naissance"], ["Lefèvre", "Hélène", "Dijon", "1960"])
+    for values in rows:
         row = TableRow()
         for value in values:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
+            if value == "1960":
+                cell = TableCell(valuetype="date", datevalue="1960-12-31")
+                cell.addElement(P(text="31/12/60"))
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
             row.addElement(cell)
         table.addElement(row)
+    empty = TableRow(numberrowsrepeated=1_048_000)  # what LibreOffice writes after the data
+    empty.addElement(TableCell(numbercolumnsrepeated=16_384))
+    table.addElement(empty)
     document.spreadsheet.addElement(table)
     document.save(str(tmp_path / "c.ods"))
-    _, report = _import(db, tmp_path / "c.ods")
-    assert report.created == 1
+    tracemalloc.start()
+    try:
+        plan, report = _import(db, tmp_path / "c.ods")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.created == 1 and plan.rows[0].draft.birth_date == date(1960, 12, 31)
+    assert peak < 50 * 1024 * 1024
 
 
 MESSY = (
@@ -558,3 +587,14 @@ def test_the_messiest_spreadsheet(db: Database, tmp_path: Path) -> None:
     assert [r.status for r in plan.rows] == [NEW, NEW, NEW, NEW, FOLDED]
     assert plan.rows[1].draft.notes == 'dit "Gügü"' and plan.rows[2].draft.notes == "=1+1"
     assert report.created + report.folded + report.rejected == report.rows_read
+
+
+def test_a_gift_is_never_given_to_one_of_two_namesakes(db: Database, tmp_path: Path) -> None:
+    people = "Nom;Prénom;Date de naissance;Code postal;Ville\n"
+    people += "Durand;Jean;01/02/1950;21000;Dijon\nDurand;Jean;03/04/1980;21000;Dijon\n"
+    plan, report = _import(db, _write(tmp_path, "c.csv", people))
+    assert report.created == 2 and plan.rows[1].duplicate_of == []  # an earlier row, not stored
+    gifts = "Nom;Prénom;Code postal;Date du don;Montant;Mode de paiement\n"
+    gifts += "Durand;Jean;21000;01/02/2026;50;CB\n"
+    plan = _plan(db, _write(tmp_path, "g.csv", gifts), "gifts")
+    assert plan.rows[0].status == INVALID and "donateur introuvable" in plan.rows[0].reasons[0]

@@ -821,8 +821,9 @@ def _gift_contact(session: Session, v: dict[str, str], exact: ExactMatcher) -> i
         ),
         v.get("postcode", ""),
     )
-    found = exact.by_name.get(key) if key[0] else None
-    return found if found and found > 0 else None
+    found = [c for c in exact.all_by_name.get(key, []) if c > 0] if key[0] else []
+    # A name and postcode shared by several contacts (father and son, namesakes) names no one.
+    return found[0] if len(set(found)) == 1 else None
 
 
 def _gift_exists(session: Session, gift: dict[str, Any]) -> bool:

@@ -13,6 +13,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET  # noqa: N817
 
 from app.errors import ValidationError
 from app.i18n import _
@@ -310,33 +312,58 @@ def _bounded_row(path: Path, row: tuple[object, ...], count: int) -> list[str]:
     return values
 
 
-def read_ods(path: Path) -> Table:
-    """The first sheet of an OpenDocument spreadsheet (content size checked before loading)."""
-    from odf.opendocument import load
-    from odf.table import Table as OdsTable
-    from odf.table import TableCell, TableRow
+TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
+
+def read_ods(path: Path) -> Table:
+    """The first sheet of an OpenDocument spreadsheet, streamed from content.xml (iterparse:
+    memory stays flat whatever the size), sizes checked first."""
     _check_zip(path, {"content.xml": MAX_ODS_CONTENT_BYTES}, "ODS")
-    try:
-        document = load(str(path))
-    except Exception as exc:  # noqa: BLE001
-        raise _fail(path, _("classeur ODS illisible ({error}).").format(error=exc)) from None
-    sheets = document.spreadsheet.getElementsByType(OdsTable)
     rows: list[list[str]] = []
-    for row in sheets[0].getElementsByType(TableRow) if sheets else []:
-        values: list[str] = []
-        for cell in row.getElementsByType(TableCell):
-            repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
-            value = (
-                cell.getAttribute("value")
-                if cell.getAttribute("valuetype") == "float"
-                else cell.getAttribute("datevalue")
-                if cell.getAttribute("valuetype") == "date"
-                else str(cell)
-            )
-            values += [value or ""] * min(repeat, MAX_COLUMNS)
-        rows.append(_bounded_row(path, tuple(values), len(rows)))
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+            _ods_rows(path, content, rows)
+    except (KeyError, ET.ParseError, zipfile.BadZipFile) as exc:
+        raise _fail(
+            path, _("classeur {kind} illisible ({error}).").format(kind="ODS", error=exc)
+        ) from None
     return _table(path, rows)
+
+
+def _ods_rows(path: Path, content: Any, rows: list[list[str]]) -> None:
+    """Fill `rows` from the first table; repeated empty rows and cells are not expanded."""
+    depth = 0  # nesting of table:table (only the first one is read)
+    values: list[str] = []
+    for event, element in ET.iterparse(content, events=("start", "end")):
+        tag = element.tag
+        if tag == f"{{{TABLE_NS}}}table":
+            depth += event == "start"
+            if event == "end":
+                return
+        elif event == "end" and depth and tag == f"{{{TABLE_NS}}}table-cell":
+            values += [_ods_value(element)] * min(
+                int(element.get(f"{{{TABLE_NS}}}number-columns-repeated", "1")), MAX_COLUMNS + 1
+            )
+            element.clear()
+        elif event == "end" and depth and tag == f"{{{TABLE_NS}}}table-row":
+            repeat = int(element.get(f"{{{TABLE_NS}}}number-rows-repeated", "1"))
+            row = _bounded_row(path, tuple(values), len(rows))
+            for _copy in range(min(repeat, MAX_ROWS) if any(row) else 1):
+                rows.append(list(row))
+                _bounded_row(path, (), len(rows))
+            values = []
+            element.clear()
+
+
+def _ods_value(cell: Any) -> str:
+    kind = cell.get(f"{{{OFFICE_NS}}}value-type", "")
+    if kind in ("float", "currency", "percentage"):
+        return _cell_text(float(cell.get(f"{{{OFFICE_NS}}}value", "0")))
+    if kind == "date":
+        return cell.get(f"{{{OFFICE_NS}}}date-value", "")[:10]
+    return "\n".join("".join(paragraph.itertext()) for paragraph in cell.iter(f"{{{TEXT_NS}}}p"))
 
 
 def _cell_text(value: object) -> str:
