@@ -1,4 +1,5 @@
-"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`, `obole export`."""
+"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`,
+`obole export`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.core.importing.plan import FOLDED, INVALID
 from app.core.importing.service import prepare
 from app.core.money import format_eur
 from app.errors import ValidationError
+from app.reports.table_export import write_table
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -103,9 +105,11 @@ def run_import(ctx: Any) -> int:
     if args.rejected:
         write_rejected(plan, args.rejected)
     text = [
-        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} lignes lues = "
-        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} inchangées + "
-        f"{report.folded} regroupées + {report.rejected} rejetées."
+        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} "
+        "lignes lues = "
+        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} "
+        f"inchangées + {report.folded} regroupées + "
+        f"{report.rejected} rejetées."
     ]
     if args.kind == "contacts":
         text.append(
@@ -194,7 +198,7 @@ def run_export(ctx: Any) -> int:
         )
     with ctx.database().read() as session:
         count = (export_contacts if ctx.args.what == "contacts" else export_gifts)(
-            session, ctx.args.file
+            session, ctx.args.file, write=write_table
         )
     ctx.result(
         {"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}"

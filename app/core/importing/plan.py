@@ -1,4 +1,5 @@
-"""Dry run: every row parsed, checked and matched, with a status and the reasons (nothing written)."""
+"""Dry run: every row parsed, checked and matched, with a status and the reasons
+(nothing written)."""
 
 from __future__ import annotations
 
@@ -593,7 +594,8 @@ def plan_contacts(
             email=draft.emails[0] if draft.emails else "",
         ):
             message = _(
-                "ligne {row} : personne effacée à sa demande (RGPD), elle ne doit pas être réimportée"
+                "ligne {row} : personne effacée à sa demande (RGPD), elle ne doit pas être "
+                "réimportée"
             ).format(row=number)
             results.append(RowResult(number, INVALID, v, [message]))
             continue
@@ -782,7 +784,8 @@ def _gift_values(
         bad(
             "contact_id" if "contact_id" in mapping.values() else "email",
             _(
-                "donateur introuvable : importez d'abord les contacts, ou indiquez le n° de donateur ou le courriel"
+                "donateur introuvable : importez d'abord les contacts, ou indiquez le n° de "
+                "donateur ou le courriel"
             ),
         )
     campaign_id = campaigns.get(v.get("campaign", "").lower()) if v.get("campaign") else None
@@ -812,7 +815,7 @@ def _gift_contact(session: Session, v: dict[str, str], exact: ExactMatcher) -> i
     if v.get("email") and v["email"].lower() in exact.by_email:
         found = exact.by_email[v["email"].lower()]
         return found if found > 0 else None
-    key = (
+    name_key = (
         sort_name_for(
             kind="person" if v.get("last_name") else "organisation",
             last_name=v.get("last_name", ""),
@@ -821,9 +824,9 @@ def _gift_contact(session: Session, v: dict[str, str], exact: ExactMatcher) -> i
         ),
         v.get("postcode", ""),
     )
-    found = [c for c in exact.all_by_name.get(key, []) if c > 0] if key[0] else []
+    named = [c for c in exact.all_by_name.get(name_key, []) if c > 0] if name_key[0] else []
     # A name and postcode shared by several contacts (father and son, namesakes) names no one.
-    return found[0] if len(set(found)) == 1 else None
+    return named[0] if len(set(named)) == 1 else None
 
 
 def _gift_exists(session: Session, gift: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: N817
@@ -290,7 +291,7 @@ def read_xlsx(path: Path) -> Table:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # a forged dimension must not pad rows to 16,384 columns
-        rows = []
+        rows: list[list[str]] = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(_bounded_row(path, row, len(rows)))
     finally:
@@ -362,13 +363,13 @@ def _ods_value(cell: Any) -> str:
     if kind in ("float", "currency", "percentage"):
         return _cell_text(float(cell.get(f"{{{OFFICE_NS}}}value", "0")))
     if kind == "date":
-        return cell.get(f"{{{OFFICE_NS}}}date-value", "")[:10]
+        return str(cell.get(f"{{{OFFICE_NS}}}date-value", ""))[:10]
     return "\n".join("".join(paragraph.itertext()) for paragraph in cell.iter(f"{{{TEXT_NS}}}p"))
 
 
 def _cell_text(value: object) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+    if isinstance(value, date | datetime):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -380,7 +381,8 @@ def _table(path: Path, rows: list[list[str]], *, encoding: str = "", delimiter: 
         raise _fail(
             path,
             _(
-                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont "
+                "attendues."
             ),
         )
     header = [str(h).strip() for h in rows[0]]
@@ -424,7 +426,8 @@ def read_table(path: Path) -> Table:
         raise _fail(
             path,
             _(
-                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont "
+                "attendues."
             ),
         )
     if path.suffix.lower() == ".xlsx" or (head == b"PK\x03\x04" and path.suffix.lower() != ".ods"):
