@@ -35,6 +35,7 @@ from app.core.quality import quality_report
 from app.errors import Conflict, ValidationError
 from app.models import Contact, ContactPhone, PostalAddress
 from app.models.enums import RightsRequestKind
+from app.reports.subject_pdf import render_subject_pdf
 
 TODAY = date(2026, 3, 15)
 ROOT = Path(__file__).resolve().parents[2]
@@ -325,7 +326,7 @@ def test_gdpr_identity_csv_neutralises_formulas(db: Database, tmp_path: Path) ->
     with db.write() as session:
         contact_id = session.scalar(select(Contact.id))
         (tmp_path / "out").mkdir()
-        target = write_export(session, contact_id, tmp_path / "out")
+        target = write_export(session, contact_id, tmp_path / "out", render_pdf=render_subject_pdf)
     with zipfile.ZipFile(target) as archive:
         identity = archive.read("identite.csv").decode("utf-8")
     assert "'=1+1" in identity and "'@SUM" in identity
