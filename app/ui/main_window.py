@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.core.backup import backup_sqlite
 from app.core.database import Database, open_database
-from app.core.demo import generate_demo
 from app.core.permissions import ROLE_LABELS
 from app.errors import AppError
 from app.i18n import SUPPORTED_LANGUAGES, _, current_language
 from app.models.enums import Role
+from app.operations import demo as demo_ops
 from app.paths import AppPaths
 from app.ui.context import DataEvents, UiContext
 from app.ui.errors import show_error
@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         ImportsDialog(self.ctx, self).exec()
 
     def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
-        action = menu.addAction(text)
+        action: QAction = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -149,8 +149,9 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{spec.key}")
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, page)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self.pages[spec.key] = page
         self.stack.setCurrentIndex(row)
 
@@ -158,8 +159,9 @@ class MainWindow(QMainWindow):
         current = max(self.navigation.currentRow(), 0)
         for _index in range(self.stack.count()):
             old = self.stack.widget(0)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
         for _spec in self.specs:
             self.stack.addWidget(QWidget())
         self.pages.clear()
@@ -246,19 +248,11 @@ class MainWindow(QMainWindow):
 
     def fill_with_demo(self, contacts: int, *, seed: int = 1) -> None:
         """Generate demo data in the background, then refresh the sections."""
-        sessions = self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with sessions.write() as session:
-                return generate_demo(
-                    session, contacts=contacts, seed=seed, progress=progress, cancel=cancel
-                )
-
-        self.tasks.run(
-            work,
+        self.ctx.ops.op(
+            lambda op: demo_ops.fill_with_demo(op, contacts=contacts, seed=seed),
             parent=self,
             label=_("Création des données de démonstration…"),
-            on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")),
+            on_success=lambda _report: self._reset_pages(),
         )
 
     def open_import(self, kind: str) -> None:
@@ -296,7 +290,7 @@ class MainWindow(QMainWindow):
         self.ctx.database = reopened
         self._reset_pages()
         self._refresh_status()
-        self.events.changed.emit("all")
+        self.events.notify_everything()
 
     # --- misc ------------------------------------------------------------------------
 

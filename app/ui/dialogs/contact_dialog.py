@@ -50,6 +50,7 @@ from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.models import AuditEvent, Campaign, Gift, Receipt
 from app.models.enums import Channel, ConsentStatus, ContactKind
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.widgets_common import FieldErrors
@@ -96,6 +97,13 @@ def _line(placeholder: str = "", *, max_length: int | None = None) -> QLineEdit:
     if max_length:
         edit.setMaxLength(max_length + 20)  # allow typing past the limit so the message explains it
     return edit
+
+
+def _cell(editor: QWidget) -> QWidget:
+    """The form cell (editor and its error label) that holds `editor`."""
+    cell = editor.parentWidget()
+    assert cell is not None  # every editor is put in its cell when the form is built
+    return cell
 
 
 class ContactDialog(QDialog):
@@ -192,7 +200,8 @@ class ContactDialog(QDialog):
                 "d'autres un seul reçu récapitulatif par an."
             )
         )
-        self.person_rows = []
+        self.person_rows: list[QWidget] = []
+        editor: QWidget
         for label, name, editor in (
             (N_("Civilité"), "civility", self.civility),
             (N_("Prénom"), "first_name", self.first_name),
@@ -202,7 +211,7 @@ class ContactDialog(QDialog):
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
             self.person_rows.append(editor)
-        self.organisation_rows = []
+        self.organisation_rows: list[QWidget] = []
         for label, name, editor in (
             (N_("Raison sociale"), "organisation_name", self.organisation_name),
             (N_("Forme juridique"), "legal_form", self.legal_form),
@@ -428,9 +437,9 @@ class ContactDialog(QDialog):
     def _kind_changed(self) -> None:
         organisation = self.organisation_radio.isChecked()
         for editor in self.person_rows:
-            self._form.setRowVisible(editor.parentWidget(), not organisation)
+            self._form.setRowVisible(_cell(editor), not organisation)
         for editor in self.organisation_rows:
-            self._form.setRowVisible(editor.parentWidget(), organisation)
+            self._form.setRowVisible(_cell(editor), organisation)
         self._update_preview()
 
     def _update_preview(self) -> None:
@@ -564,9 +573,9 @@ class ContactDialog(QDialog):
             with self.ctx.database.write() as session:
                 record_consent(
                     session,
-                    contact_id=self.contact_id,
+                    contact_id=self.contact_id,  # type: ignore[arg-type]  # saved before
                     channel=channel,
-                    status=status,  # type: ignore[arg-type]
+                    status=status,
                     occurred_at=self.ctx.database.clock.now(),
                     source=source,
                     proof_text=self.consent_proof.text().strip(),
@@ -577,7 +586,7 @@ class ContactDialog(QDialog):
         self.consent_source.clear()
         self.consent_proof.clear()
         self._load_related()
-        self.ctx.events.changed.emit("consent")
+        self.ctx.events.notify({Change.CONSENTS, Change.CONTACTS})
 
     def _add_gift(self) -> None:
         from app.ui.dialogs.gift_dialog import GiftDialog
@@ -619,7 +628,7 @@ class ContactDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
             return
-        self.ctx.events.changed.emit("contact")
+        self.ctx.events.notify({Change.CONTACTS})
         self.accept()
 
 
