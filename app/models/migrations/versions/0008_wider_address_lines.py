@@ -2,7 +2,7 @@
 is stored whole (and flagged incomplete by the quality report), never cut or refused.
 
 Revision ID: 0008
-Revises: 0012 (assigned down_revision "0005"; chained after the current head so there is one head)
+Revises: 0010 (assigned down_revision "0005"; chained after the current head so there is one head)
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0012"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
