@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.cli import run_cli
 from app.core.database import Database
 from app.core.dates import parse_optional_date
+from app.core.dedupe.suggestions import suggested_pairs
 from app.core.demo import generate_demo
 from app.core.gdpr.requests import log_request
 from app.core.gdpr.subject_export import write_export
@@ -415,6 +416,8 @@ def test_conflicting_identifiers_never_fold(any_db: Database, tmp_path: Path) ->
     with any_db.read() as session:
         assert session.scalar(select(Contact.first_name).where(Contact.id == 1)) == "Jean"
         assert len(list(session.scalars(select(Contact.id)))) == 4
+        pairs = suggested_pairs(session)  # each one waits in the duplicates screen
+    assert set(pairs) == {(1, 2), (1, 3), (1, 4)} and "Import n°" in pairs[(1, 2)]
 
 
 def test_a_strong_identifier_updates_and_keeps_the_differing_values(

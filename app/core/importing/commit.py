@@ -18,6 +18,7 @@ from app.core.contact_fields import (
     sort_name_for,
 )
 from app.core.contact_validation import check_email, check_phone
+from app.core.dedupe.suggestions import suggest_duplicate
 from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.journal import JournalEvent, bulk_journal
 from app.core.journal import now as journal_now
@@ -142,6 +143,16 @@ def commit(
             if cancel is not None:
                 cancel.raise_if_cancelled()
         sync_sequences(session, ["contact"])
+        for contact_id, other, number in duplicates:  # shown in the duplicates screen
+            suggest_duplicate(
+                session,
+                contact_id,
+                other,
+                reason=_(
+                    "Import n° {id} ({file}), ligne {row} : créé à part (même nom et adresse, "
+                    "ou identifiant en conflit)"
+                ).format(id=batch.id, file=file_name[:120], row=number),
+            )
         report = report_of(plan, batch.id)
         batch.counts = report.as_dict()
         batch.report = {
@@ -288,7 +299,7 @@ def _insert_new_contacts(
             _address_row(contact_id, a, now, primary=draft.address.is_empty and i == 0)
             for i, a in enumerate(row.extra_addresses)
         ]
-        duplicates += [[contact_id, other] for other in row.duplicate_of]
+        duplicates += [[contact_id, other, row.number] for other in row.duplicate_of]
         tags += [
             {"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)
         ]
