@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core.appeals.preparation import AppealPlan
 from app.core.appeals.results import AppealResults, Figures
 from app.core.appeals.sending import AppealDraft
@@ -70,11 +71,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     thank_letters.set_defaults(handler=run_thanks)
 
 
-def _context(ctx: Any) -> OperationContext:
+def _context(ctx: CliContext) -> OperationContext:
     return OperationContext(ctx.database())
 
 
-def run_create(ctx: Any) -> int:
+def run_create(ctx: CliContext) -> int:
     """Create an appeal."""
     args = ctx.args
     kind, target = (
@@ -103,7 +104,7 @@ def run_create(ctx: Any) -> int:
     return 0
 
 
-def run_list(ctx: Any) -> int:
+def run_list(ctx: CliContext) -> int:
     """List the appeals."""
     views = ops.list_appeals(_context(ctx))
     ctx.result(
@@ -132,7 +133,7 @@ def _plan_data(plan: AppealPlan) -> dict[str, Any]:
     }
 
 
-def run_prepare(ctx: Any) -> int:
+def run_prepare(ctx: CliContext) -> int:
     """Recipients and exclusions by reason."""
     plan = ops.prepare(_context(ctx), ctx.args.appeal)
     lines = [_("{n} destinataire(s).").format(n=len(plan.recipients))]
@@ -145,7 +146,7 @@ def run_prepare(ctx: Any) -> int:
     return 0
 
 
-def run_letters(ctx: Any) -> int:
+def run_letters(ctx: CliContext) -> int:
     """Print the letters (the first print sends the appeal)."""
     r = ops.print_letters(_context(ctx), ctx.args.appeal, ctx.args.out).result
     ctx.result(
@@ -155,7 +156,7 @@ def run_letters(ctx: Any) -> int:
     return 0
 
 
-def run_labels(ctx: Any) -> int:
+def run_labels(ctx: CliContext) -> int:
     """Labels or envelopes."""
     r = ops.print_labels(
         _context(ctx), ctx.args.appeal, ctx.args.out, layout=ctx.args.format
@@ -192,7 +193,7 @@ def _results_data(r: AppealResults) -> dict[str, Any]:
     }
 
 
-def run_results(ctx: Any) -> int:
+def run_results(ctx: CliContext) -> int:
     """What the appeal brought."""
     r = ops.appeal_results(_context(ctx), ctx.args.appeal)
     t = r.total
@@ -215,7 +216,7 @@ def run_results(ctx: Any) -> int:
     return 0
 
 
-def run_thanks(ctx: Any) -> int:
+def run_thanks(ctx: CliContext) -> int:
     """Thank-you letters for the gifts not thanked yet."""
     since = parse_date(ctx.args.since, field="since") if ctx.args.since else None
     r = ops.thank_letters(_context(ctx), ctx.args.out, since=since).result
@@ -228,7 +229,7 @@ def run_thanks(ctx: Any) -> int:
     return 0
 
 
-def run_send(ctx: Any) -> int:
+def run_send(ctx: CliContext) -> int:
     """Send (or resume) an e-mail appeal."""
     r = ops.send_emails(_context(ctx), ctx.args.appeal, per_minute=ctx.args.per_minute).result
     ctx.result(
@@ -240,14 +241,14 @@ def run_send(ctx: Any) -> int:
     return 0
 
 
-def run_unsubscribe(ctx: Any) -> int:
+def run_unsubscribe(ctx: CliContext) -> int:
     """Record an unsubscribe as a withdrawal of the e-mail consent."""
     ops.record_unsubscribe(_context(ctx), ctx.args.appeal, ctx.args.contact)
     ctx.result({"contact_id": ctx.args.contact}, _("Consentement e-mail retiré."))
     return 0
 
 
-def run_bounce(ctx: Any) -> int:
+def run_bounce(ctx: CliContext) -> int:
     """Record an undelivered e-mail."""
     count = ops.record_bounce(_context(ctx), ctx.args.appeal, ctx.args.address).result
     ctx.result(

@@ -10,8 +10,9 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.core.importing.commit import report_of, write_rejected
-from app.core.importing.plan import INVALID
+from app.core.importing.plan import FOLDED, INVALID
 from app.core.money import format_eur
+from app.errors import ValidationError
 from app.operations import imports as ops
 
 
@@ -49,6 +50,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run_import(ctx: CliContext) -> int:
     """Dry run, then (unless --dry-run) backup and commit in one transaction."""
     args = ctx.args
+    for output in (args.report, args.rejected):
+        _check_output(output)
     op = ctx.operation()
     request = ops.ImportRequest(path=args.file, kind=args.kind, mapping_file=args.mapping)
     plan = ops.preview_import(op, request).result
@@ -57,6 +60,12 @@ def run_import(ctx: CliContext) -> int:
         imported = ops.import_file(op, request, preview=plan).result
         plan, report = imported.plan, imported.report
     problems = [reason for row in plan.rows if row.status == INVALID for reason in row.reasons]
+    warnings = [
+        message
+        for row in plan.rows
+        if row.status != INVALID
+        for message in (row.warnings + (row.reasons if row.status == FOLDED else []))
+    ]
     data = {
         **report.as_dict(),
         "dry_run": bool(args.dry_run),
@@ -66,6 +75,7 @@ def run_import(ctx: CliContext) -> int:
         "mapping": {plan.table.header[i]: f for i, f in sorted(plan.mapping.items())},
         "unmapped_columns": [h for i, h in enumerate(plan.table.header) if i not in plan.mapping],
         "problems": problems,
+        "warnings": warnings,
         "notes": plan.table.notes,
     }
     if args.report:
@@ -78,9 +88,16 @@ def run_import(ctx: CliContext) -> int:
         f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} "
         "lignes lues = "
         f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} "
-        "inchangées + "
+        f"inchangées + {report.folded} regroupées + "
         f"{report.rejected} rejetées."
     ]
+    if args.kind == "contacts":
+        text.append(
+            f"Adresses changées : {report.addresses_changed} (anciennes gardées dans "
+            f"l'historique) ; adresses incomplètes gardées telles quelles : "
+            f"{report.incomplete_addresses} ; doublons possibles à examiner : "
+            f"{report.possible_duplicates}."
+        )
     if args.kind == "gifts":
         text.append(
             f"Montants lus : {format_eur(report.amount_read_cents)} ; importés : "
@@ -89,6 +106,8 @@ def run_import(ctx: CliContext) -> int:
     if data["unmapped_columns"]:
         text.append("Colonnes ignorées : " + ", ".join(data["unmapped_columns"]))
     text += [f"  - {p}" for p in problems[:100]]
+    text += [f"  * {w}" for w in warnings[:100]]
+    text += [f"  ! {n}" for n in plan.table.notes[:100]]
     if report.batch_id:
         text.append(
             f"Import n° {report.batch_id} (annulable : obole import undo {report.batch_id})."
@@ -134,8 +153,27 @@ def run_list(ctx: CliContext) -> int:
     return 0
 
 
+def _check_output(path: Path | None) -> None:
+    """An output file must go into an existing folder (nothing is written otherwise)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise ValidationError(
+            f"Fichier {path} : c'est un dossier, indiquez un nom de fichier.", field="file"
+        )
+    if not path.parent.is_dir():
+        raise ValidationError(
+            f"Fichier {path.name} : le dossier {path.parent} n'existe pas.", field="file"
+        )
+
+
 def run_export(ctx: CliContext) -> int:
     """Export in Obole's own import format."""
+    _check_output(ctx.args.file)
+    if ctx.args.file.suffix.lower() not in (".csv", ".xlsx"):
+        raise ValidationError(
+            f"Fichier {ctx.args.file.name} : extension .csv ou .xlsx attendue.", field="file"
+        )
     count = ops.export_for_reimport(ctx.operation(), ctx.args.what, ctx.args.file).result
     ctx.result(
         {"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core.info import database_info
 from app.core.money import format_eur
 
@@ -17,7 +18,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(ctx: Any) -> int:
+def run(ctx: CliContext) -> int:
     """Print the database summary."""
     info = database_info(ctx.database())
     human = "\n".join(

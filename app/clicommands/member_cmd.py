@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.dates import parse_date
 from app.core.member_status import MemberStatus
@@ -70,7 +71,7 @@ def _payment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cheque", default="", help="numéro du chèque")
 
 
-def _context(ctx: Any) -> OperationContext:
+def _context(ctx: CliContext) -> OperationContext:
     return OperationContext(ctx.database())
 
 
@@ -79,7 +80,7 @@ def _type_id(context: OperationContext, reference: str) -> int:
         return find_type(session, reference).id
 
 
-def _say_membership(ctx: Any, result: ops.MembershipResult, verb: str) -> int:
+def _say_membership(ctx: CliContext, result: ops.MembershipResult, verb: str) -> int:
     data = {
         "membership_id": result.membership_id,
         "contact_id": result.contact_id,
@@ -102,7 +103,7 @@ def _say_membership(ctx: Any, result: ops.MembershipResult, verb: str) -> int:
     return 0
 
 
-def run_add(ctx: Any) -> int:
+def run_add(ctx: CliContext) -> int:
     """Record a membership."""
     context = _context(ctx)
     args = ctx.args
@@ -123,7 +124,7 @@ def run_add(ctx: Any) -> int:
     return _say_membership(ctx, outcome.result, _("enregistrée"))
 
 
-def run_renew(ctx: Any) -> int:
+def run_renew(ctx: CliContext) -> int:
     """Renew the latest membership."""
     context = _context(ctx)
     args = ctx.args
@@ -138,7 +139,7 @@ def run_renew(ctx: Any) -> int:
     return _say_membership(ctx, outcome.result, _("renouvelée"))
 
 
-def run_list(ctx: Any) -> int:
+def run_list(ctx: CliContext) -> int:
     """List the members."""
     context = _context(ctx)
     status = MemberStatus(ctx.args.status) if ctx.args.status else None
@@ -168,7 +169,7 @@ def run_list(ctx: Any) -> int:
     return 0
 
 
-def run_types(ctx: Any) -> int:
+def run_types(ctx: CliContext) -> int:
     """List the membership types."""
     types = ops.list_types(_context(ctx))
     ctx.result(
@@ -185,7 +186,7 @@ def run_types(ctx: Any) -> int:
     return 0
 
 
-def run_type_add(ctx: Any) -> int:
+def run_type_add(ctx: CliContext) -> int:
     """Create a membership type."""
     args = ctx.args
     outcome = ops.add_type(
@@ -202,7 +203,7 @@ def run_type_add(ctx: Any) -> int:
     return 0
 
 
-def run_reminders(ctx: Any) -> int:
+def run_reminders(ctx: CliContext) -> int:
     """Write the renewal reminders."""
     on = parse_date(ctx.args.on, field="on") if ctx.args.on else None
     result = ops.write_reminders(_context(ctx), ctx.args.out, on=on).result

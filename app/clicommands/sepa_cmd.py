@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.dates import parse_date
 from app.core.money import format_eur, parse_eur
@@ -96,11 +97,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     calls.set_defaults(handler=run_calls)
 
 
-def _context(ctx: Any) -> OperationContext:
+def _context(ctx: CliContext) -> OperationContext:
     return OperationContext(ctx.database())
 
 
-def run_creditor(ctx: Any) -> int:
+def run_creditor(ctx: CliContext) -> int:
     """Show or change the creditor settings."""
     context = _context(ctx)
     current = ops.load_creditor(context)
@@ -134,7 +135,7 @@ def run_creditor(ctx: Any) -> int:
     return 0
 
 
-def run_mandate_add(ctx: Any) -> int:
+def run_mandate_add(ctx: CliContext) -> int:
     """Record a mandate."""
     args = ctx.args
     outcome = ops.add_mandate(
@@ -157,7 +158,7 @@ def run_mandate_add(ctx: Any) -> int:
     return 0
 
 
-def run_mandate_list(ctx: Any) -> int:
+def run_mandate_list(ctx: CliContext) -> int:
     """List mandates; whole IBANs only for the treasurer and the administrator."""
     rows = ops.list_mandates(_context(ctx))
     ctx.result(
@@ -173,7 +174,7 @@ def run_mandate_list(ctx: Any) -> int:
     return 0
 
 
-def run_mandate_status(ctx: Any) -> int:
+def run_mandate_status(ctx: CliContext) -> int:
     """Suspend, resume or revoke a mandate."""
     outcome = ops.set_mandate_status(_context(ctx), ctx.args.mandate, ctx.args.status)
     ctx.result(
@@ -183,7 +184,7 @@ def run_mandate_status(ctx: Any) -> int:
     return 0
 
 
-def run_plan_add(ctx: Any) -> int:
+def run_plan_add(ctx: CliContext) -> int:
     """Record a regular gift."""
     context = _context(ctx)
     args = ctx.args
@@ -215,7 +216,7 @@ def run_plan_add(ctx: Any) -> int:
     return 0
 
 
-def run_notify(ctx: Any) -> int:
+def run_notify(ctx: CliContext) -> int:
     """Write the pre-notification letters."""
     outcome = ops.prenotify(_context(ctx), parse_date(ctx.args.date, field="date"), ctx.args.out)
     notices = outcome.result
@@ -230,7 +231,7 @@ def run_notify(ctx: Any) -> int:
     return 0
 
 
-def run_collect(ctx: Any) -> int:
+def run_collect(ctx: CliContext) -> int:
     """Preview, or record the run and write the pain.008 file."""
     context = _context(ctx)
     args = ctx.args
@@ -286,7 +287,7 @@ def _collect_text(count: int, total: int, excluded: list[dict[str, Any]], path: 
     return "\n".join(lines)
 
 
-def run_reject(ctx: Any) -> int:
+def run_reject(ctx: CliContext) -> int:
     """Record returns from a bank file or one typed by hand."""
     context = _context(ctx)
     args = ctx.args
@@ -318,7 +319,7 @@ def run_reject(ctx: Any) -> int:
     return 0
 
 
-def run_calls(ctx: Any) -> int:
+def run_calls(ctx: CliContext) -> int:
     """Donors to call after rejects."""
     rows = ops.donors_to_call(_context(ctx))
     ctx.result(

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.money import format_eur
 from app.core.organisation import load_identity
@@ -42,7 +43,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     quality.set_defaults(handler=run_quality)
 
 
-def run_stats(ctx: Any) -> int:
+def run_stats(ctx: CliContext) -> int:
     """Print the dashboard figures."""
     database = ctx.database()
     day = today(database.clock)
@@ -71,7 +72,7 @@ def run_stats(ctx: Any) -> int:
     return 0
 
 
-def run_segments(ctx: Any) -> int:
+def run_segments(ctx: CliContext) -> int:
     """Segment sizes."""
     database = ctx.database()
     with database.read() as session:
@@ -80,7 +81,7 @@ def run_segments(ctx: Any) -> int:
     return 0
 
 
-def run_segment_export(ctx: Any) -> int:
+def run_segment_export(ctx: CliContext) -> int:
     """Export a segment for one channel."""
     database = ctx.database()
     with database.write() as session:
@@ -101,7 +102,7 @@ def run_segment_export(ctx: Any) -> int:
     return 0
 
 
-def run_quality(ctx: Any) -> int:
+def run_quality(ctx: CliContext) -> int:
     """Print the quality metrics (and write the PDF)."""
     database = ctx.database()
     with database.read() as session:

@@ -7,6 +7,7 @@ import getpass
 import os
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core import users
 from app.errors import ValidationError
 from app.i18n import _
@@ -42,7 +43,7 @@ def _new_password(username: str) -> str:
     return first
 
 
-def run(ctx: Any) -> int:
+def run(ctx: CliContext) -> int:
     """Dispatch to the sub-command."""
     database = ctx.database()
     action = ctx.args.user_action

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.core.contact_fields import first_name_initials, search_text_for, sort_name_for
 from app.core.journal import record_event
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
+from app.core.sequences import sync_sequences
 from app.db import refresh_statistics
 from app.models import (
     Campaign,
@@ -596,6 +597,7 @@ def generate_demo(
         if (index + 1) % CHUNK == 0:
             _flush_chunk(session, g, progress, cancel)
     _flush_chunk(session, g, progress, cancel)
+    sync_sequences(session)  # the rows above chose their ids (PostgreSQL sequences lag)
     refresh_statistics(session.connection())
     record_event(
         session,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency
 
 from app.errors import ValidationError
+
+MAX_EUROS = 10**9  # above, a typing or export error (a cap per gift is an import setting)
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 def format_eur(cents: int, *, locale: str = "fr_FR") -> str:
@@ -35,6 +39,10 @@ def parse_eur(text: str) -> int:
         cleaned = cleaned.replace(",", ".")
     elif cleaned.count(".") > 1:
         cleaned = cleaned.replace(".", "")
+    if not _PLAIN_NUMBER.match(cleaned):  # no NaN, Infinity, 1e400: only digits and one point
+        raise ValidationError(
+            f"Montant illisible « {text} » : un montant en euros est attendu (ex. 1 234,56)."
+        )
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -43,4 +51,8 @@ def parse_eur(text: str) -> int:
         ) from None
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError(f"Montant « {text} » : au plus deux décimales sont permises.")
+    if abs(value) > MAX_EUROS:
+        raise ValidationError(
+            f"Montant « {text} » invraisemblable : {MAX_EUROS:,} € au plus.".replace(",", " ")
+        )
     return cents_from_decimal(value)

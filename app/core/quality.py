@@ -89,6 +89,24 @@ def quality_report(
             }
         )
     )
+    incomplete = tuple(
+        sorted(
+            {
+                c
+                for c, *parts in session.execute(
+                    select(
+                        PostalAddress.contact_id,
+                        PostalAddress.line4,
+                        PostalAddress.line5,
+                        PostalAddress.postcode,
+                        PostalAddress.city,
+                        PostalAddress.country,
+                    ).where(PostalAddress.is_primary)
+                )
+                if c in active_set and address_incomplete(*parts)
+            }
+        )
+    )
     npai = ids(select(PostalAddress.contact_id).where(PostalAddress.npai))
     no_consent = ids(
         select(Contact.id).where(~exists().where(ConsentEvent.contact_id == Contact.id))
@@ -107,6 +125,13 @@ def quality_report(
             total,
             bad_address,
         ),
+        Metric(
+            "incomplete_address",
+            N_("Adresses incomplètes (gardées telles quelles, non postables)"),
+            len(incomplete),
+            total,
+            incomplete,
+        ),
         Metric("npai", N_("Adresses NPAI"), len(npai), total, npai),
         Metric(
             "no_consent",
@@ -120,6 +145,11 @@ def quality_report(
         found = tuple(sorted(duplicates(session)))
         metrics.append(Metric("duplicates", N_("Doublons probables"), len(found), total, found))
     return metrics
+
+
+def address_incomplete(street: str, place: str, postcode: str, city: str, country: str) -> bool:
+    """No street nor lieu-dit, no town, no postcode, or no country (a foreign postcode)."""
+    return not (street or place).strip() or not city.strip() or not postcode.strip() or not country
 
 
 def duplicate_ids(session: Session) -> list[int]:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 class PostalAddress(TimestampMixin, Base):
     """An address: NF Z10-011 lines 2 to 5, then postcode and city (line 6), country (7).
 
-    Line 1 (the recipient) is built from the contact's name when printing.
+    Line 1 (the recipient) is built from the contact's name when printing. Lines are stored as
+    typed, even over the standard's 38 characters (imports): postal.address_problems flags them.
     """
 
     __tablename__ = "postal_address"
@@ -27,12 +28,12 @@ class PostalAddress(TimestampMixin, Base):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
-    line2: Mapped[str] = mapped_column(String(38), default="")  # apt, floor, "chez"
-    line3: Mapped[str] = mapped_column(String(38), default="")  # building, entrance
-    line4: Mapped[str] = mapped_column(String(38), default="")  # number and street
-    line5: Mapped[str] = mapped_column(String(38), default="")  # lieu-dit, BP
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(60), default="")
+    line2: Mapped[str] = mapped_column(String(100), default="")  # apt, floor, "chez"
+    line3: Mapped[str] = mapped_column(String(100), default="")  # building, entrance
+    line4: Mapped[str] = mapped_column(String(100), default="")  # number and street
+    line5: Mapped[str] = mapped_column(String(100), default="")  # lieu-dit, BP
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
     country: Mapped[str] = mapped_column(String(2), default="FR")  # ISO 3166-1 alpha-2
     is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
     npai: Mapped[bool] = mapped_column(Boolean, default=False, index=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from app.core.gdpr.register import ActivityView, RegisterHeader
+from app.reports.table_export import safe_row, write_csv
 
 COLUMNS = (
     ("reference", "Référence"),
@@ -74,9 +74,7 @@ def write_register(
 
 
 def _csv(path: Path, head: RegisterHeader, activities: Sequence[ActivityView]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerows(_header_rows(head) + _table(activities))
+    write_csv(path, [], _header_rows(head) + _table(activities))
 
 
 def _xlsx(path: Path, head: RegisterHeader, activities: Sequence[ActivityView]) -> None:
@@ -89,13 +87,13 @@ def _xlsx(path: Path, head: RegisterHeader, activities: Sequence[ActivityView]) 
     assert isinstance(common, Worksheet)  # a new workbook's active sheet
     common.title = "Page commune"
     for row in _header_rows(head):
-        common.append(row)
+        common.append(safe_row(row))
     common["A1"].font = Font(bold=True, size=13)
     common.column_dimensions["A"].width = 38
     common.column_dimensions["B"].width = 70
     sheet = workbook.create_sheet("Activités")
     for row in _table(activities):
-        sheet.append(row)
+        sheet.append(safe_row(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column in sheet.columns:

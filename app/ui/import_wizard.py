@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.core.importing.commit import ImportReport, report_of, write_rejected
 from app.core.importing.mapping import auto_map, fields_for, save_mapping
-from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
+from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.importing.readers import Table, read_table
 from app.core.money import format_eur
 from app.errors import UserError
@@ -36,9 +36,25 @@ STATUS = {
     NEW: (N_("nouveau"), "#d7f0d7"),
     UPDATE: (N_("mise à jour"), "#d8e8fb"),
     UNCHANGED: (N_("inchangé"), "#eeeeee"),
+    FOLDED: (N_("regroupé"), "#efe3f7"),
     INVALID: (N_("rejeté"), "#f8d0d0"),
 }
 PREVIEW_ROWS = 500
+
+
+def _details(report: ImportReport) -> str:
+    """Folded rows, address changes, incomplete addresses, duplicates to review (if any)."""
+    parts = [
+        template.format(n=n)
+        for template, n in (
+            (_("{n} regroupées avec une ligne précédente"), report.folded),
+            (_("{n} adresses changées (anciennes gardées)"), report.addresses_changed),
+            (_("{n} adresses incomplètes gardées telles quelles"), report.incomplete_addresses),
+            (_("{n} doublons possibles à examiner"), report.possible_duplicates),
+        )
+        if n
+    ]
+    return " " + " ; ".join(parts) + "." if parts else ""
 
 
 class ImportWizard(QWizard):
@@ -230,6 +246,7 @@ class _PreviewPage(QWizardPage):
             unchanged=report.unchanged,
             rejected=report.rejected,
         )
+        text += _details(report)
         if self.w.kind == "gifts":
             text += " " + _("Montants lus : {read} ; à importer : {imported}.").format(
                 read=format_eur(report.amount_read_cents),
@@ -244,7 +261,7 @@ class _PreviewPage(QWizardPage):
                 " | ".join(row.reasons)
                 or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new) in row.changes.items())
                 or ", ".join(row.values.values())
-            )
+            ) + "".join(f" | {w}" for w in row.warnings)
             for c, value in enumerate((str(row.number), _(label), detail)):
                 item = QTableWidgetItem(value)
                 item.setBackground(QColor(colour))
@@ -316,6 +333,7 @@ class _DonePage(QWizardPage):
                 unchanged=report.unchanged,
                 rejected=report.rejected,
             )
+            + _details(report)
         )
         self.undo_button.setVisible(True)
 

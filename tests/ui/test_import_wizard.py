@@ -103,6 +103,32 @@ def test_undo_an_import_from_the_wizard_and_the_file_menu(
     assert later.table.rowCount() == 1 and not later.undo_button.isEnabled()
 
 
+def test_preview_lists_folded_rows_and_incomplete_addresses(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "doublons.csv"
+    path.write_text(
+        "Nom;Prénom;Courriel;Téléphone;Adresse 1;Code postal;Ville\n"
+        "Blanc;Tom;tom@exemple.fr;;1 rue B;21000;\n"
+        "Blanc;Tom;tom@exemple.fr;0698765432;9 rue C;75001;Paris\n",
+        encoding="utf-8",
+    )
+    wizard = ImportWizard(main_window.ctx, "contacts", main_window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.path.setText(str(path))
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10_000)
+    summary = wizard.preview_page.summary.text()
+    assert "1 regroupées avec une ligne précédente" in summary
+    assert "1 adresses incomplètes gardées telles quelles" in summary
+    assert wizard.preview_page.rows.item(1, 1).text() == "regroupé"
+    assert "0698765432" in wizard.preview_page.rows.item(1, 2).text()
+    assert "non postable" in wizard.preview_page.rows.item(0, 2).text()
+    wizard.grab().save(str(tmp_path / "preview.png"))
+
+
 def test_a_failed_import_says_so_and_leaves_the_wizard_usable(
     main_window: MainWindow, qtbot, db: Database, tmp_path: Path, shown, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

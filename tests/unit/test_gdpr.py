@@ -217,9 +217,10 @@ def test_erasure_reaches_merged_duplicates_and_the_copies_kept_for_undo(
         session.flush()
         record = merge(session, kept.id, [duplicate.id])
     source = tmp_path / "maj.csv"
+    # Matched by its Obole number: name + postcode alone never folds a row (#20.4).
     source.write_text(
-        "Nom;Prénom;Adresse 1;Code postal;Ville;Courriel\n"
-        "Dupont;Hélène;3 rue de l'Église;21000;Dijon;helene.secret@exemple.fr\n",
+        "N° Obole;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel\n"
+        f"{kept.id};Dupont;Hélène;3 rue de l'Église;21000;Dijon;helene.secret@exemple.fr\n",
         encoding="utf-8",
     )
     with db.write() as session:

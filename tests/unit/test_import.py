@@ -19,7 +19,7 @@ from app.core.importing import values
 from app.core.importing.commit import commit, file_sha256, undo_import, write_rejected
 from app.core.importing.mapping import auto_map, detect_profile
 from app.core.importing.obole_format import export_contacts, export_gifts
-from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE
+from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE
 from app.core.importing.readers import read_table, sniff_delimiter
 from app.core.importing.service import prepare
 from app.core.progress import CancelToken
@@ -238,7 +238,8 @@ def test_bad_rows_are_rejected_one_by_one(db: Database, tmp_path: Path) -> None:
     with db.read() as session:
         plan = prepare(session, path, "contacts", today=TODAY)
     statuses = [r.status for r in plan.rows]
-    assert statuses == [NEW, NEW, INVALID, INVALID, UNCHANGED]
+    # #20.4: a repeated row is listed as folded into the earlier one, not "unchanged"
+    assert statuses == [NEW, NEW, INVALID, INVALID, FOLDED]
     reasons = " ".join(plan.rows[2].reasons)
     assert (
         "ligne 4" in reasons
@@ -246,7 +247,9 @@ def test_bad_rows_are_rejected_one_by_one(db: Database, tmp_path: Path) -> None:
         and "31/02/2025" in reasons
         and "décalée" in reasons
     )
-    assert plan.table.notes and "tronquée" in plan.table.notes[0]
+    # #14.8: the oversized cell rejects its row, named with row and column, never cut silently
+    assert plan.table.notes and "10000000 caractères" in plan.table.notes[0]
+    assert "ligne 5, colonne « Nom »" in " ".join(plan.rows[3].reasons)
     assert write_rejected(plan, tmp_path / "rejets.csv") == 2
     assert "Motif du rejet" in (tmp_path / "rejets.csv").read_text(encoding="utf-8-sig")
     assert _count(db, Contact) == 0  # a dry run writes nothing

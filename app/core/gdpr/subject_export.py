@@ -3,8 +3,6 @@ with a readable PDF, machine-readable JSON and CSV files."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import zipfile
 from datetime import date, datetime
@@ -19,6 +17,7 @@ from app.core.gdpr.register import activities, header
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.core.renderers import DocumentRenderer
+from app.core.tabular import csv_text
 from app.errors import NotFound
 from app.i18n import _
 from app.models import AuditEvent, ConsentEvent, Contact, Gift, Receipt
@@ -165,15 +164,15 @@ def write_export(
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {
-                    k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                    for k, v in row.items()
-                }
-            )
-    return buffer.getvalue()
+    if not rows:
+        return ""
+    return csv_text(
+        list(rows[0]),
+        (
+            [
+                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for v in row.values()
+            ]
+            for row in rows
+        ),
+    )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, delete, func, insert, select, text
+from sqlalchemy import CursorResult, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app.core.contact_fields import (
@@ -19,14 +18,16 @@ from app.core.contact_fields import (
     sort_name_for,
 )
 from app.core.contact_validation import check_email, check_phone
-from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
+from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.journal import JournalEvent, bulk_journal
 from app.core.journal import now as journal_now
 from app.core.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
+from app.core.sequences import sync_sequences
+from app.core.tabular import write_csv
 from app.db import refresh_statistics
 from app.errors import Conflict, NotFound
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import (
     Contact,
     ContactEmail,
@@ -35,6 +36,7 @@ from app.models import (
     ImportBatch,
     MergeRecord,
     PostalAddress,
+    RightsRequest,
     Tag,
     contact_tags,
 )
@@ -55,6 +57,10 @@ class ImportReport:
     rejected: int
     amount_read_cents: int
     amount_imported_cents: int
+    folded: int = 0  # rows that joined an earlier row of the file (same person)
+    addresses_changed: int = 0  # existing contacts given a new address (old one kept)
+    incomplete_addresses: int = 0  # addresses kept as typed but not mailable
+    possible_duplicates: int = 0  # new contacts resembling existing ones (to review)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready figures."""
@@ -67,7 +73,7 @@ def file_sha256(path: Path) -> str:
 
 
 def report_of(plan: ImportPlan, batch_id: int | None = None) -> ImportReport:
-    """rows read = created + updated + unchanged + rejected, and the amounts."""
+    """rows read = created + updated + unchanged + folded + rejected, and the amounts."""
     return ImportReport(
         batch_id,
         len(plan.rows),
@@ -77,18 +83,24 @@ def report_of(plan: ImportPlan, batch_id: int | None = None) -> ImportReport:
         plan.count(INVALID),
         plan.amount_read_cents,
         plan.amount_to_import_cents,
+        folded=plan.count(FOLDED),
+        addresses_changed=plan.addresses_changed,
+        incomplete_addresses=plan.incomplete_addresses,
+        possible_duplicates=plan.possible_duplicates,
     )
 
 
 def write_rejected(plan: ImportPlan, path: Path) -> int:
     """The rejected rows, as they were, with a reason column, to fix and import again."""
     rejected = [r for r in plan.rows if r.status == INVALID]
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow([_("Ligne"), *plan.table.header, _("Motif du rejet")])
-        for row in rejected:
-            raw = plan.table.rows[row.number - 2]
-            writer.writerow([row.number, *raw, " | ".join(row.reasons)])
+    write_csv(
+        path,
+        [_("Ligne"), *plan.table.header, _("Motif du rejet")],
+        (
+            [row.number, *plan.table.rows[row.number - 2], " | ".join(row.reasons)]
+            for row in rejected
+        ),
+    )
     return len(rejected)
 
 
@@ -116,6 +128,7 @@ def commit(
     progress.start(len(todo), _("Import en cours"))
     before: dict[str, dict[str, Any]] = {}
     added: list[list[Any]] = []
+    duplicates: list[list[int]] = []
     # One journal event for the batch (its rows are in batch.report, for undo).
     with bulk_journal(session, field_changes=False) as journal:
         for start in range(0, len(todo), BATCH):
@@ -123,15 +136,21 @@ def commit(
             if plan.kind == "gifts":
                 _insert_gifts(session, chunk, batch.id)
             else:
-                _write_contacts(session, chunk, batch.id, today, before, added)
+                _write_contacts(session, chunk, batch.id, before, added, duplicates)
             session.flush()
             progress.advance(len(chunk))
             if cancel is not None:
                 cancel.raise_if_cancelled()
-        _sync_sequence(session)
+        sync_sequences(session, ["contact"])
         report = report_of(plan, batch.id)
         batch.counts = report.as_dict()
-        batch.report = {"before": before, "added": added, "notes": plan.table.notes}
+        batch.report = {
+            "before": before,
+            "added": added,
+            "notes": plan.table.notes,
+            "possible_duplicates": duplicates,
+            "folded": [[r.number, r.folded_into] for r in plan.rows if r.status == FOLDED],
+        }
         refresh_statistics(session.connection())
         journal.add(
             JournalEvent(
@@ -211,7 +230,26 @@ def _contact_row(draft: Any, batch_id: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> None:
+def _address_row(contact_id: int, a: Any, now: datetime, *, primary: bool) -> dict[str, Any]:
+    return {
+        "contact_id": contact_id,
+        "line2": a.line2,
+        "line3": a.line3,
+        "line4": a.line4,
+        "line5": a.line5,
+        "postcode": a.postcode,
+        "city": a.city,
+        "country": a.country,
+        "is_primary": primary,
+        "npai": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _insert_new_contacts(
+    session: Session, rows: list[Any], batch_id: int, duplicates: list[list[int]]
+) -> None:
     """Bulk INSERT of new contacts and their details, with ids reserved beforehand."""
     if not rows:
         return
@@ -245,23 +283,12 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
             for i, p in enumerate(dict.fromkeys(draft.phones))
         ]
         if not draft.address.is_empty:
-            a = draft.address
-            addresses.append(
-                {
-                    "contact_id": contact_id,
-                    "line2": a.line2,
-                    "line3": a.line3,
-                    "line4": a.line4,
-                    "line5": a.line5,
-                    "postcode": a.postcode,
-                    "city": a.city,
-                    "country": a.country or "FR",
-                    "is_primary": True,
-                    "npai": False,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            addresses.append(_address_row(contact_id, draft.address, now, primary=True))
+        addresses += [
+            _address_row(contact_id, a, now, primary=draft.address.is_empty and i == 0)
+            for i, a in enumerate(row.extra_addresses)
+        ]
+        duplicates += [[contact_id, other] for other in row.duplicate_of]
         tags += [
             {"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)
         ]
@@ -279,22 +306,12 @@ def _reserve_contact_ids(session: Session, count: int) -> list[int]:
     """Ids for a bulk insert: plain executemany instead of one INSERT ... RETURNING per row.
 
     The write transaction holds SQLite's lock; on PostgreSQL the table is locked for the import
-    and the id sequence moved past the new rows afterwards (_sync_sequence).
+    and the id sequence moved past the new rows afterwards (sync_sequences).
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE contact IN EXCLUSIVE MODE"))
     start = (session.scalar(select(func.max(Contact.id))) or 0) + 1
     return list(range(start, start + count))
-
-
-def _sync_sequence(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text(
-                "SELECT setval(pg_get_serial_sequence('contact', 'id'), "
-                "(SELECT coalesce(max(id), 1) FROM contact))"
-            )
-        )
 
 
 def _tag_ids(session: Session, names: set[str]) -> dict[str, int]:
@@ -315,11 +332,11 @@ def _write_contacts(
     session: Session,
     rows: list[Any],
     batch_id: int,
-    today: date,
     before: dict[str, dict[str, Any]],
     added: list[list[Any]],
+    duplicates: list[list[int]],
 ) -> None:
-    _insert_new_contacts(session, [r for r in rows if r.status == NEW], batch_id)
+    _insert_new_contacts(session, [r for r in rows if r.status == NEW], batch_id, duplicates)
     for row in rows:
         if row.status == NEW:
             continue
@@ -327,7 +344,9 @@ def _write_contacts(
         if contact is None:
             continue
         before[str(contact.id)] = {
-            k: _plain(old) for k, (old, _new) in row.changes.items() if k not in ("email", "phone")
+            k: _plain(old)
+            for k, (old, _new) in row.changes.items()
+            if k not in ("email", "phone", "address")
         }
         for name, (_old, new) in row.changes.items():
             if name == "email":
@@ -340,11 +359,37 @@ def _write_contacts(
                     ContactPhone(number=check_phone(new).value or new, position=len(contact.phones))
                 )
                 added.append(["phone", contact.id, new])
+            elif name == "address":
+                added.append(["address", contact.id, *_move_address(session, contact, row.draft)])
             else:
                 setattr(contact, name, new)
         from app.core.contact_fields import refresh_derived_fields
 
         refresh_derived_fields(contact)
+
+
+def _move_address(session: Session, contact: Contact, draft: Any) -> tuple[int, int | None]:
+    """The new address becomes primary; the old one stays, as history (not primary).
+
+    Returns (new address id, previous primary id) for undo.
+    """
+    old = contact.primary_address
+    if old is not None:
+        old.is_primary = False
+    a = draft.address
+    new = PostalAddress(
+        line2=a.line2,
+        line3=a.line3,
+        line4=a.line4,
+        line5=a.line5,
+        postcode=a.postcode,
+        city=a.city,
+        country=a.country,
+        is_primary=True,
+    )
+    contact.addresses.append(new)
+    session.flush()
+    return new.id, old.id if old is not None else None
 
 
 def _plain(value: Any) -> Any:
@@ -404,6 +449,7 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
                 "fusions ou gardez l'import."
             ).format(id=batch_id)
         )
+    _refuse_if_gdpr(session, batch, created)
     # The restored fields are journaled one by one; the removals by the undo's event.
     with bulk_journal(session) as journal:
         # One statement per chunk; the database removes their e-mails, phones, addresses,
@@ -427,6 +473,62 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
     return {"contacts_removed": len(created), "gifts_removed": int(gifts or 0)}
 
 
+def _refuse_if_gdpr(session: Session, batch: ImportBatch, created: list[int]) -> None:
+    """A contact of the import now under a GDPR request or restriction is not undone silently:
+    deleting it would destroy what the request is about (like merges, which refuse too)."""
+    touched = [*created, *(int(i) for i in (batch.report or {}).get("before", {}))]
+    for start in range(0, len(touched), BATCH):
+        chunk = touched[start : start + BATCH]
+        request = session.scalars(
+            select(RightsRequest)
+            .where(RightsRequest.contact_id.in_(chunk))
+            .order_by(RightsRequest.id)
+            .limit(1)
+        ).first()
+        if request is not None:
+            raise Conflict(
+                _(
+                    "Le contact n° {contact} de l'import {id} fait l'objet de la demande RGPD "
+                    "n° {request} ({kind}, reçue le {received}) : l'import ne peut pas être "
+                    "annulé ; traitez la demande ou gardez l'import."
+                ).format(
+                    contact=request.contact_id,
+                    id=batch.id,
+                    request=request.id,
+                    kind=_(KIND_LABELS.get(str(request.kind), str(request.kind))),
+                    received=request.received_on.strftime("%d/%m/%Y"),
+                )
+            )
+        restricted = session.scalar(
+            select(Contact.id).where(Contact.id.in_(chunk), Contact.restricted).limit(1)
+        )
+        if restricted is not None:
+            raise Conflict(
+                _(
+                    "Le contact n° {contact} de l'import {id} fait l'objet d'une limitation RGPD : "
+                    "l'import ne peut pas être annulé."
+                ).format(contact=restricted, id=batch.id)
+            )
+
+
+KIND_LABELS = {
+    "access": N_("droit d'accès"),
+    "rectification": N_("rectification"),
+    "erasure": N_("effacement"),
+    "restriction": N_("limitation"),
+    "portability": N_("portabilité"),
+    "objection": N_("opposition"),
+}
+
+
+def _restore_address(session: Session, new_id: int, old_id: int | None) -> None:
+    session.execute(delete(PostalAddress).where(PostalAddress.id == new_id))
+    if old_id is not None:
+        session.execute(
+            update(PostalAddress).where(PostalAddress.id == old_id).values(is_primary=True)
+        )
+
+
 def _restore_updates(session: Session, report: dict[str, Any]) -> None:
     for contact_id, fields in report.get("before", {}).items():
         contact = session.get(Contact, int(contact_id))
@@ -438,7 +540,10 @@ def _restore_updates(session: Session, report: dict[str, Any]) -> None:
                 name,
                 date.fromisoformat(value) if name == "birth_date" and value else value,
             )
-    for kind, contact_id, value in report.get("added", []):
+    for kind, contact_id, value, *rest in report.get("added", []):
+        if kind == "address":
+            _restore_address(session, value, rest[0])
+            continue
         model, column = (
             (ContactEmail, ContactEmail.email)
             if kind == "email"

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,15 +18,48 @@ from app.core.contacts import IDENTITY_FIELDS, AddressDraft, ContactDraft, valid
 from app.core.dates import parse_optional_date
 from app.core.erased_identities import is_erased
 from app.core.importing import values
+from app.core.importing.countries import country_code
 from app.core.importing.mapping import fields_for
-from app.core.importing.readers import Table
+from app.core.importing.readers import MAX_CELL, Table, column_name
 from app.core.money import parse_eur
+from app.core.postal import AddressProblem, address_problems
+from app.core.text import fold
 from app.errors import ValidationError
 from app.i18n import _
-from app.models import Campaign, Contact, ContactEmail, ErasedIdentity, Gift, PostalAddress
+from app.models import (
+    Campaign,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ErasedIdentity,
+    Gift,
+    PostalAddress,
+)
 from app.models.enums import ContactKind, ContactStatus, PaymentMethod
 
 NEW, UPDATE, UNCHANGED, INVALID = "new", "update", "unchanged", "invalid"
+FOLDED = "folded"  # same person as an earlier row of the file: its values join that row's
+MIN_YEAR = 1900  # a birth or gift date before this is a typing error
+MIN_NAME_SIMILARITY = 80.0  # two first (or last) names below this are different people
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FOUR_DIGIT_POSTCODE = re.compile(r"^\d{4}$")
+FIELD_WIDTHS = {  # the columns' sizes (app/models): a longer value is refused, never cut
+    "civility": 16,
+    "first_name": 100,
+    "last_name": 100,
+    "birth_name": 100,
+    "organisation_name": 200,
+    "legal_form": 60,
+    "line2": 100,
+    "line3": 100,
+    "line4": 100,
+    "line5": 100,
+    "postcode": 20,
+    "city": 100,
+    "email": 254,
+    "phone": 40,
+    "phone2": 40,
+}
 
 
 @dataclass
@@ -39,6 +74,12 @@ class RowResult:
     draft: Any = None  # ContactDraft or gift values
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     amount_cents: int = 0
+    # Not blocking: incomplete address kept as typed, possible duplicate, values folded in.
+    warnings: list[str] = field(default_factory=list)
+    duplicate_of: list[int] = field(default_factory=list)  # existing contacts to review
+    extra_addresses: list[AddressDraft] = field(default_factory=list)  # folded rows' addresses
+    folded_into: int | None = None  # FOLDED: the row number it joined
+    address_incomplete: bool = False
 
 
 @dataclass
@@ -64,84 +105,126 @@ class ImportPlan:
         """Sum of the gifts that will be created."""
         return sum(r.amount_cents for r in self.rows if r.status == NEW)
 
+    @property
+    def addresses_changed(self) -> int:
+        """Existing contacts whose address the import replaces (the old one kept in history)."""
+        return sum(1 for r in self.rows if r.status == UPDATE and "address" in r.changes)
+
+    @property
+    def incomplete_addresses(self) -> int:
+        """Rows imported with an address kept as typed but not mailable."""
+        return sum(1 for r in self.rows if r.address_incomplete and r.status != INVALID)
+
+    @property
+    def possible_duplicates(self) -> int:
+        """New contacts that resemble an existing one (to review, never folded)."""
+        return sum(1 for r in self.rows if r.status == NEW and r.duplicate_of)
+
 
 class ContactMatcher(Protocol):
-    """Finds the existing contact a row describes (the duplicate engine can stand in)."""
+    """Finds existing contacts that resemble a row (suggestions only, never a silent fold)."""
 
-    def match(self, session: Session, row: dict[str, str], draft: ContactDraft) -> int | None:
-        """Existing contact id, or None."""
+    def similar(self, session: Session, row: dict[str, str], draft: ContactDraft) -> list[int]:
+        """Existing contact ids that may be the same person."""
         ...
 
 
+def _phone_key(text: str) -> str:
+    return check_phone(text).value or text.strip()
+
+
 class ExactMatcher:
-    """By e-mail, then by folded name and postcode."""
+    """Strong identifiers (e-mail, phone, Obole number) and folded name + postcode.
+
+    Only a strong identifier may match a row to a contact; name + postcode only suggests.
+    Markers below zero stand for earlier rows of the same file (minus their row number).
+    """
 
     def __init__(self, session: Session) -> None:
+        active = Contact.status == ContactStatus.ACTIVE
         self.by_email = {
             e.lower(): c
             for e, c in session.execute(
-                select(ContactEmail.email, ContactEmail.contact_id)
-                .join(Contact)
-                .where(Contact.status == ContactStatus.ACTIVE)
+                select(ContactEmail.email, ContactEmail.contact_id).join(Contact).where(active)
+            )
+        }
+        self.by_phone = {
+            n: c
+            for n, c in session.execute(
+                select(ContactPhone.number, ContactPhone.contact_id).join(Contact).where(active)
             )
         }
         self.by_name: dict[tuple[str, str], int] = {}
+        self.all_by_name: dict[tuple[str, str], list[int]] = {}
         for contact_id, sort_name, postcode in session.execute(
             select(Contact.id, Contact.sort_name, PostalAddress.postcode)
             .outerjoin(PostalAddress, PostalAddress.contact_id == Contact.id)
-            .where(Contact.status == ContactStatus.ACTIVE)
+            .where(active)
         ):
             self.by_name.setdefault((sort_name, postcode or ""), contact_id)
+            self.all_by_name.setdefault((sort_name, postcode or ""), []).append(contact_id)
 
-    def match(self, session: Session, row: dict[str, str], draft: ContactDraft) -> int | None:
-        """Contact id by e-mail, else by name and postcode."""
+    def strong(self, session: Session, row: dict[str, str], draft: ContactDraft) -> dict[int, str]:
+        """Contacts (or earlier rows) sharing a strong identifier -> which identifier."""
+        found: dict[int, str] = {}
+        obole_id = row.get("obole_id", "").strip()
+        if obole_id.isdigit():
+            contact = session.get(Contact, int(obole_id))
+            if contact is not None and contact.status == ContactStatus.ACTIVE:
+                found[contact.id] = _("n° Obole")
         for email in draft.emails:
-            if email.lower() in self.by_email:
-                return self.by_email[email.lower()]
-        key = (
-            sort_name_for(
-                kind=str(draft.kind),
-                last_name=draft.last_name,
-                first_name=draft.first_name,
-                organisation_name=draft.organisation_name,
-            ),
-            draft.address.postcode,
-        )
-        return self.by_name.get(key) if key[0] else None
+            if (hit := self.by_email.get(_email_key(email))) is not None:
+                found.setdefault(hit, _("courriel"))
+        for phone in draft.phones:
+            if (hit := self.by_phone.get(_phone_key(phone))) is not None:
+                found.setdefault(hit, _("téléphone"))
+        return found
+
+    def same_name(self, draft: ContactDraft) -> list[int]:
+        """Contacts and earlier rows with the same folded name and postcode."""
+        return list(self.all_by_name.get(_name_key(draft), []))
 
     def remember(self, draft: ContactDraft, marker: int) -> None:
-        """Make rows later in the same file match this one (no duplicate inside one import)."""
+        """Make rows later in the same file find this one."""
         for email in draft.emails:
-            self.by_email.setdefault(email.lower(), marker)
-        key = (
-            sort_name_for(
-                kind=str(draft.kind),
-                last_name=draft.last_name,
-                first_name=draft.first_name,
-                organisation_name=draft.organisation_name,
-            ),
-            draft.address.postcode,
-        )
+            self.by_email.setdefault(_email_key(email), marker)
+        for phone in draft.phones:
+            self.by_phone.setdefault(_phone_key(phone), marker)
+        key = _name_key(draft)
         self.by_name.setdefault(key, marker)
+        self.all_by_name.setdefault(key, []).append(marker)
 
 
-class FuzzyMatcher(ExactMatcher):
-    """Exact matches first, then the duplicate engine: a safe match (high score with a shared
-    e-mail, phone, birth date or SIREN) counts as the same contact."""
+def _email_key(email: str) -> str:
+    return (check_email(email).value or email).strip().lower()
+
+
+def _name_key(draft: ContactDraft) -> tuple[str, str]:
+    return (
+        sort_name_for(
+            kind=str(draft.kind),
+            last_name=draft.last_name,
+            first_name=draft.first_name,
+            organisation_name=draft.organisation_name,
+        ),
+        draft.address.postcode,
+    )
+
+
+class FuzzyMatcher:
+    """The duplicate engine's similar contacts: suggestions for review, never a match."""
 
     def __init__(self, session: Session) -> None:
-        super().__init__(session)
         from app.core.dedupe.incremental import SimilarityIndex
 
         self.index = SimilarityIndex.build(session)
 
-    def match(self, session: Session, row: dict[str, str], draft: ContactDraft) -> int | None:
-        """Contact id by e-mail, name and postcode, or a safe fuzzy match."""
-        found = super().match(session, row, draft)
-        if found is not None or not len(self.index):
-            return found
+    def similar(self, session: Session, row: dict[str, str], draft: ContactDraft) -> list[int]:
+        """Existing contacts the engine scores above its suggestion threshold."""
+        if not len(self.index):
+            return []
         from app.core.dedupe.incremental import draft_person
-        from app.core.dedupe.scan import SAFE_THRESHOLD
+        from app.core.dedupe.scan import SUGGESTION_THRESHOLD
 
         values = {
             **row,
@@ -151,8 +234,8 @@ class FuzzyMatcher(ExactMatcher):
             "civility": draft.civility,
             "street": draft.address.line4,
         }
-        best = self.index.similar(draft_person(values), limit=1, threshold=SAFE_THRESHOLD)
-        return best[0].b if best and best[0].strong_identifier else None
+        found = self.index.similar(draft_person(values), limit=3, threshold=SUGGESTION_THRESHOLD)
+        return [pair.b for pair in found]
 
 
 def _row_values(
@@ -171,9 +254,34 @@ def _row_values(
     return values_, reasons
 
 
+def _row_problems(table: Table, mapping: dict[int, str], index: int, raw: list[str]) -> list[str]:
+    """Cells over the size limit and control characters (NUL...), each with row and column."""
+    number = index + 2
+    problems = [
+        _(
+            "ligne {row}, colonne « {column} » : cellule de {n} caractères ({max} au plus), "
+            "non tronquée : ligne rejetée"
+        ).format(row=number, column=column_name(table.header, column), n=length, max=MAX_CELL)
+        for column, length in table.oversized.get(index, [])
+    ]
+    for column in mapping:
+        if column < len(raw) and CONTROL_CHARS.search(raw[column]):
+            problems.append(
+                _(
+                    "ligne {row}, colonne « {column} » : caractère de contrôle (NUL, U+{code:04X}) "
+                    "dans le texte"
+                ).format(
+                    row=number,
+                    column=column_name(table.header, column),
+                    code=ord(CONTROL_CHARS.search(raw[column]).group()),  # type: ignore[union-attr]
+                )
+            )
+    return problems
+
+
 def _unneutralise(cell: str) -> str:
     """Undo the apostrophe that exports put before = + - @ (formula-injection guard)."""
-    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@" else cell
+    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r" else cell
 
 
 def _column(table: Table, mapping: dict[int, str], field_name: str) -> str:
@@ -218,6 +326,15 @@ def contact_draft(v: dict[str, str]) -> tuple[ContactDraft, list[tuple[str, str]
         )
     try:
         birth = parse_optional_date(v.get("birth_date", ""), past=True)
+        if birth is not None and birth.year < MIN_YEAR:
+            problems.append(
+                (
+                    "birth_date",
+                    _("date de naissance « {value} » invraisemblable (avant {year})").format(
+                        value=v.get("birth_date"), year=MIN_YEAR
+                    ),
+                )
+            )
     except ValidationError as exc:
         problems.append(("birth_date", str(exc)))
         birth = None
@@ -227,6 +344,16 @@ def contact_draft(v: dict[str, str]) -> tuple[ContactDraft, list[tuple[str, str]
         else ContactKind.PERSON
     )
     phones = [p for p in (v.get("phone", ""), v.get("phone2", "")) if p]
+    country = _country(v.get("country", ""), v.get("postcode", ""))
+    if country is None:
+        problems.append(
+            (
+                "country",
+                _("pays « {value} » inconnu (nom ou code ISO attendu : France, BE...)").format(
+                    value=v.get("country", "")
+                ),
+            )
+        )
     draft = ContactDraft(
         kind=kind,
         civility=civility or "",
@@ -246,7 +373,7 @@ def contact_draft(v: dict[str, str]) -> tuple[ContactDraft, list[tuple[str, str]
             v.get("line5", ""),
             v.get("postcode", ""),
             v.get("city", ""),
-            _country(v.get("country", "")),
+            country or "",
         ),
         tags=[t for t in v.get("tags", "").split(",") if t.strip()],
         notes=v.get("notes", ""),
@@ -255,10 +382,104 @@ def contact_draft(v: dict[str, str]) -> tuple[ContactDraft, list[tuple[str, str]
     return draft, problems
 
 
-def _country(text: str) -> str:
-    folded = text.strip().upper()
-    return {"": "FR", "FRANCE": "FR", "BELGIQUE": "BE", "SUISSE": "CH", "LUXEMBOURG": "LU"}.get(
-        folded, folded[:2]
+def _country(text: str, postcode: str) -> str | None:
+    """ISO code of the country cell; without one, France unless a 4-digit postcode says abroad
+    ("" then: foreign, country unknown, the address is kept and flagged incomplete)."""
+    if text.strip():
+        return country_code(text)
+    return "" if FOUR_DIGIT_POSTCODE.match(postcode.strip()) else "FR"
+
+
+def _too_long(v: dict[str, str]) -> list[tuple[str, str]]:
+    """Values that do not fit their column: refused with the size, never cut."""
+    return [
+        (
+            name,
+            _("{n} caractères : {max} au plus pour ce champ").format(
+                n=len(v[name]), max=FIELD_WIDTHS[name]
+            ),
+        )
+        for name in FIELD_WIDTHS
+        if len(v.get(name, "")) > FIELD_WIDTHS[name]
+    ]
+
+
+def _identifiable(draft: ContactDraft) -> bool:
+    return any(
+        (draft.last_name, draft.organisation_name, draft.first_name, draft.emails, draft.phones)
+    )
+
+
+def _blocking(problem: ValidationError, draft: ContactDraft) -> bool:
+    """Address problems never reject a row; a missing name only when nothing else identifies."""
+    name = problem.field or ""
+    if name.startswith("address."):
+        return False
+    return not (name in ("last_name", "organisation_name") and _identifiable(draft))
+
+
+def _address_warnings(number: int, draft: ContactDraft) -> list[str]:
+    if draft.address.is_empty:
+        return []
+    problems = address_problems(draft.address_parts())
+    if not draft.address.country:
+        problems.append(
+            AddressProblem(
+                "country",
+                _(
+                    "code postal à 4 chiffres sans pays : adresse étrangère (ou zéro initial "
+                    "perdu par le tableur ?), pays à compléter"
+                ),
+            )
+        )
+    return [
+        _(
+            "ligne {row} : adresse gardée telle quelle mais incomplète, non postable : {problem}"
+        ).format(row=number, problem=p.message)
+        for p in problems
+    ]
+
+
+def _names_differ(a: str, b: str) -> bool:
+    a, b = fold(a), fold(b)
+    if not a or not b or a == b:
+        return False
+    if len(a) == 1 or len(b) == 1:  # an initial
+        return a[0] != b[0]
+    return fuzz.ratio(a, b) < MIN_NAME_SIMILARITY
+
+
+def _conflicts(existing: Any, draft: ContactDraft) -> list[str]:
+    """Identifiers that say these are two people (`existing`: a Contact or an earlier draft)."""
+    found = []
+    if existing.birth_date and draft.birth_date and existing.birth_date != draft.birth_date:
+        found.append(_("date de naissance"))
+    if existing.siren and draft.siren and existing.siren != draft.siren:
+        found.append(_("SIREN"))
+    if str(existing.kind) != str(draft.kind):
+        found.append(_("personne ou organisation"))
+    if _names_differ(existing.first_name, draft.first_name):
+        found.append(_("prénom"))
+    if _names_differ(existing.last_name, draft.last_name) and _names_differ(
+        existing.birth_name or existing.last_name, draft.last_name
+    ):
+        found.append(_("nom"))
+    if _names_differ(existing.organisation_name, draft.organisation_name):
+        found.append(_("raison sociale"))
+    return found
+
+
+def _address_text(a: Any) -> str:
+    return " ".join(
+        fold(getattr(a, n) or "") for n in ("line2", "line3", "line4", "line5", "postcode", "city")
+    ).strip() + ("" if (a.country or "FR") == "FR" else " " + a.country)
+
+
+def _address_label(a: Any) -> str:
+    return ", ".join(
+        p
+        for p in (a.line2, a.line3, a.line4, a.line5, f"{a.postcode} {a.city}".strip(), a.country)
+        if p and p != "FR"
     )
 
 
@@ -283,7 +504,48 @@ def _contact_changes(
         number = check_phone(phone).value or phone
         if number not in known_phones:
             changes.setdefault("phone", ("", number))
+    old = contact.primary_address
+    if not draft.address.is_empty and (
+        old is None or _address_text(old) != _address_text(draft.address)
+    ):
+        changes["address"] = (_address_label(old) if old else "", _address_label(draft.address))
     return changes
+
+
+def _fold_into(earlier: RowResult, row: RowResult, how: str) -> None:
+    """An earlier row of the file is the same person: keep this row's differing values there."""
+    target, draft = earlier.draft, row.draft
+    kept = []
+    for email in draft.emails:
+        if _email_key(email) not in {_email_key(e) for e in target.emails}:
+            target.emails.append(email)
+            kept.append(email)
+    for phone in draft.phones:
+        if _phone_key(phone) not in {_phone_key(p) for p in target.phones}:
+            target.phones.append(phone)
+            kept.append(phone)
+    for name in ("birth_date", "siren", "birth_name", "civility", "first_name"):
+        if not getattr(target, name) and getattr(draft, name):
+            setattr(target, name, getattr(draft, name))
+            kept.append(str(getattr(draft, name)))
+    if not draft.address.is_empty and all(
+        _address_text(a) != _address_text(draft.address)
+        for a in [target.address, *earlier.extra_addresses]
+    ):
+        if target.address.is_empty:
+            target.address = draft.address
+        else:
+            earlier.extra_addresses.append(draft.address)
+        kept.append(_address_label(draft.address))
+    row.status, row.folded_into = FOLDED, earlier.number
+    row.reasons.append(
+        _("ligne {row} regroupée avec la ligne {earlier} (même {how}){kept}").format(
+            row=row.number,
+            earlier=earlier.number,
+            how=how,
+            kept=_(" ; valeurs ajoutées : {values}").format(values=", ".join(kept)) if kept else "",
+        )
+    )
 
 
 def plan_contacts(
@@ -294,15 +556,27 @@ def plan_contacts(
     today: date,
     matcher: ContactMatcher | None = None,
 ) -> ImportPlan:
-    """Dry run of a contacts file."""
-    exact = matcher if isinstance(matcher, ExactMatcher) else ExactMatcher(session)
-    match = matcher or exact
+    """Dry run of a contacts file: nothing lost (partial addresses kept), nothing folded on a
+    name alone or against a conflicting identifier."""
+    exact = ExactMatcher(session)
     anyone_erased = session.scalar(select(ErasedIdentity.id).limit(1)) is not None
-    results = []
-    for number, raw in enumerate(table.rows, start=2):
+    results: list[RowResult] = []
+    by_number: dict[int, RowResult] = {}
+    for index, raw in enumerate(table.rows):
+        number = index + 2
         v, reasons = _row_values(table, mapping, raw)
+        reasons += _row_problems(table, mapping, index, raw)
         draft, problems = contact_draft(v)
-        problems += [(p.field or "", str(p)) for p in validate_draft(draft, today=today)]
+        problems += [
+            (p.field or "", str(p))
+            for p in validate_draft(draft, today=today)
+            if _blocking(p, draft)
+        ]
+        problems += _too_long(v)
+        if not _identifiable(draft):
+            problems.append(
+                ("last_name", _("rien n'identifie une personne (nom, courriel, téléphone)"))
+            )
         messages = reasons + [
             _("ligne {row}, colonne « {column} » : {message}").format(
                 row=number, column=_column(table, mapping, _field_of_problem(f)), message=m
@@ -319,52 +593,90 @@ def plan_contacts(
             birth_date=draft.birth_date,
             email=draft.emails[0] if draft.emails else "",
         ):
-            results.append(
-                RowResult(
-                    number,
-                    INVALID,
-                    v,
-                    [
-                        _(
-                            "ligne {row} : personne effacée à sa demande (RGPD), "
-                            "elle ne doit pas être réimportée"
-                        ).format(row=number)
-                    ],
+            message = _(
+                "ligne {row} : personne effacée à sa demande (RGPD), elle ne doit pas être "
+                "réimportée"
+            ).format(row=number)
+            results.append(RowResult(number, INVALID, v, [message]))
+            continue
+        row = RowResult(number, NEW, v, draft=draft)
+        row.warnings = _address_warnings(number, draft)
+        row.address_incomplete = bool(row.warnings)
+        results.append(row)
+        by_number[number] = row
+        _match_row(session, exact, matcher, row, by_number)
+    return ImportPlan("contacts", table, mapping, results)
+
+
+def _match_row(
+    session: Session,
+    exact: ExactMatcher,
+    matcher: ContactMatcher | None,
+    row: RowResult,
+    by_number: dict[int, RowResult],
+) -> None:
+    """Existing contact (strong identifier, no conflict), an earlier row, or new + suggestions."""
+    draft = row.draft
+    strong = exact.strong(session, row.values, draft)
+    if len(strong) == 1:
+        ((found, how),) = strong.items()
+        existing = by_number[-found].draft if found < 0 else session.get(Contact, found)
+        conflicts = _conflicts(existing, draft)
+        if not conflicts:
+            if found < 0:
+                _fold_into(by_number[-found], row, how)
+                return
+            row.contact_id = found
+            row.changes = _contact_changes(session, found, draft)
+            row.status = UPDATE if row.changes else UNCHANGED
+            if row.changes:
+                row.warnings.append(
+                    _("ligne {row} : contact n° {id} reconnu par son {how}, mis à jour").format(
+                        row=row.number, id=found, how=how
+                    )
                 )
-            )
-            continue
-        contact_id = match.match(session, v, draft)
-        if contact_id is not None and contact_id < 0:
-            results.append(
-                RowResult(
-                    number,
-                    UNCHANGED,
-                    v,
-                    [
-                        _("ligne {row} : même contact qu'une ligne précédente du fichier").format(
-                            row=number
-                        )
-                    ],
-                    draft=draft,
-                )
-            )
-            continue
-        if contact_id is None:
-            results.append(RowResult(number, NEW, v, draft=draft))
-            exact.remember(draft, -number)
-            continue
-        changes = _contact_changes(session, contact_id, draft)
-        results.append(
-            RowResult(
-                number,
-                UPDATE if changes else UNCHANGED,
-                v,
-                contact_id=contact_id,
-                draft=draft,
-                changes=changes,
+            return
+        row.warnings.append(
+            _(
+                "ligne {row} : même {how} que {who} mais {fields} différent(s) : contact séparé, "
+                "doublon possible à examiner"
+            ).format(
+                row=row.number,
+                how=how,
+                who=_who(found),
+                fields=", ".join(conflicts),
             )
         )
-    return ImportPlan("contacts", table, mapping, results)
+    elif len(strong) > 1:
+        row.warnings.append(
+            _(
+                "ligne {row} : ses identifiants désignent plusieurs contacts ({who}) : contact "
+                "séparé, doublon possible à examiner"
+            ).format(row=row.number, who=", ".join(_who(c) for c in strong))
+        )
+    suggestions = [*strong, *exact.same_name(draft)]
+    if matcher is not None:
+        suggestions += matcher.similar(session, row.values, draft)
+    row.duplicate_of = [c for c in dict.fromkeys(suggestions) if c > 0]
+    earlier = [-c for c in dict.fromkeys(suggestions) if c < 0]
+    if (row.duplicate_of or earlier) and not strong:
+        row.warnings.append(
+            _(
+                "ligne {row} : ressemble à {who} (nom, adresse) : créé à part, doublon à examiner"
+            ).format(
+                row=row.number,
+                who=", ".join(_who(c) for c in [*row.duplicate_of, *(-e for e in earlier)]),
+            )
+        )
+    exact.remember(draft, -row.number)
+
+
+def _who(marker: int) -> str:
+    return (
+        _("la ligne {row}").format(row=-marker)
+        if marker < 0
+        else _("le contact n° {id}").format(id=marker)
+    )
 
 
 def plan_gifts(
@@ -376,9 +688,10 @@ def plan_gifts(
     campaigns.update({c.name.lower(): c.id for c in session.scalars(select(Campaign))})
     seen: set[tuple[Any, ...]] = set()
     results = []
-    for number, raw in enumerate(table.rows, start=2):
+    for index, raw in enumerate(table.rows):
+        number = index + 2
         v, reasons = _row_values(table, mapping, raw)
-        row = RowResult(number, INVALID, v, reasons)
+        row = RowResult(number, INVALID, v, reasons + _row_problems(table, mapping, index, raw))
         results.append(row)
         gift = _gift_values(session, table, mapping, v, row, exact, campaigns, today)
         if row.reasons or gift is None:
@@ -442,6 +755,13 @@ def _gift_values(
             bad("received_on", _("date du don manquante (jj/mm/aaaa attendu)"))
         elif received > today:
             bad("received_on", _("date du don dans le futur"))
+        elif received.year < MIN_YEAR:
+            bad(
+                "received_on",
+                _("date du don « {value} » invraisemblable (avant {year})").format(
+                    value=v.get("received_on"), year=MIN_YEAR
+                ),
+            )
     except ValidationError as exc:
         bad("received_on", str(exc))
     method = (
@@ -504,8 +824,9 @@ def _gift_contact(session: Session, v: dict[str, str], exact: ExactMatcher) -> i
         ),
         v.get("postcode", ""),
     )
-    by_name = exact.by_name.get(name_key) if name_key[0] else None
-    return by_name if by_name and by_name > 0 else None
+    named = [c for c in exact.all_by_name.get(name_key, []) if c > 0] if name_key[0] else []
+    # A name and postcode shared by several contacts (father and son, namesakes) names no one.
+    return named[0] if len(set(named)) == 1 else None
 
 
 def _gift_exists(session: Session, gift: dict[str, Any]) -> bool:
@@ -522,4 +843,4 @@ def _gift_exists(session: Session, gift: dict[str, Any]) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
-__all__ = ["ImportPlan", "RowResult", "fields_for", "plan_contacts", "plan_gifts"]
+__all__ = ["FOLDED", "ImportPlan", "RowResult", "fields_for", "plan_contacts", "plan_gifts"]
