@@ -151,3 +151,20 @@ def test_not_a_duplicate_shortcut_does_not_clash_with_new_database(
     qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)  # type: ignore[attr-defined]
     with db.read() as session:
         assert session.scalars(select(NotDuplicate)).first() is not None
+
+
+def test_contact_form_finds_a_similar_contact_from_the_email_alone(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    _pair(db)
+    page = main_window.show_section("contacts")
+    dialog = page.new_contact(
+        __import__("app.models.enums", fromlist=["ContactKind"]).ContactKind.PERSON
+    )  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(
+        lambda: getattr(main_window.ctx, "_similarity_index", None) is not None, timeout=10_000
+    )
+    dialog.email1.setText("jp@exemple.fr")
+    qtbot.waitUntil(lambda: dialog.similar.results.count() >= 1, timeout=5_000)
+    assert "DUPONT" in dialog.similar.results.item(0).text()

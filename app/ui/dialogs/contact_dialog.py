@@ -230,7 +230,13 @@ class ContactDialog(QDialog):
             (N_("Notes"), "notes", self.notes),
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
-        for editor in (self.first_name, self.last_name, self.organisation_name):
+        for editor in (  # the similar contacts follow the e-mail and phone too (#20)
+            self.first_name,
+            self.last_name,
+            self.organisation_name,
+            self.email1,
+            self.phone1,
+        ):
             editor.textChanged.connect(self._update_preview)
         self.civility.currentTextChanged.connect(self._update_preview)
         return tab

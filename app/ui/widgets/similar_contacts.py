@@ -69,8 +69,9 @@ class SimilarContactsPanel(QWidget):
         """Query the index now."""
         index = shared_index(self.ctx)
         self.results.clear()
-        if index is None or not (
-            self._values.get("last_name") or self._values.get("organisation_name")
+        if index is None or not any(  # a name alone or an e-mail alone is enough (#20)
+            self._values.get(field)
+            for field in ("last_name", "organisation_name", "email", "phone")
         ):
             return
         for match in index.similar(draft_person(self._values)):
