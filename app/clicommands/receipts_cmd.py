@@ -8,6 +8,7 @@ from typing import Any
 
 from app.clicommands.progress import StderrProgress
 from app.core.backup import automatic_backup
+from app.core.clock import today
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts.eligibility import plan_receipts
@@ -138,10 +139,13 @@ def run_issue(ctx: Any) -> int:
             mode=mode,
             contact_ids=args.contact,
             requested_only=args.requested_only,
+            issued_on=today(database.clock),
         )
 
     with database.read() as session:
         plan = plan_in(session)
+    if plan.refused:
+        raise Conflict(plan.refused)
     if args.dry_run or not plan.receipts:
         ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
         return 0
@@ -201,7 +205,7 @@ def run_reprint(ctx: Any) -> int:
     database = ctx.database()
     with database.write() as session:
         receipt = lifecycle.find_receipt(session, ctx.args.number)
-        ctx.args.out.write_bytes(lifecycle.reprint(session, receipt.id))
+        ctx.args.out.write_bytes(lifecycle.reprint(session, receipt.id, clock=database.clock))
     ctx.result(
         {"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}"
     )
@@ -257,14 +261,24 @@ def run_declaration(ctx: Any) -> int:
         "cancelled": figures.cancelled,
         "individual": figures.individual_receipts,
         "company": figures.company_receipts,
+        "basis": figures.basis_received,
+        "delivered": {
+            "receipts": figures.delivered_receipts,
+            "total_cents": figures.delivered_total_cents,
+            "basis": figures.basis_delivered,
+        },
         "gaps": gaps,
     }
     ctx.result(
         data,
-        f"Déclaration art. 222 bis — dons reçus en {figures.year}\n"
-        f"Nombre de reçus délivrés (valables) : {figures.receipts} "
+        f"Déclaration art. 222 bis — {figures.year}\n"
+        f"1) Base : {figures.basis_received}\n"
+        f"   Nombre de reçus : {figures.receipts} "
         f"(particuliers {figures.individual_receipts}, entreprises {figures.company_receipts})\n"
-        f"Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
+        f"   Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
+        f"2) Base : {figures.basis_delivered}\n"
+        f"   Nombre de reçus : {figures.delivered_receipts}\n"
+        f"   Montant global des dons mentionnés : {format_eur(figures.delivered_total_cents)}\n"
         f"Reçus annulés (non comptés) : {figures.cancelled}"
         + (f"\nATTENTION : numéros manquants {gaps}" if gaps else ""),
     )

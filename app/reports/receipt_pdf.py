@@ -38,6 +38,13 @@ METHODS = {
     "in_kind": "En nature",
 }
 COLUCHE_SPLIT = date(2025, 10, 14)
+INDIVIDUAL_FORM = "11580*05"
+# LEGAL_FR.md 0.8 and B: *01 (June 2022) and *02 are confirmed by sources; "*03" was seen
+# only in open-source code. A search of the stored official and sector pages (2026-12-04:
+# compta-online, votre-expert-des-associations, culture.gouv) found *01 and *02 only, so the
+# latest confirmed version is printed. The rescrit of 21 June 2023 accepts any document
+# carrying the model's mentions, which this layout reproduces in full.
+COMPANY_FORM = "16216*02"
 GREY = Color(0.92, 0.92, 0.92)
 
 
@@ -66,10 +73,18 @@ class _Writer:
     page is done; a continuation page repeats the receipt number and the mark.
     """
 
-    def __init__(self, canvas: Canvas, doc: ReceiptDocument, mark: str) -> None:
+    def __init__(
+        self, canvas: Canvas, doc: ReceiptDocument, mark: str, mark_note: str = ""
+    ) -> None:
         self.c = canvas
         self.doc = doc
         self.mark = mark
+        self.mark_note = mark_note
+        self.page = 1
+        # "page n/N": N is a form drawn once the receipt is complete (forward reference).
+        forms = getattr(canvas, "_obole_page_forms", 0) + 1
+        canvas._obole_page_forms = forms  # type: ignore[attr-defined]
+        self.total_form = f"pages{forms}"
         self.regular, self.bold = register_fonts()
         self.y = HEIGHT - MARGIN
         self.bottom = MARGIN  # lowest y the flowing text may reach on this page
@@ -128,12 +143,29 @@ class _Writer:
         self.y -= points
 
     def end_page(self) -> None:
-        """Draw this page's text (over the title bars) and its mark, then close it."""
+        """Draw this page's text (over the title bars), its number and mark, then close it."""
         self.c.setFillColor(black)
+        label = f"Reçu n° {self.doc.number} — page {self.page}/"
+        x = WIDTH - MARGIN - 12 - stringWidth(label, self.regular, 7)
+        self.draw(x, MARGIN / 2, label, self.regular, 7)
         self.block.draw()
+        self.c.saveState()
+        self.c.translate(WIDTH - MARGIN - 12, MARGIN / 2)
+        self.c.doForm(self.total_form)
+        self.c.restoreState()
         if self.mark:
             _watermark(self.c, self.mark, self.bold)
         self.c.showPage()
+        self.page += 1
+
+    def finish(self) -> None:
+        """Close the last page and define the page count its pages refer to."""
+        self.end_page()
+        self.c.beginForm(self.total_form)
+        self.c.setFont(self.regular, 7)
+        self.c.setFillColor(black)
+        self.c.drawString(0, 0, str(self.page - 1))
+        self.c.endForm()
 
 
 def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
@@ -142,13 +174,13 @@ def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
             "Reçu des dons et versements effectués par les entreprises au titre de l'article 238 bis "
             "du code général des impôts"
         )
-        form = "Cerfa n° 16216*03 — formulaire 2041-MEC-SD"
+        form = f"Cerfa n° {COMPANY_FORM} — formulaire 2041-MEC-SD"
     else:
         title = (
             "Reçu des dons et versements effectués par les particuliers au titre des articles 200 et 978 "
             "du code général des impôts"
         )
-        form = "Cerfa n° 11580*05 — formulaire 2041-RD"
+        form = f"Cerfa n° {INDIVIDUAL_FORM} — formulaire 2041-RD"
     if logo:
         w.c.drawImage(
             _image(logo),
@@ -163,6 +195,8 @@ def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
     w.text(f"Numéro d'ordre du reçu : {doc.number}", size=12, bold=True)
     if doc.replaces_number:
         w.text(f"Ce reçu remplace le reçu n° {doc.replaces_number}, annulé.", size=8)
+    if w.mark_note:
+        w.text(w.mark_note, size=9, bold=True)
     w.space(2)
     for line in _split(title, w.bold, 10.5, WIDTH - 2 * MARGIN - 32 * mm):
         w.draw(MARGIN, w.y - 10.5, line, w.bold, 10.5)
@@ -211,7 +245,8 @@ def _individual_gift(w: _Writer, doc: ReceiptDocument) -> None:
         "Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à la "
         "réduction d'impôt prévue à l'article (2) :"
     )
-    w.boxes([("200 du CGI", True), ("978 du CGI", doc.beneficiary.ifi_eligible)])
+    # LEGAL_FR.md 0.5: 978 only when every gift is cash or listed shares.
+    w.boxes([("200 du CGI", True), ("978 du CGI", doc.ifi_box)])
     w.text("Forme du don :")
     w.boxes(
         [
@@ -239,6 +274,14 @@ def _individual_gift(w: _Writer, doc: ReceiptDocument) -> None:
             ("Autres (4)", "in_kind" in natures),
         ]
     )
+    described = [g.in_kind_description for g in doc.gifts if g.nature == "in_kind"]
+    if described:
+        # Issue #15 point 8: the stored description follows "Autres" (note (4)).
+        w.text(
+            "Autres, précisez : "
+            + "; ".join(d.strip() or "don en nature (description non fournie)" for d in described),
+            indent=10,
+        )
     methods = {g.method for g in doc.gifts if g.nature == "cash"}
     w.text("En cas de don en numéraire, mode de versement du don :")
     w.boxes(
@@ -300,24 +343,42 @@ def _company_gift(w: _Writer, doc: ReceiptDocument) -> None:
     w.text(f"Date ou période des dons et versements : {_dates_text(doc)}")
 
 
-GIFT_COLUMNS = 3
-GIFT_CELL = (WIDTH - 2 * MARGIN) / GIFT_COLUMNS
+def _gift_columns(w: _Writer, doc: ReceiptDocument, size: float) -> tuple[int, float, float]:
+    """(columns, amount right edge, method x) measured so that no amount, however large,
+    runs into the date column (issue #15 point 9)."""
+    date_w = stringWidth("00/00/0000", w.regular, size)
+    amount_w = max(stringWidth(_eur(g.amount_cents), w.regular, size) for g in doc.gifts)
+    method_w = max(
+        stringWidth(METHODS.get(g.method, g.method), w.regular, size) for g in doc.gifts
+    )
+    amount_right = date_w + 8 + amount_w
+    cell = amount_right + 6 + method_w + 12
+    columns = max(1, min(3, int((WIDTH - 2 * MARGIN) // cell)))
+    return columns, amount_right, amount_right + 6
 
 
 def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
     if len(doc.gifts) <= 1:
         return
     size, row = 7.5, 7.5 * 1.3
+    columns, amount_right, method_x = _gift_columns(w, doc, size)
+    cell = (WIDTH - 2 * MARGIN) / columns
     w.title("Détail des versements", keep_with=row)
-    for start in range(0, len(doc.gifts), GIFT_COLUMNS):
+    for start in range(0, len(doc.gifts), columns):
         w.ensure(row)
-        for column, g in enumerate(doc.gifts[start : start + GIFT_COLUMNS]):
-            x, y = MARGIN + column * GIFT_CELL, w.y - size
+        for column, g in enumerate(doc.gifts[start : start + columns]):
+            x, y = MARGIN + column * cell, w.y - size
             w.draw(x, y, _fmt(g.received_on), w.regular, size)
-            w.draw_right(x + 92, y, _eur(g.amount_cents), w.regular, size)
-            w.draw(x + 97, y, METHODS.get(g.method, g.method), w.regular, size)
+            w.draw_right(x + amount_right, y, _eur(g.amount_cents), w.regular, size)
+            w.draw(x + method_x, y, METHODS.get(g.method, g.method), w.regular, size)
         w.y -= row
-    if doc.beneficiary.seventy_five_percent and doc.period_start < COLUCHE_SPLIT <= doc.period_end:
+    # LEGAL_FR.md A.4 / A.6: the 14/10/2025 ceiling change is an individuals' rule (art. 200),
+    # never printed on a company's 16216.
+    if (
+        doc.kind != "company"
+        and doc.beneficiary.seventy_five_percent
+        and doc.period_start < COLUCHE_SPLIT <= doc.period_end
+    ):
         before = sum(g.amount_cents for g in doc.gifts if g.received_on < COLUCHE_SPLIT)
         after = doc.total_cents - before
         w.text(
@@ -328,7 +389,7 @@ def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
         )
 
 
-SIGNATURE_HEIGHT = 2 * 9 * 1.35 + 23 * mm
+SIGNATURE_HEIGHT = 3 * 9 * 1.35 + 23 * mm
 
 
 def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> None:
@@ -336,7 +397,12 @@ def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> Non
     b = doc.beneficiary
     w.text(f"Fait à {b.city}, le {_fmt(doc.issued_on)}")
     w.text(f"{b.signatory_name}, {b.signatory_title}", bold=True)
-    if signature:
+    if not signature and b.hand_signature:
+        # LEGAL_FR.md 0.1: printed for a handwritten signature, with room for it.
+        w.text("Signature manuscrite :", size=8)
+        w.c.setStrokeColor(black)
+        w.c.rect(MARGIN, w.y - 20 * mm, 70 * mm, 19 * mm, stroke=1, fill=0)
+    elif signature:
         w.c.drawImage(
             _image(signature),
             MARGIN,
@@ -349,21 +415,33 @@ def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> Non
     w.y -= 23 * mm
 
 
+# The notes of the company form, complete (LEGAL_FR.md B, footnotes 1-5; issue #15 point 5).
+COMPANY_NOTES = (
+    "(1) Dons en nature : le bénéficiaire indique le montant déclaré par l'entreprise donatrice, "
+    "qui valorise le don à son coût de revient (article 238 bis, 1 du CGI).",
+    "(2) Les dons en nature refusés par l'organisme bénéficiaire n'ouvrent pas droit à la "
+    "réduction d'impôt.",
+    "(3) La description des biens et prestations peut figurer sur une annexe distincte, datée "
+    "et signée, jointe au présent reçu.",
+    "(4) Plusieurs cases peuvent être cochées.",
+    "(5) Un même reçu peut couvrir plusieurs dons et versements effectués au cours d'une "
+    "période (mois, trimestre, année civile, exercice de l'entreprise) mais ne peut pas "
+    "chevaucher deux exercices de l'entreprise donatrice.",
+)
+
+
 def _footnotes(w: _Writer, doc: ReceiptDocument) -> None:
-    notes = ["(1) Pour les dons en nature (titres, biens, prestations), indiquer la valeur du don."]
-    if doc.kind != "company":
-        notes += [
+    if doc.kind == "company":
+        notes = list(COMPANY_NOTES)
+    else:
+        notes = [
+            "(1) Pour les dons en nature (titres, biens, prestations), indiquer la valeur du don.",
             "(2) L'organisme peut cocher une ou deux cases ; une même fraction du don ne peut ouvrir droit "
             "à la fois à la réduction d'impôt sur le revenu (art. 200) et à la réduction d'impôt sur la "
             "fortune immobilière (art. 978).",
             "(3) La réduction d'IFI ne s'applique qu'aux dons en numéraire et aux dons en pleine propriété "
             "de titres de sociétés admis aux négociations sur un marché réglementé.",
             "(4) Notamment : dons en nature autres que des titres.",
-        ]
-    else:
-        notes += [
-            "Un même reçu peut couvrir une période mais ne peut pas chevaucher deux exercices de "
-            "l'entreprise donatrice."
         ]
     y = MARGIN + 4
     for note in reversed(
@@ -391,10 +469,12 @@ def draw_receipt(
     logo: bytes | None = None,
     signature: bytes | None = None,
     mark: str = "",
+    mark_note: str = "",
 ) -> None:
     """Draw the receipt on `canvas`, from a new page (one page, or more for a long list of
-    gifts; the notes stay on the first). `mark` prints "DUPLICATA" or "ANNULÉ" on each page."""
-    writer = _Writer(canvas, doc, mark)
+    gifts; the notes stay on the first). `mark` prints "DUPLICATA" or "ANNULÉ" on each page,
+    `mark_note` says when (and why) under the number."""
+    writer = _Writer(canvas, doc, mark, mark_note)
     _footnotes(writer, doc)
     _header(writer, doc, logo)
     _beneficiary(writer, doc)
@@ -402,14 +482,18 @@ def draw_receipt(
     (_company_gift if doc.kind == "company" else _individual_gift)(writer, doc)
     _gift_table(writer, doc)
     _signature(writer, doc, signature)
-    writer.end_page()
+    writer.finish()
 
 
-def _canvas(target: Any, title: str, author: str) -> Canvas:
+def _canvas(target: Any, title: str, author: str, created: date | None = None) -> Canvas:
     regular, _bold = register_fonts()
     canvas = Canvas(target, pagesize=A4, invariant=1, pageCompression=1, initialFontName=regular)
     canvas.setTitle(title)
     canvas.setAuthor(author)
+    if created is not None:
+        # Issue #15 point 9: the file's creation date is the receipt's date (deterministic).
+        stamp = f"D:{created:%Y%m%d}000000+00'00'"
+        canvas.setDateFormatter(lambda *_parts: stamp)
     return canvas
 
 
@@ -419,11 +503,12 @@ def render_receipt(
     logo: bytes | None = None,
     signature: bytes | None = None,
     mark: str = "",
+    mark_note: str = "",
 ) -> bytes:
     """The receipt as PDF bytes (deterministic: the same document gives the same bytes)."""
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, f"Reçu fiscal {doc.number}", doc.beneficiary.name)
-    draw_receipt(canvas, doc, logo=logo, signature=signature, mark=mark)
+    canvas = _canvas(buffer, f"Reçu fiscal {doc.number}", doc.beneficiary.name, doc.issued_on)
+    draw_receipt(canvas, doc, logo=logo, signature=signature, mark=mark, mark_note=mark_note)
     canvas.save()
     return buffer.getvalue()
 

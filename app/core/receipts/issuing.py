@@ -18,9 +18,14 @@ from app.core.journal import JournalEvent, record_event, record_events
 from app.core.money import format_eur
 from app.core.organisation import image_readable, load_identity, validate
 from app.core.permissions import Permission, require
-from app.core.postal import address_block
+from app.core.postal import COUNTRY_NAMES, FRANCE_CODES
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
-from app.core.receipts.categories import CATEGORIES, SEVENTY_FIVE_PERCENT
+from app.core.receipts.categories import (
+    CATEGORIES,
+    SEVENTY_FIVE_PERCENT,
+    category_problems,
+    category_text,
+)
 from app.core.receipts.document import (
     Beneficiary,
     Donor,
@@ -28,15 +33,17 @@ from app.core.receipts.document import (
     ReceiptDocument,
     snapshot_digest,
 )
-from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address, plan_receipts
+from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, plan_receipts
 from app.core.receipts.numbering import allocate, format_number
 from app.errors import Conflict
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import Contact, Gift, OrganisationSettings, Receipt, ReceiptLine, Setting
 from app.models.enums import ReceiptKind, ReceiptMode, ReceiptStatus
 from app.reports.receipt_batch import Digests, ReceiptRenderer
 
 CHUNK = 200
+# The setting's label, named by every message that depends on it (issue #15, point 1).
+HAND_SIGNATURE_SETTING = N_("Je signe les reçus à la main")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,18 @@ def organisation_problems(session: Session) -> list[str]:
     if settings is None or settings.receipt_category not in CATEGORIES:
         problems.append(
             _("Catégorie de l'organisme (case du Cerfa) : à choisir dans les paramètres.")
+        )
+    else:
+        # LEGAL_FR.md 0.10 and A.1: the RUP box carries its decree and JO dates; "Autres"
+        # its wording.
+        problems += category_problems(settings.receipt_category, settings.category_details or {})
+    if settings is not None and not settings.signature_image and not settings.hand_signature:
+        # LEGAL_FR.md 0.1: a legible signature, printed or stamped, on every receipt.
+        problems.append(
+            _(
+                "Signature : choisissez l'image de la signature (griffe) dans les paramètres, "
+                "ou cochez « {setting} » pour signer les reçus imprimés à la main."
+            ).format(setting=_(HAND_SIGNATURE_SETTING))
         )
     for label, data in (
         (_("Logo"), settings.logo_image if settings else None),
@@ -87,19 +106,38 @@ def beneficiary(session: Session) -> Beneficiary:
         address_lines=lines,
         purpose=s.purpose,
         category_key=s.receipt_category,
-        category_label=_(CATEGORIES.get(s.receipt_category, s.receipt_category)),
+        category_label=category_text(s.receipt_category, details),
         signatory_name=s.signatory_name,
         signatory_title=s.signatory_title,
         city=s.city,
         seventy_five_percent=s.applies_75_percent or s.receipt_category in SEVENTY_FIVE_PERCENT,
         ifi_eligible=bool(details.get("ifi_eligible", False)),
+        hand_signature=bool(s.hand_signature) and not s.signature_image,
     )
 
 
 def donor(contact: Contact) -> Donor:
-    """The donor as printed."""
-    parts = donor_address(contact)
-    lines = tuple(address_block(parts)[1:]) if parts else ()
+    """The donor as printed: full name and complete address as stored.
+
+    LEGAL_FR.md 0.9 and A.1 (D1, D2): the tax identity is never shortened; the 38-character
+    postal rule applies to labels and envelopes only (app.core.postal).
+    """
+    address = contact.primary_address
+    lines: tuple[str, ...] = ()
+    if address is not None:
+        country = (address.country or "FR").upper()
+        lines = tuple(
+            " ".join(part.split())
+            for part in (
+                address.line2,
+                address.line3,
+                address.line4,
+                address.line5,
+                f"{address.postcode} {address.city}",
+                "" if country in FRANCE_CODES else COUNTRY_NAMES.get(country, country),
+            )
+            if part.strip()
+        )
     name = (
         contact.organisation_name
         if contact.is_organisation
@@ -259,6 +297,8 @@ def issue(
     there are cores for a large batch, this process alone for a small one.
     """
     require(session, Permission.RECEIPTS_ISSUE)
+    if plan.refused:
+        raise Conflict(plan.refused)
     problems = organisation_problems(session)
     if problems:
         raise Conflict(
@@ -272,6 +312,7 @@ def issue(
     sequences = allocate(session, plan.year, len(plan.receipts))
     progress.start(len(plan.receipts), _("Émission des reçus fiscaux"))
     issued_on = today(clock)
+    _check_dates(session, plan, issued_on)
     ids: list[int] = []
     numbers: list[str] = []
     # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
@@ -330,6 +371,19 @@ def issue(
     return IssueResult(tuple(ids), tuple(numbers), plan.total_cents)
 
 
+def _check_dates(session: Session, plan: IssuePlan, issued_on: date) -> None:
+    """Refuse a plan made for a later day than the receipts' date (LEGAL_FR.md A.4: a
+    receipt certifies gifts received on or before its date)."""
+    latest = max((r.period_end for r in plan.receipts), default=None)
+    if latest is not None and latest > issued_on:
+        raise Conflict(
+            _(
+                "Des dons sont datés du {day}, après la date des reçus ({today}) : préparez "
+                "l'émission à nouveau."
+            ).format(day=latest.strftime("%d/%m/%Y"), today=issued_on.strftime("%d/%m/%Y"))
+        )
+
+
 def issue_requested_now(
     session: Session, *, contact_id: int, year: int, clock: Clock
 ) -> tuple[IssuePlan, IssueResult | None]:
@@ -341,6 +395,7 @@ def issue_requested_now(
         mode=ReceiptMode.PER_GIFT,
         contact_ids=[contact_id],
         requested_only=True,
+        issued_on=today(clock),
     )
     if plan.organisation_problems or not plan.receipts:
         return plan, None
@@ -410,9 +465,10 @@ def _store_chunk(
             digest=digest,
             issued_at=issued_at,
             issued_by=issued_by,
+            replaces_id=planned.replaces_id,
         )
-        for doc, sequence, digest in zip(
-            chunk.docs, chunk.sequences, chunk.digests.result(), strict=True
+        for doc, sequence, digest, planned in zip(
+            chunk.docs, chunk.sequences, chunk.digests.result(), chunk.planned, strict=True
         )
     ]
     new_ids = list(
@@ -441,8 +497,14 @@ def _store_chunk(
                 entity="receipt",
                 entity_id=receipt_id,
                 contact_id=doc.donor.contact_id,
-                note=_("Reçu fiscal {number} émis ({amount})").format(
-                    number=doc.number, amount=format_eur(doc.total_cents)
+                note=(
+                    _("Reçu {new} émis en remplacement du reçu {old} ({reason})").format(
+                        new=doc.number, old=doc.replaces_number, reason=_("annulé puis réémis")
+                    )
+                    if doc.replaces_number
+                    else _("Reçu fiscal {number} émis ({amount})").format(
+                        number=doc.number, amount=format_eur(doc.total_cents)
+                    )
                 ),
             )
             for receipt_id, doc in zip(new_ids, chunk.docs, strict=True)
@@ -505,5 +567,6 @@ def _document(
         donor_=donor(contact),
         gifts=gifts,
         amounts=amounts,
+        replaces_number=planned.replaces_number,
         image_keys=image_keys,
     )
