@@ -60,6 +60,10 @@ class Gift(TimestampMixin, Base):
     # A.5); no receipt without them.
     waiver_signed_on: Mapped[date | None] = mapped_column(default=None)
     waiver_reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # A payment that did not arrive (a rejected direct debit, a bounced cheque): the gift is
+    # kept for the record but counts nowhere and is never receipted.
+    failed_on: Mapped[date | None] = mapped_column(default=None)
+    failure_reason: Mapped[str] = mapped_column(String(120), default="")
     receipt_id: Mapped[int | None] = mapped_column(
         ForeignKey("receipt.id", ondelete="SET NULL"), default=None, index=True
     )
