@@ -42,9 +42,7 @@ class OrganisationSettings(TimestampMixin, Base):
     # signature and never leave the software as files (LEGAL_FR.md 0.1).
     hand_signature: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Membership fees carry no counterpart here: include them in receipts (LEGAL_FR.md A.5).
-    receipt_membership_fees: Mapped[bool] = mapped_column(
-        default=False, server_default=sa_false()
-    )
+    receipt_membership_fees: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class Setting(TimestampMixin, Base):

@@ -348,9 +348,7 @@ def _gift_columns(w: _Writer, doc: ReceiptDocument, size: float) -> tuple[int, f
     runs into the date column (issue #15 point 9)."""
     date_w = stringWidth("00/00/0000", w.regular, size)
     amount_w = max(stringWidth(_eur(g.amount_cents), w.regular, size) for g in doc.gifts)
-    method_w = max(
-        stringWidth(METHODS.get(g.method, g.method), w.regular, size) for g in doc.gifts
-    )
+    method_w = max(stringWidth(METHODS.get(g.method, g.method), w.regular, size) for g in doc.gifts)
     amount_right = date_w + 8 + amount_w
     cell = amount_right + 6 + method_w + 12
     columns = max(1, min(3, int((WIDTH - 2 * MARGIN) // cell)))

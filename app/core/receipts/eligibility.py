@@ -163,6 +163,10 @@ def _gift_refusal(gift: Gift, ctx: _Context) -> str | None:
         )
     if gift.counterpart_cents > gift.amount_cents * COUNTERPART_SHARE_LIMIT:
         return _("contrepartie de plus du quart du don")
+    if gift.nature == GiftNature.IN_KIND and not gift.in_kind_description.strip():
+        # Issue #15 point 8 (11580: printed after "Autres"); LEGAL_FR.md B: the 16216 asks
+        # for an exhaustive description.
+        return _("don en nature sans description (elle est imprimée sur le reçu)")
     if gift.nature == GiftNature.WAIVED_EXPENSES and (
         gift.waiver_signed_on is None or not gift.waiver_reference.strip()
     ):

@@ -6,10 +6,12 @@ import base64
 import hashlib
 from collections import deque
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,7 +20,7 @@ from app.core.journal import JournalEvent, record_event, record_events
 from app.core.money import format_eur
 from app.core.organisation import image_readable, load_identity, validate
 from app.core.permissions import Permission, require
-from app.core.postal import COUNTRY_NAMES, FRANCE_CODES
+from app.core.postal import COUNTRY_NAMES, FRANCE_CODES, city_line
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.categories import (
     CATEGORIES,
@@ -133,7 +135,7 @@ def donor(contact: Contact) -> Donor:
                 address.line3,
                 address.line4,
                 address.line5,
-                f"{address.postcode} {address.city}",
+                city_line(address.postcode, address.city),
                 "" if country in FRANCE_CODES else COUNTRY_NAMES.get(country, country),
             )
             if part.strip()
@@ -200,7 +202,21 @@ def keep_image(session: Session, data: bytes | None) -> str:
         return ""
     digest = hashlib.sha256(data).hexdigest()
     if session.get(Setting, IMAGE_KEY + digest) is None:
-        session.add(Setting(key=IMAGE_KEY + digest, value=base64.b64encode(data).decode("ascii")))
+        # Two treasurers issuing at once on PostgreSQL both store the (now mandatory)
+        # signature: the second insert must be a no-op, not a key violation.
+        dialect = session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        now = datetime.now(UTC)
+        session.execute(
+            insert_(Setting)
+            .values(
+                key=IMAGE_KEY + digest,
+                value=base64.b64encode(data).decode("ascii"),
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
     return digest
 
 

@@ -17,9 +17,10 @@ from app.core.receipts.categories import (
     RUP_DECREE,
     RUP_JOURNAL,
 )
-from app.errors import ValidationError, raise_first
+from app.errors import Conflict, NotFound, ValidationError, raise_first
 from app.i18n import _
-from app.models import OrganisationSettings
+from app.models import Contact, Gift, OrganisationSettings
+from app.models.enums import GiftNature
 
 DATE_FIELDS = {RUP_DECREE: "rup_decree_on", RUP_JOURNAL: "rup_jo_on", AGREEMENT: "agreement_on"}
 
@@ -117,3 +118,51 @@ def save_receipt_settings(session: Session, settings: ReceiptSettings) -> None:
     row.receipt_membership_fees = settings.membership_fees
     session.add(row)
     session.flush()
+
+
+def record_waiver(session: Session, gift_id: int, *, signed_on: date, reference: str) -> Gift:
+    """Record the volunteer's express written waiver of the reimbursement of an expense gift
+    (LEGAL_FR.md 0.4 and A.5: "je soussigné ... certifie renoncer au remboursement ...")."""
+    require(session, Permission.GIFTS_WRITE)
+    gift = session.get(Gift, gift_id)
+    if gift is None:
+        raise NotFound(_("Don {id} introuvable.").format(id=gift_id))
+    if gift.nature != GiftNature.WAIVED_EXPENSES:
+        raise ValidationError(
+            _(
+                "Don {id} : la renonciation ne concerne que les frais de bénévoles abandonnés."
+            ).format(id=gift_id),
+            field="nature",
+        )
+    if not reference.strip():
+        raise ValidationError(
+            _("Référence de la lettre de renonciation : champ obligatoire."), field="reference"
+        )
+    if gift.is_locked:
+        raise Conflict(_("Don {id} : déjà porté sur un reçu émis.").format(id=gift_id))
+    gift.waiver_signed_on = signed_on
+    gift.waiver_reference = reference.strip()
+    session.flush()
+    return gift
+
+
+def set_fiscal_year_end(session: Session, contact_id: int, text: str) -> str:
+    """Store a company's financial-year end typed as "JJ/MM" (empty: 31/12); returns "MM-DD"
+    as stored (LEGAL_FR.md B, note 5)."""
+    require(session, Permission.CONTACTS_WRITE)
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
+    value = ""
+    if text.strip() and text.strip() not in ("31/12", "12-31"):
+        try:
+            parsed = datetime.strptime(text.strip() + "/2024", "%d/%m/%Y").date()  # leap year
+        except ValueError:
+            raise ValidationError(
+                _("Fin d'exercice « {value} » : JJ/MM attendu (ex. 30/06).").format(value=text),
+                field="fiscal_year_end",
+            ) from None
+        value = parsed.strftime("%m-%d")
+    contact.fiscal_year_end = value
+    session.flush()
+    return value
