@@ -76,6 +76,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     smtp.add_argument("--sender", required=True)
     smtp.add_argument("--test", action="store_true", help="tester la connexion")
     smtp.set_defaults(handler=run_smtp)
+    waiver = sub.add_parser(
+        "waiver", parents=[common], help="renonciation écrite d'un bénévole à ses frais (don)"
+    )
+    waiver.add_argument("gift", type=int, help="numéro du don (frais abandonnés)")
+    waiver.add_argument("--signed-on", required=True, help="date de la lettre (JJ/MM/AAAA)")
+    waiver.add_argument("--reference", required=True, help="référence de la lettre conservée")
+    waiver.set_defaults(handler=run_waiver)
+    year_end = sub.add_parser(
+        "company-year", parents=[common], help="fin d'exercice d'une entreprise donatrice"
+    )
+    year_end.add_argument("contact", type=int)
+    year_end.add_argument("--end", required=True, help="JJ/MM (31/12 par défaut)")
+    year_end.set_defaults(handler=run_company_year)
     verify_p = sub.add_parser("verify", parents=[common], help="vérifier l'empreinte d'un reçu")
     verify_p.add_argument("number")
     verify_p.set_defaults(handler=run_verify)
@@ -345,5 +358,45 @@ def run_smtp(ctx: Any) -> int:
     ctx.result(
         {"saved": True, "tested": bool(args.test)},
         "Paramètres d'envoi enregistrés" + (" et connexion vérifiée." if args.test else "."),
+    )
+    return 0
+
+
+def run_waiver(ctx: Any) -> int:
+    """Record a volunteer's written waiver of an expense gift."""
+    from app.core.receipts.settings import parse_day
+    from app.errors import ValidationError
+    from app.operations.base import OperationContext
+    from app.operations.receipts import record_waiver
+
+    signed_on = parse_day(ctx.args.signed_on)
+    if signed_on is None:
+        raise ValidationError(
+            f"--signed-on « {ctx.args.signed_on} » : date JJ/MM/AAAA attendue.", field="signed_on"
+        )
+    record_waiver(
+        OperationContext(ctx.database()),
+        ctx.args.gift,
+        signed_on=signed_on,
+        reference=ctx.args.reference,
+    )
+    ctx.result(
+        {"gift": ctx.args.gift, "signed_on": signed_on.isoformat()},
+        f"Renonciation enregistrée pour le don {ctx.args.gift}.",
+    )
+    return 0
+
+
+def run_company_year(ctx: Any) -> int:
+    """Store a company's financial-year end."""
+    from app.operations.base import OperationContext
+    from app.operations.receipts import set_fiscal_year_end
+
+    stored = set_fiscal_year_end(
+        OperationContext(ctx.database()), ctx.args.contact, ctx.args.end
+    ).result
+    ctx.result(
+        {"contact": ctx.args.contact, "fiscal_year_end": stored or "12-31"},
+        f"Fin d'exercice enregistrée : {ctx.args.end}.",
     )
     return 0
