@@ -187,7 +187,13 @@ class ReceiptsPage(QWidget):
 
         def work(_progress, _cancel):  # type: ignore[no-untyped-def]
             with database.read() as session:
-                return plan_receipts(session, year=year, mode=mode, requested_only=requested_only)
+                return plan_receipts(
+                    session,
+                    year=year,
+                    mode=mode,
+                    requested_only=requested_only,
+                    issued_on=today(database.clock),
+                )
 
         self.ctx.tasks.run(
             work, parent=self, label=_("Préparation de l'émission…"), on_success=self.show_plan
@@ -199,6 +205,8 @@ class ReceiptsPage(QWidget):
         text = _("{count} reçus à émettre pour {year}, total {total}.").format(
             count=len(plan.receipts), year=plan.year, total=format_eur(plan.total_cents)
         )
+        if plan.refused:
+            text = plan.refused
         if plan.organisation_problems:
             text += "\n" + _("Émission impossible : {details}").format(
                 details=" ; ".join(plan.organisation_problems)
@@ -330,7 +338,9 @@ class ReceiptsPage(QWidget):
         )
         if target:
             with self.ctx.database.write() as session:
-                Path(target).write_bytes(lifecycle.reprint(session, receipt_id))
+                Path(target).write_bytes(
+                    lifecycle.reprint(session, receipt_id, clock=self.ctx.database.clock)
+                )
 
     def _cancel_or_replace(self, *, replace: bool) -> None:
         receipt_id = self.selected_id()
@@ -398,16 +408,22 @@ class ReceiptsPage(QWidget):
         )
 
     def declaration_text(self) -> str:
-        """The art. 222 bis figures of the selected year."""
+        """The art. 222 bis figures of the selected year, on both bases (LEGAL_FR.md 0.7)."""
         with self.ctx.database.read() as session:
             figures = audit.declaration(session, self.year.value())
         return _(
-            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} annulés, "
-            "non comptés)."
+            "Base 1 — {basis_received} : {count} reçus valables, montant global {total}.\n"
+            "Base 2 — {basis_delivered} : {delivered} reçus valables, montant global "
+            "{delivered_total}.\n"
+            "{cancelled} reçus annulés, non comptés. La loi vise les dons perçus dans l'année "
+            "et le nombre de documents délivrés : indiquez la base retenue."
         ).format(
-            year=figures.year,
+            basis_received=figures.basis_received,
             count=figures.receipts,
             total=format_eur(figures.total_cents),
+            basis_delivered=figures.basis_delivered,
+            delivered=figures.delivered_receipts,
+            delivered_total=format_eur(figures.delivered_total_cents),
             cancelled=figures.cancelled,
         )
 

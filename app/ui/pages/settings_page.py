@@ -148,6 +148,7 @@ class SettingsPage(QWidget):
             check.setObjectName(f"check_{name}")
             explanation = QLabel(_(help_text))
             explanation.setWordWrap(True)
+            explanation.setMaximumWidth(480)
             explanation.setStyleSheet("color: #555")
             cell = QVBoxLayout()
             cell.addWidget(check)
