@@ -341,6 +341,9 @@ def _company_gift(w: _Writer, doc: ReceiptDocument) -> None:
         bold=True,
     )
     w.text(f"Date ou période des dons et versements : {_dates_text(doc)}")
+    if doc.extra.get("company_year"):
+        # LEGAL_FR.md B, note 5: the period stays within one financial year of the company.
+        w.text(f"Exercice de l'entreprise donatrice : {doc.extra['company_year']}")
 
 
 def _gift_columns(w: _Writer, doc: ReceiptDocument, size: float) -> tuple[int, float, float]:

@@ -226,6 +226,7 @@ def test_company_receipt_is_cut_at_the_financial_year_end(db: Database) -> None:
     assert (second.period_start, second.period_end) == (date(2025, 9, 1), date(2025, 11, 1))
     text = _pdf(db, second)
     assert f"Cerfa n° {COMPANY_FORM}" in text and COMPANY_FORM == "16216*02"
+    assert "Exercice de l'entreprise donatrice : du 01/07/2025 au 30/06/2026" in text
     assert "14/10/2025" not in text  # the individuals' split line, never on a 16216
     flat = " ".join(text.split())
     for note in ("(1) Dons en nature", "(2) Les dons en nature refusés", "(3) La description",

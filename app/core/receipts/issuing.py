@@ -6,7 +6,7 @@ import base64
 import hashlib
 from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -35,7 +35,12 @@ from app.core.receipts.document import (
     ReceiptDocument,
     snapshot_digest,
 )
-from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, plan_receipts
+from app.core.receipts.eligibility import (
+    IssuePlan,
+    PlannedReceipt,
+    fiscal_year_end,
+    plan_receipts,
+)
 from app.core.receipts.numbering import allocate, format_number
 from app.errors import Conflict
 from app.i18n import N_, _
@@ -152,6 +157,16 @@ def donor(contact: Contact) -> Donor:
     )
 
 
+def company_year(contact: Contact, first_gift: date) -> str:
+    """The donor company's financial year holding `first_gift`, as printed ("du ... au ...");
+    annual receipts are cut at its end (LEGAL_FR.md B, note 5)."""
+    end = fiscal_year_end(contact, first_gift.year)
+    if first_gift > end:
+        end = fiscal_year_end(contact, first_gift.year + 1)
+    start = fiscal_year_end(contact, end.year - 1) + timedelta(days=1)
+    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+
+
 def build_document(
     *,
     number: str,
@@ -164,6 +179,7 @@ def build_document(
     amounts: tuple[int, ...],
     replaces_number: str = "",
     image_keys: dict[str, str] | None = None,
+    company_year_text: str = "",
 ) -> ReceiptDocument:
     """The printed data of a receipt."""
     lines = tuple(
@@ -183,7 +199,9 @@ def build_document(
         donor=donor_,
         gifts=lines,
         replaces_number=replaces_number,
-        extra=dict(image_keys or {}),
+        extra=dict(
+            image_keys or {}, **({"company_year": company_year_text} if company_year_text else {})
+        ),
     )
 
 
@@ -585,4 +603,7 @@ def _document(
         amounts=amounts,
         replaces_number=planned.replaces_number,
         image_keys=image_keys,
+        company_year_text=company_year(contact, gifts[0].received_on)
+        if contact.is_organisation
+        else "",
     )

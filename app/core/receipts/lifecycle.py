@@ -17,6 +17,7 @@ from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import (
     beneficiary,
     build_document,
+    company_year,
     donor,
     images,
     keep_image,
@@ -222,6 +223,9 @@ def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> 
         amounts=tuple(amounts[g.id] for g in kept),
         replaces_number=old.number,
         image_keys=keys,
+        company_year_text=company_year(contact, kept[0].received_on)
+        if contact.is_organisation
+        else "",
     )
     pdf = render_receipt(doc, logo=logo, signature=signature)
     new = store_receipt(
