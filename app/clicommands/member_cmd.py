@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from app.core.clock import today
@@ -43,6 +44,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     listing.add_argument("--on", help="statut à cette date (par défaut : aujourd'hui)")
     listing.set_defaults(handler=run_list)
+    reminders = sub.add_parser(
+        "reminders", parents=[common], help="lettres de relance des adhésions à renouveler"
+    )
+    reminders.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
+    reminders.add_argument("--on", help="à cette date (par défaut : aujourd'hui)")
+    reminders.set_defaults(handler=run_reminders)
     types = sub.add_parser("types", parents=[common], help="types d'adhésion")
     types.set_defaults(handler=run_types)
     type_add = sub.add_parser("type-add", parents=[common], help="créer un type d'adhésion")
@@ -191,5 +198,26 @@ def run_type_add(ctx: Any) -> int:
     ctx.result(
         outcome.result.__dict__,
         _("Type d'adhésion n° {id} créé.").format(id=outcome.result.type_id),
+    )
+    return 0
+
+
+def run_reminders(ctx: Any) -> int:
+    """Write the renewal reminders."""
+    on = parse_date(ctx.args.on, field="on") if ctx.args.on else None
+    result = ops.write_reminders(_context(ctx), ctx.args.out, on=on).result
+    ctx.result(
+        {"written": result.written, "out": str(result.path), "excluded": result.excluded},
+        "\n".join(
+            [
+                _("{n} lettre(s) de relance écrite(s) dans {out}.").format(
+                    n=result.written, out=result.path
+                )
+            ]
+            + [
+                _("Non relancé : contact n° {id} — {reason}").format(id=cid, reason=reason)
+                for cid, reason in result.excluded.items()
+            ]
+        ),
     )
     return 0

@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.core.consents import DEFAULT_PURPOSE, _latest_events
-from app.core.memberships import DEFAULT_RENEWAL_DAYS, MemberStatus, contacts_with_status
+from app.core.member_status import DEFAULT_RENEWAL_DAYS, MemberStatus, contacts_with_status
 from app.core.text import search_tokens
 from app.models import (
     ConsentEvent,

@@ -12,27 +12,28 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.core.gifts import GiftDraft, create_gift
+from app.core.member_status import (
+    DEFAULT_RENEWAL_DAYS,
+    MemberStatus,
+    latest_end,
+    status_expression,
+    status_of,
+)
 from app.core.permissions import Permission, require
+from app.core.postal import address_block
+from app.core.receipts.eligibility import donor_address
+from app.core.segments import exclusion_reason
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.models import Contact, Membership, MembershipType, Setting
-from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
+from app.models.enums import Channel, MembershipKind, MembershipPeriod, PaymentMethod
 
 SETTING_KEY = "memberships"
-DEFAULT_RENEWAL_DAYS = 30
-
-
-class MemberStatus(StrEnum):
-    CURRENT = "current"
-    DUE = "due"
-    LAPSED = "lapsed"
-    NONE = "none"
 
 
 STATUS_LABELS = {
@@ -245,50 +246,12 @@ def renew(
     )
 
 
-def latest_end() -> Select[tuple[int, date]]:
-    """Each member's latest membership end (a subquery for lists and counts)."""
-    return select(Membership.contact_id, func.max(Membership.ends_on).label("ends_on")).group_by(
-        Membership.contact_id
-    )
-
-
-def status_expression(ends_on: ColumnElement[date], *, on: date, window: int) -> ColumnElement[str]:
-    """SQL CASE giving a member's status from the latest end (NULL end: never a member)."""
-    return case(
-        (ends_on.is_(None), MemberStatus.NONE.value),
-        (ends_on < on, MemberStatus.LAPSED.value),
-        (ends_on < on + timedelta(days=window), MemberStatus.DUE.value),
-        else_=MemberStatus.CURRENT.value,
-    )
-
-
-def status_of(ends_on: date | None, *, on: date, window: int) -> MemberStatus:
-    """The same rule in Python, for one contact."""
-    if ends_on is None:
-        return MemberStatus.NONE
-    if ends_on < on:
-        return MemberStatus.LAPSED
-    if ends_on < on + timedelta(days=window):
-        return MemberStatus.DUE
-    return MemberStatus.CURRENT
-
-
 def member_status(session: Session, contact_id: int, *, on: date) -> MemberStatus:
     """A contact's membership status at `on`."""
     ends = session.scalar(
         select(func.max(Membership.ends_on)).where(Membership.contact_id == contact_id)
     )
     return status_of(ends, on=on, window=renewal_days(session))
-
-
-def contacts_with_status(status: MemberStatus, *, on: date, window: int) -> Select[tuple[int]]:
-    """Ids of the contacts whose status is `status` at `on` (for the contact list filter)."""
-    latest = latest_end().subquery()
-    if status == MemberStatus.NONE:
-        return select(Contact.id).where(~Contact.id.in_(select(latest.c.contact_id)))
-    return select(latest.c.contact_id).where(
-        status_expression(latest.c.ends_on, on=on, window=window) == status.value
-    )
 
 
 @dataclass(frozen=True)
@@ -340,3 +303,48 @@ def members_per_type(session: Session, year: int) -> dict[str, int]:
         .order_by(MembershipType.name)
     )
     return {name: count for name, count in rows}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A member to remind: where to write and what is due."""
+
+    contact_id: int
+    address_lines: tuple[str, ...]
+    type_name: str
+    ends_on: date
+    fee_cents: int
+
+
+@dataclass(frozen=True)
+class RemindersPlan:
+    """Who gets a renewal reminder by post, and who is left out (contact id -> reason)."""
+
+    reminders: tuple[Reminder, ...]
+    excluded: dict[int, str]
+
+
+def renewal_reminders(session: Session, *, on: date) -> RemindersPlan:
+    """Members "à renouveler" at `on`, reachable by post (consent, NPAI, restriction)."""
+    due = list_members(session, on=on, status=MemberStatus.DUE)
+    excluded = exclusion_reason(session, [m.contact_id for m in due], Channel.POST)
+    reminders = []
+    for member in due:
+        if member.contact_id in excluded:
+            continue
+        contact = session.get(Contact, member.contact_id)
+        kind = session.scalar(select(MembershipType).where(MembershipType.name == member.type_name))
+        parts = donor_address(contact) if contact is not None else None
+        if parts is None or kind is None:
+            excluded[member.contact_id] = _("pas d'adresse postale")
+            continue
+        reminders.append(
+            Reminder(
+                member.contact_id,
+                tuple(address_block(parts)),
+                kind.name,
+                member.ends_on,
+                kind.fee_cents,
+            )
+        )
+    return RemindersPlan(tuple(reminders), excluded)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from app.core import memberships
 from app.core.clock import today
+from app.core.journal import JournalEvent, record_events
+from app.core.organisation import load_identity
 from app.core.permissions import Permission
+from app.errors import ValidationError
+from app.i18n import _
 from app.models import Membership, MembershipType
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations.base import Change, OperationContext, Outcome, check_permission
+from app.operations.files import write_atomically
+from app.reports.reminder_pdf import render_reminders
 
 
 @dataclass(frozen=True)
@@ -133,3 +140,44 @@ def members_per_type(ctx: OperationContext, year: int) -> dict[str, int]:
     """Members per type in `year` (dashboard)."""
     with ctx.database.read() as session:
         return memberships.members_per_type(session, year)
+
+
+@dataclass(frozen=True)
+class RemindersResult:
+    """Renewal reminders written, and the members left out with the reason."""
+
+    written: int
+    path: Path
+    excluded: dict[int, str]
+
+
+def write_reminders(
+    ctx: OperationContext, out: Path, *, on: date | None = None
+) -> Outcome[RemindersResult]:
+    """Renewal reminder letters for the members "à renouveler", each journaled as sent."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    if not out.parent.is_dir():
+        raise ValidationError(_("Dossier introuvable : {folder}.").format(folder=out.parent))
+    day = on or today(ctx.database.clock)
+    with ctx.database.write() as session:
+        plan = memberships.renewal_reminders(session, on=day)
+        sender = load_identity(session)
+        if plan.reminders:
+            pdf = render_reminders(plan.reminders, sender=sender, written_on=day)
+            write_atomically(out, pdf)
+        record_events(
+            session,
+            [
+                JournalEvent(
+                    "contact",
+                    r.contact_id,
+                    _("Relance d'adhésion envoyée par courrier ({end})").format(
+                        end=f"{r.ends_on:%d/%m/%Y}"
+                    ),
+                    contact_id=r.contact_id,
+                )
+                for r in plan.reminders
+            ],
+        )
+    result = RemindersResult(len(plan.reminders), out, plan.excluded)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS}))

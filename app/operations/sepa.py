@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +26,7 @@ from app.i18n import _
 from app.models import RegularGiftPlan, SepaCollection, SepaMandate
 from app.models.enums import MandateStatus
 from app.operations.base import Change, OperationContext, Outcome, check_permission, risky
+from app.operations.files import write_atomically
 from app.reports.sepa_notice_pdf import render_notices
 from app.reports.sepa_xml import render_pain008
 
@@ -153,7 +152,7 @@ def collect(ctx: OperationContext, collection_date: date, out: Path) -> Outcome[
             collection = session.get(SepaCollection, data.collection_id)
             assert collection is not None
             collection.file_sha256 = digest
-            written = _write_atomically(out, xml)
+            written = write_atomically(out, xml)
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)
@@ -171,20 +170,6 @@ def collect(ctx: OperationContext, collection_date: date, out: Path) -> Outcome[
         tuple(plan.excluded),
     )
     return Outcome(result, frozenset({Change.SEPA, Change.GIFTS}))
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".obole-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def reject(
@@ -268,7 +253,7 @@ def prenotify(
                 return Outcome(due)
             pdf = render_notices(due, creditor=settings, written_on=day)
             notices.mark_notified(session, due, on=day)
-            written = _write_atomically(out, pdf)
+            written = write_atomically(out, pdf)
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)

@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.cli import run_cli
+from app.core import member_status
 from app.core import memberships as core
 from app.core.clock import FixedClock
 from app.core.database import Database, open_database
-from app.core.memberships import MembershipDraft, MemberStatus, period_containing, status_of
+from app.core.member_status import MemberStatus, status_of
+from app.core.memberships import MembershipDraft, period_containing
 from app.core.receipts.eligibility import plan_receipts
 from app.errors import Conflict
 from app.models import Contact, Gift
@@ -116,7 +118,9 @@ def test_a_late_renewal_starts_a_new_period_and_list_filters_by_status(
         assert core.members_per_type(session, 2026) == {"Glissante": 2, "Scolaire": 1}
         ids = set(
             session.scalars(
-                core.contacts_with_status(MemberStatus.NONE, on=date(2026, 6, 1), window=30)
+                member_status.contacts_with_status(
+                    MemberStatus.NONE, on=date(2026, 6, 1), window=30
+                )
             )
         )
         assert {a, b, c}.isdisjoint(ids)
@@ -133,7 +137,9 @@ def test_status_rule_in_python_is_the_rule_in_sql(ends: date | None, on: date, w
 
     engine = create_engine("sqlite://")
     with engine.connect() as connection:
-        sql = connection.scalar(select(core.status_expression(literal(ends), on=on, window=window)))
+        sql = connection.scalar(
+            select(member_status.status_expression(literal(ends), on=on, window=window))
+        )
     assert sql == status_of(ends, on=on, window=window).value
 
 
@@ -222,3 +228,57 @@ def test_contact_list_filters_on_membership_status_and_dashboard_counts(
         "none": ["COLIN Claire"],
     }
     assert figures.members_by_type == {"Glissante": 2}
+
+
+def test_renewal_reminders_respect_post_consent_npai_and_restriction(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from app.core.consents import record_consent
+    from app.models import AuditEvent, PostalAddress
+    from app.models.enums import Channel, ConsentStatus
+
+    calendar = _type(db, MembershipPeriod.CALENDAR_YEAR)
+    names = ("Aubert", "Blanc", "Colin", "Dumas")
+    ids = []
+    with db.write() as session:
+        for name in names:
+            contact = Contact(first_name="Claire", last_name=name, civility="Mme")
+            contact.addresses.append(
+                PostalAddress(
+                    is_primary=True,
+                    line4="3 rue des Lilas",
+                    postcode="75011",
+                    city="Paris",
+                    npai=name == "Colin",
+                )
+            )
+            session.add(contact)
+            session.flush()
+            ids.append(contact.id)
+    for contact_id in ids:
+        ops.join(
+            _ctx(db), MembershipDraft(contact_id, calendar, date(2026, 2, 1), PaymentMethod.CASH)
+        )
+    with db.write() as session:
+        record_consent(
+            session,
+            contact_id=ids[1],
+            channel=Channel.POST,
+            status=ConsentStatus.OBJECTED,
+            source="courrier",
+            occurred_at=clock.now(),
+        )
+        session.get(Contact, ids[3]).restricted = True  # type: ignore[union-attr]
+    out = tmp_path / "relances.pdf"
+    result = ops.write_reminders(_ctx(db), out, on=date(2026, 12, 10)).result
+    assert result.written == 1
+    assert set(result.excluded) == {ids[1], ids[2], ids[3]}
+    text = PdfReader(out).pages[0].extract_text()
+    assert "AUBERT" in text and "31/12/2026" in text and "25,00" in text
+    with db.read() as session:
+        notes = session.scalars(
+            select(AuditEvent.note).where(AuditEvent.contact_id == ids[0])
+        ).all()
+    assert any("Relance d'adhésion" in n for n in notes)
