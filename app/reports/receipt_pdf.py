@@ -8,6 +8,7 @@ checked against a new rendering of the snapshot.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -15,10 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader, _digester, simpleSplit
+from reportlab.pdfbase.pdfdoc import PDFImageXObject, PDFObjectReference
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -58,8 +61,54 @@ def _eur(cents: int) -> str:
 
 
 @lru_cache(maxsize=8)
-def _image(data: bytes) -> ImageReader:
-    return ImageReader(io.BytesIO(data))
+def _image_object(data: bytes) -> PDFImageXObject:
+    """The image as a PDF XObject, decoded and compressed once per process.
+
+    Every receipt now carries the signature (LEGAL_FR.md 0.1): ReportLab's drawImage would
+    decode, hash and compress it again for each receipt's PDF. The object is named as
+    drawImage names it, so the bytes written are the same.
+    """
+    reader = ImageReader(io.BytesIO(data))
+    rgb = reader.getRGBData()
+    alpha = reader._dataA  # set by getRGBData
+    name = _digester(rgb + (alpha.getRGBData() if alpha else b"auto"))
+    image = PDFImageXObject(name, reader, mask="auto")
+    image.name = name
+    return image
+
+
+def _draw_image(
+    canvas: Canvas, data: bytes, x: float, y: float, width: float, height: float
+) -> None:
+    """drawImage(..., preserveAspectRatio=True, mask="auto") from the cached XObject."""
+    prototype = _image_object(data)
+    doc = canvas._doc
+    reg_name = doc.getXObjectName(prototype.name)
+    image = doc.idToObject.get(reg_name)
+    if not image:
+        image = copy.copy(prototype)
+        smask = image.__dict__.pop("_smask", None)
+        canvas._setXObjects(image)
+        doc.Reference(image, reg_name)
+        doc.addForm(prototype.name, image)
+        if smask is not None:
+            mask_name = doc.getXObjectName(smask.name)
+            if doc.idToObject.get(mask_name) is None:
+                smask = copy.copy(smask)
+                canvas._setXObjects(smask)
+                image.smask = doc.Reference(smask, mask_name)
+            else:
+                image.smask = PDFObjectReference(mask_name)
+    canvas._currentPageHasImages = 1
+    x, y, width, height, _scaled = aspectRatioFix(
+        True, "c", x, y, width, height, image.width, image.height, False
+    )
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{reg_name} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(prototype.name)
 
 
 # Most of a receipt's text is the same on every receipt: measure and wrap it once.
@@ -142,30 +191,39 @@ class _Writer:
     def space(self, points: float = 4) -> None:
         self.y -= points
 
-    def end_page(self) -> None:
-        """Draw this page's text (over the title bars), its number and mark, then close it."""
+    def end_page(self, *, last: bool = False) -> None:
+        """Draw this page's text (over the title bars), its number and mark, then close it.
+
+        "page n/N" (issue #15 point 9): the last page knows N; earlier pages of a long
+        receipt refer to a form holding N, defined when the receipt is complete.
+        """
         self.c.setFillColor(black)
         label = f"Reçu n° {self.doc.number} — page {self.page}/"
         x = WIDTH - MARGIN - 12 - stringWidth(label, self.regular, 7)
-        self.draw(x, MARGIN / 2, label, self.regular, 7)
+        if last:
+            self.draw(x, MARGIN / 2, label + str(self.page), self.regular, 7)
+        else:
+            self.draw(x, MARGIN / 2, label, self.regular, 7)
         self.block.draw()
-        self.c.saveState()
-        self.c.translate(WIDTH - MARGIN - 12, MARGIN / 2)
-        self.c.doForm(self.total_form)
-        self.c.restoreState()
+        if not last:
+            self.c.saveState()
+            self.c.translate(WIDTH - MARGIN - 12, MARGIN / 2)
+            self.c.doForm(self.total_form)
+            self.c.restoreState()
         if self.mark:
             _watermark(self.c, self.mark, self.bold)
         self.c.showPage()
         self.page += 1
 
     def finish(self) -> None:
-        """Close the last page and define the page count its pages refer to."""
-        self.end_page()
-        self.c.beginForm(self.total_form)
-        self.c.setFont(self.regular, 7)
-        self.c.setFillColor(black)
-        self.c.drawString(0, 0, str(self.page - 1))
-        self.c.endForm()
+        """Close the last page and, for a long receipt, define the page count."""
+        self.end_page(last=True)
+        if self.page > 2:
+            self.c.beginForm(self.total_form)
+            self.c.setFont(self.regular, 7)
+            self.c.setFillColor(black)
+            self.c.drawString(0, 0, str(self.page - 1))
+            self.c.endForm()
 
 
 def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
@@ -182,14 +240,8 @@ def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
         )
         form = f"Cerfa n° {INDIVIDUAL_FORM} — formulaire 2041-RD"
     if logo:
-        w.c.drawImage(
-            _image(logo),
-            WIDTH - MARGIN - 30 * mm,
-            HEIGHT - MARGIN - 18 * mm,
-            30 * mm,
-            18 * mm,
-            preserveAspectRatio=True,
-            mask="auto",
+        _draw_image(
+            w.c, logo, WIDTH - MARGIN - 30 * mm, HEIGHT - MARGIN - 18 * mm, 30 * mm, 18 * mm
         )
     w.text(form, size=8)
     w.text(f"Numéro d'ordre du reçu : {doc.number}", size=12, bold=True)
@@ -404,15 +456,7 @@ def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> Non
         w.c.setStrokeColor(black)
         w.c.rect(MARGIN, w.y - 20 * mm, 70 * mm, 19 * mm, stroke=1, fill=0)
     elif signature:
-        w.c.drawImage(
-            _image(signature),
-            MARGIN,
-            w.y - 22 * mm,
-            50 * mm,
-            20 * mm,
-            preserveAspectRatio=True,
-            mask="auto",
-        )
+        _draw_image(w.c, signature, MARGIN, w.y - 22 * mm, 50 * mm, 20 * mm)
     w.y -= 23 * mm
 
 
