@@ -8,6 +8,7 @@ left. Line 1 is the recipient (civility, first name, NAME or the organisation).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -92,6 +93,7 @@ def label_recipient(recipient: str) -> str:
     return " ".join(shortened[1:])[:MAX_LINE_LENGTH].rstrip()
 
 
+@functools.lru_cache(maxsize=8192)  # a mailing repeats the same towns thousands of times
 def city_line(postcode: str, city: str) -> str:
     """Line 6: postcode then city in capitals without accents nor punctuation."""
     cleaned = strip_accents(city).upper().replace("-", " ").replace("'", " ")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin
 from app.models.enums import ContactKind, ContactStatus, str_enum
+
+if TYPE_CHECKING:
+    from app.models.address import PostalAddress
 
 contact_tags = Table(
     "contact_tag",
@@ -52,6 +56,8 @@ class Contact(TimestampMixin, Base):
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     restricted_reason: Mapped[str] = mapped_column(String(200), default="")
     deceased_on: Mapped[date | None] = mapped_column(default=None)
+    # The donor's own limit on appeals per rolling 12 months (1: "one appeal a year").
+    appeals_per_year: Mapped[int | None] = mapped_column(default=None)
     # How this donor wants tax receipts: "" as the batch says, "annual" or "per_gift".
     receipt_mode: Mapped[str] = mapped_column(String(10), default="", server_default="")
     # A company's financial-year end as "MM-DD" ("" = 31 December): a 16216 receipt never
@@ -75,7 +81,7 @@ class Contact(TimestampMixin, Base):
     phones: Mapped[list[ContactPhone]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="ContactPhone.position"
     )
-    addresses: Mapped[list[PostalAddress]] = relationship(  # noqa: F821
+    addresses: Mapped[list[PostalAddress]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="PostalAddress.id"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=contact_tags, order_by="Tag.name")
@@ -98,7 +104,7 @@ class Contact(TimestampMixin, Base):
         return self.emails[0].email if self.emails else ""
 
     @property
-    def primary_address(self) -> PostalAddress | None:  # noqa: F821
+    def primary_address(self) -> PostalAddress | None:
         """The address marked primary, else the first one."""
         for address in self.addresses:
             if address.is_primary:

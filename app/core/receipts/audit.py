@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from app.core.clock import PARIS
 from app.i18n import N_, _
 from app.models import Contact, Receipt
-from app.models.enums import ReceiptStatus
+from app.models.enums import ReceiptKind, ReceiptStatus
 
 
 @dataclass(frozen=True)
@@ -157,8 +157,8 @@ def declaration(session: Session, year: int) -> Declaration:
         int(row[0]),
         int(row[1]),
         int(cancelled),
-        int(by_kind.get("individual", 0)),
-        int(by_kind.get("company", 0)),
+        int(by_kind.get(ReceiptKind.INDIVIDUAL, 0)),
+        int(by_kind.get(ReceiptKind.COMPANY, 0)),
         int(delivered[0]),
         int(delivered[1]),
     )

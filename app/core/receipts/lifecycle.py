@@ -25,11 +25,11 @@ from app.core.receipts.issuing import (
     store_receipt,
 )
 from app.core.receipts.numbering import allocate, format_number
+from app.core.receipts.rendering import renderer
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.models import Contact, Gift, Receipt
 from app.models.enums import ReceiptMode, ReceiptStatus
-from app.reports.receipt_pdf import render_receipt
 
 DUPLICATE_MARK = "DUPLICATA"
 CANCELLED_MARK = "ANNULÉ"
@@ -81,7 +81,8 @@ def ensure_unchanged(receipt: Receipt, pdf_digest: str) -> None:
     if reproduction(receipt, pdf_digest) == Reproduction.ALTERED:
         raise Conflict(
             _(
-                "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
+                "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) "
+                ": "
                 "imprimez un duplicata et signalez-le."
             ).format(number=receipt.number)
         )
@@ -92,7 +93,7 @@ def _render_snapshot(
 ) -> bytes:
     doc = ReceiptDocument.from_json(receipt.snapshot)
     logo, signature = snapshot_images(session, doc)
-    return render_receipt(doc, logo=logo, signature=signature, mark=mark, mark_note=mark_note)
+    return renderer().render(doc, logo=logo, signature=signature, mark=mark, mark_note=mark_note)
 
 
 def unsigned(receipts: list[Receipt]) -> list[Receipt]:
@@ -227,7 +228,7 @@ def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> 
         if contact.is_organisation
         else "",
     )
-    pdf = render_receipt(doc, logo=logo, signature=signature)
+    pdf = renderer().render(doc, logo=logo, signature=signature)
     new = store_receipt(
         session,
         doc,
