@@ -138,7 +138,7 @@ def record_waiver(session: Session, gift_id: int, *, signed_on: date, reference:
         raise ValidationError(
             _("Référence de la lettre de renonciation : champ obligatoire."), field="reference"
         )
-    if gift.is_locked:
+    if gift.receipt_id is not None:  # locked by a valid receipt
         raise Conflict(_("Don {id} : déjà porté sur un reçu émis.").format(id=gift_id))
     gift.waiver_signed_on = signed_on
     gift.waiver_reference = reference.strip()
