@@ -150,7 +150,7 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
     # The stored identity's own limits (the 38-character postal rule applies to labels only,
     # LEGAL_FR.md 0.9: a long name is kept in full and printed in full on tax receipts).
     for name, label in NAME_LIMITS.items():
-        limit = Contact.__table__.c[name].type.length
+        limit = int(getattr(Contact.__table__.c[name].type, "length", 0) or 0)
         if len(getattr(draft, name)) > limit:
             problems.append(
                 ValidationError(

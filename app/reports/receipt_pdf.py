@@ -16,11 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib import utils as rl_utils
 from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, _digester, simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfdoc import PDFImageXObject, PDFObjectReference
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -68,23 +69,25 @@ def _image_object(data: bytes) -> PDFImageXObject:
     decode, hash and compress it again for each receipt's PDF. The object is named as
     drawImage names it, so the bytes written are the same.
     """
-    reader = ImageReader(io.BytesIO(data))
+    reader: Any = ImageReader(io.BytesIO(data))
     rgb = reader.getRGBData()
     alpha = reader._dataA  # set by getRGBData
-    name = _digester(rgb + (alpha.getRGBData() if alpha else b"auto"))
+    utils: Any = rl_utils
+    name = str(utils._digester(rgb + (alpha.getRGBData() if alpha else b"auto")))
     image = PDFImageXObject(name, reader, mask="auto")
     image.name = name
     return image
 
 
 def _draw_image(
-    canvas: Canvas, data: bytes, x: float, y: float, width: float, height: float
+    pdf_canvas: Canvas, data: bytes, x: float, y: float, width: float, height: float
 ) -> None:
     """drawImage(..., preserveAspectRatio=True, mask="auto") from the cached XObject."""
+    canvas: Any = pdf_canvas  # ReportLab's own drawImage steps, on its private members
     prototype = _image_object(data)
     doc = canvas._doc
     reg_name = doc.getXObjectName(prototype.name)
-    image = doc.idToObject.get(reg_name)
+    image: Any = doc.idToObject.get(reg_name)
     if not image:
         image = copy.copy(prototype)
         smask = image.__dict__.pop("_smask", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -181,10 +182,9 @@ class SettingsPage(QWidget):
 
     def receipt_settings(self) -> ReceiptSettings:
         """The receipt settings as currently typed and ticked."""
-        return ReceiptSettings(
-            **{name: self._value(name).strip() for name in RECEIPT_TEXT_FIELDS},
-            **{name: check.isChecked() for name, check in self.checks.items()},
-        )
+        values: dict[str, Any] = {name: self._value(name).strip() for name in RECEIPT_TEXT_FIELDS}
+        values.update({name: check.isChecked() for name, check in self.checks.items()})
+        return ReceiptSettings(**values)
 
     def _value(self, name: str) -> str:
         editor = self.editors[name]
