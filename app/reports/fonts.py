@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import (
     makeToUnicodeCMap,
 )
 
-from app.paths import resource_path
+from app.resources import file_path
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -233,10 +233,6 @@ class StableSubsetFont(TTFont):
 @cache
 def register_fonts() -> tuple[str, str]:
     """Register the bundled fonts with ReportLab; returns (regular, bold) names."""
-    pdfmetrics.registerFont(
-        StableSubsetFont(REGULAR, str(resource_path("fonts", "DejaVuSans.ttf")))
-    )
-    pdfmetrics.registerFont(
-        StableSubsetFont(BOLD, str(resource_path("fonts", "DejaVuSans-Bold.ttf")))
-    )
+    pdfmetrics.registerFont(StableSubsetFont(REGULAR, str(file_path("fonts", "DejaVuSans.ttf"))))
+    pdfmetrics.registerFont(StableSubsetFont(BOLD, str(file_path("fonts", "DejaVuSans-Bold.ttf"))))
     return REGULAR, BOLD

@@ -34,6 +34,7 @@ from app.reports.table_pdf import write_table_pdf
 
 PARALLEL_FROM = 600  # receipts; below this, starting processes costs more than it saves
 MAX_WORKERS = 8
+WORKERS_ENV_VAR = "OBOLE_RECEIPT_WORKERS"  # forces the worker count (release smoke tests)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ def usable_cores() -> int:
 
 def worker_count(expected: int) -> int:
     """Worker processes used for a batch of `expected` receipts (1: render in this process)."""
+    forced = os.environ.get(WORKERS_ENV_VAR, "")
+    if forced.isdigit() and int(forced) > 0:
+        return min(int(forced), MAX_WORKERS)
     return min(usable_cores(), MAX_WORKERS) if expected >= PARALLEL_FROM else 1
 
 
@@ -115,6 +119,7 @@ class ReceiptRenderer:
         self.workers = max(1, worker_count(expected) if workers is None else workers)
         self._pool: ProcessPoolExecutor | None = None
         if self.workers > 1:
+            log.info("rendering %d receipts in %d worker processes", expected, self.workers)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),

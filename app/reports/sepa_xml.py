@@ -23,7 +23,7 @@ from lxml import etree
 
 from app.core.sepa.collection import CollectionFile
 from app.core.sepa.collection import FileDebit as Debit
-from app.paths import resource_path
+from app.resources import file_path
 
 SCHEMA = "pain.008.001.02"
 NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
@@ -117,7 +117,7 @@ def _transaction(debit: Debit) -> str:
 
 @functools.cache
 def _schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(resource_path("sepa", f"{SCHEMA}.xsd"))))
+    return etree.XMLSchema(etree.parse(str(file_path("sepa", f"{SCHEMA}.xsd"))))
 
 
 def _check_schema(xml: bytes) -> None:

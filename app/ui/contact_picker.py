@@ -39,8 +39,7 @@ class ContactPicker(QWidget):
 
     def set_contact(self, contact_id: int) -> None:
         """Show `contact_id` as the chosen contact."""
-        with self.ctx.database.read() as session:
-            rows = fetch_rows(session, [contact_id])
+        rows = self.ctx.ops.read_window(lambda session: fetch_rows(session, [contact_id]))
         if rows:
             self.contact_id = contact_id
             self.search.setText(f"{rows[0].name} — {rows[0].city}".strip(" —"))
@@ -57,8 +56,11 @@ class ContactPicker(QWidget):
         if len(text) < 2:
             self.results.setVisible(False)
             return
-        with self.ctx.database.read() as session:
-            rows = fetch_window(session, ContactFilter(text=text), offset=0, limit=SUGGESTIONS)
+        rows = self.ctx.ops.read_window(  # a bounded window of suggestions, like a table model
+            lambda session: fetch_window(
+                session, ContactFilter(text=text), offset=0, limit=SUGGESTIONS
+            )
+        )
         for row in rows:
             item = QListWidgetItem(f"{row.name} — {row.postcode} {row.city} {row.email}".strip())
             item.setData(256, row.id)

@@ -28,6 +28,8 @@ from app.core.permissions import PERMISSION_LABELS, ROLE_LABELS, Permission, rol
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import Role
+from app.operations import backups as backup_ops
+from app.operations.base import OperationContext
 from app.ui.errors import show_error
 
 logger = logging.getLogger(__name__)
@@ -278,11 +280,10 @@ class BackupsDialog(QDialog):
     def create_backup(self) -> None:
         """Make a verified backup now."""
         try:
-            backup.automatic_backup(
-                self.database.engine,
-                self.backup_dir,
-                reason="manual",
+            backup_ops.create_backup(
+                OperationContext(self.database),
                 passphrase=self._passphrase(self.encrypt.currentIndex() == 1),
+                backup_dir=self.backup_dir,
             )
         except UserError as exc:
             show_error(self, exc)
@@ -319,9 +320,11 @@ class BackupsDialog(QDialog):
         ):
             return False
         try:
-            self.database.dispose()
-            backup.restore_sqlite(
-                entry.path, file, self.backup_dir, passphrase=self._passphrase(entry.encrypted)
+            backup_ops.restore_backup(
+                OperationContext(self.database),
+                entry.path,
+                passphrase=self._passphrase(entry.encrypted),
+                backup_dir=self.backup_dir,
             )
         except UserError as exc:
             show_error(self, exc)

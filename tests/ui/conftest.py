@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import re  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -34,6 +35,52 @@ def main_window(qtbot, db: Database, isolated_home: Path) -> Iterator[object]:  
     window.show()
     yield window
     window.tasks.wait()
+
+
+@dataclass
+class Shown:
+    """What the user was shown: message boxes and the crash dialog, in order."""
+
+    messages: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, title, text)
+    answer: object = None  # what a question box answers (Yes when None)
+
+    def texts(self) -> list[str]:
+        """The texts shown, in order."""
+        return [text for _kind, _title, text in self.messages]
+
+    def kinds(self) -> list[str]:
+        """warning / information / critical / question / crash, in order."""
+        return [kind for kind, _title, _text in self.messages]
+
+
+@pytest.fixture
+def shown(qapp, monkeypatch: pytest.MonkeyPatch) -> Shown:  # type: ignore[no-untyped-def]
+    """Records every message box and crash dialog instead of showing it (offscreen modal
+    boxes would block); a test then asserts what the user was told."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.errors import CrashDialog
+
+    record = Shown()
+
+    def box(kind: str) -> object:
+        def show(_parent: object, title: str, text: str, *args: object, **kwargs: object) -> object:
+            record.messages.append((kind, title, text))
+            if kind == "question":
+                return record.answer or QMessageBox.StandardButton.Yes
+            return QMessageBox.StandardButton.Ok
+
+        return staticmethod(show)
+
+    for kind in ("warning", "information", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, box(kind))
+
+    def crash(dialog: CrashDialog) -> int:
+        record.messages.append(("crash", dialog.windowTitle(), dialog.details))
+        return 0
+
+    monkeypatch.setattr(CrashDialog, "exec", crash)
+    return record
 
 
 # Known harmless platform noise, each with its reason. Keep it short and the patterns narrow.

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.core.dedupe.normalise import Person, normalise_row
-from app.paths import resource_path
+from app.resources import read_text
 
 VARIANTS = ("typo", "initials", "upper", "swap", "missing", "moved", "new_email", "married")
 GENDERED = (
@@ -38,11 +38,7 @@ class LabelledData:
 
 
 def _lines(name: str) -> list[str]:
-    return [
-        line
-        for line in resource_path("demo", name).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    return [line for line in read_text("demo", name).splitlines() if line.strip()]
 
 
 def _typo(rng: random.Random, text: str) -> str:

@@ -15,7 +15,7 @@ from app.core.permissions import Permission, require
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import ProcessingActivity
-from app.paths import resource_path
+from app.resources import read_text
 
 TEXT_FIELDS = (
     "reference",
@@ -71,7 +71,7 @@ def ensure_default_register(session: Session) -> int:
     """Add the typical association activities when the register is empty; returns how many."""
     if session.scalar(select(func.count(ProcessingActivity.id))):
         return 0
-    entries = json.loads(resource_path("gdpr", "default_register.json").read_text(encoding="utf-8"))
+    entries = json.loads(read_text("gdpr", "default_register.json"))
     for entry in entries:
         session.add(ProcessingActivity(**entry))
     session.flush()

@@ -27,6 +27,7 @@ from app.core.money import format_eur, parse_eur
 from app.errors import UserError, ValidationError
 from app.i18n import _
 from app.models.enums import PaymentMethod
+from app.operations.base import Change
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 
@@ -195,7 +196,8 @@ class DepositSlipDialog(QDialog):
                 self,
                 _("Remise"),
                 _(
-                    "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand même ?"
+                    "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand "
+                    "même ?"
                 ).format(details=slip.mismatch()),
             )
             if answer != QMessageBox.StandardButton.Yes:
@@ -209,5 +211,5 @@ class DepositSlipDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, _("Remise"), str(exc))
             return
-        self.ctx.events.changed.emit("gift")
+        self.ctx.events.notify({Change.GIFTS})
         self.accept()

@@ -41,7 +41,7 @@ from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import Channel
 from app.operations import appeals as ops
-from app.operations.base import OperationContext
+from app.operations.base import Change, OperationContext
 from app.reports.labels_pdf import ENVELOPES, SHEETS
 from app.ui.context import UiContext
 from app.ui.forms import Form
@@ -264,9 +264,11 @@ class AppealsPage(QWidget):
         self.export_button.clicked.connect(self.export_left_out)
         self.templates_button.clicked.connect(self.edit_templates)
         self.thanks_button.clicked.connect(self.thank)
-        ctx.events.changed.connect(
-            lambda entity: (
-                self.reload() if entity in ("appeal", "contact", "gift", "settings") else None
+        ctx.events.changes.connect(
+            lambda changes: (
+                self.reload()
+                if changes & {Change.APPEALS, Change.CONTACTS, Change.GIFTS, Change.SETTINGS}
+                else None
             )
         )
         self.dialog: QDialog | None = None
@@ -323,7 +325,7 @@ class AppealsPage(QWidget):
 
     def _open_new(self, loaded: tuple[list[str], dict[str, str]]) -> None:
         dialog = AppealDialog(self.ctx, loaded[0], loaded[1], self)
-        dialog.accepted.connect(lambda: self.ctx.events.changed.emit("appeal"))
+        dialog.accepted.connect(lambda: self.ctx.events.notify({Change.APPEALS}))
         dialog.open()
         self.dialog = dialog
 
@@ -372,7 +374,7 @@ class AppealsPage(QWidget):
         self.summary.setText(
             _("{n} lettre(s) écrite(s) dans {out}.").format(n=result.count, out=result.path)
         )
-        self.ctx.events.changed.emit("appeal")
+        self.ctx.events.notify({Change.APPEALS})
 
     def print_labels(self) -> None:
         """Labels or envelopes for the appeal's recipients."""
@@ -415,7 +417,7 @@ class AppealsPage(QWidget):
                 sent=report.sent, failed=report.failed, remaining=report.remaining
             )
         )
-        self.ctx.events.changed.emit("appeal")
+        self.ctx.events.notify({Change.APPEALS})
 
     def show_results(self) -> None:
         """What the appeal brought."""

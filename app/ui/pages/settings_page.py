@@ -37,7 +37,7 @@ from app.core.receipts.settings import (
 )
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
-from app.operations.base import OperationContext
+from app.operations.base import Change, OperationContext
 from app.operations.receipts import save_settings
 from app.ui.context import UiContext
 
@@ -253,5 +253,5 @@ class SettingsPage(QWidget):
             return False
         save_settings(OperationContext(self._ctx.database), identity, receipts)
         self.status.setText(_("Paramètres enregistrés."))
-        self._ctx.events.changed.emit("settings")
+        self._ctx.events.notify({Change.SETTINGS})
         return True
