@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.core.money import format_eur
 from app.core.postal import AddressParts, address_problems, recipient_line
+from app.core.receipts.readiness import organisation_problems
 from app.core.text import fold
 from app.i18n import _
 from app.models import Contact, Gift, OrganisationSettings, Receipt, ReceiptLine
@@ -271,8 +272,6 @@ def plan_receipts(
     gift, the run a treasurer makes during the year; the others wait for the annual batch.
     Annual receipts wait for the end of the year (`refused` says so): a gift may still come.
     """
-    from app.core.receipts.issuing import organisation_problems
-
     issued_on = issued_on or date.today()
     plan = IssuePlan(year, mode, organisation_problems=organisation_problems(session))
     if mode == ReceiptMode.ANNUAL and year_must_be_over and issued_on.year <= year:

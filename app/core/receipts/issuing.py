@@ -18,14 +18,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.core.clock import Clock, today
 from app.core.journal import BulkJournal, JournalEvent, bulk_journal
 from app.core.money import format_eur
-from app.core.organisation import image_readable, load_identity, validate
 from app.core.permissions import Permission, require
 from app.core.postal import COUNTRY_NAMES, FRANCE_CODES, city_line
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.categories import (
-    CATEGORIES,
     SEVENTY_FIVE_PERCENT,
-    category_problems,
     category_text,
 )
 from app.core.receipts.document import (
@@ -42,16 +39,15 @@ from app.core.receipts.eligibility import (
     plan_receipts,
 )
 from app.core.receipts.numbering import allocate, format_number
+from app.core.receipts.readiness import organisation_problems
 from app.core.receipts.rendering import PendingDigests
 from app.core.receipts.rendering import renderer as receipt_renderer
 from app.errors import Conflict
-from app.i18n import N_, _
+from app.i18n import _
 from app.models import Contact, Gift, OrganisationSettings, Receipt, ReceiptLine, Setting
 from app.models.enums import ReceiptKind, ReceiptMode, ReceiptStatus
 
 CHUNK = 200
-# The setting's label, named by every message that depends on it (issue #15, point 1).
-HAND_SIGNATURE_SETTING = N_("Je signe les reçus à la main")
 
 
 @dataclass(frozen=True)
@@ -61,39 +57,6 @@ class IssueResult:
     receipt_ids: tuple[int, ...]
     numbers: tuple[str, ...]
     total_cents: int
-
-
-def organisation_problems(session: Session) -> list[str]:
-    """Mandatory mentions about the association that are missing (empty: ready to issue)."""
-    problems = [str(p) for p in validate(load_identity(session))]
-    settings = session.get(OrganisationSettings, 1)
-    if settings is None or settings.receipt_category not in CATEGORIES:
-        problems.append(
-            _("Catégorie de l'organisme (case du Cerfa) : à choisir dans les paramètres.")
-        )
-    else:
-        # LEGAL_FR.md 0.10 and A.1: the RUP box carries its decree and JO dates; "Autres"
-        # its wording.
-        problems += category_problems(settings.receipt_category, settings.category_details or {})
-    if settings is not None and not settings.signature_image and not settings.hand_signature:
-        # LEGAL_FR.md 0.1: a legible signature, printed or stamped, on every receipt.
-        problems.append(
-            _(
-                "Signature : choisissez l'image de la signature (griffe) dans les paramètres, "
-                "ou cochez « {setting} » pour signer les reçus imprimés à la main."
-            ).format(setting=_(HAND_SIGNATURE_SETTING))
-        )
-    for label, data in (
-        (_("Logo"), settings.logo_image if settings else None),
-        (_("Signature"), settings.signature_image if settings else None),
-    ):
-        if data and not image_readable(data):
-            problems.append(
-                _("{image} : l'image enregistrée est illisible, choisissez-la à nouveau.").format(
-                    image=label
-                )
-            )
-    return problems
 
 
 def beneficiary(session: Session) -> Beneficiary:

@@ -108,7 +108,7 @@ def ensure_signed(receipts: list[Receipt]) -> None:
     a PDF sent by e-mail must carry the signature image. Receipts issued with the setting
     "Je signe les reçus à la main" are printed and signed by hand only.
     """
-    from app.core.receipts.issuing import HAND_SIGNATURE_SETTING
+    from app.core.receipts.readiness import HAND_SIGNATURE_SETTING
 
     missing = unsigned(receipts)
     if missing:

@@ -141,7 +141,11 @@ class ContactsPage(QWidget):
         self.campaign = QComboBox()
         self.member = QComboBox()
         self.member.setAccessibleName(_("Adhésion"))
-        self.last_gift_year = QSpinBox(minimum=0, maximum=2100, specialValueText=_("toutes"))
+        self.last_gift_year = QSpinBox(
+            minimum=0,
+            maximum=2100,
+            specialValueText=_("toutes"),  # type: ignore[call-arg]  # a Qt property
+        )
         self.last_gift_year.setPrefix(_("Dernier don en "))
         self._fill_lookup_filters()
         for combo, items in (
@@ -196,8 +200,10 @@ class ContactsPage(QWidget):
             self.campaign,
         ):
             row.addWidget(widget)
-            signal = getattr(widget, "currentIndexChanged", None) or widget.valueChanged
-            signal.connect(self.apply_filters)
+            if isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(self.apply_filters)
+            else:
+                widget.currentIndexChanged.connect(self.apply_filters)
         return row
 
     def _fill_lookup_filters(self) -> None:
@@ -239,7 +245,7 @@ class ContactsPage(QWidget):
         for name in self.FILTER_WIDGETS:
             combo = getattr(self, name)
             combo.setCurrentIndex(max(0, combo.findData(values.get(name))))
-        self.last_gift_year.setValue(int(values.get("last_gift_year") or 0))
+        self.last_gift_year.setValue(int(str(values.get("last_gift_year") or 0)))
         self.search.setText(str(values.get("text") or ""))
         self.apply_filters()
 

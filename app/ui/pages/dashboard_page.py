@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.contact_search import fetch_rows
-from app.core.gifts import METHOD_LABELS
+from app.core.gifts import METHOD_TEXT
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import Metric, duplicate_ids, quality_report
@@ -211,7 +211,7 @@ class DashboardPage(QWidget):
     def _draw_methods(self, by_method: dict[str, int]) -> None:
         series = QPieSeries()
         for method, cents in sorted(by_method.items(), key=lambda kv: -kv[1]):
-            series.append(_(METHOD_LABELS.get(method, method)), _euros(cents))
+            series.append(_(METHOD_TEXT.get(method, method)), _euros(cents))
         series.setLabelsVisible(True)
         chart = QChart()
         chart.addSeries(series)
@@ -359,12 +359,12 @@ class DashboardPage(QWidget):
         layout.addWidget(QLabel(_("{n} contacts (500 premiers affichés)").format(n=metric.count)))
         layout.addWidget(listing)
         open_all = QPushButton(_("Ouvrir dans la liste des contacts"))
-        open_all.clicked.connect(
-            lambda: (
-                dialog.accept(),
-                self.ctx.navigate("contacts", contact_ids=list(metric.contact_ids)),
-            )
-        )
+
+        def open_all_contacts() -> None:
+            dialog.accept()
+            self.ctx.navigate("contacts", contact_ids=list(metric.contact_ids))
+
+        open_all.clicked.connect(open_all_contacts)
         layout.addWidget(open_all)
         dialog.open()
         return dialog

@@ -29,7 +29,7 @@ from app.core.organisation import (
     validate,
 )
 from app.core.receipts.categories import CATEGORIES
-from app.core.receipts.issuing import HAND_SIGNATURE_SETTING
+from app.core.receipts.readiness import HAND_SIGNATURE_SETTING
 from app.core.receipts.settings import (
     ReceiptSettings,
     load_receipt_settings,
