@@ -9,6 +9,7 @@ from typing import Any
 from app.clicommands.context import CliContext
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
+from app.errors import Conflict
 from app.models.enums import ReceiptMode
 from app.operations import receipts as ops
 
@@ -71,6 +72,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     smtp.add_argument("--sender", required=True)
     smtp.add_argument("--test", action="store_true", help="tester la connexion")
     smtp.set_defaults(handler=run_smtp)
+    waiver = sub.add_parser(
+        "waiver", parents=[common], help="renonciation écrite d'un bénévole à ses frais (don)"
+    )
+    waiver.add_argument("gift", type=int, help="numéro du don (frais abandonnés)")
+    waiver.add_argument("--signed-on", required=True, help="date de la lettre (JJ/MM/AAAA)")
+    waiver.add_argument("--reference", required=True, help="référence de la lettre conservée")
+    waiver.set_defaults(handler=run_waiver)
+    year_end = sub.add_parser(
+        "company-year", parents=[common], help="fin d'exercice d'une entreprise donatrice"
+    )
+    year_end.add_argument("contact", type=int)
+    year_end.add_argument("--end", required=True, help="JJ/MM (31/12 par défaut)")
+    year_end.set_defaults(handler=run_company_year)
     verify_p = sub.add_parser("verify", parents=[common], help="vérifier l'empreinte d'un reçu")
     verify_p.add_argument("number")
     verify_p.set_defaults(handler=run_verify)
@@ -134,6 +148,8 @@ def run_issue(ctx: CliContext) -> int:
     )
     op = ctx.operation()
     plan = ops.preview(op, request).result
+    if plan.refused:  # annual receipts wait for the end of the year (issue #15, point 2)
+        raise Conflict(plan.refused)
     if args.dry_run or not plan.receipts:
         ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
         return 0
@@ -233,14 +249,24 @@ def run_declaration(ctx: CliContext) -> int:
         "cancelled": figures.cancelled,
         "individual": figures.individual_receipts,
         "company": figures.company_receipts,
+        "basis": figures.basis_received,
+        "delivered": {
+            "receipts": figures.delivered_receipts,
+            "total_cents": figures.delivered_total_cents,
+            "basis": figures.basis_delivered,
+        },
         "gaps": gaps,
     }
     ctx.result(
         data,
-        f"Déclaration art. 222 bis — dons reçus en {figures.year}\n"
-        f"Nombre de reçus délivrés (valables) : {figures.receipts} "
+        f"Déclaration art. 222 bis — {figures.year}\n"
+        f"1) Base : {figures.basis_received}\n"
+        f"   Nombre de reçus : {figures.receipts} "
         f"(particuliers {figures.individual_receipts}, entreprises {figures.company_receipts})\n"
-        f"Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
+        f"   Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
+        f"2) Base : {figures.basis_delivered}\n"
+        f"   Nombre de reçus : {figures.delivered_receipts}\n"
+        f"   Montant global des dons mentionnés : {format_eur(figures.delivered_total_cents)}\n"
         f"Reçus annulés (non comptés) : {figures.cancelled}"
         + (f"\nATTENTION : numéros manquants {gaps}" if gaps else ""),
     )
@@ -303,5 +329,38 @@ def run_smtp(ctx: CliContext) -> int:
     ctx.result(
         {"saved": True, "tested": bool(args.test)},
         "Paramètres d'envoi enregistrés" + (" et connexion vérifiée." if args.test else "."),
+    )
+    return 0
+
+
+def run_waiver(ctx: CliContext) -> int:
+    """Record a volunteer's written waiver of an expense gift."""
+    from app.core.receipts.settings import parse_day
+    from app.errors import ValidationError
+
+    signed_on = parse_day(ctx.args.signed_on)
+    if signed_on is None:
+        raise ValidationError(
+            f"--signed-on « {ctx.args.signed_on} » : date JJ/MM/AAAA attendue.", field="signed_on"
+        )
+    ops.record_waiver(
+        ctx.operation(),
+        ctx.args.gift,
+        signed_on=signed_on,
+        reference=ctx.args.reference,
+    )
+    ctx.result(
+        {"gift": ctx.args.gift, "signed_on": signed_on.isoformat()},
+        f"Renonciation enregistrée pour le don {ctx.args.gift}.",
+    )
+    return 0
+
+
+def run_company_year(ctx: CliContext) -> int:
+    """Store a company's financial-year end."""
+    stored = ops.set_fiscal_year_end(ctx.operation(), ctx.args.contact, ctx.args.end).result
+    ctx.result(
+        {"contact": ctx.args.contact, "fiscal_year_end": stored or "12-31"},
+        f"Fin d'exercice enregistrée : {ctx.args.end}.",
     )
     return 0

@@ -119,6 +119,16 @@ def _strip(draft: ContactDraft) -> ContactDraft:
     return draft
 
 
+NAME_LIMITS = {
+    "civility": N_("Civilité"),
+    "first_name": N_("Prénom"),
+    "last_name": N_("Nom"),
+    "birth_name": N_("Nom de naissance"),
+    "organisation_name": N_("Raison sociale"),
+    "legal_form": N_("Forme juridique"),
+}
+
+
 def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[ValidationError]:
     """Every problem of the draft, each naming its field (empty list: it can be saved)."""
     draft = _strip(draft)
@@ -137,6 +147,17 @@ def validate_draft(draft: ContactDraft, *, today: date | None = None) -> list[Va
             )
     elif not draft.last_name:
         problems.append(ValidationError(_("Nom : champ obligatoire."), field="last_name"))
+    # The stored identity's own limits (the 38-character postal rule applies to labels only,
+    # LEGAL_FR.md 0.9: a long name is kept in full and printed in full on tax receipts).
+    for name, label in NAME_LIMITS.items():
+        limit = int(getattr(Contact.__table__.c[name].type, "length", 0) or 0)
+        if len(getattr(draft, name)) > limit:
+            problems.append(
+                ValidationError(
+                    _("{label} : {limit} caractères au plus.").format(label=_(label), limit=limit),
+                    field=name,
+                )
+            )
     if draft.receipt_mode not in RECEIPT_MODES:
         problems.append(
             ValidationError(

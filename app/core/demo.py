@@ -536,6 +536,25 @@ def _ensure_reference_data(session: Session, today: date) -> list[int]:
     return list(session.scalars(select(Campaign.id)))
 
 
+def specimen_signature() -> bytes:
+    """The demo association's signature: a drawn scribble marked "SPECIMEN", so demo
+    receipts show where the signature goes (LEGAL_FR.md 0.1) and can never pass for real."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (600, 240), "white")
+    draw = ImageDraw.Draw(image)
+    points = [(40 + x * 5, 150 - int(45 * ((x * 7) % 11 - 5) / 5)) for x in range(0, 100, 3)]
+    draw.line(points, fill=(20, 30, 110), width=5, joint="curve")
+    draw.line([(60, 190), (540, 175)], fill=(20, 30, 110), width=4)
+    font = ImageFont.load_default(size=64)
+    draw.text((300, 120), "SPECIMEN", fill=(200, 0, 0), font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def demo_organisation() -> OrganisationSettings:
     """The fictitious association the demo dataset belongs to."""
     return OrganisationSettings(
@@ -551,6 +570,7 @@ def demo_organisation() -> OrganisationSettings:
         receipt_category="interet_general_association_1901",
         signatory_name="Claire Moreau",
         signatory_title="Trésorière",
+        signature_image=specimen_signature(),
         email="contact@amis-patrimoine-bourgogne.fr",
         dpo_name="Paul Girard",
         dpo_contact="rgpd@amis-patrimoine-bourgogne.fr",

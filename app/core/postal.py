@@ -17,6 +17,7 @@ from app.i18n import _
 
 MAX_LINES = 6
 MAX_LINE_LENGTH = 38
+CIVILITIES = frozenset({"M.", "M", "Mme", "Mlle", "MM.", "Mmes", "Dr", "Me", "Pr"})
 FRANCE_CODES = frozenset({"FR", "MC", ""})
 _PUNCTUATION = re.compile(r"[^0-9A-Za-zÀ-ÿŒœÆæ' ]")
 _SPACES = re.compile(r"\s+")
@@ -69,6 +70,29 @@ def recipient_line(
     return _SPACES.sub(" ", " ".join(p for p in parts if p)).strip()
 
 
+def label_recipient(recipient: str) -> str:
+    """Line 1 shortened to 38 characters for labels and envelopes only.
+
+    LEGAL_FR.md 0.9 and E: the 38-character rule is postal; the stored name and the tax
+    receipt keep the full identity. First names become initials ("Françoise-Éléonore" ->
+    "F-É"), then the civility goes, then the line is cut.
+    """
+    line = _SPACES.sub(" ", recipient).strip()
+    if len(line) <= MAX_LINE_LENGTH:
+        return line
+    words = line.split(" ")
+    if words[0] not in CIVILITIES:  # an organisation: cut, keeping whole words
+        return line[: MAX_LINE_LENGTH + 1].rsplit(" ", 1)[0][:MAX_LINE_LENGTH]
+    shortened = [
+        w if index == 0 or w.isupper() else "-".join(p[:1] for p in w.split("-") if p)
+        for index, w in enumerate(words)
+    ]
+    for candidate in (" ".join(shortened), " ".join(shortened[1:])):
+        if len(candidate) <= MAX_LINE_LENGTH:
+            return candidate
+    return " ".join(shortened[1:])[:MAX_LINE_LENGTH].rstrip()
+
+
 @functools.lru_cache(maxsize=8192)  # a mailing repeats the same towns thousands of times
 def city_line(postcode: str, city: str) -> str:
     """Line 6: postcode then city in capitals without accents nor punctuation."""
@@ -84,7 +108,7 @@ def _no_punctuation(line: str) -> str:
 def address_block(parts: AddressParts) -> list[str]:
     """The lines to print, blank lines removed (country line added abroad)."""
     lines = [
-        parts.recipient.strip(),
+        label_recipient(parts.recipient),
         parts.line2.strip(),
         parts.line3.strip(),
         _no_punctuation(parts.line4),
@@ -112,15 +136,8 @@ def address_problems(parts: AddressParts) -> list[AddressProblem]:
                     ).format(n=len(value), max=MAX_LINE_LENGTH),
                 )
             )
-    if len(parts.recipient) > MAX_LINE_LENGTH:
-        problems.append(
-            AddressProblem(
-                "recipient",
-                _(
-                    "Nom du destinataire de {n} caractères : {max} au plus (norme NF Z10-011)."
-                ).format(n=len(parts.recipient), max=MAX_LINE_LENGTH),
-            )
-        )
+    # The recipient line is not checked: labels shorten it (label_recipient), and the full
+    # name stays on tax receipts (LEGAL_FR.md 0.9).
     if not parts.line4.strip() and not parts.line5.strip():
         problems.append(
             AddressProblem(

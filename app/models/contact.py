@@ -60,6 +60,9 @@ class Contact(TimestampMixin, Base):
     appeals_per_year: Mapped[int | None] = mapped_column(default=None)
     # How this donor wants tax receipts: "" as the batch says, "annual" or "per_gift".
     receipt_mode: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    # A company's financial-year end as "MM-DD" ("" = 31 December): a 16216 receipt never
+    # straddles two of the company's financial years (LEGAL_FR.md B, note 5).
+    fiscal_year_end: Mapped[str] = mapped_column(String(5), default="", server_default="")
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), default=None, index=True
     )

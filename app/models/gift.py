@@ -56,6 +56,10 @@ class Gift(TimestampMixin, Base):
     is_membership_fee: Mapped[bool] = mapped_column(Boolean, default=False)
     counterpart_cents: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Waived volunteers' expenses: the express written waiver and its date (LEGAL_FR.md 0.4,
+    # A.5); no receipt without them.
+    waiver_signed_on: Mapped[date | None] = mapped_column(default=None)
+    waiver_reference: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # A payment that did not arrive (a rejected direct debit, a bounced cheque): the gift is
     # kept for the record but counts nowhere and is never receipted.
     failed_on: Mapped[date | None] = mapped_column(default=None)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import JSON, LargeBinary, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, TimestampMixin
@@ -37,6 +38,11 @@ class OrganisationSettings(TimestampMixin, Base):
     dpo_name: Mapped[str] = mapped_column(String(120), default="")
     dpo_contact: Mapped[str] = mapped_column(String(254), default="")
     receipts_enabled_on: Mapped[date | None] = mapped_column(default=None)
+    # "Je signe les reçus à la main": receipts are printed with room for a handwritten
+    # signature and never leave the software as files (LEGAL_FR.md 0.1).
+    hand_signature: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Membership fees carry no counterpart here: include them in receipts (LEGAL_FR.md A.5).
+    receipt_membership_fees: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class Setting(TimestampMixin, Base):

@@ -1,4 +1,5 @@
-"""Receipt actions shared by the GUI and the CLI: preview, issue, files, e-mail, lifecycle.
+"""Receipt actions shared by the GUI and the CLI: preview, issue, files, e-mail, lifecycle,
+receipt settings, written waivers of volunteers' expenses, company financial years.
 
 Issuing takes the automatic backup, then plans again inside the write transaction that
 allocates the numbers: what is issued is what the database holds at that moment, never a
@@ -8,16 +9,21 @@ preview computed earlier on another connection (a gift edited in between is seen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.core.clock import Clock, today
+from app.core.organisation import OrganisationIdentity, save_identity
 from app.core.permissions import Permission
 from app.core.receipts import audit, lifecycle, mailing
+from app.core.receipts import settings as receipt_settings
 from app.core.receipts.eligibility import IssuePlan, plan_receipts
 from app.core.receipts.issuing import IssueResult, issue
 from app.core.receipts.listing import fetch_receipts
 from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
+from app.core.receipts.settings import ReceiptSettings
 from app.errors import Conflict
 from app.i18n import _
 from app.models.enums import ReceiptMode, ReceiptStatus
@@ -52,20 +58,21 @@ class SendResult:
     failed: int
 
 
-def _plan(session: Session, request: IssueRequest) -> IssuePlan:
+def _plan(session: Session, request: IssueRequest, clock: Clock) -> IssuePlan:
     return plan_receipts(
         session,
         year=request.year,
         mode=request.mode,
         contact_ids=list(request.contact_ids) if request.contact_ids else None,
         requested_only=request.requested_only,
+        issued_on=today(clock),
     )
 
 
 def preview(ctx: OperationContext, request: IssueRequest) -> Outcome[IssuePlan]:
     """What would be issued and what is excluded, and why (nothing is written)."""
     with ctx.database.read() as session:
-        return Outcome(_plan(session, request))
+        return Outcome(_plan(session, request, ctx.database.clock))
 
 
 def issue_receipts(ctx: OperationContext, request: IssueRequest) -> Outcome[Issued]:
@@ -73,7 +80,9 @@ def issue_receipts(ctx: OperationContext, request: IssueRequest) -> Outcome[Issu
     check_permission(ctx, Permission.RECEIPTS_ISSUE)
     risky(ctx, "receipts")
     with ctx.database.write() as session:
-        plan = _plan(session, request)
+        plan = _plan(session, request, ctx.database.clock)
+        if plan.refused:  # annual receipts wait for the end of the year (issue #15, point 2)
+            raise Conflict(plan.refused)
         if plan.organisation_problems:
             raise Conflict(
                 _("Émission refusée, mentions obligatoires manquantes : {details}").format(
@@ -150,7 +159,7 @@ def reprint(ctx: OperationContext, receipt: int | str, target: Path) -> Outcome[
     """Write a DUPLICATA of a receipt (the reprint is journaled)."""
     with ctx.database.write() as session:
         found = lifecycle.find_receipt(session, receipt)
-        data = lifecycle.reprint(session, found.id)
+        data = lifecycle.reprint(session, found.id, clock=ctx.database.clock)
     target.write_bytes(data)
     return Outcome(target)
 
@@ -162,6 +171,43 @@ def number_log(ctx: OperationContext, year: int, target: Path) -> Outcome[int]:
 
 
 def declaration(ctx: OperationContext, year: int) -> Outcome[audit.Declaration]:
-    """The art. 222 bis figures of a year."""
+    """The art. 222 bis figures of a year, on both bases (gifts received in the year,
+    receipts delivered in the year: LEGAL_FR.md 0.7)."""
     with ctx.database.read() as session:
         return Outcome(audit.declaration(session, year))
+
+
+def load_receipt_settings(ctx: OperationContext) -> ReceiptSettings:
+    """The receipt settings as stored."""
+    with ctx.database.read() as session:
+        return receipt_settings.load_receipt_settings(session)
+
+
+def save_settings(
+    ctx: OperationContext, identity: OrganisationIdentity, settings: ReceiptSettings
+) -> Outcome[None]:
+    """Save the association's identity and its receipt settings in one transaction
+    (nothing is saved when one field is wrong)."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        save_identity(session, identity)
+        receipt_settings.save_receipt_settings(session, settings)
+    return Outcome(None, frozenset({Change.SETTINGS}))
+
+
+def record_waiver(
+    ctx: OperationContext, gift_id: int, *, signed_on: date, reference: str
+) -> Outcome[None]:
+    """Record the volunteer's written waiver of an expense gift (needed for its receipt)."""
+    check_permission(ctx, Permission.GIFTS_WRITE)
+    with ctx.database.write() as session:
+        receipt_settings.record_waiver(session, gift_id, signed_on=signed_on, reference=reference)
+    return Outcome(None, frozenset({Change.GIFTS}))
+
+
+def set_fiscal_year_end(ctx: OperationContext, contact_id: int, text: str) -> Outcome[str]:
+    """Store a company's financial-year end ("JJ/MM"); annual 16216 receipts are cut at it."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        stored = receipt_settings.set_fiscal_year_end(session, contact_id, text)
+    return Outcome(stored, frozenset({Change.CONTACTS}))

@@ -182,10 +182,16 @@ class PdfReceiptRendering:
     """ReportLab's receipts and tables: the `ReceiptRendering` the core is given."""
 
     def render(
-        self, doc: ReceiptDocument, *, logo: bytes | None, signature: bytes | None, mark: str = ""
+        self,
+        doc: ReceiptDocument,
+        *,
+        logo: bytes | None,
+        signature: bytes | None,
+        mark: str = "",
+        mark_note: str = "",
     ) -> bytes:
         """One receipt as PDF bytes."""
-        return render_receipt(doc, logo=logo, signature=signature, mark=mark)
+        return render_receipt(doc, logo=logo, signature=signature, mark=mark, mark_note=mark_note)
 
     def batch(self, *, expected: int, workers: int | None = None) -> ReceiptRenderer:
         """Digests of many receipts, in worker processes for a large batch."""

@@ -8,6 +8,7 @@ checked against a new rendering of the snapshot.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -15,10 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib import utils as rl_utils
+from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfdoc import PDFImageXObject, PDFObjectReference
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -38,6 +42,13 @@ METHODS = {
     "in_kind": "En nature",
 }
 COLUCHE_SPLIT = date(2025, 10, 14)
+INDIVIDUAL_FORM = "11580*05"
+# LEGAL_FR.md 0.8 and B: *01 (June 2022) and *02 are confirmed by sources; "*03" was seen
+# only in open-source code. A search of the stored official and sector pages (2026-12-04:
+# compta-online, votre-expert-des-associations, culture.gouv) found *01 and *02 only, so the
+# latest confirmed version is printed. The rescrit of 21 June 2023 accepts any document
+# carrying the model's mentions, which this layout reproduces in full.
+COMPANY_FORM = "16216*02"
 GREY = Color(0.92, 0.92, 0.92)
 
 
@@ -51,8 +62,56 @@ def _eur(cents: int) -> str:
 
 
 @lru_cache(maxsize=8)
-def _image(data: bytes) -> ImageReader:
-    return ImageReader(io.BytesIO(data))
+def _image_object(data: bytes) -> PDFImageXObject:
+    """The image as a PDF XObject, decoded and compressed once per process.
+
+    Every receipt now carries the signature (LEGAL_FR.md 0.1): ReportLab's drawImage would
+    decode, hash and compress it again for each receipt's PDF. The object is named as
+    drawImage names it, so the bytes written are the same.
+    """
+    reader: Any = ImageReader(io.BytesIO(data))
+    rgb = reader.getRGBData()
+    alpha = reader._dataA  # set by getRGBData
+    utils: Any = rl_utils
+    name = str(utils._digester(rgb + (alpha.getRGBData() if alpha else b"auto")))
+    image = PDFImageXObject(name, reader, mask="auto")
+    image.name = name
+    return image
+
+
+def _draw_image(
+    pdf_canvas: Canvas, data: bytes, x: float, y: float, width: float, height: float
+) -> None:
+    """drawImage(..., preserveAspectRatio=True, mask="auto") from the cached XObject."""
+    canvas: Any = pdf_canvas  # ReportLab's own drawImage steps, on its private members
+    prototype = _image_object(data)
+    doc = canvas._doc
+    reg_name = doc.getXObjectName(prototype.name)
+    image: Any = doc.idToObject.get(reg_name)
+    if not image:
+        image = copy.copy(prototype)
+        smask = image.__dict__.pop("_smask", None)
+        canvas._setXObjects(image)
+        doc.Reference(image, reg_name)
+        doc.addForm(prototype.name, image)
+        if smask is not None:
+            mask_name = doc.getXObjectName(smask.name)
+            if doc.idToObject.get(mask_name) is None:
+                smask = copy.copy(smask)
+                canvas._setXObjects(smask)
+                image.smask = doc.Reference(smask, mask_name)
+            else:
+                image.smask = PDFObjectReference(mask_name)
+    canvas._currentPageHasImages = 1
+    x, y, width, height, _scaled = aspectRatioFix(
+        True, "c", x, y, width, height, image.width, image.height, False
+    )
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{reg_name} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(prototype.name)
 
 
 # Most of a receipt's text is the same on every receipt: measure and wrap it once.
@@ -66,10 +125,18 @@ class _Writer:
     page is done; a continuation page repeats the receipt number and the mark.
     """
 
-    def __init__(self, canvas: Canvas, doc: ReceiptDocument, mark: str) -> None:
+    def __init__(
+        self, canvas: Canvas, doc: ReceiptDocument, mark: str, mark_note: str = ""
+    ) -> None:
         self.c = canvas
         self.doc = doc
         self.mark = mark
+        self.mark_note = mark_note
+        self.page = 1
+        # "page n/N": N is a form drawn once the receipt is complete (forward reference).
+        forms = getattr(canvas, "_obole_page_forms", 0) + 1
+        canvas._obole_page_forms = forms  # type: ignore[attr-defined]
+        self.total_form = f"pages{forms}"
         self.regular, self.bold = register_fonts()
         self.y = HEIGHT - MARGIN
         self.bottom = MARGIN  # lowest y the flowing text may reach on this page
@@ -127,13 +194,39 @@ class _Writer:
     def space(self, points: float = 4) -> None:
         self.y -= points
 
-    def end_page(self) -> None:
-        """Draw this page's text (over the title bars) and its mark, then close it."""
+    def end_page(self, *, last: bool = False) -> None:
+        """Draw this page's text (over the title bars), its number and mark, then close it.
+
+        "page n/N" (issue #15 point 9): the last page knows N; earlier pages of a long
+        receipt refer to a form holding N, defined when the receipt is complete.
+        """
         self.c.setFillColor(black)
+        label = f"Reçu n° {self.doc.number} — page {self.page}/"
+        x = WIDTH - MARGIN - 12 - stringWidth(label, self.regular, 7)
+        if last:
+            self.draw(x, MARGIN / 2, label + str(self.page), self.regular, 7)
+        else:
+            self.draw(x, MARGIN / 2, label, self.regular, 7)
         self.block.draw()
+        if not last:
+            self.c.saveState()
+            self.c.translate(WIDTH - MARGIN - 12, MARGIN / 2)
+            self.c.doForm(self.total_form)
+            self.c.restoreState()
         if self.mark:
             _watermark(self.c, self.mark, self.bold)
         self.c.showPage()
+        self.page += 1
+
+    def finish(self) -> None:
+        """Close the last page and, for a long receipt, define the page count."""
+        self.end_page(last=True)
+        if self.page > 2:
+            self.c.beginForm(self.total_form)
+            self.c.setFont(self.regular, 7)
+            self.c.setFillColor(black)
+            self.c.drawString(0, 0, str(self.page - 1))
+            self.c.endForm()
 
 
 def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
@@ -142,27 +235,23 @@ def _header(w: _Writer, doc: ReceiptDocument, logo: bytes | None) -> None:
             "Reçu des dons et versements effectués par les entreprises au titre de l'article 238 bis "
             "du code général des impôts"
         )
-        form = "Cerfa n° 16216*03 — formulaire 2041-MEC-SD"
+        form = f"Cerfa n° {COMPANY_FORM} — formulaire 2041-MEC-SD"
     else:
         title = (
             "Reçu des dons et versements effectués par les particuliers au titre des articles 200 et 978 "
             "du code général des impôts"
         )
-        form = "Cerfa n° 11580*05 — formulaire 2041-RD"
+        form = f"Cerfa n° {INDIVIDUAL_FORM} — formulaire 2041-RD"
     if logo:
-        w.c.drawImage(
-            _image(logo),
-            WIDTH - MARGIN - 30 * mm,
-            HEIGHT - MARGIN - 18 * mm,
-            30 * mm,
-            18 * mm,
-            preserveAspectRatio=True,
-            mask="auto",
+        _draw_image(
+            w.c, logo, WIDTH - MARGIN - 30 * mm, HEIGHT - MARGIN - 18 * mm, 30 * mm, 18 * mm
         )
     w.text(form, size=8)
     w.text(f"Numéro d'ordre du reçu : {doc.number}", size=12, bold=True)
     if doc.replaces_number:
         w.text(f"Ce reçu remplace le reçu n° {doc.replaces_number}, annulé.", size=8)
+    if w.mark_note:
+        w.text(w.mark_note, size=9, bold=True)
     w.space(2)
     for line in _split(title, w.bold, 10.5, WIDTH - 2 * MARGIN - 32 * mm):
         w.draw(MARGIN, w.y - 10.5, line, w.bold, 10.5)
@@ -211,7 +300,8 @@ def _individual_gift(w: _Writer, doc: ReceiptDocument) -> None:
         "Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à la "
         "réduction d'impôt prévue à l'article (2) :"
     )
-    w.boxes([("200 du CGI", True), ("978 du CGI", doc.beneficiary.ifi_eligible)])
+    # LEGAL_FR.md 0.5: 978 only when every gift is cash or listed shares.
+    w.boxes([("200 du CGI", True), ("978 du CGI", doc.ifi_box)])
     w.text("Forme du don :")
     w.boxes(
         [
@@ -239,6 +329,14 @@ def _individual_gift(w: _Writer, doc: ReceiptDocument) -> None:
             ("Autres (4)", "in_kind" in natures),
         ]
     )
+    described = [g.in_kind_description for g in doc.gifts if g.nature == "in_kind"]
+    if described:
+        # Issue #15 point 8: the stored description follows "Autres" (note (4)).
+        w.text(
+            "Autres, précisez : "
+            + "; ".join(d.strip() or "don en nature (description non fournie)" for d in described),
+            indent=10,
+        )
     methods = {g.method for g in doc.gifts if g.nature == "cash"}
     w.text("En cas de don en numéraire, mode de versement du don :")
     w.boxes(
@@ -298,26 +396,45 @@ def _company_gift(w: _Writer, doc: ReceiptDocument) -> None:
         bold=True,
     )
     w.text(f"Date ou période des dons et versements : {_dates_text(doc)}")
+    if doc.extra.get("company_year"):
+        # LEGAL_FR.md B, note 5: the period stays within one financial year of the company.
+        w.text(f"Exercice de l'entreprise donatrice : {doc.extra['company_year']}")
 
 
-GIFT_COLUMNS = 3
-GIFT_CELL = (WIDTH - 2 * MARGIN) / GIFT_COLUMNS
+def _gift_columns(w: _Writer, doc: ReceiptDocument, size: float) -> tuple[int, float, float]:
+    """(columns, amount right edge, method x) measured so that no amount, however large,
+    runs into the date column (issue #15 point 9)."""
+    date_w = stringWidth("00/00/0000", w.regular, size)
+    amount_w = max(stringWidth(_eur(g.amount_cents), w.regular, size) for g in doc.gifts)
+    method_w = max(stringWidth(METHODS.get(g.method, g.method), w.regular, size) for g in doc.gifts)
+    amount_right = date_w + 8 + amount_w
+    cell = amount_right + 6 + method_w + 12
+    columns = max(1, min(3, int((WIDTH - 2 * MARGIN) // cell)))
+    return columns, amount_right, amount_right + 6
 
 
 def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
     if len(doc.gifts) <= 1:
         return
     size, row = 7.5, 7.5 * 1.3
+    columns, amount_right, method_x = _gift_columns(w, doc, size)
+    cell = (WIDTH - 2 * MARGIN) / columns
     w.title("Détail des versements", keep_with=row)
-    for start in range(0, len(doc.gifts), GIFT_COLUMNS):
+    for start in range(0, len(doc.gifts), columns):
         w.ensure(row)
-        for column, g in enumerate(doc.gifts[start : start + GIFT_COLUMNS]):
-            x, y = MARGIN + column * GIFT_CELL, w.y - size
+        for column, g in enumerate(doc.gifts[start : start + columns]):
+            x, y = MARGIN + column * cell, w.y - size
             w.draw(x, y, _fmt(g.received_on), w.regular, size)
-            w.draw_right(x + 92, y, _eur(g.amount_cents), w.regular, size)
-            w.draw(x + 97, y, METHODS.get(g.method, g.method), w.regular, size)
+            w.draw_right(x + amount_right, y, _eur(g.amount_cents), w.regular, size)
+            w.draw(x + method_x, y, METHODS.get(g.method, g.method), w.regular, size)
         w.y -= row
-    if doc.beneficiary.seventy_five_percent and doc.period_start < COLUCHE_SPLIT <= doc.period_end:
+    # LEGAL_FR.md A.4 / A.6: the 14/10/2025 ceiling change is an individuals' rule (art. 200),
+    # never printed on a company's 16216.
+    if (
+        doc.kind != "company"
+        and doc.beneficiary.seventy_five_percent
+        and doc.period_start < COLUCHE_SPLIT <= doc.period_end
+    ):
         before = sum(g.amount_cents for g in doc.gifts if g.received_on < COLUCHE_SPLIT)
         after = doc.total_cents - before
         w.text(
@@ -328,7 +445,7 @@ def _gift_table(w: _Writer, doc: ReceiptDocument) -> None:
         )
 
 
-SIGNATURE_HEIGHT = 2 * 9 * 1.35 + 23 * mm
+SIGNATURE_HEIGHT = 3 * 9 * 1.35 + 23 * mm
 
 
 def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> None:
@@ -336,34 +453,43 @@ def _signature(w: _Writer, doc: ReceiptDocument, signature: bytes | None) -> Non
     b = doc.beneficiary
     w.text(f"Fait à {b.city}, le {_fmt(doc.issued_on)}")
     w.text(f"{b.signatory_name}, {b.signatory_title}", bold=True)
-    if signature:
-        w.c.drawImage(
-            _image(signature),
-            MARGIN,
-            w.y - 22 * mm,
-            50 * mm,
-            20 * mm,
-            preserveAspectRatio=True,
-            mask="auto",
-        )
+    if not signature and b.hand_signature:
+        # LEGAL_FR.md 0.1: printed for a handwritten signature, with room for it.
+        w.text("Signature manuscrite :", size=8)
+        w.c.setStrokeColor(black)
+        w.c.rect(MARGIN, w.y - 20 * mm, 70 * mm, 19 * mm, stroke=1, fill=0)
+    elif signature:
+        _draw_image(w.c, signature, MARGIN, w.y - 22 * mm, 50 * mm, 20 * mm)
     w.y -= 23 * mm
 
 
+# The notes of the company form, complete (LEGAL_FR.md B, footnotes 1-5; issue #15 point 5).
+COMPANY_NOTES = (
+    "(1) Dons en nature : le bénéficiaire indique le montant déclaré par l'entreprise donatrice, "
+    "qui valorise le don à son coût de revient (article 238 bis, 1 du CGI).",
+    "(2) Les dons en nature refusés par l'organisme bénéficiaire n'ouvrent pas droit à la "
+    "réduction d'impôt.",
+    "(3) La description des biens et prestations peut figurer sur une annexe distincte, datée "
+    "et signée, jointe au présent reçu.",
+    "(4) Plusieurs cases peuvent être cochées.",
+    "(5) Un même reçu peut couvrir plusieurs dons et versements effectués au cours d'une "
+    "période (mois, trimestre, année civile, exercice de l'entreprise) mais ne peut pas "
+    "chevaucher deux exercices de l'entreprise donatrice.",
+)
+
+
 def _footnotes(w: _Writer, doc: ReceiptDocument) -> None:
-    notes = ["(1) Pour les dons en nature (titres, biens, prestations), indiquer la valeur du don."]
-    if doc.kind != "company":
-        notes += [
+    if doc.kind == "company":
+        notes = list(COMPANY_NOTES)
+    else:
+        notes = [
+            "(1) Pour les dons en nature (titres, biens, prestations), indiquer la valeur du don.",
             "(2) L'organisme peut cocher une ou deux cases ; une même fraction du don ne peut ouvrir droit "
             "à la fois à la réduction d'impôt sur le revenu (art. 200) et à la réduction d'impôt sur la "
             "fortune immobilière (art. 978).",
             "(3) La réduction d'IFI ne s'applique qu'aux dons en numéraire et aux dons en pleine propriété "
             "de titres de sociétés admis aux négociations sur un marché réglementé.",
             "(4) Notamment : dons en nature autres que des titres.",
-        ]
-    else:
-        notes += [
-            "Un même reçu peut couvrir une période mais ne peut pas chevaucher deux exercices de "
-            "l'entreprise donatrice."
         ]
     y = MARGIN + 4
     for note in reversed(
@@ -391,10 +517,12 @@ def draw_receipt(
     logo: bytes | None = None,
     signature: bytes | None = None,
     mark: str = "",
+    mark_note: str = "",
 ) -> None:
     """Draw the receipt on `canvas`, from a new page (one page, or more for a long list of
-    gifts; the notes stay on the first). `mark` prints "DUPLICATA" or "ANNULÉ" on each page."""
-    writer = _Writer(canvas, doc, mark)
+    gifts; the notes stay on the first). `mark` prints "DUPLICATA" or "ANNULÉ" on each page,
+    `mark_note` says when (and why) under the number."""
+    writer = _Writer(canvas, doc, mark, mark_note)
     _footnotes(writer, doc)
     _header(writer, doc, logo)
     _beneficiary(writer, doc)
@@ -402,10 +530,10 @@ def draw_receipt(
     (_company_gift if doc.kind == "company" else _individual_gift)(writer, doc)
     _gift_table(writer, doc)
     _signature(writer, doc, signature)
-    writer.end_page()
+    writer.finish()
 
 
-def _canvas(target: Any, title: str, author: str) -> Canvas:
+def _canvas(target: Any, title: str, author: str, created: date | None = None) -> Canvas:
     regular, _bold = register_fonts()
     canvas = Canvas(
         target,
@@ -416,6 +544,10 @@ def _canvas(target: Any, title: str, author: str) -> Canvas:
     )
     canvas.setTitle(title)
     canvas.setAuthor(author)
+    if created is not None:
+        # Issue #15 point 9: the file's creation date is the receipt's date (deterministic).
+        stamp = f"D:{created:%Y%m%d}000000+00'00'"
+        canvas.setDateFormatter(lambda *_parts: stamp)
     return canvas
 
 
@@ -425,11 +557,12 @@ def render_receipt(
     logo: bytes | None = None,
     signature: bytes | None = None,
     mark: str = "",
+    mark_note: str = "",
 ) -> bytes:
     """The receipt as PDF bytes (deterministic: the same document gives the same bytes)."""
     buffer = io.BytesIO()
-    canvas = _canvas(buffer, f"Reçu fiscal {doc.number}", doc.beneficiary.name)
-    draw_receipt(canvas, doc, logo=logo, signature=signature, mark=mark)
+    canvas = _canvas(buffer, f"Reçu fiscal {doc.number}", doc.beneficiary.name, doc.issued_on)
+    draw_receipt(canvas, doc, logo=logo, signature=signature, mark=mark, mark_note=mark_note)
     canvas.save()
     return buffer.getvalue()
 

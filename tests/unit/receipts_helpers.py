@@ -29,7 +29,22 @@ def ready_association(session: Session) -> None:
     settings = session.get(OrganisationSettings, 1)
     assert settings is not None
     settings.receipt_category = "interet_general_association_1901"
+    # LEGAL_FR.md 0.1: every receipt carries the signature (printed image or by hand).
+    settings.signature_image = signature_png()
     session.flush()
+
+
+def signature_png() -> bytes:
+    """A small signature image (PNG)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (200, 80), "white")
+    ImageDraw.Draw(image).line([(10, 60), (60, 20), (110, 60), (190, 15)], fill="navy", width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def donor(

@@ -408,7 +408,10 @@ def test_failed_gifts_never_reach_a_receipt_collected_ones_do(
     may = _collected_gift(db, clock, tmp_path, date(2026, 5, 5))
     ops.reject(_ctx(db), reason="MS02", gift_id=may)
     with db.read() as session:
-        preview = plan_receipts(session, year=2026, mode=ReceiptMode.ANNUAL)
+        # previewed after the year's end: annual receipts wait for it (issue #15, point 2)
+        preview = plan_receipts(
+            session, year=2026, mode=ReceiptMode.ANNUAL, issued_on=date(2027, 1, 15)
+        )
     gift_ids = {g for planned in preview.receipts for g in planned.gift_ids}
     assert april in gift_ids and may not in gift_ids
 

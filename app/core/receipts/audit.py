@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.core.clock import PARIS
+from app.i18n import N_, _
 from app.models import Contact, Receipt
 from app.models.enums import ReceiptKind, ReceiptStatus
 
@@ -28,9 +30,26 @@ class NumberLogLine:
     replaced_by: str
 
 
+BASIS_RECEIVED = N_(
+    "dons reçus au cours de l'année {year} (reçus valables portant sur ces dons, quelle que soit "
+    "leur date d'émission)"
+)
+BASIS_DELIVERED = N_(
+    "reçus délivrés au cours de l'année {year} (reçus valables émis entre le 01/01/{year} et le "
+    "31/12/{year}, quelle que soit l'année des dons)"
+)
+
+
 @dataclass(frozen=True)
 class Declaration:
-    """Art. 222 bis CGI: number of documents issued and total amount for the year."""
+    """Art. 222 bis CGI: number of documents and total amount, on both bases.
+
+    LEGAL_FR.md 0.7 and A.7: the law counts "le montant global des dons ... perçus au cours
+    de l'année civile précédente ainsi que le nombre de documents délivrés au cours de cette
+    période". The first figures (`receipts`, `total_cents`) use the gifts received in the
+    year; the `delivered_*` figures the receipts delivered in the year. Both are offered and
+    each states its basis; cancelled receipts are never counted.
+    """
 
     year: int
     receipts: int
@@ -38,6 +57,18 @@ class Declaration:
     cancelled: int
     individual_receipts: int
     company_receipts: int
+    delivered_receipts: int = 0
+    delivered_total_cents: int = 0
+
+    @property
+    def basis_received(self) -> str:
+        """What the first figures count."""
+        return _(BASIS_RECEIVED).format(year=self.year)
+
+    @property
+    def basis_delivered(self) -> str:
+        """What the `delivered_*` figures count."""
+        return _(BASIS_DELIVERED).format(year=self.year)
 
 
 def number_log(session: Session, year: int) -> list[NumberLogLine]:
@@ -114,6 +145,13 @@ def declaration(session: Session, year: int) -> Declaration:
         )
         or 0
     )
+    start = datetime(year, 1, 1, tzinfo=PARIS).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=PARIS).astimezone(UTC)
+    delivered = session.execute(
+        select(func.count(Receipt.id), func.coalesce(func.sum(Receipt.total_cents), 0)).where(
+            Receipt.issued_at >= start, Receipt.issued_at < end, valid
+        )
+    ).one()
     return Declaration(
         year,
         int(row[0]),
@@ -121,4 +159,6 @@ def declaration(session: Session, year: int) -> Declaration:
         int(cancelled),
         int(by_kind.get(ReceiptKind.INDIVIDUAL, 0)),
         int(by_kind.get(ReceiptKind.COMPANY, 0)),
+        int(delivered[0]),
+        int(delivered[1]),
     )

@@ -25,6 +25,8 @@ class Beneficiary:
     city: str
     seventy_five_percent: bool = False
     ifi_eligible: bool = False
+    # Printed for a handwritten signature: room left, never sent as a file (LEGAL_FR.md 0.1).
+    hand_signature: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ class ReceiptDocument:
     def total_cents(self) -> int:
         """Amount giving right to the reduction."""
         return sum(g.amount_cents for g in self.gifts)
+
+    @property
+    def ifi_box(self) -> bool:
+        """Tick art. 978: an IFI-eligible organisation, and only cash or listed shares on
+        this receipt (LEGAL_FR.md 0.5, note (3) of the 11580*05)."""
+        return self.beneficiary.ifi_eligible and all(
+            g.nature in ("cash", "listed_shares") for g in self.gifts
+        )
 
     @property
     def cash_total_cents(self) -> int:

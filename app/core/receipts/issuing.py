@@ -6,10 +6,12 @@ import base64
 import hashlib
 from collections import deque
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,9 +19,12 @@ from app.core.clock import Clock, today
 from app.core.journal import BulkJournal, JournalEvent, bulk_journal
 from app.core.money import format_eur
 from app.core.permissions import Permission, require
-from app.core.postal import address_block
+from app.core.postal import COUNTRY_NAMES, FRANCE_CODES, city_line
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
-from app.core.receipts.categories import CATEGORIES, SEVENTY_FIVE_PERCENT
+from app.core.receipts.categories import (
+    SEVENTY_FIVE_PERCENT,
+    category_text,
+)
 from app.core.receipts.document import (
     Beneficiary,
     Donor,
@@ -27,7 +32,12 @@ from app.core.receipts.document import (
     ReceiptDocument,
     snapshot_digest,
 )
-from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address, plan_receipts
+from app.core.receipts.eligibility import (
+    IssuePlan,
+    PlannedReceipt,
+    fiscal_year_end,
+    plan_receipts,
+)
 from app.core.receipts.numbering import allocate, format_number
 from app.core.receipts.readiness import organisation_problems
 from app.core.receipts.rendering import PendingDigests
@@ -67,19 +77,38 @@ def beneficiary(session: Session) -> Beneficiary:
         address_lines=lines,
         purpose=s.purpose,
         category_key=s.receipt_category,
-        category_label=_(CATEGORIES.get(s.receipt_category, s.receipt_category)),
+        category_label=category_text(s.receipt_category, details),
         signatory_name=s.signatory_name,
         signatory_title=s.signatory_title,
         city=s.city,
         seventy_five_percent=s.applies_75_percent or s.receipt_category in SEVENTY_FIVE_PERCENT,
         ifi_eligible=bool(details.get("ifi_eligible", False)),
+        hand_signature=bool(s.hand_signature) and not s.signature_image,
     )
 
 
 def donor(contact: Contact) -> Donor:
-    """The donor as printed."""
-    parts = donor_address(contact)
-    lines = tuple(address_block(parts)[1:]) if parts else ()
+    """The donor as printed: full name and complete address as stored.
+
+    LEGAL_FR.md 0.9 and A.1 (D1, D2): the tax identity is never shortened; the 38-character
+    postal rule applies to labels and envelopes only (app.core.postal).
+    """
+    address = contact.primary_address
+    lines: tuple[str, ...] = ()
+    if address is not None:
+        country = (address.country or "FR").upper()
+        lines = tuple(
+            " ".join(part.split())
+            for part in (
+                address.line2,
+                address.line3,
+                address.line4,
+                address.line5,
+                city_line(address.postcode, address.city),
+                "" if country in FRANCE_CODES else COUNTRY_NAMES.get(country, country),
+            )
+            if part.strip()
+        )
     name = (
         contact.organisation_name
         if contact.is_organisation
@@ -90,6 +119,16 @@ def donor(contact: Contact) -> Donor:
     return Donor(
         contact.id, contact.is_organisation, name, contact.legal_form, contact.siren, lines
     )
+
+
+def company_year(contact: Contact, first_gift: date) -> str:
+    """The donor company's financial year holding `first_gift`, as printed ("du ... au ...");
+    annual receipts are cut at its end (LEGAL_FR.md B, note 5)."""
+    end = fiscal_year_end(contact, first_gift.year)
+    if first_gift > end:
+        end = fiscal_year_end(contact, first_gift.year + 1)
+    start = fiscal_year_end(contact, end.year - 1) + timedelta(days=1)
+    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
 
 
 def build_document(
@@ -104,6 +143,7 @@ def build_document(
     amounts: tuple[int, ...],
     replaces_number: str = "",
     image_keys: dict[str, str] | None = None,
+    company_year_text: str = "",
 ) -> ReceiptDocument:
     """The printed data of a receipt."""
     lines = tuple(
@@ -123,7 +163,9 @@ def build_document(
         donor=donor_,
         gifts=lines,
         replaces_number=replaces_number,
-        extra=dict(image_keys or {}),
+        extra=dict(
+            image_keys or {}, **({"company_year": company_year_text} if company_year_text else {})
+        ),
     )
 
 
@@ -142,7 +184,21 @@ def keep_image(session: Session, data: bytes | None) -> str:
         return ""
     digest = hashlib.sha256(data).hexdigest()
     if session.get(Setting, IMAGE_KEY + digest) is None:
-        session.add(Setting(key=IMAGE_KEY + digest, value=base64.b64encode(data).decode("ascii")))
+        # Two treasurers issuing at once on PostgreSQL both store the (now mandatory)
+        # signature: the second insert must be a no-op, not a key violation.
+        dialect = session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        now = datetime.now(UTC)
+        session.execute(
+            insert_(Setting)
+            .values(
+                key=IMAGE_KEY + digest,
+                value=base64.b64encode(data).decode("ascii"),
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
     return digest
 
 
@@ -239,6 +295,8 @@ def issue(
     there are cores for a large batch, this process alone for a small one.
     """
     require(session, Permission.RECEIPTS_ISSUE)
+    if plan.refused:
+        raise Conflict(plan.refused)
     problems = organisation_problems(session)
     if problems:
         raise Conflict(
@@ -252,6 +310,7 @@ def issue(
     sequences = allocate(session, plan.year, len(plan.receipts))
     progress.start(len(plan.receipts), _("Émission des reçus fiscaux"))
     issued_on = today(clock)
+    _check_dates(session, plan, issued_on)
     ids: list[int] = []
     numbers: list[str] = []
     # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
@@ -313,6 +372,19 @@ def issue(
     return IssueResult(tuple(ids), tuple(numbers), plan.total_cents)
 
 
+def _check_dates(session: Session, plan: IssuePlan, issued_on: date) -> None:
+    """Refuse a plan made for a later day than the receipts' date (LEGAL_FR.md A.4: a
+    receipt certifies gifts received on or before its date)."""
+    latest = max((r.period_end for r in plan.receipts), default=None)
+    if latest is not None and latest > issued_on:
+        raise Conflict(
+            _(
+                "Des dons sont datés du {day}, après la date des reçus ({today}) : préparez "
+                "l'émission à nouveau."
+            ).format(day=latest.strftime("%d/%m/%Y"), today=issued_on.strftime("%d/%m/%Y"))
+        )
+
+
 def issue_requested_now(
     session: Session, *, contact_id: int, year: int, clock: Clock
 ) -> tuple[IssuePlan, IssueResult | None]:
@@ -324,6 +396,7 @@ def issue_requested_now(
         mode=ReceiptMode.PER_GIFT,
         contact_ids=[contact_id],
         requested_only=True,
+        issued_on=today(clock),
     )
     if plan.organisation_problems or not plan.receipts:
         return plan, None
@@ -399,9 +472,10 @@ def _store_chunk(
             digest=digest,
             issued_at=issued_at,
             issued_by=issued_by,
+            replaces_id=planned.replaces_id,
         )
-        for doc, sequence, digest in zip(
-            chunk.docs, chunk.sequences, chunk.digests.result(), strict=True
+        for doc, sequence, digest, planned in zip(
+            chunk.docs, chunk.sequences, chunk.digests.result(), chunk.planned, strict=True
         )
     ]
     new_ids = list(
@@ -429,8 +503,14 @@ def _store_chunk(
                 entity="receipt",
                 entity_id=receipt_id,
                 contact_id=doc.donor.contact_id,
-                note=_("Reçu fiscal {number} émis ({amount})").format(
-                    number=doc.number, amount=format_eur(doc.total_cents)
+                note=(
+                    _("Reçu {new} émis en remplacement du reçu {old} ({reason})").format(
+                        new=doc.number, old=doc.replaces_number, reason=_("annulé puis réémis")
+                    )
+                    if doc.replaces_number
+                    else _("Reçu fiscal {number} émis ({amount})").format(
+                        number=doc.number, amount=format_eur(doc.total_cents)
+                    )
                 ),
             )
             for receipt_id, doc in zip(new_ids, chunk.docs, strict=True)
@@ -493,5 +573,9 @@ def _document(
         donor_=donor(contact),
         gifts=gifts,
         amounts=amounts,
+        replaces_number=planned.replaces_number,
         image_keys=image_keys,
+        company_year_text=company_year(contact, gifts[0].received_on)
+        if contact.is_organisation
+        else "",
     )

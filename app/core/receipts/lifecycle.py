@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.core.clock import Clock, today
+from app.core.clock import PARIS, Clock, SystemClock, today
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.core.receipts.document import ReceiptDocument, snapshot_digest
@@ -16,6 +17,7 @@ from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import (
     beneficiary,
     build_document,
+    company_year,
     donor,
     images,
     keep_image,
@@ -86,10 +88,40 @@ def ensure_unchanged(receipt: Receipt, pdf_digest: str) -> None:
         )
 
 
-def _render_snapshot(session: Session, receipt: Receipt, *, mark: str = "") -> bytes:
+def _render_snapshot(
+    session: Session, receipt: Receipt, *, mark: str = "", mark_note: str = ""
+) -> bytes:
     doc = ReceiptDocument.from_json(receipt.snapshot)
     logo, signature = snapshot_images(session, doc)
-    return renderer().render(doc, logo=logo, signature=signature, mark=mark)
+    return renderer().render(doc, logo=logo, signature=signature, mark=mark, mark_note=mark_note)
+
+
+def unsigned(receipts: list[Receipt]) -> list[Receipt]:
+    """Receipts issued without a signature image (printed for a handwritten signature)."""
+    return [r for r in receipts if not (r.snapshot.get("extra") or {}).get("signature")]
+
+
+def ensure_signed(receipts: list[Receipt]) -> None:
+    """Refuse to let a receipt leave the software as a file without its signature image.
+
+    LEGAL_FR.md 0.1: "une signature lisible ... imprimée ou apposée à l'aide d'une griffe";
+    a PDF sent by e-mail must carry the signature image. Receipts issued with the setting
+    "Je signe les reçus à la main" are printed and signed by hand only.
+    """
+    from app.core.receipts.readiness import HAND_SIGNATURE_SETTING
+
+    missing = unsigned(receipts)
+    if missing:
+        raise Conflict(
+            _(
+                "{count} reçu(s) sans image de signature (dont {number}) : ils ont été émis avec "
+                "le paramètre « {setting} » et doivent être imprimés puis signés à la main. "
+                "Pour les envoyer en PDF, choisissez l'image de la signature dans les "
+                "paramètres, décochez ce paramètre, puis remplacez ces reçus."
+            ).format(
+                count=len(missing), number=missing[0].number, setting=_(HAND_SIGNATURE_SETTING)
+            )
+        )
 
 
 def verify(session: Session, receipt: Receipt) -> Reproduction:
@@ -98,11 +130,24 @@ def verify(session: Session, receipt: Receipt) -> Reproduction:
     return reproduction(receipt, hashlib.sha256(pdf).hexdigest())
 
 
-def reprint(session: Session, receipt_id: int) -> bytes:
-    """The same receipt, same number and data, marked DUPLICATA (journaled)."""
+def reprint(session: Session, receipt_id: int, *, clock: Clock | None = None) -> bytes:
+    """The same receipt, same number and data, marked DUPLICATA with its reprint date, or
+    ANNULÉ with the cancellation date and reason (journaled; LEGAL_FR.md A.3)."""
     receipt = find_receipt(session, receipt_id)
-    mark = CANCELLED_MARK if receipt.status == ReceiptStatus.CANCELLED else DUPLICATE_MARK
-    pdf = _render_snapshot(session, receipt, mark=mark)
+    if receipt.status == ReceiptStatus.CANCELLED:
+        mark = CANCELLED_MARK
+        cancelled_on = receipt.cancelled_at.astimezone(PARIS) if receipt.cancelled_at else None
+        note = _("ANNULÉ le {day} — motif : {reason}").format(
+            day=cancelled_on.strftime("%d/%m/%Y") if cancelled_on else "?",
+            reason=receipt.cancel_reason,
+        )
+    else:
+        mark = DUPLICATE_MARK
+        note = _("DUPLICATA imprimé le {day} (original émis le {issued})").format(
+            day=today(clock or SystemClock()).strftime("%d/%m/%Y"),
+            issued=date.fromisoformat(receipt.snapshot["issued_on"]).strftime("%d/%m/%Y"),
+        )
+    pdf = _render_snapshot(session, receipt, mark=mark, mark_note=note)
     record_event(
         session,
         entity="receipt",
@@ -134,7 +179,12 @@ def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> 
     old = cancel(session, receipt_id, reason=reason, clock=clock)
     gift_ids = [line.gift_id for line in old.lines]
     plan = plan_receipts(
-        session, year=old.year, mode=ReceiptMode.ANNUAL, contact_ids=[old.contact_id]
+        session,
+        year=old.year,
+        mode=ReceiptMode.ANNUAL,
+        contact_ids=[old.contact_id],
+        issued_on=today(clock),
+        year_must_be_over=False,
     )
     planned = [r for r in plan.receipts if set(r.gift_ids) & set(gift_ids)]
     gifts = list(
@@ -174,6 +224,9 @@ def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> 
         amounts=tuple(amounts[g.id] for g in kept),
         replaces_number=old.number,
         image_keys=keys,
+        company_year_text=company_year(contact, kept[0].received_on)
+        if contact.is_organisation
+        else "",
     )
     pdf = renderer().render(doc, logo=logo, signature=signature)
     new = store_receipt(

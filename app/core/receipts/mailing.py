@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app.core.clock import Clock
 from app.core.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
-from app.core.receipts.lifecycle import original_pdf
+from app.core.receipts.lifecycle import ensure_signed, original_pdf
 from app.errors import StorageError, ValidationError, raise_first
 from app.i18n import _
 from app.models import (
@@ -230,6 +230,7 @@ def send_receipts(
             .order_by(Receipt.sequence)
         )
     )
+    ensure_signed(receipts)  # an e-mailed PDF carries the signature image (LEGAL_FR.md 0.1)
     progress.start(len(receipts), _("Envoi des reçus par courriel"))
     server = connector(settings)
     sent = failed = 0

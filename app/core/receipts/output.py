@@ -14,7 +14,7 @@ from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.audit import number_log
 from app.core.receipts.document import ReceiptDocument
 from app.core.receipts.issuing import snapshot_images
-from app.core.receipts.lifecycle import ensure_unchanged
+from app.core.receipts.lifecycle import ensure_signed, ensure_unchanged
 from app.core.receipts.rendering import DigestBatch, PendingDigests, renderer
 from app.errors import Conflict
 from app.i18n import N_, _
@@ -120,6 +120,7 @@ def write_pdfs(
     recorded at issue (a file that differs is removed and the work stops with a message).
     """
     receipts = _issued(session, receipt_ids)
+    ensure_signed(receipts)  # a saved PDF leaves the software (LEGAL_FR.md 0.1)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"recu-{receipt.number}.pdf" for receipt in receipts]
     progress.start(len(receipts), _("Enregistrement des reçus en PDF"))

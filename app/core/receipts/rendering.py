@@ -63,7 +63,13 @@ class ReceiptRendering(Protocol):
     """The renderer of receipts and of the number log."""
 
     def render(
-        self, doc: ReceiptDocument, *, logo: bytes | None, signature: bytes | None, mark: str = ""
+        self,
+        doc: ReceiptDocument,
+        *,
+        logo: bytes | None,
+        signature: bytes | None,
+        mark: str = "",
+        mark_note: str = "",
     ) -> bytes:
         """One receipt as PDF bytes (deterministic)."""
         ...

@@ -216,6 +216,8 @@ class ReceiptsPage(QWidget):
         text = _("{count} reçus à émettre pour {year}, total {total}.").format(
             count=len(plan.receipts), year=plan.year, total=format_eur(plan.total_cents)
         )
+        if plan.refused:
+            text = plan.refused
         if plan.organisation_problems:
             text += "\n" + _("Émission impossible : {details}").format(
                 details=" ; ".join(plan.organisation_problems)
@@ -421,15 +423,20 @@ class ReceiptsPage(QWidget):
 
     @staticmethod
     def declaration_text(figures: Declaration) -> str:
-        """The art. 222 bis figures, in a sentence."""
+        """The art. 222 bis figures, on both bases (LEGAL_FR.md 0.7)."""
         return _(
-            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} "
-            "annulés, "
-            "non comptés)."
+            "Base 1 — {basis_received} : {count} reçus valables, montant global {total}.\n"
+            "Base 2 — {basis_delivered} : {delivered} reçus valables, montant global "
+            "{delivered_total}.\n"
+            "{cancelled} reçus annulés, non comptés. La loi vise les dons perçus dans l'année "
+            "et le nombre de documents délivrés : indiquez la base retenue."
         ).format(
-            year=figures.year,
+            basis_received=figures.basis_received,
             count=figures.receipts,
             total=format_eur(figures.total_cents),
+            basis_delivered=figures.basis_delivered,
+            delivered=figures.delivered_receipts,
+            delivered_total=format_eur(figures.delivered_total_cents),
             cancelled=figures.cancelled,
         )
 

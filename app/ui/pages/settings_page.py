@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -23,15 +25,56 @@ from PySide6.QtWidgets import (
 from app.core.organisation import (
     OrganisationIdentity,
     load_identity,
-    save_identity,
     set_receipt_image,
     validate,
 )
 from app.core.receipts.categories import CATEGORIES
+from app.core.receipts.readiness import HAND_SIGNATURE_SETTING
+from app.core.receipts.settings import (
+    ReceiptSettings,
+    load_receipt_settings,
+    validate_receipt_settings,
+)
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
-from app.operations.base import Change
+from app.operations.base import Change, OperationContext
+from app.operations.receipts import save_settings
 from app.ui.context import UiContext
+
+# Receipt settings (issue #15): the text fields, then the check boxes with what they mean.
+RECEIPT_TEXT_FIELDS: dict[str, str] = {
+    "rup_decree_on": N_("Reconnaissance d'utilité publique : décret du (JJ/MM/AAAA)"),
+    "rup_jo_on": N_("… publié au Journal officiel du (JJ/MM/AAAA)"),
+    "agreement_on": N_("Date de l'agrément (JJ/MM/AAAA)"),
+    "other_wording": N_("Catégorie « Autres » : précisez (imprimé sur les reçus)"),
+}
+RECEIPT_CHECKS: dict[str, tuple[str, str]] = {
+    "ifi_eligible": (
+        N_("Organisme éligible à la réduction d'IFI (art. 978 du CGI)"),
+        N_(
+            "Seuls les dons en numéraire et de titres cotés sont portés sous l'article 978 ; "
+            "les autres dons reçoivent leur propre reçu, sans la case 978."
+        ),
+    ),
+    "applies_75_percent": (
+        N_("Réduction de 75 % (aide aux personnes en difficulté, victimes de violences)"),
+        N_("Les reçus annuels 2025 détaillent les dons avant et après le 14/10/2025."),
+    ),
+    "hand_signature": (
+        HAND_SIGNATURE_SETTING,
+        N_(
+            "Sans image de signature, les reçus sont imprimés avec un cadre pour la signature "
+            "manuscrite ; ils ne peuvent alors être ni envoyés par courriel ni enregistrés en PDF."
+        ),
+    ),
+    "membership_fees": (
+        N_("Inclure les cotisations dans les reçus fiscaux"),
+        N_(
+            "Seulement si la cotisation ne donne droit à aucune contrepartie (pas d'accès à des "
+            "activités, cours, licence ou services réservés aux membres). Désactivé par défaut."
+        ),
+    ),
+}
 
 FIELD_LABELS: dict[str, str] = {
     "name": N_("Nom de l'association"),
@@ -97,6 +140,22 @@ class SettingsPage(QWidget):
         for widget in (self.logo_button, self.signature_button, self.images_status):
             images.addWidget(widget)
         form.addRow(_("Images des reçus"), images)
+        self.checks: dict[str, QCheckBox] = {}
+        form.addRow(QLabel(f"<b>{_('Reçus fiscaux')}</b>"))
+        for name, label in RECEIPT_TEXT_FIELDS.items():
+            form.addRow(_(label), self._cell(name, QLineEdit()))
+        for name, (label, help_text) in RECEIPT_CHECKS.items():
+            check = QCheckBox(_(label))
+            check.setObjectName(f"check_{name}")
+            explanation = QLabel(_(help_text))
+            explanation.setWordWrap(True)
+            explanation.setMaximumWidth(480)
+            explanation.setStyleSheet("color: #555")
+            cell = QVBoxLayout()
+            cell.addWidget(check)
+            cell.addWidget(explanation)
+            form.addRow("", cell)
+            self.checks[name] = check
         scroll.setWidget(box)
         outer.addWidget(scroll)
         buttons = QHBoxLayout()
@@ -108,6 +167,24 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         self.reload()
+
+    def _cell(self, name: str, editor: QLineEdit) -> QVBoxLayout:
+        editor.setObjectName(f"field_{name}")
+        error = QLabel("")
+        error.setObjectName(f"error_{name}")
+        error.setStyleSheet("color: #b00020")
+        error.setVisible(False)
+        cell = QVBoxLayout()
+        cell.addWidget(editor)
+        cell.addWidget(error)
+        self.editors[name], self.errors[name] = editor, error
+        return cell
+
+    def receipt_settings(self) -> ReceiptSettings:
+        """The receipt settings as currently typed and ticked."""
+        values: dict[str, Any] = {name: self._value(name).strip() for name in RECEIPT_TEXT_FIELDS}
+        values.update({name: check.isChecked() for name, check in self.checks.items()})
+        return ReceiptSettings(**values)
 
     def _value(self, name: str) -> str:
         editor = self.editors[name]
@@ -133,14 +210,23 @@ class SettingsPage(QWidget):
 
     def identity(self) -> OrganisationIdentity:
         """The identity as currently typed."""
-        return OrganisationIdentity(**{name: self._value(name).strip() for name in self.editors})
+        return OrganisationIdentity(
+            **{
+                name: self._value(name).strip()
+                for name in self.editors
+                if name not in RECEIPT_TEXT_FIELDS
+            }
+        )
 
     def reload(self) -> None:
         """Show what is stored."""
         with self._ctx.database.read() as session:
             identity = load_identity(session)
+            receipts = load_receipt_settings(session)
+        for name, check in self.checks.items():
+            check.setChecked(getattr(receipts, name))
         for name, editor in self.editors.items():
-            value = getattr(identity, name)
+            value = getattr(receipts if name in RECEIPT_TEXT_FIELDS else identity, name)
             if isinstance(editor, QComboBox):
                 editor.setCurrentIndex(max(0, editor.findData(value)))
             elif isinstance(editor, QPlainTextEdit):
@@ -157,14 +243,15 @@ class SettingsPage(QWidget):
 
     def save(self) -> bool:
         """Validate then save; returns True when saved."""
-        identity = self.identity()
-        problems = validate(identity)
+        identity, receipts = self.identity(), self.receipt_settings()
+        problems = validate(identity) + validate_receipt_settings(
+            identity.receipt_category, receipts
+        )
         self._show_errors(problems)
         if problems:
             self.status.setText(_("Corrigez les champs signalés : rien n'a été enregistré."))
             return False
-        with self._ctx.database.write() as session:
-            save_identity(session, identity)
+        save_settings(OperationContext(self._ctx.database), identity, receipts)
         self.status.setText(_("Paramètres enregistrés."))
         self._ctx.events.notify({Change.SETTINGS})
         return True
