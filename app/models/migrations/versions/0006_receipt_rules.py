@@ -2,7 +2,7 @@
 each company's financial-year end, the written waiver of volunteers' expenses.
 
 Revision ID: 0006
-Revises: 0010 (assigned 0005; main landed 0011, 0012 and 0010 first)
+Revises: 0008 (assigned 0005; main landed 0011, 0012 and 0010 first)
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0010"  # relinked after merging main (assigned "0005")
+down_revision = "0008"  # chained after the last migration on main (assigned "0005")
 branch_labels = None
 depends_on = None
 
