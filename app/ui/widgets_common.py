@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 
 class FieldErrors:
@@ -49,3 +49,21 @@ def wrapped_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def confirm_deliberately(
+    parent: QWidget | None, title: str, text: str, *, confirm: str, back: str
+) -> bool:
+    """Ask before a risky save; Enter and Escape both choose `back` (the safe answer).
+
+    The confirm button says what it does ("Enregistrer malgré l'écart"), so saving needs a
+    deliberate click or its mnemonic, never a reflex Enter.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    confirm_button = box.addButton(confirm, QMessageBox.ButtonRole.AcceptRole)
+    back_button = box.addButton(back, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back_button)
+    box.setEscapeButton(back_button)
+    box.setObjectName("confirm_deliberately")
+    box.exec()
+    return box.clickedButton() is confirm_button

@@ -26,8 +26,10 @@ from app.core.gifts import (
     campaigns,
     create_gift,
     draft_from_gift,
+    draft_key,
     get_gift,
     lock_reason,
+    probable_doubles,
     update_gift,
     validate_gift,
 )
@@ -39,7 +41,7 @@ from app.i18n import _
 from app.models.enums import GiftNature, PaymentMethod
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
-from app.ui.widgets_common import FieldErrors
+from app.ui.widgets_common import FieldErrors, confirm_deliberately
 
 
 def _amount_text(cents: int) -> str:
@@ -270,8 +272,25 @@ class GiftDialog(QDialog):
         database = self.ctx.database
         with database.read() as session:
             problems = validate_gift(session, draft, today=today(database.clock))
+            doubles = (
+                []
+                if problems
+                else probable_doubles(session, draft_key(draft), exclude_gift_id=self.gift_id)
+            )
         self.errors.show({p.field or "": str(p) for p in problems})
         if problems:
+            return
+        if doubles and not confirm_deliberately(
+            self,
+            _("Doublon probable"),
+            _(
+                "Ce don semble déjà enregistré (même donateur, montant, date ou numéro de "
+                "chèque) :\n{existing}\n\nL'enregistrer une seconde fois le compterait deux "
+                "fois sur le reçu fiscal."
+            ).format(existing="\n".join(d.describe() for d in doubles[:5])),
+            confirm=_("&Enregistrer quand même"),
+            back=_("Revenir au formulaire"),
+        ):
             return
         created = self.gift_id is None
         try:
