@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from app import APP_AUTHOR, APP_NAME
 from app.core import backup, instance_lock, session_login
@@ -83,7 +83,30 @@ def run_gui(*, db_target: str | None = None) -> int:
     window.show()
     if demo_contacts:
         window.fill_with_demo(demo_contacts, seed=1)
-    return app.exec()
+    code = app.exec()
+    tear_down(window)
+    return code
+
+
+def tear_down(window: MainWindow) -> None:
+    """Destroy the window tree now, while the QApplication still exists.
+
+    PySide hands a dialog back to Python once its exec() returns, although the dialog keeps
+    its Qt parent (a page). Left alive until interpreter exit, such a dialog was deleted
+    twice by PySide's exit sweep (directly, and again with its parent window), the
+    segmentation fault seen on quitting after opening a contact form. Deleting the window
+    here, with the task thread stopped, deletes each widget once, through its parent.
+    """
+    import gc
+
+    from shiboken6 import Shiboken
+
+    window.tasks.wait()
+    for dialog in window.findChildren(QDialog):
+        if Shiboken.isValid(dialog):
+            Shiboken.delete(dialog)
+    Shiboken.delete(window)
+    gc.collect()
 
 
 def open_protected(target: str, paths: AppPaths) -> Database | None:
