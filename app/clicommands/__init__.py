@@ -11,7 +11,9 @@ from app.clicommands import (
     import_cmd,
     info_cmd,
     init_cmd,
+    member_cmd,
     receipts_cmd,
+    sepa_cmd,
     stats_cmd,
     user_cmd,
 )
@@ -25,5 +27,7 @@ COMMAND_MODULES: list[ModuleType] = [
     import_cmd,
     stats_cmd,
     backup_cmd,
+    member_cmd,
+    sepa_cmd,
     user_cmd,
 ]

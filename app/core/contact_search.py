@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.core.consents import DEFAULT_PURPOSE, _latest_events
+from app.core.member_status import DEFAULT_RENEWAL_DAYS, MemberStatus, contacts_with_status
 from app.core.text import search_tokens
 from app.models import (
     ConsentEvent,
@@ -53,6 +54,9 @@ class ContactFilter:
     campaign_id: int | None = None
     kind: ContactKind | None = None
     ids: tuple[int, ...] | None = None  # an explicit list (e.g. from a quality report)
+    member_status: str | None = None  # "current" | "due" | "lapsed" | "none" (memberships)
+    member_on: date | None = None  # the day the status is computed for (today)
+    member_window: int = DEFAULT_RENEWAL_DAYS
     sort: ContactSort = ContactSort.NAME
     descending: bool = False
 
@@ -151,6 +155,12 @@ def _conditions(spec: ContactFilter) -> list:  # type: ignore[type-arg]
         )
     if spec.consent_channel is not None and spec.consent_status:
         conditions.append(_consent_condition(spec.consent_channel, spec.consent_status))
+    if spec.member_status:
+        on = spec.member_on or date.today()
+        status = MemberStatus(spec.member_status)
+        conditions.append(
+            Contact.id.in_(contacts_with_status(status, on=on, window=spec.member_window))
+        )
     return conditions
 
 

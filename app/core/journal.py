@@ -24,11 +24,15 @@ from app.models import (
     ContactEmail,
     ContactPhone,
     Gift,
+    Membership,
+    MembershipType,
     OrganisationSettings,
     PostalAddress,
     ProcessingActivity,
     Receipt,
+    RegularGiftPlan,
     RightsRequest,
+    SepaMandate,
     Setting,
     User,
 )
@@ -50,6 +54,10 @@ JOURNALED: dict[type, str] = {
     ProcessingActivity: "processing_activity",
     RightsRequest: "rights_request",
     User: "user",
+    MembershipType: "membership_type",
+    Membership: "membership",
+    SepaMandate: "sepa_mandate",
+    RegularGiftPlan: "regular_gift_plan",
 }
 # Derived or bulky columns that would only add noise to the journal.
 IGNORED_FIELDS = {"created_at", "updated_at", "search_text", "sort_name", "pdf", "password_hash"}

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.gdpr.requests import requests_due
+from app.core.memberships import members_per_type
 from app.models import Campaign, Gift, Receipt
 from app.models.enums import ReceiptStatus
 
@@ -44,11 +45,15 @@ class Dashboard:
     receipts_amount_cents: int = 0
     to_receipt_gifts: int = 0
     to_receipt_cents: int = 0
+    members_by_type: dict[str, int] = field(default_factory=dict)
 
 
 def _year(gift_year: int):  # type: ignore[no-untyped-def]
-    return (Gift.received_on >= date(gift_year, 1, 1)) & (
-        Gift.received_on <= date(gift_year, 12, 31)
+    # A failed payment (returned direct debit, bounced cheque) raised nothing.
+    return (
+        (Gift.received_on >= date(gift_year, 1, 1))
+        & (Gift.received_on <= date(gift_year, 12, 31))
+        & Gift.failed_on.is_(None)
     )
 
 
@@ -192,4 +197,5 @@ def dashboard(session: Session, year: int, *, today: date) -> Dashboard:
         int(issued[1]),
         now.pending_gifts,
         now.pending_cents,
+        members_per_type(session, year),
     )

@@ -9,12 +9,20 @@ from app.models.contact import Contact, ContactEmail, ContactPhone, Tag, contact
 from app.models.gdpr import ErasedIdentity, ProcessingActivity, RightsRequest
 from app.models.gift import Gift
 from app.models.import_batch import ImportBatch
+from app.models.membership import Membership, MembershipType
 from app.models.merge import MergeRecord, NotDuplicate
 from app.models.receipt import Receipt, ReceiptDelivery, ReceiptLine, ReceiptSequence
+from app.models.sepa import RegularGiftPlan, SepaCollection, SepaDebit, SepaMandate
 from app.models.settings import OrganisationSettings, SavedFilter, Setting
 from app.models.user import User
 
 __all__ = [
+    "Membership",
+    "MembershipType",
+    "RegularGiftPlan",
+    "SepaCollection",
+    "SepaDebit",
+    "SepaMandate",
     "AuditEvent",
     "Base",
     "Campaign",

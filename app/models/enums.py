@@ -113,3 +113,38 @@ class AuditAction(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     EVENT = "event"
+
+
+class MembershipKind(StrEnum):
+    INDIVIDUAL = "individual"
+    FAMILY = "family"
+    ORGANISATION = "organisation"
+
+
+class MembershipPeriod(StrEnum):
+    CALENDAR_YEAR = "calendar_year"  # 1 January - 31 December
+    SCHOOL_YEAR = "school_year"  # 1 September - 31 August
+    ROLLING_12_MONTHS = "rolling_12_months"  # from the payment date, twelve months
+
+
+class MandateStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+
+
+class PlanFrequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class PlanStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # after consecutive bank rejects, or by hand
+    ENDED = "ended"
+
+
+class DebitStatus(StrEnum):
+    COLLECTED = "collected"  # sent to the bank in a collection file
+    REJECTED = "rejected"  # returned by the bank (R-transaction)

@@ -56,6 +56,10 @@ class Gift(TimestampMixin, Base):
     is_membership_fee: Mapped[bool] = mapped_column(Boolean, default=False)
     counterpart_cents: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A payment that did not arrive (a rejected direct debit, a bounced cheque): the gift is
+    # kept for the record but counts nowhere and is never receipted.
+    failed_on: Mapped[date | None] = mapped_column(default=None)
+    failure_reason: Mapped[str] = mapped_column(String(120), default="")
     receipt_id: Mapped[int | None] = mapped_column(
         ForeignKey("receipt.id", ondelete="SET NULL"), default=None, index=True
     )

@@ -34,9 +34,11 @@ from app.models import (
     MergeRecord,
     Receipt,
     ReceiptDelivery,
+    RegularGiftPlan,
+    SepaMandate,
     contact_tags,
 )
-from app.models.enums import ContactStatus
+from app.models.enums import ContactStatus, MandateStatus, PlanStatus
 
 SCRUBBED = "[effacé]"
 ERASED_KEY = "erased"  # a merge record whose before-state was erased (no undo)
@@ -141,6 +143,7 @@ def anonymise(
         )
         _forget_undo_copies(session, set(everyone))
         session.execute(update(Gift).where(Gift.contact_id == contact_id).values(notes=""))
+        _erase_bank_details(session, everyone, clock)
         session.execute(
             update(ConsentEvent)
             .where(ConsentEvent.contact_id == contact_id)
@@ -162,6 +165,25 @@ def anonymise(
         session.flush()
     finally:
         session.info.pop(BYPASS_KEY, None)
+
+
+def _erase_bank_details(session: Session, contact_ids: list[int], clock: Clock) -> None:
+    """Account numbers go with the person: mandates are revoked and blanked, plans ended.
+
+    The mandate reference (RUM) and the debits stay, as the record of the gifts received.
+    """
+    day = clock.now().date()
+    mandates = select(SepaMandate.id).where(SepaMandate.contact_id.in_(contact_ids))
+    session.execute(
+        update(RegularGiftPlan)
+        .where(RegularGiftPlan.mandate_id.in_(mandates), RegularGiftPlan.status != PlanStatus.ENDED)
+        .values(status=PlanStatus.ENDED, ends_on=day)
+    )
+    session.execute(
+        update(SepaMandate)
+        .where(SepaMandate.contact_id.in_(contact_ids))
+        .values(iban="", bic="", holder=SCRUBBED, status=MandateStatus.REVOKED)
+    )
 
 
 def _remember(session: Session, contact: Contact, clock: Clock, request_id: int | None) -> None:

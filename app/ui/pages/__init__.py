@@ -56,6 +56,12 @@ def _dashboard(ctx: UiContext) -> QWidget:
     return DashboardPage(ctx)
 
 
+def _regular_giving(ctx: UiContext) -> QWidget:
+    from app.ui.pages.regular_giving_page import RegularGivingPage
+
+    return RegularGivingPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -68,6 +74,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("contacts", N_("Contacts"), _contacts),
         PageSpec("gifts", N_("Dons"), _gifts),
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
+        PageSpec("regular", N_("Adhérents et prélèvements"), _regular_giving),
         PageSpec("duplicates", N_("Doublons"), _duplicates),
         PageSpec("gdpr", N_("RGPD"), _gdpr),
         PageSpec("dashboard", N_("Tableau de bord"), _dashboard),

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.clock import today
 from app.core.contact_search import (
     ContactFilter,
     ContactRow,
@@ -32,6 +33,7 @@ from app.core.contacts import all_tags
 from app.core.dates import format_date
 from app.core.gifts import campaigns
 from app.core.list_exports import export_contacts
+from app.core.memberships import renewal_days
 from app.core.saved_filters import list_filters, save_filter
 from app.i18n import N_, _
 from app.models.enums import Channel, ContactKind
@@ -135,6 +137,8 @@ class ContactsPage(QWidget):
         self.consent_status = QComboBox()
         self.donor = QComboBox()
         self.campaign = QComboBox()
+        self.member = QComboBox()
+        self.member.setAccessibleName(_("Adhésion"))
         self.last_gift_year = QSpinBox(minimum=0, maximum=2100, specialValueText=_("toutes"))
         self.last_gift_year.setPrefix(_("Dernier don en "))
         self._fill_lookup_filters()
@@ -159,6 +163,16 @@ class ContactsPage(QWidget):
                 ],
             ),
             (
+                self.member,
+                [
+                    (_("Adhésion : tous"), ALL),
+                    (_("Adhésion à jour"), "current"),
+                    (_("Adhésion à renouveler"), "due"),
+                    (_("Adhésion échue"), "lapsed"),
+                    (_("Jamais adhérent"), "none"),
+                ],
+            ),
+            (
                 self.donor,
                 [
                     (_("Donateurs et autres"), ALL),
@@ -175,6 +189,7 @@ class ContactsPage(QWidget):
             self.consent_channel,
             self.consent_status,
             self.donor,
+            self.member,
             self.last_gift_year,
             self.campaign,
         ):
@@ -186,6 +201,7 @@ class ContactsPage(QWidget):
     def _fill_lookup_filters(self) -> None:
         with self.ctx.database.read() as session:
             tags, campaign_list = all_tags(session), campaigns(session)
+            self.renewal_window = renewal_days(session)
         self.tag.clear()
         self.tag.addItem(_("Étiquette : toutes"), ALL)
         for tag_id, name in tags:
@@ -199,7 +215,15 @@ class ContactsPage(QWidget):
 
     # --- saved filters ----------------------------------------------------------------
 
-    FILTER_WIDGETS = ("tag", "npai", "consent_channel", "consent_status", "donor", "campaign")
+    FILTER_WIDGETS = (
+        "tag",
+        "npai",
+        "consent_channel",
+        "consent_status",
+        "donor",
+        "member",
+        "campaign",
+    )
 
     def filter_values(self) -> dict[str, object]:
         """The widgets' values, as stored in a saved filter."""
@@ -250,6 +274,9 @@ class ContactsPage(QWidget):
             last_gift_year=self.last_gift_year.value() or None,
             campaign_id=self.campaign.currentData(),
             ids=self.filter.ids,
+            member_status=self.member.currentData(),
+            member_on=today(self.ctx.database.clock),
+            member_window=self.renewal_window,
         )
 
     def _count(self) -> int:

@@ -175,6 +175,15 @@ class DashboardPage(QWidget):
                 soon=f.requests_due_soon,
             )
         )
+        if f.members_by_type:
+            self.kpis.setText(
+                self.kpis.text()
+                + "<br>"
+                + _("Adhérents {year} : {detail}").format(
+                    year=c.year,
+                    detail=", ".join(f"{name} <b>{n}</b>" for name, n in f.members_by_type.items()),
+                )
+            )
         self._draw_months(c.by_month_cents, p.by_month_cents, c.year, p.year)
         self._draw_methods(f.by_method)
         self._show_segments()

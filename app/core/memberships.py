@@ -1,0 +1,350 @@
+"""Memberships: types with their fee and period, each member's memberships, status at a date.
+
+Status at a date, from the latest membership's end: "à jour" (ends after the renewal
+window), "à renouveler" (ends within the window, default 30 days), "échu" (ended), or no
+membership at all. The fee is recorded as a gift flagged as a membership fee: it stays out of
+tax receipts unless the association's setting says its fees carry no counterpart (receipts
+rules, LEGAL_FR.md "Membership fees").
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from app.core.gifts import GiftDraft, create_gift
+from app.core.member_status import (
+    DEFAULT_RENEWAL_DAYS,
+    MemberStatus,
+    latest_end,
+    status_expression,
+    status_of,
+)
+from app.core.permissions import Permission, require
+from app.core.postal import address_block
+from app.core.receipts.eligibility import donor_address
+from app.core.segments import exclusion_reason
+from app.errors import Conflict, NotFound, ValidationError
+from app.i18n import N_, _
+from app.models import Contact, Membership, MembershipType, Setting
+from app.models.enums import Channel, MembershipKind, MembershipPeriod, PaymentMethod
+
+SETTING_KEY = "memberships"
+
+
+STATUS_LABELS = {
+    MemberStatus.CURRENT: N_("à jour"),
+    MemberStatus.DUE: N_("à renouveler"),
+    MemberStatus.LAPSED: N_("échu"),
+    MemberStatus.NONE: N_("jamais adhérent"),
+}
+KIND_LABELS = {
+    MembershipKind.INDIVIDUAL: N_("individuelle"),
+    MembershipKind.FAMILY: N_("famille"),
+    MembershipKind.ORGANISATION: N_("personne morale"),
+}
+PERIOD_LABELS = {
+    MembershipPeriod.CALENDAR_YEAR: N_("année civile"),
+    MembershipPeriod.SCHOOL_YEAR: N_("année scolaire (septembre-août)"),
+    MembershipPeriod.ROLLING_12_MONTHS: N_("12 mois à partir du paiement"),
+}
+
+
+def renewal_days(session: Session) -> int:
+    """How many days before its end a membership is "à renouveler"."""
+    setting = session.get(Setting, SETTING_KEY)
+    value = (setting.value or {}).get("renewal_days") if setting is not None else None
+    return int(value) if isinstance(value, int) else DEFAULT_RENEWAL_DAYS
+
+
+def set_renewal_days(session: Session, days: int) -> None:
+    """Change the renewal window (administrator)."""
+    require(session, Permission.SETTINGS_WRITE)
+    if not 0 <= days <= 180:
+        raise ValidationError(_("Délai de renouvellement : entre 0 et 180 jours."), field="days")
+    setting = session.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY, value={})
+    setting.value = {**(setting.value or {}), "renewal_days": days}
+    session.add(setting)
+
+
+def add_type(
+    session: Session, *, name: str, kind: MembershipKind, fee_cents: int, period: MembershipPeriod
+) -> MembershipType:
+    """Create a membership type."""
+    require(session, Permission.SETTINGS_WRITE)
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Nom du type d'adhésion : champ obligatoire."), field="name")
+    if fee_cents < 0:
+        raise ValidationError(_("Cotisation : montant positif ou nul attendu."), field="fee")
+    if session.scalar(select(MembershipType.id).where(MembershipType.name == name)):
+        raise Conflict(_("Le type d'adhésion « {name} » existe déjà.").format(name=name))
+    kind_type = MembershipType(name=name, kind=kind, fee_cents=fee_cents, period=period)
+    session.add(kind_type)
+    session.flush()
+    return kind_type
+
+
+def list_types(session: Session) -> list[MembershipType]:
+    """Every membership type, active first."""
+    return list(
+        session.scalars(
+            select(MembershipType).order_by(MembershipType.active.desc(), MembershipType.name)
+        )
+    )
+
+
+def find_type(session: Session, reference: str) -> MembershipType:
+    """A membership type by id or by name."""
+    query = select(MembershipType).where(
+        MembershipType.id == int(reference)
+        if reference.isdigit()
+        else MembershipType.name == reference
+    )
+    found = session.scalar(query)
+    if found is None:
+        raise NotFound(_("Type d'adhésion « {ref} » introuvable.").format(ref=reference))
+    return found
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def period_containing(period: MembershipPeriod, day: date) -> tuple[date, date]:
+    """The membership period that starts at or contains `day` (first and last day)."""
+    if period == MembershipPeriod.CALENDAR_YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if period == MembershipPeriod.SCHOOL_YEAR:
+        start_year = day.year if day.month >= 9 else day.year - 1
+        return date(start_year, 9, 1), date(start_year + 1, 8, 31)
+    return day, _add_months(day, 12) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class MembershipDraft:
+    """A membership as recorded: who, which type, paid when and how."""
+
+    contact_id: int
+    type_id: int
+    paid_on: date
+    payment_method: PaymentMethod = PaymentMethod.CHEQUE
+    amount_cents: int | None = None  # None: the type's fee
+    starts_on: date | None = None  # None: the period containing paid_on (or after the last)
+    cheque_number: str = ""
+    record_gift: bool = True
+
+
+def add_membership(session: Session, draft: MembershipDraft, *, today: date) -> Membership:
+    """Record a membership and, unless told otherwise, its fee as a gift."""
+    require(session, Permission.GIFTS_WRITE)
+    contact = session.get(Contact, draft.contact_id)
+    if contact is None:
+        raise NotFound(_("Contact n° {id} introuvable.").format(id=draft.contact_id))
+    kind = session.get(MembershipType, draft.type_id)
+    if kind is None:
+        raise NotFound(_("Type d'adhésion n° {id} introuvable.").format(id=draft.type_id))
+    if draft.paid_on > today:
+        raise ValidationError(_("Date de paiement dans le futur."), field="paid_on")
+    amount = kind.fee_cents if draft.amount_cents is None else draft.amount_cents
+    if amount < 0:
+        raise ValidationError(
+            _("Montant de la cotisation : positif ou nul attendu."), field="amount"
+        )
+    starts, ends = period_containing(kind.period, draft.starts_on or draft.paid_on)
+    if draft.starts_on is not None and kind.period == MembershipPeriod.ROLLING_12_MONTHS:
+        starts, ends = draft.starts_on, _add_months(draft.starts_on, 12) - timedelta(days=1)
+    overlap = session.scalar(
+        select(Membership.id).where(
+            Membership.contact_id == contact.id,
+            Membership.starts_on <= ends,
+            Membership.ends_on >= starts,
+        )
+    )
+    if overlap is not None:
+        raise Conflict(
+            _("{name} est déjà adhérent(e) sur cette période ({start} - {end}).").format(
+                name=contact.display_name, start=f"{starts:%d/%m/%Y}", end=f"{ends:%d/%m/%Y}"
+            )
+        )
+    gift_id = None
+    if draft.record_gift and amount > 0:
+        gift = create_gift(
+            session,
+            GiftDraft(
+                contact_id=contact.id,
+                received_on=draft.paid_on,
+                amount_cents=amount,
+                payment_method=draft.payment_method,
+                cheque_number=draft.cheque_number,
+                is_membership_fee=True,
+                notes=_("Cotisation {type} {start} - {end}").format(
+                    type=kind.name, start=f"{starts:%d/%m/%Y}", end=f"{ends:%d/%m/%Y}"
+                ),
+            ),
+            today=today,
+        )
+        gift_id = gift.id
+    membership = Membership(
+        contact_id=contact.id,
+        type_id=kind.id,
+        starts_on=starts,
+        ends_on=ends,
+        paid_on=draft.paid_on,
+        amount_cents=amount,
+        payment_method=draft.payment_method,
+        gift_id=gift_id,
+    )
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def renew(
+    session: Session,
+    contact_id: int,
+    *,
+    paid_on: date,
+    today: date,
+    payment_method: PaymentMethod = PaymentMethod.CHEQUE,
+    type_id: int | None = None,
+    cheque_number: str = "",
+) -> Membership:
+    """The next membership after the latest one (same type unless another is given)."""
+    latest = session.scalar(
+        select(Membership)
+        .where(Membership.contact_id == contact_id)
+        .order_by(Membership.ends_on.desc())
+        .limit(1)
+    )
+    if latest is None and type_id is None:
+        raise NotFound(
+            _("Contact n° {id} : aucune adhésion à renouveler, choisissez un type.").format(
+                id=contact_id
+            )
+        )
+    next_start = None
+    if latest is not None and latest.ends_on >= paid_on - timedelta(days=renewal_days(session)):
+        next_start = latest.ends_on + timedelta(days=1)  # renewed on time: no gap, no overlap
+    return add_membership(
+        session,
+        MembershipDraft(
+            contact_id=contact_id,
+            type_id=type_id or (latest.type_id if latest else 0),
+            paid_on=paid_on,
+            payment_method=payment_method,
+            starts_on=next_start,
+            cheque_number=cheque_number,
+        ),
+        today=today,
+    )
+
+
+def member_status(session: Session, contact_id: int, *, on: date) -> MemberStatus:
+    """A contact's membership status at `on`."""
+    ends = session.scalar(
+        select(func.max(Membership.ends_on)).where(Membership.contact_id == contact_id)
+    )
+    return status_of(ends, on=on, window=renewal_days(session))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One member in a list."""
+
+    contact_id: int
+    name: str
+    type_name: str
+    ends_on: date
+    status: MemberStatus
+
+
+def list_members(
+    session: Session, *, on: date, status: MemberStatus | None = None, limit: int | None = None
+) -> list[MemberRow]:
+    """Members (anyone who ever had a membership) with their latest type, end and status."""
+    window = renewal_days(session)
+    latest = latest_end().subquery()
+    status_col = status_expression(latest.c.ends_on, on=on, window=window)
+    query = (
+        select(Contact, MembershipType.name, latest.c.ends_on, status_col)
+        .join(latest, latest.c.contact_id == Contact.id)
+        .join(
+            Membership,
+            and_(Membership.contact_id == Contact.id, Membership.ends_on == latest.c.ends_on),
+        )
+        .join(MembershipType, MembershipType.id == Membership.type_id)
+        .order_by(Contact.sort_name)
+    )
+    if status is not None and status != MemberStatus.NONE:
+        query = query.where(status_col == status.value)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        MemberRow(contact.id, contact.display_name, type_name, ends, MemberStatus(value))
+        for contact, type_name, ends, value in session.execute(query)
+    ]
+
+
+def members_per_type(session: Session, year: int) -> dict[str, int]:
+    """How many contacts held each type of membership at some point of `year`."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    rows = session.execute(
+        select(MembershipType.name, func.count(func.distinct(Membership.contact_id)))
+        .join(Membership, Membership.type_id == MembershipType.id)
+        .where(Membership.starts_on <= last, Membership.ends_on >= first)
+        .group_by(MembershipType.name)
+        .order_by(MembershipType.name)
+    )
+    return {name: count for name, count in rows}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A member to remind: where to write and what is due."""
+
+    contact_id: int
+    address_lines: tuple[str, ...]
+    type_name: str
+    ends_on: date
+    fee_cents: int
+
+
+@dataclass(frozen=True)
+class RemindersPlan:
+    """Who gets a renewal reminder by post, and who is left out (contact id -> reason)."""
+
+    reminders: tuple[Reminder, ...]
+    excluded: dict[int, str]
+
+
+def renewal_reminders(session: Session, *, on: date) -> RemindersPlan:
+    """Members "à renouveler" at `on`, reachable by post (consent, NPAI, restriction)."""
+    due = list_members(session, on=on, status=MemberStatus.DUE)
+    excluded = exclusion_reason(session, [m.contact_id for m in due], Channel.POST)
+    reminders = []
+    for member in due:
+        if member.contact_id in excluded:
+            continue
+        contact = session.get(Contact, member.contact_id)
+        kind = session.scalar(select(MembershipType).where(MembershipType.name == member.type_name))
+        parts = donor_address(contact) if contact is not None else None
+        if parts is None or kind is None:
+            excluded[member.contact_id] = _("pas d'adresse postale")
+            continue
+        reminders.append(
+            Reminder(
+                member.contact_id,
+                tuple(address_block(parts)),
+                kind.name,
+                member.ends_on,
+                kind.fee_cents,
+            )
+        )
+    return RemindersPlan(tuple(reminders), excluded)

@@ -1,0 +1,183 @@
+"""Membership actions: types, joining and renewing (with the fee as a gift), lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app.core import memberships
+from app.core.clock import today
+from app.core.journal import JournalEvent, record_events
+from app.core.organisation import load_identity
+from app.core.permissions import Permission
+from app.errors import ValidationError
+from app.i18n import _
+from app.models import Membership, MembershipType
+from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
+from app.operations.base import Change, OperationContext, Outcome, check_permission
+from app.operations.files import write_atomically
+from app.reports.reminder_pdf import render_reminders
+
+
+@dataclass(frozen=True)
+class MembershipResult:
+    """A recorded membership."""
+
+    membership_id: int
+    contact_id: int
+    type_name: str
+    starts_on: date
+    ends_on: date
+    amount_cents: int
+    gift_id: int | None
+
+
+@dataclass(frozen=True)
+class TypeResult:
+    """A membership type."""
+
+    type_id: int
+    name: str
+    kind: str
+    fee_cents: int
+    period: str
+    active: bool
+
+
+def add_type(
+    ctx: OperationContext,
+    *,
+    name: str,
+    kind: MembershipKind,
+    fee_cents: int,
+    period: MembershipPeriod,
+) -> Outcome[TypeResult]:
+    """Create a membership type (administrator)."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        created = memberships.add_type(
+            session, name=name, kind=kind, fee_cents=fee_cents, period=period
+        )
+        result = _type_result(created)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def list_types(ctx: OperationContext) -> list[TypeResult]:
+    """Every membership type."""
+    with ctx.database.read() as session:
+        return [_type_result(t) for t in memberships.list_types(session)]
+
+
+def _type_result(kind: MembershipType) -> TypeResult:
+    return TypeResult(
+        kind.id, kind.name, kind.kind.value, kind.fee_cents, kind.period.value, kind.active
+    )
+
+
+def join(ctx: OperationContext, draft: memberships.MembershipDraft) -> Outcome[MembershipResult]:
+    """Record a membership and its fee."""
+    check_permission(ctx, Permission.GIFTS_WRITE)
+    with ctx.database.write() as session:
+        membership = memberships.add_membership(session, draft, today=today(ctx.database.clock))
+        result = _result(membership)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.GIFTS}))
+
+
+def renew(
+    ctx: OperationContext,
+    contact_id: int,
+    *,
+    paid_on: date | None = None,
+    payment_method: PaymentMethod = PaymentMethod.CHEQUE,
+    type_id: int | None = None,
+    cheque_number: str = "",
+) -> Outcome[MembershipResult]:
+    """Renew a membership from the end of the latest one."""
+    check_permission(ctx, Permission.GIFTS_WRITE)
+    day = today(ctx.database.clock)
+    with ctx.database.write() as session:
+        membership = memberships.renew(
+            session,
+            contact_id,
+            paid_on=paid_on or day,
+            today=day,
+            payment_method=payment_method,
+            type_id=type_id,
+            cheque_number=cheque_number,
+        )
+        result = _result(membership)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.GIFTS}))
+
+
+def _result(membership: Membership) -> MembershipResult:
+    return MembershipResult(
+        membership.id,
+        membership.contact_id,
+        membership.type.name,
+        membership.starts_on,
+        membership.ends_on,
+        membership.amount_cents,
+        membership.gift_id,
+    )
+
+
+def list_members(
+    ctx: OperationContext,
+    *,
+    status: memberships.MemberStatus | None = None,
+    on: date | None = None,
+    limit: int | None = None,
+) -> list[memberships.MemberRow]:
+    """Members with their status at `on` (today by default)."""
+    with ctx.database.read() as session:
+        return memberships.list_members(
+            session, on=on or today(ctx.database.clock), status=status, limit=limit
+        )
+
+
+def members_per_type(ctx: OperationContext, year: int) -> dict[str, int]:
+    """Members per type in `year` (dashboard)."""
+    with ctx.database.read() as session:
+        return memberships.members_per_type(session, year)
+
+
+@dataclass(frozen=True)
+class RemindersResult:
+    """Renewal reminders written, and the members left out with the reason."""
+
+    written: int
+    path: Path
+    excluded: dict[int, str]
+
+
+def write_reminders(
+    ctx: OperationContext, out: Path, *, on: date | None = None
+) -> Outcome[RemindersResult]:
+    """Renewal reminder letters for the members "à renouveler", each journaled as sent."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    if not out.parent.is_dir():
+        raise ValidationError(_("Dossier introuvable : {folder}.").format(folder=out.parent))
+    day = on or today(ctx.database.clock)
+    with ctx.database.write() as session:
+        plan = memberships.renewal_reminders(session, on=day)
+        sender = load_identity(session)
+        if plan.reminders:
+            pdf = render_reminders(plan.reminders, sender=sender, written_on=day)
+            write_atomically(out, pdf)
+        record_events(
+            session,
+            [
+                JournalEvent(
+                    "contact",
+                    r.contact_id,
+                    _("Relance d'adhésion envoyée par courrier ({end})").format(
+                        end=f"{r.ends_on:%d/%m/%Y}"
+                    ),
+                    contact_id=r.contact_id,
+                )
+                for r in plan.reminders
+            ],
+        )
+    result = RemindersResult(len(plan.reminders), out, plan.excluded)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS}))
