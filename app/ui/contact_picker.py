@@ -48,6 +48,14 @@ class ContactPicker(QWidget):
             self.search.setText(f"{rows[0].name} — {rows[0].city}".strip(" —"))
             self.results.setVisible(False)
 
+    def clear(self) -> None:
+        """Forget the chosen contact and empty the box."""
+        self._timer.stop()
+        self.contact_id = None
+        self.search.clear()
+        self.results.clear()
+        self.results.setVisible(False)
+
     def _refresh(self) -> None:
         text = self.search.text().strip()
         self.results.clear()

@@ -41,7 +41,7 @@ def test_log_a_request_and_see_it_due_then_erase(main_window: MainWindow, db: Da
     page = _page(main_window)
     page.tabs.setCurrentIndex(1)
     page.requester.setText("Hélène Dupont")
-    page.request_contact.setValue(person_id)
+    page.request_contact.set_contact(person_id)
     page.request_received.setText("01/02/2026")
     page.add_request()
     with db.read() as session:

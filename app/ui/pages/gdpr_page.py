@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -33,9 +34,10 @@ from app.core.gdpr import anonymise, register, requests, restriction, retention
 from app.core.gdpr.subject_export import write_export
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
-from app.models import RightsRequest
+from app.models import Contact, RightsRequest
 from app.models.enums import RightsRequestKind
 from app.reports.register_export import write_register
+from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.widgets_common import wrapped_label
@@ -199,29 +201,36 @@ class GdprPage(QWidget):
     def _requests_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        form = QHBoxLayout()
+        form = QGridLayout()
         self.request_kind = QComboBox()
+        self.request_kind.setAccessibleName(_("Type de demande"))
         for kind, label in requests.KIND_LABELS.items():
             self.request_kind.addItem(_(label), kind)
         self.requester = QLineEdit()
         self.requester.setPlaceholderText(_("Demandeur"))
-        self.request_contact = QSpinBox(
-            minimum=0, maximum=10**9, specialValueText=_("contact n° —")
-        )
+        self.requester.setAccessibleName(_("Demandeur"))
+        # the person is picked by name like in the gift form: nobody knows contact numbers
+        self.request_contact = ContactPicker(self.ctx)
+        self.request_contact.search.setAccessibleName(_("Personne concernée"))
         self.request_received = QLineEdit(format_date(today(self.ctx.database.clock)))
+        self.request_received.setAccessibleName(_("Reçue le"))
         self.identity_check = QLineEdit()
         self.identity_check.setPlaceholderText(_("Vérification d'identité"))
-        add = QPushButton(_("Enregistrer la demande"))
-        add.clicked.connect(self.add_request)
-        for widget in (
-            self.request_kind,
-            self.requester,
-            self.request_contact,
-            self.request_received,
-            self.identity_check,
-            add,
-        ):
-            form.addWidget(widget)
+        self.identity_check.setAccessibleName(_("Vérification d'identité"))
+        self.add_request_button = QPushButton(_("Enregistrer la demande"))
+        self.add_request_button.clicked.connect(self.add_request)
+        form.addWidget(QLabel(_("Type")), 0, 0)
+        form.addWidget(self.request_kind, 0, 1)
+        form.addWidget(QLabel(_("Demandeur")), 0, 2)
+        form.addWidget(self.requester, 0, 3)
+        form.addWidget(QLabel(_("Reçue le")), 0, 4)
+        form.addWidget(self.request_received, 0, 5)
+        form.addWidget(QLabel(_("Personne concernée")), 1, 0, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.request_contact, 1, 1, 1, 3)
+        form.addWidget(QLabel(_("Identité vérifiée")), 1, 4, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.identity_check, 1, 5, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.add_request_button, 2, 5)
+        form.setColumnStretch(3, 1)
         layout.addLayout(form)
         self.requests_table = QTableWidget(0, 7)
         self.requests_table.setHorizontalHeaderLabels(
@@ -263,7 +272,7 @@ class GdprPage(QWidget):
                     kind=RightsRequestKind(self.request_kind.currentData()),
                     received_on=received,
                     requester=self.requester.text(),
-                    contact_id=self.request_contact.value() or None,
+                    contact_id=self.request_contact.contact_id,
                     identity_check=self.identity_check.text(),
                 )
         except (UserError, ValidationError) as exc:
@@ -271,6 +280,7 @@ class GdprPage(QWidget):
             return
         self.requester.clear()
         self.identity_check.clear()
+        self.request_contact.clear()
         self.reload_requests()
 
     def reload_requests(self) -> None:
@@ -279,6 +289,12 @@ class GdprPage(QWidget):
         with self.ctx.database.read() as session:
             rows = list(session.scalars(select(RightsRequest).order_by(RightsRequest.due_on)))
             due = requests.requests_due(session, day)
+            names = {
+                c.id: c.display_name
+                for c in session.scalars(
+                    select(Contact).where(Contact.id.in_({r.contact_id for r in rows}))
+                )
+            }
         self._requests = rows
         self.requests_table.setRowCount(len(rows))
         late = {d.id for d in due if d.overdue}
@@ -288,7 +304,7 @@ class GdprPage(QWidget):
                 str(request.id),
                 _(requests.KIND_LABELS[request.kind]),
                 request.requester,
-                str(request.contact_id or ""),
+                names.get(request.contact_id, "") if request.contact_id else "",
                 format_date(request.received_on),
                 format_date(request.due_on),
                 _(STATUS_LABELS[str(request.status)]),
