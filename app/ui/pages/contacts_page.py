@@ -40,6 +40,7 @@ from app.models.enums import Channel, ContactKind
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
+from app.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 200
 ALL = None
@@ -88,8 +89,6 @@ class ContactsPage(QWidget):
         self.saved = QComboBox()
         self.save_filter_button = QPushButton(_("Enregistrer le filtre…"))
         for button in (
-            self.saved,
-            self.save_filter_button,
             self.new_person,
             self.new_organisation,
             self.export_button,
@@ -129,8 +128,8 @@ class ContactsPage(QWidget):
         ctx.events.changed.connect(self._data_changed)
         self.apply_filters()
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> FlowLayout:
+        row = FlowLayout()  # wraps onto a second line on a narrow screen
         self.tag = QComboBox()
         self.npai = QComboBox()
         self.consent_channel = QComboBox()
@@ -196,6 +195,8 @@ class ContactsPage(QWidget):
             row.addWidget(widget)
             signal = getattr(widget, "currentIndexChanged", None) or widget.valueChanged
             signal.connect(self.apply_filters)
+        row.addWidget(self.saved)
+        row.addWidget(self.save_filter_button)
         return row
 
     def _fill_lookup_filters(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -123,7 +125,13 @@ class GdprPage(QWidget):
         self.save_activity_button = QPushButton(_("Enregistrer le traitement"))
         self.save_activity_button.clicked.connect(self.save_activity)
         form.addRow(self.save_activity_button)
-        row.addLayout(form, 3)
+        holder = QWidget()
+        holder.setLayout(form)
+        editor_area = QScrollArea()  # the long form scrolls on a 720 px high screen
+        editor_area.setWidgetResizable(True)
+        editor_area.setFrameShape(QFrame.Shape.NoFrame)
+        editor_area.setWidget(holder)
+        row.addWidget(editor_area, 3)
         return tab
 
     def reload_register(self) -> None:

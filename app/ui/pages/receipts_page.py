@@ -35,6 +35,7 @@ from app.ui.context import UiContext
 from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
+from app.ui.widgets.flow_layout import FlowLayout
 
 
 def receipt_columns() -> list[Column[ReceiptRow]]:
@@ -91,7 +92,7 @@ class ReceiptsPage(QWidget):
         self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems.setMaximumHeight(160)
         layout.addWidget(self.problems)
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps on a narrow screen
         self.save_pdfs_button = QPushButton(_("Enregistrer les PDF émis…"))
         self.print_button = QPushButton(_("Un seul PDF pour l'impression…"))
         self.duplicate_button = QPushButton(_("Duplicata…"))
