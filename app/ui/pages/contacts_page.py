@@ -96,6 +96,18 @@ class ContactsPage(QWidget):
             top.addWidget(button)
         layout.addLayout(top)
         layout.addLayout(self._filters())
+        self.selection: tuple[int, ...] | None = None  # contacts sent by another screen
+        self.selection_origin = ""
+        active = QHBoxLayout()
+        self.active_filters = QLabel("")
+        self.active_filters.setObjectName("active_filters")
+        self.active_filters.setWordWrap(True)
+        self.clear_filters_button = QPushButton(_("Effacer les filtres"))
+        self.clear_filters_button.setObjectName("clear_filters")
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        active.addWidget(self.active_filters, 1)
+        active.addWidget(self.clear_filters_button)
+        layout.addLayout(active)
         self.model: WindowTableModel[ContactRow] = WindowTableModel(
             contact_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
@@ -138,8 +150,12 @@ class ContactsPage(QWidget):
         self.campaign = QComboBox()
         self.member = QComboBox()
         self.member.setAccessibleName(_("Adhésion"))
-        self.last_gift_year = QSpinBox(minimum=0, maximum=2100, specialValueText=_("toutes"))
+        self.last_gift_year = QSpinBox(
+            minimum=0, maximum=2100, specialValueText=_("Dernier don : toutes années")
+        )
         self.last_gift_year.setPrefix(_("Dernier don en "))
+        self.last_gift_year.setAccessibleName(_("Année du dernier don"))
+        self.consent_status.setToolTip(_("Choisissez d'abord le canal du consentement."))
         self._fill_lookup_filters()
         for combo, items in (
             (
@@ -274,7 +290,7 @@ class ContactsPage(QWidget):
             donor=self.donor.currentData(),
             last_gift_year=self.last_gift_year.value() or None,
             campaign_id=self.campaign.currentData(),
-            ids=self.filter.ids,
+            ids=self.selection,
             member_status=self.member.currentData(),
             member_on=today(self.ctx.database.clock),
             member_window=self.renewal_window,
@@ -298,6 +314,50 @@ class ContactsPage(QWidget):
         self.model.refresh()
         total = self.model.rowCount()
         self.count_label.setText(_("{n} contact(s)").format(n=f"{total:,}".replace(",", "\u202f")))
+        self.consent_status.setEnabled(self.consent_channel.currentData() is not ALL)
+        self._show_active_filters()
+
+    def active_filter_labels(self) -> list[str]:
+        """Each filter in force, in words ("NPAI seulement", "Recherche « dupont »"...)."""
+        labels = []
+        if self.search.text().strip():
+            labels.append(_("Recherche « {text} »").format(text=self.search.text().strip()))
+        for name in self.FILTER_WIDGETS:
+            combo = getattr(self, name)
+            if combo.isEnabled() and combo.currentData() is not ALL:
+                labels.append(combo.currentText())
+        if self.last_gift_year.value():
+            labels.append(self.last_gift_year.text())
+        if self.selection is not None:
+            labels.append(
+                _("{n} contact(s) choisis depuis {origin}").format(
+                    n=len(self.selection), origin=self.selection_origin
+                )
+            )
+        return labels
+
+    def _show_active_filters(self) -> None:
+        labels = self.active_filter_labels()
+        self.active_filters.setText(
+            _("Filtres actifs : {filters}").format(filters=" · ".join(labels)) if labels else ""
+        )
+        self.active_filters.setVisible(bool(labels))
+        self.clear_filters_button.setVisible(bool(labels))
+
+    def clear_filters(self, *, query: bool = True) -> None:
+        """Back to every contact: search, filters and any selection from another screen."""
+        widgets = [getattr(self, n) for n in self.FILTER_WIDGETS]
+        for widget in (*widgets, self.last_gift_year, self.search):
+            widget.blockSignals(True)
+        for combo in widgets:
+            combo.setCurrentIndex(0)
+        self.last_gift_year.setValue(0)
+        self.search.clear()
+        for widget in (*widgets, self.last_gift_year, self.search):
+            widget.blockSignals(False)
+        self.selection, self.selection_origin = None, ""
+        if query:
+            self.apply_filters()
 
     def _data_changed(self, entity: str) -> None:
         if entity in ("contact", "consent", "gift", "all", "merge", "import"):
@@ -308,15 +368,18 @@ class ContactsPage(QWidget):
     # --- actions ---------------------------------------------------------------------
 
     def open_item(
-        self, *, contact_id: int | None = None, contact_ids: list[int] | None = None
+        self,
+        *,
+        contact_id: int | None = None,
+        contact_ids: list[int] | None = None,
+        origin: str = "",
     ) -> None:
         """Open one contact's form, or show only the given contacts (from another screen)."""
         if contact_ids is not None:
-            self.filter = ContactFilter(ids=tuple(contact_ids))
-            self.model.refresh()
-            self.count_label.setText(
-                _("{n} contact(s) sélectionné(s) depuis un autre écran").format(n=len(contact_ids))
-            )
+            self.clear_filters(query=False)
+            self.selection = tuple(contact_ids)
+            self.selection_origin = origin or _("un autre écran")
+            self.apply_filters()
         if contact_id is not None:
             self.open_contact(contact_id)
 

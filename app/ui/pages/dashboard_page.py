@@ -365,7 +365,11 @@ class DashboardPage(QWidget):
         open_all.clicked.connect(
             lambda: (
                 dialog.accept(),
-                self.ctx.navigate("contacts", contact_ids=list(metric.contact_ids)),
+                self.ctx.navigate(
+                    "contacts",
+                    contact_ids=list(metric.contact_ids),
+                    origin=_("le tableau de bord ({metric})").format(metric=_(metric.label)),
+                ),
             )
         )
         layout.addWidget(open_all)
