@@ -191,10 +191,17 @@ class _PreviewPage(QWizardPage):
         self.rows.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows)
 
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt override
+        """Going back ("Précédent") forgets this preview: the next one is computed afresh."""
+        self.w.plan = None
+        self.rows.setRowCount(0)
+        self.summary.setText("")
+
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         database = self.w.ctx.database
         table = self.w.table
         assert table is not None
+        self.cleanupPage()
         try:
             with database.read() as session:
                 self.w.plan = prepare(
@@ -207,6 +214,7 @@ class _PreviewPage(QWizardPage):
         except UserError as exc:
             self.summary.setText(str(exc))
             self.w.plan = None
+            self.completeChanged.emit()
             return
         plan = self.w.plan
         report = report_of(plan)
@@ -227,12 +235,16 @@ class _PreviewPage(QWizardPage):
             )
         self.summary.setText(text)
         shown = plan.rows[:PREVIEW_ROWS]
+        labels = fields_for(self.w.kind)
         self.rows.setRowCount(len(shown))
         for r, row in enumerate(shown):
             label, colour = STATUS[row.status]
             detail = (
                 " | ".join(row.reasons)
-                or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new) in row.changes.items())
+                or ", ".join(
+                    f"{_(labels.get(k, k))} : {old or '∅'} → {new}"
+                    for k, (old, new) in row.changes.items()
+                )
                 or ", ".join(row.values.values())
             )
             for c, value in enumerate((str(row.number), _(label), detail)):
@@ -240,6 +252,7 @@ class _PreviewPage(QWizardPage):
                 item.setBackground(QColor(colour))
                 self.rows.setItem(r, c, item)
         self.rows.resizeColumnsToContents()
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return self.w.plan is not None
