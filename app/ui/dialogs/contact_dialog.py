@@ -3,7 +3,6 @@ contact's gifts, consents, receipts and history."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -44,6 +43,7 @@ from app.core.contacts import (
     validate_draft,
 )
 from app.core.dates import format_date, parse_optional_date
+from app.core.history_words import describe
 from app.core.money import format_eur
 from app.core.postal import address_block
 from app.errors import UserError, ValidationError
@@ -66,27 +66,6 @@ STATUS_LABELS = {
     ConsentStatus.WITHDRAWN: N_("Retrait"),
     ConsentStatus.OBJECTED: N_("Opposition"),
     None: N_("Non renseigné"),
-}
-FIELD_NAMES = {
-    "first_name": N_("Prénom"),
-    "last_name": N_("Nom"),
-    "organisation_name": N_("Raison sociale"),
-    "civility": N_("Civilité"),
-    "birth_name": N_("Nom de naissance"),
-    "email": N_("Courriel"),
-    "number": N_("Téléphone"),
-    "line2": N_("Adresse ligne 2"),
-    "line3": N_("Adresse ligne 3"),
-    "line4": N_("Adresse ligne 4"),
-    "line5": N_("Adresse ligne 5"),
-    "postcode": N_("Code postal"),
-    "city": N_("Commune"),
-    "npai": N_("NPAI"),
-    "notes": N_("Notes"),
-    "birth_date": N_("Date de naissance"),
-    "amount_cents": N_("Montant (centimes)"),
-    "status": N_("Statut"),
-    "restricted": N_("Limitation"),
 }
 
 
@@ -624,31 +603,15 @@ class ContactDialog(QDialog):
 
 
 def _history_row(event: AuditEvent) -> tuple[str, ...]:
-    what = {
-        "create": _("Création"),
-        "update": _("Modification"),
-        "delete": _("Suppression"),
-        "event": _("Événement"),
-    }.get(str(event.action), str(event.action))
-    if event.action in ("create", "delete"):
-        values = event.new if event.action == "create" else event.old
-        try:
-            data = json.loads(values or "{}")
-            summary = ", ".join(
-                f"{_(FIELD_NAMES.get(k, k))} : {v}"
-                for k, v in data.items()
-                if v not in (None, "", "0", "False") and k in FIELD_NAMES
-            )
-        except ValueError:
-            summary = values or ""
-        before, after = ("", summary) if event.action == "create" else (summary, "")
-    else:
-        before, after = event.old or "", event.new or event.note
-    return (
-        event.at.strftime("%d/%m/%Y %H:%M"),
-        event.user,
-        f"{what} ({event.entity})",
-        _(FIELD_NAMES.get(event.field, event.field)),
-        before,
-        after,
+    """The journal row in words (euros, French dates, national phone numbers, labels)."""
+    line = describe(
+        at=event.at,
+        user=event.user,
+        action=str(event.action),
+        entity=event.entity,
+        field=event.field,
+        old=event.old,
+        new=event.new,
+        note=event.note,
     )
+    return (line.when, line.who, line.what, line.field, line.before, line.after)
