@@ -6,6 +6,7 @@ from types import ModuleType
 
 from app.clicommands import (
     backup_cmd,
+    campaign_cmd,
     dedupe_cmd,
     gdpr_cmd,
     import_cmd,
@@ -29,5 +30,6 @@ COMMAND_MODULES: list[ModuleType] = [
     backup_cmd,
     member_cmd,
     sepa_cmd,
+    campaign_cmd,
     user_cmd,
 ]

@@ -174,13 +174,14 @@ def draft_from_gift(gift: Gift) -> GiftDraft:
 
 
 def campaigns(session: Session) -> list[tuple[int, str]]:
-    """Active campaigns (id, "CODE — name"), newest first."""
+    """Campaigns (id, "CODE — name"), newest first; closed ones say so."""
     rows = session.execute(
-        select(Campaign.id, Campaign.code, Campaign.name).order_by(
+        select(Campaign.id, Campaign.code, Campaign.name, Campaign.active).order_by(
             Campaign.starts_on.desc().nulls_last(), Campaign.code
         )
     )
-    return [(r.id, f"{r.code} — {r.name}") for r in rows]
+    closed = " " + _("(close)")
+    return [(r.id, f"{r.code} — {r.name}{'' if r.active else closed}") for r in rows]
 
 
 @dataclass(frozen=True)

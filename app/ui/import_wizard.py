@@ -30,6 +30,8 @@ from app.core.importing.service import prepare
 from app.core.money import format_eur
 from app.errors import UserError
 from app.i18n import N_, _
+from app.operations import campaigns as campaign_ops
+from app.operations.base import OperationContext
 from app.ui.context import UiContext
 from app.ui.dialogs.imports_dialog import ImportsDialog
 
@@ -186,6 +188,11 @@ class _PreviewPage(QWizardPage):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.unknown_campaigns: list[str] = []
+        self.create_campaigns_button = QPushButton("")
+        self.create_campaigns_button.setVisible(False)
+        self.create_campaigns_button.clicked.connect(lambda: self.create_campaigns())
+        layout.addWidget(self.create_campaigns_button)
         self.rows = QTableWidget(0, 3)
         self.rows.setHorizontalHeaderLabels([_("Ligne"), _("Statut"), _("Détail")])
         self.rows.horizontalHeader().setStretchLastSection(True)
@@ -194,6 +201,7 @@ class _PreviewPage(QWizardPage):
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
         """Going back ("Précédent") forgets this preview: the next one is computed afresh."""
         self.w.plan = None
+        self.create_campaigns_button.setVisible(False)
         self.rows.setRowCount(0)
         self.summary.setText("")
 
@@ -252,7 +260,34 @@ class _PreviewPage(QWizardPage):
                 item.setBackground(QColor(colour))
                 self.rows.setItem(r, c, item)
         self.rows.resizeColumnsToContents()
+        self._offer_campaigns(plan)
         self.completeChanged.emit()
+
+    def _offer_campaigns(self, plan: ImportPlan) -> None:
+        """Gifts naming campaigns that do not exist: offer to create them, then re-check."""
+        names = [row.values.get("campaign", "") for row in plan.rows if row.status == INVALID]
+        context = OperationContext(self.w.ctx.database)
+        self.unknown_campaigns = campaign_ops.unknown(context, names) if any(names) else []
+        self.create_campaigns_button.setText(
+            _("Créer les campagnes inconnues : {names}").format(
+                names=", ".join(self.unknown_campaigns[:5])
+                + ("…" if len(self.unknown_campaigns) > 5 else "")
+            )
+        )
+        self.create_campaigns_button.setVisible(bool(self.unknown_campaigns))
+
+    def create_campaigns(self) -> None:
+        """Create the campaigns the file names, then compute the preview again."""
+        context, names = OperationContext(self.w.ctx.database), list(self.unknown_campaigns)
+        self.w.ctx.tasks.run(
+            lambda _p, _c: campaign_ops.create_missing(context, names),
+            parent=self,
+            label=_("Création des campagnes…"),
+            on_success=lambda _o: (
+                self.w.ctx.events.changed.emit("campaign"),
+                self.initializePage(),
+            ),
+        )
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return self.w.plan is not None
