@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -34,12 +33,13 @@ from app.operations import campaigns as campaign_ops
 from app.operations.base import OperationContext
 from app.ui.context import UiContext
 from app.ui.dialogs.imports_dialog import ImportsDialog
+from app.ui.theme import BLUE, GREEN, GREY, RED, text_style, tint
 
 STATUS = {
-    NEW: (N_("nouveau"), "#d7f0d7"),
-    UPDATE: (N_("mise à jour"), "#d8e8fb"),
-    UNCHANGED: (N_("inchangé"), "#eeeeee"),
-    INVALID: (N_("rejeté"), "#f8d0d0"),
+    NEW: (N_("nouveau"), GREEN),
+    UPDATE: (N_("mise à jour"), BLUE),
+    UNCHANGED: (N_("inchangé"), GREY),
+    INVALID: (N_("rejeté"), RED),
 }
 PREVIEW_ROWS = 500
 
@@ -106,7 +106,7 @@ class _FilePage(QWizardPage):
             self.w.table = read_table(Path(self.path.text().strip()))
         except UserError as exc:
             self.info.setText(str(exc))
-            self.info.setStyleSheet("color: #b00020")
+            self.info.setStyleSheet(text_style("error"))
             return False
         table = self.w.table
         self.info.setText(
@@ -257,7 +257,7 @@ class _PreviewPage(QWizardPage):
             )
             for c, value in enumerate((str(row.number), _(label), detail)):
                 item = QTableWidgetItem(value)
-                item.setBackground(QColor(colour))
+                item.setBackground(tint(colour))
                 self.rows.setItem(r, c, item)
         self.rows.resizeColumnsToContents()
         self._offer_campaigns(plan)

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -116,8 +116,11 @@ class MainWindow(QMainWindow):
         self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu(_("&Affichage"))
         language_menu = view_menu.addMenu(_("Langue"))
+        self.language_group = QActionGroup(self)  # one language ticked, never both
+        self.language_group.setExclusive(True)
         for code in SUPPORTED_LANGUAGES:
             action = language_menu.addAction({"fr": "Français", "en": "English"}[code])
+            self.language_group.addAction(action)
             action.setCheckable(True)
             action.setChecked(code == current_language())
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
+from app.ui.theme import text_style
+
 
 class FieldErrors:
     """Inline error labels keyed by field name; shown under their editor."""
@@ -20,7 +22,7 @@ class FieldErrors:
         layout.addWidget(editor)
         label = QLabel("")
         label.setObjectName(f"error_{name}")
-        label.setStyleSheet("color: #b00020")
+        label.setStyleSheet(text_style("error"))
         label.setWordWrap(True)
         label.setVisible(False)
         layout.addWidget(label)

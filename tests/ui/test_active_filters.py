@@ -27,7 +27,7 @@ def test_a_drill_down_is_shown_and_cleared(main_window: MainWindow, qtbot, db: D
     main_window.navigate("contacts", contact_ids=ids[:2], origin="le tableau de bord (NPAI)")
     assert page.model.rowCount() == 2  # type: ignore[attr-defined]
     shown = page.active_filters.text()  # type: ignore[attr-defined]
-    assert "2 contact(s) choisis depuis le tableau de bord (NPAI)" in shown
+    assert "2 contacts choisis depuis le tableau de bord (NPAI)" in shown
     assert page.clear_filters_button.isVisibleTo(page)  # type: ignore[attr-defined]
 
     type_text(qtbot, page.search, "arn")  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ from app.i18n import _
 from app.models.enums import PaymentMethod
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
+from app.ui.theme import text_style
 from app.ui.widgets_common import confirm_deliberately
 
 
@@ -79,7 +80,7 @@ class DepositSlipDialog(QDialog):
         entry.addWidget(self.add_button)
         layout.addLayout(entry)
         self.line_error = QLabel("")
-        self.line_error.setStyleSheet("color: #b00020")
+        self.line_error.setStyleSheet(text_style("error"))
         layout.addWidget(self.line_error)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([_("Donateur"), _("Montant"), _("N° de chèque")])
@@ -196,7 +197,7 @@ class DepositSlipDialog(QDialog):
         self.status.setText(
             text + ("  ✔" if ok else f"\n⚠ {mismatch}" if mismatch and slip.count else "")
         )
-        self.status.setStyleSheet("color: #1b5e20" if ok else "color: #8a5a00")
+        self.status.setStyleSheet(text_style("success" if ok else "warning"))
 
     def save(self) -> None:
         """Save every line as a gift (one transaction); a mismatch must be confirmed."""

@@ -41,6 +41,7 @@ from app.i18n import _
 from app.models.enums import GiftNature, PaymentMethod
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
+from app.ui.theme import BLUE, YELLOW, box_style
 from app.ui.widgets_common import FieldErrors, confirm_deliberately
 
 
@@ -67,7 +68,7 @@ class GiftDialog(QDialog):
         layout = QVBoxLayout(self)
         self.lock_label = QLabel("")
         self.lock_label.setWordWrap(True)
-        self.lock_label.setStyleSheet("background: #fff4d6; padding: 6px;")
+        self.lock_label.setStyleSheet(box_style(YELLOW))
         self.lock_label.setVisible(False)
         layout.addWidget(self.lock_label)
         self.replace_button = QPushButton("")
@@ -144,7 +145,7 @@ class GiftDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         self.offer_label = QLabel("")
         self.offer_label.setWordWrap(True)
-        self.offer_label.setStyleSheet("background: #e8f1fb; padding: 6px;")
+        self.offer_label.setStyleSheet(box_style(BLUE))
         column.addWidget(self.offer_label)
         row = QHBoxLayout()
         self.issue_now_button = QPushButton(_("Émettre le reçu maintenant"))

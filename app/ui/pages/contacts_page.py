@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -35,7 +35,7 @@ from app.core.gifts import campaigns
 from app.core.list_exports import export_contacts
 from app.core.memberships import renewal_days
 from app.core.saved_filters import list_filters, save_filter
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models.enums import Channel, ContactKind
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
@@ -48,7 +48,7 @@ ALL = None
 
 def contact_columns() -> list[Column[ContactRow]]:
     """Columns of the contact list."""
-    grey = QColor("#888")
+    grey = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
     return [
         Column(
             N_("Nom"),
@@ -313,7 +313,11 @@ class ContactsPage(QWidget):
         self.filter = self.current_filter()
         self.model.refresh()
         total = self.model.rowCount()
-        self.count_label.setText(_("{n} contact(s)").format(n=f"{total:,}".replace(",", "\u202f")))
+        self.count_label.setText(
+            ngettext(N_("{n} contact"), N_("{n} contacts"), total).format(
+                n=f"{total:,}".replace(",", "\u202f")
+            )
+        )
         self.consent_status.setEnabled(self.consent_channel.currentData() is not ALL)
         self._show_active_filters()
 
@@ -330,9 +334,11 @@ class ContactsPage(QWidget):
             labels.append(self.last_gift_year.text())
         if self.selection is not None:
             labels.append(
-                _("{n} contact(s) choisis depuis {origin}").format(
-                    n=len(self.selection), origin=self.selection_origin
-                )
+                ngettext(
+                    N_("{n} contact choisi depuis {origin}"),
+                    N_("{n} contacts choisis depuis {origin}"),
+                    len(self.selection),
+                ).format(n=len(self.selection), origin=self.selection_origin)
             )
         return labels
 

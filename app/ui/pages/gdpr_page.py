@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -42,6 +41,7 @@ from app.reports.register_export import write_register
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 from app.ui.errors import show_error
+from app.ui.theme import ORANGE, RED, tint
 from app.ui.widgets_common import wrapped_label
 
 EDITABLE = (
@@ -320,9 +320,9 @@ class GdprPage(QWidget):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if request.id in late:
-                    item.setBackground(QColor("#f8d0d0"))
+                    item.setBackground(tint(RED))
                 elif request.id in soon:
-                    item.setBackground(QColor("#fde9c8"))
+                    item.setBackground(tint(ORANGE))
                 self.requests_table.setItem(r, c, item)
         self.due_label.setText(
             _("{late} demande(s) en retard, {soon} à traiter dans les 7 jours.").format(

@@ -31,6 +31,7 @@ from app.core.receipts.categories import CATEGORIES
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.ui.context import UiContext
+from app.ui.theme import text_style
 
 FIELD_LABELS: dict[str, str] = {
     "name": N_("Nom de l'association"),
@@ -80,7 +81,7 @@ class SettingsPage(QWidget):
             editor.setObjectName(f"field_{name}")
             error = QLabel("")
             error.setObjectName(f"error_{name}")
-            error.setStyleSheet("color: #b00020")
+            error.setStyleSheet(text_style("error"))
             error.setVisible(False)
             cell = QVBoxLayout()
             cell.addWidget(editor)

@@ -154,6 +154,7 @@ def list_view(
         table.setSortingEnabled(True)
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         table.horizontalHeader().setSortIndicator(sort_column, order)
+        _arrows_only_where_sorting(table, model, sort_column, order)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
@@ -162,3 +163,24 @@ def list_view(
     table.horizontalHeader().setDefaultSectionSize(140)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def _arrows_only_where_sorting(
+    table: QTableView, model: QAbstractTableModel, column: int, order: Qt.SortOrder
+) -> None:
+    """A click on a column that cannot sort puts the arrow back where the sorting is."""
+    columns = getattr(model, "columns", None)
+    if columns is None:
+        return
+    header = table.horizontalHeader()
+    current = {"column": column, "order": order}
+
+    def changed(index: int, new_order: Qt.SortOrder) -> None:
+        if 0 <= index < len(columns) and columns[index].sort_key is None:
+            header.blockSignals(True)
+            header.setSortIndicator(current["column"], current["order"])
+            header.blockSignals(False)
+            return
+        current["column"], current["order"] = index, new_order
+
+    header.sortIndicatorChanged.connect(changed)
