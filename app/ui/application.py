@@ -8,8 +8,17 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    QTranslator,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app import APP_AUTHOR, APP_NAME
 from app.core import backup, instance_lock, session_login
@@ -17,12 +26,23 @@ from app.core.database import Database, open_database
 from app.core.integrity import DatabaseDamaged
 from app.errors import AppError
 from app.i18n import _, detect_language, set_language
-from app.paths import AppPaths, app_paths, database_target
+from app.paths import AppPaths, app_paths, database_target, resource_path
 from app.ui.errors import show_error
 from app.ui.first_start import FirstStartChoice, FirstStartDialog
 from app.ui.main_window import DB_FILTER, MainWindow
+from app.ui.widgets_common import name_controls
 
 logger = logging.getLogger(__name__)
+
+
+class _AccessibleNames(QObject):
+    """Names every form control of a window or page when it is first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        shown = event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
+        if shown and (watched.isWindow() or watched.objectName().startswith("page_")):  # type: ignore[union-attr]
+            name_controls(watched)  # type: ignore[arg-type]
+        return False
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -31,8 +51,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "obole.svg"))))  # type: ignore[union-attr]
     language = str(QSettings().value("ui/language", detect_language()))
     set_language(language if language in ("fr", "en") else "fr")
+    if not hasattr(app, "_accessible_names"):
+        app._accessible_names = _AccessibleNames(app)  # type: ignore[union-attr]
+        app.installEventFilter(app._accessible_names)  # type: ignore[union-attr]
     translator = QTranslator(app)
     translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(QLocale(language), "qtbase", "_", translations):

@@ -78,6 +78,8 @@ class _FilePage(QWizardPage):
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
+        self.path.setPlaceholderText(_("Fichier à importer : choisissez-le ou collez son chemin"))
+        self.path.setAccessibleName(_("Fichier à importer"))
         browse = QPushButton(_("Choisir…"))
         browse.clicked.connect(self._browse)
         row.addWidget(self.path, 1)

@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self._add_action(file_menu, _("&Imports effectués…"), self.show_imports)
         file_menu.addSeparator()
         self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
-        view_menu = self.menuBar().addMenu(_("&Affichage"))
+        view_menu = self.menuBar().addMenu(_("Aff&ichage"))  # Alt+A opens Aide
         language_menu = view_menu.addMenu(_("Langue"))
         self.language_group = QActionGroup(self)  # one language ticked, never both
         self.language_group.setExclusive(True)
@@ -125,7 +125,25 @@ class MainWindow(QMainWindow):
             action.setChecked(code == current_language())
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
         help_menu = self.menuBar().addMenu(_("&Aide"))
+        self._add_action(
+            help_menu,
+            _("&Guide d'utilisation"),
+            lambda: self.show_guide(),
+            QKeySequence.StandardKey.HelpContents,
+        )
         self._add_action(help_menu, _("À &propos d'Obole"), self.about)
+
+    def show_guide(self, *, modal: bool = True):  # type: ignore[no-untyped-def]
+        """The short French user guide (first start, gifts, receipts, duplicates, RGPD)."""
+        from app.ui.guide import GuideDialog
+
+        dialog = GuideDialog(self)
+        if modal:
+            dialog.exec()
+            dialog.deleteLater()
+        else:
+            dialog.show()
+        return dialog
 
     def show_imports(self) -> None:
         """The imports made so far, with undo."""

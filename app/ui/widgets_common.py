@@ -69,3 +69,59 @@ def confirm_deliberately(
     box.setObjectName("confirm_deliberately")
     box.exec()
     return box.clickedButton() is confirm_button
+
+
+_INPUTS = (
+    "QLineEdit",
+    "QComboBox",
+    "QSpinBox",
+    "QDoubleSpinBox",
+    "QPlainTextEdit",
+    "QTextEdit",
+    "QDateEdit",
+    "QListWidget",
+    "QTableWidget",
+    "QTableView",
+)
+
+
+def _first_input(widget: QWidget) -> QWidget | None:
+    if widget.inherits("QAbstractButton") or any(widget.inherits(n) for n in _INPUTS):
+        return widget
+    for child in widget.findChildren(QWidget):
+        if any(child.inherits(n) for n in _INPUTS):
+            return child
+    return None
+
+
+def name_controls(root: QWidget) -> int:
+    """Give every form control a name a screen reader can read; returns how many were named.
+
+    A control in a QFormLayout takes its row label ("Code postal"); another box its
+    placeholder ("Rechercher : nom, organisation…"); names set by hand are kept.
+    """
+    from PySide6.QtWidgets import QFormLayout
+
+    named = 0
+    for form in root.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = label_item.widget() if label_item else None
+            field = (
+                _first_input(field_item.widget()) if field_item and field_item.widget() else None
+            )
+            if isinstance(label, QLabel) and field is not None and not field.accessibleName():
+                field.setAccessibleName(label.text().replace("&", "").rstrip(" :"))
+                named += 1
+    for child in root.findChildren(QWidget):
+        if child.accessibleName() or not any(child.inherits(n) for n in _INPUTS):
+            continue
+        placeholder = getattr(child, "placeholderText", None)
+        text = placeholder() if callable(placeholder) else ""
+        if not text and child.inherits("QComboBox"):
+            text = child.currentText()  # type: ignore[attr-defined]
+        if text:
+            child.setAccessibleName(text.rstrip("…").rstrip(" :"))
+            named += 1
+    return named

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QScrollArea, QTabWidget, QWidget
 
 from app.core.database import Database
 from app.core.demo import generate_demo
@@ -40,6 +40,16 @@ def _cut_controls(top: QWidget) -> list[str]:
         if not frame.contains(rect):
             cut.append(f"{type(child).__name__}({child.objectName()}) at {rect.getRect()}")
     return cut
+
+
+def _sideways_scrolling(top: QWidget) -> list[str]:
+    """Forms in scroll areas that need a horizontal scroll bar (their right side is cut)."""
+    return [
+        f"{type(area.widget()).__name__} in {area.objectName() or 'a scroll area'} is "
+        f"{area.widget().minimumSizeHint().width()} px wide for {area.viewport().width()} px"
+        for area in top.findChildren(QScrollArea)
+        if area.isVisibleTo(top) and area.horizontalScrollBar().maximum() > 0
+    ]
 
 
 def _ancestors(widget: QWidget, top: QWidget) -> list[QWidget]:
@@ -78,6 +88,7 @@ def test_every_page_fits_1280x720(demo_window: MainWindow, qtbot) -> None:  # ty
             if hint.width() > area.width() or hint.height() > area.height():
                 problems.append(f"{key}/{index}: page minimum {hint} > area {area.size()}")
             problems += [f"{key}/{index}: {c}" for c in _cut_controls(window)]
+            problems += [f"{key}/{index}: {c}" for c in _sideways_scrolling(window)]
     assert problems == []
 
 
@@ -122,3 +133,13 @@ def test_every_dialog_fits_1280x720(demo_window: MainWindow, qtbot, tmp_path: Pa
         dialog.reject()
     demo_window.tasks.wait()
     assert problems == []
+
+
+def test_columns_can_be_hidden_from_the_header(main_window: MainWindow) -> None:
+    table = main_window.show_section("contacts").table  # type: ignore[attr-defined]
+    actions = table.horizontalHeader().actions()
+    email = next(a for a in actions if "Courriel" in a.text())
+    email.setChecked(False)  # the header's context menu entry, unticked
+    assert table.isColumnHidden(1)
+    email.setChecked(True)
+    assert not table.isColumnHidden(1)

@@ -118,6 +118,8 @@ class ContactsPage(QWidget):
         )
         self.table.setColumnWidth(0, 240)
         self.table.setColumnWidth(1, 240)
+        self.first_steps = self._first_steps()
+        layout.addWidget(self.first_steps)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel("")
         layout.addWidget(self.count_label)
@@ -296,6 +298,10 @@ class ContactsPage(QWidget):
             member_window=self.renewal_window,
         )
 
+    def _no_contact_at_all(self) -> bool:
+        with self.ctx.database.read() as session:
+            return count_contacts(session, ContactFilter()) == 0
+
     def _count(self) -> int:
         with self.ctx.database.read() as session:
             return count_contacts(session, self.filter)
@@ -320,6 +326,68 @@ class ContactsPage(QWidget):
         )
         self.consent_status.setEnabled(self.consent_channel.currentData() is not ALL)
         self._show_active_filters()
+        empty_base = total == 0 and not self.active_filter_labels() and self._no_contact_at_all()
+        self.first_steps.setVisible(empty_base)
+        self.table.setVisible(not empty_base)
+
+    def _first_steps(self) -> QWidget:
+        """What to do first on an empty database (shown instead of an empty table)."""
+        box = QWidget()
+        box.setObjectName("first_steps")
+        layout = QVBoxLayout(box)
+        intro = QLabel(
+            _(
+                "<h3>Bienvenue dans Obole</h3>La base ne contient encore aucun contact. "
+                "Pour commencer :"
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        for number, (text, explanation, slot) in enumerate(
+            (
+                (
+                    N_("1. Renseigner l'association…"),
+                    N_(
+                        "Nom, adresse, objet et signataire : ils sont imprimés sur les reçus "
+                        "fiscaux."
+                    ),
+                    lambda: self.ctx.navigate("settings"),
+                ),
+                (
+                    N_("2. Importer un fichier de contacts…"),
+                    N_("Un tableau Excel, LibreOffice ou CSV : adhérents, donateurs, HelloAsso."),
+                    lambda: self._open_import(),
+                ),
+                (
+                    N_("3. Ajouter un premier contact…"),
+                    N_("Ou saisissez les personnes une à une."),
+                    lambda: self.new_contact(ContactKind.PERSON),
+                ),
+            ),
+            start=1,
+        ):
+            row = QHBoxLayout()
+            button = QPushButton(_(text))
+            button.setObjectName(f"first_step_{number}")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            hint = QLabel(_(explanation))
+            hint.setWordWrap(True)
+            row.addWidget(hint, 1)
+            layout.addLayout(row)
+        layout.addStretch(1)
+        box.setVisible(False)
+        return box
+
+    def _open_import(self) -> None:
+        window = self.window()
+        open_import = getattr(window, "open_import", None)
+        if callable(open_import):
+            open_import("contacts")
+
+    def first_step_buttons(self) -> list[QPushButton]:
+        """The three first-step buttons, in order."""
+        return [b for b in self.first_steps.findChildren(QPushButton)]
 
     def active_filter_labels(self) -> list[str]:
         """Each filter in force, in words ("NPAI seulement", "Recherche « dupont »"...)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTableView
 
 from app.i18n import _
@@ -162,7 +163,24 @@ def list_view(
     table.setWordWrap(False)
     table.horizontalHeader().setDefaultSectionSize(140)
     table.horizontalHeader().setStretchLastSection(True)
+    _hideable_columns(table)
     return table
+
+
+def _hideable_columns(table: QTableView) -> None:
+    """Right-click on the header: tick the columns to show (a narrow screen hides some)."""
+    header = table.horizontalHeader()
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    model = table.model()
+    for column in range(model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        action = QAction(_("Afficher « {column} »").format(column=title), header)
+        action.setCheckable(True)
+        action.setChecked(True)
+        action.toggled.connect(
+            lambda shown, c=column: table.setColumnHidden(c, not shown)  # type: ignore[misc]
+        )
+        header.addAction(action)
 
 
 def _arrows_only_where_sorting(
