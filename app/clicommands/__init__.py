@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from app.clicommands import (
+    appeal_cmd,
     backup_cmd,
     campaign_cmd,
     dedupe_cmd,
@@ -31,5 +32,6 @@ COMMAND_MODULES: list[ModuleType] = [
     member_cmd,
     sepa_cmd,
     campaign_cmd,
+    appeal_cmd,
     user_cmd,
 ]

@@ -68,6 +68,12 @@ def _campaigns(ctx: UiContext) -> QWidget:
     return CampaignsPage(ctx)
 
 
+def _appeals(ctx: UiContext) -> QWidget:
+    from app.ui.pages.appeals_page import AppealsPage
+
+    return AppealsPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -82,6 +88,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("campaigns", N_("Campagnes"), _campaigns),
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
         PageSpec("regular", N_("Adhérents et prélèvements"), _regular_giving),
+        PageSpec("appeals", N_("Appels et remerciements"), _appeals),
         PageSpec("duplicates", N_("Doublons"), _duplicates),
         PageSpec("gdpr", N_("RGPD"), _gdpr),
         PageSpec("dashboard", N_("Tableau de bord"), _dashboard),
