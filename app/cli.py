@@ -1,150 +1,191 @@
-"""Command-line front end over the same services as the GUI (argparse).
+"""Command-line front end over the same operations as the GUI (argparse).
 
 Exit codes: 0 ok, 1 data or user error (with a message naming what is wrong), 2 usage error.
-With --json, machine output goes to stdout and human messages to stderr.
+The common options (--db, --json, --user) go before or after the command. With --json,
+machine output goes to stdout and human messages to stderr; an error is then a JSON object
+on stdout too ({"error": {...}}), with the same non-zero exit code.
+argparse's own messages are French, through the catalogue (app/i18n.py) like every text.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
-import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn, TextIO
 
 from app import __version__
 from app.clicommands import COMMAND_MODULES
-from app.core import instance_lock, session_login
-from app.core.database import Database, open_database
-from app.errors import AppError, NotFound, OperationCancelled, UserError
-from app.paths import AppPaths, app_paths, database_target
+from app.clicommands.context import PASSWORD_ENV_VAR, CliContext
+from app.errors import AppError, OperationCancelled
+from app.i18n import N_, _
+from app.paths import AppPaths, app_paths
+
+__all__ = ["PASSWORD_ENV_VAR", "CliContext", "build_parser", "run_cli"]
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
-PASSWORD_ENV_VAR = "OBOLE_PASSWORD"
+
+# argparse's own strings (Python 3.11+), in French; the catalogue gives them back in English.
+ARGPARSE_MESSAGES = {
+    "usage: ": N_("utilisation : "),
+    "positional arguments": N_("arguments positionnels"),
+    "options": N_("options"),
+    "show this help message and exit": N_("afficher cette aide et quitter"),
+    "%(prog)s: error: %(message)s\n": N_("%(prog)s : erreur : %(message)s\n"),
+    "argument %(argument_name)s: %(message)s": N_("argument %(argument_name)s : %(message)s"),
+    "unrecognized arguments: %s": N_("arguments non reconnus : %s"),
+    "the following arguments are required: %s": N_("arguments obligatoires manquants : %s"),
+    "one of the arguments %s is required": N_("un des arguments %s est obligatoire"),
+    "not allowed with argument %s": N_("incompatible avec l'argument %s"),
+    "ignored explicit argument %r": N_("argument explicite ignoré : %r"),
+    "expected one argument": N_("une valeur attendue"),
+    "expected at most one argument": N_("au plus une valeur attendue"),
+    "expected at least one argument": N_("au moins une valeur attendue"),
+    "ambiguous option: %(option)s could match %(matches)s": N_(
+        "option ambiguë : %(option)s peut désigner %(matches)s"
+    ),
+    "unexpected option string: %s": N_("option inattendue : %s"),
+    "invalid %(type)s value: %(value)r": N_("valeur %(type)s invalide : %(value)r"),
+    "invalid choice: %(value)r (choose from %(choices)s)": N_(
+        "choix invalide : %(value)r (valeurs possibles : %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": N_(
+        "commande inconnue %(parser_name)r (commandes possibles : %(choices)s)"
+    ),
+    "expected %s argument": N_("%s valeur attendue"),
+    "expected %s arguments": N_("%s valeurs attendues"),
+}
 
 
-@dataclass
-class CliContext:
-    """What a command needs: parsed arguments, paths, the database, and output helpers."""
+def _argparse_gettext(message: str) -> str:
+    french = ARGPARSE_MESSAGES.get(message)
+    return _(french) if french is not None else message
 
-    args: argparse.Namespace
-    paths: AppPaths
-    stdout: Any = field(default_factory=lambda: sys.stdout)
-    stderr: Any = field(default_factory=lambda: sys.stderr)
-    _database: Database | None = None
-    _lock: instance_lock.InstanceLock | None = None
 
-    @property
-    def json(self) -> bool:
-        """True when --json was given."""
-        return bool(self.args.json)
+def _argparse_ngettext(singular: str, plural: str, count: int) -> str:
+    return _argparse_gettext(singular if count == 1 else plural)
 
-    def database(self, *, create: bool = False) -> Database:
-        """Open (once) the database chosen by --db / $OBOLE_DB / the default file.
 
-        Only `obole init` creates a missing SQLite file; other commands refuse it.
-        """
-        if self._database is None:
-            self.paths.ensure()
-            target = database_target(self.args.db, paths=self.paths)
-            if "://" not in target and not create and not Path(target).expanduser().exists():
-                raise NotFound(f"Base introuvable : {target}. Créez-la avec « obole init ».")
-            self._database = open_database(
-                target, user=self.args.user or "cli", backup_dir=self.paths.backup_dir
-            )
-            self._guard(self._database)
-        return self._database
+def install_french_argparse() -> None:
+    """Route argparse's own strings through the catalogue (argparse calls the module's _)."""
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_ngettext  # type: ignore[attr-defined]
 
-    def _guard(self, database: Database) -> None:
-        """Read-only when another instance holds the file; log in when users exist."""
-        if database.file is not None:
-            taken = instance_lock.acquire(database.file)
-            if isinstance(taken, instance_lock.LockHolder):
-                instance_lock.make_read_only(database.engine, taken)
-            else:
-                self._lock = taken
-        if session_login.login_required(database):
-            name = session_login.require_login_name(self.args.user)
-            password = os.environ.get(PASSWORD_ENV_VAR)
-            if password is None:
-                password = getpass.getpass(f"Mot de passe de {name} : ")
-            session_login.log_in(database, name, password)
 
-    def say(self, message: str) -> None:
-        """A human message: stdout normally, stderr in --json mode."""
-        print(message, file=self.stderr if self.json else self.stdout)
+class UsageError(Exception):
+    """A command line argparse refused."""
 
-    def result(self, data: Any, human: str | Callable[[], str]) -> None:
-        """Print the command's result: JSON on stdout with --json, else the human text."""
-        if self.json:
-            json.dump(data, self.stdout, ensure_ascii=False, indent=2, default=str)
-            self.stdout.write("\n")
-        else:
-            print(human() if callable(human) else human, file=self.stdout)
-
-    def close(self) -> None:
-        """Release the database."""
-        if self._database is not None:
-            self._database.dispose()
-        if self._lock is not None:
-            self._lock.release()
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit with 2, as argparse does
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: erreur : {message}\n")
+    def error(self, message: str) -> NoReturn:  # reported by run_cli (text or JSON), exit 2
+        raise UsageError(self, message)
+
+
+def _add_common(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """--db, --json, --user; on the commands their default is SUPPRESS, so a value given
+    before the command is not overwritten by the command's default."""
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=default(None),
+        help=_("fichier SQLite ou URL de base (par défaut : $OBOLE_DB, sinon la base locale)"),
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help=_("sortie lisible par machine sur stdout, messages sur stderr"),
+    )
+    parser.add_argument(
+        "--user",
+        default=default(""),
+        help=_(
+            "utilisateur (obligatoire quand la base en a plusieurs ; "
+            "mot de passe dans $OBOLE_PASSWORD ou demandé)"
+        ),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The `obole` argument parser with every command registered."""
-    parser = _Parser(prog="obole", description="Obole : gestion des donateurs et reçus fiscaux.")
-    parser.add_argument("--version", action="version", version=f"obole {__version__}")
+    install_french_argparse()
+    parser = _Parser(prog="obole", description=_("Obole : gestion des donateurs et reçus fiscaux."))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"obole {__version__}",
+        help=_("afficher la version et quitter"),
+    )
+    _add_common(parser, defaults=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        help="fichier SQLite ou URL de base (par défaut : $OBOLE_DB, sinon la base locale)",
-    )
-    common.add_argument(
-        "--json",
-        action="store_true",
-        help="sortie lisible par machine sur stdout, messages sur stderr",
-    )
-    common.add_argument(
-        "--user",
-        default="",
-        help="utilisateur (obligatoire quand la base en a plusieurs ; "
-        "mot de passe dans $OBOLE_PASSWORD ou demandé)",
-    )
+    _add_common(common, defaults=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)
     return parser
 
 
+def _report(ctx_json: bool, stdout: TextIO, kind: str, message: str, code: int, prefix: str) -> int:
+    """An error: one JSON object on stdout with --json, else a line on stderr."""
+    if ctx_json:
+        json.dump(
+            {"error": {"kind": kind, "message": message, "exit_code": code}},
+            stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        stdout.write("\n")
+    else:
+        print(f"{prefix}{message}", file=sys.stderr)
+    return code
+
+
 def run_cli(argv: Sequence[str], *, paths: AppPaths | None = None) -> int:
     """Run one command; returns the exit code."""
+    argv = list(argv)
+    wants_json = "--json" in argv
     parser = build_parser()
-    args = parser.parse_args(list(argv))
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:  # exits with 2 as argparse does
+        if not wants_json:
+            exc.parser.print_usage(sys.stderr)
+        raise SystemExit(
+            _report(
+                wants_json,
+                sys.stdout,
+                "usage",
+                str(exc),
+                EXIT_USAGE,
+                f"{exc.parser.prog}: " + _("erreur : "),
+            )
+        ) from None
     if not getattr(args, "handler", None):
+        if wants_json:
+            return _report(True, sys.stdout, "usage", _("commande manquante"), EXIT_USAGE, "")
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     ctx = CliContext(args=args, paths=paths or app_paths())
     try:
         return int(args.handler(ctx) or EXIT_OK)
     except OperationCancelled as exc:
-        print(f"obole: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
-    except (UserError, AppError) as exc:
-        print(f"obole: erreur : {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        return _report(ctx.json, ctx.stdout, "cancelled", str(exc), EXIT_USER_ERROR, "obole: ")
+    except AppError as exc:
+        kind = type(exc).__name__
+        return _report(
+            ctx.json, ctx.stdout, kind, str(exc), EXIT_USER_ERROR, "obole: " + _("erreur : ")
+        )
     finally:
         ctx.close()

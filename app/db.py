@@ -17,10 +17,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import SchemaTooNew, StorageError
+from app.resources import migrations_dir
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "models" / "migrations"
+MIGRATIONS_DIR = migrations_dir()
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 BEGIN_OPTION = "obole_sqlite_begin"
 
@@ -44,7 +45,13 @@ def make_engine(target: str | URL, *, echo: bool = False) -> Engine:
     """Create an engine; on SQLite set WAL, foreign keys, busy timeout and explicit BEGIN."""
     url = target if isinstance(target, URL) else to_url(target)
     if not is_sqlite(url):
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        try:
+            return create_engine(url, echo=echo, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:  # the [postgresql] extra is not installed
+            raise StorageError(
+                f"Le pilote de base de données « {exc.name} » n'est pas installé : installez "
+                "Obole avec « pip install 'obole[postgresql]' » pour une base PostgreSQL."
+            ) from exc
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

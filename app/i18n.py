@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
-from app.paths import resource_path
+from app.resources import resource
 
 SOURCE_LANGUAGE = "fr"
 SUPPORTED_LANGUAGES = ("fr", "en")
@@ -21,9 +21,9 @@ _catalogue: dict[str, str] = {}
 _language = SOURCE_LANGUAGE
 
 
-def catalogue_dir(language: str) -> Path:
-    """Folder holding the JSON catalogues of `language`."""
-    return resource_path("translations", language)
+def catalogue_dir(language: str) -> Traversable:
+    """Folder holding the JSON catalogues of `language` (a package resource)."""
+    return resource("translations", language)
 
 
 def load_catalogue(language: str) -> dict[str, str]:
@@ -31,7 +31,8 @@ def load_catalogue(language: str) -> dict[str, str]:
     merged: dict[str, str] = {}
     if language == SOURCE_LANGUAGE:
         return merged
-    for path in sorted(catalogue_dir(language).glob("*.json")):
+    files = [entry for entry in catalogue_dir(language).iterdir() if entry.name.endswith(".json")]
+    for path in sorted(files, key=lambda entry: entry.name):
         merged.update(json.loads(path.read_text(encoding="utf-8")))
     return merged
 

@@ -13,7 +13,6 @@ from app import APP_AUTHOR, APP_NAME
 DB_ENV_VAR = "OBOLE_DB"
 HOME_ENV_VAR = "OBOLE_HOME"
 DB_FILE_NAME = "obole.sqlite3"
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
 
 
 @dataclass(frozen=True)
@@ -56,5 +55,7 @@ def database_target(explicit: str | None = None, *, paths: AppPaths | None = Non
 
 
 def resource_path(*parts: str) -> Path:
-    """Return the path of a bundled resource file."""
-    return RESOURCES_DIR.joinpath(*parts)
+    """A real path of a bundled resource file (prefer app.resources.read_text/resource)."""
+    from app.resources import file_path
+
+    return file_path(*parts)

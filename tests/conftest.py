@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring.backends.fail
+import keyring.core
 import pytest
 from sqlalchemy import create_engine, text
 
+import app.operations  # noqa: F401  (hands the receipt renderer to the core)
 from app.core.clock import FixedClock
 from app.core.database import Database, open_database
 from app.models import Base
@@ -35,6 +38,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OBOLE_HOME", str(home))
     monkeypatch.delenv("OBOLE_DB", raising=False)
     monkeypatch.setenv("OBOLE_LANG", "fr")
+    # never the developer's real keyring: no backend, so the SMTP password goes to the file
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
     return home
 
 

@@ -12,10 +12,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from app.clicommands.context import CliContext
 from app.core import backup
-from app.core.permissions import Permission, require
-from app.errors import StorageError
+from app.core.permissions import Permission
 from app.i18n import _
+from app.operations import backups as backup_ops
+from app.operations.base import OperationContext, check_permission
 
 PASSPHRASE_ENV_VAR = "OBOLE_BACKUP_PASSPHRASE"
 
@@ -43,7 +45,7 @@ def _passphrase(*, needed: bool) -> str | None:
     return os.environ.get(PASSPHRASE_ENV_VAR) or getpass.getpass(_("Phrase de passe : "))
 
 
-def run(ctx: Any) -> int:
+def run(ctx: CliContext) -> int:
     """Dispatch to the sub-command."""
     action = ctx.args.backup_action
     backup_dir: Path = ctx.paths.backup_dir
@@ -77,41 +79,24 @@ def run(ctx: Any) -> int:
             _("Sauvegarde intègre : {file} ({n} tables).").format(file=file, n=tables),
         )
         return 0
-    database = ctx.database()
+    op = ctx.operation()
     if action == "create":
-        result = backup.automatic_backup(
-            database.engine,
-            backup_dir,
-            reason=ctx.args.reason,
-            passphrase=_passphrase(needed=ctx.args.encrypt),
-        )
-        if result is None:
-            raise StorageError(_("Rien à sauvegarder pour cette base."))
+        result = backup_ops.create_backup(
+            op, reason=ctx.args.reason, passphrase=_passphrase(needed=ctx.args.encrypt)
+        ).result
         ctx.result(
             {"file": str(result.path), "row_counts": result.row_counts},
             _("Sauvegarde vérifiée : {file}").format(file=result.path),
         )
         return 0
-    return _restore(ctx, database, backup_dir)
+    return _restore(ctx, op)
 
 
-def _restore(ctx: Any, database: Any, backup_dir: Path) -> int:
-    with database.read() as session:
-        require(session, Permission.BACKUP_RESTORE)
-    file = database.file
-    if file is None:
-        raise StorageError(
-            _(
-                "La restauration en ligne de commande ne concerne que les bases "
-                "SQLite ; pour PostgreSQL utilisez pg_restore."
-            )
-        )
+def _restore(ctx: CliContext, op: OperationContext) -> int:
+    check_permission(op, Permission.BACKUP_RESTORE)  # before asking for a passphrase
     source = ctx.args.file
     passphrase = _passphrase(needed=source.exists() and backup.is_encrypted(source))
-    with database.write():  # refused when another instance holds the database
-        pass
-    database.dispose()
-    safety = backup.restore_sqlite(source, file, backup_dir, passphrase=passphrase)
+    safety = backup_ops.restore_backup(op, source, passphrase=passphrase).result
     ctx.result(
         {"restored": str(source), "previous_database_saved_as": str(safety.path)},
         _("Base restaurée depuis {file}. L'ancienne base est sauvegardée dans {safety}.").format(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from app.core.backup import automatic_backup
-from app.core.dedupe.batch import merge_safe_groups
-from app.core.dedupe.merge import merge, undo
-from app.core.dedupe.scan import SUGGESTION_THRESHOLD, scan
+from app.clicommands.context import CliContext
+from app.core.dedupe.scan import SUGGESTION_THRESHOLD
+from app.operations import dedupe as ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -34,11 +33,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     undo_p.set_defaults(handler=run_undo)
 
 
-def run_scan(ctx: Any) -> int:
+def run_scan(ctx: CliContext) -> int:
     """Print candidate groups (and merge the safe ones when asked)."""
-    database = ctx.database()
-    with database.read() as session:
-        groups = scan(session, threshold=ctx.args.threshold)
+    op = ctx.operation()
+    groups = ops.scan_duplicates(op, threshold=ctx.args.threshold).result.groups
     data: dict[str, Any] = {
         "groups": [
             {"members": list(g.member_ids), "score": g.score, "reasons": g.reasons, "safe": g.safe}
@@ -52,23 +50,25 @@ def run_scan(ctx: Any) -> int:
         for g in groups[:200]
     ]
     if ctx.args.merge_safe:
-        automatic_backup(database.engine, database.backup_dir, reason="merge-batch")
-        with database.write() as session:
-            result = merge_safe_groups(session, groups)
+        result = ops.merge_safe(op, groups).result
         data["merged"] = list(result.merge_ids)
         data["skipped"] = [{"members": list(m), "reason": r} for m, r in result.skipped]
         text.append(
-            f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) ignoré(s)."
+            f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) "
+            "ignoré(s)."
         )
     ctx.result(data, "\n".join(text))
     return 0
 
 
-def run_merge(ctx: Any) -> int:
+def run_merge(ctx: CliContext) -> int:
     """Merge contacts into the survivor."""
-    with ctx.database().write() as session:
-        record = merge(session, ctx.args.survivor, ctx.args.others)
-        data = {"merge_id": record.id, "survivor": record.survivor_id, "merged": record.merged_ids}
+    merged = ops.merge_contacts(ctx.operation(), ctx.args.survivor, ctx.args.others).result
+    data = {
+        "merge_id": merged.merge_id,
+        "survivor": merged.survivor_id,
+        "merged": merged.merged_ids,
+    }
     ctx.result(
         data,
         f"Fusion n° {data['merge_id']} : {data['merged']} → {data['survivor']} "
@@ -77,9 +77,8 @@ def run_merge(ctx: Any) -> int:
     return 0
 
 
-def run_undo(ctx: Any) -> int:
+def run_undo(ctx: CliContext) -> int:
     """Undo a merge."""
-    with ctx.database().write() as session:
-        undo(session, ctx.args.merge_id)
+    ops.undo_merge(ctx.operation(), ctx.args.merge_id)
     ctx.result({"undone": ctx.args.merge_id}, f"Fusion n° {ctx.args.merge_id} annulée.")
     return 0

@@ -6,14 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.core.backup import automatic_backup
+from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.dates import parse_date
-from app.core.gdpr import anonymise, requests, restriction, retention
-from app.core.gdpr import register as gdpr_register
-from app.core.gdpr.subject_export import write_export
 from app.models.enums import RightsRequestKind
-from app.reports.register_export import write_register
+from app.operations import gdpr as ops
 
 
 def register_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -68,35 +65,24 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     restrict.set_defaults(handler=run_restrict)
 
 
-def run_register_export(ctx: Any) -> int:
+def run_register_export(ctx: CliContext) -> int:
     """Write the register."""
-    database = ctx.database()
-    with database.write() as session:
-        gdpr_register.ensure_default_register(session)
-    with database.read() as session:
-        write_register(
-            ctx.args.out,
-            gdpr_register.header(session),
-            gdpr_register.activities(session),
-            ctx.args.format,
-        )
+    ops.export_register(ctx.operation(), ctx.args.out, ctx.args.format)
     ctx.result({"file": str(ctx.args.out)}, f"Registre écrit : {ctx.args.out}")
     return 0
 
 
-def run_export(ctx: Any) -> int:
+def run_export(ctx: CliContext) -> int:
     """Write a person's data export."""
-    with ctx.database().write() as session:
-        path = write_export(session, ctx.args.contact_id, ctx.args.out)
+    path = ops.export_for_access(ctx.operation(), ctx.args.contact_id, ctx.args.out).result
     ctx.result({"file": str(path)}, f"Export écrit : {path}")
     return 0
 
 
-def run_erase(ctx: Any) -> int:
+def run_erase(ctx: CliContext) -> int:
     """Preview, and with --yes apply, the erasure of a person."""
-    database = ctx.database()
-    with database.read() as session:
-        preview = anonymise.preview_erasure(session, ctx.args.contact_id)
+    op = ctx.operation()
+    preview = ops.erasure_preview(op, ctx.args.contact_id).result
     data = {
         "contact_id": preview.contact_id,
         "erased": list(preview.erased),
@@ -110,9 +96,7 @@ def run_erase(ctx: Any) -> int:
         + [f"  - {w} : {y}" for w, y in preview.kept]
     )
     if ctx.args.yes:
-        automatic_backup(database.engine, database.backup_dir, reason="anonymisation")
-        with database.write() as session:
-            anonymise.anonymise(session, ctx.args.contact_id, clock=database.clock)
+        ops.erase_person(op, ctx.args.contact_id)
         text.append("Effacement appliqué.")
     else:
         text.append("Aperçu seulement : ajoutez --yes pour appliquer.")
@@ -120,11 +104,10 @@ def run_erase(ctx: Any) -> int:
     return 0
 
 
-def run_retention(ctx: Any) -> int:
+def run_retention(ctx: CliContext) -> int:
     """List (and with --apply anonymise) contacts past their retention period."""
-    database = ctx.database()
-    with database.read() as session:
-        found = retention.candidates(session, on=today(database.clock))
+    op = ctx.operation()
+    found = ops.retention_candidates(op).result
     data: dict[str, Any] = {
         "candidates": [
             {
@@ -138,39 +121,34 @@ def run_retention(ctx: Any) -> int:
     text = [f"{len(found)} contact(s) au-delà de la durée de conservation."]
     text += [f"  {c.contact_id:>7}  {c.last_activity:%d/%m/%Y}  {c.name}" for c in found[:100]]
     if ctx.args.apply and found:
-        automatic_backup(database.engine, database.backup_dir, reason="retention")
-        with database.write() as session:
-            data["anonymised"] = retention.apply(session, clock=database.clock)
+        data["anonymised"] = ops.apply_retention(op).result
         text.append(f"{data['anonymised']} contact(s) anonymisé(s).")
     ctx.result(data, "\n".join(text))
     return 0
 
 
-def run_request(ctx: Any) -> int:
+def run_request(ctx: CliContext) -> int:
     """Log a data-subject request."""
     database = ctx.database()
     received = parse_date(ctx.args.received) if ctx.args.received else today(database.clock)
-    with database.write() as session:
-        request = requests.log_request(
-            session,
-            kind=RightsRequestKind(ctx.args.kind),
-            received_on=received,
-            requester=ctx.args.requester,
-            contact_id=ctx.args.contact,
-            identity_check=ctx.args.identity_check,
-        )
-        data = {"id": request.id, "due_on": request.due_on.isoformat()}
+    typed = ops.RequestInput(
+        kind=RightsRequestKind(ctx.args.kind),
+        received_on=received,
+        requester=ctx.args.requester,
+        contact_id=ctx.args.contact,
+        identity_check=ctx.args.identity_check,
+    )
+    request = ops.log_request(ctx.operation(), typed).result
+    data = {"id": request.id, "due_on": request.due_on.isoformat()}
     ctx.result(
         data, f"Demande n° {data['id']} enregistrée, à traiter avant le {request.due_on:%d/%m/%Y}."
     )
     return 0
 
 
-def run_due(ctx: Any) -> int:
+def run_due(ctx: CliContext) -> int:
     """Requests overdue or due soon."""
-    database = ctx.database()
-    with database.read() as session:
-        due = requests.requests_due(session, today(database.clock))
+    due = ops.requests_due(ctx.operation()).result
     ctx.result(
         [
             {
@@ -192,13 +170,11 @@ def run_due(ctx: Any) -> int:
     return 0
 
 
-def run_restrict(ctx: Any) -> int:
+def run_restrict(ctx: CliContext) -> int:
     """Restrict or lift."""
-    with ctx.database().write() as session:
-        if ctx.args.lift:
-            restriction.lift(session, ctx.args.contact_id)
-        else:
-            restriction.restrict(session, ctx.args.contact_id, reason=ctx.args.reason)
+    ops.set_restriction(
+        ctx.operation(), ctx.args.contact_id, restricted=not ctx.args.lift, reason=ctx.args.reason
+    )
     state = "levée" if ctx.args.lift else "posée"
     ctx.result(
         {"contact_id": ctx.args.contact_id, "restricted": not ctx.args.lift},

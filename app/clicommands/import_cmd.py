@@ -1,4 +1,5 @@
-"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`, `obole export`."""
+"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`,
+`obole export`."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app.core.backup import automatic_backup
-from app.core.clock import today
-from app.core.importing.commit import commit, file_sha256, report_of, undo_import, write_rejected
-from app.core.importing.history import list_imports
-from app.core.importing.obole_format import export_contacts, export_gifts
+from app.clicommands.context import CliContext
+from app.core.importing.commit import report_of, write_rejected
 from app.core.importing.plan import INVALID
-from app.core.importing.service import prepare
 from app.core.money import format_eur
+from app.operations import imports as ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -48,32 +46,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     export.set_defaults(handler=run_export)
 
 
-def run_import(ctx: Any) -> int:
+def run_import(ctx: CliContext) -> int:
     """Dry run, then (unless --dry-run) backup and commit in one transaction."""
     args = ctx.args
-    database = ctx.database()
-    with database.read() as session:
-        plan = prepare(
-            session, args.file, args.kind, today=today(database.clock), mapping_file=args.mapping
-        )
+    op = ctx.operation()
+    request = ops.ImportRequest(path=args.file, kind=args.kind, mapping_file=args.mapping)
+    plan = ops.preview_import(op, request).result
     report = report_of(plan)
-    if not args.dry_run and (report.created or report.updated):
-        automatic_backup(database.engine, database.backup_dir, reason="import")
-        with database.write() as session:
-            plan = prepare(
-                session,
-                args.file,
-                args.kind,
-                today=today(database.clock),
-                mapping_file=args.mapping,
-            )
-            report = commit(
-                session,
-                plan,
-                file_name=args.file.name,
-                sha256=file_sha256(args.file),
-                today=today(database.clock),
-            )
+    if not args.dry_run:
+        imported = ops.import_file(op, request, preview=plan).result
+        plan, report = imported.plan, imported.report
     problems = [reason for row in plan.rows if row.status == INVALID for reason in row.reasons]
     data = {
         **report.as_dict(),
@@ -93,8 +75,10 @@ def run_import(ctx: Any) -> int:
     if args.rejected:
         write_rejected(plan, args.rejected)
     text = [
-        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} lignes lues = "
-        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} inchangées + "
+        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} "
+        "lignes lues = "
+        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} "
+        "inchangées + "
         f"{report.rejected} rejetées."
     ]
     if args.kind == "gifts":
@@ -113,10 +97,9 @@ def run_import(ctx: Any) -> int:
     return 0
 
 
-def run_undo(ctx: Any) -> int:
-    """Undo an import."""
-    with ctx.database().write() as session:
-        result = undo_import(session, ctx.args.batch_id)
+def run_undo(ctx: CliContext) -> int:
+    """Undo an import (after the automatic backup, as from the GUI)."""
+    result = ops.undo_import(ctx.operation(), ctx.args.batch_id).result
     ctx.result(
         result,
         f"Import n° {ctx.args.batch_id} annulé : {result['contacts_removed']} contacts et "
@@ -125,25 +108,24 @@ def run_undo(ctx: Any) -> int:
     return 0
 
 
-def run_list(ctx: Any) -> int:
+def run_list(ctx: CliContext) -> int:
     """List the imports."""
-    with ctx.database().read() as session:
-        data = [
-            {
-                "id": b.id,
-                "kind": b.kind,
-                "file": b.file_name,
-                "at": b.at.isoformat(),
-                "user": b.user,
-                "counts": b.counts,
-                "undone": b.undone,
-            }
-            for b in reversed(list_imports(session))
-        ]
+    data = [
+        {
+            "id": b.id,
+            "kind": b.kind,
+            "file": b.file_name,
+            "at": b.at.isoformat(),
+            "user": b.user,
+            "counts": b.counts,
+            "undone": b.undone,
+        }
+        for b in reversed(ops.imports(ctx.operation()).result)
+    ]
     ctx.result(
         data,
         "\n".join(
-            f"{d['id']:>4} {d['at'][:16]} {d['kind']:8} {d['file']}  {d['counts']}"
+            f"{d['id']:>4} {str(d['at'])[:16]} {d['kind']:8} {d['file']}  {d['counts']}"
             + ("  (annulé)" if d["undone"] else "")
             for d in data
         )
@@ -152,12 +134,9 @@ def run_list(ctx: Any) -> int:
     return 0
 
 
-def run_export(ctx: Any) -> int:
+def run_export(ctx: CliContext) -> int:
     """Export in Obole's own import format."""
-    with ctx.database().read() as session:
-        count = (export_contacts if ctx.args.what == "contacts" else export_gifts)(
-            session, ctx.args.file
-        )
+    count = ops.export_for_reimport(ctx.operation(), ctx.args.what, ctx.args.file).result
     ctx.result(
         {"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}"
     )

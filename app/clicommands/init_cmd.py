@@ -6,9 +6,9 @@ import argparse
 import time
 from typing import Any
 
-from app.clicommands.progress import StderrProgress
-from app.core.demo import generate_demo
+from app.clicommands.context import CliContext
 from app.core.info import database_info
+from app.operations import demo as demo_ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(ctx: Any) -> int:
+def run(ctx: CliContext) -> int:
     """Create or upgrade the database and add demo data when asked."""
     if ctx.args.demo < 0:
         ctx.say("obole: erreur : --demo attend un nombre de contacts positif.")
@@ -36,10 +36,9 @@ def run(ctx: Any) -> int:
     report = None
     if ctx.args.demo:
         started = time.perf_counter()
-        with database.write() as session:
-            report = generate_demo(
-                session, contacts=ctx.args.demo, seed=ctx.args.seed, progress=StderrProgress()
-            )
+        report = demo_ops.fill_with_demo(
+            ctx.operation(), contacts=ctx.args.demo, seed=ctx.args.seed
+        ).result
         ctx.say(
             f"\n{report.contacts} contacts et {report.gifts} dons générés "
             f"en {time.perf_counter() - started:.1f} s."

@@ -6,15 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.clicommands.progress import StderrProgress
-from app.core.backup import automatic_backup
+from app.clicommands.context import CliContext
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
-from app.core.receipts.eligibility import plan_receipts
-from app.core.receipts.issuing import issue
-from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
-from app.errors import Conflict
 from app.models.enums import ReceiptMode
+from app.operations import receipts as ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -105,7 +101,8 @@ def _plan_data(plan: Any) -> dict[str, Any]:
 
 def _plan_text(plan: Any) -> str:
     lines = [
-        f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total {format_eur(plan.total_cents)}."
+        f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total "
+        f"{format_eur(plan.total_cents)}."
     ]
     if plan.organisation_problems:
         lines.append("Mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))
@@ -122,45 +119,31 @@ def _plan_text(plan: Any) -> str:
     return "\n".join(lines)
 
 
-def run_issue(ctx: Any) -> int:
-    """Preview, then issue in one transaction after a backup; write PDFs after commit."""
+def run_issue(ctx: CliContext) -> int:
+    """Preview, then issue (backup, planned again inside the transaction); PDFs after commit."""
     args = ctx.args
     mode = ReceiptMode(args.mode)
     if args.requested_only and mode != ReceiptMode.PER_GIFT:
         ctx.say("obole: erreur : --requested-only va avec --mode per_gift.")
         return 2
-    database = ctx.database()
-
-    def plan_in(session: Any) -> Any:
-        return plan_receipts(
-            session,
-            year=args.year,
-            mode=mode,
-            contact_ids=args.contact,
-            requested_only=args.requested_only,
-        )
-
-    with database.read() as session:
-        plan = plan_in(session)
+    request = ops.IssueRequest(
+        year=args.year,
+        mode=mode,
+        contact_ids=tuple(args.contact) if args.contact else None,
+        requested_only=args.requested_only,
+    )
+    op = ctx.operation()
+    plan = ops.preview(op, request).result
     if args.dry_run or not plan.receipts:
         ctx.result({**_plan_data(plan), "issued": 0}, _plan_text(plan))
         return 0
-    if plan.organisation_problems:
-        raise Conflict(
-            "Émission refusée, mentions obligatoires manquantes : "
-            + " ; ".join(plan.organisation_problems)
-        )
-    automatic_backup(database.engine, database.backup_dir, reason="receipts")
-    with database.write() as session:  # planned again inside the transaction that issues
-        plan = plan_in(session)
-        result = issue(session, plan, clock=database.clock, progress=StderrProgress())
+    issued = ops.issue_receipts(op, request).result
+    plan, result = issued.plan, issued.result
     paths: list[Path] = []
     if args.out:
-        with database.read() as session:
-            paths = write_pdfs(session, result.receipt_ids, args.out, progress=StderrProgress())
+        paths = ops.save_pdfs(op, result.receipt_ids, args.out).result
     if args.merged:
-        with database.read() as session:
-            write_print_file(session, result.receipt_ids, args.merged, progress=StderrProgress())
+        ops.save_print_file(op, result.receipt_ids, args.merged)
         paths.append(args.merged)
     data = {
         **_plan_data(plan),
@@ -173,42 +156,36 @@ def run_issue(ctx: Any) -> int:
     return 0
 
 
-def _single(ctx: Any, action: Any) -> int:
-    database = ctx.database()
-    with database.write() as session:
-        receipt = lifecycle.find_receipt(session, ctx.args.number)
-        new = action(session, receipt.id, reason=ctx.args.reason, clock=database.clock)
-        data = {"number": new.number, "status": str(new.status), "replaces": ctx.args.number}
+def _single(ctx: CliContext, *, replace: bool) -> int:
+    op = ctx.operation()
+    new = ops.cancel_receipt(op, ctx.args.number, reason=ctx.args.reason, replace=replace).result
+    data = {"number": new.number, "status": new.status, "replaces": ctx.args.number}
     if getattr(ctx.args, "out", None) and new.status == "issued":
-        with database.read() as session:
-            write_pdfs(session, [new.id], ctx.args.out)
+        ops.save_pdfs(op, (new.receipt_id,), ctx.args.out)
     ctx.result(data, f"Reçu {new.number} : {'annulé' if new.status == 'cancelled' else 'émis'}.")
     return 0
 
 
-def run_cancel(ctx: Any) -> int:
+def run_cancel(ctx: CliContext) -> int:
     """Cancel a receipt (kept, marked ANNULÉ)."""
-    return _single(ctx, lifecycle.cancel)
+    return _single(ctx, replace=False)
 
 
-def run_replace(ctx: Any) -> int:
+def run_replace(ctx: CliContext) -> int:
     """Cancel a receipt and issue its replacement."""
-    return _single(ctx, lifecycle.replace)
+    return _single(ctx, replace=True)
 
 
-def run_reprint(ctx: Any) -> int:
+def run_reprint(ctx: CliContext) -> int:
     """Write a DUPLICATA of a receipt."""
-    database = ctx.database()
-    with database.write() as session:
-        receipt = lifecycle.find_receipt(session, ctx.args.number)
-        ctx.args.out.write_bytes(lifecycle.reprint(session, receipt.id))
+    ops.reprint(ctx.operation(), ctx.args.number, ctx.args.out)
     ctx.result(
         {"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}"
     )
     return 0
 
 
-def run_list(ctx: Any) -> int:
+def run_list(ctx: CliContext) -> int:
     """List the receipts of a year."""
     with ctx.database().read() as session:
         lines = audit.number_log(session, ctx.args.year)
@@ -234,10 +211,9 @@ def run_list(ctx: Any) -> int:
     return 0
 
 
-def run_log(ctx: Any) -> int:
+def run_log(ctx: CliContext) -> int:
     """Write the number log."""
-    with ctx.database().read() as session:
-        count = write_number_log(session, ctx.args.year, ctx.args.out)
+    count = ops.number_log(ctx.operation(), ctx.args.year, ctx.args.out).result
     ctx.result(
         {"file": str(ctx.args.out), "lines": count},
         f"Registre écrit : {ctx.args.out} ({count} numéros)",
@@ -245,7 +221,7 @@ def run_log(ctx: Any) -> int:
     return 0
 
 
-def run_declaration(ctx: Any) -> int:
+def run_declaration(ctx: CliContext) -> int:
     """Print the art. 222 bis figures."""
     with ctx.database().read() as session:
         figures = audit.declaration(session, ctx.args.year)
@@ -271,7 +247,7 @@ def run_declaration(ctx: Any) -> int:
     return 0
 
 
-def run_verify(ctx: Any) -> int:
+def run_verify(ctx: CliContext) -> int:
     """Check that a receipt still reproduces its recorded SHA-256."""
     with ctx.database().read() as session:
         receipt = lifecycle.find_receipt(session, ctx.args.number)
@@ -295,14 +271,10 @@ def run_verify(ctx: Any) -> int:
     return 0 if data["valid"] else 1
 
 
-def run_send(ctx: Any) -> int:
+def run_send(ctx: CliContext) -> int:
     """E-mail the year's receipts not sent yet (or retry the failures)."""
-    database = ctx.database()
-    with database.write() as session:
-        ids = (mailing.to_retry if ctx.args.retry else mailing.never_sent)(
-            session, year=ctx.args.year
-        )
-        sent, failed = mailing.send_receipts(session, ids, clock=database.clock)
+    outcome = ops.send_by_email(ctx.operation(), year=ctx.args.year, retry=ctx.args.retry)
+    sent, failed = outcome.result.sent, outcome.result.failed
     ctx.result(
         {"sent": sent, "failed": failed},
         f"{sent} reçu(s) envoyé(s), {failed} échec(s)"
@@ -311,7 +283,7 @@ def run_send(ctx: Any) -> int:
     return 1 if failed else 0
 
 
-def run_smtp(ctx: Any) -> int:
+def run_smtp(ctx: CliContext) -> int:
     """Store (and optionally test) the SMTP settings."""
     import os
 

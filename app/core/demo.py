@@ -33,7 +33,7 @@ from app.models import (
     Tag,
     contact_tags,
 )
-from app.paths import resource_path
+from app.resources import read_text
 
 CHUNK = 2_000
 DUPLICATE_RATE = 0.03
@@ -107,7 +107,7 @@ class DemoReport:
 
 @cache
 def _lines(name: str) -> tuple[str, ...]:
-    text = resource_path("demo", name).read_text(encoding="utf-8")
+    text = read_text("demo", name)
     return tuple(line for line in text.splitlines() if line.strip())
 
 

@@ -1,7 +1,16 @@
-"""Detect a second Obole opening the same SQLite file: a lock file next to the database.
+"""Detect a second Obole opening the same SQLite file: lock files next to the database.
 
-`<database>.lock` holds the pid, host, user and start time of the instance that writes.
-A lock left by a dead process on this host is stale and taken over. Whoever does not get
+Two files, the same on Windows, macOS and Linux:
+
+* `<database>.lock-os` carries an operating-system lock (filelock: LockFileEx on Windows,
+  flock elsewhere) held for the life of the writing process. The system drops it when that
+  process ends, even by a crash, so two instances starting together cannot both win;
+* `<database>.lock` says who writes: pid, host, user and start time (JSON), for the
+  message shown to the others.
+
+A `.lock` left by a process of this host that is no longer running (psutil: no such pid,
+or a pid reused by a process started later) is stale and taken over; a lock from another
+host is trusted, as its process cannot be checked from here. Whoever does not get
 the lock may still open the database read-only (`make_read_only`): every write unit of
 work is then refused with a message naming the holder. The GUI offers read-only or quit;
 the CLI runs read commands and refuses writes (it does not wait: a GUI may stay open for
@@ -15,11 +24,14 @@ import json
 import logging
 import os
 import socket
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
+from filelock import FileLock, Timeout
 from sqlalchemy import Engine, event
 
 from app.db import BEGIN_OPTION
@@ -46,21 +58,49 @@ class LockHolder:
 
 
 def lock_path(database_file: Path) -> Path:
-    """The lock file beside `database_file`."""
+    """The file naming the holder, beside `database_file`."""
     return database_file.with_name(database_file.name + ".lock")
 
 
+def os_lock_path(database_file: Path) -> Path:
+    """The file carrying the operating-system lock, beside `database_file`."""
+    return database_file.with_name(database_file.name + ".lock-os")
+
+
+class _Held:
+    """The operating-system lock this process holds on one database, and its users."""
+
+    def __init__(self, os_lock: FileLock) -> None:
+        self.os_lock = os_lock
+        self.users = 0
+
+
+_held: dict[Path, _Held] = {}  # by lock file: a process takes a database's lock once
+_held_guard = threading.Lock()
+
+
 class InstanceLock:
-    """The lock this process holds on one database file; release() removes it."""
+    """The lock this process holds on one database file; release() gives it back."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._released = False
 
     def release(self) -> None:
-        """Remove the lock file if it is still ours."""
-        holder = read_holder(self.path)
-        if holder is not None and holder.pid == os.getpid() and holder.host == _host():
-            self.path.unlink(missing_ok=True)
+        """Give the lock back; the last user in this process removes the holder file."""
+        with _held_guard:
+            held = _held.get(self.path)
+            if self._released or held is None:
+                return
+            self._released = True
+            held.users -= 1
+            if held.users > 0:
+                return
+            del _held[self.path]
+            holder = read_holder(self.path)
+            if holder is not None and holder.pid == os.getpid() and holder.host == _host():
+                self.path.unlink(missing_ok=True)
+            held.os_lock.release()
 
 
 def _host() -> str:
@@ -81,50 +121,65 @@ def read_holder(path: Path) -> LockHolder | None:
         return None
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, started: str = "") -> bool:
+    """True when process `pid` runs and was started before the lock was written."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        process = psutil.Process(pid)
+        created = process.create_time()
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.Error:  # exists, but not ours to inspect
         return True
-    return True
+    try:
+        written = datetime.fromisoformat(started).timestamp()
+    except ValueError:
+        return True
+    return created <= written + 1  # a later process reusing the pid is not the holder
 
 
 def is_stale(holder: LockHolder | None) -> bool:
     """True when the holder is gone: unreadable lock, or a dead process on this host."""
     if holder is None:
         return True
-    return holder.host == _host() and (holder.pid == os.getpid() or not _alive(holder.pid))
+    return holder.host == _host() and (
+        holder.pid == os.getpid() or not _alive(holder.pid, holder.started)
+    )
 
 
 def acquire(database_file: Path) -> InstanceLock | LockHolder:
     """Take the lock, or return who holds it (a stale lock is taken over)."""
     path = lock_path(database_file)
-    for _attempt in range(2):
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
+    with _held_guard:
+        held = _held.get(path)
+        if held is None:
+            os_lock = FileLock(str(os_lock_path(database_file)), thread_local=False)
+            try:
+                os_lock.acquire(timeout=0)
+            except Timeout:
+                return read_holder(path) or LockHolder(0, "?", "", "")
             holder = read_holder(path)
             if not is_stale(holder):
+                os_lock.release()
                 assert holder is not None
                 return holder
-            logger.info("stale lock removed: %s", path)
-            path.unlink(missing_ok=True)
-            continue
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            json.dump(
-                {
-                    "pid": os.getpid(),
-                    "host": _host(),
-                    "user": _user(),
-                    "started": datetime.now(UTC).isoformat(),
-                },
-                stream,
-            )
+            if holder is not None:
+                logger.info("stale lock taken over: %s (%s)", path, holder.describe())
+            _write_holder(path)
+            held = _held[path] = _Held(os_lock)
+        held.users += 1
         return InstanceLock(path)
-    holder = read_holder(path)
-    return holder or LockHolder(0, "?", "", "")
+
+
+def _write_holder(path: Path) -> None:
+    record = {
+        "pid": os.getpid(),
+        "host": _host(),
+        "user": _user(),
+        "started": datetime.now(UTC).isoformat(),
+    }
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def _user() -> str:

@@ -14,13 +14,13 @@ from functools import cache
 from app.core.postal import FR_POSTCODE, FRANCE_CODES
 from app.core.text import fold
 from app.i18n import _
-from app.paths import resource_path
+from app.resources import read_text
 
 
 @cache
 def departments() -> dict[str, str]:
     """Département code -> name."""
-    lines = resource_path("departments.tsv").read_text(encoding="utf-8").splitlines()
+    lines = read_text("departments.tsv").splitlines()
     return dict(line.split("\t", 1) for line in lines if line.strip())
 
 
@@ -28,7 +28,7 @@ def departments() -> dict[str, str]:
 def known_cities() -> dict[str, set[str]]:
     """Postcode -> folded city names known for it."""
     known: dict[str, set[str]] = {}
-    for line in resource_path("demo", "cities.tsv").read_text(encoding="utf-8").splitlines():
+    for line in read_text("demo", "cities.tsv").splitlines():
         if line.strip():
             postcode, city = line.split("\t", 1)
             known.setdefault(postcode, set()).add(fold(city))

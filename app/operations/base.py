@@ -40,6 +40,7 @@ class Change(StrEnum):
 
 Changes = frozenset[Change]
 NOTHING: Changes = frozenset()
+EVERYTHING: Changes = frozenset(Change)
 
 
 @dataclass(frozen=True)

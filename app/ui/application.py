@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QSettings,
     QTranslator,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app import APP_AUTHOR, APP_NAME
@@ -26,7 +26,8 @@ from app.core.database import Database, open_database
 from app.core.integrity import DatabaseDamaged
 from app.errors import AppError
 from app.i18n import _, detect_language, set_language
-from app.paths import AppPaths, app_paths, database_target, resource_path
+from app.paths import AppPaths, app_paths, database_target
+from app.resources import file_path
 from app.ui.errors import show_error
 from app.ui.first_start import FirstStartChoice, FirstStartDialog
 from app.ui.main_window import DB_FILTER, MainWindow
@@ -51,7 +52,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(APP_AUTHOR)
     QCoreApplication.setApplicationName(APP_NAME)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    app.setWindowIcon(QIcon(str(resource_path("icons", "obole.svg"))))  # type: ignore[union-attr]
+    QApplication.setWindowIcon(QIcon(str(file_path("icons", "obole.png"))))
+    QGuiApplication.setDesktopFileName("obole")  # matches the .deb's obole.desktop
     language = str(QSettings().value("ui/language", detect_language()))
     set_language(language if language in ("fr", "en") else "fr")
     if not hasattr(app, "_accessible_names"):

@@ -32,17 +32,14 @@ class ContactPicker(QWidget):
         layout.addWidget(self.results)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self._refresh)
-        self.search.textEdited.connect(
-            lambda _t: (setattr(self, "contact_id", None), self._timer.start())
-        )
+        self.search.textEdited.connect(self._on_edited)
         self.search.returnPressed.connect(self._pick_first)
         self.results.itemActivated.connect(self._pick)
         self.results.itemClicked.connect(self._pick)
 
     def set_contact(self, contact_id: int) -> None:
         """Show `contact_id` as the chosen contact."""
-        with self.ctx.database.read() as session:
-            rows = fetch_rows(session, [contact_id])
+        rows = self.ctx.ops.read_window(lambda session: fetch_rows(session, [contact_id]))
         if rows:
             self.contact_id = contact_id
             self.search.setText(f"{rows[0].name} — {rows[0].city}".strip(" —"))
@@ -56,14 +53,22 @@ class ContactPicker(QWidget):
         self.results.clear()
         self.results.setVisible(False)
 
+    def _on_edited(self, _text: str) -> None:
+        """Typing forgets the picked contact and searches again shortly."""
+        self.contact_id = None
+        self._timer.start()
+
     def _refresh(self) -> None:
         text = self.search.text().strip()
         self.results.clear()
         if len(text) < 2:
             self.results.setVisible(False)
             return
-        with self.ctx.database.read() as session:
-            rows = fetch_window(session, ContactFilter(text=text), offset=0, limit=SUGGESTIONS)
+        rows = self.ctx.ops.read_window(  # a bounded window of suggestions, like a table model
+            lambda session: fetch_window(
+                session, ContactFilter(text=text), offset=0, limit=SUGGESTIONS
+            )
+        )
         for row in rows:
             item = QListWidgetItem(f"{row.name} — {row.postcode} {row.city} {row.email}".strip())
             item.setData(256, row.id)

@@ -8,14 +8,27 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from app.core.database import Database
+from app.operations.base import EVERYTHING, Change, Changes
 from app.paths import AppPaths
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import DatabaseRunner, TaskRunner
 
 
 class DataEvents(QObject):
-    """Signals pages emit after a change so that other pages refresh (Anki's op changes)."""
+    """What changed in the data, so that every view reloads what it shows (Anki's op changes).
 
-    changed = Signal(str)  # entity name: "contact", "gift", "receipt", "settings"...
+    The database runner emits each operation's Change set; a page subscribes to `changes`
+    and reloads when the set meets what it shows.
+    """
+
+    changes = Signal(object)  # frozenset[Change]
+
+    def notify(self, changes: Changes | set[Change]) -> None:
+        """Tell every view that `changes` happened."""
+        self.changes.emit(frozenset(changes))
+
+    def notify_everything(self) -> None:
+        """After a restore, a database switch or demo data: every view reloads."""
+        self.notify(EVERYTHING)
 
 
 @dataclass
@@ -29,3 +42,8 @@ class UiContext:
     # navigate("receipts", receipt_id=3): show a section and, if its page has
     # open_item(**kwargs), let it open that item (e.g. the gift form links to its receipt).
     navigate: Callable[..., None] = field(default=lambda key, **kwargs: None)
+
+    @property
+    def ops(self) -> DatabaseRunner:
+        """The one way a page touches the database (operations, queries, table windows)."""
+        return DatabaseRunner(self.tasks, lambda: self.database, self.events)

@@ -19,20 +19,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.core.backup import automatic_backup
-from app.core.clock import today
-from app.core.importing.commit import ImportReport, commit, file_sha256, report_of, write_rejected
+from app.core.campaigns import unknown_campaigns
+from app.core.importing.commit import ImportReport, report_of, write_rejected
 from app.core.importing.mapping import auto_map, fields_for, save_mapping
 from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
 from app.core.importing.readers import Table, read_table
-from app.core.importing.service import prepare
 from app.core.money import format_eur
 from app.errors import UserError
 from app.i18n import N_, _
 from app.operations import campaigns as campaign_ops
-from app.operations.base import OperationContext
+from app.operations import imports as import_ops
 from app.ui.context import UiContext
 from app.ui.dialogs.imports_dialog import ImportsDialog
+from app.ui.errors import show_error
 from app.ui.theme import BLUE, GREEN, GREY, RED, text_style, tint
 
 STATUS = {
@@ -129,7 +128,8 @@ class _MappingPage(QWizardPage):
         self.setTitle(_("2. Correspondance des colonnes"))
         self.setSubTitle(
             _(
-                "Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de côté."
+                "Chaque colonne du fichier va dans un champ d'Obole ; « (ignorer) » la laisse de "
+                "côté."
             )
         )
         layout = QVBoxLayout(self)
@@ -183,7 +183,8 @@ class _PreviewPage(QWizardPage):
         self.setTitle(_("3. Aperçu ligne par ligne"))
         self.setSubTitle(
             _(
-                "Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis réimportées."
+                "Rien n'est encore enregistré. Les lignes rejetées pourront être corrigées puis "
+                "réimportées."
             )
         )
         layout = QVBoxLayout(self)
@@ -208,25 +209,31 @@ class _PreviewPage(QWizardPage):
         self.summary.setText("")
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        database = self.w.ctx.database
         table = self.w.table
         assert table is not None
         self.cleanupPage()
-        try:
-            with database.read() as session:
-                self.w.plan = prepare(
-                    session,
-                    table.path,
-                    self.w.kind,
-                    today=today(database.clock),
-                    mapping=self.w.mapping(),
-                )
-        except UserError as exc:
+        self.summary.setText(_("Lecture et vérification du fichier…"))
+        request = import_ops.ImportRequest(table.path, self.w.kind, mapping=self.w.mapping())
+        self.w.ctx.ops.op(
+            lambda op: import_ops.preview_import(op, request),
+            parent=self,
+            label=_("Vérification du fichier…"),
+            on_success=self.show_plan,
+            on_failure=self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):  # the file's problem, shown on the page itself
             self.summary.setText(str(exc))
-            self.w.plan = None
-            self.completeChanged.emit()
-            return
-        plan = self.w.plan
+        else:
+            self.summary.setText(_("Aperçu impossible : voir le message d'erreur."))
+            show_error(self, exc)
+        self.completeChanged.emit()
+
+    def show_plan(self, plan: ImportPlan) -> None:
+        """Show the row-by-row preview."""
+        self.w.plan = plan
+        self.completeChanged.emit()
         report = report_of(plan)
         text = _(
             "{read} lignes lues : {new} nouvelles, {updated} mises à jour, {unchanged} inchangées, "
@@ -268,8 +275,11 @@ class _PreviewPage(QWizardPage):
     def _offer_campaigns(self, plan: ImportPlan) -> None:
         """Gifts naming campaigns that do not exist: offer to create them, then re-check."""
         names = [row.values.get("campaign", "") for row in plan.rows if row.status == INVALID]
-        context = OperationContext(self.w.ctx.database)
-        self.unknown_campaigns = campaign_ops.unknown(context, names) if any(names) else []
+        self.unknown_campaigns = (
+            self.w.ctx.ops.read_window(lambda session: unknown_campaigns(session, names))
+            if any(names)
+            else []
+        )
         self.create_campaigns_button.setText(
             _("Créer les campagnes inconnues : {names}").format(
                 names=", ".join(self.unknown_campaigns[:5])
@@ -280,15 +290,12 @@ class _PreviewPage(QWizardPage):
 
     def create_campaigns(self) -> None:
         """Create the campaigns the file names, then compute the preview again."""
-        context, names = OperationContext(self.w.ctx.database), list(self.unknown_campaigns)
-        self.w.ctx.tasks.run(
-            lambda _p, _c: campaign_ops.create_missing(context, names),
+        names = list(self.unknown_campaigns)
+        self.w.ctx.ops.op(
+            lambda op: campaign_ops.create_missing(op, names),
             parent=self,
             label=_("Création des campagnes…"),
-            on_success=lambda _o: (
-                self.w.ctx.events.changed.emit("campaign"),
-                self.initializePage(),
-            ),
+            on_success=lambda _codes: self.initializePage(),
         )
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
@@ -317,41 +324,36 @@ class _DonePage(QWizardPage):
         self.imports_dialog: ImportsDialog | None = None
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        plan, database = self.w.plan, self.w.ctx.database
+        plan = self.w.plan
         assert plan is not None
         self.finished_work = False
-        path = plan.table.path
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            automatic_backup(database.engine, database.backup_dir, reason="import")
-            with database.write() as session:
-                fresh = prepare(
-                    session, path, self.w.kind, today=today(database.clock), mapping=plan.mapping
-                )
-                return commit(
-                    session,
-                    fresh,
-                    file_name=path.name,
-                    sha256=file_sha256(path),
-                    today=today(database.clock),
-                    progress=progress,
-                    cancel=cancel,
-                )
-
-        self.w.ctx.tasks.run(
-            work,
+        self.result.setText(_("Import en cours…"))
+        request = import_ops.ImportRequest(plan.table.path, self.w.kind, mapping=plan.mapping)
+        self.w.ctx.ops.op(
+            lambda op: import_ops.import_file(op, request, preview=plan),
             parent=self,
             label=_("Import en cours…"),
-            on_success=self._done,
+            on_success=lambda imported: self._done(imported.report),
+            on_failure=self._failed,
             on_cancel=lambda: self._finish(_("Import annulé : rien n'a été modifié.")),
         )
 
+    def _failed(self, exc: BaseException) -> None:
+        """The page leaves "Import en cours…": it says nothing was written, then why."""
+        self._finish(_("Import impossible : rien n'a été modifié. Corrigez puis réessayez."))
+        show_error(self, exc)
+
     def _done(self, report: ImportReport) -> None:
         self.w.report = report
+        if report.batch_id is None:
+            self._finish(_("Rien à importer : aucune ligne nouvelle ni mise à jour."))
+            return
         self._finish(
             _(
-                "Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à jour + "
-                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé ici ou plus tard "
+                "Import n° {id} terminé : {read} lignes lues = {new} créées + {updated} mises à "
+                "jour + "
+                "{unchanged} inchangées + {rejected} rejetées. Il peut être annulé ici ou plus "
+                "tard "
                 "(menu Fichier, « Imports effectués »)."
             ).format(
                 id=report.batch_id,
@@ -362,8 +364,7 @@ class _DonePage(QWizardPage):
                 rejected=report.rejected,
             )
         )
-        self.undo_button.setVisible(report.batch_id is not None)
-        self.w.ctx.events.changed.emit("import")
+        self.undo_button.setVisible(True)
 
     def open_imports(self, *, modal: bool = True) -> ImportsDialog:
         """The list of imports, this one selected first, with its undo button."""

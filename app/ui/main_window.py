@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.core.backup import backup_sqlite
 from app.core.database import Database, open_database
-from app.core.demo import generate_demo
 from app.core.permissions import ROLE_LABELS
 from app.errors import AppError
 from app.i18n import SUPPORTED_LANGUAGES, _, current_language
 from app.models.enums import Role
+from app.operations import demo as demo_ops
 from app.paths import AppPaths
 from app.ui.context import DataEvents, UiContext
 from app.ui.errors import show_error
@@ -288,19 +288,11 @@ class MainWindow(QMainWindow):
 
     def fill_with_demo(self, contacts: int, *, seed: int = 1) -> None:
         """Generate demo data in the background, then refresh the sections."""
-        sessions = self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with sessions.write() as session:
-                return generate_demo(
-                    session, contacts=contacts, seed=seed, progress=progress, cancel=cancel
-                )
-
-        self.tasks.run(
-            work,
+        self.ctx.ops.op(
+            lambda op: demo_ops.fill_with_demo(op, contacts=contacts, seed=seed),
             parent=self,
             label=_("Création des données de démonstration…"),
-            on_success=lambda _r: (self._reset_pages(), self.events.changed.emit("all")),
+            on_success=lambda _report: self._reset_pages(),
         )
 
     def open_import(self, kind: str) -> None:
@@ -338,7 +330,7 @@ class MainWindow(QMainWindow):
         self.ctx.database = reopened
         self._reset_pages()
         self._refresh_status()
-        self.events.changed.emit("all")
+        self.events.notify_everything()
 
     # --- misc ------------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ from app.core.permissions import PERMISSION_LABELS, ROLE_LABELS, Permission, rol
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import Role
+from app.operations import backups as backup_ops
+from app.operations.base import OperationContext
 from app.ui.errors import show_error
 from app.ui.theme import text_style
 
@@ -194,7 +196,9 @@ class UsersDialog(QDialog):
     def deactivate(self) -> bool:
         """Deactivate the selected user (the core keeps the last admin)."""
         name = self.selected_username()
-        return bool(name) and self._write(lambda s: users.deactivate_user(s, name))
+        if not name:
+            return False
+        return self._write(lambda s: users.deactivate_user(s, name))
 
 
 def _ask_password(parent: QWidget) -> str:
@@ -233,7 +237,7 @@ class BackupsDialog(QDialog):
         self.encrypt = QComboBox()
         self.encrypt.addItems([_("Sans chiffrement"), _("Chiffrer (phrase de passe)")])
         for button, slot in (
-            (self.create_button, self.create),
+            (self.create_button, self.create_backup),
             (self.verify_button, self.verify),
             (self.restore_button, self.restore),
         ):
@@ -274,14 +278,13 @@ class BackupsDialog(QDialog):
         )
         return text if ok and text else None
 
-    def create(self) -> None:
+    def create_backup(self) -> None:
         """Make a verified backup now."""
         try:
-            backup.automatic_backup(
-                self.database.engine,
-                self.backup_dir,
-                reason="manual",
+            backup_ops.create_backup(
+                OperationContext(self.database),
                 passphrase=self._passphrase(self.encrypt.currentIndex() == 1),
+                backup_dir=self.backup_dir,
             )
         except UserError as exc:
             show_error(self, exc)
@@ -318,9 +321,11 @@ class BackupsDialog(QDialog):
         ):
             return False
         try:
-            self.database.dispose()
-            backup.restore_sqlite(
-                entry.path, file, self.backup_dir, passphrase=self._passphrase(entry.encrypted)
+            backup_ops.restore_backup(
+                OperationContext(self.database),
+                entry.path,
+                passphrase=self._passphrase(entry.encrypted),
+                backup_dir=self.backup_dir,
             )
         except UserError as exc:
             show_error(self, exc)

@@ -12,18 +12,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from sqlalchemy.orm import Session
 
-from app.core.progress import CancelToken
+from app.core.database import Database
+from app.core.progress import CancelToken, Progress
 from app.errors import OperationCancelled
 from app.i18n import _
+from app.operations.base import Changes, OperationContext, Outcome
 
 logger = logging.getLogger(__name__)
 
 DIALOG_DELAY_MS = 500
+T = TypeVar("T")
 Work = Callable[[Any, CancelToken], Any]
 
 
@@ -208,3 +212,145 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = -1) -> bool:
         """Block until every task ended (used on quit and by tests)."""
         return self._pool.waitForDone(msecs)
+
+
+# --- database runner (Anki's CollectionOp / QueryOp) ---------------------------------
+#
+# This is the one module of app/ui that opens database sessions: operations open their
+# own (app/operations), `query` opens a read session on the worker thread, and
+# `read_window` is the synchronous read a lazy table model makes when Qt asks it for a
+# window of rows (a bounded LIMIT/OFFSET query by design, see LazyTableModel).
+
+
+class DatabaseRunner:
+    """Runs operations and queries on the single worker thread; tells views what changed.
+
+    `op` runs `operation(OperationContext) -> Outcome[T]` and, on the GUI thread, emits the
+    outcome's Change set on `events.changes` before calling `on_success(result)`.
+    `query` runs `read(session) -> T` in a read session. Failures reach `on_failure` (or the
+    one error dialog, app/ui/errors.py); `on_finally` runs after either, to restore a page.
+    """
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        database: Callable[[], Database],
+        events: DataEventsLike | None = None,
+    ) -> None:
+        self._tasks = tasks
+        self._database = database
+        self._events = events
+
+    @property
+    def database(self) -> Database:
+        """The open database (it changes after a restore or a switch)."""
+        return self._database()
+
+    def op(
+        self,
+        operation: Callable[[OperationContext], Outcome[T]],
+        *,
+        parent: QWidget | None,
+        label: str,
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        on_finally: Callable[[], None] | None = None,
+        cancellable: bool = True,
+    ) -> Task:
+        """Run a user action off the GUI thread, then announce its changes."""
+        database = self.database
+
+        def work(progress: Progress, cancel: CancelToken) -> Outcome[T]:
+            return operation(OperationContext(database, progress=progress, cancel=cancel))
+
+        def succeeded(outcome: Outcome[T]) -> None:
+            if self._events is not None and outcome.changes:
+                self._events.notify(outcome.changes)
+            if on_success is not None:
+                on_success(outcome.result)
+
+        return self._start(
+            work, parent, label, succeeded, on_failure, on_cancel, on_finally, cancellable
+        )
+
+    def query(
+        self,
+        read: Callable[[Session], T],
+        *,
+        parent: QWidget | None,
+        label: str = "",
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_finally: Callable[[], None] | None = None,
+    ) -> Task:
+        """Read in the background (a preview, a plan, a form's data)."""
+        database = self.database
+
+        def work(_progress: Progress, _cancel: CancelToken) -> T:
+            with database.read() as session:
+                return read(session)
+
+        return self._start(
+            work,
+            parent,
+            label or _("Lecture des données…"),
+            on_success,
+            on_failure,
+            None,
+            on_finally,
+            False,
+        )
+
+    def read_window(self, read: Callable[[Session], T]) -> T:
+        """A bounded synchronous read for a lazy table model (count or one window of rows)."""
+        with self.database.read() as session:
+            return read(session)
+
+    def _start(
+        self,
+        work: Work,
+        parent: QWidget | None,
+        label: str,
+        on_success: Callable[[Any], None] | None,
+        on_failure: Callable[[BaseException], None] | None,
+        on_cancel: Callable[[], None] | None,
+        on_finally: Callable[[], None] | None,
+        cancellable: bool,
+    ) -> Task:
+        def after(callback: Callable[..., None] | None) -> Callable[..., None]:
+            def call(*args: Any) -> None:
+                try:
+                    if callback is not None:
+                        callback(*args)
+                finally:
+                    if on_finally is not None:
+                        on_finally()
+
+            return call
+
+        def failed(exc: BaseException) -> None:
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                from app.ui.errors import show_error
+
+                show_error(parent, exc)
+
+        return self._tasks.run(
+            work,
+            parent=parent,
+            label=label,
+            on_success=after(on_success),
+            on_error=after(failed),
+            on_cancel=after(on_cancel),
+            cancellable=cancellable,
+        )
+
+
+class DataEventsLike(Protocol):
+    """What the runner needs of app.ui.context.DataEvents."""
+
+    def notify(self, changes: Changes) -> None:
+        """Tell every view what changed."""
+        ...

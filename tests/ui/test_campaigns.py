@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.core.database import Database
 from app.models import Campaign, Contact, Gift
 from app.models.enums import PaymentMethod
+from app.operations.base import Change
 from app.ui.import_wizard import ImportWizard
 from app.ui.main_window import MainWindow
 from app.ui.pages.campaigns_page import CampaignsPage
@@ -54,7 +55,7 @@ def test_create_rename_cost_close_and_reopen(main_window: MainWindow, qtbot, db:
                 campaign_id=created.id,
             )
         )
-    main_window.events.changed.emit("gift")
+    main_window.events.notify({Change.GIFTS})
     qtbot.waitUntil(lambda: page.table.item(0, 5).text() == "1", timeout=10_000)
     assert "50,00" in page.table.item(0, 6).text()
 

@@ -7,6 +7,7 @@ from datetime import date
 from app.core.database import Database
 from app.models import Contact, ContactEmail, Gift, PostalAddress
 from app.models.enums import PaymentMethod
+from app.operations.base import Change
 from app.ui.main_window import MainWindow
 from app.ui.pages.dashboard_page import DashboardPage
 
@@ -70,7 +71,7 @@ def test_hidden_dashboard_waits_until_shown_to_recompute(main_window: MainWindow
     qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)  # type: ignore[attr-defined]
     main_window.show_section("contacts")
     page.figures = None  # type: ignore[attr-defined]
-    main_window.events.changed.emit("contact")
+    main_window.events.notify({Change.CONTACTS})
     qtbot.wait(200)
     assert page.figures is None and page._stale  # type: ignore[attr-defined]
     main_window.show_section("dashboard")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from app.core.database import Database
 from app.models import Contact
+from app.operations.base import Change
 from app.ui.main_window import MainWindow
 from app.ui.pages.settings_page import SettingsPage
 from tests.ui.test_fits_1280x720 import _dialogs
@@ -37,7 +38,7 @@ def test_an_empty_first_start_says_what_to_do_first(
     dialog.reject()
     with db.write() as session:
         session.add(Contact(last_name="Moreau", sort_name="moreau"))
-    main_window.events.changed.emit("contact")
+    main_window.events.notify({Change.CONTACTS})
     assert not page.first_steps.isVisible() and page.table.isVisible()  # type: ignore[attr-defined]
 
 

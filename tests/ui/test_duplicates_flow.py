@@ -41,13 +41,15 @@ def test_review_choose_merge_and_undo(main_window: MainWindow, qtbot, db: Databa
     assert isinstance(page, DuplicatesPage)
     _scan(page, qtbot)
     assert page.groups[0].member_ids == (a, b) and page.groups[0].safe
+    qtbot.waitUntil(lambda: page.compare.rowCount() > 1, timeout=10_000)
     page._choose(1, 0)  # first name of contact a
-    assert "Jean-Pierre" in page.preview_label.text()
+    qtbot.waitUntil(lambda: "Jean-Pierre" in page.preview_label.text(), timeout=10_000)
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(page.undo_button.isEnabled, timeout=10_000)
     with db.read() as session:
         assert session.get(Contact, b).status == ContactStatus.MERGED  # type: ignore[union-attr]
-    assert page.undo_button.isEnabled()
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "annulée" in page.status.text(), timeout=10_000)
     with db.read() as session:
         assert session.get(Contact, b).status == ContactStatus.ACTIVE  # type: ignore[union-attr]
 
@@ -57,6 +59,7 @@ def test_not_a_duplicate_is_remembered(main_window: MainWindow, qtbot, db: Datab
     page = main_window.show_section("duplicates")
     _scan(page, qtbot)  # type: ignore[arg-type]
     qtbot.mouseClick(page.not_duplicate_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)  # type: ignore[attr-defined]
     with db.read() as session:
         assert session.scalars(select(NotDuplicate)).one().contact_a_id == min(a, b)
     _scan(page, qtbot)  # type: ignore[arg-type]

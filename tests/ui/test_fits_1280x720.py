@@ -65,7 +65,7 @@ def _ancestors(widget: QWidget, top: QWidget) -> list[QWidget]:
 def demo_window(main_window: MainWindow, db: Database) -> MainWindow:
     with db.write() as session:
         generate_demo(session, contacts=120, seed=3)
-    main_window.events.changed.emit("all")
+    main_window.events.notify_everything()
     main_window.resize(SCREEN)
     return main_window
 

@@ -10,31 +10,20 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.core.database import Database
-from app.models import Contact, Gift, Receipt
+from app.models import Gift, Receipt
 from app.models.enums import PaymentMethod, ReceiptKind, ReceiptMode
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
 from app.ui.main_window import MainWindow
+from tests.factories import add_contacts
 from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text
-
-
-def _donors(db: Database, *names: str) -> list[int]:
-    with db.write() as session:
-        contacts = [
-            Contact(
-                last_name=n, first_name="Anne", sort_name=n.lower(), search_text=f"anne {n.lower()}"
-            )
-            for n in names
-        ]
-        session.add_all(contacts)
-    return [c.id for c in contacts]
 
 
 def test_add_a_gift_picking_the_donor_by_keyboard(
     main_window: MainWindow, qtbot, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    _donors(db, "Moreau")
+    add_contacts(db, "Moreau", address=False)
     page = main_window.show_section("gifts")
     dialog = page.new_gift()  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
@@ -45,6 +34,7 @@ def test_add_a_gift_picking_the_donor_by_keyboard(
     type_text(qtbot, dialog.amount, "1 234,56 €")
     type_text(qtbot, dialog.cheque_number, "1234567")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 234,56" in page.totals_label.text().replace("\u202f", " "))
     with db.read() as session:
         gift = session.scalars(select(Gift)).one()
     assert (gift.amount_cents, gift.received_on, gift.payment_method) == (
@@ -58,7 +48,7 @@ def test_add_a_gift_picking_the_donor_by_keyboard(
 
 
 def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
-    _donors(db, "Moreau")
+    add_contacts(db, "Moreau", address=False)
     dialog = GiftDialog(main_window.ctx, parent=main_window)
     qtbot.addWidget(dialog)
     type_text(qtbot, dialog.amount, "abc")
@@ -70,6 +60,7 @@ def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Databa
     assert "31/02/2026" in dialog.errors.visible()["received_on"]
     type_text(qtbot, dialog.received_on, "01/02/2026")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "contact_id" in dialog.errors.visible(), timeout=10_000)
     shown = dialog.errors.visible()
     assert "Donateur" in shown["contact_id"] and "chèque" in shown["cheque_number"]
     with db.read() as session:
@@ -79,7 +70,7 @@ def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Databa
 def test_enter_a_deposit_slip_by_keyboard(
     main_window: MainWindow, qtbot, db: Database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    _donors(db, "Moreau", "Girard")
+    add_contacts(db, "Moreau", "Girard", address=False)
     dialog = DepositSlipDialog(main_window.ctx, main_window)
     qtbot.addWidget(dialog)
     type_text(qtbot, dialog.reference, "REM-2026-03")
@@ -114,7 +105,7 @@ def test_enter_a_deposit_slip_by_keyboard(
 def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(
     main_window: MainWindow, qtbot, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    (donor,) = _donors(db, "Moreau")
+    (donor,) = add_contacts(db, "Moreau", address=False)
     with db.write() as session:
         receipt = Receipt(
             number="2026-00001",
@@ -141,6 +132,7 @@ def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(
         session.add(gift)
     dialog = GiftDialog(main_window.ctx, gift_id=gift.id, parent=main_window)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     assert "2026-00001" in dialog.lock_label.text() and not dialog.amount.isEnabled()
     opened: list[dict[str, object]] = []
     main_window.ctx.navigate = lambda key, **kw: opened.append({"key": key, **kw})
@@ -151,7 +143,7 @@ def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(
 def test_filter_totals_and_export(
     main_window: MainWindow, qtbot, db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    (donor,) = _donors(db, "Moreau")
+    (donor,) = add_contacts(db, "Moreau", address=False)
     with db.write() as session:
         for day, amount, method in ((3, 1000, "cash"), (4, 2500, "card"), (5, 4000, "card")):
             session.add(
@@ -166,7 +158,8 @@ def test_filter_totals_and_export(
     page.method.setCurrentIndex(page.method.findData(PaymentMethod.CARD))  # type: ignore[attr-defined]
     assert page.model.rowCount() == 2 and "65,00" in page.totals_label.text()  # type: ignore[attr-defined]
     target = tmp_path / "dons.xlsx"
-    assert page.export_to(str(target)) == 2  # type: ignore[attr-defined]
+    page.export_to(str(target))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.last_export == 2, timeout=10_000)  # type: ignore[attr-defined]
     assert load_workbook(target).active.max_row == 3
 
 
@@ -187,9 +180,11 @@ def test_a_company_that_asked_gets_its_receipt_right_after_the_gift(
     type_text(qtbot, dialog.amount, "500")
     type_text(qtbot, dialog.cheque_number, "7654321")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.offer.isVisible() and not dialog.form_box.isEnabled()  # saved, not closed
+    qtbot.waitUntil(dialog.offer.isVisible, timeout=10_000)
+    assert not dialog.form_box.isEnabled()  # saved, not closed
     assert "reçu fiscal pour chaque don" in dialog.offer_label.text()
     qtbot.mouseClick(dialog.issue_now_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2026-00001" in dialog.offer_label.text(), timeout=10_000)
     assert "2026-00001" in dialog.offer_label.text() and dialog.see_receipt_button.isVisible()
     with db.read() as session:
         receipt = session.scalars(select(Receipt)).one()

@@ -46,6 +46,7 @@ def test_click_through_the_wizard(
         6: "email",
     }
     wizard.next()
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10_000)
     assert (
         "1 nouvelles" in wizard.preview_page.summary.text()
         and "1 rejetées" in wizard.preview_page.summary.text()
@@ -70,16 +71,26 @@ def test_undo_an_import_from_the_wizard_and_the_file_menu(
     wizard = _wizard_on(main_window, qtbot, tmp_path)
     wizard.next()
     wizard.next()
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10_000)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.done_page.finished_work, timeout=10_000)
     assert wizard.done_page.undo_button.isVisibleTo(wizard)
     assert "Imports effectués" in wizard.done_page.result.text()
     dialog = wizard.done_page.open_imports(modal=False)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     assert dialog.selected() is not None and dialog.selected().file_name == "adherents.csv"  # type: ignore[union-attr]
     assert dialog.table.item(0, 5).text() == "1" and dialog.table.item(0, 8).text() == "en place"
+    from app.core.backup import list_backups
+
+    def import_backups() -> int:
+        return sum(e.reason == "import" for e in list_backups(db.backup_dir))  # type: ignore[arg-type]
+
+    before = import_backups()
     dialog.undo_selected(confirm=False)
     qtbot.waitUntil(lambda: "annulé" in dialog.status.text(), timeout=10_000)
+    assert import_backups() == before + 1
+    qtbot.waitUntil(lambda: dialog.table.item(0, 8).text().startswith("annulé le"), timeout=10_000)
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Contact)) == 0
     assert dialog.table.item(0, 8).text().startswith("annulé le")
@@ -88,4 +99,29 @@ def test_undo_an_import_from_the_wizard_and_the_file_menu(
 
     later = ImportsDialog(main_window.ctx, main_window)  # what File > Imports made shows
     qtbot.addWidget(later)
+    qtbot.waitUntil(lambda: later.loaded, timeout=10_000)
     assert later.table.rowCount() == 1 and not later.undo_button.isEnabled()
+
+
+def test_a_failed_import_says_so_and_leaves_the_wizard_usable(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path, shown, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Was stuck on "Import en cours…" with no way on."""
+    from app.errors import StorageError
+    from app.operations import imports
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise StorageError("Le disque est plein : impossible d'écrire dans x. Libérez de la place.")
+
+    monkeypatch.setattr(imports.importing, "commit", full)
+    wizard = _wizard_on(main_window, qtbot, tmp_path)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10_000)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished_work, timeout=10_000)
+    assert "Import impossible" in wizard.done_page.result.text()
+    assert shown.kinds() == ["warning"] and "disque est plein" in shown.texts()[0]
+    assert wizard.done_page.isComplete()
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0

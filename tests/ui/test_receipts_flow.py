@@ -21,7 +21,9 @@ def _page(main_window: MainWindow) -> ReceiptsPage:
     return page
 
 
-def test_preview_then_issue_then_replace(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_preview_then_issue_then_replace(
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:  # type: ignore[no-untyped-def]
     with db.write() as session:
         ready_association(session)
         gift(session, donor(session, "Alpha"), date(2025, 5, 1), 5000)
@@ -37,12 +39,14 @@ def test_preview_then_issue_then_replace(main_window: MainWindow, qtbot, db: Dat
     assert "2025-00001" in page.summary.text()
     receipt_id = page.model.id_at(0)
     page.cancel_or_replace(receipt_id, "Adresse corrigée", replace=True)  # type: ignore[arg-type]
-    assert page.model.rowCount() == 2
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10_000)
     with db.read() as session:
         statuses = dict(session.execute(select(Receipt.number, Receipt.status)).all())
     assert statuses == {"2025-00001": ReceiptStatus.CANCELLED, "2025-00002": ReceiptStatus.ISSUED}
     assert "2025-00002" in page.summary.text()
-    assert "1 reçus valables" in page.declaration_text()
+    page.show_declaration()
+    qtbot.waitUntil(lambda: bool(shown.messages), timeout=10_000)
+    assert "1 reçus valables" in shown.texts()[0]
 
 
 def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +64,8 @@ def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Datab
     main_window.navigate("gifts")
     main_window.navigate("receipts", receipt_id=receipt_id)
     assert main_window.current_page() is page
-    assert page.selected_id() == receipt_id and "2025-00001" in page.summary.text()
+    qtbot.waitUntil(lambda: page.selected_id() == receipt_id, timeout=10_000)
+    assert "2025-00001" in page.summary.text()
 
 
 def test_settings_pick_logo_and_signature_and_smtp_dialog(
@@ -90,7 +95,7 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(
     dialog.host.setText("127.0.0.1")
     dialog.port.setValue(9)
     dialog.security.setCurrentText("none")
-    dialog.sender.setText("tresorier@asso.fr")
+    dialog.sender_edit.setText("tresorier@asso.fr")
     assert not dialog.test() and "127.0.0.1" in dialog.status.text()
     dialog.save()
     from app.core.receipts.mailing import load_settings
@@ -169,3 +174,24 @@ def test_per_gift_receipts_for_the_donors_who_asked(
     qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
     assert [r.donor_name for r in page.plan.receipts] == ["Forge SARL", "Forge SARL"]
     assert page.problems.rowCount() == 0  # Alpha simply waits for the annual receipt
+
+
+def test_the_screen_issues_what_the_database_holds_at_the_click(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """A gift recorded after the preview is issued too (the plan is made again inside the
+    issuing transaction, as the CLI always did)."""
+    with db.write() as session:
+        ready_association(session)
+        gift(session, donor(session, "Alpha"), date(2025, 5, 1), 5000)
+    page = _page(main_window)
+    page.year.setValue(2025)
+    page.prepare()
+    qtbot.waitUntil(lambda: page.plan is not None, timeout=10_000)
+    assert "1 reçus à émettre" in page.summary.text()
+    with db.write() as session:
+        gift(session, donor(session, "Beta"), date(2025, 6, 1), 7000)
+    page.issue_planned()
+    qtbot.waitUntil(lambda: "reçus émis" in page.summary.text(), timeout=10_000)
+    assert "2 reçus émis" in page.summary.text()
+    assert list(db.backup_dir.glob("*receipts*"))  # type: ignore[union-attr]

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 
 from app.cli import run_cli
 from app.core import instance_lock
@@ -35,13 +36,53 @@ def test_disk_full_is_a_clear_message_naming_the_file(
     assert str(tmp_path / "b") in str(caught.value)
 
 
-def test_sqlite_locked_and_full_messages() -> None:
-    assert "verrouillée" in str(
-        storage_message(sqlite3.OperationalError("database is locked"), "/x.db")
-    )
-    assert "plein" in str(
-        storage_message(sqlite3.OperationalError("database or disk is full"), "/x.db")
-    )
+def _sqlite_error(tmp_path: Path, situation: str) -> sqlite3.Error:
+    """A real SQLite failure (its error code set by SQLite itself)."""
+    path = tmp_path / f"{situation}.sqlite3"
+    setup = sqlite3.connect(path, isolation_level=None)
+    setup.execute("CREATE TABLE t (x)")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        if situation == "locked":
+            setup.execute("BEGIN EXCLUSIVE")
+            other.execute("INSERT INTO t VALUES (1)")
+        elif situation == "full":
+            other.execute("PRAGMA max_page_count = 2")
+            other.execute("INSERT INTO t VALUES (zeroblob(100000))")
+        elif situation == "readonly":
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True).execute("INSERT INTO t VALUES (1)")
+        else:
+            sqlite3.connect(tmp_path / "no" / "such" / "dir.sqlite3")
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        setup.close()
+        other.close()
+    raise AssertionError(f"no error for {situation}")
+
+
+@pytest.mark.parametrize(
+    ("situation", "expected"),
+    [
+        ("locked", "verrouillée"),
+        ("full", "plein"),
+        ("readonly", "lecture seule"),
+        ("cantopen", "Impossible d'ouvrir"),
+    ],
+)
+def test_sqlite_failures_are_classified_by_error_code(
+    tmp_path: Path, situation: str, expected: str
+) -> None:
+    exc = _sqlite_error(tmp_path, situation)
+    assert expected in str(storage_message(exc, "/x.db"))
+    wrapped = sqlalchemy.exc.OperationalError("INSERT", {}, exc)
+    assert expected in str(storage_message(wrapped, "/x.db"))
+
+
+def test_message_text_alone_classifies_nothing() -> None:
+    """The same words without SQLite's code (a translated or reworded message) are no
+    storage failure: classification reads the code, never the text."""
+    assert storage_message(sqlite3.OperationalError("database is locked"), "/x.db") is None
     with pytest.raises(ValueError), translate_storage_errors("/x"):
         raise ValueError("a bug stays a bug")
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.core.dedupe.normalise import Person, normalise_row
-from app.paths import resource_path
+from app.resources import read_text
 
 VARIANTS = ("typo", "initials", "upper", "swap", "missing", "moved", "new_email", "married")
 GENDERED = (
@@ -37,11 +38,7 @@ class LabelledData:
 
 
 def _lines(name: str) -> list[str]:
-    return [
-        line
-        for line in resource_path("demo", name).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    return [line for line in read_text("demo", name).splitlines() if line.strip()]
 
 
 def _typo(rng: random.Random, text: str) -> str:
@@ -84,8 +81,12 @@ def _base(rng: random.Random, pid: int, cities: list[tuple[str, str]]) -> dict: 
 
 
 def _variant(
-    rng: random.Random, row: dict, pid: int, kind: str, cities: list[tuple[str, str]]
-) -> dict:  # type: ignore[type-arg]
+    rng: random.Random,
+    row: dict[str, Any],
+    pid: int,
+    kind: str,
+    cities: list[tuple[str, str]],
+) -> dict[str, Any]:
     dup = {**row, "id": pid}
     if kind == "typo":
         dup["last_name"] = _typo(rng, row["last_name"])

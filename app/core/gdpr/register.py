@@ -15,7 +15,7 @@ from app.core.permissions import Permission, require
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import ProcessingActivity
-from app.paths import resource_path
+from app.resources import read_text
 
 TEXT_FIELDS = (
     "reference",
@@ -71,7 +71,7 @@ def ensure_default_register(session: Session) -> int:
     """Add the typical association activities when the register is empty; returns how many."""
     if session.scalar(select(func.count(ProcessingActivity.id))):
         return 0
-    entries = json.loads(resource_path("gdpr", "default_register.json").read_text(encoding="utf-8"))
+    entries = json.loads(read_text("gdpr", "default_register.json"))
     for entry in entries:
         session.add(ProcessingActivity(**entry))
     session.flush()
@@ -107,19 +107,18 @@ def activities(session: Session) -> list[ActivityView]:
         .where(ProcessingActivity.active.is_(True))
         .order_by(ProcessingActivity.reference, ProcessingActivity.id)
     )
-    return [
-        ActivityView(
-            **{
-                f.name: (
-                    tuple(getattr(a, f.name) or ())
-                    if f.name == "data_categories"
-                    else getattr(a, f.name)
-                )
-                for f in fields(ActivityView)
-            }
+    return [ActivityView(**_view_values(a)) for a in rows]
+
+
+def _view_values(activity: ProcessingActivity) -> dict[str, Any]:
+    return {
+        f.name: (
+            tuple(getattr(activity, f.name) or ())
+            if f.name == "data_categories"
+            else getattr(activity, f.name)
         )
-        for a in rows
-    ]
+        for f in fields(ActivityView)
+    }
 
 
 def save_activity(

@@ -3,11 +3,14 @@
 Every attempt is a ReceiptDelivery row (recipient, ok, error), so the treasurer sees who got
 their receipt and can retry the failures. The PDF sent is exactly the one issued (checked
 against its SHA-256). The SMTP password never goes into the database (every settings change
-is journaled): it comes from $OBOLE_SMTP_PASSWORD or a private file in the user's config folder.
+is journaled): it comes from $OBOLE_SMTP_PASSWORD, else the system keyring (Windows
+Credential Manager, macOS Keychain, Secret Service), else, where no keyring is available, a
+private file in the user's config folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import ssl
@@ -16,6 +19,7 @@ from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+import keyring
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -84,21 +88,48 @@ def _password_file() -> Path:
     return app_paths().config_dir / PASSWORD_FILE
 
 
+KEYRING_SERVICE = "Obole SMTP"
+KEYRING_USER = "smtp"
+
+
 def load_password() -> str:
-    """The SMTP password: $OBOLE_SMTP_PASSWORD, else the user's private file (mode 600)."""
+    """The SMTP password: $OBOLE_SMTP_PASSWORD, else the keyring, else the private file."""
     if os.environ.get(PASSWORD_ENV_VAR):
         return os.environ[PASSWORD_ENV_VAR]
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+    except Exception:  # noqa: BLE001 - no backend, locked or broken keyring: use the file
+        stored = None
+    if stored:
+        return stored
     path = _password_file()
     return path.read_text(encoding="utf-8") if path.exists() else ""
 
 
-def save_password(password: str) -> None:
-    """Keep the password out of the database (the journal records every settings change)."""
+def save_password(password: str) -> str:
+    """Keep the password out of the database (the journal records every settings change).
+
+    Returns where it went: "keyring", or "file" when the system has no usable keyring.
+    """
+    try:
+        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, password)
+    except Exception:  # noqa: BLE001 - keyring.errors.* or a backend's own error
+        _write_private_file(password)
+        return "file"
+    _password_file().unlink(missing_ok=True)  # an older copy must not outlive the keyring's
+    return "keyring"
+
+
+def _write_private_file(password: str) -> None:
+    """The fallback: a file readable by its owner only (created so on POSIX systems)."""
     path = _password_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=True)
-    os.chmod(path, 0o600)
-    path.write_text(password, encoding="utf-8")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.new")
+    temporary.unlink(missing_ok=True)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(password)
+    os.replace(temporary, path)
 
 
 def load_settings(session: Session) -> SmtpSettings:
@@ -109,7 +140,8 @@ def load_settings(session: Session) -> SmtpSettings:
 
 
 def save_settings(session: Session, settings: SmtpSettings) -> None:
-    """Validate and store; the password goes to a private file, never to the database."""
+    """Validate and store; the password goes to the keyring (or a private file), never to
+    the database."""
     require(session, Permission.SETTINGS_WRITE)
     raise_first(settings.problems())
     setting = session.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY, value={})
@@ -227,10 +259,8 @@ def send_receipts(
             if cancel is not None and cancel.cancelled:
                 break  # what was sent is sent: the log keeps it, the rest can be retried
     finally:
-        try:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
             server.quit()
-        except (smtplib.SMTPException, OSError):
-            pass
     session.flush()
     return sent, failed
 

@@ -50,6 +50,7 @@ from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.models import AuditEvent, Campaign, Gift, Receipt
 from app.models.enums import Channel, ConsentStatus, ContactKind
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.theme import text_style
@@ -600,7 +601,7 @@ class ContactDialog(QDialog):
         self.consent_source.clear()
         self.consent_proof.clear()
         self._load_related()
-        self.ctx.events.changed.emit("consent")
+        self.ctx.events.notify({Change.CONSENTS, Change.CONTACTS})
 
     def _add_gift(self) -> None:
         from app.ui.dialogs.gift_dialog import GiftDialog
@@ -642,7 +643,7 @@ class ContactDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
             return
-        self.ctx.events.changed.emit("contact")
+        self.ctx.events.notify({Change.CONTACTS})
         self.accept()
 
 

@@ -35,6 +35,7 @@ from app.core.money import format_eur, parse_eur
 from app.errors import UserError, ValidationError
 from app.i18n import _
 from app.models.enums import PaymentMethod
+from app.operations.base import Change
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 from app.ui.theme import text_style
@@ -247,5 +248,5 @@ class DepositSlipDialog(QDialog):
         except UserError as exc:
             QMessageBox.warning(self, _("Remise"), str(exc))
             return
-        self.ctx.events.changed.emit("gift")
+        self.ctx.events.notify({Change.GIFTS})
         self.accept()

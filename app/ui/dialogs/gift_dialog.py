@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,25 +21,20 @@ from app.core.dates import format_date, parse_date
 from app.core.gifts import (
     METHOD_LABELS,
     NATURE_LABELS,
+    ExistingGift,
     GiftDraft,
     campaigns,
-    create_gift,
-    draft_from_gift,
     draft_key,
-    get_gift,
-    lock_reason,
     probable_doubles,
-    update_gift,
-    validate_gift,
 )
 from app.core.money import format_eur, parse_eur
-from app.core.receipts.eligibility import wants_receipt_per_gift
-from app.core.receipts.issuing import issue_requested_now
-from app.errors import UserError, ValidationError
+from app.errors import ValidationError
 from app.i18n import _
 from app.models.enums import GiftNature, PaymentMethod
+from app.operations import gifts as gift_ops
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
+from app.ui.errors import explain_text, report
 from app.ui.theme import BLUE, YELLOW, box_style
 from app.ui.widgets_common import FieldErrors, confirm_deliberately
 
@@ -91,9 +85,9 @@ class GiftDialog(QDialog):
         self.in_kind_description, self.in_kind_valuation = QLineEdit(), QLineEdit()
         self.campaign = QComboBox()
         self.campaign.addItem(_("(aucune)"), None)
-        with ctx.database.read() as session:
-            for campaign_id, label in campaigns(session):
-                self.campaign.addItem(label, campaign_id)
+        self.loaded = False
+        self._saving = self._save_again = False
+        ctx.ops.query(campaigns, parent=self, on_success=self._fill_campaigns)
         self.deposit_slip = QLineEdit()
         self.receiptable = QCheckBox(_("Ouvre droit à un reçu fiscal"))
         self.receiptable.setChecked(True)
@@ -176,41 +170,55 @@ class GiftDialog(QDialog):
 
     def issue_receipt_now(self) -> None:
         """Issue the donor's pending per-gift receipts (this gift's among them)."""
-        database = self.ctx.database
-        draft = self.draft()
+        draft, gift_id = self.draft(), self.gift_id
         assert draft.contact_id is not None and draft.received_on is not None
-        try:
-            with database.write() as session:
-                plan, result = issue_requested_now(
-                    session,
-                    contact_id=draft.contact_id,
-                    year=draft.received_on.year,
-                    clock=database.clock,
-                )
-                if result is not None:
-                    self.receipt_id = get_gift(session, self.gift_id).receipt_id  # type: ignore[arg-type]
-        except UserError as exc:
-            self.offer_label.setText(str(exc))
-            return
-        if result is None:
-            reasons = plan.organisation_problems or [e.reason for e in plan.excluded]
+        assert gift_id is not None
+        contact_id, year = draft.contact_id, draft.received_on.year
+        self.issue_now_button.setEnabled(False)
+        self.ctx.ops.op(
+            lambda op: gift_ops.issue_receipt_now(
+                op, contact_id=contact_id, year=year, gift_id=gift_id
+            ),
+            parent=self,
+            label=_("Émission du reçu…"),
+            on_success=self._receipt_issued,
+            on_failure=lambda exc: self.offer_label.setText(
+                explain_text(exc) or _("Reçu non émis.")
+            ),
+            on_finally=lambda: self.issue_now_button.setEnabled(True),
+            cancellable=False,
+        )
+
+    def _receipt_issued(self, done: gift_ops.ReceiptNow) -> None:
+        if not done.numbers:
             self.offer_label.setText(
-                _("Reçu non émis : {reasons}").format(reasons=" ; ".join(reasons))
+                _("Reçu non émis : {reasons}").format(reasons=" ; ".join(done.reasons))
             )
             return
-        self.offer_label.setText(
-            _("Reçu {numbers} émis.").format(numbers=", ".join(result.numbers))
-        )
+        self.receipt_id = done.receipt_id
+        self.offer_label.setText(_("Reçu {numbers} émis.").format(numbers=", ".join(done.numbers)))
         self.issue_now_button.setVisible(False)
         self.see_receipt_button.setVisible(True)
-        self.ctx.events.changed.emit("receipt")
+
+    def _fill_campaigns(self, found: list[tuple[int, str]]) -> None:
+        selected = self.campaign.currentData()
+        for campaign_id, label in found:
+            self.campaign.addItem(label, campaign_id)
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(selected)))
 
     def _load(self) -> None:
-        with self.ctx.database.read() as session:
-            gift = get_gift(session, self.gift_id)  # type: ignore[arg-type]
-            draft = draft_from_gift(gift)
-            reason = lock_reason(session, gift)
-            self.receipt_id = gift.receipt_id
+        gift_id = self.gift_id
+        assert gift_id is not None
+        self.ctx.ops.op(
+            lambda op: gift_ops.load_gift(op, gift_id),
+            parent=self,
+            label=_("Lecture du don…"),
+            on_success=self._show_gift,
+        )
+
+    def _show_gift(self, loaded: gift_ops.LoadedGift) -> None:
+        draft, reason = loaded.draft, loaded.lock_reason
+        self.receipt_id = loaded.receipt_id
         self.contact.set_contact(draft.contact_id)  # type: ignore[arg-type]
         self.received_on.setText(format_date(draft.received_on))
         self.amount.setText(_amount_text(draft.amount_cents))
@@ -236,6 +244,7 @@ class GiftDialog(QDialog):
                 editor.setToolTip(reason)
             self.replace_button.setText(_("Ouvrir le reçu pour l'annuler et le remplacer…"))
             self.replace_button.setVisible(True)
+        self.loaded = True
 
     def _go_to_receipt(self) -> None:
         self.reject()
@@ -263,24 +272,35 @@ class GiftDialog(QDialog):
         )
 
     def save(self) -> None:
-        """Validate and save; problems are shown under their fields and nothing is saved."""
+        """Validate and save; problems are shown under their fields and nothing is saved.
+
+        A save asked while one runs is done after it, with the gift's id then known
+        (a double click never records the gift twice)."""
+        if self._saving:
+            self._save_again = True
+            return
         try:
             draft = self.draft()
         except ValidationError as exc:
             field = exc.field if exc.field not in (None, "date") else "amount_cents"
             self.errors.show({field or "amount_cents": str(exc)})
             return
-        database = self.ctx.database
-        with database.read() as session:
-            problems = validate_gift(session, draft, today=today(database.clock))
-            doubles = (
-                []
-                if problems
-                else probable_doubles(session, draft_key(draft), exclude_gift_id=self.gift_id)
-            )
-        self.errors.show({p.field or "": str(p) for p in problems})
-        if problems:
-            return
+        self._saving, gift_id = True, self.gift_id
+        self.ctx.ops.query(
+            lambda session: probable_doubles(session, draft_key(draft), exclude_gift_id=gift_id),
+            parent=self,
+            label=_("Vérification des doublons…"),
+            on_success=lambda doubles: self._save_unless_double(draft, gift_id, doubles),
+            on_failure=lambda exc: (
+                setattr(self, "_saving", False),
+                report(self, exc, self.errors),
+            ),
+        )
+
+    def _save_unless_double(
+        self, draft: GiftDraft, gift_id: int | None, doubles: list[ExistingGift]
+    ) -> None:
+        """A probable double (same donor, amount, date or cheque) is saved only on purpose."""
         if doubles and not confirm_deliberately(
             self,
             _("Doublon probable"),
@@ -292,25 +312,34 @@ class GiftDialog(QDialog):
             confirm=_("&Enregistrer quand même"),
             back=_("Revenir au formulaire"),
         ):
+            self._saving = False
+            self._save_again = False
             return
-        created = self.gift_id is None
-        try:
-            with database.write() as session:
-                if self.gift_id is None:
-                    self.gift_id = create_gift(session, draft, today=today(database.clock)).id
-                else:
-                    update_gift(session, self.gift_id, draft, today=today(database.clock))
-                offer = (
-                    created
-                    and draft.receiptable
-                    and not draft.is_membership_fee
-                    and wants_receipt_per_gift(session, draft.contact_id)
-                )
-        except UserError as exc:
-            QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
+        self.ctx.ops.op(
+            lambda op: gift_ops.save_gift(op, draft, gift_id=gift_id),
+            parent=self,
+            label=_("Enregistrement du don…"),
+            on_success=self._saved,
+            on_failure=lambda exc: report(self, exc, self.errors),
+            on_finally=self._save_ended,
+            cancellable=False,
+        )
+
+    def _save_ended(self) -> None:
+        self._saving = False
+        if self._save_again:
+            self._save_again = False
+            self.save()
+
+    def _saved(self, saved: gift_ops.SavedGift) -> None:
+        """Problems under their fields; else the receipt offer, or close."""
+        self.errors.show({p.field or "": str(p) for p in saved.problems})
+        if saved.problems:
             return
-        self.ctx.events.changed.emit("gift")
-        if offer:
+        self.gift_id = saved.gift_id
+        if saved.created or not self._save_again:
+            self._save_again = False  # saved as typed: nothing left to do
+        if saved.offer_receipt:
             self._offer_receipt()
             return
         self.accept()

@@ -14,10 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.backup import automatic_backup
-from app.core.importing.commit import undo_import
-from app.core.importing.history import ImportSummary, list_imports
+from app.core.importing.history import ImportSummary
 from app.i18n import N_, _
+from app.operations import imports as import_ops
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 
@@ -74,12 +73,22 @@ class ImportsDialog(QDialog):
         row.addWidget(close)
         layout.addLayout(row)
         self.imports: list[ImportSummary] = []
+        self.loaded = False
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the list."""
-        with self.ctx.database.read() as session:
-            self.imports = list_imports(session)
+        """Reload the list (read in the background)."""
+        self.ctx.ops.op(
+            import_ops.imports,
+            parent=self,
+            label=_("Lecture des imports…"),
+            on_success=self.show_imports,
+        )
+
+    def show_imports(self, imports: list[ImportSummary]) -> None:
+        """Fill the list."""
+        self.imports = imports
+        self.loaded = True
         self.table.setRowCount(len(self.imports))
         for index, summary in enumerate(self.imports):
             counts = summary.counts
@@ -136,12 +145,6 @@ class ImportsDialog(QDialog):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        database = self.ctx.database
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            automatic_backup(database.engine, database.backup_dir, reason="import")
-            with database.write() as session:
-                return undo_import(session, summary.id)
 
         def done(result: dict[str, int]) -> None:
             self.status.setText(
@@ -155,17 +158,16 @@ class ImportsDialog(QDialog):
                 )
             )
             self.refresh()
-            self.ctx.events.changed.emit("import")
 
         def failed(error: BaseException) -> None:
-            self.status.setText(str(error))
+            self.status.setText(_("Annulation impossible : rien n'a été modifié."))
             show_error(self, error)
 
-        self.ctx.tasks.run(
-            work,
+        self.ctx.ops.op(
+            lambda op: import_ops.undo_import(op, summary.id),
             parent=self,
             label=_("Annulation de l'import…"),
             on_success=done,
-            on_error=failed,
+            on_failure=failed,
             cancellable=False,
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.appeals import letters as templates
+from app.core.appeals.emailing import SendReport
 from app.core.appeals.preparation import AppealPlan
 from app.core.appeals.results import AppealResults
 from app.core.appeals.sending import AppealDraft
@@ -40,7 +41,7 @@ from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import Channel
 from app.operations import appeals as ops
-from app.operations.base import OperationContext
+from app.operations.base import Change, OperationContext
 from app.reports.labels_pdf import ENVELOPES, SHEETS
 from app.ui.context import UiContext
 from app.ui.forms import Form
@@ -84,15 +85,15 @@ class AppealDialog(Form):
         self.send_on.setCalendarPopup(True)
         self.send_on.setDisplayFormat("dd/MM/yyyy")
         self.cost = QLineEdit("0")
-        self.window = QSpinBox()
-        self.window.setRange(1, 730)
-        self.window.setValue(90)
+        self.response_days = QSpinBox()
+        self.response_days.setRange(1, 730)
+        self.response_days.setValue(90)
         self.row(_("Nom"), "name", self.name)
         self.row(_("Canal"), "channel", self.channel)
         self.row(_("Cible"), "target", self.target)
         self.row(_("Date d'envoi"), "send_on", self.send_on)
         self.row(_("Coût (€)"), "cost", self.cost)
-        self.row(_("Fenêtre de réponse (jours)"), "response_days", self.window)
+        self.row(_("Fenêtre de réponse (jours)"), "response_days", self.response_days)
 
     def submit(self) -> None:
         """Create the appeal in the background; errors next to their field."""
@@ -110,7 +111,7 @@ class AppealDialog(Form):
             target=target,
             send_on=date(value.year(), value.month(), value.day()),
             cost_cents=cost,
-            response_days=self.window.value(),
+            response_days=self.response_days.value(),
         )
         context = self.operation_context()
         self.run(lambda: ops.create(context, draft).result, _("Création de l'appel…"))
@@ -263,9 +264,11 @@ class AppealsPage(QWidget):
         self.export_button.clicked.connect(self.export_left_out)
         self.templates_button.clicked.connect(self.edit_templates)
         self.thanks_button.clicked.connect(self.thank)
-        ctx.events.changed.connect(
-            lambda entity: (
-                self.reload() if entity in ("appeal", "contact", "gift", "settings") else None
+        ctx.events.changes.connect(
+            lambda changes: (
+                self.reload()
+                if changes & {Change.APPEALS, Change.CONTACTS, Change.GIFTS, Change.SETTINGS}
+                else None
             )
         )
         self.dialog: QDialog | None = None
@@ -322,7 +325,7 @@ class AppealsPage(QWidget):
 
     def _open_new(self, loaded: tuple[list[str], dict[str, str]]) -> None:
         dialog = AppealDialog(self.ctx, loaded[0], loaded[1], self)
-        dialog.accepted.connect(lambda: self.ctx.events.changed.emit("appeal"))
+        dialog.accepted.connect(lambda: self.ctx.events.notify({Change.APPEALS}))
         dialog.open()
         self.dialog = dialog
 
@@ -364,13 +367,14 @@ class AppealsPage(QWidget):
         self._run(
             lambda _p, _c: ops.print_letters(context, view.appeal_id, out).result,
             _("Impression des lettres…"),
-            lambda r: (
-                self.summary.setText(
-                    _("{n} lettre(s) écrite(s) dans {out}.").format(n=r.count, out=r.path)
-                ),
-                self.ctx.events.changed.emit("appeal"),
-            ),
+            self._letters_printed,
         )
+
+    def _letters_printed(self, result: ops.PrintResult) -> None:
+        self.summary.setText(
+            _("{n} lettre(s) écrite(s) dans {out}.").format(n=result.count, out=result.path)
+        )
+        self.ctx.events.notify({Change.APPEALS})
 
     def print_labels(self) -> None:
         """Labels or envelopes for the appeal's recipients."""
@@ -403,16 +407,17 @@ class AppealsPage(QWidget):
                 ops.send_emails(OperationContext(database, progress, cancel), view.appeal_id).result
             ),
             _("Envoi des e-mails…"),
-            lambda r: (
-                self.summary.setText(
-                    _(
-                        "{sent} e-mail(s) envoyé(s), {failed} en échec, {remaining} restant(s)."
-                    ).format(sent=r.sent, failed=r.failed, remaining=r.remaining)
-                ),
-                self.ctx.events.changed.emit("appeal"),
-            ),
+            self._emails_sent,
             cancellable=True,
         )
+
+    def _emails_sent(self, report: SendReport) -> None:
+        self.summary.setText(
+            _("{sent} e-mail(s) envoyé(s), {failed} en échec, {remaining} restant(s).").format(
+                sent=report.sent, failed=report.failed, remaining=report.remaining
+            )
+        )
+        self.ctx.events.notify({Change.APPEALS})
 
     def show_results(self) -> None:
         """What the appeal brought."""

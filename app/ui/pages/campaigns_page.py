@@ -21,16 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.campaigns import CampaignDraft, CampaignRow
+from app.core.campaigns import CampaignDraft, CampaignRow, list_campaigns
 from app.core.dates import format_date, parse_optional_date
 from app.core.money import format_eur, parse_eur
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.operations import campaigns as ops
-from app.operations.base import OperationContext
+from app.operations.base import Change, OperationContext
 from app.ui.context import UiContext
 from app.ui.widgets_common import FieldErrors
 
+SHOWN = frozenset({Change.CAMPAIGNS, Change.GIFTS, Change.IMPORTS})
 HEADERS = (
     N_("Code"),
     N_("Nom"),
@@ -100,13 +101,10 @@ class CampaignDialog(QDialog):
         except ValidationError as exc:
             self.errors.show({exc.field if exc.field in self.errors.labels else "cost": str(exc)})
             return
-        context = OperationContext(self.ctx.database)
         row = self.row
 
-        def work(_progress: Any, _cancel: Any) -> Any:
-            if row is None:
-                return ops.create(context, draft)
-            return ops.change(context, row.id, draft)
+        def operation(op: OperationContext) -> Any:
+            return ops.create(op, draft) if row is None else ops.change(op, row.id, draft)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError) and exc.field in self.errors.labels:
@@ -118,12 +116,13 @@ class CampaignDialog(QDialog):
 
                 show_error(self, exc)
 
-        def done(_outcome: Any) -> None:
-            self.ctx.events.changed.emit("campaign")
-            self.accept()
-
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Enregistrement…"), on_success=done, on_error=failed
+        self.ctx.ops.op(
+            operation,
+            parent=self,
+            label=_("Enregistrement…"),
+            on_success=lambda _id: self.accept(),
+            on_failure=failed,
+            cancellable=False,
         )
 
 
@@ -169,19 +168,13 @@ class CampaignsPage(QWidget):
         self.close_button.clicked.connect(lambda: self.set_selected_active(False))
         self.reopen_button.clicked.connect(lambda: self.set_selected_active(True))
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        ctx.events.changed.connect(
-            lambda e: self.reload() if e in ("campaign", "gift", "import", "all") else None
-        )
+        ctx.events.changes.connect(lambda changes: self.reload() if changes & SHOWN else None)
         self.reload()
-
-    def _context(self) -> OperationContext:
-        return OperationContext(self.ctx.database)
 
     def reload(self) -> None:
         """Read the campaigns in the background and show them."""
-        context = self._context()
-        self.ctx.tasks.run(
-            lambda _p, _c: ops.list_campaigns(context),
+        self.ctx.ops.query(
+            list_campaigns,
             parent=self,
             label=_("Lecture des campagnes…"),
             on_success=self.show_rows,
@@ -240,12 +233,13 @@ class CampaignsPage(QWidget):
 
     def set_selected_active(self, active: bool, *, then: Callable[[], None] | None = None) -> None:
         """Close or reopen the selected campaign."""
-        row, context = self.selected(), self._context()
+        row = self.selected()
         if row is None:
             return
-        self.ctx.tasks.run(
-            lambda _p, _c: ops.set_active(context, row.id, active=active),
+        self.ctx.ops.op(
+            lambda op: ops.set_active(op, row.id, active=active),
             parent=self,
             label=_("Enregistrement…"),
-            on_success=lambda _o: (self.ctx.events.changed.emit("campaign"), then and then()),
+            on_success=lambda _id: then() if then else None,
+            cancellable=False,
         )

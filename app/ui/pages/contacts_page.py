@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QPalette
@@ -32,11 +33,12 @@ from app.core.contact_validation import format_phone
 from app.core.contacts import all_tags
 from app.core.dates import format_date
 from app.core.gifts import campaigns
-from app.core.list_exports import export_contacts
 from app.core.memberships import renewal_days
 from app.core.saved_filters import list_filters, save_filter
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel, ContactKind
+from app.operations import exports as export_ops
+from app.operations.base import Change, Changes
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
@@ -139,7 +141,7 @@ class ContactsPage(QWidget):
             )
         )
         self._fill_saved_filters()
-        ctx.events.changed.connect(self._data_changed)
+        ctx.events.changes.connect(self._data_changed)
         self.apply_filters()
 
     def _filters(self) -> FlowLayout:
@@ -299,19 +301,19 @@ class ContactsPage(QWidget):
         )
 
     def _no_contact_at_all(self) -> bool:
-        with self.ctx.database.read() as session:
-            return count_contacts(session, ContactFilter()) == 0
+        return self.ctx.ops.read_window(lambda s: count_contacts(s, ContactFilter()) == 0)
 
     def _count(self) -> int:
-        with self.ctx.database.read() as session:
-            return count_contacts(session, self.filter)
+        spec = self.filter
+        return self.ctx.ops.read_window(lambda session: count_contacts(session, spec))
 
     def _fetch(
         self, offset: int, limit: int, sort_key: str | None, descending: bool
     ) -> list[ContactRow]:
         spec = replace(self.filter, sort=ContactSort(sort_key or "name"), descending=descending)
-        with self.ctx.database.read() as session:
-            return fetch_window(session, spec, offset=offset, limit=limit)
+        return self.ctx.ops.read_window(
+            lambda session: fetch_window(session, spec, offset=offset, limit=limit)
+        )
 
     def apply_filters(self) -> None:
         """Run the query again with the current search text and filters."""
@@ -433,9 +435,9 @@ class ContactsPage(QWidget):
         if query:
             self.apply_filters()
 
-    def _data_changed(self, entity: str) -> None:
-        if entity in ("contact", "consent", "gift", "all", "merge", "import"):
-            if entity in ("all", "import"):
+    def _data_changed(self, changes: Changes) -> None:
+        if changes & {Change.CONTACTS, Change.CONSENTS, Change.GIFTS, Change.DUPLICATES}:
+            if Change.IMPORTS in changes:
                 self._fill_lookup_filters()
             self.apply_filters()
 
@@ -485,18 +487,21 @@ class ContactsPage(QWidget):
         if path:
             self.export_to(path)
 
-    def export_to(self, path: str) -> int:
-        """Export the current list to `path`."""
-        from pathlib import Path
+    def export_to(self, path: str) -> None:
+        """Export the current list to `path` in the background (progress, cancel)."""
+        spec, target = self.filter, Path(path)
+        self.last_export: int | None = None
 
-        with self.ctx.database.read() as session:
-            count = export_contacts(session, self.filter, Path(path))
-        self.count_label.setText(
-            _("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path)
+        def done(count: int) -> None:
+            self.last_export = count
+            self.count_label.setText(
+                _("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path)
+            )
+
+        self.ctx.ops.op(
+            lambda op: export_ops.export_contacts(op, spec, target),
+            parent=self,
+            label=_("Export de la liste…"),
+            on_success=done,
+            on_cancel=lambda: self.count_label.setText(_("Export annulé : aucun fichier écrit.")),
         )
-        return count
-
-    def prepare_screenshot(self) -> None:
-        """Show a search in progress."""
-        self.search.setText("dupont")
-        self.apply_filters()

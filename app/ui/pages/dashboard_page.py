@@ -43,7 +43,9 @@ from app.core.segments import SEGMENTS, DonorScore, export_segment, score_donors
 from app.core.stats import Dashboard, dashboard
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
+from app.operations.base import Changes
 from app.reports.quality_pdf import write_quality_pdf
+from app.reports.table_export import write_table
 from app.ui.context import UiContext
 
 MONTHS = (
@@ -90,7 +92,7 @@ class DashboardPage(QWidget):
         self.tabs.addTab(self._quality_tab(), _("Qualité des données"))
         layout.addWidget(self.tabs, 1)
         self._stale = False
-        ctx.events.changed.connect(self._data_changed)
+        ctx.events.changes.connect(self._data_changed)
         self.refresh()
 
     # --- overview --------------------------------------------------------------------
@@ -115,7 +117,7 @@ class DashboardPage(QWidget):
         grid.setColumnStretch(1, 2)
         return tab
 
-    def _data_changed(self, _entity: str) -> None:
+    def _data_changed(self, _changes: Changes) -> None:
         """Recompute now if shown; otherwise when the page is next shown (saves ~1 s per edit)."""
         if self.isVisible():
             self.refresh()
@@ -131,20 +133,15 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Compute the figures in the background, then draw."""
         self._stale = False
-        database, year = self.ctx.database, self.year.value()
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return dashboard(session, year, today=today(database.clock)), score_donors(
-                    session, today=today(database.clock)
-                )
-
-        self.ctx.tasks.run(
-            work,
+        year, day = self.year.value(), today(self.ctx.database.clock)
+        self.ctx.ops.query(
+            lambda session: (
+                dashboard(session, year, today=day),
+                score_donors(session, today=day),
+            ),
             parent=self,
             label=_("Calcul du tableau de bord…"),
             on_success=self._show,
-            cancellable=False,
         )
 
     def _show(self, result: tuple[Dashboard, list[DonorScore]]) -> None:
@@ -155,7 +152,8 @@ class DashboardPage(QWidget):
             _(
                 "{donors} ({prev_donors} en {prev}) — <b>{amount}</b> collectés ({prev_amount} en "
                 "{prev}) — don moyen <b>{average}</b>, médian <b>{median}</b><br>"
-                "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus <b>{lapsed}</b> — reçus émis "
+                "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus "
+                "<b>{lapsed}</b> — reçus émis "
                 "<b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})<br>"
                 "Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours"
             ).format(
@@ -298,6 +296,7 @@ class DashboardPage(QWidget):
                 self.segment_choice.currentData(),
                 Channel(self.channel_choice.currentData()),
                 path,
+                write=write_table,
             )
         excluded = ", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or _(
             "aucun"
@@ -336,16 +335,13 @@ class DashboardPage(QWidget):
 
     def compute_quality(self, *, with_duplicates: bool) -> None:
         """Compute the metrics in the background."""
-        database = self.ctx.database
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return quality_report(
-                    session, duplicates=duplicate_ids if with_duplicates else None
-                )
-
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Analyse de la qualité…"), on_success=self._show_quality
+        self.ctx.ops.query(
+            lambda session: quality_report(
+                session, duplicates=duplicate_ids if with_duplicates else None
+            ),
+            parent=self,
+            label=_("Analyse de la qualité…"),
+            on_success=self._show_quality,
         )
 
     def _show_quality(self, metrics: list[Metric]) -> None:
@@ -393,5 +389,9 @@ class DashboardPage(QWidget):
             self, _("Rapport qualité"), "qualite.pdf", "PDF (*.pdf)"
         )
         if path:
-            with self.ctx.database.read() as session:
-                write_quality_pdf(Path(path), load_identity(session).name, self.metrics)
+            metrics = list(self.metrics)
+            self.ctx.ops.query(
+                lambda session: write_quality_pdf(Path(path), load_identity(session).name, metrics),
+                parent=self,
+                label=_("Rapport qualité…"),
+            )

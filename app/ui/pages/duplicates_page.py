@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,18 +16,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from app.core.backup import automatic_backup
 from app.core.contacts import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
-from app.core.dedupe.batch import merge_safe_groups
-from app.core.dedupe.merge import SCALAR_FIELDS, mark_not_duplicate, merge, preview, undo
-from app.core.dedupe.scan import CandidateGroup, scan
-from app.errors import UserError
+from app.core.dedupe.batch import BatchResult
+from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview
+from app.core.dedupe.scan import CandidateGroup
 from app.i18n import N_, _
 from app.models import Contact
+from app.operations import dedupe as dedupe_ops
 from app.ui.context import UiContext
-from app.ui.errors import show_error
+from app.ui.errors import explain_text
 from app.ui.widgets_common import wrapped_label
 
 FIELD_LABELS = {
@@ -43,6 +45,26 @@ FIELD_LABELS = {
 CHOSEN = QBrush(QColor("#d7f0d7"))
 
 
+def _compare_rows(session: Session, ids: list[int]) -> list[tuple[str, list[Any]]]:
+    """The values of each contact of a group, field by field, for the comparison table."""
+    contacts = [session.get(Contact, i) for i in ids]
+    rows: list[tuple[str, list[Any]]] = [
+        (field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS
+    ]
+    rows += [
+        ("emails", [", ".join(e.email for e in c.emails) for c in contacts]),  # type: ignore[union-attr]
+        ("phones", [", ".join(p.number for p in c.phones) for c in contacts]),  # type: ignore[union-attr]
+        (
+            "addresses",
+            [
+                " ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)  # type: ignore[union-attr]
+                for c in contacts
+            ],
+        ),
+    ]
+    return rows
+
+
 class DuplicatesPage(QWidget):
     """Candidate groups on the left, the selected group side by side on the right."""
 
@@ -50,6 +72,7 @@ class DuplicatesPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.groups: list[CandidateGroup] = []
+        self.names: dict[int, str] = {}
         self.choices: dict[str, int] = {}
         self.last_merge_id: int | None = None
         layout = QVBoxLayout(self)
@@ -117,20 +140,21 @@ class DuplicatesPage(QWidget):
 
     def start_scan(self) -> None:
         """Scan every contact in the background."""
-        database = self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return scan(session, progress=progress, cancel=cancel)
-
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Recherche des doublons…"), on_success=self.show_groups
+        self.ctx.ops.op(
+            dedupe_ops.scan_duplicates,
+            parent=self,
+            label=_("Recherche des doublons…"),
+            on_success=lambda found: self.show_groups(found.groups, found.names),
         )
 
-    def show_groups(self, groups: list[CandidateGroup]) -> None:
+    def show_groups(
+        self, groups: list[CandidateGroup], names: dict[int, str] | None = None
+    ) -> None:
         """List the groups, best score first."""
         self.groups = groups
-        names = self._names({i for g in groups for i in g.member_ids})
+        if names is not None:
+            self.names = names
+        names = self.names
         self.groups_table.setRowCount(len(groups))
         for row, group in enumerate(groups):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
@@ -145,19 +169,14 @@ class DuplicatesPage(QWidget):
         self.groups_table.resizeColumnsToContents()
         self.status.setText(
             _(
-                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, téléphone "
+                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, "
+                "téléphone "
                 "ou date de naissance et score élevé)."
             ).format(n=len(groups), safe=sum(g.safe for g in groups))
         )
         if groups:
             self.groups_table.selectRow(0)
         self._update_buttons()
-
-    def _names(self, ids: set[int]) -> dict[int, str]:
-        with self.ctx.database.read() as session:
-            return {
-                c.id: c.display_name for c in session.query(Contact).filter(Contact.id.in_(ids))
-            }
 
     # --- review ----------------------------------------------------------------------
 
@@ -172,20 +191,16 @@ class DuplicatesPage(QWidget):
         if group is None:
             self.compare.setRowCount(0)
             return
-        with self.ctx.database.read() as session:
-            contacts = [session.get(Contact, i) for i in group.member_ids]
-            rows = [(field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS]
-            rows += [
-                ("emails", [", ".join(e.email for e in c.emails) for c in contacts]),
-                ("phones", [", ".join(p.number for p in c.phones) for c in contacts]),
-                (
-                    "addresses",
-                    [
-                        " ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)
-                        for c in contacts
-                    ],
-                ),
-            ]
+        ids = list(group.member_ids)
+        self.ctx.ops.query(
+            lambda session: _compare_rows(session, ids),
+            parent=self,
+            on_success=lambda rows: self._show_compare(group, rows),
+        )
+
+    def _show_compare(self, group: CandidateGroup, rows: list[tuple[str, list[Any]]]) -> None:
+        if self.current_group() is not group:
+            return  # another group was chosen meanwhile
         self.compare.setColumnCount(len(group.member_ids))
         self.compare.setHorizontalHeaderLabels(
             [_("Contact {id}").format(id=i) for i in group.member_ids]
@@ -230,12 +245,18 @@ class DuplicatesPage(QWidget):
                         CHOSEN if self.choices.get(field) == contact_id else QBrush()
                     )
         survivor, *others = group.member_ids
-        try:
-            with self.ctx.database.read() as session:
-                result = preview(session, survivor, others, self.choices)
-        except UserError as exc:
-            self.preview_label.setText(str(exc))
-            return
+        choices = dict(self.choices)
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.merge_preview(op, survivor, others, choices),
+            parent=self,
+            label=_("Aperçu de la fusion…"),
+            on_success=lambda result: self._show_preview(survivor, result),
+            on_failure=lambda exc: self.preview_label.setText(
+                explain_text(exc) or _("Aperçu impossible.")
+            ),
+        )
+
+    def _show_preview(self, survivor: int, result: MergePreview) -> None:
         values = result.values
         name = " ".join(
             str(values[f])
@@ -273,28 +294,41 @@ class DuplicatesPage(QWidget):
         if group is None:
             return
         survivor, *others = group.member_ids
-        try:
-            with self.ctx.database.write() as session:
-                self.last_merge_id = merge(session, survivor, others, choices=self.choices).id
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.status.setText(
-            _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=self.last_merge_id)
+        choices = dict(self.choices)
+
+        def done(merged: dedupe_ops.Merged) -> None:
+            self.last_merge_id = merged.merge_id
+            self.status.setText(
+                _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=merged.merge_id)
+            )
+            self._remove_current()
+
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.merge_contacts(op, survivor, others, choices=choices),
+            parent=self,
+            label=_("Fusion en cours…"),
+            on_success=done,
+            cancellable=False,
         )
-        self._remove_current()
-        self.ctx.events.changed.emit("merge")
 
     def not_duplicate_selected(self) -> None:
         """Remember that the group's contacts are different people."""
         group = self.current_group()
         if group is None:
             return
-        with self.ctx.database.write() as session:
-            for other in group.member_ids[1:]:
-                mark_not_duplicate(session, group.member_ids[0], other)
-        self.status.setText(_("Noté : ces contacts ne seront plus proposés comme doublons."))
-        self._remove_current()
+        members = list(group.member_ids)
+
+        def done(_none: None) -> None:
+            self.status.setText(_("Noté : ces contacts ne seront plus proposés comme doublons."))
+            self._remove_current()
+
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.mark_different(op, members),
+            parent=self,
+            label=_("Enregistrement…"),
+            on_success=done,
+            cancellable=False,
+        )
 
     def merge_safe(self) -> None:
         """Merge every safe group in the background, after a backup."""
@@ -305,7 +339,8 @@ class DuplicatesPage(QWidget):
             self,
             _("Fusion en lot"),
             _(
-                "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion reste annulable."
+                "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion "
+                "reste annulable."
             ).format(n=len(safe)),
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -314,14 +349,9 @@ class DuplicatesPage(QWidget):
 
     def merge_safe_now(self) -> None:
         """Batch merge without asking (used by the button after confirmation, and tests)."""
-        database, groups = self.ctx.database, list(self.groups)
+        groups = list(self.groups)
 
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            automatic_backup(database.engine, database.backup_dir, reason="merge-batch")
-            with database.write() as session:
-                return merge_safe_groups(session, groups, progress=progress, cancel=cancel)
-
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(result: BatchResult) -> None:
             self.last_merge_id = result.merge_ids[-1] if result.merge_ids else self.last_merge_id
             self.show_groups([g for g in self.groups if not g.safe])
             self.status.setText(
@@ -329,28 +359,36 @@ class DuplicatesPage(QWidget):
                     n=len(result.merge_ids), skipped=len(result.skipped)
                 )
             )
-            self.ctx.events.changed.emit("merge")
 
-        self.ctx.tasks.run(work, parent=self, label=_("Fusion des doublons sûrs…"), on_success=done)
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.merge_safe(op, groups),
+            parent=self,
+            label=_("Fusion des doublons sûrs…"),
+            on_success=done,
+        )
 
     def undo_last(self) -> None:
         """Undo the last merge made on this screen."""
         if self.last_merge_id is None:
             return
-        try:
-            with self.ctx.database.write() as session:
-                undo(session, self.last_merge_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.status.setText(
-            _("Fusion n° {id} annulée : les contacts sont revenus à l'identique.").format(
-                id=self.last_merge_id
+        merge_id = self.last_merge_id
+
+        def done(_merge_id: int) -> None:
+            self.status.setText(
+                _("Fusion n° {id} annulée : les contacts sont revenus à l'identique.").format(
+                    id=merge_id
+                )
             )
+            self.last_merge_id = None
+            self._update_buttons()
+
+        self.ctx.ops.op(
+            lambda op: dedupe_ops.undo_merge(op, merge_id),
+            parent=self,
+            label=_("Annulation de la fusion…"),
+            on_success=done,
+            cancellable=False,
         )
-        self.last_merge_id = None
-        self._update_buttons()
-        self.ctx.events.changed.emit("merge")
 
     def _update_buttons(self) -> None:
         has_group = bool(self.groups)
@@ -358,8 +396,3 @@ class DuplicatesPage(QWidget):
         self.not_duplicate_button.setEnabled(has_group)
         self.batch_button.setEnabled(any(g.safe for g in self.groups))
         self.undo_button.setEnabled(self.last_merge_id is not None)
-
-    def prepare_screenshot(self) -> None:
-        """Show the groups of the demo database."""
-        with self.ctx.database.read() as session:
-            self.show_groups(scan(session))

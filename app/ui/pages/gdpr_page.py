@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,21 +30,23 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from app.core.backup import automatic_backup
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
-from app.core.gdpr import anonymise, register, requests, restriction, retention
-from app.core.gdpr.subject_export import write_export
-from app.errors import UserError, ValidationError
+from app.core.gdpr import requests
+from app.core.gdpr.anonymise import ErasurePreview
+from app.core.gdpr.register import ActivityView
+from app.core.gdpr.retention import RetentionCandidate
+from app.errors import ValidationError
 from app.i18n import N_, _
-from app.models import Contact, RightsRequest
+from app.models import Contact
 from app.models.enums import RightsRequestKind
-from app.reports.register_export import write_register
+from app.operations import gdpr as gdpr_ops
+from app.operations.base import OperationContext, Outcome
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
-from app.ui.errors import show_error
+from app.ui.errors import report
 from app.ui.theme import ORANGE, RED, tint
-from app.ui.widgets_common import wrapped_label
+from app.ui.widgets_common import FieldErrors, wrapped_label
 
 EDITABLE = (
     ("reference", N_("Référence")),
@@ -74,8 +78,9 @@ class GdprPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.activity_ids: list[int] = []
-        with ctx.database.write() as session:
-            register.ensure_default_register(session)
+        self._activities: list[ActivityView] = []
+        self._requests: list[gdpr_ops.RequestRow] = []
+        self.loaded = {"register": False, "requests": False}
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<h2>{_('RGPD')}</h2>"))
         self.due_label = QLabel("")
@@ -135,9 +140,16 @@ class GdprPage(QWidget):
         return tab
 
     def reload_register(self) -> None:
-        """Show the activities."""
-        with self.ctx.database.read() as session:
-            items = register.activities(session)
+        """Show the activities (the register is pre-filled on first use)."""
+        self.ctx.ops.op(
+            gdpr_ops.activities,
+            parent=self,
+            label=_("Lecture du registre…"),
+            on_success=self._show_register,
+        )
+
+    def _show_register(self, items: list[ActivityView]) -> None:
+        self.loaded["register"] = True
         self.activity_ids = [a.id for a in items]
         self._activities = items
         self.activity_list.clear()
@@ -183,13 +195,12 @@ class GdprPage(QWidget):
         ]
         row = self.activity_list.currentRow()
         activity_id = self.activity_ids[row] if 0 <= row < len(self.activity_ids) else None
-        try:
-            with self.ctx.database.write() as session:
-                register.save_activity(session, values, activity_id=activity_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.reload_register()
+        self.ctx.ops.op(
+            lambda op: gdpr_ops.save_activity(op, values, activity_id=activity_id),
+            parent=self,
+            label=_("Enregistrement du traitement…"),
+            on_success=lambda _none: self.reload_register(),
+        )
 
     def export_register_dialog(self, fmt: str) -> None:
         """Ask for a file and export the register."""
@@ -201,8 +212,14 @@ class GdprPage(QWidget):
 
     def export_register(self, path: Path, fmt: str) -> None:
         """Export the register to `path`."""
-        with self.ctx.database.read() as session:
-            write_register(path, register.header(session), register.activities(session), fmt)
+        self.ctx.ops.op(
+            lambda op: gdpr_ops.export_register(op, path, fmt),
+            parent=self,
+            label=_("Export du registre…"),
+            on_success=lambda written: self.due_label.setText(
+                _("Registre écrit : {path}").format(path=written)
+            ),
+        )
 
     # --- requests --------------------------------------------------------------------
 
@@ -227,14 +244,15 @@ class GdprPage(QWidget):
         self.identity_check.setAccessibleName(_("Vérification d'identité"))
         self.add_request_button = QPushButton(_("Enregistrer la demande"))
         self.add_request_button.clicked.connect(self.add_request)
+        self.request_errors = FieldErrors()
         form.addWidget(QLabel(_("Type")), 0, 0)
         form.addWidget(self.request_kind, 0, 1)
         form.addWidget(QLabel(_("Demandeur")), 0, 2)
         form.addWidget(self.requester, 0, 3)
         form.addWidget(QLabel(_("Reçue le")), 0, 4)
-        form.addWidget(self.request_received, 0, 5)
+        form.addWidget(self.request_errors.cell("received_on", self.request_received), 0, 5)
         form.addWidget(QLabel(_("Personne concernée")), 1, 0, Qt.AlignmentFlag.AlignTop)
-        form.addWidget(self.request_contact, 1, 1, 1, 3)
+        form.addWidget(self.request_errors.cell("contact_id", self.request_contact), 1, 1, 1, 3)
         form.addWidget(QLabel(_("Identité vérifiée")), 1, 4, Qt.AlignmentFlag.AlignTop)
         form.addWidget(self.identity_check, 1, 5, Qt.AlignmentFlag.AlignTop)
         form.addWidget(self.add_request_button, 2, 5)
@@ -271,21 +289,29 @@ class GdprPage(QWidget):
         return tab
 
     def add_request(self) -> None:
-        """Log a new request."""
+        """Log a new request (a wrong field is shown under it)."""
+        self.request_errors.show({})
         try:
             received = parse_date(self.request_received.text(), field="received_on")
-            with self.ctx.database.write() as session:
-                requests.log_request(
-                    session,
-                    kind=RightsRequestKind(self.request_kind.currentData()),
-                    received_on=received,
-                    requester=self.requester.text(),
-                    contact_id=self.request_contact.contact_id,
-                    identity_check=self.identity_check.text(),
-                )
-        except (UserError, ValidationError) as exc:
-            show_error(self, exc)
+        except ValidationError as exc:
+            report(self, exc, self.request_errors)
             return
+        typed = gdpr_ops.RequestInput(
+            kind=RightsRequestKind(self.request_kind.currentData()),
+            received_on=received,
+            requester=self.requester.text(),
+            contact_id=self.request_contact.contact_id,
+            identity_check=self.identity_check.text(),
+        )
+        self.ctx.ops.op(
+            lambda op: gdpr_ops.log_request(op, typed),
+            parent=self,
+            label=_("Enregistrement de la demande…"),
+            on_success=self._request_logged,
+            on_failure=lambda exc: report(self, exc, self.request_errors),
+        )
+
+    def _request_logged(self, _row: gdpr_ops.RequestRow) -> None:
         self.requester.clear()
         self.identity_check.clear()
         self.request_contact.clear()
@@ -293,16 +319,27 @@ class GdprPage(QWidget):
 
     def reload_requests(self) -> None:
         """Show the requests, overdue in red, due soon in orange."""
-        day = today(self.ctx.database.clock)
-        with self.ctx.database.read() as session:
-            rows = list(session.scalars(select(RightsRequest).order_by(RightsRequest.due_on)))
-            due = requests.requests_due(session, day)
-            names = {
-                c.id: c.display_name
-                for c in session.scalars(
-                    select(Contact).where(Contact.id.in_({r.contact_id for r in rows}))
-                )
-            }
+        self.ctx.ops.op(
+            gdpr_ops.requests_view,
+            parent=self,
+            label=_("Lecture des demandes…"),
+            on_success=self._show_requests,
+        )
+
+    def _show_requests(self, view: gdpr_ops.RequestsView) -> None:
+        self.loaded["requests"] = True
+        rows, due = view.rows, view.due
+        wanted = {r.contact_id for r in rows if r.contact_id}
+        names = (
+            self.ctx.ops.read_window(  # the people's names, not numbers nobody knows
+                lambda session: {
+                    c.id: c.display_name
+                    for c in session.scalars(select(Contact).where(Contact.id.in_(wanted)))
+                }
+            )
+            if wanted
+            else {}
+        )
         self._requests = rows
         self.requests_table.setRowCount(len(rows))
         late = {d.id for d in due if d.overdue}
@@ -310,12 +347,12 @@ class GdprPage(QWidget):
         for r, request in enumerate(rows):
             values = (
                 str(request.id),
-                _(requests.KIND_LABELS[request.kind]),
+                _(requests.KIND_LABELS[RightsRequestKind(request.kind)]),
                 request.requester,
                 names.get(request.contact_id, "") if request.contact_id else "",
                 format_date(request.received_on),
                 format_date(request.due_on),
-                _(STATUS_LABELS[str(request.status)]),
+                _(STATUS_LABELS[request.status]),
             )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -332,7 +369,7 @@ class GdprPage(QWidget):
             else _("Aucune demande en retard ni à échéance proche.")
         )
 
-    def _selected_request(self) -> RightsRequest | None:
+    def _selected_request(self) -> gdpr_ops.RequestRow | None:
         row = self.requests_table.currentRow()
         return self._requests[row] if 0 <= row < len(self._requests) else None
 
@@ -348,7 +385,9 @@ class GdprPage(QWidget):
             text=format_date(today(self.ctx.database.clock)),
         )
         if ok:
-            self._act(lambda s: requests.extend(s, request.id, notified_on=parse_date(text)))
+            self._act(
+                lambda op: gdpr_ops.extend_request(op, request.id, notified_on=parse_date(text))
+            )
 
     def close_selected(self) -> None:
         """Close the selected request with the answer given."""
@@ -357,19 +396,16 @@ class GdprPage(QWidget):
             return
         text, ok = QInputDialog.getText(self, _("Clore la demande"), _("Réponse apportée :"))
         if ok:
-            self._act(
-                lambda s: requests.close(
-                    s, request.id, closed_on=today(self.ctx.database.clock), response=text
-                )
-            )
+            self._act(lambda op: gdpr_ops.close_request(op, request.id, response=text))
 
-    def _act(self, action) -> None:  # type: ignore[no-untyped-def]
-        try:
-            with self.ctx.database.write() as session:
-                action(session)
-        except (UserError, ValidationError) as exc:
-            show_error(self, exc)
-        self.reload_requests()
+    def _act(self, action: Callable[[OperationContext], Outcome[Any]]) -> None:
+        """Run an action on the requests, then show them again (also after a failure)."""
+        self.ctx.ops.op(
+            action,
+            parent=self,
+            label=_("Enregistrement…"),
+            on_finally=self.reload_requests,
+        )
 
     def _selected_contact(self) -> int | None:
         request = self._selected_request()
@@ -387,17 +423,32 @@ class GdprPage(QWidget):
             return
         folder = QFileDialog.getExistingDirectory(self, _("Dossier de l'export"))
         if folder:
-            with self.ctx.database.write() as session:
-                path = write_export(session, contact_id, Path(folder))
-            QMessageBox.information(self, _("Export"), _("Export écrit : {path}").format(path=path))
+            self.export_for_access(contact_id, Path(folder))
+
+    def export_for_access(self, contact_id: int, folder: Path) -> None:
+        """Write the person's ZIP in the background."""
+        self.ctx.ops.op(
+            lambda op: gdpr_ops.export_for_access(op, contact_id, folder),
+            parent=self,
+            label=_("Export des données de la personne…"),
+            on_success=lambda path: QMessageBox.information(
+                self, _("Export"), _("Export écrit : {path}").format(path=path)
+            ),
+        )
 
     def erase_selected(self) -> None:
         """Show what will be erased and kept, then erase after a backup."""
         contact_id = self._selected_contact()
         if contact_id is None:
             return
-        with self.ctx.database.read() as session:
-            preview = anonymise.preview_erasure(session, contact_id)
+        self.ctx.ops.op(
+            lambda op: gdpr_ops.erasure_preview(op, contact_id),
+            parent=self,
+            label=_("Préparation de l'effacement…"),
+            on_success=self._confirm_erasure,
+        )
+
+    def _confirm_erasure(self, preview: ErasurePreview) -> None:
         text = _("Sera effacé :\n{erased}\n\nSera conservé :\n{kept}").format(
             erased="\n".join(f"• {e}" for e in preview.erased),
             kept="\n".join(f"• {w} — {y}" for w, y in preview.kept),
@@ -406,32 +457,29 @@ class GdprPage(QWidget):
             QMessageBox.question(self, _("Effacer {name} ?").format(name=preview.name), text)
             == QMessageBox.StandardButton.Yes
         ):
-            self.erase(contact_id)
+            self.erase(preview.contact_id)
 
     def erase(self, contact_id: int) -> None:
-        """Erase now (backup first)."""
-        database = self.ctx.database
-        automatic_backup(database.engine, database.backup_dir, reason="anonymisation")
-        self._act(lambda s: anonymise.anonymise(s, contact_id, clock=database.clock))
-        self.ctx.events.changed.emit("contact")
+        """Erase in the background (automatic backup first), then show the requests again."""
+        self.ctx.ops.op(
+            lambda op: gdpr_ops.erase_person(op, contact_id),
+            parent=self,
+            label=_("Effacement en cours…"),
+            on_success=lambda preview: self.due_label.setText(
+                _("{name} : données effacées (ce que la loi impose est conservé).").format(
+                    name=preview.name
+                )
+            ),
+            on_finally=self.reload_requests,
+            cancellable=False,
+        )
 
     def toggle_restriction_selected(self) -> None:
         """Restrict the selected person, or lift the restriction."""
         contact_id = self._selected_contact()
         if contact_id is None:
             return
-        from app.models import Contact
-
-        with self.ctx.database.read() as session:
-            restricted = bool(session.get(Contact, contact_id).restricted)  # type: ignore[union-attr]
-        self._act(
-            lambda s: (
-                restriction.lift(s, contact_id)
-                if restricted
-                else restriction.restrict(s, contact_id, reason=_("demande de limitation"))
-            )
-        )
-        self.ctx.events.changed.emit("contact")
+        self._act(lambda op: gdpr_ops.set_restriction(op, contact_id))
 
     # --- retention -------------------------------------------------------------------
 
@@ -441,7 +489,8 @@ class GdprPage(QWidget):
         layout.addWidget(
             wrapped_label(
                 _(
-                    "Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; contacts "
+                    "Règles : donateurs anonymisés 3 ans après leur dernier don ou contact ; "
+                    "contacts "
                     "ayant un reçu fiscal conservés 6 ans après ce reçu."
                 )
             )
@@ -466,8 +515,14 @@ class GdprPage(QWidget):
 
     def preview_retention(self) -> None:
         """List the contacts past their retention period."""
-        with self.ctx.database.read() as session:
-            found = retention.candidates(session, on=today(self.ctx.database.clock))
+        self.ctx.ops.op(
+            gdpr_ops.retention_candidates,
+            parent=self,
+            label=_("Recherche des contacts concernés…"),
+            on_success=self._show_candidates,
+        )
+
+    def _show_candidates(self, found: list[RetentionCandidate]) -> None:
         self.retention_table.setRowCount(len(found))
         for r, candidate in enumerate(found):
             for c, value in enumerate(
@@ -478,21 +533,9 @@ class GdprPage(QWidget):
 
     def apply_retention(self) -> None:
         """Anonymise them in the background after a backup (cancel changes nothing)."""
-        database = self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            automatic_backup(database.engine, database.backup_dir, reason="retention")
-            with database.write() as session:
-                return retention.apply(
-                    session, clock=database.clock, progress=progress, cancel=cancel
-                )
-
-        self.ctx.tasks.run(
-            work,
+        self.ctx.ops.op(
+            gdpr_ops.apply_retention,
             parent=self,
             label=_("Anonymisation en cours…"),
-            on_success=lambda n: (
-                self.preview_retention(),
-                self.ctx.events.changed.emit("contact"),
-            ),
+            on_success=lambda _count: self.preview_retention(),
         )

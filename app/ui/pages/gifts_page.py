@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 from app.core.dates import format_date, parse_optional_date
 from app.core.gift_search import GiftFilter, GiftRow, GiftSort, fetch_window, totals
 from app.core.gifts import METHOD_LABELS, campaigns
-from app.core.list_exports import export_gifts
 from app.core.money import format_eur
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import PaymentMethod
+from app.operations import exports as export_ops
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
@@ -83,10 +84,10 @@ class GiftsPage(QWidget):
         self.new_button.clicked.connect(self.new_gift)
         self.slip_button.clicked.connect(lambda: DepositSlipDialog(self.ctx, self).exec())
         self.export_button.clicked.connect(self.export_dialog)
-        ctx.events.changed.connect(
-            lambda entity: (
+        ctx.events.changes.connect(
+            lambda changes: (
                 self.apply_filters()
-                if entity in ("gift", "receipt", "all", "import", "merge")
+                if changes & {Change.GIFTS, Change.RECEIPTS, Change.IMPORTS, Change.DUPLICATES}
                 else None
             )
         )
@@ -134,16 +135,17 @@ class GiftsPage(QWidget):
         )
 
     def _count(self) -> int:
-        with self.ctx.database.read() as session:
-            self._totals = totals(session, self.filter)
+        spec = self.filter
+        self._totals = self.ctx.ops.read_window(lambda session: totals(session, spec))
         return self._totals.count
 
     def _fetch(
         self, offset: int, limit: int, sort_key: str | None, descending: bool
     ) -> list[GiftRow]:
         spec = replace(self.filter, sort=GiftSort(sort_key or "date"), descending=descending)
-        with self.ctx.database.read() as session:
-            return fetch_window(session, spec, offset=offset, limit=limit)
+        return self.ctx.ops.read_window(
+            lambda session: fetch_window(session, spec, offset=offset, limit=limit)
+        )
 
     def apply_filters(self) -> None:
         """Query again; show the count and total of the filtered gifts."""
@@ -182,9 +184,21 @@ class GiftsPage(QWidget):
         if path:
             self.export_to(path)
 
-    def export_to(self, path: str) -> int:
-        """Export the filtered gifts to `path`."""
-        with self.ctx.database.read() as session:
-            count = export_gifts(session, self.filter, Path(path))
-        self.totals_label.setText(_("{n} don(s) exporté(s) dans {path}").format(n=count, path=path))
-        return count
+    def export_to(self, path: str) -> None:
+        """Export the filtered gifts to `path` in the background (progress, cancel)."""
+        spec, target = self.filter, Path(path)
+        self.last_export: int | None = None
+
+        def done(count: int) -> None:
+            self.last_export = count
+            self.totals_label.setText(
+                _("{n} don(s) exporté(s) dans {path}").format(n=count, path=path)
+            )
+
+        self.ctx.ops.op(
+            lambda op: export_ops.export_gifts(op, spec, target),
+            parent=self,
+            label=_("Export des dons…"),
+            on_success=done,
+            on_cancel=lambda: self.totals_label.setText(_("Export annulé : aucun fichier écrit.")),
+        )

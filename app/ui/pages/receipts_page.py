@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -21,18 +22,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from app.core.backup import automatic_backup
 from app.core.clock import today
 from app.core.money import format_eur
-from app.core.receipts import audit, lifecycle, mailing
-from app.core.receipts.eligibility import IssuePlan, plan_receipts
-from app.core.receipts.issuing import issue
+from app.core.receipts import lifecycle
+from app.core.receipts.audit import Declaration
+from app.core.receipts.eligibility import IssuePlan
 from app.core.receipts.listing import ReceiptRow, count_receipts, fetch_receipts
-from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
-from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import ReceiptMode
+from app.operations import receipts as receipt_ops
+from app.operations.base import Change, OperationContext
 from app.ui.context import UiContext
 from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
@@ -159,40 +160,42 @@ class ReceiptsPage(QWidget):
         layout.addWidget(self.table, 1)
         self.prepare_button.clicked.connect(self.prepare)
         self.issue_button.clicked.connect(self.issue_planned)
-        self.year.valueChanged.connect(lambda _v: (self._reset_plan(), self.model.refresh()))
+        self.year.valueChanged.connect(self._year_changed)
         self.mode.currentIndexChanged.connect(lambda _i: self._reset_plan())
         self.save_pdfs_button.clicked.connect(lambda: self.save_issued_pdfs())
         self.print_button.clicked.connect(lambda: self.merged_pdf())
-        self.duplicate_button.clicked.connect(self.duplicate)
+        self.duplicate_button.clicked.connect(lambda: self.duplicate())
         self.cancel_button.clicked.connect(lambda: self._cancel_or_replace(replace=False))
         self.replace_button.clicked.connect(lambda: self._cancel_or_replace(replace=True))
-        self.log_button.clicked.connect(self.number_log)
+        self.log_button.clicked.connect(lambda: self.number_log())
         self.declaration_button.clicked.connect(self.show_declaration)
         self.send_button.clicked.connect(lambda: self.send_by_email(retry=False))
         self.retry_button.clicked.connect(lambda: self.send_by_email(retry=True))
         self.smtp_button.clicked.connect(lambda: SmtpDialog(self.ctx, self).exec())
-        ctx.events.changed.connect(
-            lambda e: self.model.refresh() if e in ("receipt", "all") else None
+        ctx.events.changes.connect(
+            lambda changes: self.model.refresh() if Change.RECEIPTS in changes else None
         )
         self.model.refresh()
 
     # --- list ------------------------------------------------------------------------
 
     def _count(self) -> int:
-        with self.ctx.database.read() as session:
-            return count_receipts(session, self.year.value(), text=self.search.text())
+        year, text = self.year.value(), self.search.text()
+        return self.ctx.ops.read_window(lambda session: count_receipts(session, year, text=text))
 
     def _fetch(self, offset: int, limit: int, key: str | None, desc: bool) -> list[ReceiptRow]:
-        with self.ctx.database.read() as session:
-            return fetch_receipts(
+        year, text = self.year.value(), self.search.text()
+        return self.ctx.ops.read_window(
+            lambda session: fetch_receipts(
                 session,
-                self.year.value(),
+                year,
                 offset=offset,
                 limit=limit,
-                text=self.search.text(),
+                text=text,
                 sort=key or "number",
                 descending=desc,
             )
+        )
 
     def selected_id(self) -> int | None:
         """Id of the selected receipt."""
@@ -201,20 +204,30 @@ class ReceiptsPage(QWidget):
 
     def open_item(self, *, receipt_id: int) -> None:
         """Show a receipt (from a gift or contact form) selected, ready to cancel or replace."""
-        with self.ctx.database.read() as session:
+
+        def read(session: Session) -> tuple[int, int, str, int]:
             receipt = lifecycle.find_receipt(session, receipt_id)
-            year, sequence = receipt.year, receipt.sequence
-            total = count_receipts(session, year)
+            total = count_receipts(session, receipt.year)
+            return receipt.year, receipt.sequence, receipt.number, total
+
+        self.ctx.ops.query(read, parent=self, on_success=self._show_item)
+
+    def _show_item(self, found: tuple[int, int, str, int]) -> None:
+        year, sequence, number, total = found
         self.year.setValue(year)
         self.model.refresh()
         self.table.selectRow(total - sequence)
         self.summary.setText(
             _(
                 "Reçu {number} sélectionné : choisissez « Annuler et remplacer » pour le corriger."
-            ).format(number=receipt.number)
+            ).format(number=number)
         )
 
     # --- issuing ---------------------------------------------------------------------
+
+    def _year_changed(self, _year: int) -> None:
+        self._reset_plan()
+        self.model.refresh()
 
     def _reset_plan(self) -> None:
         self.plan = None
@@ -262,18 +275,22 @@ class ReceiptsPage(QWidget):
             writer.writerows(self.exclusions)
         self.summary.setText(_("Exclusions enregistrées dans {file}.").format(file=target))
 
-    def prepare(self) -> None:
-        """Compute the preview in the background."""
-        year, choice, database = self.year.value(), self.mode.currentData(), self.ctx.database
+    def _request(self) -> receipt_ops.IssueRequest:
+        choice = self.mode.currentData()
         requested_only = choice == REQUESTED_PER_GIFT
         mode = ReceiptMode.PER_GIFT if requested_only else choice
+        return receipt_ops.IssueRequest(
+            year=self.year.value(), mode=mode, requested_only=requested_only
+        )
 
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return plan_receipts(session, year=year, mode=mode, requested_only=requested_only)
-
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Préparation de l'émission…"), on_success=self.show_plan
+    def prepare(self) -> None:
+        """Compute the preview in the background."""
+        request = self._request()
+        self.ctx.ops.op(
+            lambda op: receipt_ops.preview(op, request),
+            parent=self,
+            label=_("Préparation de l'émission…"),
+            on_success=self.show_plan,
         )
 
     def show_plan(self, plan: IssuePlan) -> None:
@@ -298,24 +315,24 @@ class ReceiptsPage(QWidget):
         self.issue_button.setEnabled(bool(plan.receipts) and not plan.organisation_problems)
         self.issue_button.setText(_("Émettre {n} reçus").format(n=len(plan.receipts)))
 
-    def prepare_screenshot(self) -> None:
-        """The year's preview (what is left to issue, and why) over its issued receipts."""
-        self.prepare()
-
     def issue_planned(self) -> None:
-        """Issue the previewed receipts in one transaction (progress, cancel = nothing issued)."""
+        """Issue the previewed receipts: backup, then planned again and issued in one
+        transaction (progress; cancel = nothing issued)."""
         if self.plan is None:
             return
-        plan, database = self.plan, self.ctx.database
+        plan = self.plan
+        request = receipt_ops.IssueRequest(
+            year=plan.year, mode=plan.mode, requested_only=self._request().requested_only
+        )
+        self.issue_button.setEnabled(False)
 
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            automatic_backup(database.engine, database.backup_dir, reason="receipts")
-            with database.write() as session:
-                return issue(session, plan, clock=database.clock, progress=progress, cancel=cancel)
-
-        def done(result) -> None:  # type: ignore[no-untyped-def]
+        def done(issued: receipt_ops.Issued) -> None:
+            result = issued.result
             self.last_issued = result.receipt_ids
             self._reset_plan()  # the exclusions of this preview are gone with it
+            if not result.numbers:
+                self.summary.setText(_("Aucun reçu à émettre."))
+                return
             self.summary.setText(
                 _("{n} reçus émis ({first} à {last}), total {total}.").format(
                     n=len(result.numbers),
@@ -324,17 +341,28 @@ class ReceiptsPage(QWidget):
                     total=format_eur(result.total_cents),
                 )
             )
-            self.ctx.events.changed.emit("receipt")
 
-        self.ctx.tasks.run(
-            work,
+        def failed(exc: BaseException) -> None:
+            self.issue_button.setEnabled(self.plan is not None)
+            show_error(self, exc)
+
+        self.ctx.ops.op(
+            lambda op: receipt_ops.issue_receipts(op, request),
             parent=self,
             label=_("Émission des reçus fiscaux…"),
             on_success=done,
-            on_cancel=lambda: self.summary.setText(
-                _("Émission annulée : aucun reçu n'a été émis.")
-            ),
+            on_failure=failed,
+            on_cancel=self._issue_cancelled,
         )
+
+    def _issue_cancelled(self) -> None:
+        self.issue_button.setEnabled(self.plan is not None)
+        self.summary.setText(_("Émission annulée : aucun reçu n'a été émis."))
+
+    def _ids(self) -> Callable[[OperationContext], tuple[int, ...]]:
+        """The last batch's receipts, or else (read in the operation) the year's."""
+        last, year = self.last_issued, self.year.value()
+        return lambda op: last or receipt_ops.issued_ids(op, year)
 
     def save_issued_pdfs(self, folder: str | None = None) -> None:
         """Write the PDFs of the last batch (or of the whole year) to a folder, in the
@@ -342,14 +370,9 @@ class ReceiptsPage(QWidget):
         folder = folder or QFileDialog.getExistingDirectory(self, _("Dossier des reçus"))
         if not folder:
             return
-        ids, database = self.last_issued or self._year_ids(), self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return write_pdfs(session, ids, Path(folder), progress=progress, cancel=cancel)
-
-        self.ctx.tasks.run(
-            work,
+        ids = self._ids()
+        self.ctx.ops.op(
+            lambda op: receipt_ops.save_pdfs(op, ids(op), Path(folder)),
             parent=self,
             label=_("Enregistrement des reçus en PDF…"),
             on_success=lambda paths: self.summary.setText(
@@ -362,14 +385,6 @@ class ReceiptsPage(QWidget):
             ),
         )
 
-    def _year_ids(self) -> tuple[int, ...]:
-        with self.ctx.database.read() as session:
-            return tuple(
-                r.id
-                for r in fetch_receipts(session, self.year.value(), offset=0, limit=1_000_000)
-                if r.status == "issued"
-            )
-
     def merged_pdf(self, target: str | None = None) -> None:
         """One PDF with every receipt of the last batch (or the year), for printing."""
         if target is None:
@@ -378,20 +393,13 @@ class ReceiptsPage(QWidget):
             )
         if not target:
             return
-        ids, database = self.last_issued or self._year_ids(), self.ctx.database
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return write_print_file(
-                    session, ids, Path(target), progress=progress, cancel=cancel
-                )
-
-        self.ctx.tasks.run(
-            work,
+        ids, file = self._ids(), target
+        self.ctx.ops.op(
+            lambda op: receipt_ops.save_print_file(op, ids(op), Path(file)),
             parent=self,
             label=_("Préparation du PDF d'impression…"),
             on_success=lambda count: self.summary.setText(
-                _("{n} reçus dans {file}, prêts à imprimer.").format(n=count, file=target)
+                _("{n} reçus dans {file}, prêts à imprimer.").format(n=count, file=file)
             ),
             on_cancel=lambda: self.summary.setText(_("PDF d'impression annulé.")),
         )
@@ -416,18 +424,26 @@ class ReceiptsPage(QWidget):
             number=row.number, donor=row.donor, amount=format_eur(row.total_cents)
         )
 
-    def duplicate(self) -> None:
+    def duplicate(self, target: str | None = None) -> None:
         """Save a DUPLICATA of the selected receipt."""
         if self._nothing_selected():
             return
         receipt_id = self.selected_id()
         assert receipt_id is not None
-        target, _filter = QFileDialog.getSaveFileName(
-            self, _("Duplicata"), "duplicata.pdf", "PDF (*.pdf)"
-        )
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("Duplicata"), "duplicata.pdf", "PDF (*.pdf)"
+            )
         if target:
-            with self.ctx.database.write() as session:
-                Path(target).write_bytes(lifecycle.reprint(session, receipt_id))
+            file = Path(target)
+            self.ctx.ops.op(
+                lambda op: receipt_ops.reprint(op, receipt_id, file),
+                parent=self,
+                label=_("Duplicata en cours…"),
+                on_success=lambda path: self.summary.setText(
+                    _("Duplicata enregistré : {file}").format(file=path)
+                ),
+            )
 
     def _cancel_or_replace(self, *, replace: bool) -> None:
         if self._nothing_selected():
@@ -457,64 +473,70 @@ class ReceiptsPage(QWidget):
 
     def cancel_or_replace(self, receipt_id: int, reason: str, *, replace: bool) -> None:
         """Cancel the receipt (kept, marked ANNULÉ) and, if asked, issue its replacement."""
-        database = self.ctx.database
-        try:
-            with database.write() as session:
-                action = lifecycle.replace if replace else lifecycle.cancel
-                result = action(session, receipt_id, reason=reason, clock=database.clock)
-                number = result.number
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.summary.setText(
-            _("Reçu {number} émis en remplacement.").format(number=number)
-            if replace
-            else _("Reçu {number} annulé ; ses dons peuvent être corrigés.").format(number=number)
-        )
-        self.ctx.events.changed.emit("receipt")
 
-    def number_log(self) -> None:
-        """Save the year's number log (PDF, CSV or XLSX)."""
-        target, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Registre des numéros"),
-            f"registre-recus-{self.year.value()}.pdf",
-            "PDF (*.pdf);;CSV (*.csv);;Excel (*.xlsx)",
+        def done(corrected: receipt_ops.Corrected) -> None:
+            number = corrected.number
+            self.summary.setText(
+                _("Reçu {number} émis en remplacement.").format(number=number)
+                if replace
+                else _("Reçu {number} annulé ; ses dons peuvent être corrigés.").format(
+                    number=number
+                )
+            )
+
+        self.ctx.ops.op(
+            lambda op: receipt_ops.cancel_receipt(op, receipt_id, reason=reason, replace=replace),
+            parent=self,
+            label=_("Correction du reçu…"),
+            on_success=done,
+            cancellable=False,
         )
+
+    def number_log(self, target: str | None = None) -> None:
+        """Save the year's number log (PDF, CSV or XLSX)."""
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Registre des numéros"),
+                f"registre-recus-{self.year.value()}.pdf",
+                "PDF (*.pdf);;CSV (*.csv);;Excel (*.xlsx)",
+            )
         if target:
-            with self.ctx.database.read() as session:
-                write_number_log(session, self.year.value(), Path(target))
+            year, file = self.year.value(), Path(target)
+            self.ctx.ops.op(
+                lambda op: receipt_ops.number_log(op, year, file),
+                parent=self,
+                label=_("Registre des numéros…"),
+                on_success=lambda count: self.summary.setText(
+                    _("Registre écrit : {file} ({n} numéros)").format(file=file, n=count)
+                ),
+            )
 
     def send_by_email(self, *, retry: bool) -> None:
         """E-mail the year's receipts not sent yet (or the failures) in the background."""
-        database, year = self.ctx.database, self.year.value()
+        year = self.year.value()
 
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            with database.write() as session:
-                ids = (mailing.to_retry if retry else mailing.never_sent)(session, year=year)
-                return mailing.send_receipts(
-                    session, ids, clock=database.clock, progress=progress, cancel=cancel
-                )
-
-        def done(result: tuple[int, int]) -> None:
-            sent, failed = result
+        def done(result: receipt_ops.SendResult) -> None:
             self.summary.setText(
                 _(
                     "{sent} reçu(s) envoyé(s) par courriel, {failed} échec(s) (voir « Renvoyer les "
                     "échecs »)."
-                ).format(sent=sent, failed=failed)
+                ).format(sent=result.sent, failed=result.failed)
             )
 
-        self.ctx.tasks.run(
-            work, parent=self, label=_("Envoi des reçus par courriel…"), on_success=done
+        self.ctx.ops.op(
+            lambda op: receipt_ops.send_by_email(op, year=year, retry=retry),
+            parent=self,
+            label=_("Envoi des reçus par courriel…"),
+            on_success=done,
         )
 
-    def declaration_text(self) -> str:
-        """The art. 222 bis figures of the selected year."""
-        with self.ctx.database.read() as session:
-            figures = audit.declaration(session, self.year.value())
+    @staticmethod
+    def declaration_text(figures: Declaration) -> str:
+        """The art. 222 bis figures, in a sentence."""
         return _(
-            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} annulés, "
+            "Dons reçus en {year} : {count} reçus valables, montant global {total} ({cancelled} "
+            "annulés, "
             "non comptés)."
         ).format(
             year=figures.year,
@@ -523,6 +545,15 @@ class ReceiptsPage(QWidget):
             cancelled=figures.cancelled,
         )
 
+    def _show_declaration(self, figures: Declaration) -> None:
+        QMessageBox.information(self, _("Déclaration art. 222 bis"), self.declaration_text(figures))
+
     def show_declaration(self) -> None:
-        """Show the declaration figures."""
-        QMessageBox.information(self, _("Déclaration art. 222 bis"), self.declaration_text())
+        """Show the declaration figures of the selected year."""
+        year = self.year.value()
+        self.ctx.ops.op(
+            lambda op: receipt_ops.declaration(op, year),
+            parent=self,
+            label=_("Calcul de la déclaration…"),
+            on_success=self._show_declaration,
+        )

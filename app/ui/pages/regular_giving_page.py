@@ -32,7 +32,7 @@ from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
-from app.operations.base import OperationContext
+from app.operations.base import Change, Changes, OperationContext
 from app.ui.context import UiContext
 from app.ui.dialogs.regular_giving_dialogs import (
     MandateDialog,
@@ -76,7 +76,7 @@ class RegularGivingPage(QWidget):
         self.tabs.addTab(self._members_tab(), _("Adhérents"))
         self.tabs.addTab(self._sepa_tab(), _("Prélèvements SEPA"))
         layout.addWidget(self.tabs, 1)
-        ctx.events.changed.connect(self._on_changed)
+        ctx.events.changes.connect(self._on_changed)
         self.reload()
 
     def _context(self) -> OperationContext:
@@ -151,12 +151,12 @@ class RegularGivingPage(QWidget):
 
     def _open_membership(self, types: list[member_ops.TypeResult]) -> None:
         self.dialog = self._open(
-            MembershipDialog(self.ctx, [t for t in types if t.active], self), "membership"
+            MembershipDialog(self.ctx, [t for t in types if t.active], self), Change.MEMBERSHIPS
         )
 
-    def _open(self, dialog: QDialog, entity: str) -> QDialog:
+    def _open(self, dialog: QDialog, change: Change) -> QDialog:
         """Show a form (window-modal, not blocking); a saved form refreshes the lists."""
-        dialog.accepted.connect(lambda: self.ctx.events.changed.emit(entity))
+        dialog.accepted.connect(lambda: self.ctx.events.notify({change}))
         dialog.open()
         return dialog
 
@@ -179,7 +179,7 @@ class RegularGivingPage(QWidget):
                         name=member.name, end=f"{result.ends_on:%d/%m/%Y}"
                     )
                 ),
-                self.ctx.events.changed.emit("membership"),
+                self.ctx.events.notify({Change.MEMBERSHIPS}),
             ),
         )
 
@@ -271,12 +271,12 @@ class RegularGivingPage(QWidget):
 
     def new_mandate(self) -> QDialog:
         """Record a signed mandate."""
-        self.dialog = self._open(MandateDialog(self.ctx, self), "sepa")
+        self.dialog = self._open(MandateDialog(self.ctx, self), Change.SEPA)
         return self.dialog
 
     def new_plan(self) -> QDialog:
         """Record a regular gift on an active mandate."""
-        self.dialog = self._open(PlanDialog(self.ctx, self.mandate_rows, self), "sepa")
+        self.dialog = self._open(PlanDialog(self.ctx, self.mandate_rows, self), Change.SEPA)
         return self.dialog
 
     def preview(self) -> None:
@@ -329,7 +329,7 @@ class RegularGivingPage(QWidget):
                 path=result.path,
             )
         )
-        self.ctx.events.changed.emit("gift")
+        self.ctx.events.notify({Change.GIFTS})
 
     def write_notices(self) -> None:
         """Write the pre-notification letters for the chosen date."""
@@ -378,7 +378,7 @@ class RegularGivingPage(QWidget):
             for r in results
         ]
         self.sepa_summary.setText("\n".join(lines))
-        self.ctx.events.changed.emit("gift")
+        self.ctx.events.notify({Change.GIFTS})
 
     # --- refresh ---------------------------------------------------------------------
 
@@ -387,6 +387,12 @@ class RegularGivingPage(QWidget):
         self.reload_members()
         self.reload_sepa()
 
-    def _on_changed(self, entity: str) -> None:
-        if entity in ("membership", "sepa", "gift", "contact", "settings"):
+    def _on_changed(self, changes: Changes) -> None:
+        if changes & {
+            Change.MEMBERSHIPS,
+            Change.SEPA,
+            Change.GIFTS,
+            Change.CONTACTS,
+            Change.SETTINGS,
+        }:
             self.reload()

@@ -30,6 +30,7 @@ from app.core.organisation import (
 from app.core.receipts.categories import CATEGORIES
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
+from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.theme import text_style
 
@@ -173,5 +174,5 @@ class SettingsPage(QWidget):
         with self._ctx.database.write() as session:
             save_identity(session, identity)
         self.status.setText(_("Paramètres enregistrés."))
-        self._ctx.events.changed.emit("settings")
+        self._ctx.events.notify({Change.SETTINGS})
         return True

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 from app.core.dedupe.incremental import SimilarityIndex, draft_person
 from app.core.dedupe.scan import load_people
 from app.i18n import _
+from app.operations.base import Change, Changes
 from app.ui.context import UiContext
 
 INDEX_ATTRIBUTE = "_similarity_index"
@@ -41,29 +42,22 @@ class SimilarContactsPanel(QWidget):
         self._timer.timeout.connect(self.refresh)
         if shared_index(ctx) is None:
             self._build_index()
-        ctx.events.changed.connect(self._data_changed)
+        ctx.events.changes.connect(self._data_changed)
 
     def _build_index(self) -> None:
-        database = self.ctx.database
-
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            with database.read() as session:
-                return SimilarityIndex(load_people(session))
-
         def done(index: SimilarityIndex) -> None:
             setattr(self.ctx, INDEX_ATTRIBUTE, index)
             self.refresh()
 
-        self.ctx.tasks.run(
-            work,
+        self.ctx.ops.query(
+            lambda session: SimilarityIndex(load_people(session)),
             parent=None,
             label=_("Préparation de la détection des doublons…"),
             on_success=done,
-            cancellable=False,
         )
 
-    def _data_changed(self, entity: str) -> None:
-        if entity in ("contact", "merge", "import", "all"):
+    def _data_changed(self, changes: Changes) -> None:
+        if changes & {Change.CONTACTS, Change.DUPLICATES, Change.IMPORTS}:
             setattr(self.ctx, INDEX_ATTRIBUTE, None)
 
     def update_draft(self, values: dict[str, Any]) -> None:

@@ -1,0 +1,93 @@
+"""What every CLI command receives: parsed arguments, paths, the database, output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.clicommands.progress import StderrProgress
+from app.core import instance_lock, session_login
+from app.core.database import Database, open_database
+from app.errors import NotFound
+from app.operations.base import OperationContext
+from app.paths import AppPaths, database_target
+
+PASSWORD_ENV_VAR = "OBOLE_PASSWORD"
+
+
+@dataclass
+class CliContext:
+    """What a command needs: parsed arguments, paths, the database, and output helpers."""
+
+    args: argparse.Namespace
+    paths: AppPaths
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    _database: Database | None = None
+    _lock: instance_lock.InstanceLock | None = None
+
+    @property
+    def json(self) -> bool:
+        """True when --json was given."""
+        return bool(self.args.json)
+
+    def database(self, *, create: bool = False) -> Database:
+        """Open (once) the database chosen by --db / $OBOLE_DB / the default file.
+
+        Only `obole init` creates a missing SQLite file; other commands refuse it.
+        """
+        if self._database is None:
+            self.paths.ensure()
+            target = database_target(self.args.db, paths=self.paths)
+            if "://" not in target and not create and not Path(target).expanduser().exists():
+                raise NotFound(f"Base introuvable : {target}. Créez-la avec « obole init ».")
+            self._database = open_database(
+                target, user=self.args.user or "cli", backup_dir=self.paths.backup_dir
+            )
+            self._guard(self._database)
+        return self._database
+
+    def _guard(self, database: Database) -> None:
+        """Read-only when another instance holds the file; log in when users exist."""
+        if database.file is not None:
+            taken = instance_lock.acquire(database.file)
+            if isinstance(taken, instance_lock.LockHolder):
+                instance_lock.make_read_only(database.engine, taken)
+            else:
+                self._lock = taken
+        if session_login.login_required(database):
+            name = session_login.require_login_name(self.args.user)
+            password = os.environ.get(PASSWORD_ENV_VAR)
+            if password is None:
+                password = getpass.getpass(f"Mot de passe de {name} : ")
+            session_login.log_in(database, name, password)
+
+    def operation(self) -> OperationContext:
+        """The context an operation runs in: this database, progress on stderr."""
+        return OperationContext(self.database(), progress=StderrProgress(self.stderr))
+
+    def say(self, message: str) -> None:
+        """A human message: stdout normally, stderr in --json mode."""
+        print(message, file=self.stderr if self.json else self.stdout)
+
+    def result(self, data: Any, human: str | Callable[[], str]) -> None:
+        """Print the command's result: JSON on stdout with --json, else the human text."""
+        if self.json:
+            json.dump(data, self.stdout, ensure_ascii=False, indent=2, default=str)
+            self.stdout.write("\n")
+        else:
+            print(human() if callable(human) else human, file=self.stdout)
+
+    def close(self) -> None:
+        """Release the database."""
+        if self._database is not None:
+            self._database.dispose()
+        if self._lock is not None:
+            self._lock.release()
