@@ -95,6 +95,7 @@ def test_a_gift_import_offers_to_create_unknown_campaigns(
     wizard.file_page.path.setText(str(path))
     wizard.next()
     wizard.next()
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10_000)
     preview = wizard.preview_page
     assert "1 rejetées" in preview.summary.text()
     assert preview.create_campaigns_button.isVisible()

@@ -19,7 +19,7 @@ from app.core.gdpr import register
 from app.core.gdpr.subject_export import write_export
 from app.core.gifts import GiftDraft, create_gift, update_gift
 from app.models.enums import Channel, ConsentStatus
-from app.reports.subject_pdf import long_date
+from app.reports.subject_pdf import long_date, render_subject_pdf
 from app.ui.dialogs.contact_dialog import ContactDialog
 from app.ui.main_window import MainWindow
 from tests.unit.receipts_helpers import ready_association
@@ -92,7 +92,7 @@ def test_history_tab_speaks_french(main_window: MainWindow, qtbot, db: Database)
 def test_access_export_pdf_is_a_french_letter(db: Database, tmp_path: Path) -> None:
     contact_id = _person_with_history(db)
     with db.write() as session:
-        path = write_export(session, contact_id, tmp_path)
+        path = write_export(session, contact_id, tmp_path, render_pdf=render_subject_pdf)
     with zipfile.ZipFile(path) as archive:
         reader = PdfReader(io.BytesIO(archive.read("donnees.pdf")))
     text = (

@@ -35,6 +35,7 @@ def test_pick_the_person_by_name_and_see_the_name_in_the_list(
     qtbot.keyClick(page.request_contact.search, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     type_text(qtbot, page.request_received, "01/03/2026")  # type: ignore[attr-defined]
     qtbot.mouseClick(page.add_request_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.requests_table.rowCount() == 1, timeout=10_000)  # type: ignore[attr-defined]
     with db.read() as session:
         request = session.scalars(select(RightsRequest)).one()
     assert request.contact_id == person.id

@@ -34,6 +34,12 @@ def _wizard(main_window: MainWindow, qtbot, tmp_path: Path) -> ImportWizard:  # 
     return wizard
 
 
+def _preview(qtbot, wizard: ImportWizard) -> None:  # type: ignore[no-untyped-def]
+    """Go to the preview and wait for it (it is computed off the GUI thread)."""
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.plan is not None, timeout=10_000)
+
+
 def _details(wizard: ImportWizard) -> list[str]:
     rows = wizard.preview_page.rows
     return [rows.item(r, 2).text() for r in range(rows.rowCount())]
@@ -44,7 +50,7 @@ def test_tel_is_mapped_dates_in_words_read_and_messages_french(
 ) -> None:  # type: ignore[no-untyped-def]
     wizard = _wizard(main_window, qtbot, tmp_path)
     assert wizard.mapping()[2] == "phone"  # "Tél." was left on "(ignorer)"
-    wizard.next()
+    _preview(qtbot, wizard)
     details = " ".join(_details(wizard))
     assert "3 mars 1960" not in details  # the date in words is read
     assert "rien après le @" in details
@@ -56,14 +62,14 @@ def test_back_then_next_shows_a_fresh_preview(
     main_window: MainWindow, qtbot, db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     wizard = _wizard(main_window, qtbot, tmp_path)
-    wizard.next()
+    _preview(qtbot, wizard)
     assert "rien après le @" in " ".join(_details(wizard))
     wizard.back()  # "Précédent"
     assert wizard.currentPage() is wizard.mapping_page
     assert wizard.preview_page.rows.rowCount() == 0  # nothing stale left behind
     email = wizard.mapping_page.combos[6]
     email.setCurrentIndex(0)  # "(ignorer)" the e-mail column
-    wizard.next()
+    _preview(qtbot, wizard)
     assert "rien après le @" not in " ".join(_details(wizard))
 
 

@@ -116,14 +116,16 @@ def test_the_same_gift_typed_twice_in_the_gift_form_is_warned(
 
     first = type_gift()
     qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
-    assert _gift_count(db) == 1
+    qtbot.waitUntil(lambda: _gift_count(db) == 1, timeout=10_000)
 
     second = type_gift()
     answer = ModalAnswer(qtbot, button="Revenir au formulaire")
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(answer.texts), timeout=10_000)
     assert "don n° 1 du 14/03/2026" in answer.texts[0] and "chèque n° 9876" in answer.texts[0]
+    qtbot.waitUntil(lambda: not second._saving, timeout=10_000)
     assert _gift_count(db) == 1 and second.isVisible()
 
     type_text(qtbot, second.cheque_number, "9877")  # another cheque: not a double
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
-    assert _gift_count(db) == 2
+    qtbot.waitUntil(lambda: _gift_count(db) == 2, timeout=10_000)
