@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date
@@ -57,8 +56,3 @@ def rss_mb() -> float:
     import psutil
 
     return psutil.Process(os.getpid()).memory_info().rss / 1e6
-
-
-def median_ms(samples: list[float]) -> float:
-    """Median in milliseconds."""
-    return statistics.median(samples) * 1000

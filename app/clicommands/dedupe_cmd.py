@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from app.clicommands.context import CliContext
-from app.core.dedupe.scan import SUGGESTION_THRESHOLD
+from app.core.dedupe.scan import SUGGESTION_THRESHOLD, Thresholds
 from app.operations import dedupe as ops
 
 
@@ -15,7 +15,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("dedupe", help="doublons : recherche, fusion, annulation")
     sub = parser.add_subparsers(dest="dedupe_command", metavar="ACTION")
     scan_p = sub.add_parser("scan", parents=[common], help="groupes de doublons probables")
-    scan_p.add_argument("--threshold", type=float, default=SUGGESTION_THRESHOLD)
+    scan_p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"probabilité minimale (défaut : le réglage, {SUGGESTION_THRESHOLD})",
+    )
     scan_p.add_argument(
         "--merge-safe",
         action="store_true",
@@ -28,6 +33,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     merge_p.add_argument("survivor", type=int)
     merge_p.add_argument("others", type=int, nargs="+")
     merge_p.set_defaults(handler=run_merge)
+    thresholds_p = sub.add_parser(
+        "thresholds", parents=[common], help="seuils de suggestion et de fusion en lot"
+    )
+    thresholds_p.add_argument("--suggestion", type=float, help="probabilité, ex. 0.8")
+    thresholds_p.add_argument("--safe", type=float, help="probabilité, ex. 0.99")
+    thresholds_p.set_defaults(handler=run_thresholds)
     undo_p = sub.add_parser("undo", parents=[common], help="annuler une fusion")
     undo_p.add_argument("merge_id", type=int)
     undo_p.set_defaults(handler=run_undo)
@@ -39,13 +50,20 @@ def run_scan(ctx: CliContext) -> int:
     groups = ops.scan_duplicates(op, threshold=ctx.args.threshold).result.groups
     data: dict[str, Any] = {
         "groups": [
-            {"members": list(g.member_ids), "score": g.score, "reasons": g.reasons, "safe": g.safe}
+            {
+                "members": list(g.member_ids),
+                "score": g.score,
+                "probability": round(g.best.probability, 6),
+                "reasons": g.reasons,
+                "evidence": [e.as_dict() for e in g.evidence],
+                "safe": g.safe,
+            }
             for g in groups
         ]
     }
     text = [f"{len(groups)} groupe(s) de doublons probables ({sum(g.safe for g in groups)} sûrs)."]
     text += [
-        f"  {g.score:5.1f}  {' + '.join(map(str, g.member_ids))}  {', '.join(g.reasons)}"
+        f"  {g.score:5.1f} %  {' + '.join(map(str, g.member_ids))}  {g.best.reasons_text()}"
         + ("  [sûr]" if g.safe else "")
         for g in groups[:200]
     ]
@@ -81,4 +99,22 @@ def run_undo(ctx: CliContext) -> int:
     """Undo a merge."""
     ops.undo_merge(ctx.operation(), ctx.args.merge_id)
     ctx.result({"undone": ctx.args.merge_id}, f"Fusion n° {ctx.args.merge_id} annulée.")
+    return 0
+
+
+def run_thresholds(ctx: CliContext) -> int:
+    """Show the duplicate thresholds, or change them."""
+    op = ctx.operation()
+    current = ops.duplicate_thresholds(op).result
+    if ctx.args.suggestion is not None or ctx.args.safe is not None:
+        current = Thresholds(
+            ctx.args.suggestion if ctx.args.suggestion is not None else current.suggestion,
+            ctx.args.safe if ctx.args.safe is not None else current.safe,
+        )
+        ops.set_duplicate_thresholds(op, current)
+    ctx.result(
+        {"suggestion": current.suggestion, "safe": current.safe},
+        f"Suggestion à partir de {current.suggestion:.2f}, fusion en lot à partir de "
+        f"{current.safe:.2f} (probabilités).",
+    )
     return 0

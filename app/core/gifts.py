@@ -22,6 +22,8 @@ METHOD_LABELS = {
     PaymentMethod.DIRECT_DEBIT: N_("Prélèvement"),
     PaymentMethod.IN_KIND: N_("En nature"),
 }
+# The same labels by the method's stored text (rows read without the enum).
+METHOD_TEXT: dict[str, str] = {method.value: label for method, label in METHOD_LABELS.items()}
 NATURE_LABELS = {
     GiftNature.CASH: N_("Numéraire"),
     GiftNature.LISTED_SHARES: N_("Titres de sociétés cotés"),

@@ -9,14 +9,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core import contact_search, gift_search
-from app.core.gifts import METHOD_LABELS
+from app.core.gifts import METHOD_TEXT
 from app.core.money import format_eur
 from app.core.permissions import Permission, require
 from app.core.renderers import TableWriter
 from app.i18n import N_, _
 
 CHUNK = 1000
-_METHOD_TEXT: dict[str, str] = {str(k): v for k, v in METHOD_LABELS.items()}
 CONTACT_HEADER = [
     N_("N°"),
     N_("Type"),
@@ -77,7 +76,7 @@ def _gift_rows(session: Session, spec: gift_search.GiftFilter) -> Iterator[list[
                 r.donor,
                 r.contact_id,
                 format_eur(r.amount_cents),
-                _(_METHOD_TEXT.get(r.method, r.method)),
+                _(METHOD_TEXT.get(r.method, r.method)),
                 r.campaign,
                 r.receipt_number,
                 r.deposit_slip,

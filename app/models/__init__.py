@@ -11,7 +11,7 @@ from app.models.gdpr import ErasedIdentity, ProcessingActivity, RightsRequest
 from app.models.gift import Gift
 from app.models.import_batch import ImportBatch
 from app.models.membership import Membership, MembershipType
-from app.models.merge import MergeRecord, NotDuplicate
+from app.models.merge import DuplicateSuggestion, MergeRecord, NotDuplicate
 from app.models.receipt import Receipt, ReceiptDelivery, ReceiptLine, ReceiptSequence
 from app.models.sepa import RegularGiftPlan, SepaCollection, SepaDebit, SepaMandate
 from app.models.settings import OrganisationSettings, SavedFilter, Setting
@@ -38,6 +38,7 @@ __all__ = [
     "ImportBatch",
     "MergeRecord",
     "NotDuplicate",
+    "DuplicateSuggestion",
     "OrganisationSettings",
     "PostalAddress",
     "ProcessingActivity",

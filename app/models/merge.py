@@ -38,3 +38,20 @@ class NotDuplicate(Base):
     )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user: Mapped[str] = mapped_column(String(80), default="")
+
+
+class DuplicateSuggestion(Base):
+    """Two contacts another feature (the import) thinks may be one person: always shown in
+    the duplicates screen until merged or marked "not a duplicate" (lower id first)."""
+
+    __tablename__ = "duplicate_suggestion"
+    __table_args__ = (CheckConstraint("contact_a_id < contact_b_id", name="ordered_pair"),)
+    contact_a_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_b_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    source: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,13 @@ from app.core.dedupe.batch import BatchResult, merge_safe_groups
 from app.core.dedupe.merge import MergePreview, mark_not_duplicate, preview
 from app.core.dedupe.merge import merge as merge_contacts_in
 from app.core.dedupe.merge import undo as undo_merge_in
-from app.core.dedupe.scan import CandidateGroup, scan
+from app.core.dedupe.scan import (
+    CandidateGroup,
+    Thresholds,
+    load_thresholds,
+    save_thresholds,
+    scan,
+)
 from app.core.permissions import Permission
 from app.models import Contact
 from app.operations.base import Change, OperationContext, Outcome, check_permission, risky
@@ -102,3 +108,17 @@ def undo_merge(ctx: OperationContext, merge_id: int) -> Outcome[int]:
     with ctx.database.write() as session:
         undo_merge_in(session, merge_id)
     return Outcome(merge_id, MERGE_CHANGES)
+
+
+def duplicate_thresholds(ctx: OperationContext) -> Outcome[Thresholds]:
+    """The suggestion and batch-merge thresholds (probabilities)."""
+    with ctx.database.read() as session:
+        return Outcome(load_thresholds(session))
+
+
+def set_duplicate_thresholds(ctx: OperationContext, thresholds: Thresholds) -> Outcome[Thresholds]:
+    """Change the suggestion and batch-merge thresholds (settings permission)."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        save_thresholds(session, thresholds)
+    return Outcome(thresholds, frozenset({Change.DUPLICATES}))

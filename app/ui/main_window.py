@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         ImportsDialog(self.ctx, self).exec()
 
     def _add_action(self, menu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
-        action = menu.addAction(text)
+        action: QAction = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -191,8 +191,9 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{spec.key}")
             placeholder = self.stack.widget(row)
             self.stack.insertWidget(row, scrollable(page))
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self.pages[spec.key] = page
         self.stack.setCurrentIndex(row)
 
@@ -200,8 +201,9 @@ class MainWindow(QMainWindow):
         current = max(self.navigation.currentRow(), 0)
         for _index in range(self.stack.count()):
             old = self.stack.widget(0)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
         for _spec in self.specs:
             self.stack.addWidget(QWidget())
         self.pages.clear()

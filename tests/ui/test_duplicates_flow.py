@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -94,3 +96,58 @@ def test_contact_form_shows_similar_contacts_while_typing(
     dialog.postcode.setText("21000")
     qtbot.waitUntil(lambda: dialog.similar.results.count() >= 1, timeout=5_000)
     assert "DUPONT" in dialog.similar.results.item(0).text()
+
+
+def test_every_merge_of_the_screen_is_undoable_and_reasons_show_weights(
+    main_window: MainWindow, qtbot, db: Database, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """#17 point 11: Ctrl+Shift+N (not Ctrl+N), a merges list, evidence and gift counts."""
+    a, b = _pair(db)
+    with db.write() as session:
+        first = Contact(civility="Mme", first_name="Hélène", last_name="Lefèvre")
+        first.emails.append(ContactEmail(email="h@exemple.fr"))
+        second = Contact(civility="Mme", first_name="Helene", last_name="LEFEVRE")
+        second.emails.append(ContactEmail(email="h@exemple.fr"))
+        session.add_all([first, second])
+        session.flush()
+        c, d = first.id, second.id
+    page = main_window.show_section("duplicates")
+    _scan(page, qtbot)
+    assert len(page.groups) == 2
+    reasons = page.groups_table.item(0, 2).text()
+    assert "même courriel (+" in reasons
+    qtbot.waitUntil(lambda: page.compare.rowCount() > 1, timeout=10_000)
+    assert "Dons" in [
+        page.compare.verticalHeaderItem(r).text() for r in range(page.compare.rowCount())
+    ]
+    assert "Indices" in page.evidence_label.text()
+    main_window.resize(1280, 720)
+    main_window.grab().save(str(tmp_path / "duplicates.png"))
+    if os.environ.get("OBOLE_SHOTS"):
+        main_window.grab().save(os.path.join(os.environ["OBOLE_SHOTS"], "duplicates.png"))
+    page.merge_safe_now()
+    qtbot.waitUntil(lambda: "en lot" in page.status.text(), timeout=10_000)
+    assert page.history.count() == 2
+    page.history.setCurrentRow(1)  # the older merge, not the last one
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.history.count() == 1, timeout=10_000)
+    with db.read() as session:
+        statuses = {i: session.get(Contact, i).status for i in (a, b, c, d)}  # type: ignore[union-attr]
+    assert sorted(s.value for s in statuses.values()).count("merged") == 1
+
+
+def test_not_a_duplicate_shortcut_does_not_clash_with_new_database(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    _pair(db, same_email=False)
+    page = main_window.show_section("duplicates")
+    _scan(page, qtbot)  # type: ignore[arg-type]
+    page.groups_table.setFocus()  # type: ignore[attr-defined]
+    qtbot.keyClick(
+        page.groups_table,  # type: ignore[attr-defined]
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)  # type: ignore[attr-defined]
+    with db.read() as session:
+        assert session.scalars(select(NotDuplicate)).first() is not None

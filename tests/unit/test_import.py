@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.core.clock import FixedClock
 from app.core.database import Database, open_database
 from app.core.dates import parse_date
 from app.core.demo import generate_demo
@@ -23,7 +24,7 @@ from app.core.importing.readers import read_table, sniff_delimiter
 from app.core.importing.service import prepare
 from app.core.progress import CancelToken
 from app.errors import Conflict, OperationCancelled, ValidationError
-from app.models import Contact, ContactEmail, Gift, ImportBatch, PostalAddress
+from app.models import AuditEvent, Contact, ContactEmail, Gift, ImportBatch, PostalAddress
 from app.models.enums import PaymentMethod
 from app.reports.table_export import write_table
 
@@ -311,3 +312,28 @@ def test_a_receipt_preference_column_is_read_and_checked(db: Database, tmp_path:
     with db.read() as session:
         modes = dict(session.execute(select(Contact.last_name, Contact.receipt_mode)).all())
     assert modes == {"Durand": "per_gift", "Martin": "annual", "Petit": ""}
+
+
+def test_an_import_and_its_undo_are_journaled_as_batches_on_the_clock(
+    db: Database, tmp_path: Path, clock: FixedClock
+) -> None:
+    """One event per import and per undo (no field rows for the imported contacts), each
+    stamped by the database clock, as are the contacts' creation times."""
+    _plan, report = _import(db, _write(tmp_path, "c.csv", CONTACTS), "contacts")
+    assert report.batch_id is not None
+    clock.current += timedelta(hours=2)
+    with db.write() as session:
+        undo_import(session, report.batch_id)
+    with db.read() as session:
+        events = list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity != "processing_activity")
+                .order_by(AuditEvent.id)
+            )
+        )
+    start = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
+    assert [(e.entity, e.entity_id, e.at) for e in events] == [
+        ("import", report.batch_id, start),
+        ("import", report.batch_id, start + timedelta(hours=2)),
+    ]

@@ -1,82 +1,154 @@
-"""Candidate pairs from several blocking keys, so the cost stays near-linear.
+"""Candidate pairs as a union of blocking rules, so the cost stays near-linear.
 
-Keys: phonetic surname + département, phonetic first name + phonetic surname in both orders
-(moved address, swapped names), e-mail, phone,
-birth date + surname initial, organisation name + département, SIREN; plus a sorted
-neighbourhood on the folded "surname first name". Blocks larger than MAX_BLOCK are too coarse
-to help and are skipped (the other keys still find those pairs).
+Each rule gives keys; contacts sharing a key are compared. The rules (RULES) are measured one
+by one for pair completeness in benchmarks/dedupe_quality.py:
+- birth date (a typo in both names still meets);
+- postcode + street number (moved e-mail, new name, typo'd birth date);
+- French phonetic keys of first and last names in either order (swapped names), and of the
+  last or birth name with the département (new first name, initials);
+- e-mail; phone; SIREN; organisation name;
+- a sorted neighbourhood on "last first".
+A block larger than MAX_BLOCK is not compared all against all: its members are sorted by name
+and each is compared with its WINDOW next ones, so a common key still finds typo'd pairs
+without blowing up the number of pairs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from app.core.dedupe.comparison import street_number
 from app.core.dedupe.normalise import Person, phonetic
 
-MAX_BLOCK = 25
+MAX_BLOCK = 6
+WINDOW = 2
 NEIGHBOURHOOD = 2
 
 
-def keys_of(p: Person) -> list[str]:
-    """Every blocking key of a contact."""
-    keys = []
+def _birth(p: Person) -> list[str]:
+    return [p.birth_date.isoformat()] if p.birth_date else []
+
+
+def _address(p: Person) -> list[str]:
+    number = street_number(p.street)
+    return [f"{p.postcode}:{number}"] if number and p.postcode else []
+
+
+def _first_word(text: str) -> str:
+    return text.split()[0] if text else ""
+
+
+def _last_word(text: str) -> str:
+    return text.split()[-1] if text else ""
+
+
+def _names(p: Person) -> list[str]:
     if p.kind == "organisation":
         words = p.organisation.split()
-        if words:
-            keys.append(f"o:{phonetic(words[0])}:{phonetic(words[-1])}:{p.department}")
-            keys.append(f"o2:{''.join(phonetic(w) for w in words)}")
-        if p.siren:
-            keys.append(f"s:{p.siren}")
-    else:
-        last = phonetic(p.last.split()[-1]) if p.last else ""
-        first = phonetic(p.first.split()[0]) if p.first else ""
-        if last:
-            keys.append(f"ld:{last}:{p.department}")
-            if first:
-                keys.append(f"fl:{first}:{last}")
-                keys.append(f"fl:{last}:{first}")  # swapped names meet the right order
-        if p.birth_name:
-            keys.append(f"ld:{phonetic(p.birth_name.split()[-1])}:{p.department}")
-        if p.birth_date:
-            keys.append(f"b:{p.birth_date.isoformat()}:{p.last[:1]}")
-    if p.email:
-        keys.append(f"e:{p.email}")
-    if p.phone:
-        keys.append(f"p:{p.phone}")
+        if not words:
+            return []
+        return [
+            f"o:{phonetic(words[0])}:{phonetic(words[-1])}:{p.department}",
+            f"o2:{''.join(phonetic(w) for w in words)}",
+        ]
+    keys = []
+    first = phonetic(_first_word(p.first))
+    for last_name in (p.last, p.birth_name):
+        last = phonetic(_last_word(last_name))
+        if not last:
+            continue
+        keys.append(f"ld:{last}:{p.department}")
+        if first:
+            keys.append(f"fl:{min(first, last)}:{max(first, last)}")  # either order
+        if first and len(last_name.split()) > 1:  # compound name: its first word too
+            other = phonetic(_first_word(last_name))
+            keys.append(f"fl:{min(first, other)}:{max(first, other)}")
     return keys
+
+
+def _email(p: Person) -> list[str]:
+    return [p.email] if p.email else []
+
+
+def _phone(p: Person) -> list[str]:
+    return [p.phone] if p.phone else []
+
+
+def _siren(p: Person) -> list[str]:
+    return [p.siren] if p.siren else []
+
+
+RULES: dict[str, Callable[[Person], list[str]]] = {
+    "date de naissance": _birth,
+    "code postal + numéro": _address,
+    "noms phonétiques": _names,
+    "courriel": _email,
+    "téléphone": _phone,
+    "SIREN": _siren,
+}
+
+
+def keys_of(p: Person) -> list[str]:
+    """Every blocking key of a contact (rule name first, so rules never collide)."""
+    return [f"{rule}|{key}" for rule, make in RULES.items() for key in make(p)]
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
+def _sort_key(p: Person) -> str:
+    return f"{p.last} {p.first}" if p.kind == "person" else p.organisation
+
+
 def candidate_pairs(people: Iterable[Person]) -> set[tuple[int, int]]:
     """All pairs sharing a block or close in sorted order (ids, lower first)."""
-    people = list(people)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for person in people:
-        for key in keys_of(person):
-            blocks[key].append(person.id)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if 1 < len(members) <= MAX_BLOCK:
-            pairs.update(_pairs_within(members))
-    pairs.update(_neighbourhood(people))
+    for found in pairs_by_rule(people).values():
+        pairs |= found
     return pairs
 
 
-def _pairs_within(members: list[int]) -> Iterator[tuple[int, int]]:
-    for i, a in enumerate(members):
-        for b in members[i + 1 :]:
+def pairs_by_rule(people: Iterable[Person]) -> dict[str, set[tuple[int, int]]]:
+    """The pairs each rule finds (for measuring each rule's completeness)."""
+    people = list(people)
+    by_id = {p.id: p for p in people}
+    found: dict[str, set[tuple[int, int]]] = {}
+    for rule, make in RULES.items():
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for person in people:
+            for key in make(person):
+                blocks[key].append(person.id)
+        pairs: set[tuple[int, int]] = set()
+        for members in blocks.values():
+            if len(members) > 1:
+                pairs.update(_pairs_within(members, by_id))
+        found[rule] = pairs
+    found["voisinage trié"] = set(_neighbourhood(people))
+    return found
+
+
+def _pairs_within(members: list[int], by_id: dict[int, Person]) -> Iterator[tuple[int, int]]:
+    if len(members) <= MAX_BLOCK:
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a != b:
+                    yield _ordered(a, b)
+        return
+    ordered = sorted(members, key=lambda i: _sort_key(by_id[i]))
+    yield from _window(ordered, WINDOW)
+
+
+def _window(ordered: list[int], size: int) -> Iterator[tuple[int, int]]:
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 : i + 1 + size]:
             if a != b:
                 yield _ordered(a, b)
 
 
 def _neighbourhood(people: list[Person]) -> Iterator[tuple[int, int]]:
-    ordered = sorted(
-        (p for p in people if p.kind == "person" and p.last), key=lambda p: (p.last, p.first)
+    named = [p for p in people if p.kind == "person" and p.last]
+    yield from _window(
+        [p.id for p in sorted(named, key=lambda p: (p.last, p.first))], NEIGHBOURHOOD
     )
-    for i, person in enumerate(ordered):
-        for other in ordered[i + 1 : i + 1 + NEIGHBOURHOOD]:
-            yield _ordered(person.id, other.id)

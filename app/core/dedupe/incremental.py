@@ -9,20 +9,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.core.dedupe.blocking import MAX_BLOCK, keys_of
+from app.core.dedupe.model import Model
 from app.core.dedupe.normalise import Person, normalise_row
 from app.core.dedupe.scan import load_people
 from app.core.dedupe.scoring import PairScore, score_pair
 
 DRAFT_ID = -1
-# While typing, show same-name contacts in the same town (capped at 75 without corroboration)
-# but not every namesake of France (70).
-SIMILAR_WHILE_TYPING = 72.0
+# While typing, a low probability: the contacts sharing a blocking key (name, e-mail, phone,
+# birth date, address) are listed best first, five at most, from the name or e-mail alone.
+SIMILAR_WHILE_TYPING = 0.02
 
 
 class SimilarityIndex:
     """Blocking keys -> contact ids, for every active contact; cheap to query and update."""
 
-    def __init__(self, people: list[Person]) -> None:
+    def __init__(self, people: list[Person], *, model: Model | None = None) -> None:
+        self.model = model
         self._people: dict[int, Person] = {}
         self._blocks: dict[str, list[int]] = defaultdict(list)
         for person in people:
@@ -55,15 +57,16 @@ class SimilarityIndex:
     def similar(
         self, draft: Person, *, limit: int = 5, threshold: float = SIMILAR_WHILE_TYPING
     ) -> list[PairScore]:
-        """The best-scoring existing contacts for a draft, highest first."""
+        """The best-scoring existing contacts for a draft, highest first (`threshold` is a
+        probability)."""
         candidates: set[int] = set()
         for key in keys_of(draft):
             members = self._blocks.get(key, ())
             if len(members) <= MAX_BLOCK * 4:
                 candidates.update(members)
         candidates.discard(draft.id)
-        scores = [score_pair(draft, self._people[c]) for c in candidates]
-        scores = [s for s in scores if s.score >= threshold]
+        scores = [score_pair(draft, self._people[c], model=self.model) for c in candidates]
+        scores = [s for s in scores if s.probability >= threshold]
         return sorted(scores, key=lambda s: -s.score)[:limit]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, inspect, select, update
+from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.contact_fields import refresh_derived_fields
@@ -322,3 +322,15 @@ def mark_not_duplicate(session: Session, a: int, b: int) -> None:
             )
         )
         session.flush()
+
+
+def gift_counts(
+    session: Session, contact_ids: tuple[int, ...] | list[int]
+) -> dict[int, tuple[int, int]]:
+    """contact id -> (number of gifts, total in cents): helps choose the record to keep."""
+    rows = session.execute(
+        select(Gift.contact_id, func.count(Gift.id), func.coalesce(func.sum(Gift.amount_cents), 0))
+        .where(Gift.contact_id.in_(list(contact_ids)))
+        .group_by(Gift.contact_id)
+    )
+    return {contact_id: (int(count), int(total)) for contact_id, count, total in rows}

@@ -1,23 +1,83 @@
-"""Full scan: load contacts with a lean query, block, score, group into candidate groups."""
+"""Full scan: load contacts with a lean query, block, compare, train the model by EM on the
+candidate pairs, score, group into candidate groups."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.dedupe.blocking import candidate_pairs
+from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_many
+from app.core.dedupe.model import (
+    Model,
+    default_model,
+    pair_bits,
+    person_tf_bits,
+    probability,
+    term_frequencies,
+    train,
+)
 from app.core.dedupe.normalise import Person, normalise_row
-from app.core.dedupe.scoring import PairScore, score_pair
+from app.core.dedupe.scoring import Evidence, PairScore, build_score
+from app.core.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
-from app.models import Contact, ContactEmail, ContactPhone, NotDuplicate, PostalAddress
+from app.errors import ValidationError
+from app.i18n import _
+from app.models import Contact, ContactEmail, ContactPhone, NotDuplicate, PostalAddress, Setting
 from app.models.enums import ContactStatus
 
-SUGGESTION_THRESHOLD = 80.0
-SAFE_THRESHOLD = 90.0
-CHUNK = 20_000
+SUGGESTION_THRESHOLD = 0.8  # probability; setting "dedupe.suggestion_threshold"
+SAFE_THRESHOLD = 0.99  # probability; setting "dedupe.safe_threshold"
+SUGGESTION_KEY, SAFE_KEY = "dedupe.suggestion_threshold", "dedupe.safe_threshold"
+CHUNK = 50_000
+RANDOM_PAIRS = 100_000
+LEARN_LEVELS = True  # EM from DEFAULT_MODEL: m, u and the prior of this data
+SIREN = FIELD_INDEX["siren"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Probabilities: a pair is suggested at `suggestion`, merged in batch at `safe`."""
+
+    suggestion: float = SUGGESTION_THRESHOLD
+    safe: float = SAFE_THRESHOLD
+
+
+def load_thresholds(session: Session) -> Thresholds:
+    """The thresholds set for this association (defaults when never set)."""
+    values: dict[str, Any] = dict(
+        session.execute(
+            select(Setting.key, Setting.value).where(Setting.key.in_((SUGGESTION_KEY, SAFE_KEY)))
+        ).all()
+    )
+    return Thresholds(
+        float(values.get(SUGGESTION_KEY, SUGGESTION_THRESHOLD)),
+        float(values.get(SAFE_KEY, SAFE_THRESHOLD)),
+    )
+
+
+def save_thresholds(session: Session, thresholds: Thresholds) -> None:
+    """Store both thresholds (probabilities, suggestion <= safe)."""
+    require(session, Permission.SETTINGS_WRITE)
+    if not 0 < thresholds.suggestion <= thresholds.safe < 1:
+        raise ValidationError(
+            _(
+                "Seuils de doublons : des probabilités entre 0 et 1 sont attendues, le seuil "
+                "de suggestion au plus égal au seuil de fusion en lot."
+            ),
+            field="dedupe_thresholds",
+        )
+    for key, value in ((SUGGESTION_KEY, thresholds.suggestion), (SAFE_KEY, thresholds.safe)):
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value = value
+        session.add(row)
+    session.flush()
 
 
 @dataclass(frozen=True)
@@ -25,20 +85,33 @@ class CandidateGroup:
     """Contacts that are probably the same donor, with the pair scores that link them."""
 
     member_ids: tuple[int, ...]
-    score: float  # best pair score
+    score: float  # best pair score (probability x 100)
     pairs: tuple[PairScore, ...]
+    safe_threshold: float = SAFE_THRESHOLD
 
     @property
     def safe(self) -> bool:
-        """High score, a strong identifier on every pair, no veto: may be merged in batch."""
-        return self.score >= SAFE_THRESHOLD and all(
-            p.strong_identifier and p.score >= SAFE_THRESHOLD for p in self.pairs
+        """High probability, a strong identifier on every pair, no strong negative evidence:
+        may be merged in batch."""
+        return all(
+            p.strong_identifier and not p.veto and p.probability >= self.safe_threshold
+            for p in self.pairs
         )
+
+    @property
+    def best(self) -> PairScore:
+        """The pair with the highest score."""
+        return max(self.pairs, key=lambda p: p.score)
 
     @property
     def reasons(self) -> list[str]:
         """Reasons of the best pair."""
-        return list(max(self.pairs, key=lambda p: p.score).reasons)
+        return list(self.best.reasons)
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """Evidence per field of the best pair."""
+        return self.best.evidence
 
 
 def _first_values(session: Session, query) -> dict[int, tuple]:  # type: ignore[no-untyped-def,type-arg]
@@ -108,30 +181,123 @@ def not_duplicates(session: Session) -> set[tuple[int, int]]:
     }
 
 
+@dataclass
+class Compared:
+    """Level vectors of candidate pairs (arrays, one row per pair)."""
+
+    people: list[Person]
+    first: np.ndarray  # row of each pair's first contact in `people`
+    second: np.ndarray
+    levels: np.ndarray
+    swapped: np.ndarray
+
+
+def compare_pairs(
+    people: list[Person],
+    pairs: Iterable[tuple[int, int]],
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> Compared:
+    """Comparison levels of every pair, by chunks (numpy; rapidfuzz once per distinct pair of
+    values)."""
+    row_of = {p.id: row for row, p in enumerate(people)}
+    flat = np.fromiter((row_of[i] for pair in pairs for i in pair), dtype=np.int64)
+    first, second = flat[0::2], flat[1::2]
+    columns = Columns(people)
+    levels = np.empty((len(first), len(FIELDS)), dtype=np.int8)
+    swapped = np.zeros(len(first), dtype=bool)
+    progress.start(len(first), _("Comparaison des contacts"))
+    for start in range(0, len(first), CHUNK):
+        end = start + CHUNK
+        levels[start:end], swapped[start:end] = compare_many(
+            columns, first[start:end], second[start:end]
+        )
+        progress.advance(min(CHUNK, len(first) - start))
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+    return Compared(people, first, second, levels, swapped)
+
+
+def fit(
+    people: list[Person],
+    compared: Compared,
+    *,
+    start: Model | None = None,
+    learn_levels: bool = LEARN_LEVELS,
+) -> Model:
+    """The model trained by EM on these candidate pairs (u from random pairs), with the
+    names' frequencies."""
+    return train(
+        compared.levels,
+        start=start or default_model(),
+        tf=term_frequencies(people),
+        learn_levels=learn_levels,
+    )
+
+
+def random_levels(
+    people: list[Person], compared: Compared, *, count: int = RANDOM_PAIRS
+) -> np.ndarray:
+    """Levels of pairs drawn at random (seeded: the same data gives the same model)."""
+    if len(people) < 2:
+        return np.zeros((0, len(FIELDS)), dtype=np.int8)
+    rng = np.random.default_rng(20)
+    first = rng.integers(0, len(people), count)
+    second = rng.integers(0, len(people), count)
+    keep = first != second
+    return compare_many(Columns(people), first[keep], second[keep])[0]
+
+
 def score_pairs(
     people: list[Person],
     pairs: set[tuple[int, int]],
     *,
     threshold: float,
+    model: Model | None = None,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> list[PairScore]:
-    """Scores of the candidate pairs at or above `threshold`."""
-    by_id = {p.id: p for p in people}
+    """Scores of the candidate pairs at or above `threshold` (a probability). Trains the model
+    on these pairs unless one is given."""
+    compared = compare_pairs(people, sorted(pairs), progress=progress, cancel=cancel)
+    model = model or fit(people, compared)
+    return score_compared(compared, model, threshold=threshold)
+
+
+def compared_probabilities(compared: Compared, model: Model) -> np.ndarray:
+    """Probability of every compared pair."""
+    tf = person_tf_bits(model, compared.people)[compared.first]
+    tf[compared.swapped] = 0.0
+    chances = probability(model, pair_bits(model, compared.levels, tf))
+    chances[compared.levels[:, SIREN] == 0] = 0.0  # different SIRENs: two organisations
+    return chances
+
+
+def score_compared(compared: Compared, model: Model, *, threshold: float) -> list[PairScore]:
+    """PairScores (with evidence) of the compared pairs at or above `threshold`."""
+    tables = model.weight_table()
+    chances = compared_probabilities(compared, model)
+    people = compared.people
     kept = []
-    progress.start(len(pairs), "Comparaison des contacts")
-    for index, (a, b) in enumerate(pairs):
-        result = score_pair(by_id[a], by_id[b])
-        if result.score >= threshold:
-            kept.append(result)
-        if index % CHUNK == CHUNK - 1:
-            progress.advance(CHUNK)
-            if cancel is not None:
-                cancel.raise_if_cancelled()
+    for index in np.flatnonzero(chances >= threshold).tolist():
+        kept.append(
+            build_score(
+                model,
+                people[compared.first[index]],
+                people[compared.second[index]],
+                compared.levels[index].tolist(),
+                bool(compared.swapped[index]),
+                float(chances[index]),
+                tables,
+            )
+        )
     return kept
 
 
-def group_pairs(scores: list[PairScore]) -> list[CandidateGroup]:
+def group_pairs(
+    scores: list[PairScore], *, safe_threshold: float = SAFE_THRESHOLD
+) -> list[CandidateGroup]:
     """Connected groups (union-find), best score first."""
     parent: dict[int, int] = {}
 
@@ -151,7 +317,12 @@ def group_pairs(scores: list[PairScore]) -> list[CandidateGroup]:
         members[root].update((pair.a, pair.b))
         links[root].append(pair)
     groups = [
-        CandidateGroup(tuple(sorted(members[r])), max(p.score for p in links[r]), tuple(links[r]))
+        CandidateGroup(
+            tuple(sorted(members[r])),
+            max(p.score for p in links[r]),
+            tuple(links[r]),
+            safe_threshold,
+        )
         for r in members
     ]
     return sorted(groups, key=lambda g: (-g.score, g.member_ids))
@@ -160,13 +331,65 @@ def group_pairs(scores: list[PairScore]) -> list[CandidateGroup]:
 def scan(
     session: Session,
     *,
-    threshold: float = SUGGESTION_THRESHOLD,
+    threshold: float | None = None,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> list[CandidateGroup]:
-    """Candidate duplicate groups among all active contacts."""
-    people = load_people(session)
-    pairs = candidate_pairs(people) - not_duplicates(session)
-    return group_pairs(
-        score_pairs(people, pairs, threshold=threshold, progress=progress, cancel=cancel)
+    """Candidate duplicate groups among all active contacts (model trained on them), plus
+    the pairs other features suggested (suggestions.py)."""
+    from app.core.dedupe.suggestions import suggested_pairs
+
+    return scan_people(
+        load_people(session),
+        not_duplicates(session),
+        load_thresholds(session),
+        threshold=threshold,
+        suggested=suggested_pairs(session),
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def scan_people(
+    people: list[Person],
+    excluded: set[tuple[int, int]],
+    thresholds: Thresholds = Thresholds(),
+    *,
+    threshold: float | None = None,
+    suggested: dict[tuple[int, int], str] | None = None,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> list[CandidateGroup]:
+    """Block, compare, train, score and group (no database)."""
+    by_id = {p.id: p for p in people}
+    suggested = {
+        pair: reason
+        for pair, reason in (suggested or {}).items()
+        if pair not in excluded and pair[0] in by_id and pair[1] in by_id
+    }
+    pairs = (candidate_pairs(people) | set(suggested)) - excluded
+    compared = compare_pairs(people, sorted(pairs), progress=progress, cancel=cancel)
+    model = fit(people, compared)
+    limit = thresholds.suggestion if threshold is None else threshold
+    scores = score_compared(compared, model, threshold=limit)
+    kept = {(s.a, s.b) for s in scores}
+    for (a, b), reason in suggested.items():
+        if (a, b) not in kept:
+            scores.append(_suggested_score(by_id[a], by_id[b], reason, model))
+    return group_pairs(scores, safe_threshold=thresholds.safe)
+
+
+def _suggested_score(a: Person, b: Person, reason: str, model: Model) -> PairScore:
+    """A pair shown because another feature suggested it, whatever its probability."""
+    from dataclasses import replace
+
+    from app.core.dedupe.scoring import score_pair
+
+    result = score_pair(a, b, model=model)
+    note = Evidence(_("origine"), "note", _("signalé : {reason}").format(reason=reason), 0.0)
+    return replace(
+        result,
+        reasons=(note.label, *result.reasons),
+        evidence=(note, *result.evidence),
+        strong_identifier=False,  # never merged in batch: a person reviews it
     )

@@ -1,171 +1,158 @@
-"""Score a pair of contacts 0-100 with a reason per field; vetoes for different people."""
+"""Score pairs of contacts with the match model: a probability and the evidence per field.
+
+`score_levels` scores many pairs at once (arrays); `score_pair` one pair (tests, the check
+while typing). The reasons are human: per field, agree / close / differ / missing, with the
+weight in bits that level carries (positive for a duplicate, negative against).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
+import numpy as np
 
-from app.core.dedupe.normalise import PARTICLES, Person
-
-FIRST_NAME_MIN = 80.0
-UNCORROBORATED_MAX = 75.0  # without e-mail, phone, birth date, SIREN or street in common
-GENDERED_ENDINGS = (
-    ("e", ""),
-    ("ine", "in"),
-    ("elle", "el"),
-    ("ette", "et"),
-    ("ienne", "ien"),
-    ("ane", "an"),
+from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, MISSING, SWAPPED, compare
+from app.core.dedupe.model import (
+    EXACT_FIRST,
+    EXACT_LAST,
+    Model,
+    default_model,
+    pair_bits,
+    probability,
 )
+from app.core.dedupe.normalise import Person
+
+STRONG = {"email": 2, "phone": 2, "birth": 4, "siren": 1}  # exact levels of identifiers
+SIREN = FIELD_INDEX["siren"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one field says about a pair."""
+
+    field: str  # French field name ("nom", "date de naissance")
+    status: str  # "agree", "close", "differ", "missing" ("note": suggested by the import)
+    label: str  # French ("même nom", "date de naissance à un chiffre près")
+    bits: float  # weight of evidence, log2 of the likelihood ratio
+
+    def text(self) -> str:
+        """'même nom (+8,4)'."""
+        if self.status in ("missing", "note"):
+            return self.label
+        return f"{self.label} ({self.bits:+.1f})".replace(".", ",")
+
+    def as_dict(self) -> dict[str, object]:
+        """For `dedupe scan --json`."""
+        return {
+            "field": self.field,
+            "status": self.status,
+            "label": self.label,
+            "weight": round(self.bits, 2),
+        }
 
 
 @dataclass(frozen=True)
 class PairScore:
-    """Score of a pair, the reason per field, and whether it may be merged without review."""
+    """Probability that a pair is one person, 0-100 for display, and the evidence."""
 
     a: int
     b: int
-    score: float
-    reasons: tuple[str, ...]
-    strong_identifier: bool  # same email, phone, SIREN or birth date
-    veto: str = ""
+    score: float  # probability x 100, one decimal
+    reasons: tuple[str, ...]  # labels of the fields present, strongest first
+    strong_identifier: bool  # same e-mail, phone, SIREN or birth date
+    veto: str = ""  # the strong negative evidence, if any (different birth date, civility...)
+    probability: float = 0.0
+    evidence: tuple[Evidence, ...] = ()
+
+    def reasons_text(self, *, limit: int = 6) -> str:
+        """The evidence in one line, strongest first ('même courriel (+12,0) · ...')."""
+        present = [e for e in self.evidence if e.status != "missing"]
+        return " · ".join(e.text() for e in present[:limit])
 
 
-def _similar(x: str, y: str) -> float:
-    if not x or not y:
-        return 0.0
-    return 100.0 * Indel.normalized_similarity(x, y)
+def evidence_of(
+    model: Model,
+    levels: Sequence[int],
+    swapped: bool,
+    a: Person,
+    b: Person,
+    tables: list[np.ndarray],
+) -> tuple[Evidence, ...]:
+    """Per field evidence of a pair, strongest first, missing fields last."""
+    found = []
+    for f, (spec, level) in enumerate(zip(FIELDS, levels, strict=True)):
+        if level == MISSING:
+            if spec.name not in ("gender", "siren"):
+                found.append(Evidence(spec.label, "missing", spec.missing, 0.0))
+            continue
+        lv = spec.levels[level]
+        bits = float(tables[f][level])
+        if spec.name == "first" and level == EXACT_FIRST and not swapped:
+            bits += model.tf_bits("first", a.first)
+        if spec.name == "last" and level == EXACT_LAST and not swapped:
+            bits += model.tf_bits("last", a.last)
+        label = lv.label
+        if swapped and spec.name == "last":
+            label = f"{SWAPPED} ; {label}"
+        if spec.name == "last" and (a.kind == "organisation" or b.kind == "organisation"):
+            label = label.replace("nom", "raison sociale", 1)
+        found.append(Evidence(spec.label, lv.status, label, bits))
+    return tuple(sorted(found, key=lambda e: (e.status == "missing", -abs(e.bits))))
 
 
-def _similar_compact(x: str, y: str) -> float:
-    """Similarity ignoring spaces ("thomas leveque" vs "thomasleveque")."""
-    return _similar(x.replace(" ", ""), y.replace(" ", ""))
-
-
-def _gendered_pair(x: str, y: str) -> bool:
-    """Martin/Martine, Michel/Michelle, Daniel/Danielle: different people."""
-    for long, short in GENDERED_ENDINGS:
-        for p, q in ((x, y), (y, x)):
-            if p.endswith(long) and p[: len(p) - len(long)] + short == q:
-                return True
-    return False
-
-
-def _first_name_score(a: Person, b: Person) -> tuple[float, str]:
-    if not a.first or not b.first:
-        return 50.0, "prénom absent"
-    if a.first == b.first:
-        return 100.0, "même prénom"
-    words_a, words_b = a.first.split(), b.first.split()
-    if all(len(w) == 1 for w in words_a) or all(len(w) == 1 for w in words_b):
-        if a.initials == b.initials:
-            return 90.0, "initiales du prénom"
-        return 0.0, "initiales différentes"
-    if _gendered_pair(a.first.replace(" ", ""), b.first.replace(" ", "")):
-        return 0.0, "prénoms masculin/féminin"
-    value = _similar_compact(a.first, b.first)
-    if value < FIRST_NAME_MIN:
-        return 0.0, "prénoms différents"
-    return value, f"prénom proche ({value:.0f})"
-
-
-def _last_name_score(a: Person, b: Person) -> tuple[float, str]:
-    best = max(
-        _similar_compact(a.last, b.last),
-        _similar_compact(a.birth_name, b.last) if a.birth_name else 0,
-        _similar_compact(a.last, b.birth_name) if b.birth_name else 0,
-    )
-    return best, "même nom" if best == 100 else f"nom proche ({best:.0f})"
-
-
-def _word_bag(p: Person) -> list[str]:
-    return sorted(w for w in f"{p.first} {p.last}".split() if w not in PARTICLES)
-
-
-def _swapped(a: Person, b: Person) -> bool:
-    """First and last names typed the other way round (compound names included)."""
-    if not (a.first and b.first) or (a.first, a.last) == (b.first, b.last):
-        return False
-    if _word_bag(a) == _word_bag(b) and a.last != b.last:
-        return True
-    return _similar(a.first, b.last) >= 90 and _similar_compact(a.last, b.first) >= 90
-
-
-def _veto(a: Person, b: Person) -> str:
-    if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
-        return "dates de naissance différentes"
-    if a.gender and b.gender and a.gender != b.gender:
-        return "civilités différentes"
-    if a.kind != b.kind:
-        return "personne et organisation"
-    if a.siren and b.siren and a.siren != b.siren:
-        return "SIREN différents"
+def _veto(levels: Sequence[int], evidence: tuple[Evidence, ...]) -> str:
+    for e in evidence:
+        if e.status == "differ" and e.bits <= -6:
+            return e.label
     return ""
 
 
-def score_pair(a: Person, b: Person) -> PairScore:
-    """Combined 0-100 score with the reasons; a veto forces 0."""
-    veto = _veto(a, b)
-    strong = bool(
-        (a.email and a.email == b.email)
-        or (a.phone and a.phone == b.phone)
-        or (a.siren and a.siren == b.siren)
-        or (a.birth_date and a.birth_date == b.birth_date)
-    )
-    if veto:
-        return PairScore(a.id, b.id, 0.0, (veto,), strong, veto)
-    reasons: list[str] = []
-    if a.kind == "organisation":
-        name = _similar(a.organisation, b.organisation)
-        reasons.append(f"raison sociale ({name:.0f})")
-        score = name * 0.7
-    else:
-        last, last_reason = _last_name_score(a, b)
-        first, first_reason = _first_name_score(a, b)
-        if _swapped(a, b):
-            last, first, last_reason, first_reason = 100.0, 100.0, "nom et prénom inversés", ""
-        if first == 0 and "masculin" in first_reason:
-            return PairScore(a.id, b.id, 0.0, (first_reason,), strong, first_reason)
-        reasons += [r for r in (last_reason, first_reason) if r]
-        score = last * 0.42 + first * 0.28
-    score += _contact_points(a, b, reasons)
-    if not strong and not _same_address(a, b):
-        # Same name in the same town is not enough: namesakes are common (DEDUPE.md).
-        score = min(score, UNCORROBORATED_MAX)
-    return PairScore(a.id, b.id, round(min(score, 100.0), 1), tuple(reasons), strong)
-
-
-def _same_address(a: Person, b: Person) -> bool:
-    return bool(a.postcode and a.postcode == b.postcode and a.street and b.street) and (
-        _similar(a.street, b.street) >= 90
+def build_score(
+    model: Model,
+    a: Person,
+    b: Person,
+    levels: Sequence[int],
+    swapped: bool,
+    p: float,
+    tables: list[np.ndarray],
+) -> PairScore:
+    """A PairScore with its evidence (only for pairs worth showing: it costs a little)."""
+    evidence = evidence_of(model, levels, swapped, a, b, tables)
+    strong = any(levels[FIELD_INDEX[name]] == level for name, level in STRONG.items())
+    if levels[SIREN] == 0:
+        p = 0.0  # a different SIREN is proof of two organisations
+    reasons = tuple(e.label for e in evidence if e.status != "missing")
+    return PairScore(
+        a.id,
+        b.id,
+        round(100 * p, 1),
+        reasons,
+        strong,
+        _veto(levels, evidence),
+        p,
+        evidence,
     )
 
 
-def _contact_points(a: Person, b: Person, reasons: list[str]) -> float:
-    points = 0.0
-    if a.email and a.email == b.email:
-        points += 30
-        reasons.append("même courriel")
-    if a.phone and a.phone == b.phone:
-        points += 25
-        reasons.append("même téléphone")
-    if a.birth_date and a.birth_date == b.birth_date:
-        points += 25
-        reasons.append("même date de naissance")
-    if a.siren and a.siren == b.siren:
-        points += 40
-        reasons.append("même SIREN")
-    if _same_address(a, b):
-        points += 20
-        reasons.append("même adresse")
-    elif a.postcode and a.postcode == b.postcode:
-        points += 12
-        reasons.append("même code postal")
-    elif a.city and a.city == b.city:
-        points += 15
-        reasons.append("même commune")
-    elif a.department and a.department == b.department:
-        points += 6
-        reasons.append("même département")
-    return points
+def score_pair(a: Person, b: Person, *, model: Model | None = None) -> PairScore:
+    """Score one pair (the default model unless a trained one is given)."""
+    model = model or _default()
+    levels, swapped = compare(a, b)
+    row = np.array([levels], dtype=np.int8)
+    tables = model.weight_table()
+    tf = np.zeros((1, 2))
+    if not swapped:
+        tf[0] = model.tf_bits("first", a.first), model.tf_bits("last", a.last)
+    bits = pair_bits(model, row, tf, tables)
+    p = float(probability(model, bits)[0])
+    return build_score(model, a, b, levels, swapped, p, tables)
+
+
+_DEFAULT: list[Model] = []
+
+
+def _default() -> Model:
+    if not _DEFAULT:
+        _DEFAULT.append(default_model())
+    return _DEFAULT[0]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.postal import AddressParts, address_problems, recipient_line
+from app.core.receipts.readiness import organisation_problems
 from app.core.text import fold
 from app.i18n import _
 from app.models import Contact, Gift
@@ -162,8 +163,6 @@ def plan_receipts(
     `requested_only` (with the per-gift mode): only the donors who asked for a receipt per
     gift, the run a treasurer makes during the year; the others wait for the annual batch.
     """
-    from app.core.receipts.issuing import organisation_problems
-
     plan = IssuePlan(year, mode, organisation_problems=organisation_problems(session))
     query = (
         select(Gift)

@@ -16,7 +16,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.core.clock import Clock, today
 from app.core.journal import BulkJournal, JournalEvent, bulk_journal
 from app.core.money import format_eur
-from app.core.organisation import image_readable, load_identity, validate
 from app.core.permissions import Permission, require
 from app.core.postal import address_block
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
@@ -30,6 +29,7 @@ from app.core.receipts.document import (
 )
 from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address, plan_receipts
 from app.core.receipts.numbering import allocate, format_number
+from app.core.receipts.readiness import organisation_problems
 from app.core.receipts.rendering import PendingDigests
 from app.core.receipts.rendering import renderer as receipt_renderer
 from app.errors import Conflict
@@ -47,27 +47,6 @@ class IssueResult:
     receipt_ids: tuple[int, ...]
     numbers: tuple[str, ...]
     total_cents: int
-
-
-def organisation_problems(session: Session) -> list[str]:
-    """Mandatory mentions about the association that are missing (empty: ready to issue)."""
-    problems = [str(p) for p in validate(load_identity(session))]
-    settings = session.get(OrganisationSettings, 1)
-    if settings is None or settings.receipt_category not in CATEGORIES:
-        problems.append(
-            _("Catégorie de l'organisme (case du Cerfa) : à choisir dans les paramètres.")
-        )
-    for label, data in (
-        (_("Logo"), settings.logo_image if settings else None),
-        (_("Signature"), settings.signature_image if settings else None),
-    ):
-        if data and not image_readable(data):
-            problems.append(
-                _("{image} : l'image enregistrée est illisible, choisissez-la à nouveau.").format(
-                    image=label
-                )
-            )
-    return problems
 
 
 def beneficiary(session: Session) -> Beneficiary:

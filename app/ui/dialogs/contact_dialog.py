@@ -79,6 +79,13 @@ def _line(placeholder: str = "", *, max_length: int | None = None) -> QLineEdit:
     return edit
 
 
+def _cell(editor: QWidget) -> QWidget:
+    """The form cell (editor and its error label) that holds `editor`."""
+    cell = editor.parentWidget()
+    assert cell is not None  # every editor is put in its cell when the form is built
+    return cell
+
+
 class ContactDialog(QDialog):
     """Create or edit a contact; nothing is saved until every field is valid."""
 
@@ -213,7 +220,8 @@ class ContactDialog(QDialog):
                 "d'autres un seul reçu récapitulatif par an."
             )
         )
-        self.person_rows = []
+        self.person_rows: list[QWidget] = []
+        editor: QWidget
         for label, name, editor in (
             (N_("Civilité"), "civility", self.civility),
             (N_("Prénom"), "first_name", self.first_name),
@@ -223,7 +231,7 @@ class ContactDialog(QDialog):
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
             self.person_rows.append(editor)
-        self.organisation_rows = []
+        self.organisation_rows: list[QWidget] = []
         for label, name, editor in (
             (N_("Raison sociale"), "organisation_name", self.organisation_name),
             (N_("Forme juridique"), "legal_form", self.legal_form),
@@ -452,9 +460,9 @@ class ContactDialog(QDialog):
     def _kind_changed(self) -> None:
         organisation = self.organisation_radio.isChecked()
         for editor in self.person_rows:
-            self._form.setRowVisible(editor.parentWidget(), not organisation)
+            self._form.setRowVisible(_cell(editor), not organisation)
         for editor in self.organisation_rows:
-            self._form.setRowVisible(editor.parentWidget(), organisation)
+            self._form.setRowVisible(_cell(editor), organisation)
         self._update_preview()
 
     def _update_preview(self) -> None:
@@ -588,9 +596,9 @@ class ContactDialog(QDialog):
             with self.ctx.database.write() as session:
                 record_consent(
                     session,
-                    contact_id=self.contact_id,
+                    contact_id=self.contact_id,  # type: ignore[arg-type]  # saved before
                     channel=channel,
-                    status=status,  # type: ignore[arg-type]
+                    status=status,
                     occurred_at=self.ctx.database.clock.now(),
                     source=source,
                     proof_text=self.consent_proof.text().strip(),

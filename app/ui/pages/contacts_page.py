@@ -155,7 +155,9 @@ class ContactsPage(QWidget):
         self.member = QComboBox()
         self.member.setAccessibleName(_("Adhésion"))
         self.last_gift_year = QSpinBox(
-            minimum=0, maximum=2100, specialValueText=_("Dernier don : toutes années")
+            minimum=0,
+            maximum=2100,
+            specialValueText=_("Dernier don : toutes années"),  # type: ignore[call-arg]
         )
         self.last_gift_year.setPrefix(_("Dernier don en "))
         self.last_gift_year.setAccessibleName(_("Année du dernier don"))
@@ -213,8 +215,10 @@ class ContactsPage(QWidget):
             self.campaign,
         ):
             row.addWidget(widget)
-            signal = getattr(widget, "currentIndexChanged", None) or widget.valueChanged
-            signal.connect(self.apply_filters)
+            if isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(self.apply_filters)
+            else:
+                widget.currentIndexChanged.connect(self.apply_filters)
         row.addWidget(self.saved)
         row.addWidget(self.save_filter_button)
         return row
@@ -258,7 +262,7 @@ class ContactsPage(QWidget):
         for name in self.FILTER_WIDGETS:
             combo = getattr(self, name)
             combo.setCurrentIndex(max(0, combo.findData(values.get(name))))
-        self.last_gift_year.setValue(int(values.get("last_gift_year") or 0))
+        self.last_gift_year.setValue(int(str(values.get("last_gift_year") or 0)))
         self.search.setText(str(values.get("text") or ""))
         self.apply_filters()
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.core.chart_scale import euro_label, nice_ticks
 from app.core.clock import today
 from app.core.contact_search import fetch_rows
-from app.core.gifts import METHOD_LABELS
+from app.core.gifts import METHOD_TEXT
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import Metric, duplicate_ids, quality_report
@@ -218,7 +218,7 @@ class DashboardPage(QWidget):
         series = QPieSeries()
         total = sum(by_method.values()) or 1
         for method, cents in sorted(by_method.items(), key=lambda kv: -kv[1]):
-            label = _(METHOD_LABELS.get(method, method))
+            label = _(METHOD_TEXT.get(method, method))
             series.append(f"{label} — {cents * 100 / total:.0f} %", _euros(cents))
         series.setLabelsVisible(False)  # a legend, not labels cut to "Chè..."
         chart = QChart()
@@ -369,16 +369,16 @@ class DashboardPage(QWidget):
         layout.addWidget(QLabel(_("{n} contacts (500 premiers affichés)").format(n=metric.count)))
         layout.addWidget(listing)
         open_all = QPushButton(_("Ouvrir dans la liste des contacts"))
-        open_all.clicked.connect(
-            lambda: (
-                dialog.accept(),
-                self.ctx.navigate(
-                    "contacts",
-                    contact_ids=list(metric.contact_ids),
-                    origin=_("le tableau de bord ({metric})").format(metric=_(metric.label)),
-                ),
+
+        def open_all_contacts() -> None:
+            dialog.accept()
+            self.ctx.navigate(
+                "contacts",
+                contact_ids=list(metric.contact_ids),
+                origin=_("le tableau de bord ({metric})").format(metric=_(metric.label)),
             )
-        )
+
+        open_all.clicked.connect(open_all_contacts)
         layout.addWidget(open_all)
         dialog.open()
         return dialog

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -21,8 +24,9 @@ from sqlalchemy.orm import Session
 from app.core.contacts import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
 from app.core.dedupe.batch import BatchResult
-from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview
+from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview, gift_counts
 from app.core.dedupe.scan import CandidateGroup
+from app.core.money import format_eur
 from app.i18n import N_, _
 from app.models import Contact
 from app.operations import dedupe as dedupe_ops
@@ -48,6 +52,7 @@ CHOSEN = QBrush(QColor("#d7f0d7"))
 def _compare_rows(session: Session, ids: list[int]) -> list[tuple[str, list[Any]]]:
     """The values of each contact of a group, field by field, for the comparison table."""
     contacts = [session.get(Contact, i) for i in ids]
+    gifts = gift_counts(session, ids)
     rows: list[tuple[str, list[Any]]] = [
         (field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS
     ]
@@ -59,6 +64,15 @@ def _compare_rows(session: Session, ids: list[int]) -> list[tuple[str, list[Any]
             [
                 " ; ".join(f"{a.line4} {a.postcode} {a.city}" for a in c.addresses)  # type: ignore[union-attr]
                 for c in contacts
+            ],
+        ),
+        (  # the number of gifts helps choose the record to keep (#17)
+            "gifts",
+            [
+                _("{n} don(s), {total}").format(
+                    n=gifts.get(i, (0, 0))[0], total=format_eur(gifts.get(i, (0, 0))[1])
+                )
+                for i in ids
             ],
         ),
     ]
@@ -75,14 +89,16 @@ class DuplicatesPage(QWidget):
         self.names: dict[int, str] = {}
         self.choices: dict[str, int] = {}
         self.last_merge_id: int | None = None
+        self.merge_ids: list[int] = []  # merges made on this screen, newest last
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<h2>{_('Doublons')}</h2>"))
         actions = QHBoxLayout()
         self.scan_button = QPushButton(_("Rechercher les doublons"))
         self.merge_button = QPushButton(_("Fusionner (Ctrl+Entrée)"))
-        self.not_duplicate_button = QPushButton(_("Pas un doublon (Ctrl+N)"))
+        # Ctrl+N is File > New database: the clash made the shortcut do nothing (#17)
+        self.not_duplicate_button = QPushButton(_("Pas un doublon (Ctrl+Maj+N)"))
         self.batch_button = QPushButton(_("Fusionner tous les groupes sûrs…"))
-        self.undo_button = QPushButton(_("Annuler la dernière fusion"))
+        self.undo_button = QPushButton(_("Annuler la fusion choisie"))
         for button in (
             self.scan_button,
             self.merge_button,
@@ -96,6 +112,7 @@ class DuplicatesPage(QWidget):
         self.status = QLabel(
             _("Lancez une recherche : les groupes les plus probables apparaissent en premier.")
         )
+        self.status.setWordWrap(True)
         layout.addWidget(self.status)
         splitter = QSplitter()
         self.groups_table = QTableWidget(0, 3)
@@ -104,8 +121,18 @@ class DuplicatesPage(QWidget):
         self.groups_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.groups_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.groups_table.horizontalHeader().setStretchLastSection(True)
+        self.groups_table.setWordWrap(True)
         self.groups_table.verticalHeader().setVisible(False)
-        splitter.addWidget(self.groups_table)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.groups_table, 1)
+        left_layout.addWidget(QLabel(_("Fusions faites (choisissez-en une pour l'annuler) :")))
+        self.history = QListWidget()
+        self.history.setMaximumHeight(110)
+        self.history.itemSelectionChanged.connect(self._update_buttons)
+        left_layout.addWidget(self.history)
+        splitter.addWidget(left)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(
@@ -120,6 +147,9 @@ class DuplicatesPage(QWidget):
         self.compare.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.compare.cellClicked.connect(self._choose)
         right_layout.addWidget(self.compare, 1)
+        self.evidence_label = QLabel("")
+        self.evidence_label.setWordWrap(True)
+        right_layout.addWidget(self.evidence_label)
         self.preview_label = QLabel("")
         self.preview_label.setWordWrap(True)
         right_layout.addWidget(self.preview_label)
@@ -133,7 +163,7 @@ class DuplicatesPage(QWidget):
         self.undo_button.clicked.connect(self.undo_last)
         self.groups_table.itemSelectionChanged.connect(self._show_group)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.merge_selected)
-        QShortcut(QKeySequence("Ctrl+N"), self, self.not_duplicate_selected)
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, self.not_duplicate_selected)
         self._update_buttons()
 
     # --- scan ------------------------------------------------------------------------
@@ -160,18 +190,22 @@ class DuplicatesPage(QWidget):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
             for column, value in enumerate(
                 (
-                    f"{group.score:.0f}" + (" ✔" if group.safe else ""),
+                    f"{group.score:.0f} %" + (" ✔" if group.safe else ""),
                     label,
-                    ", ".join(group.reasons),
+                    group.best.reasons_text(limit=3),
                 )
             ):
-                self.groups_table.setItem(row, column, QTableWidgetItem(value))
-        self.groups_table.resizeColumnsToContents()
+                item = QTableWidgetItem(value)
+                item.setToolTip(group.best.reasons_text(limit=12))
+                self.groups_table.setItem(row, column, item)
+        self.groups_table.resizeColumnToContents(0)
+        self.groups_table.setColumnWidth(1, 200)  # the reasons stay on screen (#17)
         self.status.setText(
             _(
-                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même courriel, "
-                "téléphone "
-                "ou date de naissance et score élevé)."
+                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même "
+                "courriel, téléphone ou date de naissance et probabilité élevée). Les poids "
+                "entre parenthèses disent combien chaque champ pèse pour (+) ou contre (−) un "
+                "doublon."
             ).format(n=len(groups), safe=sum(g.safe for g in groups))
         )
         if groups:
@@ -211,6 +245,7 @@ class DuplicatesPage(QWidget):
             "emails": N_("Courriels"),
             "phones": N_("Téléphones"),
             "addresses": N_("Adresses"),
+            "gifts": N_("Dons"),
         }
         self.compare.setVerticalHeaderLabels([_(labels[field]) for field, _values in rows])
         for r, (field, values) in enumerate(rows):
@@ -224,6 +259,11 @@ class DuplicatesPage(QWidget):
                 )
                 self.compare.setItem(r, c, QTableWidgetItem(text))
         self.compare.resizeColumnsToContents()
+        self.evidence_label.setText(
+            _("Indices (poids en bits) : {evidence}").format(
+                evidence=" · ".join(e.text() for e in group.evidence)
+            )
+        )
         self._refresh_preview()
 
     def _choose(self, row: int, column: int) -> None:
@@ -298,6 +338,7 @@ class DuplicatesPage(QWidget):
 
         def done(merged: dedupe_ops.Merged) -> None:
             self.last_merge_id = merged.merge_id
+            self._remember_merges([merged.merge_id], group)
             self.status.setText(
                 _("Fusion n° {id} faite : vous pouvez l'annuler.").format(id=merged.merge_id)
             )
@@ -340,7 +381,7 @@ class DuplicatesPage(QWidget):
             _("Fusion en lot"),
             _(
                 "Fusionner {n} groupes sûrs ? Une sauvegarde est faite avant, et chaque fusion "
-                "reste annulable."
+                "reste annulable une à une depuis la liste « Fusions faites »."
             ).format(n=len(safe)),
         )
         if answer != QMessageBox.StandardButton.Yes:
@@ -353,6 +394,7 @@ class DuplicatesPage(QWidget):
 
         def done(result: BatchResult) -> None:
             self.last_merge_id = result.merge_ids[-1] if result.merge_ids else self.last_merge_id
+            self._remember_merges(list(result.merge_ids), None)
             self.show_groups([g for g in self.groups if not g.safe])
             self.status.setText(
                 _("{n} fusion(s) faite(s) en lot ; {skipped} groupe(s) ignoré(s).").format(
@@ -367,11 +409,30 @@ class DuplicatesPage(QWidget):
             on_success=done,
         )
 
+    def _remember_merges(self, merge_ids: list[int], group: CandidateGroup | None) -> None:
+        """List the merges made here, newest first, each one undoable."""
+        for merge_id in merge_ids:
+            self.merge_ids.append(merge_id)
+            members = " + ".join(map(str, group.member_ids)) if group is not None else _("lot")
+            item = QListWidgetItem(
+                _("Fusion n° {id} ({members})").format(id=merge_id, members=members)
+            )
+            item.setData(Qt.ItemDataRole.UserRole, merge_id)
+            self.history.insertItem(0, item)
+        if self.history.count():
+            self.history.setCurrentRow(0)
+        self._update_buttons()
+
+    def selected_merge_id(self) -> int | None:
+        """The merge chosen in the list (the newest unless another is chosen)."""
+        item = self.history.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
     def undo_last(self) -> None:
-        """Undo the last merge made on this screen."""
-        if self.last_merge_id is None:
+        """Undo the merge chosen in the list of merges made on this screen."""
+        merge_id = self.selected_merge_id()
+        if merge_id is None:
             return
-        merge_id = self.last_merge_id
 
         def done(_merge_id: int) -> None:
             self.status.setText(
@@ -379,7 +440,13 @@ class DuplicatesPage(QWidget):
                     id=merge_id
                 )
             )
-            self.last_merge_id = None
+            if merge_id in self.merge_ids:
+                self.merge_ids.remove(merge_id)
+            for row in range(self.history.count()):
+                if self.history.item(row).data(Qt.ItemDataRole.UserRole) == merge_id:
+                    self.history.takeItem(row)
+                    break
+            self.last_merge_id = self.merge_ids[-1] if self.merge_ids else None
             self._update_buttons()
 
         self.ctx.ops.op(
@@ -395,4 +462,4 @@ class DuplicatesPage(QWidget):
         self.merge_button.setEnabled(has_group)
         self.not_duplicate_button.setEnabled(has_group)
         self.batch_button.setEnabled(any(g.safe for g in self.groups))
-        self.undo_button.setEnabled(self.last_merge_id is not None)
+        self.undo_button.setEnabled(self.history.currentItem() is not None)

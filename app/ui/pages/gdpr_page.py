@@ -104,7 +104,7 @@ class GdprPage(QWidget):
         self.activity_list.currentRowChanged.connect(self._show_activity)
         left.addWidget(self.activity_list)
         new = QPushButton(_("Nouveau traitement"))
-        new.clicked.connect(lambda: (self.activity_list.setCurrentRow(-1), self._clear_activity()))
+        new.clicked.connect(self._new_activity)
         left.addWidget(new)
         for fmt in ("pdf", "xlsx", "ods", "csv"):
             button = QPushButton(_("Exporter en {fmt}…").format(fmt=fmt.upper()))
@@ -157,6 +157,10 @@ class GdprPage(QWidget):
         if items:
             self.activity_list.setCurrentRow(0)
 
+    def _new_activity(self) -> None:
+        self.activity_list.setCurrentRow(-1)
+        self._clear_activity()
+
     def _clear_activity(self) -> None:
         for editor in self.activity_fields.values():
             editor.clear()
@@ -178,7 +182,7 @@ class GdprPage(QWidget):
 
     def save_activity(self) -> None:
         """Save the edited activity (journaled)."""
-        values = {
+        values: dict[str, Any] = {
             name: (e.text() if isinstance(e, QLineEdit) else e.toPlainText())
             for name, e in self.activity_fields.items()
         }
@@ -425,15 +429,16 @@ class GdprPage(QWidget):
         if folder:
             self.export_for_access(contact_id, Path(folder))
 
+    def _exported(self, path: Path) -> None:
+        QMessageBox.information(self, _("Export"), _("Export écrit : {path}").format(path=path))
+
     def export_for_access(self, contact_id: int, folder: Path) -> None:
         """Write the person's ZIP in the background."""
         self.ctx.ops.op(
             lambda op: gdpr_ops.export_for_access(op, contact_id, folder),
             parent=self,
             label=_("Export des données de la personne…"),
-            on_success=lambda path: QMessageBox.information(
-                self, _("Export"), _("Export écrit : {path}").format(path=path)
-            ),
+            on_success=self._exported,
         )
 
     def erase_selected(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.core.dates import format_date, parse_optional_date
 from app.core.gift_search import GiftFilter, GiftRow, GiftSort, fetch_window, totals
-from app.core.gifts import METHOD_LABELS, campaigns
+from app.core.gifts import METHOD_LABELS, METHOD_TEXT, campaigns
 from app.core.money import format_eur
 from app.errors import ValidationError
 from app.i18n import N_, _
@@ -41,7 +41,7 @@ def gift_columns() -> list[Column[GiftRow]]:
         Column(
             N_("Montant"), lambda r: format_eur(r.amount_cents), GiftSort.AMOUNT, align_right=True
         ),
-        Column(N_("Mode"), lambda r: _(METHOD_LABELS.get(r.method, r.method))),
+        Column(N_("Mode"), lambda r: _(METHOD_TEXT.get(r.method, r.method))),
         Column(N_("Campagne"), lambda r: r.campaign),
         Column(N_("Reçu"), lambda r: r.receipt_number),
         Column(N_("Bordereau"), lambda r: r.deposit_slip),

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import today
-from app.core.memberships import STATUS_LABELS, MemberRow, MemberStatus
+from app.core.member_status import MemberStatus
+from app.core.memberships import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _
@@ -170,17 +171,19 @@ class RegularGivingPage(QWidget):
             return
         member = self.member_rows[row]
         context = self._context()
+
+        def renewed(result: Any) -> None:
+            self.members_summary.setText(
+                _("{name} : adhésion renouvelée jusqu'au {end}.").format(
+                    name=member.name, end=f"{result.ends_on:%d/%m/%Y}"
+                )
+            )
+            self.ctx.events.notify({Change.MEMBERSHIPS})
+
         self._run(
             lambda: member_ops.renew(context, member.contact_id).result,
             _("Renouvellement…"),
-            lambda result: (
-                self.members_summary.setText(
-                    _("{name} : adhésion renouvelée jusqu'au {end}.").format(
-                        name=member.name, end=f"{result.ends_on:%d/%m/%Y}"
-                    )
-                ),
-                self.ctx.events.notify({Change.MEMBERSHIPS}),
-            ),
+            renewed,
         )
 
     def show_types(self) -> None:

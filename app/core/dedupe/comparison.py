@@ -1,0 +1,528 @@
+"""Comparison levels per field for a pair of contacts (Fellegi-Sunter inputs, no weights).
+
+Each field of a pair gets one level: an index into that field's LEVELS (0 is always the
+"differ" level), or MISSING when either side is empty. The model (model.py) turns levels into
+weights; this module only says how alike two values are, with the French knowledge:
+gendered first names (Martin/Martine), civility, particles and compound names (normalise.py),
+birth and married names, first and last names typed the other way round, and birth dates
+typed wrong (one digit, day and month swapped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from app.core.dedupe.normalise import Person, phonetic
+
+MISSING = -1
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: its French label, its kind of evidence, an optional fixed weight."""
+
+    label: str
+    status: str  # "agree", "close", "differ"
+    fixed_weight: float | None = None  # vetoes turned into strong negative evidence (bits)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A compared field: French name, levels (0 = differ), label when missing."""
+
+    name: str
+    label: str
+    levels: tuple[Level, ...]
+    missing: str
+    tf: bool = False  # exact agreement weighted by how rare the value is
+
+
+VETO_WEIGHT = -30.0  # bits: Martin/Martine, M./Mme, person/organisation
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "first",
+        "prénom",
+        (
+            Level("prénoms différents", "differ"),
+            Level("prénom phonétiquement proche", "close"),
+            Level("initiales du prénom", "close"),
+            Level("prénom proche", "close"),
+            Level("prénom très proche", "close"),
+            Level("même prénom", "agree"),
+            Level("prénoms masculin/féminin", "differ", VETO_WEIGHT),
+        ),
+        "prénom absent",
+        tf=True,
+    ),
+    Field(
+        "last",
+        "nom",
+        (
+            Level("noms différents", "differ"),
+            Level("nom phonétiquement proche", "close"),
+            Level("nom proche", "close"),
+            Level("nom très proche", "close"),
+            Level("même nom", "agree"),
+        ),
+        "nom absent",
+        tf=True,
+    ),
+    Field(
+        "birth",
+        "date de naissance",
+        (
+            Level("dates de naissance différentes", "differ"),
+            Level("même année et même mois de naissance", "close"),
+            Level("jour et mois de naissance inversés", "close"),
+            Level("date de naissance à un chiffre près", "close"),
+            Level("même date de naissance", "agree"),
+        ),
+        "date de naissance absente",
+    ),
+    Field(
+        "email",
+        "courriel",
+        (
+            Level("courriels différents", "differ"),
+            Level("courriel proche", "close"),
+            Level("même courriel", "agree"),
+        ),
+        "courriel absent",
+    ),
+    Field(
+        "phone",
+        "téléphone",
+        (
+            Level("téléphones différents", "differ"),
+            Level("téléphone à un chiffre près", "close"),
+            Level("même téléphone", "agree"),
+        ),
+        "téléphone absent",
+    ),
+    Field(
+        "place",
+        "commune",
+        (
+            Level("départements différents", "differ"),
+            Level("même département", "close"),
+            Level("même commune", "agree"),
+            Level("même code postal", "agree"),
+        ),
+        "commune absente",
+    ),
+    Field(
+        "street",
+        "rue",
+        (
+            Level("rues différentes", "differ"),
+            Level("même numéro de rue", "close"),
+            Level("rue proche", "close"),
+            Level("même rue", "agree"),
+        ),
+        "rue absente",
+    ),
+    Field(
+        "gender",
+        "civilité",
+        (
+            Level("civilités différentes", "differ", VETO_WEIGHT),
+            Level("même civilité", "agree"),
+            Level("personne et organisation", "differ", VETO_WEIGHT),
+        ),
+        "civilité absente",
+    ),
+    Field(
+        "siren",
+        "SIREN",
+        (Level("SIREN différents", "differ", VETO_WEIGHT), Level("même SIREN", "agree")),
+        "SIREN absent",
+    ),
+)
+FIELD_INDEX = {f.name: i for i, f in enumerate(FIELDS)}
+SWAPPED = "nom et prénom inversés"
+GENDERED_ENDINGS = (
+    ("e", ""),
+    ("ine", "in"),
+    ("elle", "el"),
+    ("ette", "et"),
+    ("ienne", "ien"),
+    ("ane", "an"),
+)
+
+
+def gendered_pair(x: str, y: str) -> bool:
+    """Martin/Martine, Michel/Michelle, Daniel/Danielle: different people."""
+    x, y = x.replace(" ", ""), y.replace(" ", "")
+    if not (x.startswith(y) or y.startswith(x)):  # the shorter is always the longer's start
+        return False
+    for long, short in GENDERED_ENDINGS:
+        for p, q in ((x, y), (y, x)):
+            if p.endswith(long) and p[: len(p) - len(long)] + short == q:
+                return True
+    return False
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_level(x: str, y: str) -> int:
+    """Levels of "last": 4 exact, 3 JW >= 0.94, 2 JW >= 0.84, 1 same phonetic key, 0 differ."""
+    if x == y:
+        return 4
+    cx, cy = x.replace(" ", ""), y.replace(" ", "")
+    if cx == cy:
+        return 4
+    jw = JaroWinkler.normalized_similarity(cx, cy)
+    if jw >= 0.94:
+        return 3
+    if jw >= 0.84:
+        return 2
+    if phonetic(cx) == phonetic(cy):
+        return 1
+    # compound names: one word of one inside the other ("martin" / "martin dupont")
+    wx, wy = set(x.split()), set(y.split())
+    return 1 if (len(wx) > 1 or len(wy) > 1) and wx & wy else 0
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in text.split() if w)
+
+
+@lru_cache(maxsize=1 << 18)
+def first_level(x: str, y: str) -> int:
+    """Levels of "first" (see FIELDS): gendered pairs first, then initials, then similarity."""
+    if not x or not y:
+        return MISSING
+    if x == y or x.replace(" ", "") == y.replace(" ", ""):
+        return 5
+    if gendered_pair(x, y):
+        return 6
+    words_x, words_y = x.split(), y.split()
+    if all(len(w) == 1 for w in words_x) or all(len(w) == 1 for w in words_y):
+        return 2 if _initials(x) == _initials(y) else 0
+    level = _name_level(x, y)
+    if level == 1 and words_x[0][0] == words_y[0][0]:
+        return 1
+    if level in (2, 3):
+        return level + 1
+    if words_x[0] == words_y[0] or (
+        len(words_x) != len(words_y)
+        and (set(words_x) <= set(words_y) or set(words_y) <= set(words_x))
+    ):
+        return 3  # "jean" / "jean pierre"
+    return 1 if level == 1 else 0
+
+
+def last_level(a: Person, b: Person) -> int:
+    """Levels of "last", with birth names on either side (married names)."""
+    if not a.last or not b.last:
+        return MISSING
+    best = _name_level(a.last, b.last)
+    if best < 4 and a.birth_name:
+        best = max(best, _name_level(a.birth_name, b.last))
+    if best < 4 and b.birth_name:
+        best = max(best, _name_level(a.last, b.birth_name))
+    return best
+
+
+def birth_level(x: date | None, y: date | None) -> int:
+    """4 same date, 3 one digit off (or two adjacent digits swapped), 2 day/month swapped,
+    1 same year and month, 0 different."""
+    if x is None or y is None:
+        return MISSING
+    if x == y:
+        return 4
+    sx, sy = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
+    if DamerauLevenshtein.distance(sx, sy) <= 1 and abs(x.year - y.year) <= 10:
+        return 3
+    if x.year == y.year and x.day == y.month and x.month == y.day:
+        return 2
+    if x.year == y.year and x.month == y.month:
+        return 1
+    return 0
+
+
+def email_level(x: str, y: str) -> int:
+    """2 same, 1 one typing error in the address (numbers kept: jean.dupont12 and
+    jean.dupont13 are two people), 0 different."""
+    if not x or not y:
+        return MISSING
+    if x == y:
+        return 2
+    return _email_typo(x, y)
+
+
+def _email_typo(x: str, y: str) -> int:
+    if DamerauLevenshtein.distance(x, y, score_cutoff=1) > 1:
+        return 0
+    return 1 if _DIGITS.sub("", x) == _DIGITS.sub("", y) else 0
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def phone_level(x: str, y: str) -> int:
+    """2 same, 1 one digit off or two swapped, 0 different."""
+    if not x or not y:
+        return MISSING
+    if x == y:
+        return 2
+    return 1 if DamerauLevenshtein.distance(x, y) <= 1 else 0
+
+
+def place_level(a: Person, b: Person) -> int:
+    """3 same postcode, 2 same town, 1 same département, 0 different."""
+    if a.postcode and b.postcode:
+        if a.postcode == b.postcode:
+            return 3
+        if a.city and a.city == b.city:
+            return 2
+        return 1 if a.department == b.department else 0
+    if a.city and b.city:
+        return 2 if a.city == b.city else 0
+    return MISSING
+
+
+@lru_cache(maxsize=1 << 16)
+def street_number(street: str) -> str:
+    """Leading number of a street line ("12 bis rue x" -> "12")."""
+    digits = []
+    for char in street:
+        if char.isdigit():
+            digits.append(char)
+        elif digits or not char.isspace():
+            break
+    return "".join(digits)
+
+
+def street_level(x: str, y: str) -> int:
+    """3 same line, 2 close (JW >= 0.9), 1 same number only, 0 different."""
+    if not x or not y:
+        return MISSING
+    if x == y:
+        return 3
+    if JaroWinkler.normalized_similarity(x, y) >= 0.9:
+        return 2
+    number = street_number(x)
+    return 1 if number and number == street_number(y) else 0
+
+
+def gender_level(a: Person, b: Person) -> int:
+    """2 person and organisation, 0 different civilities, 1 same, MISSING when unknown."""
+    if a.kind != b.kind:
+        return 2
+    if not a.gender or not b.gender:
+        return MISSING
+    return 1 if a.gender == b.gender else 0
+
+
+def compare(a: Person, b: Person) -> tuple[tuple[int, ...], bool]:
+    """The level of every field of FIELDS for a pair, and whether the names were swapped."""
+    if a.kind == "organisation" or b.kind == "organisation":
+        first = MISSING
+        last = (
+            _name_level(a.organisation, b.organisation)
+            if a.organisation and b.organisation
+            else MISSING
+        )
+        swapped = False
+    else:
+        first = first_level(a.first, b.first)
+        last = last_level(a, b)
+        swapped = False
+        if first in (0, 1) or last in (0, 1):  # first and last names typed the other way round
+            cross_first = first_level(a.first, b.last) if a.first and b.last else MISSING
+            cross_last = _name_level(a.last, b.first) if a.last and b.first else MISSING
+            if (
+                cross_first in (3, 4, 5)
+                and cross_last >= 2
+                and _rank(cross_first, cross_last) > _rank(first, last)
+            ):
+                first, last, swapped = cross_first, cross_last, True
+    levels = (
+        first,
+        last,
+        birth_level(a.birth_date, b.birth_date),
+        email_level(a.email, b.email),
+        phone_level(a.phone, b.phone),
+        place_level(a, b),
+        street_level(a.street, b.street) if place_level(a, b) >= 2 else MISSING,
+        gender_level(a, b),
+        (1 if a.siren == b.siren else 0) if a.siren and b.siren else MISSING,
+    )
+    return levels, swapped
+
+
+_FIRST_RANK = (0, 1, 1, 2, 3, 4, -9)
+
+
+def _rank(first: int, last: int) -> int:
+    return (_FIRST_RANK[first] if first >= 0 else 0) + max(last, 0)
+
+
+class Columns:
+    """The people's fields as integer codes (numpy), for comparing many pairs at once."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.vocabulary: dict[str, int] = {"": 0}
+        self.words: list[str] = [""]
+        self.first = self._codes(p.first for p in people)
+        self.last = self._codes(p.last if p.kind == "person" else p.organisation for p in people)
+        self.birth_name = self._codes(p.birth_name for p in people)
+        self.email = self._codes(p.email for p in people)
+        self.phone = self._codes(p.phone for p in people)
+        self.postcode = self._codes(p.postcode for p in people)
+        self.city = self._codes(p.city for p in people)
+        self.department = self._codes(p.department for p in people)
+        self.street = self._codes(p.street for p in people)
+        self.siren = self._codes(p.siren for p in people)
+        self.organisation = np.fromiter((p.kind == "organisation" for p in people), dtype=bool)
+        self.gender = np.fromiter(({"f": 1, "m": 2}.get(p.gender, 0) for p in people), np.int8)
+        self.birth = np.fromiter(
+            (int(p.birth_date.strftime("%Y%m%d")) if p.birth_date else 0 for p in people),
+            dtype=np.int64,
+        )
+
+    def _codes(self, values: Iterable[str]) -> np.ndarray:
+        vocabulary, words = self.vocabulary, self.words
+        codes = []
+        for value in values:
+            code = vocabulary.get(value)
+            if code is None:
+                code = vocabulary[value] = len(words)
+                words.append(value)
+            codes.append(code)
+        return np.asarray(codes, dtype=np.int64)
+
+    def on_pairs(
+        self, x: np.ndarray, y: np.ndarray, function: Callable[[str, str], int]
+    ) -> np.ndarray:
+        """function(word x, word y) for every pair of codes, computed once per distinct pair."""
+        out = np.full(len(x), MISSING, dtype=np.int8)
+        present = (x != 0) & (y != 0)
+        if not present.any():
+            return out
+        keys = x[present] * len(self.words) + y[present]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        words, size = self.words, len(self.words)
+        values = np.fromiter(
+            (function(words[k // size], words[k % size]) for k in unique.tolist()),
+            dtype=np.int8,
+            count=len(unique),
+        )
+        out[present] = values[inverse]
+        return out
+
+
+def compare_many(columns: Columns, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Levels (pairs x FIELDS) and swapped flags for index pairs, the same as `compare`."""
+    c = columns
+    levels = np.empty((len(ia), len(FIELDS)), dtype=np.int8)
+    organisation = c.organisation[ia] | c.organisation[ib]
+    first = c.on_pairs(c.first[ia], c.first[ib], first_level)
+    first[organisation] = MISSING
+    last = c.on_pairs(c.last[ia], c.last[ib], _name_level)
+    last[c.organisation[ia] != c.organisation[ib]] = MISSING
+    for x, y in ((c.birth_name[ia], c.last[ib]), (c.last[ia], c.birth_name[ib])):
+        alternative = c.on_pairs(x, y, _name_level)
+        last = np.where((alternative > last) & ~organisation, alternative, last)
+    swapped = np.zeros(len(ia), dtype=bool)
+    check = ~organisation & (np.isin(first, (0, 1)) | np.isin(last, (0, 1)))
+    if check.any():
+        rows = np.flatnonzero(check)
+        cross_first = c.on_pairs(c.first[ia[rows]], c.last[ib[rows]], first_level)
+        cross_last = c.on_pairs(c.last[ia[rows]], c.first[ib[rows]], _name_level)
+        rank = np.asarray(_FIRST_RANK + (0,), dtype=np.int8)
+        better = (
+            np.isin(cross_first, (3, 4, 5))
+            & (cross_last >= 2)
+            & (
+                rank[cross_first] + np.maximum(cross_last, 0)
+                > rank[first[rows]] + np.maximum(last[rows], 0)
+            )
+        )
+        chosen = rows[better]
+        first[chosen], last[chosen], swapped[chosen] = cross_first[better], cross_last[better], True
+    levels[:, 0], levels[:, 1] = first, last
+    levels[:, 2] = _birth_levels(c.birth[ia], c.birth[ib])
+    levels[:, 3] = _exact_or(c, c.email[ia], c.email[ib], _email_typo)
+    levels[:, 4] = _exact_or(c, c.phone[ia], c.phone[ib], _one_typo)
+    levels[:, 5] = _place_levels(c, ia, ib)
+    street = c.on_pairs(c.street[ia], c.street[ib], street_level)
+    street[levels[:, 5] < 2] = MISSING  # the same street line in another town says nothing
+    levels[:, 6] = street
+    levels[:, 7] = _gender_levels(c, ia, ib)
+    sa, sb = c.siren[ia], c.siren[ib]
+    levels[:, 8] = np.where((sa == 0) | (sb == 0), MISSING, (sa == sb).astype(np.int8))
+    return levels, swapped
+
+
+def _one_typo(x: str, y: str) -> int:
+    return 1 if DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1 else 0
+
+
+def _exact_or(
+    c: Columns, x: np.ndarray, y: np.ndarray, close: Callable[[str, str], int]
+) -> np.ndarray:
+    out = np.full(len(x), MISSING, dtype=np.int8)
+    present = (x != 0) & (y != 0)
+    out[present & (x == y)] = 2
+    differ = present & (x != y)
+    if differ.any():
+        out[differ] = c.on_pairs(x[differ], y[differ], close)
+    return out
+
+
+def _birth_levels(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    out = np.full(len(x), MISSING, dtype=np.int8)
+    present = (x != 0) & (y != 0)
+    out[present] = 0
+    year_month = present & (x // 100 == y // 100)
+    out[year_month] = 1
+    day_month = (
+        present
+        & (x // 10_000 == y // 10_000)
+        & ((x // 100) % 100 == y % 100)
+        & (x % 100 == (y // 100) % 100)
+    )
+    out[day_month] = 2
+    digits_x = (x[:, None] // 10 ** np.arange(8)) % 10
+    digits_y = (y[:, None] // 10 ** np.arange(8)) % 10
+    differ = digits_x != digits_y
+    one_digit = differ.sum(axis=1) == 1
+    adjacent = (differ.sum(axis=1) == 2) & (
+        (
+            differ[:, :-1]
+            & differ[:, 1:]
+            & (digits_x[:, :-1] == digits_y[:, 1:])
+            & (digits_x[:, 1:] == digits_y[:, :-1])
+        ).any(axis=1)
+    )
+    close_years = np.abs(x // 10_000 - y // 10_000) <= 10
+    out[present & (one_digit | adjacent) & close_years] = 3
+    out[present & (x == y)] = 4
+    return out
+
+
+def _place_levels(c: Columns, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    pa, pb, ca, cb = c.postcode[ia], c.postcode[ib], c.city[ia], c.city[ib]
+    da, db = c.department[ia], c.department[ib]
+    out = np.full(len(ia), MISSING, dtype=np.int8)
+    postcodes = (pa != 0) & (pb != 0)
+    cities = (ca != 0) & (cb != 0)
+    out[cities & ~postcodes] = np.where(ca == cb, 2, 0)[cities & ~postcodes]
+    level = np.where(pa == pb, 3, np.where(cities & (ca == cb), 2, np.where(da == db, 1, 0)))
+    out[postcodes] = level[postcodes]
+    return out
+
+
+def _gender_levels(c: Columns, ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    ga, gb = c.gender[ia], c.gender[ib]
+    out = np.where((ga == 0) | (gb == 0), MISSING, (ga == gb).astype(np.int8)).astype(np.int8)
+    out[c.organisation[ia] != c.organisation[ib]] = 2
+    return out

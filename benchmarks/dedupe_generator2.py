@@ -1,0 +1,356 @@
+"""A second labelled generator, independent of app/core/dedupe/synthetic.py: its own name
+lists and another corruption model (OCR-like errors, phonetic misspellings, nicknames,
+married names, swapped fields, missing fields, typo'd birth dates, moved people), and hard
+negatives (namesakes with other birth dates, parent and child at one address, twins).
+
+Used by benchmarks/dedupe_peers.py; never by the application.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from app.core.dedupe.normalise import normalise_row
+from app.core.dedupe.synthetic import LabelledData
+
+FEMALE = [
+    "Anne",
+    "Brigitte",
+    "Camille",
+    "Chantal",
+    "Christine",
+    "Claire",
+    "Delphine",
+    "Élise",
+    "Émilie",
+    "Françoise",
+    "Geneviève",
+    "Hélène",
+    "Isabelle",
+    "Jacqueline",
+    "Josette",
+    "Julie",
+    "Laetitia",
+    "Laure",
+    "Léa",
+    "Lucie",
+    "Madeleine",
+    "Manon",
+    "Marie",
+    "Martine",
+    "Mathilde",
+    "Monique",
+    "Nathalie",
+    "Nicole",
+    "Océane",
+    "Pascale",
+    "Sandrine",
+    "Solène",
+    "Suzanne",
+    "Sylvie",
+    "Thérèse",
+    "Valérie",
+    "Véronique",
+    "Yvette",
+    "Zoé",
+]
+MALE = [
+    "Alain",
+    "André",
+    "Antoine",
+    "Arnaud",
+    "Benoît",
+    "Bernard",
+    "Christophe",
+    "Claude",
+    "Daniel",
+    "Denis",
+    "Didier",
+    "Éric",
+    "François",
+    "Gérard",
+    "Guillaume",
+    "Henri",
+    "Hugo",
+    "Jacques",
+    "Jean",
+    "Jérôme",
+    "Joël",
+    "Julien",
+    "Laurent",
+    "Louis",
+    "Luc",
+    "Marc",
+    "Martin",
+    "Mathieu",
+    "Michel",
+    "Nicolas",
+    "Olivier",
+    "Pascal",
+    "Patrick",
+    "Philippe",
+    "Pierre",
+    "Raymond",
+    "Robert",
+    "Sébastien",
+    "Thierry",
+    "Yves",
+]
+SURNAMES = [
+    "Abgrall",
+    "Arnaud",
+    "Barbe",
+    "Baudry",
+    "Bellec",
+    "Bertrand",
+    "Blanchard",
+    "Bonnet",
+    "Boucher",
+    "Bouvier",
+    "Brunet",
+    "Carré",
+    "Chauvin",
+    "Chevalier",
+    "Colin",
+    "Cousin",
+    "Daniel",
+    "Delmas",
+    "Dumas",
+    "Dupuy",
+    "Even",
+    "Fabre",
+    "Faure",
+    "Ferrand",
+    "Fournier",
+    "Gaillard",
+    "Garnier",
+    "Gauthier",
+    "Germain",
+    "Giraud",
+    "Guillou",
+    "Hamon",
+    "Hervé",
+    "Huet",
+    "Jacob",
+    "Jolly",
+    "Kerboul",
+    "Labbé",
+    "Lacroix",
+    "Laine",
+    "Le Gall",
+    "Le Goff",
+    "Lebon",
+    "Leclerc",
+    "Lemoine",
+    "Le Roux",
+    "Leroy",
+    "Lopez",
+    "Marchand",
+    "Mallet",
+    "Masson",
+    "Menard",
+    "Millet",
+    "Morel",
+    "Néel",
+    "Noël",
+    "Pasquier",
+    "Perrin",
+    "Picard",
+    "Poulain",
+    "Prévost",
+    "Quéré",
+    "Rolland",
+    "Roussel",
+    "Royer",
+    "Salaün",
+    "Schmitt",
+    "Tanguy",
+    "Tessier",
+    "Thomas",
+    "Vallée",
+    "Vidal",
+    "Weber",
+]
+STREETS = [
+    "rue de Brest",
+    "rue Jean Jaurès",
+    "avenue de la Gare",
+    "chemin du Moulin",
+    "place de la Mairie",
+    "rue des Écoles",
+    "impasse des Tilleuls",
+    "boulevard Victor Hugo",
+    "rue du Port",
+    "allée des Pins",
+]
+TOWNS = (
+    ("29200", "Brest"),
+    ("29000", "Quimper"),
+    ("35000", "Rennes"),
+    ("56100", "Lorient"),
+    ("22000", "Saint-Brieuc"),
+    ("44000", "Nantes"),
+    ("49000", "Angers"),
+    ("72000", "Le Mans"),
+    ("69003", "Lyon"),
+    ("13005", "Marseille"),
+    ("31400", "Toulouse"),
+    ("59000", "Lille"),
+)
+NICKNAMES = {
+    "Jacqueline": "Jacquie",
+    "Christophe": "Chris",
+    "Nicolas": "Nico",
+    "Guillaume": "Guil",
+    "Mathilde": "Mathy",
+    "Sébastien": "Seb",
+    "Véronique": "Véro",
+    "Dominique": "Dom",
+    "Alexandre": "Alex",
+    "Philippe": "Phil",
+    "Françoise": "Fanfan",
+    "Frédéric": "Fred",
+    "Madeleine": "Mado",
+    "Catherine": "Cathy",
+    "Joël": "Jo",
+    "Valérie": "Val",
+}
+OCR = {"m": "rn", "l": "1", "o": "0", "e": "c", "i": "l", "n": "h", "u": "v", "b": "h"}
+PHONETIC = (
+    ("ph", "f"),
+    ("qu", "k"),
+    ("au", "o"),
+    ("ai", "é"),
+    ("ll", "l"),
+    ("ss", "s"),
+    ("é", "er"),
+    ("y", "i"),
+    ("c", "k"),
+    ("an", "en"),
+    ("in", "ain"),
+)
+CORRUPTIONS = ("ocr", "phonetic", "nickname", "married", "swap", "missing", "birth", "moved")
+
+
+def _ocr(rng: random.Random, text: str) -> str:
+    spots = [i for i, c in enumerate(text) if c.lower() in OCR]
+    if not spots:
+        return text
+    i = rng.choice(spots)
+    return text[:i] + OCR[text[i].lower()] + text[i + 1 :]
+
+
+def _phonetic(rng: random.Random, text: str) -> str:
+    found = [(a, b) for a, b in PHONETIC if a in text.lower()]
+    if not found:
+        return text[:-1] + text[-1] * 2 if len(text) > 3 else text
+    a, b = rng.choice(found)
+    i = text.lower().index(a)
+    return text[:i] + b + text[i + len(a) :]
+
+
+def _birth_typo(rng: random.Random, born: date) -> date:
+    if born.day <= 12 and born.day != born.month and rng.random() < 0.4:
+        return date(born.year, born.day, born.month)  # day and month swapped
+    for _ in range(10):
+        text = born.strftime("%Y%m%d")
+        i = rng.choice((3, 5, 6, 7))
+        changed = text[:i] + str((int(text[i]) + rng.choice((1, 9))) % 10) + text[i + 1 :]
+        try:
+            return date(int(changed[:4]), int(changed[4:6]), int(changed[6:]))
+        except ValueError:
+            continue
+    return born + timedelta(days=1)
+
+
+def _person(rng: random.Random, pid: int) -> dict:  # type: ignore[type-arg]
+    female = rng.random() < 0.52
+    first = rng.choice(FEMALE if female else MALE)
+    if rng.random() < 0.1:
+        first = f"{first}-{rng.choice(FEMALE if female else MALE)}"
+    last = rng.choice(SURNAMES)
+    postcode, town = rng.choice(TOWNS)
+    born = date(1930, 1, 1) + timedelta(days=rng.randrange(0, 365 * 75))
+    return {
+        "id": pid,
+        "kind": "person",
+        "civility": ("Mme" if female else "M.") if rng.random() < 0.8 else "",
+        "first_name": first,
+        "last_name": last,
+        "birth_name": "",
+        "organisation_name": "",
+        "siren": "",
+        "birth_date": born if rng.random() < 0.6 else None,
+        "email": f"{first[0]}{last}.{rng.randint(10, 99)}@courriel.fr".lower().replace(" ", "")
+        if rng.random() < 0.55
+        else "",
+        "phone": f"0{rng.choice('1234567')}{rng.randint(10_000_000, 99_999_999)}"
+        if rng.random() < 0.5
+        else "",
+        "postcode": postcode,
+        "city": town,
+        "street": f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+    }
+
+
+def _corrupt(rng: random.Random, row: dict, pid: int) -> dict:  # type: ignore[type-arg]
+    dup = {**row, "id": pid}
+    for kind in rng.sample(CORRUPTIONS, rng.choice((1, 1, 2))):
+        if kind == "ocr":
+            field = rng.choice(("first_name", "last_name"))
+            dup[field] = _ocr(rng, dup[field])
+        elif kind == "phonetic":
+            dup["last_name"] = _phonetic(rng, dup["last_name"])
+        elif kind == "nickname":
+            base = dup["first_name"].split("-")[0]
+            dup["first_name"] = NICKNAMES.get(base, base)
+        elif kind == "married" and row["civility"] == "Mme":
+            dup["birth_name"], dup["last_name"] = row["last_name"], rng.choice(SURNAMES)
+        elif kind == "swap":
+            dup["first_name"], dup["last_name"] = dup["last_name"], dup["first_name"]
+        elif kind == "missing":
+            for field in rng.sample(("email", "phone", "birth_date", "street", "civility"), 2):
+                dup[field] = None if field == "birth_date" else ""
+        elif kind == "birth" and dup["birth_date"]:
+            dup["birth_date"] = _birth_typo(rng, dup["birth_date"])
+        elif kind == "moved":
+            dup["postcode"], dup["city"] = rng.choice(TOWNS)
+            dup["street"] = f"{rng.randint(1, 200)} {rng.choice(STREETS)}"
+            dup["email"] = dup["email"] if rng.random() < 0.5 else ""
+    return dup
+
+
+def _namesake(rng: random.Random, row: dict, pid: int) -> dict:  # type: ignore[type-arg]
+    other = _person(rng, pid)
+    other["first_name"], other["last_name"] = row["first_name"], row["last_name"]
+    other["civility"] = row["civility"]
+    if rng.random() < 0.4:  # parent and child at the same address
+        other["postcode"], other["city"], other["street"] = (
+            row["postcode"],
+            row["city"],
+            row["street"],
+        )
+        other["birth_date"] = date(1930, 1, 1) + timedelta(days=rng.randrange(0, 365 * 75))
+    return other
+
+
+def generate(count: int, *, seed: int = 1, duplicate_rate: float = 0.15) -> LabelledData:
+    """`count` people; about duplicate_rate of them typed again (sometimes twice)."""
+    rng = random.Random(seed)
+    rows, pairs, next_id = [], set(), 1
+    for _ in range(count):
+        row = _person(rng, next_id)
+        rows.append(row)
+        next_id += 1
+        if rng.random() < duplicate_rate:
+            copies = [row["id"]]
+            for _copy in range(1 if rng.random() < 0.85 else 2):
+                rows.append(_corrupt(rng, row, next_id))
+                copies.append(next_id)
+                next_id += 1
+            pairs |= {(a, b) for a in copies for b in copies if a < b}
+        elif rng.random() < 0.08:
+            rows.append(_namesake(rng, row, next_id))
+            next_id += 1
+    return LabelledData([normalise_row(r) for r in rows], pairs)

@@ -1,0 +1,268 @@
+"""Duplicate model: comparison levels, EM, term frequencies, blocking completeness, vetoes,
+thresholds as settings, suggestions made by the import."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import numpy as np
+import pytest
+
+from app.core.database import Database
+from app.core.dedupe.blocking import candidate_pairs, pairs_by_rule
+from app.core.dedupe.comparison import (
+    MISSING,
+    Columns,
+    birth_level,
+    compare,
+    compare_many,
+    email_level,
+    first_level,
+)
+from app.core.dedupe.model import EM_ITERATIONS, default_model
+from app.core.dedupe.normalise import normalise_row
+from app.core.dedupe.scan import (
+    Thresholds,
+    compare_pairs,
+    fit,
+    load_thresholds,
+    save_thresholds,
+    scan,
+    scan_people,
+)
+from app.core.dedupe.scoring import score_pair
+from app.core.dedupe.suggestions import suggest_duplicate
+from app.core.dedupe.synthetic import generate
+from app.errors import ValidationError
+from app.models import Contact, PostalAddress
+
+
+def _p(i: int, first: str, last: str, **kw):  # type: ignore[no-untyped-def]
+    row = {
+        "id": i,
+        "kind": kw.get("kind", "person"),
+        "civility": kw.get("civility", ""),
+        "first_name": first,
+        "last_name": last,
+        "birth_name": kw.get("birth_name", ""),
+        "organisation_name": kw.get("organisation_name", ""),
+        "siren": kw.get("siren", ""),
+        "birth_date": kw.get("birth_date"),
+        "email": kw.get("email", ""),
+        "phone": kw.get("phone", ""),
+        "postcode": kw.get("postcode", "21000"),
+        "city": kw.get("city", "Dijon"),
+        "street": kw.get("street", "1 rue Haute"),
+    }
+    return normalise_row(row)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "level"),
+    [
+        ("jean pierre", "jean pierre", 5),
+        ("jean pierre", "j p", 2),
+        ("martin", "martine", 6),  # gendered pair
+        ("michel", "michelle", 6),
+        ("stephanie", "stepahnie", 4),  # Jaro-Winkler >= 0.94
+        ("jean", "jean pierre", 3),
+        ("paul", "zoe", 0),
+        ("", "paul", MISSING),
+    ],
+)
+def test_first_name_levels(x: str, y: str, level: int) -> None:
+    assert first_level(x, y) == level
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "level"),
+    [
+        (date(1960, 3, 14), date(1960, 3, 14), 4),
+        (date(1960, 3, 14), date(1961, 3, 14), 3),  # one digit
+        (date(1960, 3, 14), date(1960, 3, 15), 3),
+        (date(1960, 3, 4), date(1960, 4, 3), 2),  # day and month swapped
+        (date(1960, 3, 4), date(1960, 3, 28), 1),  # same year and month
+        (date(1960, 3, 4), date(1930, 3, 4), 0),  # one digit, but thirty years apart
+        (date(1960, 3, 4), date(1975, 8, 21), 0),
+        (None, date(1975, 8, 21), MISSING),
+    ],
+)
+def test_birth_date_levels(x: date | None, y: date | None, level: int) -> None:
+    assert birth_level(x, y) == level
+
+
+def test_email_typo_level_keeps_numbers_apart() -> None:
+    assert email_level("jean.dupont@x.fr", "jean.dupnot@x.fr") == 1
+    assert email_level("jean.dupont12@x.fr", "jean.dupont13@x.fr") == 0
+
+
+def test_array_comparison_matches_the_pair_comparison() -> None:
+    data = generate(400, seed=5)
+    people = data.people
+    rng = random.Random(3)
+    pairs = sorted(candidate_pairs(people))[:300] + [
+        tuple(sorted(rng.sample(range(len(people)), 2))) for _ in range(100)
+    ]
+    row_of = {p.id: row for row, p in enumerate(people)}
+    ids = pairs[:300]
+    pairs = [(row_of[a], row_of[b]) for a, b in ids] + pairs[300:]
+    rows = np.array(pairs)
+    levels, swapped = compare_many(Columns(people), rows[:, 0], rows[:, 1])
+    for index, (a, b) in enumerate(pairs):
+        expected, crossed = compare(people[a], people[b])
+        assert tuple(levels[index].tolist()) == expected, (people[a], people[b])
+        assert bool(swapped[index]) == crossed
+
+
+def test_em_converges_on_a_small_synthetic_set_and_finds_the_share_of_duplicates() -> None:
+    data = generate(3000, seed=11)
+    pairs = candidate_pairs(data.people)
+    compared = compare_pairs(data.people, sorted(pairs))
+    model = fit(data.people, compared)
+    assert 0 < model.iterations < EM_ITERATIONS
+    true_share = len(data.true_pairs & pairs) / len(pairs)
+    assert true_share / 2 < model.prior < true_share * 2
+    # a duplicate scores far above a non-duplicate with the trained model
+    chances = [score_pair(*_ends(data, pair), model=model).probability for pair in data.true_pairs]
+    assert np.mean(np.array(chances) >= 0.8) > 0.95
+
+
+def _ends(data, pair):  # type: ignore[no-untyped-def]
+    by_id = {p.id: p for p in data.people}
+    return by_id[pair[0]], by_id[pair[1]]
+
+
+def test_term_frequency_a_shared_rare_name_weighs_more_than_a_common_one() -> None:
+    people = [_p(i, "Jean", "Martin", street=f"{i} rue Basse") for i in range(1, 60)]
+    people += [_p(100, "Jean", "Kerguelen"), _p(101, "Jean", "Kerguelen", street="9 rue Neuve")]
+    compared = compare_pairs(people, sorted(candidate_pairs(people)))
+    model = fit(people, compared)
+    assert model.tf_bits("last", "kerguelen") > 0 > model.tf_bits("last", "martin")
+    common = score_pair(people[0], people[1], model=model)
+    rare = score_pair(people[-2], people[-1], model=model)
+    assert rare.probability > common.probability
+
+
+def test_blocking_keeps_the_true_pairs_of_a_small_labelled_set() -> None:
+    data = generate(3000, seed=4)
+    rules = pairs_by_rule(data.people)
+    union = set().union(*rules.values())
+    assert len(union & data.true_pairs) / len(data.true_pairs) >= 0.995
+    assert len(union) / len(data.people) < 50
+    assert {"date de naissance", "code postal + numéro", "voisinage trié"} <= set(rules)
+
+
+def test_blocking_finds_swapped_names_with_a_typo_and_a_typed_birth_date_alone() -> None:
+    a = _p(1, "Jean", "Kerguelen", postcode="29000", city="Quimper", street="")
+    b = _p(2, "Kergeulen", "Jean", postcode="75001", city="Paris", street="")
+    assert (1, 2) in candidate_pairs([a, b])
+    c = _p(3, "Anne", "Durand", birth_date=date(1950, 2, 3), postcode="", city="", street="")
+    d = _p(4, "Annie", "Dupré", birth_date=date(1950, 2, 3), postcode="13001", street="")
+    assert (3, 4) in candidate_pairs([c, d])
+
+
+def test_vetoes_are_strong_negative_evidence_but_a_typo_in_a_birth_date_is_not() -> None:
+    born = date(1960, 1, 1)
+    typo = score_pair(
+        _p(1, "Jean", "Durand", birth_date=born, email="j@x.fr"),
+        _p(2, "Jean", "Durand", birth_date=date(1961, 1, 1), email="j@x.fr"),
+    )
+    assert typo.score >= 80 and not typo.veto
+    gendered = score_pair(_p(1, "Martin", "Durand", email="d@x.fr"), _p(2, "Martine", "Durand"))
+    assert gendered.veto == "prénoms masculin/féminin" and gendered.score < 1
+    civility = score_pair(
+        _p(1, "Claude", "Durand", civility="M.", email="c@x.fr"),
+        _p(2, "Claude", "Durand", civility="Mme", email="c@x.fr"),
+    )
+    assert civility.veto and civility.score < 80
+    # a different SIREN is absolute, even with everything else shared
+    siren = score_pair(
+        _p(1, "", "", kind="organisation", organisation_name="Les Amis", siren="552100554"),
+        _p(2, "", "", kind="organisation", organisation_name="Les Amis", siren="732829320"),
+    )
+    assert siren.score == 0
+
+
+def test_not_a_duplicate_is_absolute_in_a_scan() -> None:
+    people = [_p(1, "Jean", "Durand", email="j@x.fr"), _p(2, "Jean", "Durand", email="j@x.fr")]
+    assert [g.member_ids for g in scan_people(people, set())] == [(1, 2)]
+    assert scan_people(people, {(1, 2)}) == []
+
+
+def test_reasons_are_per_field_evidence_with_weights() -> None:
+    result = score_pair(
+        _p(1, "Jean", "Durand", email="j@x.fr"), _p(2, "Jean", "Durand", email="j@x.fr")
+    )
+    statuses = {e.field: e.status for e in result.evidence}
+    assert statuses["courriel"] == "agree" and statuses["téléphone"] == "missing"
+    assert "même courriel (+" in result.reasons_text()
+
+
+def test_thresholds_are_probability_settings(db: Database) -> None:
+    with db.read() as session:
+        assert load_thresholds(session) == Thresholds()
+    with db.write() as session:
+        save_thresholds(session, Thresholds(0.7, 0.995))
+    with db.read() as session:
+        assert load_thresholds(session) == Thresholds(0.7, 0.995)
+    with pytest.raises(ValidationError), db.write() as session:
+        save_thresholds(session, Thresholds(0.99, 0.5))
+
+
+def test_a_pair_suggested_by_the_import_is_shown_until_marked_different(db: Database) -> None:
+    with db.write() as session:
+        ids = []
+        for first, street in (("Paul", "3 rue Basse"), ("Pierre", "40 avenue Foch")):
+            contact = Contact(civility="M.", first_name=first, last_name="Lenoir")
+            contact.addresses.append(PostalAddress(line4=street, postcode="21000", city="Dijon"))
+            session.add(contact)
+            session.flush()
+            ids.append(contact.id)
+    with db.read() as session:
+        assert scan(session) == []
+    with db.write() as session:
+        assert suggest_duplicate(session, ids[1], ids[0], reason="même nom et code postal")
+        assert not suggest_duplicate(session, ids[0], ids[1], reason="again")
+    with db.read() as session:
+        groups = scan(session)
+    assert [g.member_ids for g in groups] == [tuple(ids)] and not groups[0].safe
+    assert groups[0].reasons[0] == "signalé : même nom et code postal"
+    from app.core.dedupe.merge import mark_not_duplicate
+
+    with db.write() as session:
+        mark_not_duplicate(session, ids[0], ids[1])
+    with db.read() as session:
+        assert scan(session) == []
+
+
+def test_default_model_has_a_weight_for_every_level() -> None:
+    tables = default_model().weight_table()
+    assert all(np.isfinite(t).all() for t in tables)
+
+
+def test_cli_scan_json_gives_evidence_and_thresholds_are_set_from_the_cli(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from app.cli import run_cli
+    from app.core.database import open_database
+    from app.models import ContactEmail
+
+    target = tmp_path / "asso.sqlite3"
+    assert run_cli(["init", "--db", str(target)]) == 0
+    database = open_database(str(target))
+    with database.write() as session:
+        for first in ("Hélène", "Helene"):
+            contact = Contact(civility="Mme", first_name=first, last_name="Lefèvre")
+            contact.emails.append(ContactEmail(email="h@exemple.fr"))
+            session.add(contact)
+    database.dispose()
+    capsys.readouterr()
+    assert run_cli(["dedupe", "scan", "--db", str(target), "--json"]) == 0
+    group = json.loads(capsys.readouterr().out)["groups"][0]
+    assert 0.8 <= group["probability"] <= 1
+    evidence = {e["field"]: e for e in group["evidence"]}
+    assert evidence["courriel"]["status"] == "agree" and evidence["courriel"]["weight"] > 0
+    assert evidence["téléphone"]["status"] == "missing"
+    assert run_cli(["dedupe", "thresholds", "--db", str(target), "--safe", "0.995", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"suggestion": 0.8, "safe": 0.995}
