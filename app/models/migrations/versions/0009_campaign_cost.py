@@ -1,7 +1,7 @@
 """Campaigns keep what they cost (integer cents), for the campaigns screen and dashboard.
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0010
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0012"  # assigned "0005"; 0011 and 0012 landed on main first (the lead relinks)
+down_revision = "0010"  # assigned "0005"; 0011, 0012 and 0010 landed on main first (the lead relinks)
 branch_labels = None
 depends_on = None
 
