@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0010"  # assigned "0005"; 0011, 0012 and 0010 landed on main first (the lead relinks)
+down_revision = "0010"  # assigned "0005"; the lead relinks the chain
 branch_labels = None
 depends_on = None
 
