@@ -70,3 +70,13 @@ def _(text: str) -> str:
 def N_(text: str) -> str:  # noqa: N802 - gettext convention
     """Mark a string for translation without translating it now."""
     return text
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n`, translated (French: 0 and 1 take the singular).
+
+    Mark both literals with N_() at the call site so that the catalogue check finds them:
+    `ngettext(N_("{n} donateur"), N_("{n} donateurs"), n).format(n=n)`.
+    """
+    one = n in (0, 1) if _language == "fr" else n == 1
+    return _(singular if one else plural)

@@ -25,6 +25,8 @@ from app.core.demo import generate_demo  # noqa: E402
 from app.paths import app_paths  # noqa: E402
 
 DOCS = ROOT / "docs"
+GUIDE = DOCS / "guide"
+SIZE = (1280, 720)  # a 1366x768 laptop minus the task bar: every screen must fit
 
 
 def _contacts_searching(page: Any) -> None:
@@ -63,12 +65,13 @@ def main() -> None:
     from app.ui.main_window import MainWindow
 
     app = make_application()
+    _first_start(home)
     database = open_database(str(home / "demo.sqlite3"), user="claire")
     with database.write() as session:
         generate_demo(session, contacts=3000, seed=1, today=date(2026, 11, 20))
     _issue_2025(database)
     window = MainWindow(database, app_paths().ensure())
-    window.resize(1280, 800)
+    window.resize(*SIZE)
     window.show()
     DOCS.mkdir(exist_ok=True)
     for key in window.section_keys():
@@ -81,12 +84,31 @@ def main() -> None:
         window.tasks.wait()
         for _ in range(20):
             QApplication.processEvents()
-        window.resize(1280, 800)
+        window.resize(*SIZE)
         window.grab().save(str(DOCS / f"screen-{key}.png"))
         print(DOCS / f"screen-{key}.png")
     _dialogs(window, home)
     window.close()
     app.quit()
+
+
+def _first_start(home: Path) -> None:
+    """The empty database of a first start: the contacts page says what to do first."""
+    from app.ui.main_window import MainWindow
+
+    database = open_database(str(home / "empty.sqlite3"), user="claire")
+    window = MainWindow(database, app_paths().ensure())
+    window.resize(*SIZE)
+    window.show()
+    window.show_section("contacts")
+    _settle()
+    window.tasks.wait()
+    _settle()
+    GUIDE.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(GUIDE / "premier-demarrage.png"))
+    print(GUIDE / "premier-demarrage.png")
+    window.close()
+    database.dispose()
 
 
 def _issue_2025(database) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +150,12 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
     _settle()
     form.grab().save(str(DOCS / "contact-form.png"))
     print(DOCS / "contact-form.png")
+    form.tabs.setCurrentIndex(form.tabs.count() - 1)  # the history, in words
+    _settle()
+    form.grab().save(str(DOCS / "contact-history.png"))
+    print(DOCS / "contact-history.png")
     form.close()
+    _guide_dialogs(window)
     source = home / "adherents-2024.csv"
     source.write_text(
         "Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Reçus fiscaux\n"
@@ -154,6 +181,23 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
     imports.grab().save(str(DOCS / "imports-dialog.png"))
     print(DOCS / "imports-dialog.png")
     imports.close()
+
+
+def _guide_dialogs(window) -> None:  # type: ignore[no-untyped-def]
+    """The gift form, the deposit slip and the campaign form, for the guide."""
+    from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
+    from app.ui.dialogs.gift_dialog import GiftDialog
+
+    for name, dialog in (
+        ("don", GiftDialog(window.ctx, parent=window)),
+        ("remise", DepositSlipDialog(window.ctx, window)),
+        ("guide", window.show_guide(modal=False)),
+    ):
+        dialog.show()
+        _settle()
+        dialog.grab().save(str(GUIDE / f"{name}.png"))
+        print(GUIDE / f"{name}.png")
+        dialog.close()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from types import ModuleType
 from app.clicommands import (
     appeal_cmd,
     backup_cmd,
+    campaign_cmd,
     dedupe_cmd,
     gdpr_cmd,
     import_cmd,
@@ -30,6 +31,7 @@ COMMAND_MODULES: list[ModuleType] = [
     backup_cmd,
     member_cmd,
     sepa_cmd,
+    campaign_cmd,
     appeal_cmd,
     user_cmd,
 ]

@@ -9,7 +9,7 @@ from functools import lru_cache
 import phonenumbers
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
-from app.i18n import _
+from app.i18n import N_, _
 
 DEFAULT_REGION = "FR"
 
@@ -53,10 +53,48 @@ def check_email(text: str) -> Checked:
         return Checked(
             None,
             _("Adresse électronique « {value} » invalide : {reason}").format(
-                value=text, reason=str(exc)
+                value=text, reason=french_email_reason(str(exc))
             ),
         )
     return Checked(result.normalized, None)
+
+
+_EMAIL_REASONS = (  # email-validator's English messages, by their beginning
+    ("There must be something after the @-sign", N_("rien après le @")),
+    ("There must be something before the @-sign", N_("rien avant le @")),
+    ("An email address must have an @-sign", N_("le @ manque")),
+    ("An email address cannot have two periods in a row", N_("deux points qui se suivent")),
+    ("An email address cannot have a period and a hyphen", N_("un point et un tiret côte à côte")),
+    (
+        "The part after the @-sign is not valid. It should have a period",
+        N_("le domaine après le @ doit contenir un point (ex. exemple.fr)"),
+    ),
+    (
+        "The part after the @-sign is not valid. It is not within a valid top-level",
+        N_("le domaine après le @ ne se termine pas par une extension connue (.fr, .com…)"),
+    ),
+    (
+        "The part after the @-sign is a special-use or reserved name",
+        N_("ce domaine est réservé et ne reçoit pas de courriel"),
+    ),
+    ("The part after the @-sign", N_("caractères non permis après le @")),
+    (
+        "The email address contains invalid characters before the @-sign",
+        N_("caractères non permis avant le @"),
+    ),
+    ("The email address is too long", N_("adresse trop longue")),
+    ("There can't be anything after the email address", N_("du texte suit l'adresse")),
+    ("A display name and angle brackets", N_("nom et chevrons < > non permis : l'adresse seule")),
+    ('The email address has the "small commercial at"', N_("le @ n'est pas le bon caractère")),
+)
+
+
+def french_email_reason(message: str) -> str:
+    """A French reason for an email-validator message (never the English text)."""
+    for english, french in _EMAIL_REASONS:
+        if message.startswith(english):
+            return _(french)
+    return _("forme nom@domaine.fr attendue")
 
 
 _SEPARATORS = re.compile(r"[\s.\-]")

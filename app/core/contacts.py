@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.contact_fields import refresh_derived_fields
 from app.core.contact_validation import check_email, check_phone
-from app.core.organisation import siren_is_valid
+from app.core.organisation import compact_siren, siren_is_valid
 from app.core.permissions import Permission, require
 from app.core.postal import AddressParts, address_problems, recipient_line
 from app.errors import Conflict, NotFound, ValidationError, raise_first
@@ -112,7 +112,7 @@ def _strip(draft: ContactDraft) -> ContactDraft:
         "receipt_mode",
     ):
         setattr(draft, name, getattr(draft, name).strip())
-    draft.siren = draft.siren.replace(" ", "")
+    draft.siren = compact_siren(draft.siren)
     draft.emails = [e.strip() for e in draft.emails if e.strip()]
     draft.phones = [p.strip() for p in draft.phones if p.strip()]
     draft.tags = sorted({t.strip() for t in draft.tags if t.strip()})

@@ -1,4 +1,5 @@
-"""French dates: parse what people type (31/12/2025, 31/12/25, 2025-12-31) and print them."""
+"""French dates: parse what people type (31/12/2025, 31/12/25, 2025-12-31, 3 mars 2026) and
+print them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,44 @@ from app.i18n import _
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
 TWO_DIGIT_PIVOT = 70  # 25 -> 2025, 85 -> 1985
+_FRENCH_MONTHS = {
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+}
+_WORDS = re.compile(r"^\s*(?:1er|(\d{1,2}))\s+([^\W\d_]+)\.?\s+(\d{4})\s*$")
+
+
+def _french_words(text: str) -> tuple[int, int, int] | None:
+    """ "3 mars 2026", "1er janvier 2026", "14 févr. 2026" -> (2026, 3, 3)."""
+    import unicodedata
+
+    folded = "".join(
+        c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
+    )
+    match = _WORDS.match(folded)
+    if not match or match.group(2) not in _FRENCH_MONTHS:
+        return None
+    day = int(match.group(1)) if match.group(1) else 1
+    return int(match.group(3)), _FRENCH_MONTHS[match.group(2)], day
 
 
 def parse_date(text: str, *, field: str = "date", past: bool = False) -> date:
@@ -29,6 +68,8 @@ def parse_date(text: str, *, field: str = "date", past: bool = False) -> date:
                 year += 2000 if year < TWO_DIGIT_PIVOT else 1900
     elif iso := _ISO.match(text or ""):
         year, month, day = (int(g) for g in iso.groups())
+    elif words := _french_words(text or ""):
+        year, month, day = words
     else:
         raise ValidationError(
             _("Date « {value} » illisible : jj/mm/aaaa attendu.").format(value=text), field=field

@@ -12,7 +12,15 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.core.gifts import GiftDraft, create_gift, validate_gift
+from app.core.gifts import (
+    GiftDraft,
+    GiftKey,
+    create_gift,
+    draft_key,
+    probable_doubles,
+    same_gift,
+    validate_gift,
+)
 from app.core.permissions import Permission, require
 from app.errors import ValidationError, raise_first
 from app.i18n import _
@@ -102,6 +110,34 @@ def validate_slip(session: Session, slip: DepositSlip, *, today: date) -> list[V
                 )
             )
     return problems
+
+
+def slip_doubles(session: Session, slip: DepositSlip) -> list[str]:
+    """One message per line that probably repeats a stored gift or an earlier line of the slip.
+
+    Each message names the line and shows the existing gift (number, date, amount, cheque,
+    slip reference) so that the treasurer can check it before saving.
+    """
+    messages: list[str] = []
+    earlier: list[tuple[int, GiftKey]] = []
+    for number, line in enumerate(slip.lines, start=1):
+        key = draft_key(_draft(slip, line))
+        existing = probable_doubles(session, key)
+        if existing:
+            messages.append(
+                _("Ligne {n} : déjà enregistré ({existing}).").format(
+                    n=number, existing=existing[0].describe()
+                )
+            )
+        repeated = next((n for n, other in earlier if same_gift(key, other)), None)
+        if repeated is not None:
+            messages.append(
+                _("Ligne {n} : même donateur, montant et chèque que la ligne {other}.").format(
+                    n=number, other=repeated
+                )
+            )
+        earlier.append((number, key))
+    return messages
 
 
 def save_slip(

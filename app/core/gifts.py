@@ -176,10 +176,100 @@ def draft_from_gift(gift: Gift) -> GiftDraft:
 
 
 def campaigns(session: Session) -> list[tuple[int, str]]:
-    """Active campaigns (id, "CODE — name"), newest first."""
+    """Campaigns (id, "CODE — name"), newest first; closed ones say so."""
     rows = session.execute(
-        select(Campaign.id, Campaign.code, Campaign.name).order_by(
+        select(Campaign.id, Campaign.code, Campaign.name, Campaign.active).order_by(
             Campaign.starts_on.desc().nulls_last(), Campaign.code
         )
     )
-    return [(r.id, f"{r.code} — {r.name}") for r in rows]
+    closed = " " + _("(close)")
+    return [(r.id, f"{r.code} — {r.name}{'' if r.active else closed}") for r in rows]
+
+
+@dataclass(frozen=True)
+class GiftKey:
+    """What makes two gifts look like the same gift typed twice."""
+
+    contact_id: int | None
+    received_on: date | None
+    amount_cents: int
+    cheque_number: str = ""
+    deposit_slip: str = ""
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def same_gift(a: GiftKey, b: GiftKey) -> bool:
+    """True when `b` is probably `a` typed again.
+
+    Same donor and amount, and either the same cheque number (whatever the date: a date
+    typo must not hide a double), or the same date without a cheque number or slip
+    reference that tells them apart.
+    """
+    if a.contact_id is None or a.contact_id != b.contact_id or a.amount_cents != b.amount_cents:
+        return False
+    cheque_a, cheque_b = _compact(a.cheque_number), _compact(b.cheque_number)
+    if cheque_a and cheque_b:
+        return cheque_a == cheque_b
+    slip_a, slip_b = _compact(a.deposit_slip), _compact(b.deposit_slip)
+    if slip_a and slip_b and slip_a != slip_b:
+        return False
+    return a.received_on is not None and a.received_on == b.received_on
+
+
+@dataclass(frozen=True)
+class ExistingGift:
+    """A stored gift shown to the user as the probable original of a double."""
+
+    gift_id: int
+    received_on: date
+    amount_cents: int
+    cheque_number: str
+    deposit_slip: str
+
+    def describe(self) -> str:
+        """ "don n° 12 du 10/03/2026, 30,00 €, chèque n° 111, remise REM-3" in the user's words."""
+        from app.core.dates import format_date
+        from app.core.money import format_eur
+
+        parts = [
+            _("don n° {id} du {date}").format(id=self.gift_id, date=format_date(self.received_on)),
+            format_eur(self.amount_cents),
+        ]
+        if self.cheque_number:
+            parts.append(_("chèque n° {number}").format(number=self.cheque_number))
+        if self.deposit_slip:
+            parts.append(_("remise {reference}").format(reference=self.deposit_slip))
+        return ", ".join(parts)
+
+
+def probable_doubles(
+    session: Session, key: GiftKey, *, exclude_gift_id: int | None = None
+) -> list[ExistingGift]:
+    """Stored gifts that `key` probably repeats (same donor, amount, date or cheque)."""
+    if key.contact_id is None:
+        return []
+    query = select(
+        Gift.id, Gift.received_on, Gift.amount_cents, Gift.cheque_number, Gift.deposit_slip
+    ).where(Gift.contact_id == key.contact_id, Gift.amount_cents == key.amount_cents)
+    if exclude_gift_id is not None:
+        query = query.where(Gift.id != exclude_gift_id)
+    found = []
+    for row in session.execute(query.order_by(Gift.received_on, Gift.id)):
+        stored = GiftKey(key.contact_id, row[1], row[2], row[3] or "", row[4] or "")
+        if same_gift(key, stored):
+            found.append(ExistingGift(row[0], row[1], row[2], row[3] or "", row[4] or ""))
+    return found
+
+
+def draft_key(draft: GiftDraft) -> GiftKey:
+    """The double-detection key of a gift form's draft."""
+    return GiftKey(
+        draft.contact_id,
+        draft.received_on,
+        draft.amount_cents,
+        draft.cheque_number,
+        draft.deposit_slip,
+    )

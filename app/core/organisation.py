@@ -40,15 +40,18 @@ class OrganisationIdentity:
     dpo_contact: str = ""
 
 
-def siren_is_valid(siren: str) -> bool:
-    """Nine digits passing the Luhn check."""
-    if not SIREN_PATTERN.match(siren):
-        return False
-    total = 0
-    for index, char in enumerate(reversed(siren)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
+def compact_siren(text: str) -> str:
+    """ "552 100 554" or "552.100.554" -> "552100554" (python-stdnum's compact form)."""
+    from stdnum.fr import siren
+
+    return str(siren.compact(text))
+
+
+def siren_is_valid(text: str) -> bool:
+    """Nine digits passing the Luhn check, typed with or without spaces (python-stdnum)."""
+    from stdnum.fr import siren
+
+    return bool(SIREN_PATTERN.match(compact_siren(text))) and bool(siren.is_valid(text))
 
 
 def validate(identity: OrganisationIdentity) -> list[ValidationError]:
@@ -79,7 +82,11 @@ def validate(identity: OrganisationIdentity) -> list[ValidationError]:
     if identity.siren and not siren_is_valid(identity.siren):
         problems.append(
             ValidationError(
-                _("Numéro SIREN : 9 chiffres attendus (clé de contrôle invalide)."), field="siren"
+                _(
+                    "Numéro SIREN « {value} » invalide : 9 chiffres attendus, espaces permis "
+                    "(ex. 552 100 554), et la clé de contrôle doit être juste."
+                ).format(value=identity.siren),
+                field="siren",
             )
         )
     if identity.rna and not RNA_PATTERN.match(identity.rna):
@@ -117,6 +124,7 @@ def save_identity(session: Session, identity: OrganisationIdentity) -> None:
         identity,
         **{f.name: str(getattr(identity, f.name)).strip() for f in fields(OrganisationIdentity)},
     )
+    identity = replace(identity, siren=compact_siren(identity.siren))
     raise_first(validate(identity))
     row = session.get(OrganisationSettings, 1) or OrganisationSettings(id=1)
     for f in fields(OrganisationIdentity):

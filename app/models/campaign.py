@@ -21,3 +21,4 @@ class Campaign(TimestampMixin, Base):
     starts_on: Mapped[date | None] = mapped_column(default=None)
     ends_on: Mapped[date | None] = mapped_column(default=None)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    cost_cents: Mapped[int] = mapped_column(default=0, server_default="0")  # what it cost

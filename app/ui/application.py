@@ -8,9 +8,17 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    QTranslator,
+)
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app import APP_AUTHOR, APP_NAME
 from app.core import backup, instance_lock, session_login
@@ -23,8 +31,19 @@ from app.resources import file_path
 from app.ui.errors import show_error
 from app.ui.first_start import FirstStartChoice, FirstStartDialog
 from app.ui.main_window import DB_FILTER, MainWindow
+from app.ui.widgets_common import name_controls
 
 logger = logging.getLogger(__name__)
+
+
+class _AccessibleNames(QObject):
+    """Names every form control of a window or page when it is first shown."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        shown = event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
+        if shown and (watched.isWindow() or watched.objectName().startswith("page_")):  # type: ignore[union-attr]
+            name_controls(watched)  # type: ignore[arg-type]
+        return False
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -37,6 +56,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setDesktopFileName("obole")  # matches the .deb's obole.desktop
     language = str(QSettings().value("ui/language", detect_language()))
     set_language(language if language in ("fr", "en") else "fr")
+    if not hasattr(app, "_accessible_names"):
+        app._accessible_names = _AccessibleNames(app)  # type: ignore[union-attr]
+        app.installEventFilter(app._accessible_names)  # type: ignore[union-attr]
     translator = QTranslator(app)
     translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(QLocale(language), "qtbase", "_", translations):
@@ -87,7 +109,30 @@ def run_gui(*, db_target: str | None = None) -> int:
     window.show()
     if demo_contacts:
         window.fill_with_demo(demo_contacts, seed=1)
-    return app.exec()
+    code = app.exec()
+    tear_down(window)
+    return code
+
+
+def tear_down(window: MainWindow) -> None:
+    """Destroy the window tree now, while the QApplication still exists.
+
+    PySide hands a dialog back to Python once its exec() returns, although the dialog keeps
+    its Qt parent (a page). Left alive until interpreter exit, such a dialog was deleted
+    twice by PySide's exit sweep (directly, and again with its parent window), the
+    segmentation fault seen on quitting after opening a contact form. Deleting the window
+    here, with the task thread stopped, deletes each widget once, through its parent.
+    """
+    import gc
+
+    from shiboken6 import Shiboken
+
+    window.tasks.wait()
+    for dialog in window.findChildren(QDialog):
+        if Shiboken.isValid(dialog):
+            Shiboken.delete(dialog)
+    Shiboken.delete(window)
+    gc.collect()
 
 
 def open_protected(target: str, paths: AppPaths) -> Database | None:

@@ -45,6 +45,14 @@ class ContactPicker(QWidget):
             self.search.setText(f"{rows[0].name} — {rows[0].city}".strip(" —"))
             self.results.setVisible(False)
 
+    def clear(self) -> None:
+        """Forget the chosen contact and empty the box."""
+        self._timer.stop()
+        self.contact_id = None
+        self.search.clear()
+        self.results.clear()
+        self.results.setVisible(False)
+
     def _on_edited(self, _text: str) -> None:
         """Typing forgets the picked contact and searches again shortly."""
         self.contact_id = None

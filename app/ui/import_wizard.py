@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.core.campaigns import unknown_campaigns
 from app.core.importing.commit import ImportReport, report_of, write_rejected
 from app.core.importing.mapping import auto_map, fields_for, save_mapping
 from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
@@ -27,17 +27,19 @@ from app.core.importing.readers import Table, read_table
 from app.core.money import format_eur
 from app.errors import UserError
 from app.i18n import N_, _
+from app.operations import campaigns as campaign_ops
 from app.operations import imports as import_ops
 from app.ui.context import UiContext
 from app.ui.dialogs.imports_dialog import ImportsDialog
 from app.ui.errors import show_error
+from app.ui.theme import BLUE, GREEN, GREY, PURPLE, RED, text_style, tint
 
 STATUS = {
-    NEW: (N_("nouveau"), "#d7f0d7"),
-    UPDATE: (N_("mise à jour"), "#d8e8fb"),
-    UNCHANGED: (N_("inchangé"), "#eeeeee"),
-    FOLDED: (N_("regroupé"), "#efe3f7"),
-    INVALID: (N_("rejeté"), "#f8d0d0"),
+    NEW: (N_("nouveau"), GREEN),
+    UPDATE: (N_("mise à jour"), BLUE),
+    UNCHANGED: (N_("inchangé"), GREY),
+    FOLDED: (N_("regroupé"), PURPLE),
+    INVALID: (N_("rejeté"), RED),
 }
 PREVIEW_ROWS = 500
 
@@ -91,6 +93,8 @@ class _FilePage(QWizardPage):
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path = QLineEdit()
+        self.path.setPlaceholderText(_("Fichier à importer : choisissez-le ou collez son chemin"))
+        self.path.setAccessibleName(_("Fichier à importer"))
         browse = QPushButton(_("Choisir…"))
         browse.clicked.connect(self._browse)
         row.addWidget(self.path, 1)
@@ -119,7 +123,7 @@ class _FilePage(QWizardPage):
             self.w.table = read_table(Path(self.path.text().strip()))
         except UserError as exc:
             self.info.setText(str(exc))
-            self.info.setStyleSheet("color: #b00020")
+            self.info.setStyleSheet(text_style("error"))
             return False
         table = self.w.table
         self.info.setText(
@@ -203,17 +207,28 @@ class _PreviewPage(QWizardPage):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.unknown_campaigns: list[str] = []
+        self.create_campaigns_button = QPushButton("")
+        self.create_campaigns_button.setVisible(False)
+        self.create_campaigns_button.clicked.connect(lambda: self.create_campaigns())
+        layout.addWidget(self.create_campaigns_button)
         self.rows = QTableWidget(0, 3)
         self.rows.setHorizontalHeaderLabels([_("Ligne"), _("Statut"), _("Détail")])
         self.rows.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows)
 
+    def cleanupPage(self) -> None:  # noqa: N802 - Qt override
+        """Going back ("Précédent") forgets this preview: the next one is computed afresh."""
+        self.w.plan = None
+        self.create_campaigns_button.setVisible(False)
+        self.rows.setRowCount(0)
+        self.summary.setText("")
+
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         table = self.w.table
         assert table is not None
-        self.w.plan = None
+        self.cleanupPage()
         self.summary.setText(_("Lecture et vérification du fichier…"))
-        self.rows.setRowCount(0)
         request = import_ops.ImportRequest(table.path, self.w.kind, mapping=self.w.mapping())
         self.w.ctx.ops.op(
             lambda op: import_ops.preview_import(op, request),
@@ -254,19 +269,51 @@ class _PreviewPage(QWizardPage):
             )
         self.summary.setText(text)
         shown = plan.rows[:PREVIEW_ROWS]
+        labels = fields_for(self.w.kind)
         self.rows.setRowCount(len(shown))
         for r, row in enumerate(shown):
             label, colour = STATUS[row.status]
             detail = (
                 " | ".join(row.reasons)
-                or ", ".join(f"{k} : {old or '∅'} → {new}" for k, (old, new) in row.changes.items())
+                or ", ".join(
+                    f"{_(labels.get(k, k))} : {old or '∅'} → {new}"
+                    for k, (old, new) in row.changes.items()
+                )
                 or ", ".join(row.values.values())
             ) + "".join(f" | {w}" for w in row.warnings)
             for c, value in enumerate((str(row.number), _(label), detail)):
                 item = QTableWidgetItem(value)
-                item.setBackground(QColor(colour))
+                item.setBackground(tint(colour))
                 self.rows.setItem(r, c, item)
         self.rows.resizeColumnsToContents()
+        self._offer_campaigns(plan)
+        self.completeChanged.emit()
+
+    def _offer_campaigns(self, plan: ImportPlan) -> None:
+        """Gifts naming campaigns that do not exist: offer to create them, then re-check."""
+        names = [row.values.get("campaign", "") for row in plan.rows if row.status == INVALID]
+        self.unknown_campaigns = (
+            self.w.ctx.ops.read_window(lambda session: unknown_campaigns(session, names))
+            if any(names)
+            else []
+        )
+        self.create_campaigns_button.setText(
+            _("Créer les campagnes inconnues : {names}").format(
+                names=", ".join(self.unknown_campaigns[:5])
+                + ("…" if len(self.unknown_campaigns) > 5 else "")
+            )
+        )
+        self.create_campaigns_button.setVisible(bool(self.unknown_campaigns))
+
+    def create_campaigns(self) -> None:
+        """Create the campaigns the file names, then compute the preview again."""
+        names = list(self.unknown_campaigns)
+        self.w.ctx.ops.op(
+            lambda op: campaign_ops.create_missing(op, names),
+            parent=self,
+            label=_("Création des campagnes…"),
+            on_success=lambda _codes: self.initializePage(),
+        )
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return self.w.plan is not None

@@ -6,14 +6,17 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
@@ -36,6 +39,17 @@ logger = logging.getLogger(__name__)
 DB_FILTER = "Base Obole (*.sqlite3 *.sqlite *.db);;Tous les fichiers (*)"
 
 
+def scrollable(page: QWidget) -> QScrollArea:
+    """The page in a frameless scroll area: on a small screen (1280x720) a page taller or
+    wider than the window scrolls instead of pushing buttons and status bar off-screen."""
+    area = QScrollArea()
+    area.setObjectName(f"scroll_{page.objectName()}")
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    return area
+
+
 class MainWindow(QMainWindow):
     """Sections on the left, the current section on the right."""
 
@@ -52,6 +66,8 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_menus()
         self.db_label = QLabel()
+        # a long database path must not widen the window past a laptop screen
+        self.db_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.user_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.user_label)
@@ -98,15 +114,36 @@ class MainWindow(QMainWindow):
         self._add_action(file_menu, _("&Imports effectués…"), self.show_imports)
         file_menu.addSeparator()
         self._add_action(file_menu, _("&Quitter"), self.close, QKeySequence.StandardKey.Quit)
-        view_menu = self.menuBar().addMenu(_("&Affichage"))
+        view_menu = self.menuBar().addMenu(_("Aff&ichage"))  # Alt+A opens Aide
         language_menu = view_menu.addMenu(_("Langue"))
+        self.language_group = QActionGroup(self)  # one language ticked, never both
+        self.language_group.setExclusive(True)
         for code in SUPPORTED_LANGUAGES:
             action = language_menu.addAction({"fr": "Français", "en": "English"}[code])
+            self.language_group.addAction(action)
             action.setCheckable(True)
             action.setChecked(code == current_language())
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
         help_menu = self.menuBar().addMenu(_("&Aide"))
+        self._add_action(
+            help_menu,
+            _("&Guide d'utilisation"),
+            lambda: self.show_guide(),
+            QKeySequence.StandardKey.HelpContents,
+        )
         self._add_action(help_menu, _("À &propos d'Obole"), self.about)
+
+    def show_guide(self, *, modal: bool = True):  # type: ignore[no-untyped-def]
+        """The short French user guide (first start, gifts, receipts, duplicates, RGPD)."""
+        from app.ui.guide import GuideDialog
+
+        dialog = GuideDialog(self)
+        if modal:
+            dialog.exec()
+            dialog.deleteLater()
+        else:
+            dialog.show()
+        return dialog
 
     def show_imports(self) -> None:
         """The imports made so far, with undo."""
@@ -132,6 +169,11 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(self.section_keys().index(key))
         return self.pages[key]
 
+    def current_page(self) -> QWidget | None:
+        """The page shown (inside its scroll area)."""
+        area = self.stack.currentWidget()
+        return area.widget() if isinstance(area, QScrollArea) else area
+
     def navigate(self, key: str, **kwargs: object) -> None:
         """Show section `key`; its page opens the item described by kwargs, if it can."""
         page = self.show_section(key)
@@ -148,7 +190,7 @@ class MainWindow(QMainWindow):
             page = spec.factory(self.ctx)
             page.setObjectName(f"page_{spec.key}")
             placeholder = self.stack.widget(row)
-            self.stack.insertWidget(row, page)
+            self.stack.insertWidget(row, scrollable(page))
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
                 placeholder.deleteLater()

@@ -31,6 +31,7 @@ from app.models.enums import Role
 from app.operations import backups as backup_ops
 from app.operations.base import OperationContext
 from app.ui.errors import show_error
+from app.ui.theme import text_style
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class LoginDialog(QDialog):
         self.username = QLineEdit()
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(text_style("error"))
         form.addRow(_("Utilisateur :"), self.username)
         form.addRow(_("Mot de passe :"), self.password)
         form.addRow(self.message)

@@ -87,6 +87,7 @@ class Task(QObject):
         self._label = label
         self._cancellable = cancellable
         self._total = 0
+        self._done = 0
         self._dialog: QProgressDialog | None = None
         self._timer = QTimer(self, singleShot=True, interval=DIALOG_DELAY_MS)
         self._timer.timeout.connect(self._show_dialog)
@@ -97,8 +98,14 @@ class Task(QObject):
     def _show_dialog(self) -> None:
         if not self.running:
             return
+        # until the first step is done the bar is a moving "busy" bar (range 0..0): a big
+        # batch spends seconds starting its workers before the first receipt is stored
         dialog = QProgressDialog(
-            self._label, _("Annuler") if self._cancellable else "", 0, self._total, self._parent
+            self._label,
+            _("Annuler") if self._cancellable else "",
+            0,
+            self._total if self._done else 0,
+            self._parent,
         )
         dialog.setWindowTitle(_("Veuillez patienter"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -116,12 +123,20 @@ class Task(QObject):
         if label:
             self._label = label
         if self._dialog is not None:
-            self._dialog.setMaximum(total)
+            self._dialog.setMaximum(total if self._done else 0)
             self._dialog.setLabelText(self._label)
 
     def _on_advanced(self, done: int) -> None:
+        self._done = done
         if self._dialog is not None:
+            if self._dialog.maximum() != self._total:
+                self._dialog.setMaximum(self._total)
             self._dialog.setValue(min(done, self._total) if self._total else 0)
+
+    @property
+    def dialog(self) -> QProgressDialog | None:
+        """The progress dialog once shown (None before DIALOG_DELAY_MS or after the end)."""
+        return self._dialog
 
     def cancel(self) -> None:
         """Ask the work to stop (it stops at its next check)."""

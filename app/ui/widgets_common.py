@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from app.ui.theme import text_style
 
 
 class FieldErrors:
@@ -20,7 +22,7 @@ class FieldErrors:
         layout.addWidget(editor)
         label = QLabel("")
         label.setObjectName(f"error_{name}")
-        label.setStyleSheet("color: #b00020")
+        label.setStyleSheet(text_style("error"))
         label.setWordWrap(True)
         label.setVisible(False)
         layout.addWidget(label)
@@ -49,3 +51,77 @@ def wrapped_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def confirm_deliberately(
+    parent: QWidget | None, title: str, text: str, *, confirm: str, back: str
+) -> bool:
+    """Ask before a risky save; Enter and Escape both choose `back` (the safe answer).
+
+    The confirm button says what it does ("Enregistrer malgré l'écart"), so saving needs a
+    deliberate click or its mnemonic, never a reflex Enter.
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    confirm_button = box.addButton(confirm, QMessageBox.ButtonRole.AcceptRole)
+    back_button = box.addButton(back, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back_button)
+    box.setEscapeButton(back_button)
+    box.setObjectName("confirm_deliberately")
+    box.exec()
+    return box.clickedButton() is confirm_button
+
+
+_INPUTS = (
+    "QLineEdit",
+    "QComboBox",
+    "QSpinBox",
+    "QDoubleSpinBox",
+    "QPlainTextEdit",
+    "QTextEdit",
+    "QDateEdit",
+    "QListWidget",
+    "QTableWidget",
+    "QTableView",
+)
+
+
+def _first_input(widget: QWidget) -> QWidget | None:
+    if widget.inherits("QAbstractButton") or any(widget.inherits(n) for n in _INPUTS):
+        return widget
+    for child in widget.findChildren(QWidget):
+        if any(child.inherits(n) for n in _INPUTS):
+            return child
+    return None
+
+
+def name_controls(root: QWidget) -> int:
+    """Give every form control a name a screen reader can read; returns how many were named.
+
+    A control in a QFormLayout takes its row label ("Code postal"); another box its
+    placeholder ("Rechercher : nom, organisation…"); names set by hand are kept.
+    """
+    from PySide6.QtWidgets import QFormLayout
+
+    named = 0
+    for form in root.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = label_item.widget() if label_item else None
+            field = (
+                _first_input(field_item.widget()) if field_item and field_item.widget() else None
+            )
+            if isinstance(label, QLabel) and field is not None and not field.accessibleName():
+                field.setAccessibleName(label.text().replace("&", "").rstrip(" :"))
+                named += 1
+    for child in root.findChildren(QWidget):
+        if child.accessibleName() or not any(child.inherits(n) for n in _INPUTS):
+            continue
+        placeholder = getattr(child, "placeholderText", None)
+        text = placeholder() if callable(placeholder) else ""
+        if not text and child.inherits("QComboBox"):
+            text = child.currentText()  # type: ignore[attr-defined]
+        if text:
+            child.setAccessibleName(text.rstrip("…").rstrip(" :"))
+            named += 1
+    return named

@@ -44,7 +44,13 @@ def test_dashboard_shows_figures_and_quality_links(
     from PySide6.QtWidgets import QPushButton
 
     dialog.findChild(QPushButton).click()
-    assert opened == [{"key": "contacts", "contact_ids": [contact.id]}]
+    assert opened == [
+        {
+            "key": "contacts",
+            "contact_ids": [contact.id],
+            "origin": "le tableau de bord (Courriels invalides)",
+        }
+    ]
 
 
 def test_contacts_page_shows_a_list_of_ids(main_window: MainWindow, db: Database) -> None:

@@ -46,7 +46,7 @@ def test_log_a_request_and_see_it_due_then_erase(
     page = _page(main_window, qtbot)
     page.tabs.setCurrentIndex(1)
     page.requester.setText("Hélène Dupont")
-    page.request_contact.setValue(person_id)
+    page.request_contact.set_contact(person_id)
     page.request_received.setText("01/02/2026")
     page.add_request()
     qtbot.waitUntil(lambda: page.requests_table.rowCount() == 1, timeout=10_000)
@@ -71,7 +71,7 @@ def test_an_unknown_contact_number_is_refused_on_its_field(
     contact number, and nothing recorded."""
     page = _page(main_window, qtbot)
     page.requester.setText("Hélène Dupont")
-    page.request_contact.setValue(999)
+    page.request_contact.contact_id = 999  # picked, then deleted meanwhile by someone else
     page.request_received.setText("01/02/2026")
     page.add_request()
     qtbot.waitUntil(lambda: bool(page.request_errors.visible()), timeout=10_000)

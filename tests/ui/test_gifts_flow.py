@@ -7,7 +7,6 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from app.core.database import Database
@@ -17,6 +16,7 @@ from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
 from app.ui.main_window import MainWindow
 from tests.factories import add_contacts
+from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text
 
 
@@ -86,8 +86,9 @@ def test_enter_a_deposit_slip_by_keyboard(
         qtbot.keyClick(dialog.cheque_number, Qt.Key.Key_Return)
     assert dialog.table.rowCount() == 2
     assert "⚠" in dialog.status.text() and "70,00" in dialog.status.text()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    answer = ModalAnswer(qtbot, button="Revenir à la saisie")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "70,00" in answer.texts[0].replace("\u202f", " ")
     with db.read() as session:
         assert session.scalars(select(Gift)).all() == []  # mismatch refused: nothing saved
     type_text(qtbot, dialog.expected_total, "70,00")

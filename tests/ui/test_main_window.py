@@ -19,7 +19,7 @@ from app.ui.pages.settings_page import SettingsPage
 def test_every_section_can_be_visited(main_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
     for row, key in enumerate(main_window.section_keys()):
         main_window.navigation.setCurrentRow(row)
-        assert main_window.stack.currentWidget() is main_window.pages[key]
+        assert main_window.current_page() is main_window.pages[key]
         assert main_window.pages[key].isVisible()
     assert set(main_window.section_keys()) >= {
         "contacts",

@@ -63,7 +63,7 @@ def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Datab
         receipt_id = session.scalar(select(Gift.receipt_id))
     main_window.navigate("gifts")
     main_window.navigate("receipts", receipt_id=receipt_id)
-    assert main_window.stack.currentWidget() is page
+    assert main_window.current_page() is page
     qtbot.waitUntil(lambda: page.selected_id() == receipt_id, timeout=10_000)
     assert "2025-00001" in page.summary.text()
 

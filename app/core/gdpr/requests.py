@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
-from app.models import RightsRequest
+from app.models import Contact, RightsRequest
 from app.models.enums import RightsRequestKind, RightsRequestStatus
 
 KIND_LABELS = {
@@ -58,6 +58,8 @@ def log_request(
     require(session, Permission.GDPR_MANAGE)
     if not requester.strip() and contact_id is None:
         raise ValidationError(_("Demandeur : nom ou contact obligatoire."), field="requester")
+    if contact_id is not None and session.get(Contact, contact_id) is None:
+        raise NotFound(_("Contact {id} introuvable.").format(id=contact_id))
     request = RightsRequest(
         kind=kind,
         received_on=received_on,

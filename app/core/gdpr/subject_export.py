@@ -100,7 +100,7 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
                 .where(AuditEvent.contact_id == contact_id)
                 .order_by(AuditEvent.at, AuditEvent.id)
             ),
-            ["at", "user", "action", "field", "old", "new"],
+            ["at", "user", "action", "entity", "field", "old", "new", "note"],
         ),
         "processing": [
             {

@@ -4,6 +4,7 @@ saved mappings."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from app.core.text import fold
@@ -201,12 +202,17 @@ def fields_for(kind: str) -> dict[str, str]:
     return CONTACT_FIELDS if kind == "contacts" else GIFT_FIELDS
 
 
+def _without_punctuation(folded: str) -> str:
+    """ "tel." -> "tel", "code-postal" -> "code postal": abbreviations as people write them."""
+    return " ".join(re.sub(r"[^\w]+", " ", folded).split())
+
+
 def auto_map(header: list[str], kind: str) -> dict[int, str]:
     """Column index -> field for the headers recognised (each field used once)."""
     allowed = fields_for(kind)
     mapping: dict[int, str] = {}
     for index, name in enumerate(header):
-        field = _LOOKUP.get(fold(name))
+        field = _LOOKUP.get(fold(name)) or _LOOKUP.get(_without_punctuation(fold(name)))
         if field in allowed and field not in mapping.values():
             mapping[index] = field
     return mapping

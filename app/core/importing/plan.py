@@ -288,7 +288,10 @@ def _column(table: Table, mapping: dict[int, str], field_name: str) -> str:
     for index, name in mapping.items():
         if name == field_name:
             return table.header[index]
-    return field_name
+    from app.core.importing.mapping import CONTACT_FIELDS, GIFT_FIELDS
+
+    label = CONTACT_FIELDS.get(field_name) or GIFT_FIELDS.get(field_name)
+    return _(label) if label else field_name  # the user's words, never "line4"
 
 
 def _field_of_problem(name: str) -> str:

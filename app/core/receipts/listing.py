@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.text import fold
 from app.models import Contact, Receipt
 
 
@@ -24,16 +26,48 @@ class ReceiptRow:
     status: str
 
 
-def count_receipts(session: Session, year: int) -> int:
-    """Receipts numbered in `year`."""
-    return int(session.scalar(select(func.count(Receipt.id)).where(Receipt.year == year)) or 0)
+SORT_COLUMNS = {
+    "number": Receipt.sequence,
+    "issued": Receipt.issued_at,
+    "donor": Contact.sort_name,
+    "kind": Receipt.kind,
+    "amount": Receipt.total_cents,
+    "status": Receipt.status,
+}
+
+
+def _matching(query: Select[Any], text: str) -> Select[Any]:
+    """Receipts whose number or donor (name, e-mail, town: the contact's search text) match."""
+    words = fold(text).split()
+    for word in words:
+        pattern = f"%{word}%"
+        query = query.where(
+            or_(func.lower(Receipt.number).like(pattern), Contact.search_text.like(pattern))
+        )
+    return query
+
+
+def count_receipts(session: Session, year: int, *, text: str = "") -> int:
+    """Receipts numbered in `year` (matching `text` when given)."""
+    query = select(func.count(Receipt.id)).where(Receipt.year == year)
+    if text.strip():
+        query = _matching(query.join(Contact, Contact.id == Receipt.contact_id), text)
+    return int(session.scalar(query) or 0)
 
 
 def fetch_receipts(
-    session: Session, year: int, *, offset: int, limit: int, descending: bool = True
+    session: Session,
+    year: int,
+    *,
+    offset: int,
+    limit: int,
+    descending: bool = True,
+    text: str = "",
+    sort: str = "number",
 ) -> list[ReceiptRow]:
-    """A window of the year's receipts ordered by number."""
-    order = Receipt.sequence.desc() if descending else Receipt.sequence.asc()
+    """A window of the year's receipts, searched and sorted in SQL (by number by default)."""
+    column = SORT_COLUMNS.get(sort, Receipt.sequence)
+    order = [column.desc() if descending else column.asc(), Receipt.sequence.desc()]
     query = (
         select(
             Receipt.id,
@@ -49,10 +83,11 @@ def fetch_receipts(
         )
         .join(Contact, Contact.id == Receipt.contact_id)
         .where(Receipt.year == year)
-        .order_by(order)
+        .order_by(*order)
         .offset(offset)
         .limit(limit)
     )
+    query = _matching(query, text) if text.strip() else query
     rows = []
     for r in session.execute(query):
         name = r[6] if r[3] == "organisation" else f"{r[5].upper()} {r[4]}".strip()

@@ -3,11 +3,10 @@ contact's gifts, consents, receipts and history."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -44,6 +43,7 @@ from app.core.contacts import (
     validate_draft,
 )
 from app.core.dates import format_date, parse_optional_date
+from app.core.history_words import describe
 from app.core.money import format_eur
 from app.core.postal import address_block
 from app.errors import UserError, ValidationError
@@ -53,7 +53,8 @@ from app.models.enums import Channel, ConsentStatus, ContactKind
 from app.operations.base import Change
 from app.ui.context import UiContext
 from app.ui.errors import show_error
-from app.ui.widgets_common import FieldErrors
+from app.ui.theme import text_style
+from app.ui.widgets_common import FieldErrors, confirm_deliberately
 
 CIVILITIES = ["", "M.", "Mme", "M. et Mme", "Dr"]
 CHANNEL_LABELS = {
@@ -67,27 +68,6 @@ STATUS_LABELS = {
     ConsentStatus.WITHDRAWN: N_("Retrait"),
     ConsentStatus.OBJECTED: N_("Opposition"),
     None: N_("Non renseigné"),
-}
-FIELD_NAMES = {
-    "first_name": N_("Prénom"),
-    "last_name": N_("Nom"),
-    "organisation_name": N_("Raison sociale"),
-    "civility": N_("Civilité"),
-    "birth_name": N_("Nom de naissance"),
-    "email": N_("Courriel"),
-    "number": N_("Téléphone"),
-    "line2": N_("Adresse ligne 2"),
-    "line3": N_("Adresse ligne 3"),
-    "line4": N_("Adresse ligne 4"),
-    "line5": N_("Adresse ligne 5"),
-    "postcode": N_("Code postal"),
-    "city": N_("Commune"),
-    "npai": N_("NPAI"),
-    "notes": N_("Notes"),
-    "birth_date": N_("Date de naissance"),
-    "amount_cents": N_("Montant (centimes)"),
-    "status": N_("Statut"),
-    "restricted": N_("Limitation"),
 }
 
 
@@ -138,7 +118,7 @@ class ContactDialog(QDialog):
         self.tabs.addTab(self._address_tab(), _("Adresse"))
         main.addWidget(self.tabs)
         self.general_error = QLabel("")
-        self.general_error.setStyleSheet("color: #b00020")
+        self.general_error.setStyleSheet(text_style("error"))
         self.general_error.setWordWrap(True)
         main.addWidget(self.general_error)
         buttons = QDialogButtonBox(
@@ -148,13 +128,53 @@ class ContactDialog(QDialog):
         self.save_button.setText(_("Enregistrer"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
         buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         main.addWidget(buttons)
         if contact_id is not None:
             self._load()
             self._add_related_tabs()
         self._kind_changed()
         self._update_preview()
+        self.notes.setTabChangesFocus(True)  # Tab leaves the notes like every other box
+        self._typed_at_open = self.typed()
+
+    def typed(self) -> tuple[str, ...]:
+        """Everything typed in the form's boxes (to know whether closing loses work)."""
+        return tuple(e.text() for e in self.findChildren(QLineEdit)) + tuple(
+            e.toPlainText() for e in self.findChildren(QPlainTextEdit)
+        )
+
+    def discard_confirmed(self) -> bool:
+        """True when nothing typed would be lost, or the user chose to abandon it."""
+        if self.typed() == getattr(self, "_typed_at_open", self.typed()):
+            return True
+        return confirm_deliberately(
+            self,
+            _("Abandonner la saisie ?"),
+            _("Ce qui a été tapé dans la fiche n'est pas enregistré et sera perdu."),
+            confirm=_("&Abandonner la saisie"),
+            back=_("Continuer la saisie"),
+        )
+
+    def cancel(self) -> None:
+        """ "Annuler" and Escape: ask first when something typed would be lost."""
+        if self.discard_confirmed():
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Escape asks before discarding a typed contact (QDialog would close at once)."""
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """The window's close button asks too (closing from code does not)."""
+        if event.spontaneous() and not self.discard_confirmed():
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     # --- building --------------------------------------------------------------------
 
@@ -274,11 +294,14 @@ class ContactDialog(QDialog):
         self.preview = QLabel()
         self.preview.setObjectName("address_preview")
         self.preview.setFont(QFont("DejaVu Sans Mono", 10))
-        self.preview.setStyleSheet("border: 1px solid #999; padding: 8px; background: white;")
+        self.preview.setStyleSheet(
+            "border: 1px solid palette(mid); padding: 8px; background: palette(base); "
+            "color: palette(text);"
+        )
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         preview_box.addWidget(self.preview)
         self.postcode_hint = QLabel("")
-        self.postcode_hint.setStyleSheet("color: #8a5a00")
+        self.postcode_hint.setStyleSheet(text_style("warning"))
         self.postcode_hint.setWordWrap(True)
         preview_box.addWidget(self.postcode_hint)
         preview_box.addStretch(1)
@@ -639,31 +662,15 @@ class ContactDialog(QDialog):
 
 
 def _history_row(event: AuditEvent) -> tuple[str, ...]:
-    what = {
-        "create": _("Création"),
-        "update": _("Modification"),
-        "delete": _("Suppression"),
-        "event": _("Événement"),
-    }.get(str(event.action), str(event.action))
-    if event.action in ("create", "delete"):
-        values = event.new if event.action == "create" else event.old
-        try:
-            data = json.loads(values or "{}")
-            summary = ", ".join(
-                f"{_(FIELD_NAMES.get(k, k))} : {v}"
-                for k, v in data.items()
-                if v not in (None, "", "0", "False") and k in FIELD_NAMES
-            )
-        except ValueError:
-            summary = values or ""
-        before, after = ("", summary) if event.action == "create" else (summary, "")
-    else:
-        before, after = event.old or "", event.new or event.note
-    return (
-        event.at.strftime("%d/%m/%Y %H:%M"),
-        event.user,
-        f"{what} ({event.entity})",
-        _(FIELD_NAMES.get(event.field, event.field)),
-        before,
-        after,
+    """The journal row in words (euros, French dates, national phone numbers, labels)."""
+    line = describe(
+        at=event.at,
+        user=event.user,
+        action=str(event.action),
+        entity=event.entity,
+        field=event.field,
+        old=event.old,
+        new=event.new,
+        note=event.note,
     )
+    return (line.when, line.who, line.what, line.field, line.before, line.after)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
-from app.core.deposit_slips import DepositSlip, SlipLine, save_slip, validate_slip
+from app.core.deposit_slips import (
+    DepositSlip,
+    SlipLine,
+    save_slip,
+    slip_doubles,
+    validate_slip,
+)
 from app.core.gifts import campaigns
 from app.core.money import format_eur, parse_eur
 from app.errors import UserError, ValidationError
@@ -30,6 +38,8 @@ from app.models.enums import PaymentMethod
 from app.operations.base import Change
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
+from app.ui.theme import text_style
+from app.ui.widgets_common import confirm_deliberately
 
 
 class DepositSlipDialog(QDialog):
@@ -71,7 +81,7 @@ class DepositSlipDialog(QDialog):
         entry.addWidget(self.add_button)
         layout.addLayout(entry)
         self.line_error = QLabel("")
-        self.line_error.setStyleSheet("color: #b00020")
+        self.line_error.setStyleSheet(text_style("error"))
         layout.addWidget(self.line_error)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels([_("Donateur"), _("Montant"), _("N° de chèque")])
@@ -87,7 +97,7 @@ class DepositSlipDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("Enregistrer la remise"))
+        self.save_button.setText(_("&Enregistrer la remise"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -99,7 +109,20 @@ class DepositSlipDialog(QDialog):
         self.expected_count.valueChanged.connect(self._update_status)
         self.expected_total.textChanged.connect(self._update_status)
         self.add_button.setAutoDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.save_button.setDefault(False)
         self._update_status()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter moves through the cheque line and adds it, never saves the slip.
+
+        QDialogButtonBox makes "Enregistrer la remise" the dialog's default button, so an
+        Enter left unhandled by a box would save the slip; saving takes a click or Alt+E.
+        """
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def add_line(self) -> bool:
         """Add the typed cheque; the cursor goes back to the donor box."""
@@ -175,7 +198,7 @@ class DepositSlipDialog(QDialog):
         self.status.setText(
             text + ("  ✔" if ok else f"\n⚠ {mismatch}" if mismatch and slip.count else "")
         )
-        self.status.setStyleSheet("color: #1b5e20" if ok else "color: #8a5a00")
+        self.status.setStyleSheet(text_style("success" if ok else "warning"))
 
     def save(self) -> None:
         """Save every line as a gift (one transaction); a mismatch must be confirmed."""
@@ -187,20 +210,34 @@ class DepositSlipDialog(QDialog):
         database = self.ctx.database
         with database.read() as session:
             problems = validate_slip(session, slip, today=today(database.clock))
+            doubles = [] if problems else slip_doubles(session, slip)
         if problems:
             QMessageBox.warning(self, _("Remise"), "\n".join(str(p) for p in problems[:10]))
             return
+        if doubles and not confirm_deliberately(
+            self,
+            _("Doublon probable"),
+            _(
+                "Ces chèques semblent déjà enregistrés (même donateur, montant, date ou "
+                "numéro de chèque) :\n{lines}\n\nLes enregistrer une seconde fois les "
+                "compterait deux fois sur les reçus fiscaux."
+            ).format(lines="\n".join(doubles[:10])),
+            confirm=_("&Enregistrer quand même"),
+            back=_("Revenir à la saisie"),
+        ):
+            return
         accept_mismatch = False
         if slip.mismatch():
-            answer = QMessageBox.question(
+            if not confirm_deliberately(
                 self,
                 _("Remise"),
                 _(
-                    "La saisie ne correspond pas au bordereau : {details}.\nEnregistrer quand "
-                    "même ?"
+                    "La saisie ne correspond pas au bordereau : {details}.\n\nVérifiez les "
+                    "chèques saisis ou corrigez le nombre et le total du bordereau."
                 ).format(details=slip.mismatch()),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                confirm=_("&Enregistrer malgré l'écart"),
+                back=_("Revenir à la saisie"),
+            ):
                 return
             accept_mismatch = True
         try:

@@ -21,8 +21,11 @@ from app.core.dates import format_date, parse_date
 from app.core.gifts import (
     METHOD_LABELS,
     NATURE_LABELS,
+    ExistingGift,
     GiftDraft,
     campaigns,
+    draft_key,
+    probable_doubles,
 )
 from app.core.money import format_eur, parse_eur
 from app.errors import ValidationError
@@ -32,7 +35,8 @@ from app.operations import gifts as gift_ops
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 from app.ui.errors import explain_text, report
-from app.ui.widgets_common import FieldErrors
+from app.ui.theme import BLUE, YELLOW, box_style
+from app.ui.widgets_common import FieldErrors, confirm_deliberately
 
 
 def _amount_text(cents: int) -> str:
@@ -58,7 +62,7 @@ class GiftDialog(QDialog):
         layout = QVBoxLayout(self)
         self.lock_label = QLabel("")
         self.lock_label.setWordWrap(True)
-        self.lock_label.setStyleSheet("background: #fff4d6; padding: 6px;")
+        self.lock_label.setStyleSheet(box_style(YELLOW))
         self.lock_label.setVisible(False)
         layout.addWidget(self.lock_label)
         self.replace_button = QPushButton("")
@@ -135,7 +139,7 @@ class GiftDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         self.offer_label = QLabel("")
         self.offer_label.setWordWrap(True)
-        self.offer_label.setStyleSheet("background: #e8f1fb; padding: 6px;")
+        self.offer_label.setStyleSheet(box_style(BLUE))
         column.addWidget(self.offer_label)
         row = QHBoxLayout()
         self.issue_now_button = QPushButton(_("Émettre le reçu maintenant"))
@@ -282,6 +286,35 @@ class GiftDialog(QDialog):
             self.errors.show({field or "amount_cents": str(exc)})
             return
         self._saving, gift_id = True, self.gift_id
+        self.ctx.ops.query(
+            lambda session: probable_doubles(session, draft_key(draft), exclude_gift_id=gift_id),
+            parent=self,
+            label=_("Vérification des doublons…"),
+            on_success=lambda doubles: self._save_unless_double(draft, gift_id, doubles),
+            on_failure=lambda exc: (
+                setattr(self, "_saving", False),
+                report(self, exc, self.errors),
+            ),
+        )
+
+    def _save_unless_double(
+        self, draft: GiftDraft, gift_id: int | None, doubles: list[ExistingGift]
+    ) -> None:
+        """A probable double (same donor, amount, date or cheque) is saved only on purpose."""
+        if doubles and not confirm_deliberately(
+            self,
+            _("Doublon probable"),
+            _(
+                "Ce don semble déjà enregistré (même donateur, montant, date ou numéro de "
+                "chèque) :\n{existing}\n\nL'enregistrer une seconde fois le compterait deux "
+                "fois sur le reçu fiscal."
+            ).format(existing="\n".join(d.describe() for d in doubles[:5])),
+            confirm=_("&Enregistrer quand même"),
+            back=_("Revenir au formulaire"),
+        ):
+            self._saving = False
+            self._save_again = False
+            return
         self.ctx.ops.op(
             lambda op: gift_ops.save_gift(op, draft, gift_id=gift_id),
             parent=self,

@@ -62,6 +62,12 @@ def _regular_giving(ctx: UiContext) -> QWidget:
     return RegularGivingPage(ctx)
 
 
+def _campaigns(ctx: UiContext) -> QWidget:
+    from app.ui.pages.campaigns_page import CampaignsPage
+
+    return CampaignsPage(ctx)
+
+
 def _appeals(ctx: UiContext) -> QWidget:
     from app.ui.pages.appeals_page import AppealsPage
 
@@ -79,6 +85,7 @@ def page_specs() -> list[PageSpec]:
     return [
         PageSpec("contacts", N_("Contacts"), _contacts),
         PageSpec("gifts", N_("Dons"), _gifts),
+        PageSpec("campaigns", N_("Campagnes"), _campaigns),
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
         PageSpec("regular", N_("Adhérents et prélèvements"), _regular_giving),
         PageSpec("appeals", N_("Appels et remerciements"), _appeals),

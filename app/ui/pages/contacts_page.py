@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -35,13 +35,14 @@ from app.core.dates import format_date
 from app.core.gifts import campaigns
 from app.core.memberships import renewal_days
 from app.core.saved_filters import list_filters, save_filter
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models.enums import Channel, ContactKind
 from app.operations import exports as export_ops
 from app.operations.base import Change, Changes
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
+from app.ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 200
 ALL = None
@@ -49,7 +50,7 @@ ALL = None
 
 def contact_columns() -> list[Column[ContactRow]]:
     """Columns of the contact list."""
-    grey = QColor("#888")
+    grey = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
     return [
         Column(
             N_("Nom"),
@@ -90,8 +91,6 @@ class ContactsPage(QWidget):
         self.saved = QComboBox()
         self.save_filter_button = QPushButton(_("Enregistrer le filtre…"))
         for button in (
-            self.saved,
-            self.save_filter_button,
             self.new_person,
             self.new_organisation,
             self.export_button,
@@ -99,6 +98,18 @@ class ContactsPage(QWidget):
             top.addWidget(button)
         layout.addLayout(top)
         layout.addLayout(self._filters())
+        self.selection: tuple[int, ...] | None = None  # contacts sent by another screen
+        self.selection_origin = ""
+        active = QHBoxLayout()
+        self.active_filters = QLabel("")
+        self.active_filters.setObjectName("active_filters")
+        self.active_filters.setWordWrap(True)
+        self.clear_filters_button = QPushButton(_("Effacer les filtres"))
+        self.clear_filters_button.setObjectName("clear_filters")
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        active.addWidget(self.active_filters, 1)
+        active.addWidget(self.clear_filters_button)
+        layout.addLayout(active)
         self.model: WindowTableModel[ContactRow] = WindowTableModel(
             contact_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
@@ -109,6 +120,8 @@ class ContactsPage(QWidget):
         )
         self.table.setColumnWidth(0, 240)
         self.table.setColumnWidth(1, 240)
+        self.first_steps = self._first_steps()
+        layout.addWidget(self.first_steps)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel("")
         layout.addWidget(self.count_label)
@@ -131,8 +144,8 @@ class ContactsPage(QWidget):
         ctx.events.changes.connect(self._data_changed)
         self.apply_filters()
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _filters(self) -> FlowLayout:
+        row = FlowLayout()  # wraps onto a second line on a narrow screen
         self.tag = QComboBox()
         self.npai = QComboBox()
         self.consent_channel = QComboBox()
@@ -144,9 +157,11 @@ class ContactsPage(QWidget):
         self.last_gift_year = QSpinBox(
             minimum=0,
             maximum=2100,
-            specialValueText=_("toutes"),  # type: ignore[call-arg]  # a Qt property
+            specialValueText=_("Dernier don : toutes années"),  # type: ignore[call-arg]
         )
         self.last_gift_year.setPrefix(_("Dernier don en "))
+        self.last_gift_year.setAccessibleName(_("Année du dernier don"))
+        self.consent_status.setToolTip(_("Choisissez d'abord le canal du consentement."))
         self._fill_lookup_filters()
         for combo, items in (
             (
@@ -204,6 +219,8 @@ class ContactsPage(QWidget):
                 widget.valueChanged.connect(self.apply_filters)
             else:
                 widget.currentIndexChanged.connect(self.apply_filters)
+        row.addWidget(self.saved)
+        row.addWidget(self.save_filter_button)
         return row
 
     def _fill_lookup_filters(self) -> None:
@@ -281,11 +298,14 @@ class ContactsPage(QWidget):
             donor=self.donor.currentData(),
             last_gift_year=self.last_gift_year.value() or None,
             campaign_id=self.campaign.currentData(),
-            ids=self.filter.ids,
+            ids=self.selection,
             member_status=self.member.currentData(),
             member_on=today(self.ctx.database.clock),
             member_window=self.renewal_window,
         )
+
+    def _no_contact_at_all(self) -> bool:
+        return self.ctx.ops.read_window(lambda s: count_contacts(s, ContactFilter()) == 0)
 
     def _count(self) -> int:
         spec = self.filter
@@ -305,7 +325,119 @@ class ContactsPage(QWidget):
         self.filter = self.current_filter()
         self.model.refresh()
         total = self.model.rowCount()
-        self.count_label.setText(_("{n} contact(s)").format(n=f"{total:,}".replace(",", "\u202f")))
+        self.count_label.setText(
+            ngettext(N_("{n} contact"), N_("{n} contacts"), total).format(
+                n=f"{total:,}".replace(",", "\u202f")
+            )
+        )
+        self.consent_status.setEnabled(self.consent_channel.currentData() is not ALL)
+        self._show_active_filters()
+        empty_base = total == 0 and not self.active_filter_labels() and self._no_contact_at_all()
+        self.first_steps.setVisible(empty_base)
+        self.table.setVisible(not empty_base)
+
+    def _first_steps(self) -> QWidget:
+        """What to do first on an empty database (shown instead of an empty table)."""
+        box = QWidget()
+        box.setObjectName("first_steps")
+        layout = QVBoxLayout(box)
+        intro = QLabel(
+            _(
+                "<h3>Bienvenue dans Obole</h3>La base ne contient encore aucun contact. "
+                "Pour commencer :"
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        for number, (text, explanation, slot) in enumerate(
+            (
+                (
+                    N_("1. Renseigner l'association…"),
+                    N_(
+                        "Nom, adresse, objet et signataire : ils sont imprimés sur les reçus "
+                        "fiscaux."
+                    ),
+                    lambda: self.ctx.navigate("settings"),
+                ),
+                (
+                    N_("2. Importer un fichier de contacts…"),
+                    N_("Un tableau Excel, LibreOffice ou CSV : adhérents, donateurs, HelloAsso."),
+                    lambda: self._open_import(),
+                ),
+                (
+                    N_("3. Ajouter un premier contact…"),
+                    N_("Ou saisissez les personnes une à une."),
+                    lambda: self.new_contact(ContactKind.PERSON),
+                ),
+            ),
+            start=1,
+        ):
+            row = QHBoxLayout()
+            button = QPushButton(_(text))
+            button.setObjectName(f"first_step_{number}")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            hint = QLabel(_(explanation))
+            hint.setWordWrap(True)
+            row.addWidget(hint, 1)
+            layout.addLayout(row)
+        layout.addStretch(1)
+        box.setVisible(False)
+        return box
+
+    def _open_import(self) -> None:
+        window = self.window()
+        open_import = getattr(window, "open_import", None)
+        if callable(open_import):
+            open_import("contacts")
+
+    def first_step_buttons(self) -> list[QPushButton]:
+        """The three first-step buttons, in order."""
+        return [b for b in self.first_steps.findChildren(QPushButton)]
+
+    def active_filter_labels(self) -> list[str]:
+        """Each filter in force, in words ("NPAI seulement", "Recherche « dupont »"...)."""
+        labels = []
+        if self.search.text().strip():
+            labels.append(_("Recherche « {text} »").format(text=self.search.text().strip()))
+        for name in self.FILTER_WIDGETS:
+            combo = getattr(self, name)
+            if combo.isEnabled() and combo.currentData() is not ALL:
+                labels.append(combo.currentText())
+        if self.last_gift_year.value():
+            labels.append(self.last_gift_year.text())
+        if self.selection is not None:
+            labels.append(
+                ngettext(
+                    N_("{n} contact choisi depuis {origin}"),
+                    N_("{n} contacts choisis depuis {origin}"),
+                    len(self.selection),
+                ).format(n=len(self.selection), origin=self.selection_origin)
+            )
+        return labels
+
+    def _show_active_filters(self) -> None:
+        labels = self.active_filter_labels()
+        self.active_filters.setText(
+            _("Filtres actifs : {filters}").format(filters=" · ".join(labels)) if labels else ""
+        )
+        self.active_filters.setVisible(bool(labels))
+        self.clear_filters_button.setVisible(bool(labels))
+
+    def clear_filters(self, *, query: bool = True) -> None:
+        """Back to every contact: search, filters and any selection from another screen."""
+        widgets = [getattr(self, n) for n in self.FILTER_WIDGETS]
+        for widget in (*widgets, self.last_gift_year, self.search):
+            widget.blockSignals(True)
+        for combo in widgets:
+            combo.setCurrentIndex(0)
+        self.last_gift_year.setValue(0)
+        self.search.clear()
+        for widget in (*widgets, self.last_gift_year, self.search):
+            widget.blockSignals(False)
+        self.selection, self.selection_origin = None, ""
+        if query:
+            self.apply_filters()
 
     def _data_changed(self, changes: Changes) -> None:
         if changes & {Change.CONTACTS, Change.CONSENTS, Change.GIFTS, Change.DUPLICATES}:
@@ -316,15 +448,18 @@ class ContactsPage(QWidget):
     # --- actions ---------------------------------------------------------------------
 
     def open_item(
-        self, *, contact_id: int | None = None, contact_ids: list[int] | None = None
+        self,
+        *,
+        contact_id: int | None = None,
+        contact_ids: list[int] | None = None,
+        origin: str = "",
     ) -> None:
         """Open one contact's form, or show only the given contacts (from another screen)."""
         if contact_ids is not None:
-            self.filter = ContactFilter(ids=tuple(contact_ids))
-            self.model.refresh()
-            self.count_label.setText(
-                _("{n} contact(s) sélectionné(s) depuis un autre écran").format(n=len(contact_ids))
-            )
+            self.clear_filters(query=False)
+            self.selection = tuple(contact_ids)
+            self.selection_origin = origin or _("un autre écran")
+            self.apply_filters()
         if contact_id is not None:
             self.open_contact(contact_id)
 

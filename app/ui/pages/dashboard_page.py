@@ -8,10 +8,10 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QPieSeries,
-    QValueAxis,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QShowEvent
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.chart_scale import euro_label, nice_ticks
 from app.core.clock import today
 from app.core.contact_search import fetch_rows
 from app.core.gifts import METHOD_TEXT
@@ -40,7 +41,7 @@ from app.core.organisation import load_identity
 from app.core.quality import Metric, duplicate_ids, quality_report
 from app.core.segments import SEGMENTS, DonorScore, export_segment, score_donors, segment_counts
 from app.core.stats import Dashboard, dashboard
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
 from app.operations.base import Changes
 from app.reports.quality_pdf import write_quality_pdf
@@ -149,15 +150,16 @@ class DashboardPage(QWidget):
         c, p = f.current, f.previous
         self.kpis.setText(
             _(
-                "<b>{donors}</b> donateurs ({prev_donors} en {prev}) — <b>{amount}</b> collectés "
-                "({prev_amount} en "
+                "{donors} ({prev_donors} en {prev}) — <b>{amount}</b> collectés ({prev_amount} en "
                 "{prev}) — don moyen <b>{average}</b>, médian <b>{median}</b><br>"
                 "Fidélisation <b>{retention:.0f} %</b> — nouveaux <b>{new}</b>, perdus "
                 "<b>{lapsed}</b> — reçus émis "
                 "<b>{receipts}</b> ; dons à reçu en attente <b>{pending}</b> ({pending_amount})<br>"
                 "Demandes RGPD : <b>{overdue}</b> en retard, <b>{soon}</b> à échéance dans 7 jours"
             ).format(
-                donors=c.donors,
+                donors=ngettext(
+                    N_("<b>{n}</b> donateur"), N_("<b>{n}</b> donateurs"), c.donors
+                ).format(n=c.donors),
                 prev_donors=p.donors,
                 prev=p.year,
                 amount=format_eur(c.amount_cents),
@@ -200,8 +202,12 @@ class DashboardPage(QWidget):
         chart.setTitle(_("Montant collecté par mois (€)"))
         axis_x = QBarCategoryAxis()
         axis_x.append([_(m) for m in MONTHS])
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%.0f")
+        ticks = nice_ticks(max((_euros(v) for v in (*current, *previous)), default=0))
+        axis_y = QCategoryAxis()  # round ticks labelled "50 000 €", not 158155
+        axis_y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis_y.setRange(0, ticks[-1])
+        for tick in ticks:
+            axis_y.append(euro_label(tick), tick)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_x)
@@ -210,12 +216,16 @@ class DashboardPage(QWidget):
 
     def _draw_methods(self, by_method: dict[str, int]) -> None:
         series = QPieSeries()
+        total = sum(by_method.values()) or 1
         for method, cents in sorted(by_method.items(), key=lambda kv: -kv[1]):
-            series.append(_(METHOD_TEXT.get(method, method)), _euros(cents))
-        series.setLabelsVisible(True)
+            label = _(METHOD_TEXT.get(method, method))
+            series.append(f"{label} — {cents * 100 / total:.0f} %", _euros(cents))
+        series.setLabelsVisible(False)  # a legend, not labels cut to "Chè..."
         chart = QChart()
         chart.addSeries(series)
         chart.setTitle(_("Répartition par mode de paiement"))
+        chart.legend().setVisible(True)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         self.methods_chart.setChart(chart)
 
     # --- segments --------------------------------------------------------------------
@@ -362,7 +372,11 @@ class DashboardPage(QWidget):
 
         def open_all_contacts() -> None:
             dialog.accept()
-            self.ctx.navigate("contacts", contact_ids=list(metric.contact_ids))
+            self.ctx.navigate(
+                "contacts",
+                contact_ids=list(metric.contact_ids),
+                origin=_("le tableau de bord ({metric})").format(metric=_(metric.label)),
+            )
 
         open_all.clicked.connect(open_all_contacts)
         layout.addWidget(open_all)

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -19,13 +21,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
@@ -35,11 +38,14 @@ from app.core.gdpr.register import ActivityView
 from app.core.gdpr.retention import RetentionCandidate
 from app.errors import ValidationError
 from app.i18n import N_, _
+from app.models import Contact
 from app.models.enums import RightsRequestKind
 from app.operations import gdpr as gdpr_ops
 from app.operations.base import OperationContext, Outcome
+from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
 from app.ui.errors import report
+from app.ui.theme import ORANGE, RED, tint
 from app.ui.widgets_common import FieldErrors, wrapped_label
 
 EDITABLE = (
@@ -124,7 +130,13 @@ class GdprPage(QWidget):
         self.save_activity_button = QPushButton(_("Enregistrer le traitement"))
         self.save_activity_button.clicked.connect(self.save_activity)
         form.addRow(self.save_activity_button)
-        row.addLayout(form, 3)
+        holder = QWidget()
+        holder.setLayout(form)
+        editor_area = QScrollArea()  # the long form scrolls on a 720 px high screen
+        editor_area.setWidgetResizable(True)
+        editor_area.setFrameShape(QFrame.Shape.NoFrame)
+        editor_area.setWidget(holder)
+        row.addWidget(editor_area, 3)
         return tab
 
     def reload_register(self) -> None:
@@ -218,32 +230,37 @@ class GdprPage(QWidget):
     def _requests_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        form = QHBoxLayout()
+        form = QGridLayout()
         self.request_kind = QComboBox()
+        self.request_kind.setAccessibleName(_("Type de demande"))
         for kind, label in requests.KIND_LABELS.items():
             self.request_kind.addItem(_(label), kind)
         self.requester = QLineEdit()
         self.requester.setPlaceholderText(_("Demandeur"))
-        self.request_contact = QSpinBox(
-            minimum=0,
-            maximum=10**9,
-            specialValueText=_("contact n° —"),  # type: ignore[call-arg]  # a Qt property
-        )
+        self.requester.setAccessibleName(_("Demandeur"))
+        # the person is picked by name like in the gift form: nobody knows contact numbers
+        self.request_contact = ContactPicker(self.ctx)
+        self.request_contact.search.setAccessibleName(_("Personne concernée"))
         self.request_received = QLineEdit(format_date(today(self.ctx.database.clock)))
+        self.request_received.setAccessibleName(_("Reçue le"))
         self.identity_check = QLineEdit()
         self.identity_check.setPlaceholderText(_("Vérification d'identité"))
-        add = QPushButton(_("Enregistrer la demande"))
-        add.clicked.connect(self.add_request)
+        self.identity_check.setAccessibleName(_("Vérification d'identité"))
+        self.add_request_button = QPushButton(_("Enregistrer la demande"))
+        self.add_request_button.clicked.connect(self.add_request)
         self.request_errors = FieldErrors()
-        for widget in (
-            self.request_kind,
-            self.requester,
-            self.request_errors.cell("contact_id", self.request_contact),
-            self.request_errors.cell("received_on", self.request_received),
-            self.identity_check,
-            add,
-        ):
-            form.addWidget(widget)
+        form.addWidget(QLabel(_("Type")), 0, 0)
+        form.addWidget(self.request_kind, 0, 1)
+        form.addWidget(QLabel(_("Demandeur")), 0, 2)
+        form.addWidget(self.requester, 0, 3)
+        form.addWidget(QLabel(_("Reçue le")), 0, 4)
+        form.addWidget(self.request_errors.cell("received_on", self.request_received), 0, 5)
+        form.addWidget(QLabel(_("Personne concernée")), 1, 0, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.request_errors.cell("contact_id", self.request_contact), 1, 1, 1, 3)
+        form.addWidget(QLabel(_("Identité vérifiée")), 1, 4, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.identity_check, 1, 5, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(self.add_request_button, 2, 5)
+        form.setColumnStretch(3, 1)
         layout.addLayout(form)
         self.requests_table = QTableWidget(0, 7)
         self.requests_table.setHorizontalHeaderLabels(
@@ -287,7 +304,7 @@ class GdprPage(QWidget):
             kind=RightsRequestKind(self.request_kind.currentData()),
             received_on=received,
             requester=self.requester.text(),
-            contact_id=self.request_contact.value() or None,
+            contact_id=self.request_contact.contact_id,
             identity_check=self.identity_check.text(),
         )
         self.ctx.ops.op(
@@ -301,6 +318,7 @@ class GdprPage(QWidget):
     def _request_logged(self, _row: gdpr_ops.RequestRow) -> None:
         self.requester.clear()
         self.identity_check.clear()
+        self.request_contact.clear()
         self.reload_requests()
 
     def reload_requests(self) -> None:
@@ -315,6 +333,17 @@ class GdprPage(QWidget):
     def _show_requests(self, view: gdpr_ops.RequestsView) -> None:
         self.loaded["requests"] = True
         rows, due = view.rows, view.due
+        wanted = {r.contact_id for r in rows if r.contact_id}
+        names = (
+            self.ctx.ops.read_window(  # the people's names, not numbers nobody knows
+                lambda session: {
+                    c.id: c.display_name
+                    for c in session.scalars(select(Contact).where(Contact.id.in_(wanted)))
+                }
+            )
+            if wanted
+            else {}
+        )
         self._requests = rows
         self.requests_table.setRowCount(len(rows))
         late = {d.id for d in due if d.overdue}
@@ -324,7 +353,7 @@ class GdprPage(QWidget):
                 str(request.id),
                 _(requests.KIND_LABELS[RightsRequestKind(request.kind)]),
                 request.requester,
-                str(request.contact_id or ""),
+                names.get(request.contact_id, "") if request.contact_id else "",
                 format_date(request.received_on),
                 format_date(request.due_on),
                 _(STATUS_LABELS[request.status]),
@@ -332,9 +361,9 @@ class GdprPage(QWidget):
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if request.id in late:
-                    item.setBackground(QColor("#f8d0d0"))
+                    item.setBackground(tint(RED))
                 elif request.id in soon:
-                    item.setBackground(QColor("#fde9c8"))
+                    item.setBackground(tint(ORANGE))
                 self.requests_table.setItem(r, c, item)
         self.due_label.setText(
             _("{late} demande(s) en retard, {soon} à traiter dans les 7 jours.").format(

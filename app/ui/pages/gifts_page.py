@@ -30,6 +30,7 @@ from app.ui.context import UiContext
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
+from app.ui.theme import text_style
 
 
 def gift_columns() -> list[Column[GiftRow]]:
@@ -66,7 +67,7 @@ class GiftsPage(QWidget):
         layout.addLayout(actions)
         layout.addLayout(self._filters())
         self.filter_error = QLabel("")
-        self.filter_error.setStyleSheet("color: #b00020")
+        self.filter_error.setStyleSheet(text_style("error"))
         layout.addWidget(self.filter_error)
         self.model: WindowTableModel[GiftRow] = WindowTableModel(
             gift_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -36,17 +38,24 @@ from app.ui.context import UiContext
 from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
+from app.ui.widgets.flow_layout import FlowLayout
 
 
 def receipt_columns() -> list[Column[ReceiptRow]]:
     """Columns of the receipts list."""
     return [
-        Column(N_("Numéro"), lambda r: r.number),
-        Column(N_("Émis le"), lambda r: r.issued_at.strftime("%d/%m/%Y")),
-        Column(N_("Donateur"), lambda r: r.donor),
-        Column(N_("Cerfa"), lambda r: "16216" if r.kind == "company" else "11580"),
-        Column(N_("Montant"), lambda r: format_eur(r.total_cents), align_right=True),
-        Column(N_("Statut"), lambda r: _("Annulé") if r.status == "cancelled" else _("Émis")),
+        Column(N_("Numéro"), lambda r: r.number, sort_key="number"),
+        Column(N_("Émis le"), lambda r: r.issued_at.strftime("%d/%m/%Y"), sort_key="issued"),
+        Column(N_("Donateur"), lambda r: r.donor, sort_key="donor"),
+        Column(N_("Cerfa"), lambda r: "16216" if r.kind == "company" else "11580", sort_key="kind"),
+        Column(
+            N_("Montant"), lambda r: format_eur(r.total_cents), sort_key="amount", align_right=True
+        ),
+        Column(
+            N_("Statut"),
+            lambda r: _("Annulé") if r.status == "cancelled" else _("Émis"),
+            sort_key="status",
+        ),
     ]
 
 
@@ -61,6 +70,7 @@ class ReceiptsPage(QWidget):
         self.ctx = ctx
         self.plan: IssuePlan | None = None
         self.last_issued: tuple[int, ...] = ()
+        self.exclusions: list[tuple[int, str, str]] = []
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"<h2>{_('Reçus fiscaux')}</h2>"))
         row = QHBoxLayout()
@@ -91,8 +101,21 @@ class ReceiptsPage(QWidget):
         self.problems.setWordWrap(False)
         self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems.setMaximumHeight(160)
+        self.problems.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.problems.doubleClicked.connect(lambda _i: self.open_excluded_donor())
+        self.problems.setToolTip(_("Double-clic : ouvrir la fiche du donateur pour corriger."))
         layout.addWidget(self.problems)
-        actions = QHBoxLayout()
+        exclusion_actions = QHBoxLayout()
+        self.open_donor_button = QPushButton(_("Ouvrir la fiche du donateur"))
+        self.open_donor_button.clicked.connect(lambda: self.open_excluded_donor())
+        self.export_exclusions_button = QPushButton(_("Exporter les exclusions…"))
+        self.export_exclusions_button.clicked.connect(lambda: self.export_exclusions())
+        for button in (self.open_donor_button, self.export_exclusions_button):
+            button.setEnabled(False)
+            exclusion_actions.addWidget(button)
+        exclusion_actions.addStretch(1)
+        layout.addLayout(exclusion_actions)
+        actions = FlowLayout()  # wraps on a narrow screen
         self.save_pdfs_button = QPushButton(_("Enregistrer les PDF émis…"))
         self.print_button = QPushButton(_("Un seul PDF pour l'impression…"))
         self.duplicate_button = QPushButton(_("Duplicata…"))
@@ -122,7 +145,17 @@ class ReceiptsPage(QWidget):
         self.model: WindowTableModel[ReceiptRow] = WindowTableModel(
             receipt_columns(), count=self._count, fetch=self._fetch, row_id=lambda r: r.id
         )
-        self.table = list_view(self.model)
+        self.search = QLineEdit()
+        self.search.setObjectName("receipt_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(_("Rechercher un reçu : numéro, donateur, commune…"))
+        self.search.setAccessibleName(_("Rechercher un reçu"))
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self.model.refresh)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        layout.addWidget(self.search)
+        self.table = list_view(self.model, sort_column=0, descending=True)
+        self.model.sort_key, self.model.descending = "number", True
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         layout.addWidget(self.table, 1)
         self.prepare_button.clicked.connect(self.prepare)
@@ -147,13 +180,21 @@ class ReceiptsPage(QWidget):
     # --- list ------------------------------------------------------------------------
 
     def _count(self) -> int:
-        year = self.year.value()
-        return self.ctx.ops.read_window(lambda session: count_receipts(session, year))
+        year, text = self.year.value(), self.search.text()
+        return self.ctx.ops.read_window(lambda session: count_receipts(session, year, text=text))
 
-    def _fetch(self, offset: int, limit: int, _key: str | None, _desc: bool) -> list[ReceiptRow]:
-        year = self.year.value()
+    def _fetch(self, offset: int, limit: int, key: str | None, desc: bool) -> list[ReceiptRow]:
+        year, text = self.year.value(), self.search.text()
         return self.ctx.ops.read_window(
-            lambda session: fetch_receipts(session, year, offset=offset, limit=limit)
+            lambda session: fetch_receipts(
+                session,
+                year,
+                offset=offset,
+                limit=limit,
+                text=text,
+                sort=key or "number",
+                descending=desc,
+            )
         )
 
     def selected_id(self) -> int | None:
@@ -191,6 +232,48 @@ class ReceiptsPage(QWidget):
     def _reset_plan(self) -> None:
         self.plan = None
         self.issue_button.setEnabled(False)
+        self._show_exclusions([])
+
+    def _show_exclusions(self, rows: list[tuple[int, str, str]]) -> None:
+        """(contact id, donor, reason) lines under the summary; empty once issued."""
+        self.exclusions = rows
+        self.problems.setRowCount(len(rows))
+        for index, (_contact_id, name, reason) in enumerate(rows):
+            self.problems.setItem(index, 0, QTableWidgetItem(name))
+            self.problems.setItem(index, 1, QTableWidgetItem(reason))
+        self.problems.resizeColumnToContents(0)
+        self.problems.resizeRowsToContents()
+        self.open_donor_button.setEnabled(bool(rows))
+        self.export_exclusions_button.setEnabled(bool(rows))
+
+    def open_excluded_donor(self) -> None:
+        """Open the form of the donor on the selected exclusion line, to fix it."""
+        row = self.problems.currentRow()
+        if not 0 <= row < len(self.exclusions):
+            QMessageBox.information(
+                self, _("Reçus fiscaux"), _("Sélectionnez d'abord une ligne d'exclusion.")
+            )
+            return
+        self.ctx.navigate("contacts", contact_id=self.exclusions[row][0])
+
+    def export_exclusions(self, target: str | None = None) -> None:
+        """Save the exclusions (donor, reason) as a CSV file Excel opens directly."""
+        if target is None:
+            target, _filter = QFileDialog.getSaveFileName(
+                self,
+                _("Exporter les exclusions"),
+                f"exclusions-recus-{self.year.value()}.csv",
+                "CSV (*.csv)",
+            )
+        if not target:
+            return
+        import csv
+
+        with Path(target).open("w", encoding="utf-8-sig", newline="") as stream:
+            writer = csv.writer(stream, delimiter=";")
+            writer.writerow([_("N° contact"), _("Donateur"), _("Motif")])
+            writer.writerows(self.exclusions)
+        self.summary.setText(_("Exclusions enregistrées dans {file}.").format(file=target))
 
     def _request(self) -> receipt_ops.IssueRequest:
         choice = self.mode.currentData()
@@ -227,15 +310,10 @@ class ReceiptsPage(QWidget):
                 "{n} exclusion(s) ci-dessous : corrigez puis préparez à nouveau."
             ).format(n=len(plan.excluded))
         self.summary.setText(text)
-        rows = [(e.donor_name, e.reason) for e in plan.excluded] + [
-            (r.donor_name, w) for r, w in plan.warnings
-        ]
-        self.problems.setRowCount(len(rows))
-        for index, (name, reason) in enumerate(rows):
-            self.problems.setItem(index, 0, QTableWidgetItem(name))
-            self.problems.setItem(index, 1, QTableWidgetItem(reason))
-        self.problems.resizeColumnToContents(0)
-        self.problems.resizeRowsToContents()
+        self._show_exclusions(
+            [(e.contact_id, e.donor_name, e.reason) for e in plan.excluded]
+            + [(r.contact_id, r.donor_name, w) for r, w in plan.warnings]
+        )
         self.issue_button.setEnabled(bool(plan.receipts) and not plan.organisation_problems)
         self.issue_button.setText(_("Émettre {n} reçus").format(n=len(plan.receipts)))
 
@@ -253,7 +331,7 @@ class ReceiptsPage(QWidget):
         def done(issued: receipt_ops.Issued) -> None:
             result = issued.result
             self.last_issued = result.receipt_ids
-            self._reset_plan()
+            self._reset_plan()  # the exclusions of this preview are gone with it
             if not result.numbers:
                 self.summary.setText(_("Aucun reçu à émettre."))
                 return
@@ -330,11 +408,30 @@ class ReceiptsPage(QWidget):
 
     # --- lifecycle -------------------------------------------------------------------
 
+    def _nothing_selected(self) -> bool:
+        if self.selected_id() is not None:
+            return False
+        QMessageBox.information(
+            self, _("Reçus fiscaux"), _("Sélectionnez d'abord un reçu dans la liste.")
+        )
+        return True
+
+    def selected_description(self) -> str:
+        """ "n° 2026-00012 (DUPONT Hélène, 150,00 €)": the receipt the user is acting on."""
+        rows = self.table.selectionModel().selectedRows()
+        row = self.model.row_at(rows[0].row()) if rows else None
+        if row is None:
+            return ""
+        return _("n° {number} ({donor}, {amount})").format(
+            number=row.number, donor=row.donor, amount=format_eur(row.total_cents)
+        )
+
     def duplicate(self, target: str | None = None) -> None:
         """Save a DUPLICATA of the selected receipt."""
-        receipt_id = self.selected_id()
-        if receipt_id is None:
+        if self._nothing_selected():
             return
+        receipt_id = self.selected_id()
+        assert receipt_id is not None
         if target is None:
             target, _filter = QFileDialog.getSaveFileName(
                 self, _("Duplicata"), "duplicata.pdf", "PDF (*.pdf)"
@@ -351,15 +448,30 @@ class ReceiptsPage(QWidget):
             )
 
     def _cancel_or_replace(self, *, replace: bool) -> None:
-        receipt_id = self.selected_id()
-        if receipt_id is None:
-            QMessageBox.information(
-                self, _("Reçus fiscaux"), _("Sélectionnez d'abord un reçu dans la liste.")
-            )
+        if self._nothing_selected():
             return
-        reason, ok = QInputDialog.getText(self, _("Motif"), _("Motif (conservé avec le reçu) :"))
+        receipt_id = self.selected_id()
+        assert receipt_id is not None
+        reason, ok = QInputDialog.getText(
+            self,
+            _("Annuler et remplacer le reçu") if replace else _("Annuler le reçu"),
+            self.cancel_question(replace=replace),
+        )
         if ok:
             self.cancel_or_replace(receipt_id, reason, replace=replace)
+
+    def cancel_question(self, *, replace: bool) -> str:
+        """The question of the cancel dialog, naming the selected receipt."""
+        text = (
+            _("Annuler le reçu {receipt} et émettre son remplaçant.")
+            if replace
+            else _("Annuler le reçu {receipt} (il reste dans le registre, marqué ANNULÉ).")
+        )
+        return (
+            text.format(receipt=self.selected_description())
+            + "\n"
+            + _("Motif (conservé avec le reçu) :")
+        )
 
     def cancel_or_replace(self, receipt_id: int, reason: str, *, replace: bool) -> None:
         """Cancel the receipt (kept, marked ANNULÉ) and, if asked, issue its replacement."""

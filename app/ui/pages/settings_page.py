@@ -40,6 +40,7 @@ from app.i18n import N_, _
 from app.operations.base import Change, OperationContext
 from app.operations.receipts import save_settings
 from app.ui.context import UiContext
+from app.ui.theme import text_style
 
 # Receipt settings (issue #15): the text fields, then the check boxes with what they mean.
 RECEIPT_TEXT_FIELDS: dict[str, str] = {
@@ -119,13 +120,19 @@ class SettingsPage(QWidget):
                 editor.addItem(_("(à choisir)"), "")
                 for key, label in CATEGORIES.items():
                     editor.addItem(_(label), key)
+                # long category names must not widen the page past a laptop screen
+                editor.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                editor.setMinimumContentsLength(24)
             if isinstance(editor, QPlainTextEdit):
                 editor.setFixedHeight(70)
             editor.setObjectName(f"field_{name}")
             error = QLabel("")
             error.setObjectName(f"error_{name}")
-            error.setStyleSheet("color: #b00020")
+            error.setStyleSheet(text_style("error"))
             error.setVisible(False)
+            error.setWordWrap(True)
             cell = QVBoxLayout()
             cell.addWidget(editor)
             cell.addWidget(error)
@@ -135,6 +142,7 @@ class SettingsPage(QWidget):
         self.logo_button = QPushButton(_("Logo…"))
         self.signature_button = QPushButton(_("Signature (griffe)…"))
         self.images_status = QLabel("")
+        self.images_status.setWordWrap(True)
         self.logo_button.clicked.connect(lambda: self.choose_image("logo"))
         self.signature_button.clicked.connect(lambda: self.choose_image("signature"))
         for widget in (self.logo_button, self.signature_button, self.images_status):

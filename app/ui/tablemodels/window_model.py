@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTableView
 
 from app.i18n import _
@@ -154,6 +155,7 @@ def list_view(
         table.setSortingEnabled(True)
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         table.horizontalHeader().setSortIndicator(sort_column, order)
+        _arrows_only_where_sorting(table, model, sort_column, order)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
@@ -161,4 +163,42 @@ def list_view(
     table.setWordWrap(False)
     table.horizontalHeader().setDefaultSectionSize(140)
     table.horizontalHeader().setStretchLastSection(True)
+    _hideable_columns(table)
     return table
+
+
+def _hideable_columns(table: QTableView) -> None:
+    """Right-click on the header: tick the columns to show (a narrow screen hides some)."""
+    header = table.horizontalHeader()
+    header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    model = table.model()
+    for column in range(model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        action = QAction(_("Afficher « {column} »").format(column=title), header)
+        action.setCheckable(True)
+        action.setChecked(True)
+        action.toggled.connect(
+            lambda shown, c=column: table.setColumnHidden(c, not shown)  # type: ignore[misc]
+        )
+        header.addAction(action)
+
+
+def _arrows_only_where_sorting(
+    table: QTableView, model: QAbstractTableModel, column: int, order: Qt.SortOrder
+) -> None:
+    """A click on a column that cannot sort puts the arrow back where the sorting is."""
+    columns = getattr(model, "columns", None)
+    if columns is None:
+        return
+    header = table.horizontalHeader()
+    current = {"column": column, "order": order}
+
+    def changed(index: int, new_order: Qt.SortOrder) -> None:
+        if 0 <= index < len(columns) and columns[index].sort_key is None:
+            header.blockSignals(True)
+            header.setSortIndicator(current["column"], current["order"])
+            header.blockSignals(False)
+            return
+        current["column"], current["order"] = index, new_order
+
+    header.sortIndicatorChanged.connect(changed)
