@@ -143,7 +143,7 @@ def when_text(at: datetime | str | None) -> str:
         try:
             at = datetime.fromisoformat(at)
         except ValueError:
-            return at
+            return str(at)
     if at is None:
         return ""
     local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone()

@@ -40,10 +40,16 @@ class _AccessibleNames(QObject):
     """Names every form control of a window or page when it is first shown."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        shown = event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
-        if shown and (watched.isWindow() or watched.objectName().startswith("page_")):  # type: ignore[union-attr]
-            name_controls(watched)  # type: ignore[arg-type]
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and (watched.isWindow() or watched.objectName().startswith("page_"))
+        ):
+            name_controls(watched)
         return False
+
+
+_accessible_names: _AccessibleNames | None = None
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -56,9 +62,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setDesktopFileName("obole")  # matches the .deb's obole.desktop
     language = str(QSettings().value("ui/language", detect_language()))
     set_language(language if language in ("fr", "en") else "fr")
-    if not hasattr(app, "_accessible_names"):
-        app._accessible_names = _AccessibleNames(app)  # type: ignore[union-attr]
-        app.installEventFilter(app._accessible_names)  # type: ignore[union-attr]
+    global _accessible_names  # noqa: PLW0603 - one filter per process, kept alive here
+    if _accessible_names is None or _accessible_names.parent() is not app:
+        _accessible_names = _AccessibleNames(app)
+        app.installEventFilter(_accessible_names)
     translator = QTranslator(app)
     translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if translator.load(QLocale(language), "qtbase", "_", translations):

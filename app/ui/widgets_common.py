@@ -108,9 +108,8 @@ def name_controls(root: QWidget) -> int:
             label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             label = label_item.widget() if label_item else None
-            field = (
-                _first_input(field_item.widget()) if field_item and field_item.widget() else None
-            )
+            widget = field_item.widget() if field_item else None
+            field = _first_input(widget) if widget is not None else None
             if isinstance(label, QLabel) and field is not None and not field.accessibleName():
                 field.setAccessibleName(label.text().replace("&", "").rstrip(" :"))
                 named += 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.text import fold
@@ -36,12 +36,15 @@ SORT_COLUMNS = {
 }
 
 
-def _matching(query: Select[Any], text: str) -> Select[Any]:
+_Q = TypeVar("_Q")
+
+
+def _matching(query: _Q, text: str) -> _Q:  # any Select: the where clause keeps its columns
     """Receipts whose number or donor (name, e-mail, town: the contact's search text) match."""
     words = fold(text).split()
     for word in words:
         pattern = f"%{word}%"
-        query = query.where(
+        query = query.where(  # type: ignore[attr-defined]
             or_(func.lower(Receipt.number).like(pattern), Contact.search_text.like(pattern))
         )
     return query
@@ -67,7 +70,7 @@ def fetch_receipts(
 ) -> list[ReceiptRow]:
     """A window of the year's receipts, searched and sorted in SQL (by number by default)."""
     column = SORT_COLUMNS.get(sort, Receipt.sequence)
-    order = [column.desc() if descending else column.asc(), Receipt.sequence.desc()]
+    order: list[Any] = [column.desc() if descending else column.asc(), Receipt.sequence.desc()]
     query = (
         select(
             Receipt.id,

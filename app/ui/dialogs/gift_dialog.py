@@ -291,11 +291,12 @@ class GiftDialog(QDialog):
             parent=self,
             label=_("Vérification des doublons…"),
             on_success=lambda doubles: self._save_unless_double(draft, gift_id, doubles),
-            on_failure=lambda exc: (
-                setattr(self, "_saving", False),
-                report(self, exc, self.errors),
-            ),
+            on_failure=self._check_failed,
         )
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        report(self, exc, self.errors)
 
     def _save_unless_double(
         self, draft: GiftDraft, gift_id: int | None, doubles: list[ExistingGift]

@@ -177,9 +177,7 @@ def _hideable_columns(table: QTableView) -> None:
         action = QAction(_("Afficher « {column} »").format(column=title), header)
         action.setCheckable(True)
         action.setChecked(True)
-        action.toggled.connect(
-            lambda shown, c=column: table.setColumnHidden(c, not shown)  # type: ignore[misc]
-        )
+        action.toggled.connect(lambda shown, c=column: table.setColumnHidden(c, not shown))
         header.addAction(action)
 
 
@@ -191,14 +189,14 @@ def _arrows_only_where_sorting(
     if columns is None:
         return
     header = table.horizontalHeader()
-    current = {"column": column, "order": order}
+    current: list[tuple[int, Qt.SortOrder]] = [(column, order)]
 
     def changed(index: int, new_order: Qt.SortOrder) -> None:
         if 0 <= index < len(columns) and columns[index].sort_key is None:
             header.blockSignals(True)
-            header.setSortIndicator(current["column"], current["order"])
+            header.setSortIndicator(*current[0])
             header.blockSignals(False)
             return
-        current["column"], current["order"] = index, new_order
+        current[0] = (index, new_order)
 
     header.sortIndicatorChanged.connect(changed)
