@@ -25,7 +25,7 @@ from app.core.demo import generate_demo  # noqa: E402
 from app.paths import app_paths  # noqa: E402
 
 DOCS = ROOT / "docs"
-GUIDE = DOCS / "guide"
+GUIDE = Path(__file__).resolve().parents[1] / "resources" / "guide"
 SIZE = (1280, 720)  # a 1366x768 laptop minus the task bar: every screen must fit
 
 

@@ -1,4 +1,4 @@
-"""Help > "Guide d'utilisation": the short French guide (docs/guide) in a text browser."""
+"""Help > "Guide d'utilisation": the short French guide (resources/guide) in a text browser."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.i18n import _
+from app.resources import file_path
 
-GUIDE_DIR = Path(__file__).resolve().parents[2] / "docs" / "guide"
+
+def guide_dir() -> Path:
+    """The guide's folder (shipped with the package, so the bundle has it too)."""
+    return file_path("guide")
 
 
 def guide_file() -> Path:
     """The guide's first page (Markdown, with its screenshots next to it)."""
-    return GUIDE_DIR / "index.md"
+    return guide_dir() / "index.md"
 
 
 class GuideDialog(QDialog):
@@ -27,7 +31,7 @@ class GuideDialog(QDialog):
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
-        self.browser.setSearchPaths([str(GUIDE_DIR)])
+        self.browser.setSearchPaths([str(guide_dir())])
         self.browser.setAccessibleName(_("Guide d'utilisation"))
         if guide_file().exists():
             self.browser.setSource(QUrl.fromLocalFile(str(guide_file())))

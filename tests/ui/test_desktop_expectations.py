@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
@@ -117,11 +116,6 @@ def test_no_ambiguous_shortcut_in_menus_and_screens(main_window: MainWindow) -> 
     assert _mnemonic_clashes(main_window) == []
 
 
-@pytest.mark.xfail(
-    reason="issue 17 point 11 (duplicates screen, another helper): Ctrl+N there clashes "
-    "with Fichier > Nouvelle base",
-    strict=False,
-)
 def test_no_shortcut_of_the_duplicates_screen_clashes(main_window: MainWindow) -> None:
     keys = _shortcuts(main_window, pages=["duplicates"])
     assert [k for k, n in keys.items() if n > 1] == []

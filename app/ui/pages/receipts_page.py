@@ -34,6 +34,7 @@ from app.i18n import N_, _
 from app.models.enums import ReceiptMode
 from app.operations import receipts as receipt_ops
 from app.operations.base import Change, OperationContext
+from app.reports.table_export import write_table
 from app.ui.context import UiContext
 from app.ui.dialogs.smtp_dialog import SmtpDialog
 from app.ui.errors import show_error
@@ -267,12 +268,7 @@ class ReceiptsPage(QWidget):
             )
         if not target:
             return
-        import csv
-
-        with Path(target).open("w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.writer(stream, delimiter=";")
-            writer.writerow([_("N° contact"), _("Donateur"), _("Motif")])
-            writer.writerows(self.exclusions)
+        write_table(Path(target), [_("N° contact"), _("Donateur"), _("Motif")], self.exclusions)
         self.summary.setText(_("Exclusions enregistrées dans {file}.").format(file=target))
 
     def _request(self) -> receipt_ops.IssueRequest:
