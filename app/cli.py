@@ -7,10 +7,8 @@ With --json, machine output goes to stdout and human messages to stderr.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +17,11 @@ from typing import Any
 
 from app import __version__
 from app.clicommands import COMMAND_MODULES
+from app.clicommands.prompts import ask_secret
 from app.core import instance_lock, session_login
 from app.core.database import Database, open_database
 from app.errors import AppError, NotFound, OperationCancelled, UserError
-from app.paths import AppPaths, app_paths, database_target
+from app.paths import AppPaths, app_paths, database_target, restrict_umask
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +55,7 @@ class CliContext:
             target = database_target(self.args.db, paths=self.paths)
             if "://" not in target and not create and not Path(target).expanduser().exists():
                 raise NotFound(f"Base introuvable : {target}. Créez-la avec « obole init ».")
-            self._database = open_database(
-                target, user=self.args.user or "cli", backup_dir=self.paths.backup_dir
-            )
+            self._database = open_database(target, backup_dir=self.paths.backup_dir)
             self._guard(self._database)
         return self._database
 
@@ -70,12 +67,14 @@ class CliContext:
                 instance_lock.make_read_only(database.engine, taken)
             else:
                 self._lock = taken
-        if session_login.login_required(database):
-            name = session_login.require_login_name(self.args.user)
-            password = os.environ.get(PASSWORD_ENV_VAR)
-            if password is None:
-                password = getpass.getpass(f"Mot de passe de {name} : ")
-            session_login.log_in(database, name, password)
+        name = self.args.user
+        session_login.identify(
+            database,
+            name,
+            lambda: ask_secret(f"Mot de passe de {name} : ", env_var=PASSWORD_ENV_VAR),
+        )
+        for message in session_login.role_warnings(database):
+            print(message, file=self.stderr)
 
     def say(self, message: str) -> None:
         """A human message: stdout normally, stderr in --json mode."""
@@ -132,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_cli(argv: Sequence[str], *, paths: AppPaths | None = None) -> int:
     """Run one command; returns the exit code."""
+    restrict_umask()  # personal data files are private whatever the user's umask
     parser = build_parser()
     args = parser.parse_args(list(argv))
     if not getattr(args, "handler", None):

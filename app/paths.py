@@ -87,19 +87,22 @@ def private_dir(folder: Path) -> Path:
 
 
 def private_file(file: Path) -> Path:
-    """Make an existing file private (0600 on POSIX); returns it."""
-    if POSIX and file.exists():
-        file.chmod(PRIVATE_FILE_MODE)
+    """Make an existing file of ours private (0600 on POSIX); returns it."""
+    if POSIX:
+        try:
+            if file.stat().st_uid == os.geteuid():
+                file.chmod(PRIVATE_FILE_MODE)
+        except OSError:
+            pass  # missing, or not ours to change: the folder's protection applies
     return file
 
 
 def create_private_file(file: Path) -> Path:
-    """Create `file` empty and private if it does not exist (before SQLite opens it)."""
-    if POSIX:
-        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE)
-        os.close(descriptor)
-    else:
-        file.touch()
+    """Create `file` empty and private if it does not exist yet (before SQLite opens it)."""
+    if file.exists():
+        return private_file(file)
+    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    os.close(descriptor)
     return private_file(file)
 
 
