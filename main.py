@@ -9,7 +9,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the GUI when called without a command, else the command-line interface."""
     args = sys.argv[1:] if argv is None else argv
     from app.logging_setup import configure_logging
+    from app.paths import restrict_umask
 
+    restrict_umask()  # database, backups, exports and logs private whatever the umask
     configure_logging()
     if not args or args[0] in ("--db", "--gui") and len(args) <= 2:
         from app.ui.application import run_gui

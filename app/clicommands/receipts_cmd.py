@@ -12,7 +12,12 @@ from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import issue
-from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
+from app.core.receipts.output import (
+    rewrite_originals,
+    write_number_log,
+    write_pdfs,
+    write_print_file,
+)
 from app.errors import Conflict
 from app.models.enums import ReceiptMode
 
@@ -49,6 +54,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reprint_p.add_argument("number")
     reprint_p.add_argument("--out", type=Path, required=True, help="fichier PDF")
     reprint_p.set_defaults(handler=run_reprint)
+    pdf_p = sub.add_parser(
+        "pdf", parents=[common], help="(ré)écrire les originaux PDF des reçus émis d'une année"
+    )
+    pdf_p.add_argument("--year", type=int, required=True)
+    pdf_p.add_argument("--out", type=Path, required=True, help="dossier où écrire les PDF")
+    pdf_p.set_defaults(handler=run_pdf)
     list_p = sub.add_parser("list", parents=[common], help="reçus d'une année")
     list_p.add_argument("--year", type=int, required=True)
     list_p.set_defaults(handler=run_list)
@@ -204,6 +215,17 @@ def run_reprint(ctx: Any) -> int:
         ctx.args.out.write_bytes(lifecycle.reprint(session, receipt.id))
     ctx.result(
         {"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}"
+    )
+    return 0
+
+
+def run_pdf(ctx: Any) -> int:
+    """(Re)write the original PDFs of a year's issued receipts, checked against digests."""
+    with ctx.database().read() as session:
+        paths = rewrite_originals(session, ctx.args.year, ctx.args.out, progress=StderrProgress())
+    ctx.result(
+        {"year": ctx.args.year, "files": [str(p) for p in paths]},
+        f"{len(paths)} reçus originaux écrits dans {ctx.args.out} (empreintes vérifiées).",
     )
     return 0
 

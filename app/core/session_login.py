@@ -4,9 +4,9 @@
   an unknown or inactive name is refused, never written to the journal unverified.
 - Without a login the journal names the real person: the operating-system account
   (``os:<login>``), not a free-text name.
-- Every failed password is journaled (field ``login-failed``) and the next attempt for that
-  name waits longer (0.5 s, 1 s, 2 s... up to 30 s), counted from the failures of the last
-  15 minutes, so guessing a password from a script becomes impractical.
+- Every failed password is journaled (field ``login-failed``); after it, attempts for that
+  name are refused for a delay that doubles with each failure of the last 15 minutes
+  (1 s, 2 s, 4 s... up to 60 s), so guessing a password from a script becomes impractical.
 - Roles are data in the database file: someone who can open the file can change them.
   `roles_changed_outside` compares each user's role with the role the journal recorded
   for them; a change made outside Obole (no journal row) is reported at login.
@@ -17,9 +17,9 @@ from __future__ import annotations
 import getpass
 import json
 import logging
-import time
+import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,8 +38,7 @@ logger = logging.getLogger(__name__)
 FAILED_FIELD = "login-failed"
 RESET_FIELD = "login-ok"
 FAILURE_WINDOW = timedelta(minutes=15)
-FIRST_DELAY_SECONDS, MAX_DELAY_SECONDS = 0.5, 30.0
-sleep: Callable[[float], None] = time.sleep  # replaced by tests (no real waiting)
+FIRST_DELAY_SECONDS, MAX_DELAY_SECONDS = 1.0, 60.0
 
 
 def os_identity() -> str:
@@ -58,37 +57,48 @@ def login_required(database: Database) -> bool:
 
 
 def delay_after(failures: int) -> float:
-    """Seconds to wait before checking a password after `failures` recent failures."""
+    """Seconds that must pass after the last of `failures` recent failures (1, 2, 4... 60)."""
     if failures <= 0:
         return 0.0
     return float(min(FIRST_DELAY_SECONDS * 2 ** (failures - 1), MAX_DELAY_SECONDS))
 
 
-def recent_failures(session: Session, username: str, *, now: object) -> int:
-    """Failed logins for `username` in the last 15 minutes, since its last success."""
-    since = now - FAILURE_WINDOW  # type: ignore[operator]
+def recent_failures(session: Session, username: str, *, now: datetime) -> tuple[int, datetime]:
+    """(failed logins for `username` in the last 15 minutes since its last success, when
+    the last one happened)."""
+    since = now - FAILURE_WINDOW
     last_ok = session.scalar(
         select(func.max(AuditEvent.at)).where(
             AuditEvent.field == RESET_FIELD, AuditEvent.new == username, AuditEvent.at > since
         )
     )
-    query = select(func.count()).where(
-        AuditEvent.field == FAILED_FIELD,
-        AuditEvent.new == username,
-        AuditEvent.at > (last_ok or since),
-    )
-    return int(session.scalar(query) or 0)
+    count, last = session.execute(
+        select(func.count(), func.max(AuditEvent.at)).where(
+            AuditEvent.field == FAILED_FIELD,
+            AuditEvent.new == username,
+            AuditEvent.at > (last_ok or since),
+        )
+    ).one()
+    return int(count or 0), last or since
 
 
 def log_in(database: Database, username: str, password: str) -> users.UserInfo:
     """Check the password and make `username` the acting user (journal and role).
 
-    Waits longer after each recent failure and journals every failure.
+    Every failure is journaled; after a failure the next attempt for that name is refused
+    until a delay has passed, doubling with each failure (no password is checked then).
+    Nothing sleeps: the GUI stays responsive and a script simply gets refused.
     """
     now = database.clock.now()
     with database.read() as session:
-        failures = recent_failures(session, username, now=now)
-    sleep(delay_after(failures))
+        failures, last = recent_failures(session, username, now=now)
+    wait = delay_after(failures) - (now - last).total_seconds()
+    if wait > 0:
+        raise PermissionDenied(
+            _("Trop de mots de passe erronés pour {name} : réessayez dans {n} s.").format(
+                name=username, n=math.ceil(wait)
+            )
+        )
     try:
         with database.read() as session:
             user = users.authenticate(session, username, password)

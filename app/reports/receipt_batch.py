@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from app.core.receipts.document import ReceiptDocument
+from app.paths import atomic_write_bytes
 from app.reports.receipt_pdf import render_receipt
 
 PARALLEL_FROM = 600  # receipts; below this, starting processes costs more than it saves
@@ -64,7 +65,7 @@ def _render(
     for index, doc in enumerate(docs):
         pdf = render_receipt(doc, logo=logo, signature=signature)
         if paths is not None:
-            paths[index].write_bytes(pdf)
+            atomic_write_bytes(paths[index], pdf)  # never a truncated PDF after a kill
         digests.append(hashlib.sha256(pdf).hexdigest())
     return digests
 
