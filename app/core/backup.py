@@ -317,6 +317,8 @@ def seal_state(data: bytes) -> str:
 @contextmanager
 def _memory_database(data: bytes, name: object) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(":memory:")
+    if data[18:20] == b"\x02\x02":  # a WAL-format file (old backups): read it as rollback
+        data = data[:18] + b"\x01\x01" + data[20:]
     try:
         try:
             connection.deserialize(data)
