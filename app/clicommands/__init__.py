@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from app.clicommands import (
+    appeal_cmd,
     backup_cmd,
     dedupe_cmd,
     gdpr_cmd,
@@ -29,5 +30,6 @@ COMMAND_MODULES: list[ModuleType] = [
     backup_cmd,
     member_cmd,
     sepa_cmd,
+    appeal_cmd,
     user_cmd,
 ]

@@ -18,6 +18,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import (
+    Appeal,
     Campaign,
     ConsentEvent,
     Contact,
@@ -58,6 +59,7 @@ JOURNALED: dict[type, str] = {
     Membership: "membership",
     SepaMandate: "sepa_mandate",
     RegularGiftPlan: "regular_gift_plan",
+    Appeal: "appeal",
 }
 # Derived or bulky columns that would only add noise to the journal.
 IGNORED_FIELDS = {"created_at", "updated_at", "search_text", "sort_name", "pdf", "password_hash"}

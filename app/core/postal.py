@@ -8,6 +8,7 @@ left. Line 1 is the recipient (civility, first name, NAME or the organisation).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -68,6 +69,7 @@ def recipient_line(
     return _SPACES.sub(" ", " ".join(p for p in parts if p)).strip()
 
 
+@functools.lru_cache(maxsize=8192)  # a mailing repeats the same towns thousands of times
 def city_line(postcode: str, city: str) -> str:
     """Line 6: postcode then city in capitals without accents nor punctuation."""
     cleaned = strip_accents(city).upper().replace("-", " ").replace("'", " ")

@@ -3,6 +3,7 @@ consent-aware exports."""
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -52,7 +53,7 @@ def _quintiles(values: list[float]) -> list[float]:
 
 
 def _rank(value: float, cuts: list[float]) -> int:
-    return 1 + sum(value > cut for cut in cuts)
+    return 1 + bisect.bisect_left(cuts, value)  # 1 + how many cuts lie below the value
 
 
 def segment_of(*, r: int, f: int, m: int, first_gift: date, last_gift: date, today: date) -> str:

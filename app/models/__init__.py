@@ -1,6 +1,7 @@
 """SQLAlchemy entities, all on one Base (Alembic autogenerate imports this package)."""
 
 from app.models.address import PostalAddress
+from app.models.appeal import Appeal, Solicitation
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.campaign import Campaign
@@ -17,6 +18,8 @@ from app.models.settings import OrganisationSettings, SavedFilter, Setting
 from app.models.user import User
 
 __all__ = [
+    "Appeal",
+    "Solicitation",
     "Membership",
     "MembershipType",
     "RegularGiftPlan",

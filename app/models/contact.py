@@ -52,6 +52,8 @@ class Contact(TimestampMixin, Base):
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     restricted_reason: Mapped[str] = mapped_column(String(200), default="")
     deceased_on: Mapped[date | None] = mapped_column(default=None)
+    # The donor's own limit on appeals per rolling 12 months (1: "one appeal a year").
+    appeals_per_year: Mapped[int | None] = mapped_column(default=None)
     # How this donor wants tax receipts: "" as the batch says, "annual" or "per_gift".
     receipt_mode: Mapped[str] = mapped_column(String(10), default="", server_default="")
     merged_into_id: Mapped[int | None] = mapped_column(

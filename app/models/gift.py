@@ -59,6 +59,7 @@ class Gift(TimestampMixin, Base):
     # A payment that did not arrive (a rejected direct debit, a bounced cheque): the gift is
     # kept for the record but counts nowhere and is never receipted.
     failed_on: Mapped[date | None] = mapped_column(default=None)
+    thanked_on: Mapped[date | None] = mapped_column(default=None)  # thank-you letter sent
     failure_reason: Mapped[str] = mapped_column(String(120), default="")
     receipt_id: Mapped[int | None] = mapped_column(
         ForeignKey("receipt.id", ondelete="SET NULL"), default=None, index=True

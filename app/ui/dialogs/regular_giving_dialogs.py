@@ -6,22 +6,15 @@ Each form checks what it can while typing, then runs its operation through the t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,11 +28,9 @@ from app.i18n import N_, _
 from app.models.enums import PaymentMethod, PlanFrequency
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
-from app.operations.base import OperationContext
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
-from app.ui.errors import show_error
-from app.ui.widgets_common import FieldErrors
+from app.ui.forms import Form
 
 METHODS = {
     PaymentMethod.CHEQUE: N_("Chèque"),
@@ -69,80 +60,7 @@ def picked_date(editor: QDateEdit) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class _Form(QDialog):
-    """A form whose OK runs `work` in the background; field errors shown inline."""
-
-    def __init__(self, ctx: UiContext, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(title)
-        self.errors = FieldErrors()
-        self.form = QFormLayout()
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        self.result_value: Any = None
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter picks a contact or validates a field, never saves the form by surprise.
-
-        (QDialogButtonBox makes OK the default button when shown, so without this an Enter
-        in the contact search saved a half-filled form.)
-        """
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def row(self, label: str, name: str, editor: QWidget) -> None:
-        """A labelled editor with its inline error."""
-        editor.setAccessibleName(label)
-        self.form.addRow(label, self.errors.cell(name, editor))
-
-    def operation_context(self) -> OperationContext:
-        """The context operations need."""
-        return OperationContext(self.ctx.database)
-
-    def run(self, work: Callable[[], Any], label: str) -> None:
-        """Run `work` off the GUI thread; close on success, show what is wrong otherwise."""
-        self.buttons.setEnabled(False)
-        self.ctx.tasks.run(
-            lambda _progress, _cancel: work(),
-            parent=self,
-            label=label,
-            on_success=self._done,
-            on_error=self._failed,
-            cancellable=False,
-        )
-
-    def _done(self, value: Any) -> None:
-        self.result_value = value
-        self.buttons.setEnabled(True)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if isinstance(exc, ValidationError) and exc.field:
-            orphans = self.errors.show({exc.field: str(exc)})
-            self.message.setText("\n".join(orphans))
-            return
-        self.errors.show({})
-        show_error(self, exc)
-
-    def submit(self) -> None:
-        """Overridden: read the fields and run the operation."""
-        raise NotImplementedError
-
-
-class MembershipDialog(_Form):
+class MembershipDialog(Form):
     """Record a membership and its fee."""
 
     def __init__(
@@ -185,7 +103,7 @@ class MembershipDialog(_Form):
         self.run(lambda: member_ops.join(context, draft).result, _("Enregistrement de l'adhésion…"))
 
 
-class MandateDialog(_Form):
+class MandateDialog(Form):
     """Record a signed SEPA mandate."""
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -222,7 +140,7 @@ class MandateDialog(_Form):
         )
 
 
-class PlanDialog(_Form):
+class PlanDialog(Form):
     """Record a regular gift on one of the donor's active mandates."""
 
     def __init__(

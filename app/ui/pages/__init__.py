@@ -62,6 +62,12 @@ def _regular_giving(ctx: UiContext) -> QWidget:
     return RegularGivingPage(ctx)
 
 
+def _appeals(ctx: UiContext) -> QWidget:
+    from app.ui.pages.appeals_page import AppealsPage
+
+    return AppealsPage(ctx)
+
+
 def _settings(ctx: UiContext) -> QWidget:
     from app.ui.pages.settings_page import SettingsPage
 
@@ -75,6 +81,7 @@ def page_specs() -> list[PageSpec]:
         PageSpec("gifts", N_("Dons"), _gifts),
         PageSpec("receipts", N_("Reçus fiscaux"), _receipts),
         PageSpec("regular", N_("Adhérents et prélèvements"), _regular_giving),
+        PageSpec("appeals", N_("Appels et remerciements"), _appeals),
         PageSpec("duplicates", N_("Doublons"), _duplicates),
         PageSpec("gdpr", N_("RGPD"), _gdpr),
         PageSpec("dashboard", N_("Tableau de bord"), _dashboard),
