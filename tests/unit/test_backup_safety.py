@@ -410,7 +410,8 @@ def test_info_works_while_another_process_holds_the_write_lock(
 def test_reads_during_a_write_transaction_on_both_engines(any_db: Database) -> None:
     from app.core.info import database_info
 
-    _demo(any_db, 3)
+    with any_db.write() as session:
+        session.add_all(Contact(first_name="Avant", last_name=f"N{i}") for i in range(3))
     with any_db.write() as session:
         session.add(Contact(first_name="Pendant", last_name="Écriture"))
         session.flush()
