@@ -36,7 +36,8 @@ def main() -> None:
     with database.read() as session:
         groups = scan(session)
     print(
-        f"full scan, 100k demo database: {time.perf_counter() - started:.1f} s, {len(groups):,} groups "
+        f"full scan, 100k demo database: {time.perf_counter() - started:.1f} s, {len(groups):,} "
+        "groups "
         f"(target <= 10 s); RSS {rss_mb():.0f} MB"
     )
 
@@ -75,7 +76,8 @@ def main() -> None:
         index.similar(draft_person(values))
         samples.append(time.perf_counter() - tick)
     print(
-        f"incremental check at {len(index):,} contacts: p50 {percentile(samples, 50) * 1000:.1f} ms, "
+        f"incremental check at {len(index):,} contacts: p50 {percentile(samples, 50) * 1000:.1f} "
+        "ms, "
         f"p95 {percentile(samples, 95) * 1000:.1f} ms (target < 50 ms)"
     )
 

@@ -29,7 +29,8 @@ def main() -> None:
     kept = len(data.true_pairs & pairs) / len(data.true_pairs)
     print(f"records: {len(data.people):,}  true pairs: {len(data.true_pairs):,}")
     print(
-        f"blocking: {len(pairs):,} candidate pairs ({len(pairs) / len(data.people):.1f} per record), "
+        f"blocking: {len(pairs):,} candidate pairs ({len(pairs) / len(data.people):.1f} per "
+        "record), "
         f"pair completeness {kept:.3f} (target >= 0.98)"
     )
     scores = score_pairs(data.people, pairs, threshold=0)

@@ -107,7 +107,8 @@ def main() -> None:
     print(f"contacts: {args.contacts:,}")
     print(f"time to a usable contact list: {usable:.2f} s (target < 2 s)")
     print(
-        f"search keystroke-to-result: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target p95 < 100 ms)"
+        f"search keystroke-to-result: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target p95 "
+        "< 100 ms)"
     )
     print(f"bare SQL for the same searches: p50 {b50 * 1000:.1f} ms, p95 {b95 * 1000:.1f} ms")
     print(f"ratio page/bare: p50 {p50 / b50:.2f}, p95 {p95 / b95:.2f}")

@@ -3,7 +3,8 @@
 Usage: python benchmarks/import.py [--rows 100000]
 Writes a French Excel CSV (cp1252, semicolons), then times the full import (read, map,
 check every row, match, commit in one transaction) and a bare executemany INSERT of the
-same rows into the same four tables (contact, e-mail, phone, address). Targets: >= 5,000 rows/s and ratio >= 0.2.
+same rows into the same four tables (contact, e-mail, phone, address).
+Targets: >= 5,000 rows/s and ratio >= 0.2.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def main() -> None:
     bare_rate = bare_executemany_rate(folder / "bare.sqlite3", source)
     print(f"rows: {report.rows_read:,} (created {report.created:,}, rejected {report.rejected:,})")
     print(
-        f"import: {elapsed:.1f} s (dry run {planned - started:.1f} s, commit {elapsed - (planned - started):.1f} s)"
+        f"import: {elapsed:.1f} s (dry run {planned - started:.1f} s, commit "
+        f"{elapsed - (planned - started):.1f} s)"
     )
     print(f"rows per second: {rate:,.0f} (target >= 5,000)")
     print(

@@ -90,7 +90,9 @@ def issue_all(path: Path, *, workers: int | None) -> tuple[int, float, float]:
     from app.core.receipts.eligibility import plan_receipts
     from app.core.receipts.issuing import issue
     from app.models.enums import ReceiptMode
+    from app.reports.receipt_batch import install_receipt_rendering
 
+    install_receipt_rendering()
     database = open_database(str(path))
     try:
         started = time.perf_counter()

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import app.operations  # noqa: E402, F401  (hands the receipt renderer to the core)
 from app.core.database import open_database  # noqa: E402
 from app.core.demo import generate_demo  # noqa: E402
 from app.core.organisation import set_receipt_image  # noqa: E402

@@ -1,8 +1,8 @@
 """Render Obole's windows offscreen over a demo database and save them as PNG in docs/.
 
 Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py
-Each section's page is shown in the main window and grabbed; pages may expose an optional
-`prepare_screenshot()` method to put themselves in a telling state first.
+Each section's page is shown in the main window and grabbed; `PREPARE` puts some pages in
+a telling state first (here, not in the pages: production code has no screenshot hooks).
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OBOLE_LANG", "fr")
@@ -23,6 +25,32 @@ from app.core.demo import generate_demo  # noqa: E402
 from app.paths import app_paths  # noqa: E402
 
 DOCS = ROOT / "docs"
+
+
+def _contacts_searching(page: Any) -> None:
+    """Show a search in progress."""
+    page.search.setText("dupont")
+    page.apply_filters()
+
+
+def _duplicate_groups(page: Any) -> None:
+    """Show the groups of the demo database."""
+    from app.core.dedupe.scan import scan
+
+    with page.ctx.database.read() as session:
+        page.show_groups(scan(session))
+
+
+def _receipts_preview(page: Any) -> None:
+    """The year's preview (what is left to issue, and why) over its issued receipts."""
+    page.prepare()
+
+
+PREPARE: dict[str, Callable[[Any], None]] = {
+    "contacts": _contacts_searching,
+    "duplicates": _duplicate_groups,
+    "receipts": _receipts_preview,
+}
 
 
 def main() -> None:
@@ -45,9 +73,9 @@ def main() -> None:
     DOCS.mkdir(exist_ok=True)
     for key in window.section_keys():
         page = window.show_section(key)
-        prepare = getattr(page, "prepare_screenshot", None)
-        if callable(prepare):
-            prepare()
+        prepare = PREPARE.get(key)
+        if prepare is not None:
+            prepare(page)
         for _ in range(20):
             QApplication.processEvents()
         window.tasks.wait()
@@ -63,6 +91,7 @@ def main() -> None:
 
 def _issue_2025(database) -> None:  # type: ignore[no-untyped-def]
     """Last year's receipts are issued; the screen then previews this year's."""
+    import app.operations  # noqa: F401  (hands the receipt renderer to the core)
     from app.core.receipts.eligibility import plan_receipts
     from app.core.receipts.issuing import issue
     from app.models.enums import ReceiptMode

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+import app.operations  # noqa: F401  (hands the receipt renderer to the core)
 from app.core.clock import FixedClock
 from app.core.database import Database, open_database
 from app.models import Base

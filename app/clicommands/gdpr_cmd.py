@@ -14,6 +14,7 @@ from app.core.gdpr import register as gdpr_register
 from app.core.gdpr.subject_export import write_export
 from app.models.enums import RightsRequestKind
 from app.reports.register_export import write_register
+from app.reports.subject_pdf import render_subject_pdf
 
 
 def register_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -87,7 +88,9 @@ def run_register_export(ctx: Any) -> int:
 def run_export(ctx: Any) -> int:
     """Write a person's data export."""
     with ctx.database().write() as session:
-        path = write_export(session, ctx.args.contact_id, ctx.args.out)
+        path = write_export(
+            session, ctx.args.contact_id, ctx.args.out, render_pdf=render_subject_pdf
+        )
     ctx.result({"file": str(path)}, f"Export écrit : {path}")
     return 0
 

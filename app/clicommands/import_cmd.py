@@ -1,4 +1,5 @@
-"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`, `obole export`."""
+"""`obole import contacts|gifts FILE`, `obole import undo ID`, `obole import list`,
+`obole export`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from app.core.importing.obole_format import export_contacts, export_gifts
 from app.core.importing.plan import INVALID
 from app.core.importing.service import prepare
 from app.core.money import format_eur
+from app.reports.table_export import write_table
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -93,8 +95,10 @@ def run_import(ctx: Any) -> int:
     if args.rejected:
         write_rejected(plan, args.rejected)
     text = [
-        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} lignes lues = "
-        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} inchangées + "
+        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} "
+        "lignes lues = "
+        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} "
+        "inchangées + "
         f"{report.rejected} rejetées."
     ]
     if args.kind == "gifts":
@@ -156,7 +160,7 @@ def run_export(ctx: Any) -> int:
     """Export in Obole's own import format."""
     with ctx.database().read() as session:
         count = (export_contacts if ctx.args.what == "contacts" else export_gifts)(
-            session, ctx.args.file
+            session, ctx.args.file, write=write_table
         )
     ctx.result(
         {"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}"

@@ -8,11 +8,11 @@ from typing import Any
 
 from app.core.clock import today
 from app.core.dates import parse_date
+from app.core.member_status import MemberStatus
 from app.core.memberships import (
     KIND_LABELS,
     STATUS_LABELS,
     MembershipDraft,
-    MemberStatus,
     find_type,
 )
 from app.core.money import format_eur, parse_eur

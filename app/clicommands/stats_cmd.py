@@ -15,6 +15,7 @@ from app.core.segments import SEGMENTS, export_segment, score_donors, segment_co
 from app.core.stats import dashboard
 from app.models.enums import Channel
 from app.reports.quality_pdf import write_quality_pdf
+from app.reports.table_export import write_table
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -55,11 +56,15 @@ def run_stats(ctx: Any) -> int:
                 f"{c.year} : {c.donors} donateurs, {c.gifts} dons, {format_eur(c.amount_cents)} "
                 f"({p.year} : {p.donors} donateurs, {format_eur(p.amount_cents)})",
                 f"Don moyen {format_eur(c.average_cents)}, médian {format_eur(c.median_cents)}",
-                f"Fidélisation : {figures.retention_rate * 100:.1f} % ; nouveaux : {figures.new_donors} ; "
+                f"Fidélisation : {figures.retention_rate * 100:.1f} % ; nouveaux : "
+                f"{figures.new_donors} ; "
                 f"perdus : {figures.lapsed_donors}",
-                f"Reçus émis : {figures.receipts_issued} ({format_eur(figures.receipts_amount_cents)}) ; "
-                f"dons à reçu en attente : {figures.to_receipt_gifts} ({format_eur(figures.to_receipt_cents)})",
-                f"Demandes RGPD : {figures.requests_overdue} en retard, {figures.requests_due_soon} à échéance proche",
+                f"Reçus émis : {figures.receipts_issued} "
+                f"({format_eur(figures.receipts_amount_cents)}) ; "
+                f"dons à reçu en attente : {figures.to_receipt_gifts} "
+                f"({format_eur(figures.to_receipt_cents)})",
+                f"Demandes RGPD : {figures.requests_overdue} en retard, "
+                f"{figures.requests_due_soon} à échéance proche",
             ]
         ),
     )
@@ -81,7 +86,12 @@ def run_segment_export(ctx: Any) -> int:
     with database.write() as session:
         scores = score_donors(session, today=today(database.clock))
         result = export_segment(
-            session, scores, ctx.args.name, Channel(ctx.args.channel), ctx.args.out
+            session,
+            scores,
+            ctx.args.name,
+            Channel(ctx.args.channel),
+            ctx.args.out,
+            write=write_table,
         )
     ctx.result(
         asdict(result),

@@ -67,7 +67,7 @@ def record_consent(
     return event
 
 
-def _latest_events() -> Select[tuple[int, str, str, str, datetime]]:
+def _latest_events() -> Select[int, Channel, str, ConsentStatus, datetime]:
     """Latest event per (contact, channel, purpose), as a subquery-ready select."""
     newer = aliased(ConsentEvent)
     later_exists = exists().where(
@@ -117,7 +117,7 @@ def consent_history(session: Session, contact_id: int) -> list[ConsentEvent]:
     )
 
 
-def contactable_query(channel: Channel, purpose: str = DEFAULT_PURPOSE) -> Select[tuple[int]]:
+def contactable_query(channel: Channel, purpose: str = DEFAULT_PURPOSE) -> Select[int]:
     """Ids of contacts we may reach on `channel` for `purpose`.
 
     Excludes contacts that are not active, restricted (GDPR Art. 18) or have no usable

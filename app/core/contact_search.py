@@ -8,12 +8,12 @@ windows (LIMIT/OFFSET) so the list never loads 100,000 contacts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, Select, and_, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.core.consents import DEFAULT_PURPOSE, _latest_events
 from app.core.member_status import DEFAULT_RENEWAL_DAYS, MemberStatus, contacts_with_status
@@ -60,10 +60,6 @@ class ContactFilter:
     sort: ContactSort = ContactSort.NAME
     descending: bool = False
 
-    def with_text(self, text: str) -> ContactFilter:
-        """Same filter with another search text."""
-        return replace(self, text=text)
-
 
 @dataclass(frozen=True)
 class ContactRow:
@@ -81,7 +77,7 @@ class ContactRow:
     restricted: bool
 
 
-def _primary_address_column(column):  # type: ignore[no-untyped-def]
+def _primary_address_column(column: InstrumentedAttribute[str]) -> ScalarSelect[str]:
     return (
         select(column)
         .where(PostalAddress.contact_id == Contact.id)
@@ -91,7 +87,7 @@ def _primary_address_column(column):  # type: ignore[no-untyped-def]
     )
 
 
-def _last_gift_column():  # type: ignore[no-untyped-def]
+def _last_gift_column() -> ScalarSelect[date]:
     return select(func.max(Gift.received_on)).where(Gift.contact_id == Contact.id).scalar_subquery()
 
 
@@ -180,7 +176,7 @@ def _order_by(spec: ContactFilter) -> list:  # type: ignore[type-arg]
     return [ordered, Contact.id.desc() if spec.descending else Contact.id.asc()]
 
 
-def ids_query(spec: ContactFilter) -> Select[tuple[int]]:
+def ids_query(spec: ContactFilter) -> Select[int]:
     """Ids of the contacts matching `spec`, sorted (used by exports and mailings)."""
     return select(Contact.id).where(*_conditions(spec)).order_by(*_order_by(spec))
 

@@ -35,6 +35,10 @@ class Database:
     backup_dir: Path | None = None
     clock: Clock = field(default_factory=SystemClock)
 
+    def __post_init__(self) -> None:
+        # The journal stamps its rows with this clock (app.core.journal.now).
+        self.sessions.kw["info"][journal.CLOCK_KEY] = self.clock
+
     @property
     def user(self) -> str:
         """Username written in the journal."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.models import Campaign, Contact, Gift, Receipt
 from app.models.enums import ContactKind, PaymentMethod
@@ -90,9 +91,9 @@ def totals(session: Session, spec: GiftFilter) -> GiftTotals:
     return GiftTotals(int(row[0]), int(row[1]))
 
 
-def ids_query(spec: GiftFilter) -> Select[tuple[int]]:
+def ids_query(spec: GiftFilter) -> Select[int]:
     """Sorted ids of the matching gifts."""
-    column = {
+    column: ColumnElement[Any] | InstrumentedAttribute[Any] = {
         GiftSort.DATE: Gift.received_on,
         GiftSort.AMOUNT: Gift.amount_cents,
         GiftSort.DONOR: Gift.contact_id,

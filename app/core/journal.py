@@ -3,16 +3,23 @@
 One mechanism for all services: a SQLAlchemy `after_flush` hook compares each object's
 attribute history and writes (user, UTC time, entity, field, old, new) rows on the same
 connection, inside the same transaction. Services never write audit rows by hand, except
-`record_event` for actions that are not a field change (a merge, a receipt sent...).
+`record_event` for actions that are not a field change (a merge, a receipt sent...), and
+`bulk_journal` for batches (an import, its undo, a receipt batch): one summary event, the
+per-item events, all written in one INSERT at the end of the batch.
+
+Every row's time comes from the database's clock (`Database.clock`, put in each session's
+`info` as "clock"), so a test with a fixed clock gets a fixed journal.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +47,9 @@ from app.models import (
 from app.models.audit import AuditEvent
 from app.models.enums import AuditAction
 from app.models.types import utcnow
+
+if TYPE_CHECKING:
+    from app.core.clock import Clock
 
 JOURNALED: dict[type, str] = {
     Contact: "contact",
@@ -101,9 +111,18 @@ def _column_values(obj: Any) -> dict[str, str | None]:
     }
 
 
+CLOCK_KEY = "clock"
+
+
+def now(session: Session) -> datetime:
+    """The time of `session`'s database clock (UTC-aware); the system's if it has none."""
+    clock: Clock | None = session.info.get(CLOCK_KEY)
+    return clock.now() if clock is not None else utcnow()
+
+
 def _row(session: Session, obj: Any, action: AuditAction, **fields: Any) -> dict[str, Any]:
     return {
-        "at": session.info.get("now") or utcnow(),
+        "at": now(session),
         "user": session.info.get("user", ""),
         "action": action,
         "entity": JOURNALED[type(obj)],
@@ -185,7 +204,7 @@ class JournalEvent:
 
 def _event_row(session: Session, event: JournalEvent) -> dict[str, Any]:
     return {
-        "at": session.info.get("now") or utcnow(),
+        "at": now(session),
         "user": session.info.get("user", ""),
         "action": AuditAction.EVENT,
         "entity": event.entity,
@@ -213,3 +232,41 @@ def record_event(
     """Journal an action that is not a field change (merge, e-mail sent, export...)."""
     event = JournalEvent(entity, entity_id, note, contact_id)
     session.add(AuditEvent(**_event_row(session, event)))
+
+
+@dataclass
+class BulkJournal:
+    """The journal of one batch: events collected while it runs, written when it ends."""
+
+    session: Session
+    events: list[JournalEvent] = field(default_factory=list)
+
+    def add(self, event: JournalEvent) -> None:
+        """Journal one action of the batch (the summary, or one item)."""
+        self.events.append(event)
+
+    def extend(self, events: Iterable[JournalEvent]) -> None:
+        """Journal several actions of the batch."""
+        self.events.extend(events)
+
+
+@contextmanager
+def bulk_journal(session: Session, *, field_changes: bool = True) -> Iterator[BulkJournal]:
+    """The one way a batch (import, undo of an import, receipt batch) is journaled.
+
+    Inside the block the batch adds its events to the yielded `BulkJournal`; they are
+    written in one INSERT when the block ends without error (an error rolls the whole
+    transaction back anyway). With `field_changes=False` the per-field journal is off
+    inside the block: the batch's own events are its record (an import of 100,000 rows
+    writes one event, not a million field rows).
+    """
+    journal = BulkJournal(session)
+    if not field_changes:
+        session.info[SESSION_DISABLED_KEY] = True
+    try:
+        yield journal
+        session.flush()  # the batch's last changes, journaled or not as asked
+    finally:
+        if not field_changes:
+            session.info.pop(SESSION_DISABLED_KEY, None)
+    record_events(session, journal.events)

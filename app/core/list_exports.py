@@ -12,10 +12,11 @@ from app.core import contact_search, gift_search
 from app.core.gifts import METHOD_LABELS
 from app.core.money import format_eur
 from app.core.permissions import Permission, require
+from app.core.renderers import TableWriter
 from app.i18n import N_, _
-from app.reports.table_export import write_table
 
 CHUNK = 1000
+_METHOD_TEXT: dict[str, str] = {str(k): v for k, v in METHOD_LABELS.items()}
 CONTACT_HEADER = [
     N_("N°"),
     N_("Type"),
@@ -57,10 +58,13 @@ def _contact_rows(session: Session, spec: contact_search.ContactFilter) -> Itera
             ]
 
 
-def export_contacts(session: Session, spec: contact_search.ContactFilter, path: Path) -> int:
-    """Write the contacts matching `spec` to `path` (.csv or .xlsx); returns the row count."""
+def export_contacts(
+    session: Session, spec: contact_search.ContactFilter, path: Path, *, write: TableWriter
+) -> int:
+    """Write the contacts matching `spec` to `path` (.csv or .xlsx) with `write`; returns the
+    row count."""
     require(session, Permission.CONTACTS_READ)
-    return write_table(path, [_(h) for h in CONTACT_HEADER], _contact_rows(session, spec))
+    return write(path, [_(h) for h in CONTACT_HEADER], _contact_rows(session, spec))
 
 
 def _gift_rows(session: Session, spec: gift_search.GiftFilter) -> Iterator[list[Any]]:
@@ -73,14 +77,17 @@ def _gift_rows(session: Session, spec: gift_search.GiftFilter) -> Iterator[list[
                 r.donor,
                 r.contact_id,
                 format_eur(r.amount_cents),
-                _(METHOD_LABELS.get(r.method, r.method)),
+                _(_METHOD_TEXT.get(r.method, r.method)),
                 r.campaign,
                 r.receipt_number,
                 r.deposit_slip,
             ]
 
 
-def export_gifts(session: Session, spec: gift_search.GiftFilter, path: Path) -> int:
-    """Write the gifts matching `spec` to `path` (.csv or .xlsx); returns the row count."""
+def export_gifts(
+    session: Session, spec: gift_search.GiftFilter, path: Path, *, write: TableWriter
+) -> int:
+    """Write the gifts matching `spec` to `path` (.csv or .xlsx) with `write`; returns the
+    row count."""
     require(session, Permission.CONTACTS_READ)
-    return write_table(path, [_(h) for h in GIFT_HEADER], _gift_rows(session, spec))
+    return write(path, [_(h) for h in GIFT_HEADER], _gift_rows(session, spec))

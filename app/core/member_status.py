@@ -23,7 +23,7 @@ class MemberStatus(StrEnum):
     NONE = "none"
 
 
-def latest_end() -> Select[tuple[int, date]]:
+def latest_end() -> Select[int, date]:
     """Each member's latest membership end (a subquery for lists and counts)."""
     return select(Membership.contact_id, func.max(Membership.ends_on).label("ends_on")).group_by(
         Membership.contact_id
@@ -51,7 +51,7 @@ def status_of(ends_on: date | None, *, on: date, window: int) -> MemberStatus:
     return MemberStatus.CURRENT
 
 
-def contacts_with_status(status: MemberStatus, *, on: date, window: int) -> Select[tuple[int]]:
+def contacts_with_status(status: MemberStatus, *, on: date, window: int) -> Select[int]:
     """Ids of the contacts whose status is `status` at `on` (for the contact list filter)."""
     latest = latest_end().subquery()
     if status == MemberStatus.NONE:

@@ -31,13 +31,3 @@ def list_filters(session: Session, scope: str) -> list[tuple[str, dict[str, Any]
         select(SavedFilter).where(SavedFilter.scope == scope).order_by(SavedFilter.name)
     )
     return [(f.name, dict(f.spec)) for f in rows]
-
-
-def delete_filter(session: Session, *, scope: str, name: str) -> None:
-    """Forget a saved filter."""
-    saved = session.scalar(
-        select(SavedFilter).where(SavedFilter.scope == scope, SavedFilter.name == name)
-    )
-    if saved is not None:
-        session.delete(saved)
-        session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +17,10 @@ from app.core.consents import contactable_query
 from app.core.contact_search import fetch_rows
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
+from app.core.renderers import TableWriter
 from app.i18n import N_, _
 from app.models import Contact, Gift, PostalAddress
 from app.models.enums import Channel, ContactStatus
-from app.reports.table_export import write_table
 
 SEGMENTS = {
     "new": N_("Nouveaux"),
@@ -47,7 +48,7 @@ class DonorScore:
     segment: str
 
 
-def _quintiles(values: list[float]) -> list[float]:
+def _quintiles(values: Sequence[float]) -> list[float]:
     ordered = sorted(values)
     return [ordered[min(len(ordered) - 1, int(len(ordered) * q / 5))] for q in range(1, 5)]
 
@@ -161,7 +162,13 @@ def exclusion_reason(session: Session, contact_ids: list[int], channel: Channel)
 
 
 def export_segment(
-    session: Session, scores: list[DonorScore], segment: str, channel: Channel, path: Path
+    session: Session,
+    scores: list[DonorScore],
+    segment: str,
+    channel: Channel,
+    path: Path,
+    *,
+    write: TableWriter,
 ) -> SegmentExport:
     """Write the reachable donors of `segment` to CSV/XLSX; count the excluded ones by reason."""
     require(session, Permission.CONTACTS_READ)
@@ -169,7 +176,7 @@ def export_segment(
     reasons = exclusion_reason(session, ids, channel)
     kept = [i for i in ids if i not in reasons]
     rows = ([r.id, r.name, r.email, r.phone, r.postcode, r.city] for r in fetch_rows(session, kept))
-    written = write_table(
+    written = write(
         path,
         [_("N°"), _("Nom"), _("Courriel"), _("Téléphone"), _("Code postal"), _("Commune")],
         rows,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.gdpr.requests import requests_due
@@ -78,11 +80,6 @@ def median_cents(session: Session, year: int) -> int:
     return sum(found) // len(found)
 
 
-def _month_range(year: int, month: int):  # type: ignore[no-untyped-def]
-    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return (Gift.received_on >= date(year, month, 1)) & (Gift.received_on < end)
-
-
 def _month(value: object) -> int:
     """Month of a date read raw from the driver (SQLite gives 'YYYY-MM-DD', PostgreSQL a date)."""
     return value.month if isinstance(value, date) else int(str(value)[5:7])
@@ -102,7 +99,7 @@ class _YearScan:
     pending_cents: int = 0
 
 
-def _raw(session: Session, query) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
+def _raw(session: Session, query: Select[*tuple[Any, ...]]) -> Sequence[Row[*tuple[Any, ...]]]:
     """Rows without ORM type conversion (much faster for 100,000+ rows)."""
     compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     return session.connection().exec_driver_sql(str(compiled)).fetchall()
@@ -146,11 +143,6 @@ def _figures(session: Session, year: int, scan: _YearScan) -> YearFigures:
         tuple(scan.monthly),
         tuple(len(d) for d in scan.monthly_donors),
     )
-
-
-def year_figures(session: Session, year: int) -> YearFigures:
-    """Totals and monthly breakdown of `year` (one index-only range scan)."""
-    return _figures(session, year, _scan_year(session, year, detailed=False))
 
 
 def dashboard(session: Session, year: int, *, today: date) -> Dashboard:

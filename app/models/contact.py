@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin
 from app.models.enums import ContactKind, ContactStatus, str_enum
+
+if TYPE_CHECKING:
+    from app.models.address import PostalAddress
 
 contact_tags = Table(
     "contact_tag",
@@ -74,7 +78,7 @@ class Contact(TimestampMixin, Base):
     phones: Mapped[list[ContactPhone]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="ContactPhone.position"
     )
-    addresses: Mapped[list[PostalAddress]] = relationship(  # noqa: F821
+    addresses: Mapped[list[PostalAddress]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="PostalAddress.id"
     )
     tags: Mapped[list[Tag]] = relationship(secondary=contact_tags, order_by="Tag.name")
@@ -97,7 +101,7 @@ class Contact(TimestampMixin, Base):
         return self.emails[0].email if self.emails else ""
 
     @property
-    def primary_address(self) -> PostalAddress | None:  # noqa: F821
+    def primary_address(self) -> PostalAddress | None:
         """The address marked primary, else the first one."""
         for address in self.addresses:
             if address.is_primary:

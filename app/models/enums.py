@@ -31,14 +31,6 @@ class ContactStatus(StrEnum):
     MERGED = "merged"
 
 
-class Civility(StrEnum):
-    NONE = ""
-    MR = "M."
-    MRS = "Mme"
-    MR_AND_MRS = "M. et Mme"
-    DR = "Dr"
-
-
 class PaymentMethod(StrEnum):
     CASH = "cash"
     CHEQUE = "cheque"

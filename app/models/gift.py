@@ -70,8 +70,3 @@ class Gift(TimestampMixin, Base):
 
     contact: Mapped[Contact] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
-
-    @property
-    def is_locked(self) -> bool:
-        """A gift on a valid issued receipt cannot change donor, amount, date or nature."""
-        return self.receipt_id is not None

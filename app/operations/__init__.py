@@ -6,3 +6,9 @@ a frozen result together with the set of what changed (`Outcome`). The GUI runs 
 through its task runner (`app/ui/tasks.py`), the CLI calls them directly; neither opens a
 session of its own. Operations compose `app.core` (rules) and `app.reports` (renderers).
 """
+
+from app.reports.receipt_batch import install_receipt_rendering
+
+# The core's receipt functions are handed their PDF renderer here (the core never imports
+# app.reports); every front end imports app.operations before it issues or prints a receipt.
+install_receipt_rendering()

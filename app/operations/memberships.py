@@ -9,6 +9,7 @@ from pathlib import Path
 from app.core import memberships
 from app.core.clock import today
 from app.core.journal import JournalEvent, record_events
+from app.core.member_status import MemberStatus
 from app.core.organisation import load_identity
 from app.core.permissions import Permission
 from app.errors import ValidationError
@@ -125,7 +126,7 @@ def _result(membership: Membership) -> MembershipResult:
 def list_members(
     ctx: OperationContext,
     *,
-    status: memberships.MemberStatus | None = None,
+    status: MemberStatus | None = None,
     on: date | None = None,
     limit: int | None = None,
 ) -> list[memberships.MemberRow]:

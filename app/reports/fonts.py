@@ -132,12 +132,14 @@ class _SubsetParts:
             ),
             "program",
         )
-        pdf_font = pdfdoc.PDFTrueTypeFont()
+        # ReportLab sets these attributes dynamically; its stubs do not declare them.
+        pdf_font: Any = pdfdoc.PDFTrueTypeFont()
         pdf_font.Name = NAME_PLACEHOLDER
         pdf_font.BaseFont = self.base_name
         pdf_font.FirstChar = 0
         pdf_font.LastChar = len(subset) - 1
-        pdf_font.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+        widths = [face.getCharWidth(code) for code in subset]  # type: ignore[no-untyped-call]
+        pdf_font.Widths = pdfdoc.PDFArray(widths)
         pdf_font.ToUnicode = _Marker("cmap")
         pdf_font.FontDescriptor = _Marker("descriptor")
         self.font = _template(pdf_font, "name", "cmap", "descriptor")
@@ -151,8 +153,9 @@ class StableSubsetFont(TTFont):
         self._parts: OrderedDict[tuple[int, tuple[int, ...]], _SubsetParts] = OrderedDict()
         probe = object.__new__(pdfdoc.PDFDocument)  # any hashable, weak-referenceable key
         super().splitString(PRIMED, probe)
-        self._template = self.state.pop(probe)
-        self._fixed = dict(self._template.assignments)
+        template: Any = self.state.pop(probe)  # ReportLab's State: untyped attributes
+        self._template = template
+        self._fixed = dict(template.assignments)
         self._fixed[0xA0] = 32  # no-break space prints as a space, as ReportLab does
         single_subset = all(code < 256 for code in self._fixed.values())
         self._fixed_chars = (
@@ -166,7 +169,8 @@ class StableSubsetFont(TTFont):
         """Give the primed characters their fixed codes in `doc`, on the font's first use."""
         if doc not in self.state:
             template = self._template
-            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+            state: Any = TTFont.State(self._asciiReadable, self)  # type: ignore[attr-defined]
+            self.state[doc] = state
             state.assignments = dict(template.assignments)
             state.subsets = [list(subset) for subset in template.subsets]
             state.nextCode = template.nextCode

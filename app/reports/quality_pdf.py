@@ -19,7 +19,8 @@ def write_quality_pdf(path: Path, organisation: str, metrics: list[Metric]) -> N
         path,
         _("Qualité des données — {name}").format(name=organisation),
         _(
-            "{n} contacts actifs. Chaque ligne se retrouve dans Obole (tableau de bord, onglet Qualité) "
+            "{n} contacts actifs. Chaque ligne se retrouve dans Obole (tableau de bord, onglet "
+            "Qualité) "
             "avec la liste des contacts concernés."
         ).format(n=total),
         [_("Indicateur"), _("Contacts"), _("Part")],

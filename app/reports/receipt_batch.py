@@ -19,7 +19,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -27,8 +27,11 @@ from types import TracebackType
 from typing import Any
 
 from app.core.receipts.document import ReceiptDocument
+from app.core.receipts.rendering import Page, install
 from app.paths import atomic_write_bytes
-from app.reports.receipt_pdf import render_receipt
+from app.reports.receipt_pdf import render_receipt, write_print_file
+from app.reports.table_export import write_table
+from app.reports.table_pdf import write_table_pdf
 
 PARALLEL_FROM = 600  # receipts; below this, starting processes costs more than it saves
 MAX_WORKERS = 8
@@ -169,3 +172,41 @@ class ReceiptRenderer:
         traceback: TracebackType | None,
     ) -> None:
         self.close(cancel=exc_type is not None)
+
+
+class PdfReceiptRendering:
+    """ReportLab's receipts and tables: the `ReceiptRendering` the core is given."""
+
+    def render(
+        self, doc: ReceiptDocument, *, logo: bytes | None, signature: bytes | None, mark: str = ""
+    ) -> bytes:
+        """One receipt as PDF bytes."""
+        return render_receipt(doc, logo=logo, signature=signature, mark=mark)
+
+    def batch(self, *, expected: int, workers: int | None = None) -> ReceiptRenderer:
+        """Digests of many receipts, in worker processes for a large batch."""
+        return ReceiptRenderer(expected=expected, workers=workers)
+
+    def print_file(self, pages: Iterable[Page], target: Path, *, title: str, author: str) -> int:
+        """Every receipt in one PDF."""
+        return write_print_file(pages, target, title=title, author=author)
+
+    def table(self, target: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """A CSV or XLSX table."""
+        return write_table(target, header, rows)
+
+    def table_pdf(
+        self,
+        target: Path,
+        title: str,
+        summary: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """A landscape PDF table."""
+        write_table_pdf(target, title, summary, header, rows)
+
+
+def install_receipt_rendering() -> None:
+    """Hand ReportLab's renderer to the receipt functions of the core."""
+    install(PdfReceiptRendering())

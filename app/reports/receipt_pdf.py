@@ -407,7 +407,13 @@ def draw_receipt(
 
 def _canvas(target: Any, title: str, author: str) -> Canvas:
     regular, _bold = register_fonts()
-    canvas = Canvas(target, pagesize=A4, invariant=1, pageCompression=1, initialFontName=regular)
+    canvas = Canvas(
+        target,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=regular,  # type: ignore[arg-type]  # the stubs say float
+    )
     canvas.setTitle(title)
     canvas.setAuthor(author)
     return canvas

@@ -39,7 +39,7 @@ def _cell(activity: ActivityView, key: str) -> str:
             for c in value
         )
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return str(value.strftime("%d/%m/%Y"))
     return str(value or "")
 
 
@@ -82,9 +82,11 @@ def _csv(path: Path, head: RegisterHeader, activities: Sequence[ActivityView]) -
 def _xlsx(path: Path, head: RegisterHeader, activities: Sequence[ActivityView]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     common = workbook.active
+    assert isinstance(common, Worksheet)  # a new workbook's active sheet
     common.title = "Page commune"
     for row in _header_rows(head):
         common.append(row)

@@ -17,55 +17,17 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Protocol
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from app.core.sepa.collection import CollectionFile
+from app.core.sepa.collection import FileDebit as Debit
 from app.paths import resource_path
 
 SCHEMA = "pain.008.001.02"
 NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
-
-
-class Creditor(Protocol):
-    """The association as creditor."""
-
-    name: str
-    creditor_id: str
-    iban: str
-    bic: str
-
-
-class Debit(Protocol):
-    """One transaction."""
-
-    end_to_end_id: str
-    name: str
-    iban: str
-    bic: str
-    rum: str
-    signed_on: date
-    amount_cents: int
-    sequence_type: str
-    description: str
-
-
-class CollectionFile(Protocol):
-    """A recorded collection (app.core.sepa.collection.CollectionFile has this shape)."""
-
-    message_id: str
-    created_at: datetime
-    collection_date: date
-
-    @property
-    def creditor(self) -> Creditor: ...
-
-    @property
-    def debits(self) -> Sequence[Debit]: ...
 
 
 @functools.lru_cache(maxsize=4096)

@@ -56,9 +56,11 @@ def write_xlsx(
     """XLSX with a bold frozen header; text cells neutralised. Returns rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook(write_only=False)
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's active sheet
     sheet.title = sheet_title[:31]
     sheet.append([neutralise(h) for h in header])
     for cell in sheet[1]:

@@ -9,7 +9,7 @@ ReportLab itself writes for a TrueType font: select the subset, set the origin, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -21,7 +21,7 @@ class TextBlock:
 
     def __init__(self, canvas: Canvas) -> None:
         self._canvas = canvas
-        self._doc: Any = canvas._doc  # fonts encode per document, as in ReportLab's own code
+        self._doc: Any = canvas._doc  # type: ignore[attr-defined]  # fonts encode per document, as in ReportLab's own code
         self._ops: list[str] = ["BT"]
         self._current: tuple[str, int, float] | None = None
         self._fonts: dict[str, Any] = {}
@@ -30,7 +30,7 @@ class TextBlock:
         """Show `text` with its baseline starting at (x, y)."""
         font = self._fonts.get(font_name)
         if font is None:
-            font = pdfmetrics.getFont(font_name)
+            font = cast(Any, pdfmetrics.getFont(font_name))
             if not getattr(font, "_dynamicFont", False):
                 raise TypeError(f"{font_name}: TextBlock writes TrueType fonts only")
             self._fonts[font_name] = font

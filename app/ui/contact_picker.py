@@ -32,9 +32,7 @@ class ContactPicker(QWidget):
         layout.addWidget(self.results)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self._refresh)
-        self.search.textEdited.connect(
-            lambda _t: (setattr(self, "contact_id", None), self._timer.start())
-        )
+        self.search.textEdited.connect(self._on_edited)
         self.search.returnPressed.connect(self._pick_first)
         self.results.itemActivated.connect(self._pick)
         self.results.itemClicked.connect(self._pick)
@@ -47,6 +45,11 @@ class ContactPicker(QWidget):
             self.contact_id = contact_id
             self.search.setText(f"{rows[0].name} — {rows[0].city}".strip(" —"))
             self.results.setVisible(False)
+
+    def _on_edited(self, _text: str) -> None:
+        """Typing forgets the picked contact and searches again shortly."""
+        self.contact_id = None
+        self._timer.start()
 
     def _refresh(self) -> None:
         text = self.search.text().strip()

@@ -47,8 +47,8 @@ class FirstStartDialog(QDialog):
         )
         self.contacts.setSuffix(_(" contacts fictifs"))
         self.empty = QRadioButton(_("Commencer avec une base vide"))
-        self.open = QRadioButton(_("Ouvrir une base existante…"))
-        for widget in (self.demo, self.contacts, self.empty, self.open):
+        self.open_existing = QRadioButton(_("Ouvrir une base existante…"))
+        for widget in (self.demo, self.contacts, self.empty, self.open_existing):
             layout.addWidget(widget)
         self.demo.toggled.connect(self.contacts.setEnabled)
         buttons = QDialogButtonBox(

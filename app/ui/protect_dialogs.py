@@ -197,7 +197,9 @@ class UsersDialog(QDialog):
     def deactivate(self) -> bool:
         """Deactivate the selected user (the core keeps the last admin)."""
         name = self.selected_username()
-        return bool(name) and self._write(lambda s: users.deactivate_user(s, name))
+        if not name:
+            return False
+        return self._write(lambda s: users.deactivate_user(s, name))
 
 
 def _ask_password(parent: QWidget) -> str:
@@ -236,7 +238,7 @@ class BackupsDialog(QDialog):
         self.encrypt = QComboBox()
         self.encrypt.addItems([_("Sans chiffrement"), _("Chiffrer (phrase de passe)")])
         for button, slot in (
-            (self.create_button, self.create),
+            (self.create_button, self.create_backup),
             (self.verify_button, self.verify),
             (self.restore_button, self.restore),
         ):
@@ -277,7 +279,7 @@ class BackupsDialog(QDialog):
         )
         return text if ok and text else None
 
-    def create(self) -> None:
+    def create_backup(self) -> None:
         """Make a verified backup now."""
         try:
             backup.automatic_backup(

@@ -61,7 +61,8 @@ def test_an_older_database_is_backed_up_then_upgraded(
     (scripts / "versions" / "9999_test.py").write_text(
         "import sqlalchemy as sa\nfrom alembic import op\n"
         f"revision = '9999'\ndown_revision = {head!r}\nbranch_labels = None\ndepends_on = None\n"
-        "def upgrade():\n    op.create_table('test_extra', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "def upgrade():\n    op.create_table('test_extra', sa.Column('id', sa.Integer, "
+        "primary_key=True))\n"
         "def downgrade():\n    op.drop_table('test_extra')\n"
     )
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", scripts)

@@ -1,4 +1,9 @@
-"""GUI tests run offscreen; the main window is built over a temporary database."""
+"""GUI tests run offscreen; the main window is built over a temporary database.
+
+A Qt warning fails the test (as an unexpected log warning does, tests/conftest.py): Qt
+reports a wrong connection, a bad layout, a model misuse or a painter error only as a
+warning, and a warning nobody reads is a bug nobody fixes.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import re  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler  # noqa: E402
 
 from app.core.database import Database  # noqa: E402
 from app.paths import app_paths  # noqa: E402
@@ -27,3 +34,35 @@ def main_window(qtbot, db: Database, isolated_home: Path) -> Iterator[object]:  
     window.show()
     yield window
     window.tasks.wait()
+
+
+# Known harmless platform noise, each with its reason. Keep it short and the patterns narrow.
+QT_NOISE: list[re.Pattern[str]] = [
+    # The offscreen platform cannot resize a window to its size hints; printed when a
+    # window-modal dialog is opened with QDialog.open(). Real platforms do it silently.
+    re.compile(r"^This plugin does not support propagateSizeHints\(\)$"),
+]
+_FAILING = {QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg}
+
+
+class QtWarnings:
+    """The Qt warnings (or worse) seen during a test, except the known noise."""
+
+    def __init__(self) -> None:
+        self.caught: list[str] = []
+
+    def handle(self, kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        """Qt's message handler."""
+        if kind in _FAILING and not any(p.search(message) for p in QT_NOISE):
+            self.caught.append(f"{kind.name}: {message}")
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warning() -> Iterator[QtWarnings]:
+    """A Qt warning (or worse) during the test fails it, unless it is known platform noise."""
+    warnings = QtWarnings()
+    previous = qInstallMessageHandler(warnings.handle)
+    yield warnings
+    qInstallMessageHandler(previous)
+    if warnings.caught:
+        pytest.fail("Qt warning(s): " + " | ".join(warnings.caught))

@@ -11,30 +11,19 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from app.core.database import Database
-from app.models import Contact, Gift, Receipt
+from app.models import Gift, Receipt
 from app.models.enums import PaymentMethod, ReceiptKind, ReceiptMode
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
 from app.ui.main_window import MainWindow
+from tests.factories import add_contacts
 from tests.ui.typing import type_text
-
-
-def _donors(db: Database, *names: str) -> list[int]:
-    with db.write() as session:
-        contacts = [
-            Contact(
-                last_name=n, first_name="Anne", sort_name=n.lower(), search_text=f"anne {n.lower()}"
-            )
-            for n in names
-        ]
-        session.add_all(contacts)
-    return [c.id for c in contacts]
 
 
 def test_add_a_gift_picking_the_donor_by_keyboard(
     main_window: MainWindow, qtbot, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    _donors(db, "Moreau")
+    add_contacts(db, "Moreau", address=False)
     page = main_window.show_section("gifts")
     dialog = page.new_gift()  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
@@ -58,7 +47,7 @@ def test_add_a_gift_picking_the_donor_by_keyboard(
 
 
 def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
-    _donors(db, "Moreau")
+    add_contacts(db, "Moreau", address=False)
     dialog = GiftDialog(main_window.ctx, parent=main_window)
     qtbot.addWidget(dialog)
     type_text(qtbot, dialog.amount, "abc")
@@ -79,7 +68,7 @@ def test_bad_gift_input_saves_nothing(main_window: MainWindow, qtbot, db: Databa
 def test_enter_a_deposit_slip_by_keyboard(
     main_window: MainWindow, qtbot, db: Database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    _donors(db, "Moreau", "Girard")
+    add_contacts(db, "Moreau", "Girard", address=False)
     dialog = DepositSlipDialog(main_window.ctx, main_window)
     qtbot.addWidget(dialog)
     type_text(qtbot, dialog.reference, "REM-2026-03")
@@ -113,7 +102,7 @@ def test_enter_a_deposit_slip_by_keyboard(
 def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(
     main_window: MainWindow, qtbot, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    (donor,) = _donors(db, "Moreau")
+    (donor,) = add_contacts(db, "Moreau", address=False)
     with db.write() as session:
         receipt = Receipt(
             number="2026-00001",
@@ -150,7 +139,7 @@ def test_a_receipted_gift_explains_its_lock_and_links_to_the_receipt(
 def test_filter_totals_and_export(
     main_window: MainWindow, qtbot, db: Database, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    (donor,) = _donors(db, "Moreau")
+    (donor,) = add_contacts(db, "Moreau", address=False)
     with db.write() as session:
         for day, amount, method in ((3, 1000, "cash"), (4, 2500, "card"), (5, 4000, "card")):
             session.add(

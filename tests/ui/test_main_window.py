@@ -112,5 +112,14 @@ def test_first_start_dialog_offers_demo_empty_or_open(qtbot) -> None:  # type: i
     assert dialog.choice() == FirstStartChoice.DEMO
     dialog.empty.setChecked(True)
     assert dialog.choice() == FirstStartChoice.EMPTY and not dialog.contacts.isEnabled()
-    dialog.open.setChecked(True)
+    dialog.open_existing.setChecked(True)
     assert dialog.choice() == FirstStartChoice.OPEN
+
+
+def test_a_qt_warning_is_caught_for_the_test_to_fail(fail_on_qt_warning) -> None:  # type: ignore[no-untyped-def]
+    """Qt's warnings reach the fixture that fails the test (tests/ui/conftest.py)."""
+    from PySide6.QtCore import qWarning
+
+    qWarning("QObject::connect: No such signal")  # what a wrong connection prints
+    assert fail_on_qt_warning.caught == ["QtWarningMsg: QObject::connect: No such signal"]
+    fail_on_qt_warning.caught.clear()  # expected here: the test itself passes

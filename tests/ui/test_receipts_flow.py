@@ -90,7 +90,7 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(
     dialog.host.setText("127.0.0.1")
     dialog.port.setValue(9)
     dialog.security.setCurrentText("none")
-    dialog.sender.setText("tresorier@asso.fr")
+    dialog.sender_edit.setText("tresorier@asso.fr")
     assert not dialog.test() and "127.0.0.1" in dialog.status.text()
     dialog.save()
     from app.core.receipts.mailing import load_settings

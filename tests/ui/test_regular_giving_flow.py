@@ -14,25 +14,14 @@ from sqlalchemy import select
 from app.core.clock import FixedClock
 from app.core.database import Database
 from app.core.sepa.creditor import CreditorSettings
-from app.models import Contact, Gift, Membership, SepaMandate
+from app.models import Gift, Membership, SepaMandate
 from app.models.enums import MembershipKind, MembershipPeriod
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import OperationContext
 from app.ui.main_window import MainWindow
+from tests.factories import add_contacts
 from tests.ui.typing import type_text
-
-
-def _donor(db: Database, name: str = "Moreau") -> int:
-    with db.write() as session:
-        contact = Contact(
-            last_name=name,
-            first_name="Anne",
-            sort_name=name.lower(),
-            search_text=f"anne {name.lower()}",
-        )
-        session.add(contact)
-    return contact.id
 
 
 def _pick(qtbot, picker, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +35,7 @@ def _idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_membership_from_the_form_to_the_list(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
-    _donor(db)
+    add_contacts(db, "Moreau", address=False)[0]
     member_ops.add_type(
         OperationContext(db),
         name="Individuelle",
@@ -75,7 +64,7 @@ def test_membership_from_the_form_to_the_list(main_window: MainWindow, qtbot, db
 def test_mandate_form_shows_a_wrong_iban_next_to_the_field_then_saves(
     main_window: MainWindow, qtbot, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    _donor(db)
+    add_contacts(db, "Moreau", address=False)[0]
     page = main_window.show_section("regular")
     page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
     dialog = page.new_mandate()  # type: ignore[attr-defined]
@@ -103,7 +92,7 @@ def test_plan_preview_and_bank_file_from_the_screen(
 ) -> None:  # type: ignore[no-untyped-def]
     from app.core.sepa.mandates import MandateDraft
 
-    contact = _donor(db)
+    contact = add_contacts(db, "Moreau", address=False)[0]
     ctx = OperationContext(db)
     sepa_ops.save_creditor(
         ctx,

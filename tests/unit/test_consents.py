@@ -14,27 +14,16 @@ from app.core.consents import (
     record_consent,
 )
 from app.core.database import Database
-from app.models import Contact, ContactEmail, PostalAddress
+from app.models import Contact
 from app.models.enums import Channel, ConsentStatus
+from tests.factories import make_contact
 
 T0 = datetime(2025, 1, 10, 9, tzinfo=UTC)
 
 
-def _person(session, name: str, *, email: str = "", npai: bool = False) -> Contact:  # type: ignore[no-untyped-def]
-    contact = Contact(last_name=name)
-    if email:
-        contact.emails.append(ContactEmail(email=email))
-    contact.addresses.append(
-        PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai)
-    )
-    session.add(contact)
-    session.flush()
-    return contact
-
-
 def test_withdrawal_keeps_the_grant_and_becomes_current(any_db: Database) -> None:
     with any_db.write() as session:
-        anne = _person(session, "Anne", email="anne@exemple.fr")
+        anne = make_contact(session, "Anne", email="anne@exemple.fr")
         record_consent(
             session,
             contact_id=anne.id,
@@ -62,11 +51,11 @@ def test_withdrawal_keeps_the_grant_and_becomes_current(any_db: Database) -> Non
 
 def test_who_may_we_contact_per_channel(any_db: Database) -> None:
     with any_db.write() as session:
-        granted = _person(session, "Granted", email="g@exemple.fr")
-        silent = _person(session, "Silent", email="s@exemple.fr")
-        objected = _person(session, "Objected", email="o@exemple.fr")
-        returned = _person(session, "Returned", npai=True)
-        restricted = _person(session, "Restricted", email="r@exemple.fr")
+        granted = make_contact(session, "Granted", email="g@exemple.fr")
+        silent = make_contact(session, "Silent", email="s@exemple.fr")
+        objected = make_contact(session, "Objected", email="o@exemple.fr")
+        returned = make_contact(session, "Returned", npai=True)
+        restricted = make_contact(session, "Restricted", email="r@exemple.fr")
         for who in (granted, restricted):
             record_consent(
                 session,

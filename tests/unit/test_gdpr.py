@@ -29,6 +29,7 @@ from app.errors import Conflict, OperationCancelled
 from app.models import AuditEvent, Contact, Gift, Receipt
 from app.models.enums import Channel, ConsentStatus, ContactStatus, ReceiptMode, RightsRequestKind
 from app.reports.register_export import write_register
+from app.reports.subject_pdf import render_subject_pdf
 from tests.unit.receipts_helpers import donor, gift, ready_association
 
 TODAY = date(2026, 3, 15)
@@ -102,7 +103,7 @@ def test_access_export_zip_has_pdf_json_and_csv(db: Database, tmp_path: Path) ->
         register.ensure_default_register(session)
         person = donor(session)
         gift(session, person, date(2025, 4, 1), 5000)
-        path = write_export(session, person.id, tmp_path)
+        path = write_export(session, person.id, tmp_path, render_pdf=render_subject_pdf)
     with zipfile.ZipFile(path) as archive:
         data = json.loads(archive.read("donnees.json"))
         pdf_text = " ".join(

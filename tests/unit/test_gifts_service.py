@@ -13,21 +13,15 @@ from app.core.database import Database
 from app.core.deposit_slips import DepositSlip, SlipLine, save_slip
 from app.core.gifts import GiftDraft, create_gift, delete_gift, draft_from_gift, update_gift
 from app.errors import Conflict, ValidationError
-from app.models import Contact, Gift, Receipt
+from app.models import Gift, Receipt
 from app.models.enums import GiftNature, PaymentMethod, ReceiptKind, ReceiptMode
+from tests.factories import add_contacts
 
 TODAY = date(2026, 3, 15)
 
 
-def _donor(database: Database) -> int:
-    with database.write() as session:
-        contact = Contact(last_name="Moreau")
-        session.add(contact)
-    return contact.id
-
-
 def test_gift_rules(db: Database) -> None:
-    donor = _donor(db)
+    donor = add_contacts(db, "Moreau", address=False)[0]
     cases = {
         "amount_cents": GiftDraft(
             contact_id=donor, received_on=TODAY, amount_cents=0, payment_method=PaymentMethod.CASH
@@ -60,7 +54,7 @@ def test_gift_rules(db: Database) -> None:
 
 
 def test_a_receipted_gift_is_locked_but_notes_may_change(db: Database) -> None:
-    donor = _donor(db)
+    donor = add_contacts(db, "Moreau", address=False)[0]
     with db.write() as session:
         gift = create_gift(
             session,
@@ -105,7 +99,7 @@ def test_a_receipted_gift_is_locked_but_notes_may_change(db: Database) -> None:
 
 
 def test_deposit_slip_is_all_or_nothing(db: Database) -> None:
-    donor = _donor(db)
+    donor = add_contacts(db, "Moreau", address=False)[0]
     slip = DepositSlip(
         "R1", TODAY, 2, 7000, lines=[SlipLine(donor, 3000, "1"), SlipLine(None, 4000, "2")]
     )

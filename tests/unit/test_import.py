@@ -25,6 +25,7 @@ from app.core.progress import CancelToken
 from app.errors import Conflict, OperationCancelled, ValidationError
 from app.models import Contact, ContactEmail, Gift, ImportBatch, PostalAddress
 from app.models.enums import PaymentMethod
+from app.reports.table_export import write_table
 
 TODAY = date(2026, 3, 15)
 CONTACTS = (
@@ -186,18 +187,19 @@ def test_round_trip_of_obole_export(db: Database, tmp_path: Path) -> None:
     with db.write() as session:
         generate_demo(session, contacts=120, seed=8, today=TODAY)
     with db.read() as session:
-        export_contacts(session, tmp_path / "a.csv")
-        export_gifts(session, tmp_path / "g.csv")
+        export_contacts(session, tmp_path / "a.csv", write=write_table)
+        export_gifts(session, tmp_path / "g.csv", write=write_table)
     other = open_database(str(tmp_path / "other.sqlite3"))
     with other.write() as session:
         plan = prepare(session, tmp_path / "a.csv", "contacts", today=TODAY)
         assert plan.count(INVALID) == 0, [r.reasons for r in plan.rows if r.status == INVALID][:3]
         commit(session, plan, file_name="a.csv", sha256="x", today=TODAY)
     with other.read() as session:
-        export_contacts(session, tmp_path / "b.csv")
-    strip_id = lambda p: [
-        line.split(";", 1)[1] for line in p.read_text(encoding="utf-8-sig").splitlines()
-    ]  # noqa: E731
+        export_contacts(session, tmp_path / "b.csv", write=write_table)
+
+    def strip_id(path: Path) -> list[str]:
+        return [line.split(";", 1)[1] for line in path.read_text(encoding="utf-8-sig").splitlines()]
+
     assert strip_id(tmp_path / "a.csv") == strip_id(tmp_path / "b.csv")
     other.dispose()
 

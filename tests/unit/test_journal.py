@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from app.core.clock import FixedClock
 from app.core.database import Database
-from app.core.journal import record_event
+from app.core.journal import JournalEvent, bulk_journal, record_event
 from app.models import AuditEvent, Contact, Gift, OrganisationSettings, PostalAddress
 from app.models.enums import AuditAction, PaymentMethod
 
 
 def _events(database: Database) -> list[AuditEvent]:
-    """Journal rows of the test's own changes (a new database already journals its GDPR register)."""
+    """Journal rows of the test's own changes (a new database already journals its GDPR
+    register)."""
     with database.read() as session:
         return list(
             session.scalars(
@@ -105,3 +108,30 @@ def test_record_event_for_actions_that_are_not_field_changes(db: Database) -> No
         record_event(session, entity="receipt", entity_id=3, note="Reçu envoyé par courriel")
     (event,) = _events(db)
     assert event.action == AuditAction.EVENT and event.note == "Reçu envoyé par courriel"
+
+
+def test_journal_times_come_from_the_database_clock(db: Database, clock: FixedClock) -> None:
+    """Field changes, events and bulk batches are stamped by the injected clock."""
+    with db.write() as session:
+        session.add(Contact(first_name="Hélène", last_name="Dupont"))
+    clock.current += timedelta(days=3)
+    with db.write() as session:
+        record_event(session, entity="export", entity_id=None, note="one")
+    clock.current += timedelta(days=3)
+    with db.write() as session, bulk_journal(session, field_changes=False) as journal:
+        session.add(Contact(first_name="Not", last_name="Journaled"))  # field journal off
+        journal.add(JournalEvent(entity="import", entity_id=None, note="batch"))
+    events = _events(db)
+    start = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
+    assert [(e.entity, e.at) for e in events] == [
+        ("contact", start),
+        ("export", start + timedelta(days=3)),
+        ("import", start + timedelta(days=6)),
+    ]
+
+
+def test_bulk_journal_writes_nothing_when_the_batch_fails(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.write() as session, bulk_journal(session) as journal:
+        journal.add(JournalEvent(entity="import", entity_id=None, note="batch"))
+        raise RuntimeError("stop")
+    assert _events(db) == []

@@ -24,18 +24,11 @@ from app.models import Contact, Gift
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod, ReceiptMode
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
+from tests.factories import add_contacts
 
 
 def _ctx(db: Database) -> OperationContext:
     return OperationContext(db)
-
-
-def _person(db: Database, last: str = "Durand") -> int:
-    with db.write() as session:
-        contact = Contact(first_name="Claire", last_name=last)
-        session.add(contact)
-        session.flush()
-        return contact.id
 
 
 def _type(db: Database, period: MembershipPeriod, fee: int = 2500, name: str = "") -> int:
@@ -68,7 +61,7 @@ def test_periods_calendar_school_and_rolling() -> None:
 
 
 def test_status_over_a_year_boundary(any_db: Database, clock: FixedClock) -> None:
-    contact = _person(any_db)
+    contact = add_contacts(any_db, "Durand", first_name="Claire", address=False)[0]
     calendar = _type(any_db, MembershipPeriod.CALENDAR_YEAR)
     clock.current = datetime(2026, 3, 15, 10, tzinfo=UTC)
     ops.join(
@@ -98,7 +91,7 @@ def test_a_late_renewal_starts_a_new_period_and_list_filters_by_status(
 ) -> None:
     school = _type(any_db, MembershipPeriod.SCHOOL_YEAR, name="Scolaire")
     rolling = _type(any_db, MembershipPeriod.ROLLING_12_MONTHS, fee=1000, name="Glissante")
-    a, b, c = (_person(any_db, n) for n in ("Aubert", "Blanc", "Colin"))
+    a, b, c = add_contacts(any_db, "Aubert", "Blanc", "Colin", first_name="Claire", address=False)
     clock.current = datetime(2026, 3, 15, 10, tzinfo=UTC)
     ops.join(_ctx(any_db), MembershipDraft(a, school, date(2025, 10, 1), PaymentMethod.CASH))
     ops.join(_ctx(any_db), MembershipDraft(b, rolling, date(2025, 4, 1), PaymentMethod.CASH))
@@ -144,7 +137,7 @@ def test_status_rule_in_python_is_the_rule_in_sql(ends: date | None, on: date, w
 
 
 def test_fees_are_gifts_flagged_as_membership_and_stay_out_of_receipts(db: Database) -> None:
-    contact = _person(db)
+    contact = add_contacts(db, "Durand", first_name="Claire", address=False)[0]
     calendar = _type(db, MembershipPeriod.CALENDAR_YEAR)
     result = ops.join(
         _ctx(db), MembershipDraft(contact, calendar, date(2026, 3, 1), PaymentMethod.CASH)
@@ -205,7 +198,7 @@ def test_contact_list_filters_on_membership_status_and_dashboard_counts(
     from app.core.stats import dashboard
 
     rolling = _type(db, MembershipPeriod.ROLLING_12_MONTHS, fee=1000, name="Glissante")
-    a, b, _c = (_person(db, n) for n in ("Aubert", "Blanc", "Colin"))
+    a, b, _c = add_contacts(db, "Aubert", "Blanc", "Colin", first_name="Claire", address=False)
     ops.join(_ctx(db), MembershipDraft(a, rolling, date(2026, 3, 1), PaymentMethod.CASH))
     ops.join(_ctx(db), MembershipDraft(b, rolling, date(2025, 4, 1), PaymentMethod.CASH))
     on = date(2026, 3, 15)

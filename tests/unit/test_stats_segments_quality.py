@@ -6,40 +6,33 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
+from sqlalchemy.orm import Session
 
 from app.core.consents import record_consent
 from app.core.database import Database
 from app.core.quality import quality_report
 from app.core.segments import export_segment, score_donors, segment_counts, segment_of
 from app.core.stats import dashboard, median_cents
-from app.models import Contact, ContactEmail, ContactPhone, Gift, PostalAddress
+from app.models import Contact, ContactPhone
 from app.models.enums import Channel, ConsentStatus, PaymentMethod
 from app.reports.quality_pdf import write_quality_pdf
+from app.reports.table_export import write_table
+from tests.factories import make_contact, make_gift
 
 TODAY = date(2026, 3, 15)
 
 
 def _donor(
-    session, name: str, gifts: list[tuple[date, int]], *, email: str = "", npai: bool = False
-) -> Contact:  # type: ignore[no-untyped-def]
-    contact = Contact(last_name=name, first_name="Anne")
-    if email:
-        contact.emails.append(ContactEmail(email=email))
-    contact.addresses.append(
-        PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon", npai=npai)
-    )
-    session.add(contact)
-    session.flush()
+    session: Session,
+    name: str,
+    gifts: list[tuple[date, int]],
+    *,
+    email: str = "",
+    npai: bool = False,
+) -> Contact:
+    contact = make_contact(session, name, email=email, npai=npai)
     for day, cents in gifts:
-        session.add(
-            Gift(
-                contact_id=contact.id,
-                received_on=day,
-                amount_cents=cents,
-                payment_method=PaymentMethod.CARD,
-            )
-        )
-    session.flush()
+        make_gift(session, contact, day, cents, method=PaymentMethod.CARD)
     return contact
 
 
@@ -96,8 +89,12 @@ def test_segment_export_respects_consents_npai_and_restriction(
         people[2].restricted = True
         scores = score_donors(session, today=TODAY)
         assert segment_counts(scores)["lapsed"] == 4
-        post = export_segment(session, scores, "lapsed", Channel.POST, tmp_path / "post.csv")
-        email = export_segment(session, scores, "lapsed", Channel.EMAIL, tmp_path / "email.csv")
+        post = export_segment(
+            session, scores, "lapsed", Channel.POST, tmp_path / "post.csv", write=write_table
+        )
+        email = export_segment(
+            session, scores, "lapsed", Channel.EMAIL, tmp_path / "email.csv", write=write_table
+        )
     assert post.written == 2 and post.excluded == {"adresse NPAI": 1, "limitation RGPD": 1}
     assert email.written == 2 and email.excluded == {
         "limitation RGPD": 1,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.pressure import Pressure, PressureCaps, load_caps, pressure_by_contact
@@ -137,13 +137,15 @@ def _consent_at(session: Session, target: Target, channel: Channel, on: date) ->
         .where(ConsentEvent.channel == channel, ConsentEvent.purpose == DEFAULT_PURPOSE)
         .order_by(ConsentEvent.id)
     )
-    status = {cid: value for cid, value, _id in rows}  # the last id wins on equal times
+    status: dict[int, str] = {}
+    for cid, value, _id in rows:  # ordered by id: the last one wins on equal times
+        status[cid] = str(value)
     return status
 
 
-def _addresses(session: Session, target: Target) -> tuple[dict[int, Row[Any]], set[int]]:
+def _addresses(session: Session, target: Target) -> tuple[dict[int, Any], set[int]]:
     """Each contact's usable postal address (primary first), and who has only NPAI ones."""
-    usable: dict[int, Row[Any]] = {}
+    usable: dict[int, Any] = {}
     npai: set[int] = set()
     for row in session.execute(
         target.restrict(
@@ -180,7 +182,7 @@ def _gifts(
         .order_by(Gift.contact_id, Gift.received_on, Gift.id)
     ):
         last[contact_id] = (amount, received)
-    totals = dict(
+    totals: dict[int, int] = dict(
         session.execute(
             target.restrict(select(Gift.contact_id, func.sum(Gift.amount_cents)), Gift.contact_id)
             .where(
@@ -329,7 +331,23 @@ def _emails(session: Session, target: Target) -> dict[int, str]:
     return found
 
 
-def display_name(contact: Row[Any]) -> str:
+class Named(Protocol):
+    """What a displayed name is made of (an entity or a row)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def organisation_name(self) -> str: ...
+
+    @property
+    def last_name(self) -> str: ...
+
+    @property
+    def first_name(self) -> str: ...
+
+
+def display_name(contact: Named) -> str:
     """ "DUPONT Jean" or the organisation's name, as the contact list shows it."""
     if contact.kind == ContactKind.ORGANISATION:
         return str(contact.organisation_name)
@@ -337,7 +355,7 @@ def display_name(contact: Row[Any]) -> str:
 
 
 def _reason(
-    contact: Row[Any],
+    contact: Any,
     consent: str | None,
     *,
     channel: Channel,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -57,17 +57,22 @@ def _saved(session: Session, name: str) -> SavedFilter | None:
     )
 
 
+_S = TypeVar("_S")
+
+
 @dataclass(frozen=True)
 class Target:
     """The targeted contacts: a query the database can join on, or a list made in Python."""
 
-    query: Select[tuple[int]] | None
+    query: Select[Any] | None
     ids: tuple[int, ...]
     segments: dict[int, str]
 
-    def restrict(self, statement: Select[Any], column: Any) -> Select[Any]:
+    def restrict(self, statement: _S, column: Any) -> _S:
         """`statement` limited to the target when the database can do it."""
-        return statement.where(column.in_(self.query)) if self.query is not None else statement
+        if self.query is None:
+            return statement
+        return cast(_S, cast(Any, statement).where(column.in_(self.query)))
 
 
 def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:

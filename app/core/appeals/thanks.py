@@ -117,7 +117,8 @@ def average_days_to_thank(session: Session, year: int) -> float | None:
     ).all()
     if not rows:
         return None
-    return sum((thanked - received).days for received, thanked in rows) / len(rows)
+    days = [(thanked - received).days for received, thanked in rows if thanked is not None]
+    return sum(days) / len(days) if days else None
 
 
 def count_to_thank(session: Session) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.core.contact_fields import refresh_derived_fields
 from app.core.contacts import IDENTITY_FIELDS
+from app.core.journal import now as journal_now
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
@@ -40,8 +41,13 @@ from app.models import (
 from app.models.enums import ContactStatus
 
 SCALAR_FIELDS = IDENTITY_FIELDS
-CHILD_MODELS = {"emails": ContactEmail, "phones": ContactPhone, "addresses": PostalAddress}
-MOVED_MODELS = {
+# Any: each model has id and contact_id; mypy has no common type for mapped classes.
+CHILD_MODELS: dict[str, Any] = {
+    "emails": ContactEmail,
+    "phones": ContactPhone,
+    "addresses": PostalAddress,
+}
+MOVED_MODELS: dict[str, Any] = {
     "gifts": Gift,
     "consents": ConsentEvent,
     "receipts": Receipt,
@@ -293,7 +299,7 @@ def undo(session: Session, merge_id: int) -> None:
         session.execute(
             insert(contact_tags), [{"contact_id": c, "tag_id": t} for c, t in state["tags"]]
         )
-    record.undone_at = session.info.get("now") or datetime.now().astimezone()
+    record.undone_at = journal_now(session)
     session.flush()
     session.expire_all()
     record_event(

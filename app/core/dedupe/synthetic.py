@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.core.dedupe.normalise import Person, normalise_row
 from app.paths import resource_path
@@ -84,8 +85,12 @@ def _base(rng: random.Random, pid: int, cities: list[tuple[str, str]]) -> dict: 
 
 
 def _variant(
-    rng: random.Random, row: dict, pid: int, kind: str, cities: list[tuple[str, str]]
-) -> dict:  # type: ignore[type-arg]
+    rng: random.Random,
+    row: dict[str, Any],
+    pid: int,
+    kind: str,
+    cities: list[tuple[str, str]],
+) -> dict[str, Any]:
     dup = {**row, "id": pid}
     if kind == "typo":
         dup["last_name"] = _typo(rng, row["last_name"])

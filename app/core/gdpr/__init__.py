@@ -1,1 +1,2 @@
-"""GDPR: register of processing activities, data-subject requests, erasure, retention, restriction."""
+"""GDPR: register of processing activities, data-subject requests, erasure, retention,
+restriction."""

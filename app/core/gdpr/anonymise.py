@@ -2,7 +2,8 @@
 
 Erased: identity, postal addresses, e-mails, phones, notes, tags, and the personal values in
 the journal; the same for the duplicate records merged into the contact, and the copies kept
-to undo those merges and the imports that changed the contact (they can no longer be undone). Kept, for the legal period (Art. 17(3)(b), LPF L.102 E: 6 years): gift dates and
+to undo those merges and the imports that changed the contact (they can no longer be
+undone). Kept, for the legal period (Art. 17(3)(b), LPF L.102 E: 6 years): gift dates and
 amounts and the issued receipts (number, amounts, snapshot and fingerprint), because the
 tax office may check them; the consent history (proof of lawful processing) without
 identity. A salted hash of the identity prevents the person from being imported again.
@@ -87,7 +88,8 @@ def preview_erasure(session: Session, contact_id: int) -> ErasurePreview:
         (
             _("{n} don(s) : dates, montants, modes de paiement").format(n=gifts),
             _(
-                "pièces comptables et justificatifs des reçus fiscaux, à conserver 6 ans (LPF L.102 E ; RGPD art. 17.3.b)"
+                "pièces comptables et justificatifs des reçus fiscaux, à conserver 6 ans (LPF "
+                "L.102 E ; RGPD art. 17.3.b)"
             ),
         ),
         (

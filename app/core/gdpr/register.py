@@ -107,19 +107,18 @@ def activities(session: Session) -> list[ActivityView]:
         .where(ProcessingActivity.active.is_(True))
         .order_by(ProcessingActivity.reference, ProcessingActivity.id)
     )
-    return [
-        ActivityView(
-            **{
-                f.name: (
-                    tuple(getattr(a, f.name) or ())
-                    if f.name == "data_categories"
-                    else getattr(a, f.name)
-                )
-                for f in fields(ActivityView)
-            }
+    return [ActivityView(**_view_values(a)) for a in rows]
+
+
+def _view_values(activity: ProcessingActivity) -> dict[str, Any]:
+    return {
+        f.name: (
+            tuple(getattr(activity, f.name) or ())
+            if f.name == "data_categories"
+            else getattr(activity, f.name)
         )
-        for a in rows
-    ]
+        for f in fields(ActivityView)
+    }
 
 
 def save_activity(

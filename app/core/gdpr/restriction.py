@@ -67,7 +67,8 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
                 if _changed_fields(obj) - RESTRICTION_FIELDS:
                     raise Conflict(
                         _(
-                            "Ce contact fait l'objet d'une limitation du traitement (RGPD) : il ne peut "
+                            "Ce contact fait l'objet d'une limitation du traitement (RGPD) : il ne "
+                            "peut "
                             "pas être modifié tant qu'elle n'est pas levée."
                         )
                     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -80,9 +80,7 @@ def candidates(session: Session, *, on: date) -> list[RetentionCandidate]:
     ).where(Contact.status == ContactStatus.ACTIVE, ~recent_receipt)
     found = []
     for row in session.execute(query):
-        dates = [
-            d if isinstance(d, date) and not hasattr(d, "hour") else d.date() for d in row[4:] if d
-        ]
+        dates = [d.date() if isinstance(d, datetime) else d for d in row[4:] if d]
         last = max(dates) if dates else date.min
         if last < donor_limit:
             name = row[3] or f"{(row[2] or '').upper()} {row[1] or ''}".strip()

@@ -18,6 +18,7 @@ from app.core.contacts import IDENTITY_FIELDS
 from app.core.gdpr.register import activities, header
 from app.core.journal import record_event
 from app.core.permissions import Permission, require
+from app.core.renderers import DocumentRenderer
 from app.errors import NotFound
 from app.i18n import _
 from app.models import AuditEvent, ConsentEvent, Contact, Gift, Receipt
@@ -98,7 +99,7 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
             session.scalars(
                 select(AuditEvent)
                 .where(AuditEvent.contact_id == contact_id)
-                .order_by(AuditEvent.at)
+                .order_by(AuditEvent.at, AuditEvent.id)
             ),
             ["at", "user", "action", "field", "old", "new"],
         ),
@@ -114,20 +115,27 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
             for a in activities(session)
         ],
         "source": _(
-            "Données fournies par la personne (bulletins, formulaires, dons) ou importées du fichier de "
+            "Données fournies par la personne (bulletins, formulaires, dons) ou importées du "
+            "fichier de "
             "l'association."
         ),
         "rights": _(
-            "Vous pouvez demander l'accès, la rectification, l'effacement, la limitation, la portabilité de "
-            "vos données et vous opposer à leur traitement ; retirer votre consentement à tout moment ; "
-            "introduire une réclamation auprès de la CNIL (www.cnil.fr, 3 place de Fontenoy, TSA 80715, "
+            "Vous pouvez demander l'accès, la rectification, l'effacement, la limitation, la "
+            "portabilité de "
+            "vos données et vous opposer à leur traitement ; retirer votre consentement à tout "
+            "moment ; "
+            "introduire une réclamation auprès de la CNIL (www.cnil.fr, 3 place de Fontenoy, TSA "
+            "80715, "
             "75334 Paris Cedex 07)."
         ),
     }
 
 
-def write_export(session: Session, contact_id: int, folder: Path) -> Path:
-    """Write contact-<id>-donnees.zip (PDF + JSON + CSV) into `folder`; journaled."""
+def write_export(
+    session: Session, contact_id: int, folder: Path, *, render_pdf: DocumentRenderer
+) -> Path:
+    """Write contact-<id>-donnees.zip (PDF by `render_pdf`, JSON, CSV) into `folder`;
+    journaled."""
     require(session, Permission.GDPR_MANAGE)
     data = collect(session, contact_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -145,9 +153,7 @@ def write_export(session: Session, contact_id: int, folder: Path) -> Path:
         ):
             archive.writestr(f"{section}.csv", _csv(data[section]))
         archive.writestr("identite.csv", _csv([data["identity"]]))
-        from app.reports.subject_pdf import render_subject_pdf
-
-        archive.writestr("donnees.pdf", render_subject_pdf(data))
+        archive.writestr("donnees.pdf", render_pdf(data))
     record_event(
         session,
         entity="contact",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import CursorResult, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.core.contact_fields import (
@@ -20,7 +20,8 @@ from app.core.contact_fields import (
 )
 from app.core.contact_validation import check_email, check_phone
 from app.core.importing.plan import INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
-from app.core.journal import SESSION_DISABLED_KEY, record_event
+from app.core.journal import JournalEvent, bulk_journal
+from app.core.journal import now as journal_now
 from app.core.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.db import refresh_statistics
@@ -115,8 +116,8 @@ def commit(
     progress.start(len(todo), _("Import en cours"))
     before: dict[str, dict[str, Any]] = {}
     added: list[list[Any]] = []
-    session.info[SESSION_DISABLED_KEY] = True  # one journal event for the batch, below
-    try:
+    # One journal event for the batch (its rows are in batch.report, for undo).
+    with bulk_journal(session, field_changes=False) as journal:
         for start in range(0, len(todo), BATCH):
             chunk = todo[start : start + BATCH]
             if plan.kind == "gifts":
@@ -127,34 +128,33 @@ def commit(
             progress.advance(len(chunk))
             if cancel is not None:
                 cancel.raise_if_cancelled()
-    finally:
-        session.info.pop(SESSION_DISABLED_KEY, None)
-    _sync_sequence(session)
-    report = report_of(plan, batch.id)
-    batch.counts = report.as_dict()
-    batch.report = {"before": before, "added": added, "notes": plan.table.notes}
-    refresh_statistics(session.connection())
-    record_event(
-        session,
-        entity="import",
-        entity_id=batch.id,
-        note=_(
-            "Import n° {id} de {file} : {created} créés, {updated} mis à jour, {unchanged} inchangés, "
-            "{rejected} rejetés"
-        ).format(
-            id=batch.id,
-            file=file_name,
-            created=report.created,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
-        ),
-    )
+        _sync_sequence(session)
+        report = report_of(plan, batch.id)
+        batch.counts = report.as_dict()
+        batch.report = {"before": before, "added": added, "notes": plan.table.notes}
+        refresh_statistics(session.connection())
+        journal.add(
+            JournalEvent(
+                entity="import",
+                entity_id=batch.id,
+                note=_(
+                    "Import n° {id} de {file} : {created} créés, {updated} mis à jour, "
+                    "{unchanged} inchangés, {rejected} rejetés"
+                ).format(
+                    id=batch.id,
+                    file=file_name,
+                    created=report.created,
+                    updated=report.updated,
+                    unchanged=report.unchanged,
+                    rejected=report.rejected,
+                ),
+            )
+        )
     return report
 
 
 def _insert_gifts(session: Session, rows: list[Any], batch_id: int) -> None:
-    now = datetime.now().astimezone()
+    now = journal_now(session)
     session.execute(
         insert(Gift),
         [
@@ -215,7 +215,7 @@ def _insert_new_contacts(session: Session, rows: list[Any], batch_id: int) -> No
     """Bulk INSERT of new contacts and their details, with ids reserved beforehand."""
     if not rows:
         return
-    now = datetime.now().astimezone()
+    now = journal_now(session)
     ids = _reserve_contact_ids(session, len(rows))
     # Core inserts (the tables, not the ORM classes): no per-row ORM bookkeeping.
     session.execute(
@@ -367,10 +367,12 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
     if receipted:
         raise Conflict(
             _(
-                "Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces reçus."
+                "Des dons de l'import {id} figurent sur des reçus fiscaux : annulez d'abord ces "
+                "reçus."
             ).format(id=batch_id)
         )
-    gifts = session.execute(delete(Gift).where(Gift.import_batch_id == batch_id)).rowcount
+    deleted = session.execute(delete(Gift).where(Gift.import_batch_id == batch_id))
+    gifts = cast(CursorResult[Any], deleted).rowcount
     created = list(session.scalars(select(Contact.id).where(Contact.import_batch_id == batch_id)))
     others = (
         session.scalar(select(func.count(Gift.id)).where(Gift.contact_id.in_(created)))
@@ -380,7 +382,8 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
     if others:
         raise Conflict(
             _(
-                "Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les ou "
+                "Des dons ont été saisis depuis pour des contacts de l'import {id} : supprimez-les "
+                "ou "
                 "gardez l'import."
             ).format(id=batch_id)
         )
@@ -401,24 +404,26 @@ def undo_import(session: Session, batch_id: int) -> dict[str, int]:
                 "fusions ou gardez l'import."
             ).format(id=batch_id)
         )
-    # One statement per chunk; the database removes their e-mails, phones, addresses, tags
-    # and consents (ON DELETE CASCADE), as the import added them in bulk.
-    for start in range(0, len(created), BATCH):
-        session.execute(
-            delete(Contact)
-            .where(Contact.id.in_(created[start : start + BATCH]))
-            .execution_options(synchronize_session=False)
+    # The restored fields are journaled one by one; the removals by the undo's event.
+    with bulk_journal(session) as journal:
+        # One statement per chunk; the database removes their e-mails, phones, addresses,
+        # tags and consents (ON DELETE CASCADE), as the import added them in bulk.
+        for start in range(0, len(created), BATCH):
+            session.execute(
+                delete(Contact)
+                .where(Contact.id.in_(created[start : start + BATCH]))
+                .execution_options(synchronize_session=False)
+            )
+        session.expire_all()
+        _restore_updates(session, batch.report or {})
+        batch.undone_at = journal_now(session)
+        journal.add(
+            JournalEvent(
+                entity="import",
+                entity_id=batch_id,
+                note=_("Import n° {id} annulé").format(id=batch_id),
+            )
         )
-    session.expire_all()
-    _restore_updates(session, batch.report or {})
-    batch.undone_at = datetime.now().astimezone()
-    session.flush()
-    record_event(
-        session,
-        entity="import",
-        entity_id=batch_id,
-        note=_("Import n° {id} annulé").format(id=batch_id),
-    )
     return {"contacts_removed": len(created), "gifts_removed": int(gifts or 0)}
 
 

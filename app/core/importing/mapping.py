@@ -1,4 +1,5 @@
-"""Columns to fields: French and English header names, HelloAsso and Obole profiles, saved mappings."""
+"""Columns to fields: French and English header names, HelloAsso and Obole profiles,
+saved mappings."""
 
 from __future__ import annotations
 

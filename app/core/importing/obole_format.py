@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 from app.core.dates import format_date
 from app.core.importing.mapping import CONTACT_FIELDS, GIFT_FIELDS
 from app.core.money import format_eur
+from app.core.renderers import TableWriter
 from app.models import Campaign, Contact, Gift
 from app.models.enums import ContactStatus
-from app.reports.table_export import write_table
 
 CONTACT_ORDER = (
     "obole_id",
@@ -93,12 +93,12 @@ def _contact_rows(session: Session) -> Iterator[list[Any]]:
         yield [values[k] for k in CONTACT_ORDER]
 
 
-def export_contacts(session: Session, path: Path) -> int:
-    """Every active contact in Obole's import format (.csv or .xlsx)."""
-    return write_table(path, [CONTACT_FIELDS[k] for k in CONTACT_ORDER], _contact_rows(session))
+def export_contacts(session: Session, path: Path, *, write: TableWriter) -> int:
+    """Every active contact in Obole's import format (.csv or .xlsx), written by `write`."""
+    return write(path, [CONTACT_FIELDS[k] for k in CONTACT_ORDER], _contact_rows(session))
 
 
-def export_gifts(session: Session, path: Path) -> int:
+def export_gifts(session: Session, path: Path, *, write: TableWriter) -> int:
     """Every gift in Obole's import format, linked to contacts by their Obole number."""
     campaigns = dict(session.execute(select(Campaign.id, Campaign.code)).all())
     rows = (
@@ -107,10 +107,10 @@ def export_gifts(session: Session, path: Path) -> int:
             format_date(g.received_on),
             format_eur(g.amount_cents),
             str(g.payment_method),
-            campaigns.get(g.campaign_id, ""),
+            campaigns.get(g.campaign_id, "") if g.campaign_id is not None else "",
             g.cheque_number,
             g.bank_reference,
         ]
         for g in session.scalars(select(Gift).order_by(Gift.id))
     )
-    return write_table(path, [GIFT_FIELDS[k] for k in GIFT_ORDER], rows)
+    return write(path, [GIFT_FIELDS[k] for k in GIFT_ORDER], rows)

@@ -1,4 +1,5 @@
-"""Dry run: every row parsed, checked and matched, with a status and the reasons (nothing written)."""
+"""Dry run: every row parsed, checked and matched, with a status and the reasons
+(nothing written)."""
 
 from __future__ import annotations
 
@@ -463,7 +464,8 @@ def _gift_values(
         bad(
             "contact_id" if "contact_id" in mapping.values() else "email",
             _(
-                "donateur introuvable : importez d'abord les contacts, ou indiquez le n° de donateur ou le courriel"
+                "donateur introuvable : importez d'abord les contacts, ou indiquez le n° de "
+                "donateur ou le courriel"
             ),
         )
     campaign_id = campaigns.get(v.get("campaign", "").lower()) if v.get("campaign") else None
@@ -493,7 +495,7 @@ def _gift_contact(session: Session, v: dict[str, str], exact: ExactMatcher) -> i
     if v.get("email") and v["email"].lower() in exact.by_email:
         found = exact.by_email[v["email"].lower()]
         return found if found > 0 else None
-    key = (
+    name_key = (
         sort_name_for(
             kind="person" if v.get("last_name") else "organisation",
             last_name=v.get("last_name", ""),
@@ -502,8 +504,8 @@ def _gift_contact(session: Session, v: dict[str, str], exact: ExactMatcher) -> i
         ),
         v.get("postcode", ""),
     )
-    found = exact.by_name.get(key) if key[0] else None
-    return found if found and found > 0 else None
+    by_name = exact.by_name.get(name_key) if name_key[0] else None
+    return by_name if by_name and by_name > 0 else None
 
 
 def _gift_exists(session: Session, gift: dict[str, Any]) -> bool:

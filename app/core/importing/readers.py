@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from app.errors import ValidationError
@@ -113,8 +114,8 @@ def read_ods(path: Path) -> Table:
 
 
 def _cell_text(value: object) -> str:
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+    if isinstance(value, date | datetime):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -126,7 +127,8 @@ def _table(path: Path, rows: list[list[str]], *, encoding: str = "", delimiter: 
         raise _fail(
             path,
             _(
-                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont "
+                "attendues."
             ),
         )
     header = [str(h).strip() for h in rows[0]]
@@ -155,7 +157,8 @@ def read_table(path: Path) -> Table:
         raise _fail(
             path,
             _(
-                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont attendues."
+                "le fichier est vide : une ligne d'en-têtes puis une ligne par contact ou don sont "
+                "attendues."
             ),
         )
     with path.open("rb") as handle:

@@ -38,7 +38,8 @@ def prepare(
     if not mapping:
         raise ValidationError(
             _(
-                "Fichier {file} : aucune colonne reconnue (en-têtes lus : {header}). Fournissez une "
+                "Fichier {file} : aucune colonne reconnue (en-têtes lus : {header}). Fournissez "
+                "une "
                 "correspondance avec --mapping."
             ).format(file=path.name, header=", ".join(table.header)),
             field="mapping",

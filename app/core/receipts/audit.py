@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Contact, Receipt
-from app.models.enums import ReceiptStatus
+from app.models.enums import ReceiptKind, ReceiptStatus
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,6 @@ def declaration(session: Session, year: int) -> Declaration:
         int(row[0]),
         int(row[1]),
         int(cancelled),
-        int(by_kind.get("individual", 0)),
-        int(by_kind.get("company", 0)),
+        int(by_kind.get(ReceiptKind.INDIVIDUAL, 0)),
+        int(by_kind.get(ReceiptKind.COMPANY, 0)),
     )

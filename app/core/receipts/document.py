@@ -101,7 +101,7 @@ class ReceiptDocument:
     @staticmethod
     def from_json(data: dict[str, Any]) -> ReceiptDocument:
         """Rebuild from a stored snapshot."""
-        d = lambda s: date.fromisoformat(s)  # noqa: E731
+        d = date.fromisoformat
         return ReceiptDocument(
             number=data["number"],
             kind=data["kind"],

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.clock import Clock, today
-from app.core.journal import JournalEvent, record_event, record_events
+from app.core.journal import BulkJournal, JournalEvent, bulk_journal
 from app.core.money import format_eur
 from app.core.organisation import image_readable, load_identity, validate
 from app.core.permissions import Permission, require
@@ -30,11 +30,12 @@ from app.core.receipts.document import (
 )
 from app.core.receipts.eligibility import IssuePlan, PlannedReceipt, donor_address, plan_receipts
 from app.core.receipts.numbering import allocate, format_number
+from app.core.receipts.rendering import PendingDigests
+from app.core.receipts.rendering import renderer as receipt_renderer
 from app.errors import Conflict
 from app.i18n import _
 from app.models import Contact, Gift, OrganisationSettings, Receipt, ReceiptLine, Setting
 from app.models.enums import ReceiptKind, ReceiptMode, ReceiptStatus
-from app.reports.receipt_batch import Digests, ReceiptRenderer
 
 CHUNK = 200
 
@@ -277,7 +278,10 @@ def issue(
     # Pipeline: while worker processes render chunk k, this process builds chunk k+1's
     # documents and stores chunk k-1's receipts (one batch of INSERTs per chunk).
     in_flight: deque[_Chunk] = deque()
-    with ReceiptRenderer(expected=len(plan.receipts), workers=workers) as renderer:
+    with (
+        bulk_journal(session) as journal,
+        receipt_renderer().batch(expected=len(plan.receipts), workers=workers) as renderer,
+    ):
         for start in range(0, len(plan.receipts), CHUNK):
             chunk = plan.receipts[start : start + CHUNK]
             gifts, contacts = _load_chunk(session, chunk)
@@ -305,28 +309,28 @@ def issue(
             )
             if len(in_flight) > renderer.workers:
                 done = in_flight.popleft()
-                _store_chunk(session, done, plan.year, clock, ids, numbers)
+                _store_chunk(session, done, plan.year, clock, ids, numbers, journal)
                 progress.advance(len(done.planned))
             if cancel is not None:
                 cancel.raise_if_cancelled()
         while in_flight:
             done = in_flight.popleft()
-            _store_chunk(session, done, plan.year, clock, ids, numbers)
+            _store_chunk(session, done, plan.year, clock, ids, numbers, journal)
             progress.advance(len(done.planned))
             if cancel is not None:
                 cancel.raise_if_cancelled()
-    session.flush()
-    record_event(
-        session,
-        entity="receipt",
-        entity_id=None,
-        note=_("{count} reçus fiscaux émis pour {year} ({first} à {last})").format(
-            count=len(ids),
-            year=plan.year,
-            first=numbers[0] if numbers else "-",
-            last=numbers[-1] if numbers else "-",
-        ),
-    )
+        journal.add(
+            JournalEvent(
+                entity="receipt",
+                entity_id=None,
+                note=_("{count} reçus fiscaux émis pour {year} ({first} à {last})").format(
+                    count=len(ids),
+                    year=plan.year,
+                    first=numbers[0] if numbers else "-",
+                    last=numbers[-1] if numbers else "-",
+                ),
+            )
+        )
     return IssueResult(tuple(ids), tuple(numbers), plan.total_cents)
 
 
@@ -390,11 +394,17 @@ class _Chunk:
     sequences: list[int]
     docs: list[ReceiptDocument]
     gifts: dict[int, Gift]
-    digests: Digests
+    digests: PendingDigests
 
 
 def _store_chunk(
-    session: Session, chunk: _Chunk, year: int, clock: Clock, ids: list[int], numbers: list[str]
+    session: Session,
+    chunk: _Chunk,
+    year: int,
+    clock: Clock,
+    ids: list[int],
+    numbers: list[str],
+    journal: BulkJournal,
 ) -> None:
     """Insert a rendered chunk's receipts, their lines and gift locks: a few bulk statements.
 
@@ -434,8 +444,7 @@ def _store_chunk(
     _lock_gifts(session, locks, issued_at)
     for gift, receipt_id in locks:  # keep the loaded gifts in step with the database
         set_committed_value(gift, "receipt_id", receipt_id)
-    record_events(
-        session,
+    journal.extend(
         [
             JournalEvent(
                 entity="receipt",

@@ -23,11 +23,11 @@ from app.core.receipts.issuing import (
     store_receipt,
 )
 from app.core.receipts.numbering import allocate, format_number
+from app.core.receipts.rendering import renderer
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.models import Contact, Gift, Receipt
 from app.models.enums import ReceiptMode, ReceiptStatus
-from app.reports.receipt_pdf import render_receipt
 
 DUPLICATE_MARK = "DUPLICATA"
 CANCELLED_MARK = "ANNULÉ"
@@ -79,7 +79,8 @@ def ensure_unchanged(receipt: Receipt, pdf_digest: str) -> None:
     if reproduction(receipt, pdf_digest) == Reproduction.ALTERED:
         raise Conflict(
             _(
-                "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) : "
+                "Le reçu {number} ne peut plus être reproduit à l'identique (empreinte différente) "
+                ": "
                 "imprimez un duplicata et signalez-le."
             ).format(number=receipt.number)
         )
@@ -88,7 +89,7 @@ def ensure_unchanged(receipt: Receipt, pdf_digest: str) -> None:
 def _render_snapshot(session: Session, receipt: Receipt, *, mark: str = "") -> bytes:
     doc = ReceiptDocument.from_json(receipt.snapshot)
     logo, signature = snapshot_images(session, doc)
-    return render_receipt(doc, logo=logo, signature=signature, mark=mark)
+    return renderer().render(doc, logo=logo, signature=signature, mark=mark)
 
 
 def verify(session: Session, receipt: Receipt) -> Reproduction:
@@ -174,7 +175,7 @@ def replace(session: Session, receipt_id: int, *, reason: str, clock: Clock) -> 
         replaces_number=old.number,
         image_keys=keys,
     )
-    pdf = render_receipt(doc, logo=logo, signature=signature)
+    pdf = renderer().render(doc, logo=logo, signature=signature)
     new = store_receipt(
         session,
         doc,

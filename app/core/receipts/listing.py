@@ -58,8 +58,3 @@ def fetch_receipts(
         name = r[6] if r[3] == "organisation" else f"{r[5].upper()} {r[4]}".strip()
         rows.append(ReceiptRow(r[0], r[1], r[2], name, str(r[7]), r[8], str(r[9])))
     return rows
-
-
-def receipt_years(session: Session) -> list[int]:
-    """Years that have receipts, newest first."""
-    return list(session.scalars(select(Receipt.year).distinct().order_by(Receipt.year.desc())))

@@ -8,6 +8,7 @@ is journaled): it comes from $OBOLE_SMTP_PASSWORD or a private file in the user'
 
 from __future__ import annotations
 
+import contextlib
 import os
 import smtplib
 import ssl
@@ -227,10 +228,8 @@ def send_receipts(
             if cancel is not None and cancel.cancelled:
                 break  # what was sent is sent: the log keeps it, the rest can be retried
     finally:
-        try:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
             server.quit()
-        except (smtplib.SMTPException, OSError):
-            pass
     session.flush()
     return sent, failed
 

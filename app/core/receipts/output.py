@@ -15,13 +15,11 @@ from app.core.receipts.audit import number_log
 from app.core.receipts.document import ReceiptDocument
 from app.core.receipts.issuing import snapshot_images
 from app.core.receipts.lifecycle import ensure_unchanged
+from app.core.receipts.rendering import DigestBatch, PendingDigests, renderer
 from app.errors import Conflict
 from app.i18n import N_, _
 from app.models import OrganisationSettings, Receipt
 from app.models.enums import ReceiptStatus
-from app.reports.receipt_batch import Digests, ReceiptRenderer
-from app.reports.receipt_pdf import write_print_file as render_print_file
-from app.reports.table_export import write_table
 
 LOG_HEADER = [
     N_("Numéro"),
@@ -68,14 +66,14 @@ def _documents(
 def _verified_chunks(
     session: Session,
     receipts: list[Receipt],
-    renderer: ReceiptRenderer,
+    batch: DigestBatch,
     *,
     paths: list[Path] | None = None,
 ) -> Iterator[list[tuple[ReceiptDocument, bytes | None, bytes | None]]]:
     """The receipts' documents by chunk, each rendered (and written to its path) by the
     renderer and checked against its SHA-256; a chunk is checked while the next one is
     being rendered, so a difference stops the work one chunk later at most."""
-    pending: deque[tuple[list[Receipt], list[Digests]]] = deque()
+    pending: deque[tuple[list[Receipt], list[PendingDigests]]] = deque()
     for start in range(0, len(receipts), CHUNK):
         chunk = receipts[start : start + CHUNK]
         items = _documents(session, chunk)
@@ -87,7 +85,7 @@ def _verified_chunks(
         for indexes in groups.values():
             _doc, logo, signature = items[indexes[0]]
             submitted.append(
-                renderer.submit(
+                batch.submit(
                     [items[i][0] for i in indexes],
                     logo,
                     signature,
@@ -103,7 +101,7 @@ def _verified_chunks(
         _check_all(*pending.popleft())
 
 
-def _check_all(receipts: list[Receipt], submitted: list[Digests]) -> None:
+def _check_all(receipts: list[Receipt], submitted: list[PendingDigests]) -> None:
     digests = [value for part in submitted for value in part.result()]
     for receipt, digest in zip(receipts, digests, strict=True):
         ensure_unchanged(receipt, digest)
@@ -129,8 +127,8 @@ def write_pdfs(
     paths = [folder / f"recu-{receipt.number}.pdf" for receipt in receipts]
     progress.start(len(receipts), _("Enregistrement des reçus en PDF"))
     try:
-        with ReceiptRenderer(expected=len(receipts)) as renderer:
-            for items in _verified_chunks(session, receipts, renderer, paths=paths):
+        with renderer().batch(expected=len(receipts)) as batch:
+            for items in _verified_chunks(session, receipts, batch, paths=paths):
                 progress.advance(len(items))
                 if cancel is not None:
                     cancel.raise_if_cancelled()
@@ -187,8 +185,8 @@ def write_print_file(
     progress.start(len(receipts), _("Préparation du PDF d'impression"))
 
     def pages() -> Iterator[tuple[ReceiptDocument, bytes | None, bytes | None]]:
-        with ReceiptRenderer(expected=len(receipts)) as renderer:
-            for items in _verified_chunks(session, receipts, renderer):
+        with renderer().batch(expected=len(receipts)) as batch:
+            for items in _verified_chunks(session, receipts, batch):
                 yield from items
                 progress.advance(len(items))
                 if cancel is not None:
@@ -196,7 +194,7 @@ def write_print_file(
 
     partial = target.with_name(target.name + ".part")
     try:
-        count = render_print_file(
+        count = renderer().print_file(
             pages(), partial, title=_("Reçus fiscaux"), author=_organisation_name(session)
         )
         partial.replace(target)
@@ -230,8 +228,6 @@ def write_number_log(session: Session, year: int, target: Path) -> int:
     ]
     header = [_(h) for h in LOG_HEADER]
     if target.suffix.lower() == ".pdf":
-        from app.reports.table_pdf import write_table_pdf
-
         issued = [line for line in lines if line.status != "cancelled"]
         summary = _(
             "{year} : {count} numéros, {issued} reçus valables pour {total}, {cancelled} annulés"
@@ -242,6 +238,7 @@ def write_number_log(session: Session, year: int, target: Path) -> int:
             total=format_eur(sum(line.total_cents for line in issued)),
             cancelled=len(lines) - len(issued),
         )
-        write_table_pdf(target, _("Registre des numéros de reçus fiscaux"), summary, header, rows)
+        title = _("Registre des numéros de reçus fiscaux")
+        renderer().table_pdf(target, title, summary, header, rows)
         return len(rows)
-    return write_table(target, header, rows)
+    return renderer().table(target, header, rows)

@@ -155,7 +155,7 @@ def notice_in_time(plan: Announced, *, on: date, prenotice_days: int) -> bool:
     )
 
 
-def _candidates(session: Session, on: date) -> Sequence[Row[Any]]:
+def _candidates(session: Session, on: date) -> Sequence[Row[*tuple[Any, ...]]]:
     """The active plans with what the run needs of their mandate and contact (plain rows)."""
     return session.execute(
         select(
@@ -357,7 +357,7 @@ def _insert_gifts(session: Session, plan: CollectionPlan, *, note: str) -> list[
     ]
     # One executemany, then the ids in insertion order: ids grow within the statement on
     # both engines, and the run's message id (unique) tells its gifts from anyone else's.
-    session.connection().execute(Gift.__table__.insert(), rows)  # Core: no ORM bookkeeping
+    session.connection().execute(insert(Gift), rows)  # Core: no ORM bookkeeping
     return list(
         session.scalars(select(Gift.id).where(Gift.bank_reference == note).order_by(Gift.id))
     )
@@ -404,5 +404,5 @@ def _insert_debits(
                 description=descriptions[d.due_on],
             )
         )
-    session.connection().execute(SepaDebit.__table__.insert(), rows)
+    session.connection().execute(insert(SepaDebit), rows)
     return debits

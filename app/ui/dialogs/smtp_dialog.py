@@ -36,7 +36,7 @@ class SmtpDialog(QDialog):
         form = QFormLayout(self)
         with ctx.database.read() as session:
             current = load_settings(session)
-        self.host, self.login, self.sender = (
+        self.host, self.login, self.sender_edit = (
             QLineEdit(current.host),
             QLineEdit(current.username),
             QLineEdit(current.sender),
@@ -53,7 +53,7 @@ class SmtpDialog(QDialog):
             (_("Sécurité"), self.security),
             (_("Identifiant"), self.login),
             (_("Mot de passe"), self.password),
-            (_("Expéditeur"), self.sender),
+            (_("Expéditeur"), self.sender_edit),
         ):
             form.addRow(label, widget)
         self.status = QLabel("")
@@ -76,7 +76,7 @@ class SmtpDialog(QDialog):
             security=self.security.currentText(),
             username=self.login.text().strip(),
             password=self.password.text(),
-            sender=self.sender.text().strip(),
+            sender=self.sender_edit.text().strip(),
         )
 
     def test(self) -> bool:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.appeals import letters as templates
+from app.core.appeals.emailing import SendReport
 from app.core.appeals.preparation import AppealPlan
 from app.core.appeals.results import AppealResults
 from app.core.appeals.sending import AppealDraft
@@ -84,15 +85,15 @@ class AppealDialog(Form):
         self.send_on.setCalendarPopup(True)
         self.send_on.setDisplayFormat("dd/MM/yyyy")
         self.cost = QLineEdit("0")
-        self.window = QSpinBox()
-        self.window.setRange(1, 730)
-        self.window.setValue(90)
+        self.response_days = QSpinBox()
+        self.response_days.setRange(1, 730)
+        self.response_days.setValue(90)
         self.row(_("Nom"), "name", self.name)
         self.row(_("Canal"), "channel", self.channel)
         self.row(_("Cible"), "target", self.target)
         self.row(_("Date d'envoi"), "send_on", self.send_on)
         self.row(_("Coût (€)"), "cost", self.cost)
-        self.row(_("Fenêtre de réponse (jours)"), "response_days", self.window)
+        self.row(_("Fenêtre de réponse (jours)"), "response_days", self.response_days)
 
     def submit(self) -> None:
         """Create the appeal in the background; errors next to their field."""
@@ -110,7 +111,7 @@ class AppealDialog(Form):
             target=target,
             send_on=date(value.year(), value.month(), value.day()),
             cost_cents=cost,
-            response_days=self.window.value(),
+            response_days=self.response_days.value(),
         )
         context = self.operation_context()
         self.run(lambda: ops.create(context, draft).result, _("Création de l'appel…"))
@@ -364,13 +365,14 @@ class AppealsPage(QWidget):
         self._run(
             lambda _p, _c: ops.print_letters(context, view.appeal_id, out).result,
             _("Impression des lettres…"),
-            lambda r: (
-                self.summary.setText(
-                    _("{n} lettre(s) écrite(s) dans {out}.").format(n=r.count, out=r.path)
-                ),
-                self.ctx.events.changed.emit("appeal"),
-            ),
+            self._letters_printed,
         )
+
+    def _letters_printed(self, result: ops.PrintResult) -> None:
+        self.summary.setText(
+            _("{n} lettre(s) écrite(s) dans {out}.").format(n=result.count, out=result.path)
+        )
+        self.ctx.events.changed.emit("appeal")
 
     def print_labels(self) -> None:
         """Labels or envelopes for the appeal's recipients."""
@@ -403,16 +405,17 @@ class AppealsPage(QWidget):
                 ops.send_emails(OperationContext(database, progress, cancel), view.appeal_id).result
             ),
             _("Envoi des e-mails…"),
-            lambda r: (
-                self.summary.setText(
-                    _(
-                        "{sent} e-mail(s) envoyé(s), {failed} en échec, {remaining} restant(s)."
-                    ).format(sent=r.sent, failed=r.failed, remaining=r.remaining)
-                ),
-                self.ctx.events.changed.emit("appeal"),
-            ),
+            self._emails_sent,
             cancellable=True,
         )
+
+    def _emails_sent(self, report: SendReport) -> None:
+        self.summary.setText(
+            _("{sent} e-mail(s) envoyé(s), {failed} en échec, {remaining} restant(s).").format(
+                sent=report.sent, failed=report.failed, remaining=report.remaining
+            )
+        )
+        self.ctx.events.changed.emit("appeal")
 
     def show_results(self) -> None:
         """What the appeal brought."""

@@ -37,6 +37,7 @@ from app.core.memberships import renewal_days
 from app.core.saved_filters import list_filters, save_filter
 from app.i18n import N_, _
 from app.models.enums import Channel, ContactKind
+from app.reports.table_export import write_table
 from app.ui.context import UiContext
 from app.ui.dialogs.contact_dialog import CHANNEL_LABELS, ContactDialog
 from app.ui.tablemodels.window_model import Column, WindowTableModel, list_view
@@ -352,13 +353,8 @@ class ContactsPage(QWidget):
         from pathlib import Path
 
         with self.ctx.database.read() as session:
-            count = export_contacts(session, self.filter, Path(path))
+            count = export_contacts(session, self.filter, Path(path), write=write_table)
         self.count_label.setText(
             _("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path)
         )
         return count
-
-    def prepare_screenshot(self) -> None:
-        """Show a search in progress."""
-        self.search.setText("dupont")
-        self.apply_filters()

@@ -43,6 +43,7 @@ from app.core.stats import Dashboard, dashboard
 from app.i18n import N_, _
 from app.models.enums import Channel
 from app.reports.quality_pdf import write_quality_pdf
+from app.reports.table_export import write_table
 from app.ui.context import UiContext
 
 MONTHS = (
@@ -287,6 +288,7 @@ class DashboardPage(QWidget):
                 self.segment_choice.currentData(),
                 Channel(self.channel_choice.currentData()),
                 path,
+                write=write_table,
             )
         excluded = ", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or _(
             "aucun"

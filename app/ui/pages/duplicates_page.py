@@ -358,8 +358,3 @@ class DuplicatesPage(QWidget):
         self.not_duplicate_button.setEnabled(has_group)
         self.batch_button.setEnabled(any(g.safe for g in self.groups))
         self.undo_button.setEnabled(self.last_merge_id is not None)
-
-    def prepare_screenshot(self) -> None:
-        """Show the groups of the demo database."""
-        with self.ctx.database.read() as session:
-            self.show_groups(scan(session))

@@ -36,6 +36,7 @@ from app.i18n import N_, _
 from app.models import RightsRequest
 from app.models.enums import RightsRequestKind
 from app.reports.register_export import write_register
+from app.reports.subject_pdf import render_subject_pdf
 from app.ui.context import UiContext
 from app.ui.errors import show_error
 from app.ui.widgets_common import wrapped_label
@@ -364,7 +365,9 @@ class GdprPage(QWidget):
         folder = QFileDialog.getExistingDirectory(self, _("Dossier de l'export"))
         if folder:
             with self.ctx.database.write() as session:
-                path = write_export(session, contact_id, Path(folder))
+                path = write_export(
+                    session, contact_id, Path(folder), render_pdf=render_subject_pdf
+                )
             QMessageBox.information(self, _("Export"), _("Export écrit : {path}").format(path=path))
 
     def erase_selected(self) -> None:

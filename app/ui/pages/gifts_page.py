@@ -25,6 +25,7 @@ from app.core.money import format_eur
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import PaymentMethod
+from app.reports.table_export import write_table
 from app.ui.context import UiContext
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
@@ -184,6 +185,6 @@ class GiftsPage(QWidget):
     def export_to(self, path: str) -> int:
         """Export the filtered gifts to `path`."""
         with self.ctx.database.read() as session:
-            count = export_gifts(session, self.filter, Path(path))
+            count = export_gifts(session, self.filter, Path(path), write=write_table)
         self.totals_label.setText(_("{n} don(s) exporté(s) dans {path}").format(n=count, path=path))
         return count

@@ -220,10 +220,6 @@ class ReceiptsPage(QWidget):
         self.issue_button.setEnabled(bool(plan.receipts) and not plan.organisation_problems)
         self.issue_button.setText(_("Émettre {n} reçus").format(n=len(plan.receipts)))
 
-    def prepare_screenshot(self) -> None:
-        """The year's preview (what is left to issue, and why) over its issued receipts."""
-        self.prepare()
-
     def issue_planned(self) -> None:
         """Issue the previewed receipts in one transaction (progress, cancel = nothing issued)."""
         if self.plan is None:
