@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, func, insert, select
+from sqlalchemy import Engine, create_engine, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -787,8 +787,8 @@ def _keep_journal(staged: Path, current: Path, *, backup: Path, safety: Path, us
     try:
         with target.begin() as connection:
             connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{META_TABLE}"')
-            since = connection.execute(select(func.max(table.c.at))).scalar()
-            newer = _journal_since(current, since)
+            last = connection.execute(select(table).order_by(table.c.id.desc()).limit(1)).first()
+            newer = _journal_since(current, None if last is None else dict(last._mapping))
             if newer:
                 connection.execute(insert(table), newer)
             note = _(
@@ -816,8 +816,12 @@ def _keep_journal(staged: Path, current: Path, *, backup: Path, safety: Path, us
         target.dispose()
 
 
-def _journal_since(current: Path, since: datetime | None) -> list[dict[str, object]]:
-    """Journal rows of the current database newer than `since` (all when None)."""
+def _journal_since(current: Path, last: dict[str, object] | None) -> list[dict[str, object]]:
+    """Journal rows of the current database that the backup does not have.
+
+    When the backup's last row is also in the current database (same id, same content:
+    the same lineage), every later id is newer; otherwise rows dated after it are taken.
+    """
     from app.models.audit import AuditEvent
 
     table = AuditEvent.__table__
@@ -825,10 +829,14 @@ def _journal_since(current: Path, since: datetime | None) -> list[dict[str, obje
         return []
     source = _sqlite_engine(current)
     query = select(table).order_by(table.c.id)
-    if since is not None:
-        query = query.where(table.c.at > since)
     try:
         with source.connect() as connection:
+            if last is not None:
+                same = connection.execute(select(table).where(table.c.id == last["id"])).first()
+                if same is not None and dict(same._mapping) == last:
+                    query = query.where(table.c.id > last["id"])
+                else:
+                    query = query.where(table.c.at > last["at"])
             rows = [dict(row._mapping) for row in connection.execute(query)]
     except SQLAlchemyError as exc:  # a damaged database: its journal cannot be read
         logger.error("journal of %s not carried over: %s", current, exc)
