@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # receipt rendering workers in a frozen build
     args = sys.argv[1:] if argv is None else list(argv)
     from app.logging_setup import configure_logging
+    from app.paths import restrict_umask
 
+    restrict_umask()  # database, backups, exports and logs private whatever the umask
     configure_logging()
     screenshot, args = _take_screenshot_option(args)
     if not args or args[0] in ("--db", "--gui") and len(args) <= 2:

@@ -21,7 +21,7 @@ from app.clicommands import COMMAND_MODULES
 from app.clicommands.context import PASSWORD_ENV_VAR, CliContext
 from app.errors import AppError, OperationCancelled
 from app.i18n import N_, _
-from app.paths import AppPaths, app_paths
+from app.paths import AppPaths, app_paths, restrict_umask
 
 __all__ = ["PASSWORD_ENV_VAR", "CliContext", "build_parser", "run_cli"]
 
@@ -154,6 +154,7 @@ def _report(ctx_json: bool, stdout: TextIO, kind: str, message: str, code: int, 
 
 def run_cli(argv: Sequence[str], *, paths: AppPaths | None = None) -> int:
     """Run one command; returns the exit code."""
+    restrict_umask()  # personal data files are private whatever the user's umask
     argv = list(argv)
     wants_json = "--json" in argv
     parser = build_parser()

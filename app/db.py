@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import SchemaTooNew, StorageError
+from app.paths import PRIVATE_DIR_MODE, create_private_file
 from app.resources import migrations_dir
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,9 @@ def make_engine(target: str | URL, *, echo: bool = False) -> Engine:
                 "Obole avec « pip install 'obole[postgresql]' » pour une base PostgreSQL."
             ) from exc
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        file = Path(url.database)
+        file.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        create_private_file(file)  # -wal and -shm files take the database file's mode
     engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     _install_sqlite_hooks(engine)
     return engine

@@ -1,20 +1,23 @@
 """`obole backup create|list|verify|restore`: verified backups and safe restores.
 
-Encryption: --encrypt reads the passphrase from $OBOLE_BACKUP_PASSPHRASE or asks for it;
-verify and restore of an encrypted file need the same passphrase.
+Encryption: when the association has set a backup passphrase (`obole backup passphrase`),
+every backup is encrypted without asking; otherwise --encrypt reads a passphrase from
+$OBOLE_BACKUP_PASSPHRASE or asks for it. Verify and restore of an encrypted file need the
+passphrase.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 from pathlib import Path
 from typing import Any
 
 from app.clicommands.context import CliContext
-from app.core import backup
+from app.clicommands.prompts import ask_secret
+from app.core import backup, backup_crypto
 from app.core.permissions import Permission
+from app.errors import ValidationError
 from app.i18n import _
 from app.operations import backups as backup_ops
 from app.operations.base import OperationContext, check_permission
@@ -30,6 +33,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     create.add_argument("--encrypt", action="store_true", help="chiffrer (phrase de passe)")
     create.add_argument("--reason", default="manual", help="motif inscrit dans le nom")
     actions.add_parser("list", parents=[common], help="lister les sauvegardes")
+    secret = actions.add_parser(
+        "passphrase",
+        parents=[common],
+        help="phrase de passe des sauvegardes : toutes seront chiffrées (administrateur)",
+    )
+    secret.add_argument("--clear", action="store_true", help="ne plus chiffrer les sauvegardes")
     verify = actions.add_parser("verify", parents=[common], help="vérifier une sauvegarde")
     verify.add_argument("file", type=Path)
     restore = actions.add_parser(
@@ -42,7 +51,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def _passphrase(*, needed: bool) -> str | None:
     if not needed:
         return None
-    return os.environ.get(PASSPHRASE_ENV_VAR) or getpass.getpass(_("Phrase de passe : "))
+    return ask_secret(_("Phrase de passe : "), env_var=PASSPHRASE_ENV_VAR)
 
 
 def run(ctx: CliContext) -> int:
@@ -71,18 +80,30 @@ def run(ctx: CliContext) -> int:
         return 0
     if action == "verify":
         file = ctx.args.file
-        tables = backup.verify_backup(
-            file, passphrase=_passphrase(needed=file.exists() and backup.is_encrypted(file))
+        check = backup.check_backup(
+            file, passphrase=_passphrase(needed=file.is_file() and backup.is_encrypted(file))
+        )
+        seal = (
+            _("empreinte SHA-256 vérifiée")
+            if check.sealed
+            else _("ancienne sauvegarde sans empreinte : structure et effectifs vérifiés")
         )
         ctx.result(
-            {"file": str(file), "ok": True, "tables": tables},
-            _("Sauvegarde intègre : {file} ({n} tables).").format(file=file, n=tables),
+            {"file": str(file), "ok": True, "tables": check.tables, "sealed": check.sealed},
+            _("Sauvegarde intègre : {file} ({n} tables, {seal}).").format(
+                file=file, n=check.tables, seal=seal
+            ),
         )
         return 0
     op = ctx.operation()
+    if action == "passphrase":
+        return _set_passphrase(ctx, op.database)
     if action == "create":
+        keyed = backup.configured_key(op.database.engine) is not None
         result = backup_ops.create_backup(
-            op, reason=ctx.args.reason, passphrase=_passphrase(needed=ctx.args.encrypt)
+            op,
+            reason=ctx.args.reason,
+            passphrase=_passphrase(needed=ctx.args.encrypt and not keyed),
         ).result
         ctx.result(
             {"file": str(result.path), "row_counts": result.row_counts},
@@ -95,7 +116,7 @@ def run(ctx: CliContext) -> int:
 def _restore(ctx: CliContext, op: OperationContext) -> int:
     check_permission(op, Permission.BACKUP_RESTORE)  # before asking for a passphrase
     source = ctx.args.file
-    passphrase = _passphrase(needed=source.exists() and backup.is_encrypted(source))
+    passphrase = _passphrase(needed=source.is_file() and backup.is_encrypted(source))
     safety = backup_ops.restore_backup(op, source, passphrase=passphrase).result
     ctx.result(
         {"restored": str(source), "previous_database_saved_as": str(safety.path)},
@@ -103,4 +124,25 @@ def _restore(ctx: CliContext, op: OperationContext) -> int:
             file=source, safety=safety.path
         ),
     )
+    return 0
+
+
+def _set_passphrase(ctx: Any, database: Any) -> int:
+    """Set (asked twice) or clear the association's backup passphrase."""
+    with database.write() as session:
+        if ctx.args.clear:
+            backup_crypto.clear_backup_passphrase(session)
+            message = _("Les prochaines sauvegardes ne seront plus chiffrées.")
+        else:
+            first = ask_secret(_("Phrase de passe des sauvegardes : "), env_var=PASSPHRASE_ENV_VAR)
+            if os.environ.get(PASSPHRASE_ENV_VAR) is None and first != ask_secret(
+                _("Confirmez : "), env_var=PASSPHRASE_ENV_VAR
+            ):
+                raise ValidationError(_("Les deux phrases de passe diffèrent."), field="passphrase")
+            backup_crypto.set_backup_passphrase(session, first)
+            message = _(
+                "Phrase de passe enregistrée (seule sa clé publique est gardée) : toutes les "
+                "sauvegardes seront chiffrées. Sans elle, elles ne pourront pas être restaurées."
+            )
+    ctx.result({"encrypted": not ctx.args.clear}, message)
     return 0

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.clicommands.progress import StderrProgress
+from app.clicommands.prompts import ask_secret
 from app.core import instance_lock, session_login
 from app.core.database import Database, open_database
 from app.errors import NotFound
@@ -48,9 +47,7 @@ class CliContext:
             target = database_target(self.args.db, paths=self.paths)
             if "://" not in target and not create and not Path(target).expanduser().exists():
                 raise NotFound(f"Base introuvable : {target}. Créez-la avec « obole init ».")
-            self._database = open_database(
-                target, user=self.args.user or "cli", backup_dir=self.paths.backup_dir
-            )
+            self._database = open_database(target, backup_dir=self.paths.backup_dir)
             self._guard(self._database)
         return self._database
 
@@ -62,12 +59,14 @@ class CliContext:
                 instance_lock.make_read_only(database.engine, taken)
             else:
                 self._lock = taken
-        if session_login.login_required(database):
-            name = session_login.require_login_name(self.args.user)
-            password = os.environ.get(PASSWORD_ENV_VAR)
-            if password is None:
-                password = getpass.getpass(f"Mot de passe de {name} : ")
-            session_login.log_in(database, name, password)
+        name = self.args.user
+        session_login.identify(
+            database,
+            name,
+            lambda: ask_secret(f"Mot de passe de {name} : ", env_var=PASSWORD_ENV_VAR),
+        )
+        for message in session_login.role_warnings(database):
+            print(message, file=self.stderr)
 
     def operation(self) -> OperationContext:
         """The context an operation runs in: this database, progress on stderr."""

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from app.clicommands.context import CliContext
+from app.clicommands.progress import StderrProgress
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
+from app.core.receipts.output import rewrite_originals
 from app.errors import Conflict
 from app.models.enums import ReceiptMode
 from app.operations import receipts as ops
@@ -46,6 +48,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reprint_p.add_argument("number")
     reprint_p.add_argument("--out", type=Path, required=True, help="fichier PDF")
     reprint_p.set_defaults(handler=run_reprint)
+    pdf_p = sub.add_parser(
+        "pdf", parents=[common], help="(ré)écrire les originaux PDF des reçus émis d'une année"
+    )
+    pdf_p.add_argument("--year", type=int, required=True)
+    pdf_p.add_argument("--out", type=Path, required=True, help="dossier où écrire les PDF")
+    pdf_p.set_defaults(handler=run_pdf)
     list_p = sub.add_parser("list", parents=[common], help="reçus d'une année")
     list_p.add_argument("--year", type=int, required=True)
     list_p.set_defaults(handler=run_list)
@@ -197,6 +205,17 @@ def run_reprint(ctx: CliContext) -> int:
     ops.reprint(ctx.operation(), ctx.args.number, ctx.args.out)
     ctx.result(
         {"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}"
+    )
+    return 0
+
+
+def run_pdf(ctx: CliContext) -> int:
+    """(Re)write the original PDFs of a year's issued receipts, checked against digests."""
+    with ctx.database().read() as session:
+        paths = rewrite_originals(session, ctx.args.year, ctx.args.out, progress=StderrProgress())
+    ctx.result(
+        {"year": ctx.args.year, "files": [str(p) for p in paths]},
+        f"{len(paths)} reçus originaux écrits dans {ctx.args.out} (empreintes vérifiées).",
     )
     return 0
 

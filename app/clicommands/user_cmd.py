@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 from typing import Any
 
 from app.clicommands.context import CliContext
+from app.clicommands.prompts import ask_secret
 from app.core import users
 from app.errors import ValidationError
 from app.i18n import _
@@ -33,12 +33,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _new_password(username: str) -> str:
-    """From $OBOLE_NEW_PASSWORD, else asked twice."""
-    password = os.environ.get(NEW_PASSWORD_ENV_VAR)
-    if password is not None:
-        return password
-    first = getpass.getpass(_("Nouveau mot de passe de {name} : ").format(name=username))
-    if getpass.getpass(_("Confirmez : ")) != first:
+    """From $OBOLE_NEW_PASSWORD, else asked twice (refused without a terminal)."""
+    if os.environ.get(NEW_PASSWORD_ENV_VAR) is not None:
+        return os.environ[NEW_PASSWORD_ENV_VAR]
+    prompt = _("Nouveau mot de passe de {name} : ").format(name=username)
+    first = ask_secret(prompt, env_var=NEW_PASSWORD_ENV_VAR)
+    if ask_secret(_("Confirmez : "), env_var=NEW_PASSWORD_ENV_VAR) != first:
         raise ValidationError(_("Les deux mots de passe diffèrent."), field="password")
     return first
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import db
 from app.core import journal
-from app.core.backup import backup_sqlite, sqlite_file
+from app.core.backup import backup_sqlite, remove_stale_partials, sqlite_file
 from app.core.clock import Clock, SystemClock
 from app.core.gdpr import restriction
 from app.core.gdpr.register import ensure_default_register
@@ -97,6 +98,7 @@ def open_database(
     raises SchemaTooNew and leaves the file untouched. A damaged file raises
     DatabaseDamaged; disk, lock and permission failures raise StorageError.
     """
+    remove_stale_partials(backup_dir)
     with translate_storage_errors(target):
         engine = db.make_engine(target)
     try:
@@ -104,13 +106,12 @@ def open_database(
             file = sqlite_file(engine)
             if file is not None:
                 check_database_file(file)
-            created = _bring_schema_up_to_date(engine, backup_dir)
+            created, migrated = _bring_schema_up_to_date(engine, backup_dir)
     except Exception:
         engine.dispose()
         raise
     if engine.dialect.name == "sqlite":
-        with engine.begin() as connection:
-            db.refresh_statistics(connection)
+        _refresh_statistics_if_missing(engine, changed=created or migrated)
     factory = db.make_session_factory(engine, user=user)
     journal.install(factory)
     restriction.install(factory)
@@ -121,8 +122,33 @@ def open_database(
     return database
 
 
-def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> bool:
-    """Migrate as needed; True when the database was created just now."""
+def _refresh_statistics_if_missing(engine: Engine, *, changed: bool) -> None:
+    """ANALYZE when the schema just changed or statistics were never gathered.
+
+    Opening must not write otherwise: a read-only command (`obole info`) run while another
+    process holds the write lock (a long receipts batch) reads through WAL and must not
+    queue behind the writer. Bulk writes (imports, demo) refresh statistics themselves.
+    """
+    with engine.connect() as connection:
+        present = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+        ).first()
+    if present is not None and not changed:
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")  # never wait for a writer here
+        connection.commit()
+        try:
+            with connection.begin():
+                db.refresh_statistics(connection)
+        except OperationalError as exc:
+            logger.info("statistics not refreshed now (%s)", exc)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {db.SQLITE_BUSY_TIMEOUT_MS}")
+        connection.commit()
+
+
+def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> tuple[bool, bool]:
+    """Migrate as needed; (created just now, migrated just now)."""
     state = db.schema_state(engine)
     if state == "newer":
         raise SchemaTooNew(
@@ -137,4 +163,4 @@ def _bring_schema_up_to_date(engine: Engine, backup_dir: Path | None) -> bool:
         logger.info("upgrading schema from %s", db.current_revision(engine))
     if state != "current":
         db.upgrade(engine)
-    return state == "empty"
+    return state == "empty", state == "older"

@@ -577,6 +577,29 @@ def demo_organisation() -> OrganisationSettings:
     )
 
 
+def ensure_demo_allowed(session: Session) -> None:
+    """Refuse demo data unless the acting user is an admin and the database is empty.
+
+    Fake donors and gifts mixed into real data would end up in the next receipts batch
+    and cannot be told apart afterwards.
+    """
+    from app.core.permissions import Permission, require
+    from app.errors import Conflict
+    from app.i18n import _ as translate
+    from app.models import Contact, Gift, Receipt
+
+    require(session, Permission.SETTINGS_WRITE)
+    for model in (Contact, Gift, Receipt):
+        if session.scalar(select(model.id).limit(1)) is not None:
+            raise Conflict(
+                translate(
+                    "Les données de démonstration ne vont que dans une base neuve et vide : "
+                    "cette base contient déjà des contacts, des dons ou des reçus. Créez "
+                    "une autre base (obole init --db AUTRE_FICHIER --demo N)."
+                )
+            )
+
+
 def generate_demo(
     session: Session,
     *,
@@ -587,7 +610,11 @@ def generate_demo(
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> DemoReport:
-    """Add `contacts` demo contacts (plus ~3% planted duplicates) in the caller's transaction."""
+    """Add `contacts` demo contacts (plus ~3% planted duplicates) in the caller's transaction.
+
+    Only an administrator, and only into an empty database (`ensure_demo_allowed`).
+    """
+    ensure_demo_allowed(session)
     today = today or date.today()
     campaigns = _ensure_reference_data(session, today)
     g = _Generator(session, seed, today)

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.journal import record_event
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.i18n import _
@@ -139,8 +140,15 @@ def set_password(session: Session, username: str, password: str, *, acting_user:
     """Set a password: admins for anyone, every user for themselves."""
     if acting_user != username:
         require(session, Permission.SETTINGS_WRITE)
-    _get(session, username).password_hash = hash_password(password)
+    user = _get(session, username)
+    user.password_hash = hash_password(password)
     session.flush()
+    record_event(  # the hash itself is never journaled, the change is
+        session,
+        entity="user",
+        entity_id=user.id,
+        note=_("Mot de passe de {name} changé.").format(name=username),
+    )
 
 
 def _active_admins(session: Session) -> int:

@@ -63,6 +63,6 @@ def restore_backup(
         pass
     database.dispose()
     safety = backup.restore_sqlite(
-        source, file, _backup_dir(ctx, backup_dir), passphrase=passphrase
+        source, file, _backup_dir(ctx, backup_dir), passphrase=passphrase, user=database.user
     )
     return Outcome(safety, EVERYTHING)

@@ -28,6 +28,7 @@ from typing import Any
 
 from app.core.receipts.document import ReceiptDocument
 from app.core.receipts.rendering import Page, install
+from app.paths import atomic_write_bytes
 from app.reports.receipt_pdf import render_receipt, write_print_file
 from app.reports.table_export import write_table
 from app.reports.table_pdf import write_table_pdf
@@ -71,7 +72,7 @@ def _render(
     for index, doc in enumerate(docs):
         pdf = render_receipt(doc, logo=logo, signature=signature)
         if paths is not None:
-            paths[index].write_bytes(pdf)
+            atomic_write_bytes(paths[index], pdf)  # never a truncated PDF after a kill
         digests.append(hashlib.sha256(pdf).hexdigest())
     return digests
 

@@ -181,11 +181,15 @@ def _take_lock(database: Database) -> bool:
 
 def _log_in(database: Database) -> bool:
     """Ask for a login when the database has more than one active user."""
-    if not session_login.login_required(database):
-        return True
-    from app.ui.protect_dialogs import LoginDialog
+    if session_login.login_required(database):
+        from app.ui.protect_dialogs import LoginDialog
 
-    return bool(LoginDialog(database).exec())
+        if not LoginDialog(database).exec():
+            return False
+    warnings = session_login.role_warnings(database)  # roles changed outside Obole
+    if warnings:
+        QMessageBox.warning(None, APP_NAME, "\n\n".join(warnings))
+    return True
 
 
 def _daily_backup(database: Database, paths: AppPaths) -> None:
@@ -222,9 +226,5 @@ def _offer_restore(exc: DatabaseDamaged, target: str, paths: AppPaths) -> Databa
 
 
 def _default_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "utilisateur"
+    """Who acts without a login: the operating-system account (as in the CLI)."""
+    return session_login.os_identity()

@@ -112,7 +112,11 @@ class UsersDialog(QDialog):
             QLabel(
                 _(
                     "Sans utilisateur, Obole s'ouvre sans connexion (ordinateur à un seul "
-                    "utilisateur) ; au-delà d'un utilisateur, chacun se connecte."
+                    "utilisateur) ; au-delà d'un utilisateur, chacun se connecte.\n"
+                    "Attention : les rôles protègent contre les erreurs, pas contre "
+                    "quelqu'un qui ouvre directement le fichier de la base (SQLite) : il "
+                    "pourrait tout lire et changer son rôle. Obole signale à la connexion "
+                    "un rôle modifié hors d'Obole. Protégez l'ordinateur et le dossier."
                 )
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,9 @@ def _obole(*args: str, home: Path) -> None:
 
 
 def _existing_database(folder: Path) -> None:
-    _obole("init", "--db", str(folder / "obole.sqlite3"), "--demo", "20", home=folder / "home")
+    # Demo data only goes into an empty new database (#14.11): the kill lands while the
+    # demo fills a freshly created one.
+    _obole("init", "--db", str(folder / "obole.sqlite3"), home=folder / "home")
 
 
 def _database_and_an_older_backup(folder: Path) -> None:
@@ -29,7 +32,15 @@ def _database_and_an_older_backup(folder: Path) -> None:
     _obole("init", "--db", str(database), "--demo", "30", home=folder / "home")
     saved = backup_sqlite(database, folder / "saved", reason="manual")
     saved.path.rename(folder / "saved.sqlite3")
-    _obole("init", "--db", str(database), "--demo", "400", "--seed", "2", home=folder / "home")
+    # The database then grows to 400 other contacts (demo data needs an empty database,
+    # so it is generated apart and put in place).
+    other = folder / "other" / "obole.sqlite3"
+    _obole("init", "--db", str(other), "--demo", "400", "--seed", "2", home=folder / "home")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    connection = sqlite3.connect(other)
+    connection.execute("VACUUM INTO ?", (str(database),))
+    connection.close()
 
 
 DEMO = CrashCase(

@@ -108,6 +108,14 @@ def preview_erasure(session: Session, contact_id: int) -> ErasurePreview:
             _("empreinte salée de l'identité"),
             _("empêcher que la personne soit réimportée (aucune donnée lisible n'est gardée)"),
         ),
+        (
+            _("copies complètes de la fiche dans les sauvegardes déjà faites"),
+            _(
+                "les sauvegardes sont des copies entières de la base ; elles sont supprimées "
+                "par la rotation (5 semaines au plus). Une restauration ramènerait ces "
+                "données : refaites alors l'effacement"
+            ),
+        ),
     )
     return ErasurePreview(contact.id, contact.display_name, erased, kept)
 

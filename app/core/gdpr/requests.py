@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
-from app.models import Contact, RightsRequest
+from app.models import AuditEvent, Contact, RightsRequest
 from app.models.enums import RightsRequestKind, RightsRequestStatus
 
 KIND_LABELS = {
@@ -115,7 +115,40 @@ def close(
     request.status = RightsRequestStatus.REFUSED if refused else RightsRequestStatus.DONE
     request.closed_on, request.response = closed_on, response.strip()
     session.flush()
+    pseudonymise(session, request)
     return request
+
+
+def pseudonymous_requester(request_id: int) -> str:
+    """What stays of the requester once a request is closed."""
+    return _("demandeur de la demande n° {id} (pseudonymisé)").format(id=request_id)
+
+
+def pseudonymise(session: Session, request: RightsRequest) -> None:
+    """Keep only what proving the answer requires: kind, dates, status, answer, contact id.
+
+    The requester's name and the identity-check details are replaced, in the request and in
+    its journal rows (the journal would otherwise keep the name an erasure removed).
+    """
+    names = [t for t in (request.requester, request.identity_check) if len(t.strip()) > 1]
+    pseudonym = pseudonymous_requester(request.id)
+    request.requester = pseudonym
+    if request.identity_check:
+        request.identity_check = _("[vérifiée, détails effacés]")
+    for name in names:
+        request.details = request.details.replace(name, pseudonym)
+        request.response = request.response.replace(name, pseudonym)
+    session.flush()
+    rows = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.entity == "rights_request", AuditEvent.entity_id == request.id
+        )
+    )
+    for row in rows:
+        for name in names:
+            row.old = None if row.old is None else row.old.replace(name, pseudonym)
+            row.new = None if row.new is None else row.new.replace(name, pseudonym)
+    session.flush()
 
 
 def requests_due(session: Session, today: date, within_days: int = 7) -> list[DueRequest]:

@@ -19,6 +19,7 @@ from app.core.receipts.rendering import DigestBatch, PendingDigests, renderer
 from app.errors import Conflict
 from app.i18n import N_, _
 from app.models import OrganisationSettings, Receipt
+from app.models.enums import ReceiptStatus
 
 LOG_HEADER = [
     N_("Numéro"),
@@ -118,6 +119,8 @@ def write_pdfs(
 
     Large batches are rendered on every core; each file is checked against the SHA-256
     recorded at issue (a file that differs is removed and the work stops with a message).
+    Each file is written atomically (temporary file, then os.replace): a kill leaves the
+    previous file or the complete new one, never a truncated PDF.
     """
     receipts = _issued(session, receipt_ids)
     ensure_signed(receipts)  # a saved PDF leaves the software (LEGAL_FR.md 0.1)
@@ -135,6 +138,35 @@ def write_pdfs(
             path.unlink(missing_ok=True)
         raise
     return paths
+
+
+def issued_receipt_ids(session: Session, year: int) -> list[int]:
+    """Ids of the year's receipts that are issued (not cancelled), in number order."""
+    query = (
+        select(Receipt.id)
+        .where(Receipt.year == year, Receipt.status == ReceiptStatus.ISSUED)
+        .order_by(Receipt.sequence)
+    )
+    return list(session.scalars(query))
+
+
+def rewrite_originals(
+    session: Session,
+    year: int,
+    folder: Path,
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> list[Path]:
+    """(Re)write the ORIGINAL PDF of every issued receipt of `year` into `folder`.
+
+    For when writing the PDFs after issuing was interrupted: each file is rendered from
+    the receipt's snapshot, checked against the SHA-256 recorded at issue, and written
+    atomically (an existing complete or partial file is replaced).
+    """
+    return write_pdfs(
+        session, issued_receipt_ids(session, year), folder, progress=progress, cancel=cancel
+    )
 
 
 def write_print_file(
