@@ -59,6 +59,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
+import psutil
 from sqlalchemy import Engine, Table, create_engine, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
@@ -192,13 +193,8 @@ def _write_backup_file(backup_dir: Path, name: str, data: bytes) -> Path:
 
 
 def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+    """Whether process `pid` still runs (psutil: os.kill(pid, 0) would signal it on Windows)."""
+    return bool(psutil.pid_exists(pid))
 
 
 def remove_stale_partials(backup_dir: Path | None) -> list[Path]:

@@ -32,6 +32,7 @@ from app.operations import backups as backup_ops
 from app.operations.base import OperationContext
 from app.ui.errors import show_error
 from app.ui.theme import text_style
+from app.ui.widgets_common import wrapped_label
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class UsersDialog(QDialog):
         self.setWindowTitle(_("Utilisateurs"))
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            wrapped_label(
                 _(
                     "Sans utilisateur, Obole s'ouvre sans connexion (ordinateur à un seul "
                     "utilisateur) ; au-delà d'un utilisateur, chacun se connecte.\n"

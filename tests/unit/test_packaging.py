@@ -160,10 +160,30 @@ POSIX_ONLY_MODULES = {"fcntl", "pwd", "grp", "termios", "resource", "posix"}
 POSIX_ONLY_SIGNALS = {"SIGKILL", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGCHLD"}
 
 
+def _posix_guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside `if POSIX:` (or a test of os.name): the POSIX branch of a portable function."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.If):
+            names = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+            attributes = {n.attr for n in ast.walk(node.test) if isinstance(n, ast.Attribute)}
+            if "POSIX" in names or "name" in attributes:
+                return True
+    return False
+
+
 def posix_only_uses(source: str) -> list[tuple[int, str]]:
-    """Lines of `source` with a call or a path that does not work on Windows."""
+    """Lines of `source` with a call or a path that does not work on Windows.
+
+    A call inside `if POSIX:` is the POSIX half of a portable function (private files get
+    0600 there; on Windows the profile's ACL protects them) and is not reported.
+    """
     found: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+    for node in ast.walk(tree):
+        if _posix_guarded(node, parents):
+            continue
         if isinstance(node, ast.Import | ast.ImportFrom):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -228,6 +248,7 @@ def test_the_scan_accepts_portable_code() -> None:
         "import os, psutil\nfrom pathlib import Path\nfrom app import resources\n"
         "p = Path(base) / 'data' / name\nos.replace(a, b)\npsutil.pid_exists(1)\n"
         "data = b'/' + name\nurl = 'https://example.org/x'\n"
+        "if POSIX:\n    path.chmod(0o600)\n"  # the POSIX half of a portable function
     )
     assert posix_only_uses(portable) == []
 
