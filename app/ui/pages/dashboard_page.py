@@ -202,6 +202,9 @@ class DashboardPage(QWidget):
         chart.setTitle(_("Montant collecté par mois (€)"))
         axis_x = QBarCategoryAxis()
         axis_x.append([_(m) for m in MONTHS])
+        font = axis_x.labelsFont()  # a notch smaller: "sept." fits a column at 1280 px
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        axis_x.setLabelsFont(font)
         ticks = nice_ticks(max((_euros(v) for v in (*current, *previous)), default=0))
         axis_y = QCategoryAxis()  # round ticks labelled "50 000 €", not 158155
         axis_y.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
@@ -225,7 +228,12 @@ class DashboardPage(QWidget):
         chart.addSeries(series)
         chart.setTitle(_("Répartition par mode de paiement"))
         chart.legend().setVisible(True)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        legend = chart.legend()
+        legend.setAlignment(Qt.AlignmentFlag.AlignRight)
+        legend.setMinimumWidth(190)  # room for "Carte bancaire — 18 %" beside the pie
+        legend_font = legend.font()
+        legend_font.setPointSizeF(legend_font.pointSizeF() * 0.9)
+        legend.setFont(legend_font)
         self.methods_chart.setChart(chart)
 
     # --- segments --------------------------------------------------------------------
