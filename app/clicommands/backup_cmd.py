@@ -15,7 +15,7 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.clicommands.prompts import ask_secret
-from app.core import backup, backup_crypto
+from app.core import backup
 from app.core.permissions import Permission
 from app.errors import ValidationError
 from app.i18n import _
@@ -129,20 +129,20 @@ def _restore(ctx: CliContext, op: OperationContext) -> int:
 
 def _set_passphrase(ctx: Any, database: Any) -> int:
     """Set (asked twice) or clear the association's backup passphrase."""
-    with database.write() as session:
-        if ctx.args.clear:
-            backup_crypto.clear_backup_passphrase(session)
-            message = _("Les prochaines sauvegardes ne seront plus chiffrées.")
-        else:
-            first = ask_secret(_("Phrase de passe des sauvegardes : "), env_var=PASSPHRASE_ENV_VAR)
-            if os.environ.get(PASSPHRASE_ENV_VAR) is None and first != ask_secret(
-                _("Confirmez : "), env_var=PASSPHRASE_ENV_VAR
-            ):
-                raise ValidationError(_("Les deux phrases de passe diffèrent."), field="passphrase")
-            backup_crypto.set_backup_passphrase(session, first)
-            message = _(
-                "Phrase de passe enregistrée (seule sa clé publique est gardée) : toutes les "
-                "sauvegardes seront chiffrées. Sans elle, elles ne pourront pas être restaurées."
-            )
+    op = OperationContext(database)
+    if ctx.args.clear:
+        backup_ops.set_backup_passphrase(op, None)
+        message = _("Les prochaines sauvegardes ne seront plus chiffrées.")
+    else:
+        first = ask_secret(_("Phrase de passe des sauvegardes : "), env_var=PASSPHRASE_ENV_VAR)
+        if os.environ.get(PASSPHRASE_ENV_VAR) is None and first != ask_secret(
+            _("Confirmez : "), env_var=PASSPHRASE_ENV_VAR
+        ):
+            raise ValidationError(_("Les deux phrases de passe diffèrent."), field="passphrase")
+        backup_ops.set_backup_passphrase(op, first)
+        message = _(
+            "Phrase de passe enregistrée (seule sa clé publique est gardée) : toutes les "
+            "sauvegardes seront chiffrées. Sans elle, elles ne pourront pas être restaurées."
+        )
     ctx.result({"encrypted": not ctx.args.clear}, message)
     return 0

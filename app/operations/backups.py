@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core import backup
+from app.core import backup, backup_crypto
 from app.core.permissions import Permission
 from app.errors import StorageError
 from app.i18n import _
@@ -66,3 +66,17 @@ def restore_backup(
         source, file, _backup_dir(ctx, backup_dir), passphrase=passphrase, user=database.user
     )
     return Outcome(safety, EVERYTHING)
+
+
+def set_backup_passphrase(ctx: OperationContext, passphrase: str | None) -> Outcome[bool]:
+    """Encrypt every future backup for `passphrase` (None: stop encrypting); administrator.
+
+    Only the public key derived from it is stored: restoring an encrypted backup asks for it.
+    """
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        if passphrase is None:
+            backup_crypto.clear_backup_passphrase(session)
+        else:
+            backup_crypto.set_backup_passphrase(session, passphrase)
+    return Outcome(passphrase is not None, frozenset({Change.SETTINGS, Change.BACKUPS}))

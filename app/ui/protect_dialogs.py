@@ -239,18 +239,27 @@ class BackupsDialog(QDialog):
         self.create_button = QPushButton(_("Sauvegarder maintenant"))
         self.verify_button = QPushButton(_("Vérifier"))
         self.restore_button = QPushButton(_("Restaurer…"))
+        self.passphrase_button = QPushButton(_("Chiffrer toutes les sauvegardes…"))
+        self.passphrase_button.setToolTip(
+            _(
+                "Une phrase de passe pour l'association : chaque sauvegarde, automatique "
+                "ou non, sera chiffrée."
+            )
+        )
         self.encrypt = QComboBox()
         self.encrypt.addItems([_("Sans chiffrement"), _("Chiffrer (phrase de passe)")])
         for button, slot in (
             (self.create_button, self.create_backup),
             (self.verify_button, self.verify),
             (self.restore_button, self.restore),
+            (self.passphrase_button, self.set_passphrase),
         ):
             button.clicked.connect(slot)
             row.addWidget(button)
         row.addWidget(self.encrypt)
         layout.addLayout(row)
         allowed = _can(database, Permission.BACKUP_RESTORE) and database.file is not None
+        self.passphrase_button.setEnabled(_can(database, Permission.SETTINGS_WRITE))
         self.restore_button.setEnabled(allowed)
         self.restore_button.setToolTip("" if allowed else _why_not(Permission.BACKUP_RESTORE))
         self.entries: list[backup.BackupEntry] = []
@@ -282,6 +291,47 @@ class BackupsDialog(QDialog):
             self, _("Phrase de passe"), _("Phrase de passe :"), QLineEdit.EchoMode.Password
         )
         return text if ok and text else None
+
+    def set_passphrase(self) -> None:
+        """Ask the association's backup passphrase twice; every later backup is encrypted."""
+        first, ok = QInputDialog.getText(
+            self,
+            _("Chiffrer toutes les sauvegardes"),
+            _(
+                "Phrase de passe des sauvegardes (gardez-la en lieu sûr : sans elle, une "
+                "sauvegarde chiffrée ne peut pas être restaurée). Laissez vide pour ne plus "
+                "chiffrer :"
+            ),
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return
+        if first:
+            again, ok = QInputDialog.getText(
+                self,
+                _("Chiffrer toutes les sauvegardes"),
+                _("Confirmez :"),
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok:
+                return
+            if again != first:
+                QMessageBox.warning(
+                    self, _("Sauvegardes"), _("Les deux phrases de passe diffèrent.")
+                )
+                return
+        try:
+            backup_ops.set_backup_passphrase(OperationContext(self.database), first or None)
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        QMessageBox.information(
+            self,
+            _("Sauvegardes"),
+            _("Toutes les sauvegardes seront désormais chiffrées.")
+            if first
+            else _("Les prochaines sauvegardes ne seront plus chiffrées."),
+        )
 
     def create_backup(self) -> None:
         """Make a verified backup now."""

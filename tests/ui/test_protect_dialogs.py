@@ -107,3 +107,25 @@ def test_unexpected_task_error_is_written_to_the_log_file(
                 root.removeHandler(handler)
                 handler.close()
     QApplication.processEvents()
+
+
+def test_backups_dialog_sets_the_association_backup_passphrase(
+    qtbot, db, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """#14.9: from the GUI, every later backup (automatic ones too) is encrypted."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from app.core import backup
+    from app.ui.protect_dialogs import BackupsDialog
+
+    dialog = BackupsDialog(db, tmp_path / "backups")
+    qtbot.addWidget(dialog)
+    answers = iter([("phrase secrète", True), ("phrase secrète", True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    dialog.set_passphrase()
+    assert told == ["Toutes les sauvegardes seront désormais chiffrées."]
+    assert backup.configured_key(db.engine) is not None
+    made = backup.automatic_backup(db.engine, tmp_path / "backups", reason="import")
+    assert made is not None and backup.is_encrypted(made.path)
