@@ -193,7 +193,7 @@ def _write_backup_file(backup_dir: Path, name: str, data: bytes) -> Path:
 
 
 def _pid_alive(pid: int) -> bool:
-    """Whether process `pid` still runs (psutil: os.kill(pid, 0) would signal it on Windows)."""
+    """Whether process `pid` still runs (psutil: probing with a signal is POSIX-only)."""
     return bool(psutil.pid_exists(pid))
 
 

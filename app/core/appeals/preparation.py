@@ -273,29 +273,7 @@ def prepare(
             continue
         last = last_gifts.get(contact_id)
         address = addresses.get(contact_id)
-        lines: tuple[str, ...] = ()
-        if address is not None:
-            lines = tuple(
-                address_block(
-                    AddressParts(
-                        recipient_line(
-                            civility=contact.civility,
-                            first_name=contact.first_name,
-                            last_name=contact.last_name,
-                            organisation_name=contact.organisation_name
-                            if contact.kind == ContactKind.ORGANISATION
-                            else "",
-                        ),
-                        address.line2,
-                        address.line3,
-                        address.line4,
-                        address.line5,
-                        address.postcode,
-                        address.city,
-                        address.country,
-                    )
-                )
-            )
+        lines = postal_lines(contact, address) if address is not None else ()
         recipients.append(
             Recipient(
                 contact_id=contact_id,
@@ -352,6 +330,29 @@ def display_name(contact: Named) -> str:
     if contact.kind == ContactKind.ORGANISATION:
         return str(contact.organisation_name)
     return f"{contact.last_name.upper()} {contact.first_name}".strip()
+
+
+def postal_lines(contact: Any, address: Any) -> tuple[str, ...]:
+    """The NF Z10-011 block of `contact` at `address` (entities or rows)."""
+    recipient = recipient_line(
+        civility=contact.civility,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        organisation_name=contact.organisation_name
+        if contact.kind == ContactKind.ORGANISATION
+        else "",
+    )
+    parts = AddressParts(
+        recipient,
+        address.line2,
+        address.line3,
+        address.line4,
+        address.line5,
+        address.postcode,
+        address.city,
+        address.country,
+    )
+    return tuple(address_block(parts))
 
 
 def _reason(

@@ -9,11 +9,10 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.core.appeals.preparation import display_name, salutation
+from app.core.appeals.preparation import display_name, postal_lines, salutation
 from app.core.permissions import Permission, require
-from app.core.postal import AddressParts, address_block, recipient_line
 from app.models import Contact, Gift, PostalAddress
-from app.models.enums import ContactKind, ContactStatus
+from app.models.enums import ContactStatus
 
 
 @dataclass(frozen=True)
@@ -56,29 +55,7 @@ def gifts_to_thank(session: Session, *, since: date | None = None) -> list[GiftT
     found = []
     for gift, contact in session.execute(query).all():
         address = primary.get(contact.id)
-        lines: tuple[str, ...] = ()
-        if address is not None:
-            lines = tuple(
-                address_block(
-                    AddressParts(
-                        recipient_line(
-                            civility=contact.civility,
-                            first_name=contact.first_name,
-                            last_name=contact.last_name,
-                            organisation_name=contact.organisation_name
-                            if contact.kind == ContactKind.ORGANISATION
-                            else "",
-                        ),
-                        address.line2,
-                        address.line3,
-                        address.line4,
-                        address.line5,
-                        address.postcode,
-                        address.city,
-                        address.country,
-                    )
-                )
-            )
+        lines = postal_lines(contact, address) if address is not None else ()
         found.append(
             GiftToThank(
                 gift.id,
