@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from app.clicommands.context import CliContext
-from app.core.appeals.preparation import AppealPlan
-from app.core.appeals.results import AppealResults, Figures
+from app.core.appeals.preparation import AppealPlan, plan_summary
+from app.core.appeals.results import AppealResults, Figures, results_summary
 from app.core.appeals.sending import AppealDraft
 from app.core.dates import parse_date
-from app.core.money import format_eur, parse_eur
+from app.core.money import parse_eur
 from app.i18n import _
 from app.models.enums import Channel
 from app.operations import appeals as ops
@@ -136,13 +136,7 @@ def _plan_data(plan: AppealPlan) -> dict[str, Any]:
 def run_prepare(ctx: CliContext) -> int:
     """Recipients and exclusions by reason."""
     plan = ops.prepare(_context(ctx), ctx.args.appeal)
-    lines = [_("{n} destinataire(s).").format(n=len(plan.recipients))]
-    texts = {left.reason: left.reason_text for left in plan.left_out}
-    lines += [
-        _("  Écartés — {reason} : {n}").format(reason=texts[reason], n=count)
-        for reason, count in sorted(plan.counts.items())
-    ]
-    ctx.result(_plan_data(plan), "\n".join(lines))
+    ctx.result(_plan_data(plan), "\n".join(plan_summary(plan)))
     return 0
 
 
@@ -196,23 +190,7 @@ def _results_data(r: AppealResults) -> dict[str, Any]:
 def run_results(ctx: CliContext) -> int:
     """What the appeal brought."""
     r = ops.appeal_results(_context(ctx), ctx.args.appeal)
-    t = r.total
-    text = _(
-        "{name} : {asked} sollicités, {respondents} donateurs ({rate:.1f} %), {amount} "
-        "collectés, don moyen {average}."
-    ).format(
-        name=r.name,
-        asked=t.asked,
-        respondents=t.respondents,
-        rate=t.response_rate * 100,
-        amount=format_eur(t.amount_cents),
-        average=format_eur(t.average_cents),
-    )
-    if r.cost_per_euro_cents is not None:
-        text += " " + _("Coût pour 1 € collecté : {cost}.").format(
-            cost=format_eur(r.cost_per_euro_cents)
-        )
-    ctx.result(_results_data(r), text)
+    ctx.result(_results_data(r), "\n".join(results_summary(r)))
     return 0
 
 

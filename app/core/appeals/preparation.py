@@ -389,3 +389,14 @@ def _reason(
         if contact.appeals_per_year is not None and pressure.appeals >= contact.appeals_per_year:
             return "own_limit"
     return None
+
+
+def plan_summary(plan: AppealPlan) -> list[str]:
+    """The plan in words: recipients, then those left out by reason, most frequent first."""
+    texts = {left.reason: left.reason_text for left in plan.left_out}
+    lines = [_("{n} destinataire(s).").format(n=len(plan.recipients))]
+    lines += [
+        _("Écartés — {reason} : {n}").format(reason=texts[reason], n=count)
+        for reason, count in sorted(plan.counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return lines

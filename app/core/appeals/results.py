@@ -14,6 +14,8 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.core.money import format_eur
+from app.i18n import _
 from app.models import Appeal, Gift, Solicitation
 
 
@@ -127,3 +129,35 @@ def appeal_results(
         by_segment,
         previous,
     )
+
+
+def results_summary(r: AppealResults) -> list[str]:
+    """The results in words, as the screen and the command line give them."""
+    t = r.total
+    lines = [
+        _(
+            "{name} : {asked} sollicités, {respondents} donateurs ({rate:.1f} %), {amount} "
+            "collectés, don moyen {average}."
+        ).format(
+            name=r.name,
+            asked=t.asked,
+            respondents=t.respondents,
+            rate=t.response_rate * 100,
+            amount=format_eur(t.amount_cents),
+            average=format_eur(t.average_cents),
+        )
+    ]
+    if r.cost_per_euro_cents is not None:
+        lines.append(
+            _("Coût pour 1 € collecté : {cost}.").format(cost=format_eur(r.cost_per_euro_cents))
+        )
+    if r.previous is not None:
+        p = r.previous.total
+        lines.append(
+            _("Appel précédent ({name}) : {rate:.1f} % de réponses, {amount}.").format(
+                name=r.previous.name,
+                rate=p.response_rate * 100,
+                amount=format_eur(p.amount_cents),
+            )
+        )
+    return lines

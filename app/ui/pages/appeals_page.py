@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 
 from app.core.appeals import letters as templates
 from app.core.appeals.emailing import SendReport
-from app.core.appeals.preparation import AppealPlan
-from app.core.appeals.results import AppealResults
+from app.core.appeals.preparation import AppealPlan, plan_summary
+from app.core.appeals.results import AppealResults, results_summary
 from app.core.appeals.sending import AppealDraft
 from app.core.clock import today
-from app.core.money import format_eur, parse_eur
+from app.core.money import parse_eur
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import Channel
@@ -343,13 +343,7 @@ class AppealsPage(QWidget):
 
     def _show_plan(self, plan: AppealPlan) -> None:
         self.plan = plan
-        texts = {left.reason: left.reason_text for left in plan.left_out}
-        lines = [_("{n} destinataire(s).").format(n=len(plan.recipients))]
-        lines += [
-            _("Écartés — {reason} : {n}").format(reason=texts[reason], n=count)
-            for reason, count in sorted(plan.counts.items(), key=lambda item: -item[1])
-        ]
-        self.summary.setText("\n".join(lines))
+        self.summary.setText("\n".join(plan_summary(plan)))
 
     def _save_path(self, title: str, name: str, filter_: str) -> Path | None:
         path, _chosen = QFileDialog.getSaveFileName(self, title, name, filter_)
@@ -432,34 +426,7 @@ class AppealsPage(QWidget):
         )
 
     def _show_results(self, r: AppealResults) -> None:
-        t = r.total
-        lines = [
-            _(
-                "{name} : {asked} sollicités, {respondents} donateurs ({rate:.1f} %), {amount} "
-                "collectés, don moyen {average}."
-            ).format(
-                name=r.name,
-                asked=t.asked,
-                respondents=t.respondents,
-                rate=t.response_rate * 100,
-                amount=format_eur(t.amount_cents),
-                average=format_eur(t.average_cents),
-            )
-        ]
-        if r.cost_per_euro_cents is not None:
-            lines.append(
-                _("Coût pour 1 € collecté : {cost}.").format(cost=format_eur(r.cost_per_euro_cents))
-            )
-        if r.previous is not None:
-            p = r.previous.total
-            lines.append(
-                _("Appel précédent ({name}) : {rate:.1f} % de réponses, {amount}.").format(
-                    name=r.previous.name,
-                    rate=p.response_rate * 100,
-                    amount=format_eur(p.amount_cents),
-                )
-            )
-        self.summary.setText("\n".join(lines))
+        self.summary.setText("\n".join(results_summary(r)))
 
     def export_left_out(self) -> None:
         """The people left out, with the reason, as CSV/XLSX."""
