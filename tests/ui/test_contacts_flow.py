@@ -54,7 +54,7 @@ def test_create_a_person_with_address_and_find_her(
         "21000 DIJON",
     ]
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted)
     with db.read() as session:
         contact = session.scalars(select(Contact)).one()
         assert (
@@ -88,6 +88,7 @@ def test_create_an_organisation(main_window: MainWindow, qtbot, db: Database) ->
     dialog.receipt_mode.setCurrentIndex(dialog.receipt_mode.findData("per_gift"))
     assert dialog.receipt_mode.currentText() == "Un reçu par don"
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted)
     with db.read() as session:
         contact = session.scalars(select(Contact)).one()
     assert contact.kind == ContactKind.ORGANISATION and contact.siren == "732829320"
@@ -96,6 +97,7 @@ def test_create_an_organisation(main_window: MainWindow, qtbot, db: Database) ->
 
     reopened = ContactDialog(main_window.ctx, contact_id=contact.id)
     qtbot.addWidget(reopened)
+    qtbot.waitUntil(lambda: reopened.loaded)
     assert reopened.receipt_mode.currentData() == "per_gift"
 
 
@@ -129,17 +131,20 @@ def test_withdraw_a_consent_keeps_the_grant(main_window: MainWindow, qtbot, db: 
         session.add(contact)
     dialog = ContactDialog(main_window.ctx, contact_id=contact.id, parent=main_window)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
     dialog.consent_channel.setCurrentIndex(dialog.consent_channel.findData("email"))
     dialog.consent_source.setText("Formulaire web")
     dialog.consent_proof.setText("Case cochée « recevoir la lettre »")
     qtbot.mouseClick(
         dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_granted"), Qt.MouseButton.LeftButton
     )
+    qtbot.waitUntil(lambda: dialog.consent_history_table.rowCount() == 1)
     dialog.consent_channel.setCurrentIndex(dialog.consent_channel.findData("email"))
     qtbot.mouseClick(
         dialog.findChild(qt_api.QtWidgets.QPushButton, "consent_withdrawn"),
         Qt.MouseButton.LeftButton,
     )
+    qtbot.waitUntil(lambda: dialog.consent_history_table.rowCount() == 2)
     with db.read() as session:
         statuses = [
             e.status for e in session.scalars(select(ConsentEvent).order_by(ConsentEvent.id))
@@ -189,11 +194,12 @@ def test_contacts_table_model_is_a_valid_qt_model(
     qtmodeltester.check(page.model)  # type: ignore[attr-defined]
 
 
-def test_a_saved_filter_comes_back(main_window: MainWindow, db: Database) -> None:
+def test_a_saved_filter_comes_back(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("contacts")
     page.npai.setCurrentIndex(page.npai.findData(True))  # type: ignore[attr-defined]
     page.search.setText("dupont")  # type: ignore[attr-defined]
     page.save_current_filter("NPAI Dupont")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.saved.findText("NPAI Dupont") >= 0)  # type: ignore[attr-defined]
     page.npai.setCurrentIndex(0)  # type: ignore[attr-defined]
     page.search.setText("")  # type: ignore[attr-defined]
     index = page.saved.findText("NPAI Dupont")  # type: ignore[attr-defined]

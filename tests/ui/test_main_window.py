@@ -64,6 +64,7 @@ def test_settings_refuse_invalid_identity_and_save_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
     _type(page, "name", "Les Amis du Moulin")
     _type(page, "rna", "12345")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -76,6 +77,7 @@ def test_settings_refuse_invalid_identity_and_save_nothing(
 def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
     values = {
         "name": "Les Amis du Moulin",
         "rna": "W212004567",
@@ -89,6 +91,7 @@ def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Data
     for name, value in values.items():
         _type(page, name, value)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text() == "Paramètres enregistrés.")
     assert not any(label.isVisible() for label in page.errors.values())
     with db.read() as session:
         identity = load_identity(session)

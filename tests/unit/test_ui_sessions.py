@@ -24,13 +24,7 @@ HOLDERS = {"database", "sessions", "db"}
 
 # file -> sessions still opened there (GUI-thread work not moved to the runner yet).
 REMAINING: dict[str, int] = {
-    "app/ui/dialogs/contact_dialog.py": 4,
-    "app/ui/dialogs/deposit_slip_dialog.py": 3,
-    "app/ui/dialogs/smtp_dialog.py": 2,
-    "app/ui/pages/contacts_page.py": 3,
     "app/ui/pages/dashboard_page.py": 2,
-    "app/ui/pages/gifts_page.py": 1,
-    "app/ui/pages/settings_page.py": 2,  # identity and receipt settings saved by an operation
     "app/ui/protect_dialogs.py": 2,
 }
 
