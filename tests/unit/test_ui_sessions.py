@@ -24,7 +24,6 @@ HOLDERS = {"database", "sessions", "db"}
 
 # file -> sessions still opened there (GUI-thread work not moved to the runner yet).
 REMAINING: dict[str, int] = {
-    "app/ui/pages/dashboard_page.py": 2,
     "app/ui/protect_dialogs.py": 2,
 }
 
