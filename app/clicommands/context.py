@@ -12,8 +12,10 @@ from typing import Any, TextIO
 
 from app.clicommands.progress import StderrProgress
 from app.clicommands.prompts import ask_secret
-from app.core import instance_lock, session_login
-from app.core.database import Database, open_database
+from app.core.access import session_login
+from app.core.infrastructure import instance_lock
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.errors import NotFound
 from app.operations.base import OperationContext
 from app.paths import AppPaths, database_target

@@ -10,7 +10,7 @@ from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.dates import parse_date
 from app.core.member_status import MemberStatus
-from app.core.memberships import (
+from app.core.memberships.service import (
     KIND_LABELS,
     STATUS_LABELS,
     MembershipDraft,

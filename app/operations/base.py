@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from app.core.backup import BackupResult, automatic_backup
-from app.core.database import Database
-from app.core.permissions import Permission, require_role
+from app.core.infrastructure.backup import BackupResult, automatic_backup
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.permissions import Permission, require_role
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 
 T = TypeVar("T")
@@ -63,8 +63,9 @@ class OperationContext:
 def check_permission(ctx: OperationContext, permission: Permission) -> None:
     """Raise PermissionDenied before any work when the acting role lacks `permission`.
 
-    The same check runs again inside the transaction (`app.core.permissions.require`);
-    this early one keeps a refused action from taking a backup or rendering anything.
+    The same check runs again inside the transaction
+    (`app.core.infrastructure.permissions.require`); this early one keeps a refused action
+    from taking a backup or rendering anything.
     """
     require_role(ctx.database.role, permission)
 

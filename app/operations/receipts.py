@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock, today
+from app.core.infrastructure.permissions import Permission
 from app.core.organisation import OrganisationIdentity, save_identity
-from app.core.permissions import Permission
 from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts import settings as receipt_settings
 from app.core.receipts.eligibility import IssuePlan, plan_receipts
