@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.core.appeals.pressure import Pressure, PressureCaps, contact_pressure, load_caps
 from app.core.clock import today
-from app.core.consents import ConsentState, consent_history, current_consents
-from app.core.consents import record_consent as record_consent_event
-from app.core.contacts import (
+from app.core.contacts.consents import ConsentState, consent_history, current_consents
+from app.core.contacts.consents import record_consent as record_consent_event
+from app.core.contacts.editing import (
     ContactDraft,
     all_tags,
     create_contact,
@@ -28,9 +28,9 @@ from app.core.contacts import (
     update_contact,
     validate_draft,
 )
-from app.core.gifts import campaigns
-from app.core.memberships import renewal_days
-from app.core.permissions import Permission
+from app.core.gifts.recording import campaigns
+from app.core.infrastructure.permissions import Permission
+from app.core.memberships.service import renewal_days
 from app.core.saved_filters import list_filters, save_filter
 from app.errors import ValidationError
 from app.i18n import _
@@ -68,7 +68,7 @@ class ReceiptLine:
 
 @dataclass(frozen=True)
 class JournalLine:
-    """One journal row about the contact (put in words by app.core.history_words)."""
+    """One journal row about the contact (put in words by app.core.contacts.history)."""
 
     at: datetime
     user: str

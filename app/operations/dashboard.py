@@ -15,10 +15,10 @@ from sqlalchemy import select
 from app.core.appeals.results import AppealResults, appeal_results
 from app.core.appeals.thanks import average_days_to_thank
 from app.core.clock import today
-from app.core.contact_search import ContactRow, fetch_rows
-from app.core.permissions import Permission
-from app.core.segments import DonorScore, SegmentExport, score_donors
-from app.core.segments import export_segment as write_segment
+from app.core.contacts.search import ContactRow, fetch_rows
+from app.core.contacts.segments import DonorScore, SegmentExport, score_donors
+from app.core.contacts.segments import export_segment as write_segment
+from app.core.infrastructure.permissions import Permission
 from app.core.stats import Dashboard, dashboard
 from app.models import Appeal
 from app.models.enums import Channel

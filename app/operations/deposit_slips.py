@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core import deposit_slips
 from app.core.clock import today
-from app.core.deposit_slips import DepositSlip
-from app.core.permissions import Permission
+from app.core.gifts import deposit_slips
+from app.core.gifts.deposit_slips import DepositSlip
+from app.core.infrastructure.permissions import Permission
 from app.errors import ValidationError
 from app.operations.base import Change, OperationContext, Outcome, check_permission
 

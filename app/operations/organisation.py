@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core import organisation
+from app.core.infrastructure.permissions import Permission
+from app.core.infrastructure.storage_errors import storage_message
 from app.core.organisation import OrganisationIdentity
-from app.core.permissions import Permission
 from app.core.receipts import settings as receipt_settings
 from app.core.receipts.settings import ReceiptSettings
-from app.core.storage_errors import storage_message
 from app.errors import StorageError
 from app.i18n import _
 from app.operations.base import Change, OperationContext, Outcome, check_permission

@@ -3,7 +3,7 @@ CLI: read them, test a connection, save them. The password lives outside the dat
 
 from __future__ import annotations
 
-from app.core.permissions import Permission
+from app.core.infrastructure.permissions import Permission
 from app.core.receipts import mailing
 from app.core.receipts.mailing import Connector, SmtpSettings
 from app.operations.base import Change, OperationContext, Outcome, check_permission

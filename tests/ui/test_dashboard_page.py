@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from app.core.appeals.sending import AppealDraft
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, ContactEmail, Gift, PostalAddress
 from app.models.enums import Channel, PaymentMethod
 from app.operations import appeals as appeal_ops

@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
 
 from app.core.appeals.pressure import Pressure, PressureCaps
 from app.core.clock import today
-from app.core.contact_validation import format_phone
-from app.core.contacts import (
+from app.core.contacts.editing import (
     RECEIPT_MODE_LABELS,
     AddressDraft,
     ContactDraft,
     validate_draft,
 )
+from app.core.contacts.history import describe
+from app.core.contacts.postal import address_block
+from app.core.contacts.validation import format_phone
 from app.core.dates import format_date, parse_optional_date
-from app.core.history_words import describe
 from app.core.money import format_eur
-from app.core.postal import address_block
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import Channel, ConsentStatus, ContactKind
@@ -532,7 +532,7 @@ class ContactDialog(QDialog):
         self._check_postcode(draft.address)
 
     def _check_postcode(self, address: AddressDraft) -> None:
-        from app.core.postcodes import postcode_city_hint
+        from app.core.contacts.postcodes import postcode_city_hint
 
         self.postcode_hint.setText(
             postcode_city_hint(address.postcode, address.city, address.country) or ""
@@ -551,7 +551,7 @@ class ContactDialog(QDialog):
         )
 
     def _show_related(self, related: contact_ops.ContactRelated) -> None:
-        from app.core.gifts import METHOD_LABELS
+        from app.core.gifts.recording import METHOD_LABELS
 
         self.show_pressure(related.pressure, related.caps)
         self._fill(

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
-from app.core.deposit_slips import DepositSlip, SlipLine
-from app.core.gifts import campaigns
+from app.core.gifts.deposit_slips import DepositSlip, SlipLine
+from app.core.gifts.recording import campaigns
 from app.core.money import format_eur, parse_eur
 from app.errors import ValidationError
 from app.i18n import _

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import today
-from app.core.contact_search import (
+from app.core.contacts.search import (
     ContactFilter,
     ContactRow,
     ContactSort,
     count_contacts,
     fetch_window,
 )
-from app.core.contact_validation import format_phone
+from app.core.contacts.validation import format_phone
 from app.core.dates import format_date
 from app.core.member_status import DEFAULT_RENEWAL_DAYS
 from app.i18n import N_, _, ngettext

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 from app.core.appeals.results import results_summary
 from app.core.chart_scale import euro_label, nice_ticks
 from app.core.clock import today
-from app.core.gifts import METHOD_TEXT
+from app.core.contacts.segments import SEGMENTS, DonorScore, SegmentExport, segment_counts
+from app.core.gifts.recording import METHOD_TEXT
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import Metric, duplicate_ids, quality_report
-from app.core.segments import SEGMENTS, DonorScore, SegmentExport, segment_counts
 from app.core.stats import Dashboard
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
