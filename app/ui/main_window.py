@@ -308,14 +308,14 @@ class MainWindow(QMainWindow):
         """The users dialog (changes are admin-only, enforced in the core)."""
         from app.ui.protect_dialogs import UsersDialog
 
-        UsersDialog(self.ctx.database, self).exec()
+        UsersDialog(self.ctx.database, self, runner=self.ctx.ops).exec()
 
     def show_backups(self) -> None:
         """The backups dialog; after a restore the database is reopened."""
         from app.ui.protect_dialogs import BackupsDialog
 
         self.tasks.wait()
-        dialog = BackupsDialog(self.ctx.database, self.paths.backup_dir, self)
+        dialog = BackupsDialog(self.ctx.database, self.paths.backup_dir, self, runner=self.ctx.ops)
         dialog.exec()
         if dialog.restored:
             self.reopen_after_restore()
