@@ -308,3 +308,14 @@ def test_a_refused_consent_keeps_the_proof_typed(
         dialog.consent_proof.text() == "Case cochée"
         and dialog.consent_history_table.rowCount() == 0
     )
+
+
+def test_a_filter_without_a_name_is_refused_and_the_button_comes_back(
+    main_window: MainWindow, qtbot, shown
+) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("contacts")
+    page.save_current_filter("   ")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(shown.messages))
+    assert shown.kinds() == ["warning"] and "Nom du filtre" in shown.texts()[0]
+    qtbot.waitUntil(lambda: page.save_filter_button.isEnabled())  # type: ignore[attr-defined]
+    assert page.saved.count() == 1  # type: ignore[attr-defined]  # only "Filtres enregistrés…"

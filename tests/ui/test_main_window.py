@@ -126,3 +126,33 @@ def test_a_qt_warning_is_caught_for_the_test_to_fail(fail_on_qt_warning) -> None
     qWarning("QObject::connect: No such signal")  # what a wrong connection prints
     assert fail_on_qt_warning.caught == ["QtWarningMsg: QObject::connect: No such signal"]
     fail_on_qt_warning.caught.clear()  # expected here: the test itself passes
+
+
+def test_settings_refused_keep_what_was_typed(
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:  # type: ignore[no-untyped-def]
+    """Saving the identity needs an administrator: a treasurer is told once, the form keeps
+    what was typed and the button comes back; nothing is stored."""
+    page = main_window.show_section("settings")
+    assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
+    values = {
+        "name": "Les Amis du Moulin",
+        "rna": "W212004567",
+        "address_line": "2 rue du Moulin",
+        "postcode": "21000",
+        "city": "Dijon",
+        "purpose": "Sauvegarde du moulin (culturel)",
+        "signatory_name": "Anne Petit",
+        "signatory_title": "Présidente",
+    }
+    for name, value in values.items():
+        _type(page, name, value)
+    db.role = "treasurer"
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.saving)
+    assert shown.kinds() == ["warning"] and "rôle" in shown.texts()[0]
+    assert page.status.text() == "Rien n'a été enregistré." and page.save_button.isEnabled()
+    assert page.identity().name == "Les Amis du Moulin"
+    with db.read() as session:
+        assert load_identity(session).name == ""

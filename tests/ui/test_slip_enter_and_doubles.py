@@ -137,3 +137,18 @@ def test_the_same_gift_typed_twice_in_the_gift_form_is_warned(
     type_text(qtbot, second.cheque_number, "9877")  # another cheque: not a double
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _gift_count(db) == 2, timeout=10_000)
+
+
+def test_a_refused_slip_stays_typed_and_can_be_saved_later(
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer may type a slip but not record gifts: told once through the one dialog,
+    the lines stay, the button comes back; nothing is recorded."""
+    _donor(db, "Moreau")
+    dialog = _slip(main_window, qtbot, 1, "30,00")
+    _type_cheque(qtbot, dialog, "moreau", "30", "111")
+    db.role = "volunteer"
+    _save(qtbot, dialog)
+    assert shown.kinds() == ["warning"] and "rôle" in shown.texts()[0]
+    assert dialog.isVisible() and dialog.table.rowCount() == 1
+    assert dialog.save_button.isEnabled() and _gift_count(db) == 0
