@@ -193,3 +193,28 @@ def test_a_refused_restore_keeps_the_dialog_open(
     qtbot.waitUntil(lambda: not dialog.busy)
     assert not dialog.restored and shown.kinds() == ["warning"]
     assert "Demandez à un administrateur" in shown.texts()[0]
+
+
+def test_the_login_at_start_checks_the_password_off_the_gui_thread(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """The login shown before the main window (application._log_in) answers while the
+    password is checked on its runner's worker thread, then lets the user in."""
+    from PySide6.QtCore import QTimer
+
+    from app.ui.application import _log_in
+
+    _two_users(db)
+    seen: dict[str, bool] = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LoginDialog):
+            QTimer.singleShot(10, answer)
+            return
+        dialog.username.setText("paul")
+        dialog.password.setText("secret-123")
+        dialog.try_login()
+        seen["checking"] = dialog.checking  # the dialog's loop still runs meanwhile
+
+    QTimer.singleShot(0, answer)
+    assert _log_in(db)
+    assert seen == {"checking": True} and db.user == "paul" and db.role == "volunteer"
