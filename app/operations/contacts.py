@@ -36,7 +36,7 @@ from app.errors import ValidationError
 from app.i18n import _
 from app.models import AuditEvent, Campaign, Gift, Receipt
 from app.models.enums import Channel, ConsentStatus, PaymentMethod
-from app.operations.base import NOTHING, Change, OperationContext, Outcome, check_permission
+from app.operations.base import Change, OperationContext, Outcome, check_permission
 
 HISTORY_LIMIT = 500
 # What the donor asked for: at most this many appeals over 12 months (None: the
@@ -276,4 +276,4 @@ def keep_filter(
     check_permission(ctx, Permission.CONTACTS_READ)
     with ctx.database.write() as session:
         save_filter(session, scope=scope, name=name, spec=spec)
-    return Outcome(None, NOTHING)
+    return Outcome(None, frozenset({Change.SETTINGS}))  # lists and appeal targets reload

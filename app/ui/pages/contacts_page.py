@@ -304,7 +304,8 @@ class ContactsPage(QWidget):
         self.saved.blockSignals(False)
 
     def save_current_filter(self, name: str | None = None) -> None:
-        """Save the current search and filters under a name (the button waits meanwhile)."""
+        """Save the current search and filters under a name (the button waits meanwhile);
+        the list of saved filters reloads from the change announced."""
         if name is None:
             name, ok = QInputDialog.getText(self, _("Enregistrer le filtre"), _("Nom du filtre :"))
             if not ok:
@@ -315,7 +316,6 @@ class ContactsPage(QWidget):
             lambda op: contact_ops.keep_filter(op, scope="contacts", name=chosen, spec=spec),
             parent=self,
             label=_("Enregistrement du filtre…"),
-            on_success=lambda _none: self._fill_saved_filters(),
             on_finally=lambda: self.save_filter_button.setEnabled(True),
             cancellable=False,
         )
@@ -474,9 +474,11 @@ class ContactsPage(QWidget):
             self.apply_filters()
 
     def _data_changed(self, changes: Changes) -> None:
+        if changes & {Change.IMPORTS, Change.CAMPAIGNS, Change.MEMBERSHIPS, Change.CONTACTS}:
+            self._fill_lookup_filters()  # new tags, campaigns, renewal window
+        if changes & {Change.SETTINGS}:
+            self._fill_saved_filters()
         if changes & {Change.CONTACTS, Change.CONSENTS, Change.GIFTS, Change.DUPLICATES}:
-            if Change.IMPORTS in changes:
-                self._fill_lookup_filters()
             self.apply_filters()
 
     # --- actions ---------------------------------------------------------------------
