@@ -319,3 +319,21 @@ def test_a_filter_without_a_name_is_refused_and_the_button_comes_back(
     assert shown.kinds() == ["warning"] and "Nom du filtre" in shown.texts()[0]
     qtbot.waitUntil(lambda: page.save_filter_button.isEnabled())  # type: ignore[attr-defined]
     assert page.saved.count() == 1  # type: ignore[attr-defined]  # only "Filtres enregistrés…"
+
+
+def test_an_own_limit_set_elsewhere_is_shown_and_kept(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """Three appeals a year (set from the command line) is not among the form's choices:
+    it is shown as such and saving the form does not lift it."""
+    with db.write() as session:
+        contact = Contact(first_name="Paul", last_name="Martin", appeals_per_year=3)
+        session.add(contact)
+    dialog = ContactDialog(main_window.ctx, contact_id=contact.id, parent=main_window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    assert dialog.appeals_per_year.currentText() == "3 appels par an au plus"
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted)
+    with db.read() as session:
+        assert session.get(Contact, contact.id).appeals_per_year == 3  # type: ignore[union-attr]

@@ -415,9 +415,10 @@ class ContactDialog(QDialog):
         self.npai_date.setText(
             _("Signalé NPAI le {date}").format(date=format_date(npai_on)) if npai_on else ""
         )
-        self.appeals_per_year.setCurrentIndex(
-            max(0, self.appeals_per_year.findData(loaded.appeals_per_year))
-        )
+        limit = loaded.appeals_per_year
+        if self.appeals_per_year.findData(limit) < 0:  # set elsewhere: kept as it is
+            self.appeals_per_year.addItem(_("{n} appels par an au plus").format(n=limit), limit)
+        self.appeals_per_year.setCurrentIndex(self.appeals_per_year.findData(limit))
         self._show_related(loaded.related)
         self.loaded = True
         self.save_button.setEnabled(True)
