@@ -167,6 +167,16 @@ def _appeals_and_thanks(database, home: Path) -> None:  # type: ignore[no-untype
         )
 
 
+def _settle_until(done: Callable[[], bool], timeout_ms: int = 3000) -> None:
+    """Process events until `done()` (a debounced search, a background read) or a timeout."""
+    from PySide6.QtCore import QDeadlineTimer
+    from PySide6.QtWidgets import QApplication
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not done() and not deadline.hasExpired():
+        QApplication.processEvents()
+
+
 def _settle() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -193,6 +203,8 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
     form.show()
     _settle()
     window.tasks.wait()  # the contact is read in the background
+    _settle_until(lambda: "(" in form.similar.title.text())  # its similar contacts too
+    window.tasks.wait()
     _settle()
     form.grab().save(str(DOCS / "contact-form.png"))
     print(DOCS / "contact-form.png")
