@@ -156,3 +156,17 @@ def test_settings_refused_keep_what_was_typed(
     assert page.identity().name == "Les Amis du Moulin"
     with db.read() as session:
         assert load_identity(session).name == ""
+
+
+def test_backup_now_runs_the_backup_operation_in_the_background(
+    main_window: MainWindow, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """File > Sauvegarder maintenant: the operation shared with `obole backup`, off the GUI
+    thread; the status bar names the verified file."""
+    from app.core.infrastructure import backup
+
+    main_window.backup_now()
+    qtbot.waitUntil(lambda: "Sauvegarde vérifiée" in main_window.statusBar().currentMessage())
+    made = backup.list_backups(main_window.paths.backup_dir)
+    assert [e.reason for e in made] == ["manual"]
+    assert made[0].path.name in main_window.statusBar().currentMessage()
