@@ -134,6 +134,7 @@ class ContactDialog(QDialog):
         if contact_id is not None:
             self._add_related_tabs()
             self.save_button.setEnabled(False)  # nothing to save before the contact is read
+            self.tabs.setEnabled(False)  # nor anything to type that the read would overwrite
             self._load(contact_id)
         self._kind_changed()
         self._update_preview()
@@ -422,6 +423,7 @@ class ContactDialog(QDialog):
         self._show_related(loaded.related)
         self.loaded = True
         self.save_button.setEnabled(True)
+        self.tabs.setEnabled(True)
         self._typed_at_open = self.typed()
 
     def _load_failed(self, exc: BaseException) -> None:
