@@ -1,4 +1,4 @@
-"""`obole member add|renew|list|types|type-add`: memberships from the command line."""
+"""`obole member add|renew|list|types|type-add|type-edit|...`: memberships from the CLI."""
 
 from __future__ import annotations
 
@@ -59,6 +59,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     type_add.add_argument("--fee", required=True, help="cotisation en euros (ex. 25,00)")
     type_add.add_argument("--period", choices=[p.value for p in MembershipPeriod], required=True)
     type_add.set_defaults(handler=run_type_add)
+    type_edit = sub.add_parser("type-edit", parents=[common], help="modifier un type d'adhésion")
+    type_edit.add_argument("type", help="type d'adhésion (n° ou nom)")
+    type_edit.add_argument("--name", help="nouveau nom")
+    type_edit.add_argument("--kind", choices=[k.value for k in MembershipKind])
+    type_edit.add_argument("--fee", help="cotisation en euros (ex. 25,00)")
+    type_edit.add_argument("--period", choices=[p.value for p in MembershipPeriod])
+    type_edit.set_defaults(handler=run_type_edit)
+    for action, active, text in (
+        ("type-deactivate", False, "désactiver un type (plus de nouvelle adhésion)"),
+        ("type-activate", True, "réactiver un type d'adhésion"),
+    ):
+        switch = sub.add_parser(action, parents=[common], help=text)
+        switch.add_argument("type", help="type d'adhésion (n° ou nom)")
+        switch.set_defaults(handler=run_type_active, active=active)
+    window = sub.add_parser(
+        "renewal-days", parents=[common], help="délai « à renouveler » (jours avant la fin)"
+    )
+    window.add_argument("days", type=int, nargs="?", help="nouveau délai (sinon : l'afficher)")
+    window.set_defaults(handler=run_renewal_days)
 
 
 def _payment_options(parser: argparse.ArgumentParser) -> None:
@@ -199,6 +218,55 @@ def run_type_add(ctx: CliContext) -> int:
     ctx.result(
         outcome.result.__dict__,
         _("Type d'adhésion n° {id} créé.").format(id=outcome.result.type_id),
+    )
+    return 0
+
+
+def _say_type(ctx: CliContext, result: ops.TypeResult, message: str) -> int:
+    ctx.result(result.__dict__, message.format(id=result.type_id, name=result.name))
+    return 0
+
+
+def run_type_edit(ctx: CliContext) -> int:
+    """Change a membership type (only the options given)."""
+    args, context = ctx.args, _context(ctx)
+    with context.database.read() as session:
+        current = find_type(session, args.type)
+        name, kind, fee, period = current.name, current.kind, current.fee_cents, current.period
+    outcome = ops.update_type(
+        context,
+        current.id,
+        name=args.name if args.name is not None else name,
+        kind=MembershipKind(args.kind) if args.kind else kind,
+        fee_cents=parse_eur(args.fee) if args.fee is not None else fee,
+        period=MembershipPeriod(args.period) if args.period else period,
+    )
+    return _say_type(ctx, outcome.result, _("Type d'adhésion n° {id} ({name}) modifié."))
+
+
+def run_type_active(ctx: CliContext) -> int:
+    """Deactivate or reactivate a membership type."""
+    context = _context(ctx)
+    outcome = ops.set_type_active(context, _type_id(context, ctx.args.type), active=ctx.args.active)
+    message = (
+        _("Type d'adhésion n° {id} ({name}) réactivé.")
+        if ctx.args.active
+        else _("Type d'adhésion n° {id} ({name}) désactivé : plus de nouvelle adhésion de ce type.")
+    )
+    return _say_type(ctx, outcome.result, message)
+
+
+def run_renewal_days(ctx: CliContext) -> int:
+    """Show or change the renewal window."""
+    context = _context(ctx)
+    days = (
+        ops.set_renewal_days(context, ctx.args.days).result
+        if ctx.args.days is not None
+        else ops.renewal_days(context)
+    )
+    ctx.result(
+        {"renewal_days": days},
+        _("Une adhésion est « à renouveler » {days} jours avant sa fin.").format(days=days),
     )
     return 0
 

@@ -60,17 +60,58 @@ def add_type(
         created = memberships.add_type(
             session, name=name, kind=kind, fee_cents=fee_cents, period=period
         )
-        result = _type_result(created)
+        result = type_result(created)
     return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def update_type(
+    ctx: OperationContext,
+    type_id: int,
+    *,
+    name: str,
+    kind: MembershipKind,
+    fee_cents: int,
+    period: MembershipPeriod,
+) -> Outcome[TypeResult]:
+    """Change a membership type (administrator); recorded memberships keep their terms."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        changed = memberships.update_type(
+            session, type_id, name=name, kind=kind, fee_cents=fee_cents, period=period
+        )
+        result = type_result(changed)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def set_type_active(ctx: OperationContext, type_id: int, *, active: bool) -> Outcome[TypeResult]:
+    """Deactivate (no new membership of it) or reactivate a membership type."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        result = type_result(memberships.set_type_active(session, type_id, active=active))
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def renewal_days(ctx: OperationContext) -> int:
+    """How many days before its end a membership is "à renouveler" (read)."""
+    with ctx.database.read() as session:
+        return memberships.renewal_days(session)
+
+
+def set_renewal_days(ctx: OperationContext, days: int) -> Outcome[int]:
+    """Change the renewal window (administrator)."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        memberships.set_renewal_days(session, days)
+    return Outcome(days, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
 
 
 def list_types(ctx: OperationContext) -> list[TypeResult]:
     """Every membership type."""
     with ctx.database.read() as session:
-        return [_type_result(t) for t in memberships.list_types(session)]
+        return [type_result(t) for t in memberships.list_types(session)]
 
 
-def _type_result(kind: MembershipType) -> TypeResult:
+def type_result(kind: MembershipType) -> TypeResult:
     return TypeResult(
         kind.id, kind.name, kind.kind.value, kind.fee_cents, kind.period.value, kind.active
     )

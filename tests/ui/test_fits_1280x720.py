@@ -97,9 +97,11 @@ def _dialogs(window: MainWindow, tmp_path: Path) -> dict[str, Callable[[], QDial
     from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
     from app.ui.dialogs.gift_dialog import GiftDialog
     from app.ui.dialogs.imports_dialog import ImportsDialog
+    from app.ui.dialogs.regular_giving_dialogs import MembershipTypeDialog
     from app.ui.dialogs.smtp_dialog import SmtpDialog
     from app.ui.first_start import FirstStartDialog
     from app.ui.import_wizard import ImportWizard
+    from app.ui.pages.settings_regular_giving import MembershipTypesDialog
     from app.ui.protect_dialogs import BackupsDialog, UsersDialog
 
     ctx = window.ctx
@@ -116,6 +118,8 @@ def _dialogs(window: MainWindow, tmp_path: Path) -> dict[str, Callable[[], QDial
         "users": lambda: UsersDialog(ctx.database, window),
         "backups": lambda: BackupsDialog(ctx.database, tmp_path, window),
         "first start": lambda: FirstStartDialog(),
+        "membership types": lambda: MembershipTypesDialog(ctx, window),
+        "membership type": lambda: MembershipTypeDialog(ctx, None, window),
     }
 
 

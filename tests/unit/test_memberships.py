@@ -19,8 +19,8 @@ from app.core.database import Database, open_database
 from app.core.member_status import MemberStatus, status_of
 from app.core.memberships import MembershipDraft, period_containing
 from app.core.receipts.eligibility import plan_receipts
-from app.errors import Conflict
-from app.models import Contact, Gift
+from app.errors import Conflict, ValidationError
+from app.models import AuditEvent, Contact, Gift, Membership
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod, ReceiptMode
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
@@ -275,3 +275,94 @@ def test_renewal_reminders_respect_post_consent_npai_and_restriction(
             select(AuditEvent.note).where(AuditEvent.contact_id == ids[0])
         ).all()
     assert any("Relance d'adhésion" in n for n in notes)
+
+
+def test_type_changed_and_deactivated_keeps_past_memberships(any_db: Database) -> None:
+    contact = add_contacts(any_db, "Moreau", address=False)[0]
+    kind = _type(any_db, MembershipPeriod.CALENDAR_YEAR, name="Individuelle")
+    other = _type(any_db, MembershipPeriod.CALENDAR_YEAR, name="Famille")
+    cash = PaymentMethod.CASH
+    first = ops.join(
+        _ctx(any_db), MembershipDraft(contact, kind, date(2026, 2, 1), payment_method=cash)
+    ).result
+    changed = ops.update_type(
+        _ctx(any_db),
+        kind,
+        name="  Individuelle 2027 ",
+        kind=MembershipKind.INDIVIDUAL,
+        fee_cents=3000,
+        period=MembershipPeriod.SCHOOL_YEAR,
+    ).result
+    assert (changed.name, changed.fee_cents, changed.period) == (
+        "Individuelle 2027",
+        3000,
+        "school_year",
+    )
+    with pytest.raises(ValidationError, match="existe déjà") as taken:
+        ops.update_type(
+            _ctx(any_db),
+            other,
+            name="Individuelle 2027",
+            kind=MembershipKind.FAMILY,
+            fee_cents=4000,
+            period=MembershipPeriod.CALENDAR_YEAR,
+        )
+    assert taken.value.field == "name"
+    with pytest.raises(ValidationError) as negative:
+        ops.add_type(
+            _ctx(any_db),
+            name="Gratuite",
+            kind=MembershipKind.INDIVIDUAL,
+            fee_cents=-1,
+            period=MembershipPeriod.CALENDAR_YEAR,
+        )
+    assert negative.value.field == "fee"
+    assert ops.set_type_active(_ctx(any_db), kind, active=False).result.active is False
+    with pytest.raises(ValidationError, match="désactivé") as inactive:
+        ops.renew(_ctx(any_db), contact, paid_on=date(2026, 3, 1), payment_method=cash)
+    assert inactive.value.field == "type"
+    renewed = ops.renew(
+        _ctx(any_db), contact, paid_on=date(2026, 3, 1), type_id=other, payment_method=cash
+    ).result
+    assert renewed.starts_on == date(2027, 1, 1)
+    past = ops.list_members(_ctx(any_db), on=date(2026, 6, 1))
+    with any_db.read() as session:
+        kept = session.get(Membership, first.membership_id)
+        assert kept is not None
+        assert (kept.starts_on, kept.ends_on, kept.amount_cents) == (
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+            2500,
+        )
+        events = session.scalars(
+            select(AuditEvent.field).where(
+                AuditEvent.entity == "membership_type", AuditEvent.entity_id == kind
+            )
+        ).all()
+    assert {"name", "fee_cents", "period", "active"} <= set(events)
+    assert past  # the member is still listed
+    assert ops.set_type_active(_ctx(any_db), kind, active=True).result.active is True
+
+
+def test_cli_type_edit_deactivate_and_renewal_days(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*args: str) -> tuple[int, str]:
+        code = run_cli([*args[:2], "--db", str(db_path), *args[2:]])
+        return code, capsys.readouterr().out
+
+    args = ("--kind", "individual", "--fee", "25", "--period", "calendar_year")
+    assert run("member", "type-add", "Individuelle", *args)[0] == 0
+    code, out = run("member", "type-edit", "Individuelle", "--fee", "30,00", "--json")
+    assert code == 0 and json.loads(out)["fee_cents"] == 3000
+    code, out = run("member", "type-deactivate", "1")
+    assert code == 0 and "désactivé" in out
+    code, out = run("member", "types", "--json")
+    assert json.loads(out)[0]["active"] is False
+    assert run("member", "type-activate", "Individuelle")[0] == 0
+    code, out = run("member", "renewal-days", "45")
+    assert code == 0 and "45 jours" in out
+    code, out = run("member", "renewal-days", "--json")
+    assert json.loads(out) == {"renewal_days": 45}
+    code, _out = run("member", "renewal-days", "400")
+    assert code != 0

@@ -589,3 +589,39 @@ def test_plan_changes_keep_their_history_and_failed_gifts_leave_the_dashboard(
     ops.reject(_ctx(db), reason="AM04", gift_id=gift)
     with db.read() as session:
         assert dashboard(session, 2026, today=date(2026, 4, 12)).current.amount_cents == 0
+
+
+def test_creditor_settings_report_every_wrong_field_at_once() -> None:
+    from app.core.sepa.creditor import checked
+
+    _clean, problems = checked(
+        CreditorSettings(
+            name=" ",
+            creditor_id="FR73ZZZ123456",
+            iban="FR7630006000011234567890180",
+            bic="XX",
+            prenotice_days=90,
+            reject_limit=0,
+        )
+    )
+    assert [p.field for p in problems] == [
+        "name",
+        "creditor_id",
+        "iban",
+        "bic",
+        "prenotice_days",
+        "reject_limit",
+    ]
+    clean, problems = checked(
+        CreditorSettings(
+            name="Amis du Parc",
+            creditor_id="fr72 zzz 123456",
+            iban="FR76 3000 6000 0112 3456 7890 189",
+        )
+    )
+    assert problems == []
+    assert (clean.creditor_id, clean.iban, clean.complete) == (
+        "FR72ZZZ123456",
+        "FR7630006000011234567890189",
+        True,
+    )

@@ -1,4 +1,4 @@
-"""Forms of the members and direct-debit screen: membership, mandate, regular gift.
+"""Forms of the members and direct-debit screen: membership, mandate, regular gift, type.
 
 Each form checks what it can while typing, then runs its operation through the task runner
 (never a database session on the GUI thread); a ValidationError comes back next to its field.
@@ -15,17 +15,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLineEdit,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
 from app.core.clock import today
-from app.core.memberships import MembershipDraft
-from app.core.money import parse_eur
+from app.core.memberships import KIND_LABELS, PERIOD_LABELS, MembershipDraft
+from app.core.money import format_eur, parse_eur
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
 from app.errors import ValidationError
 from app.i18n import N_, _
-from app.models.enums import PaymentMethod, PlanFrequency
+from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod, PlanFrequency
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.ui.contact_picker import ContactPicker
@@ -52,6 +54,24 @@ def date_edit(day: date) -> QDateEdit:
     editor.setCalendarPopup(True)
     editor.setDisplayFormat("dd/MM/yyyy")
     return editor
+
+
+def make_table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
 
 
 def picked_date(editor: QDateEdit) -> date:
@@ -187,3 +207,63 @@ class PlanDialog(Form):
         self.run(
             lambda: sepa_ops.add_plan(context, draft).result, _("Enregistrement du don régulier…")
         )
+
+
+class MembershipTypeDialog(Form):
+    """Create a membership type, or change one (`current` given)."""
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        current: member_ops.TypeResult | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        title = _("Nouveau type d'adhésion") if current is None else _("Type d'adhésion")
+        super().__init__(ctx, title, parent)
+        self.current = current
+        self.name = QLineEdit(current.name if current else "")
+        self.name.setPlaceholderText(_("ex. Individuelle, Famille, Bienfaiteur"))
+        self.kind = QComboBox()
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(_(label), kind.value)
+        self.fee = QLineEdit(format_eur(current.fee_cents) if current else "")
+        self.fee.setPlaceholderText("25,00")
+        self.period = QComboBox()
+        for period, label in PERIOD_LABELS.items():
+            self.period.addItem(_(label), period.value)
+        if current is not None:
+            self.kind.setCurrentIndex(self.kind.findData(current.kind))
+            self.period.setCurrentIndex(self.period.findData(current.period))
+            self.message.setText(
+                _(
+                    "Les adhésions déjà enregistrées gardent leurs dates et leur montant ; "
+                    "la nouvelle cotisation vaut pour les prochaines."
+                )
+            )
+        self.row(_("Nom"), "name", self.name)
+        self.row(_("Catégorie"), "kind", self.kind)
+        self.row(_("Cotisation"), "fee", self.fee)
+        self.row(_("Période"), "period", self.period)
+
+    def submit(self) -> None:
+        """Check the fee, then create or change the type."""
+        try:
+            fee = parse_eur(self.fee.text())
+        except ValidationError as exc:
+            self.errors.show({"fee": str(exc)})
+            return
+        values = {
+            "name": self.name.text(),
+            "kind": MembershipKind(self.kind.currentData()),
+            "fee_cents": fee,
+            "period": MembershipPeriod(self.period.currentData()),
+        }
+        context = self.operation_context()
+        current = self.current
+        if current is None:
+            self.run(lambda: member_ops.add_type(context, **values).result, _("Enregistrement…"))
+        else:
+            self.run(
+                lambda: member_ops.update_type(context, current.type_id, **values).result,
+                _("Enregistrement…"),
+            )

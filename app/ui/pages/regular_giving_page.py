@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,29 +38,14 @@ from app.ui.dialogs.regular_giving_dialogs import (
     MembershipDialog,
     PlanDialog,
     date_edit,
+    fill_table,
+    make_table,
     picked_date,
 )
+from app.ui.pages.settings_regular_giving import MembershipTypesDialog
 from app.ui.widgets_common import wrapped_label
 
 MANDATE_STATUS = {"active": N_("actif"), "suspended": N_("suspendu"), "revoked": N_("révoqué")}
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setVisible(False)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeColumnsToContents()
 
 
 class RegularGivingPage(QWidget):
@@ -110,7 +93,7 @@ class RegularGivingPage(QWidget):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.members = _table([_("N°"), _("Adhérent"), _("Type"), _("Fin"), _("Statut")])
+        self.members = make_table([_("N°"), _("Adhérent"), _("Type"), _("Fin"), _("Statut")])
         layout.addWidget(self.members, 1)
         self.members_summary = wrapped_label("")
         layout.addWidget(self.members_summary)
@@ -130,7 +113,7 @@ class RegularGivingPage(QWidget):
 
     def _show_members(self, rows: list[MemberRow]) -> None:
         self.member_rows = rows
-        _fill(
+        fill_table(
             self.members,
             [
                 [
@@ -186,16 +169,11 @@ class RegularGivingPage(QWidget):
             renewed,
         )
 
-    def show_types(self) -> None:
-        """List the membership types (created from the CLI or here)."""
-        context = self._context()
-        self._run(lambda: member_ops.list_types(context), _("Chargement…"), self._show_types)
-
-    def _show_types(self, types: list[member_ops.TypeResult]) -> None:
-        text = "\n".join(f"{t.name} — {format_eur(t.fee_cents)}" for t in types) or _(
-            "Aucun type d'adhésion pour l'instant."
-        )
-        QMessageBox.information(self, _("Types d'adhésion"), text)
+    def show_types(self) -> QDialog:
+        """The membership types (create, change, deactivate), as in the Settings page."""
+        self.dialog = MembershipTypesDialog(self.ctx, self)
+        self.dialog.open()
+        return self.dialog
 
     # --- SEPA ------------------------------------------------------------------------
 
@@ -215,7 +193,7 @@ class RegularGivingPage(QWidget):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.mandates = _table([_("N°"), _("Titulaire"), _("RUM"), _("IBAN"), _("Statut")])
+        self.mandates = make_table([_("N°"), _("Titulaire"), _("RUM"), _("IBAN"), _("Statut")])
         layout.addWidget(self.mandates, 1)
         run = QHBoxLayout()
         run.addWidget(QLabel(_("Prélèvement du")))
@@ -255,10 +233,10 @@ class RegularGivingPage(QWidget):
             if creditor.complete
             else _(
                 "Le créancier SEPA n'est pas renseigné (ICS, IBAN, BIC de l'association) : "
-                "« obole sepa creditor » ou Paramètres."
+                "Paramètres > Adhésions et prélèvements (ou « obole sepa creditor »)."
             )
         )
-        _fill(
+        fill_table(
             self.mandates,
             [
                 [

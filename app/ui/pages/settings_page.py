@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +41,7 @@ from app.i18n import N_, _
 from app.operations.base import Change, OperationContext
 from app.operations.receipts import save_settings
 from app.ui.context import UiContext
+from app.ui.pages.settings_regular_giving import RegularGivingSettings
 from app.ui.theme import text_style
 
 # Receipt settings (issue #15): the text fields, then the check boxes with what they mean.
@@ -165,7 +167,10 @@ class SettingsPage(QWidget):
             form.addRow("", cell)
             self.checks[name] = check
         scroll.setWidget(box)
-        outer.addWidget(scroll)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, _("Association et reçus fiscaux"))
+        self.tabs.addTab(RegularGivingSettings(ctx), _("Adhésions et prélèvements"))
+        outer.addWidget(self.tabs)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.status = QLabel("")
@@ -174,6 +179,10 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
+        # the save bar belongs to the first tab; the other saves its own boxes
+        self.tabs.currentChanged.connect(
+            lambda i: [w.setVisible(i == 0) for w in (self.save_button, self.status)]
+        )
         self.reload()
 
     def _cell(self, name: str, editor: QLineEdit) -> QVBoxLayout:
