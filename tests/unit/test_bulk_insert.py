@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from sqlalchemy import Table, select
 
-from app.core.bulk_insert import insert_rows
-from app.core.database import Database
+from app.core.infrastructure.bulk_insert import insert_rows
+from app.core.infrastructure.database import Database
 from app.models import AuditEvent, Contact, Gift
 from app.models.enums import AuditAction, GiftNature, PaymentMethod
 

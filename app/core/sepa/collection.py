@@ -18,9 +18,9 @@ from typing import Any, NamedTuple, Protocol, cast
 from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.orm import Session
 
-from app.core.bulk_insert import insert_rows
-from app.core.journal import JournalEvent, record_events
-from app.core.permissions import Permission, require
+from app.core.infrastructure.bulk_insert import insert_rows
+from app.core.infrastructure.journal import JournalEvent, record_events
+from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.mandates import FIRST, RECURRING
 from app.core.sepa.plans import instalment_in_period

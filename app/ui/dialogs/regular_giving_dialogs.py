@@ -7,6 +7,7 @@ Each form checks what it can while typing, then runs its operation through the t
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import today
-from app.core.memberships import KIND_LABELS, PERIOD_LABELS, MembershipDraft
+from app.core.memberships.service import KIND_LABELS, PERIOD_LABELS, MembershipDraft
 from app.core.money import format_eur, parse_eur
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
@@ -252,7 +253,7 @@ class MembershipTypeDialog(Form):
         except ValidationError as exc:
             self.errors.show({"fee": str(exc)})
             return
-        values = {
+        values: dict[str, Any] = {
             "name": self.name.text(),
             "kind": MembershipKind(self.kind.currentData()),
             "fee_cents": fee,

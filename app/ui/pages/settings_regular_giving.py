@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.core import memberships
-from app.core.memberships import KIND_LABELS, PERIOD_LABELS
+from app.core.memberships import service as memberships
+from app.core.memberships.service import KIND_LABELS, PERIOD_LABELS
 from app.core.money import format_eur
 from app.core.sepa import creditor as creditor_settings
 from app.core.sepa.accounts import grouped_iban

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.bulk_insert import insert_rows
+from app.core.infrastructure.bulk_insert import insert_rows
 from app.models import (
     Appeal,
     Campaign,

@@ -8,7 +8,8 @@ columns the caller left out with their Python default evaluated once for the who
 (`created_at` is the same instant for a batch), and hands one executemany to the driver.
 
 Core only: no ORM events fire (the caller journals the batch itself, see
-`app.core.journal.record_events`), and the identity map knows nothing of the new rows.
+`app.core.infrastructure.journal.record_events`), and the identity map knows nothing of the
+new rows.
 """
 
 from __future__ import annotations
