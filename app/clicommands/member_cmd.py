@@ -1,4 +1,4 @@
-"""`obole member add|renew|list|types|type-add|type-edit|...`: memberships from the CLI."""
+"""`obole member add|renew|list|cards|types|type-add|type-edit|...`: memberships (CLI)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations import base
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
+
+# --status of `member cards`: the statuses' values, and their French names without accents
+CARD_STATUSES = {
+    **{s.value: s for s in (MemberStatus.CURRENT, MemberStatus.DUE, MemberStatus.LAPSED)},
+    "a_jour": MemberStatus.CURRENT,
+    "a_renouveler": MemberStatus.DUE,
+    "echu": MemberStatus.LAPSED,
+}
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -52,6 +60,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reminders.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
     reminders.add_argument("--on", help="à cette date (par défaut : aujourd'hui)")
     reminders.set_defaults(handler=run_reminders)
+    cards = sub.add_parser(
+        "cards", parents=[common], help="cartes d'adhérent (PDF, 10 par page A4)"
+    )
+    cards.add_argument("--out", type=Path, required=True, help="fichier PDF des cartes")
+    cards.add_argument("--type", help="seulement ce type d'adhésion (n° ou nom)")
+    cards.add_argument(
+        "--status",
+        choices=sorted(CARD_STATUSES),
+        help="seulement ce statut (par défaut : à jour et à renouveler)",
+    )
+    cards.add_argument("--on", help="statut à cette date (par défaut : aujourd'hui)")
+    cards.set_defaults(handler=run_cards)
     types = sub.add_parser("types", parents=[common], help="types d'adhésion")
     types.set_defaults(handler=run_types)
     type_add = sub.add_parser("type-add", parents=[common], help="créer un type d'adhésion")
@@ -230,16 +250,14 @@ def _say_type(ctx: CliContext, result: ops.TypeResult, message: str) -> int:
 def run_type_edit(ctx: CliContext) -> int:
     """Change a membership type (only the options given)."""
     args, context = ctx.args, _context(ctx)
-    with context.database.read() as session:
-        current = find_type(session, args.type)
-        name, kind, fee, period = current.name, current.kind, current.fee_cents, current.period
+    current = base.read(context, lambda session: ops.type_result(find_type(session, args.type)))
     outcome = ops.update_type(
         context,
-        current.id,
-        name=args.name if args.name is not None else name,
-        kind=MembershipKind(args.kind) if args.kind else kind,
-        fee_cents=parse_eur(args.fee) if args.fee is not None else fee,
-        period=MembershipPeriod(args.period) if args.period else period,
+        current.type_id,
+        name=args.name if args.name is not None else current.name,
+        kind=MembershipKind(args.kind or current.kind),
+        fee_cents=parse_eur(args.fee) if args.fee is not None else current.fee_cents,
+        period=MembershipPeriod(args.period or current.period),
     )
     return _say_type(ctx, outcome.result, _("Type d'adhésion n° {id} ({name}) modifié."))
 
@@ -267,6 +285,25 @@ def run_renewal_days(ctx: CliContext) -> int:
     ctx.result(
         {"renewal_days": days},
         _("Une adhésion est « à renouveler » {days} jours avant sa fin.").format(days=days),
+    )
+    return 0
+
+
+def run_cards(ctx: CliContext) -> int:
+    """Write the member cards."""
+    args = ctx.args
+    result = ops.write_cards(
+        _context(ctx),
+        args.out,
+        status=CARD_STATUSES[args.status] if args.status else None,
+        type_reference=args.type,
+        on=parse_date(args.on, field="on") if args.on else None,
+    ).result
+    ctx.result(
+        {"written": result.written, "out": str(result.path)},
+        _("{n} carte(s) d'adhérent écrite(s) dans {out}.").format(
+            n=result.written, out=result.path
+        ),
     )
     return 0
 

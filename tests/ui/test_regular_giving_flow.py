@@ -243,3 +243,31 @@ def test_membership_types_created_changed_deactivated_from_the_settings_tab(
     shown_types = regular.show_types()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: shown_types.types.table.rowCount() == 1)
     shown_types.reject()
+
+
+def test_member_cards_from_the_members_tab(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    contact = add_contacts(db, "Moreau", address=False)[0]
+    context = OperationContext(db)
+    kind = member_ops.add_type(
+        context,
+        name="Individuelle",
+        kind=MembershipKind.INDIVIDUAL,
+        fee_cents=2500,
+        period=MembershipPeriod.CALENDAR_YEAR,
+    ).result.type_id
+    from app.core.memberships.service import MembershipDraft
+    from app.models.enums import PaymentMethod
+
+    member_ops.join(
+        context,
+        MembershipDraft(contact, kind, date(2026, 2, 1), payment_method=PaymentMethod.CASH),
+    )
+    page = main_window.show_section("regular")
+    _idle(qtbot, main_window)
+    cards = tmp_path / "cartes.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(cards), ""))
+    qtbot.mouseClick(page.cards_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "1 carte(s)" in page.members_summary.text())  # type: ignore[attr-defined]
+    assert cards.read_bytes().startswith(b"%PDF")

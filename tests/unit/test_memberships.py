@@ -20,7 +20,7 @@ from app.core.memberships import service as core
 from app.core.memberships.service import MembershipDraft, period_containing
 from app.core.opening import open_database
 from app.core.receipts.eligibility import plan_receipts
-from app.errors import Conflict, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import AuditEvent, Contact, Gift, Membership
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod, ReceiptMode
 from app.operations import memberships as ops
@@ -367,3 +367,127 @@ def test_cli_type_edit_deactivate_and_renewal_days(
     assert json.loads(out) == {"renewal_days": 45}
     code, _out = run("member", "renewal-days", "400")
     assert code != 0
+
+
+def _card_members(db: Database) -> dict[str, int]:
+    """Five members (clock: 15/03/2026): current, due soon, lapsed, restricted, family."""
+    ids = dict(
+        zip(
+            ("Martin", "Durand", "Petit", "Roux", "Lefèvre"),
+            add_contacts(db, "Martin", "Durand", "Petit", "Roux", "Lefèvre", address=False),
+            strict=True,
+        )
+    )
+    yearly = _type(db, MembershipPeriod.CALENDAR_YEAR, name="Individuelle")
+    rolling = _type(db, MembershipPeriod.ROLLING_12_MONTHS, name="Annuelle glissante")
+    family = ops.add_type(
+        _ctx(db),
+        name="Famille",
+        kind=MembershipKind.FAMILY,
+        fee_cents=4000,
+        period=MembershipPeriod.CALENDAR_YEAR,
+    ).result.type_id
+    cash = PaymentMethod.CASH
+    for name, kind, paid in (
+        ("Martin", yearly, date(2026, 1, 10)),
+        ("Durand", rolling, date(2025, 4, 1)),  # ends 31/03/2026: "à renouveler"
+        ("Petit", yearly, date(2025, 1, 10)),  # ended 31/12/2025: "échu"
+        ("Roux", yearly, date(2026, 1, 10)),
+        ("Lefèvre", family, date(2026, 2, 1)),
+    ):
+        ops.join(_ctx(db), MembershipDraft(ids[name], kind, paid, payment_method=cash))
+    with db.write() as session:
+        roux = session.get(Contact, ids["Roux"])
+        assert roux is not None
+        roux.restricted = True
+    return ids
+
+
+def test_member_cards_for_valid_members_by_status_and_type(db: Database, tmp_path: Path) -> None:
+    from app.core.memberships.cards import member_cards
+
+    ids = _card_members(db)
+    with db.read() as session:
+        cards = member_cards(session, on=date(2026, 3, 15))
+        assert [c.name for c in cards] == ["DURAND Anne", "LEFÈVRE Anne", "MARTIN Anne"]
+        durand = cards[0]
+        assert (durand.contact_id, durand.type_name, durand.valid_until) == (
+            ids["Durand"],
+            "Annuelle glissante",
+            date(2026, 3, 31),
+        )
+        lapsed = member_cards(session, on=date(2026, 3, 15), status=MemberStatus.LAPSED)
+        assert [c.name for c in lapsed] == ["PETIT Anne"]
+        family = member_cards(session, on=date(2026, 3, 15), type_reference="Famille")
+        assert [c.name for c in family] == ["LEFÈVRE Anne"]
+    out = tmp_path / "cartes.pdf"
+    result = ops.write_cards(_ctx(db), out).result
+    assert result.written == 3 and out.read_bytes().startswith(b"%PDF")
+    with pytest.raises(NotFound):
+        ops.write_cards(_ctx(db), out, type_reference="Famille", status=MemberStatus.DUE)
+
+
+def test_member_cards_pdf_has_ten_cards_a_page_with_their_texts(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from app.core.memberships.cards import MemberCard
+    from app.reports.member_card_pdf import render_member_cards
+
+    cards = [
+        MemberCard(
+            i, f"NOM{i} Prénom très long pour voir la coupure {i}", "Famille", date(2026, 12, 31)
+        )
+        for i in range(1, 13)
+    ]
+    pdf = render_member_cards(cards, association="Les Amis du Parc de la Tête d'Or")
+    path = tmp_path / "cards.pdf"
+    path.write_bytes(pdf)
+    reader = PdfReader(path)
+    assert len(reader.pages) == 2
+    first = reader.pages[0].extract_text()
+    assert first.count("CARTE D'ADHÉRENT") == 10
+    assert "Valable jusqu'au 31/12/2026" in first and "N° d'adhérent : 10" in first
+    assert "Les Amis du Parc de la Tête d'Or" in first
+    assert reader.pages[1].extract_text().count("CARTE D'ADHÉRENT") == 2
+    assert render_member_cards(cards, association="A") == render_member_cards(
+        cards, association="A"
+    )  # deterministic
+
+
+def test_cli_member_cards(db: Database, db_path: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _card_members(db)
+    out = tmp_path / "cartes.pdf"
+    code = run_cli(
+        ["member", "cards", "--db", str(db_path), "--out", str(out), "--on", "2026-03-15", "--json"]
+    )
+    assert code == 0 and json.loads(capsys.readouterr().out)["written"] == 3
+    code = run_cli(
+        [
+            "member",
+            "cards",
+            "--db",
+            str(db_path),
+            "--out",
+            str(out),
+            "--on",
+            "2026-03-15",
+            "--status",
+            "a_jour",
+        ]
+    )
+    assert code == 0 and "2 carte(s)" in capsys.readouterr().out
+    code = run_cli(
+        [
+            "member",
+            "cards",
+            "--db",
+            str(db_path),
+            "--out",
+            str(out),
+            "--on",
+            "2026-03-15",
+            "--type",
+            "Famille",
+        ]
+    )
+    assert code == 0 and "1 carte(s)" in capsys.readouterr().out

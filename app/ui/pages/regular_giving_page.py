@@ -84,12 +84,14 @@ class RegularGivingPage(QWidget):
         self.join_button = QPushButton(_("Nouvelle adhésion…"))
         self.renew_button = QPushButton(_("Renouveler"))
         self.types_button = QPushButton(_("Types d'adhésion…"))
+        self.cards_button = QPushButton(_("Cartes d'adhérent…"))
+        self.cards_button.clicked.connect(self.write_cards)
         self.join_button.clicked.connect(self.new_membership)
         self.renew_button.clicked.connect(self.renew_selected)
         self.types_button.clicked.connect(self.show_types)
         bar.addWidget(QLabel(_("Statut :")))
         bar.addWidget(self.status_box)
-        for button in (self.join_button, self.renew_button, self.types_button):
+        for button in (self.join_button, self.renew_button, self.cards_button, self.types_button):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -167,6 +169,30 @@ class RegularGivingPage(QWidget):
             lambda: member_ops.renew(context, member.contact_id).result,
             _("Renouvellement…"),
             renewed,
+        )
+
+    def write_cards(self) -> None:
+        """Member cards (A4 sheets of ten) for the members of the chosen status.
+
+        "Tous les adhérents" means the valid ones (à jour and à renouveler): a lapsed
+        member's card is printed only when "échu" is chosen.
+        """
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Cartes d'adhérent"), "cartes-adherents.pdf", "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        status = self.status_box.currentData()
+        self.ctx.ops.op(
+            lambda context: member_ops.write_cards(context, Path(path), status=status),
+            parent=self,
+            label=_("Écriture des cartes…"),
+            on_success=lambda result: self.members_summary.setText(
+                _("{n} carte(s) d'adhérent écrite(s) dans {out}.").format(
+                    n=result.written, out=result.path
+                )
+            ),
+            cancellable=False,
         )
 
     def show_types(self) -> QDialog:
