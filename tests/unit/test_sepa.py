@@ -625,3 +625,77 @@ def test_creditor_settings_report_every_wrong_field_at_once() -> None:
         "FR7630006000011234567890189",
         True,
     )
+
+
+def test_collected_debits_reach_the_annual_receipt_as_prelevement_on_their_date(
+    any_db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from app.core.receipts import lifecycle
+    from app.core.receipts.issuing import issue
+    from app.models import Receipt
+    from tests.unit.receipts_helpers import ready_association
+
+    _setup_plan(any_db)
+    _notify_and_wait(any_db, clock, tmp_path, date(2026, 4, 5))
+    _collected_gift(any_db, clock, tmp_path, date(2026, 4, 5))
+    _move(clock, date(2026, 5, 4))
+    may = _collected_gift(any_db, clock, tmp_path, date(2026, 5, 5))
+    ops.reject(_ctx(any_db), reason="AM04", gift_id=may)
+    _move(clock, date(2026, 6, 4))
+    _collected_gift(any_db, clock, tmp_path, date(2026, 6, 5))
+    _move(clock, date(2027, 1, 15))
+    with any_db.write() as session:
+        ready_association(session)
+        plan = plan_receipts(
+            session, year=2026, mode=ReceiptMode.ANNUAL, issued_on=date(2027, 1, 15)
+        )
+        issue(session, plan, clock=any_db.clock)
+    with any_db.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        text = " ".join(
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(lifecycle.original_pdf(session, receipt))).pages
+        )
+    assert receipt.total_cents == 3000  # April and June; May was returned
+    assert "05/04/2026" in text and "05/06/2026" in text and "05/05/2026" not in text
+    assert "☒ Virement, prélèvement, carte bancaire" in text
+    assert "☐ Chèque" in text and "☐ Remise d'espèces" in text
+
+
+def test_access_export_lists_mandates_plans_memberships_iban_whole_only_for_admin(
+    db: Database, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from app.core.gdpr.subject_export import write_export
+    from app.reports.subject_pdf import render_subject_pdf
+
+    contact, _mandate, _plan = _setup_plan(db)
+    exported = {}
+    for role in ("dpo", "admin"):
+        db.role = role
+        with db.write() as session:
+            path = write_export(session, contact, tmp_path / role, render_pdf=render_subject_pdf)
+        with zipfile.ZipFile(path) as archive:
+            data = json.loads(archive.read("donnees.json"))
+            assert "mandates.csv" in archive.namelist()
+            pdf = archive.read("donnees.pdf")
+        exported[role] = data
+        (tmp_path / f"{role}.pdf").write_bytes(pdf)
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert "Vos adhésions et dons réguliers" in text and "chaque mois, le 5" in text
+    assert exported["dpo"]["mandates"][0]["iban"] == "FR14 •••• •••• 2606"
+    assert exported["admin"]["mandates"][0]["iban"] == "FR14 2004 1010 0505 0001 3M02 606"
+    assert exported["admin"]["regular_gifts"][0]["amount_cents"] == 1500
+    assert exported["admin"]["mandates"][0]["rum"].startswith("OBOLE")
+    if os.environ.get("OBOLE_SCREENSHOT_DIR"):
+        (Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "subject.pdf").write_bytes(
+            (tmp_path / "dpo.pdf").read_bytes()
+        )
