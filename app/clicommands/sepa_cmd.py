@@ -17,7 +17,7 @@ from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
 from app.errors import NotFound
 from app.i18n import N_, _
-from app.models.enums import MandateStatus, PlanFrequency
+from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
 from app.operations import sepa as ops
 from app.operations.base import OperationContext
 
@@ -78,6 +78,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     padd.add_argument("--campaign", type=int)
     padd.set_defaults(handler=run_plan_add)
+    plist = psub.add_parser("list", parents=[common], help="dons réguliers et leur statut")
+    plist.set_defaults(handler=run_plan_list)
+    pchange = psub.add_parser("change", parents=[common], help="modifier un don régulier")
+    pchange.add_argument("plan", type=int, help="n° du don régulier")
+    pchange.add_argument("--amount", help="nouveau montant (à annoncer par pré-notification)")
+    pchange.add_argument("--day", type=int, help="nouveau jour du mois (1 à 28)")
+    ending = pchange.add_mutually_exclusive_group()
+    ending.add_argument("--end", help="date de fin")
+    ending.add_argument("--no-end", action="store_true", help="sans date de fin")
+    pchange.add_argument("--status", choices=[s.value for s in PlanStatus])
+    pchange.set_defaults(handler=run_plan_change)
     notify = sub.add_parser("notify", parents=[common], help="lettres de pré-notification")
     notify.add_argument("--date", required=True, help="date du prélèvement annoncé")
     notify.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
@@ -211,6 +222,52 @@ def run_plan_add(ctx: CliContext) -> int:
             amount=format_eur(r.amount_cents),
             every=_(EVERY_WORDS[args.every]),
             mandate=r.mandate_id,
+        ),
+    )
+    return 0
+
+
+def run_plan_list(ctx: CliContext) -> int:
+    """List the regular gifts."""
+    rows = ops.list_plans(_context(ctx))
+    ctx.result(
+        [
+            {
+                **r.__dict__,
+                "starts_on": r.starts_on.isoformat(),
+                "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+            }
+            for r in rows
+        ],
+        lambda: (
+            "\n".join(
+                f"{r.plan_id:>5}  {r.holder:<30} {format_eur(r.amount_cents):>12} "
+                f"{r.frequency:<9} {r.day_of_month:>2}  {r.status}"
+                + (" " + _("(pré-notification à envoyer)") if r.needs_notice else "")
+                for r in rows
+            )
+            or _("Aucun don régulier.")
+        ),
+    )
+    return 0
+
+
+def run_plan_change(ctx: CliContext) -> int:
+    """Change a regular gift."""
+    args = ctx.args
+    result = ops.change_plan(
+        _context(ctx),
+        args.plan,
+        amount_cents=parse_eur(args.amount) if args.amount else None,
+        day_of_month=args.day,
+        ends_on=parse_date(args.end, field="end") if args.end else None,
+        open_ended=args.no_end,
+        status=PlanStatus(args.status) if args.status else None,
+    ).result
+    ctx.result(
+        result.__dict__,
+        _("Don régulier n° {id} modifié : {amount}.").format(
+            id=result.plan_id, amount=format_eur(result.amount_cents)
         ),
     )
     return 0

@@ -17,6 +17,7 @@ from app.core.sepa.accounts import iban_for_role
 from app.core.sepa.collection import (
     CollectionPlan,
     Excluded,
+    needs_notice,
     plan_collection,
     record_collection,
 )
@@ -24,7 +25,7 @@ from app.core.sepa.creditor import CreditorSettings
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import RegularGiftPlan, SepaCollection, SepaMandate
-from app.models.enums import MandateStatus
+from app.models.enums import MandateStatus, PlanStatus
 from app.operations.base import Change, OperationContext, Outcome, check_permission, risky
 from app.operations.files import write_atomically
 from app.reports.sepa_notice_pdf import render_notices
@@ -99,6 +100,82 @@ def add_plan(ctx: OperationContext, draft: plans.PlanDraft) -> Outcome[PlanResul
         plan = plans.add_plan(session, draft)
         result = _plan_result(plan)
     return Outcome(result, frozenset({Change.SEPA}))
+
+
+def change_plan(
+    ctx: OperationContext,
+    plan_id: int,
+    *,
+    amount_cents: int | None = None,
+    day_of_month: int | None = None,
+    ends_on: date | None = None,
+    open_ended: bool = False,
+    status: PlanStatus | None = None,
+) -> Outcome[PlanResult]:
+    """Change a regular gift (amount, day, end, status); journaled field by field.
+
+    A new amount is collected only once announced (pre-notification) in time.
+    """
+    check_permission(ctx, Permission.GIFTS_WRITE)
+    with ctx.database.write() as session:
+        plan = plans.change_plan(
+            session,
+            plan_id,
+            amount_cents=amount_cents,
+            day_of_month=day_of_month,
+            ends_on=ends_on,
+            open_ended=open_ended,
+            status=status,
+        )
+        result = _plan_result(plan)
+    return Outcome(result, frozenset({Change.SEPA}))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A regular gift as listed."""
+
+    plan_id: int
+    contact_id: int
+    holder: str
+    rum: str
+    amount_cents: int
+    frequency: str
+    day_of_month: int
+    starts_on: date
+    ends_on: date | None
+    status: str
+    consecutive_rejects: int
+    needs_notice: bool
+
+
+def list_plans(ctx: OperationContext, *, contact_id: int | None = None) -> list[PlanRow]:
+    """Regular gifts with their mandate's holder and RUM, active ones first."""
+    with ctx.database.read() as session:
+        query = (
+            select(RegularGiftPlan, SepaMandate.holder, SepaMandate.rum)
+            .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
+            .order_by(RegularGiftPlan.status, SepaMandate.holder, RegularGiftPlan.id)
+        )
+        if contact_id is not None:
+            query = query.where(RegularGiftPlan.contact_id == contact_id)
+        return [
+            PlanRow(
+                p.id,
+                p.contact_id,
+                holder,
+                rum,
+                p.amount_cents,
+                p.frequency.value,
+                p.day_of_month,
+                p.starts_on,
+                p.ends_on,
+                p.status.value,
+                p.consecutive_rejects,
+                needs_notice(p),
+            )
+            for p, holder, rum in session.execute(query)
+        ]
 
 
 def _plan_result(plan: RegularGiftPlan) -> PlanResult:

@@ -271,3 +271,74 @@ def test_member_cards_from_the_members_tab(
     qtbot.mouseClick(page.cards_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: "1 carte(s)" in page.members_summary.text())  # type: ignore[attr-defined]
     assert cards.read_bytes().startswith(b"%PDF")
+
+
+def test_mandate_suspended_resumed_revoked_and_plan_changed_from_the_screen(
+    main_window: MainWindow, qtbot, db: Database, shown, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.core.sepa.mandates import MandateDraft
+    from app.core.sepa.plans import PlanDraft
+    from app.models import AuditEvent, RegularGiftPlan
+    from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
+
+    ctx = OperationContext(db)
+    sepa_ops.save_creditor(
+        ctx,
+        CreditorSettings(
+            name="Amis", creditor_id="FR72ZZZ123456", iban="FR7630006000011234567890189"
+        ),
+    )
+    contact = add_contacts(db, "Moreau", address=False)[0]
+    mandate = sepa_ops.add_mandate(
+        ctx, MandateDraft(contact, "FR1420041010050500013M02606", date(2026, 3, 1))
+    ).result
+    sepa_ops.add_plan(
+        ctx, PlanDraft(mandate.mandate_id, 1500, PlanFrequency.MONTHLY, date(2026, 3, 1))
+    )
+    page = main_window.show_section("regular")
+    page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.plans.rowCount() == 1)  # type: ignore[attr-defined]
+    assert "pré-notification à envoyer" in page.plans.item(0, 5).text()  # type: ignore[attr-defined]
+    assert not page.change_plan_button.isEnabled()  # type: ignore[attr-defined]
+    page.plans.selectRow(0)  # type: ignore[attr-defined]
+    dialog = page.change_plan()  # type: ignore[attr-defined]
+    dialog.amount.clear()
+    type_text(qtbot, dialog.amount, "20")
+    dialog.has_end.setChecked(True)
+    dialog.end.setDate(date(2026, 12, 31))
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: page.plans.item(0, 2).text().startswith("20,00"))  # type: ignore[attr-defined]
+    assert page.plans.item(0, 4).text() == "31/12/2026"  # type: ignore[attr-defined]
+    with db.read() as session:
+        plan = session.scalars(select(RegularGiftPlan)).one()
+        assert (plan.amount_cents, plan.ends_on) == (2000, date(2026, 12, 31))
+        fields = set(
+            session.scalars(
+                select(AuditEvent.field).where(AuditEvent.entity == "regular_gift_plan")
+            )
+        )
+        assert {"amount_cents", "ends_on"} <= fields
+    page.mandates.selectRow(0)  # type: ignore[attr-defined]
+    assert page.suspend_button.isEnabled() and not page.resume_button.isEnabled()  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.suspend_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.mandates.item(0, 4).text() == "suspendu")  # type: ignore[attr-defined]
+    page.mandates.selectRow(0)  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.mandates.item(0, 4).text() == "actif")  # type: ignore[attr-defined]
+    _idle(qtbot, main_window)
+    page.resize(1280, 720)
+    if os.environ.get("OBOLE_SCREENSHOT_DIR"):
+        main_window.resize(1280, 720)
+        main_window.grab().save(str(Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "sepa_tab.png"))
+    page.mandates.selectRow(0)  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.revoke_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.mandates.item(0, 4).text() == "révoqué")  # type: ignore[attr-defined]
+    assert shown.kinds() == ["question"] and "Révoquer" in shown.messages[0][1]
+    qtbot.waitUntil(lambda: "terminé" in page.plans.item(0, 5).text())  # type: ignore[attr-defined]
+    with db.read() as session:
+        assert session.scalars(select(SepaMandate.status)).one() == MandateStatus.REVOKED
+        assert session.scalars(select(RegularGiftPlan.status)).one() == PlanStatus.ENDED
+    qtbot.mouseClick(page.calls_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Aucun donateur à appeler" in page.sepa_summary.text())  # type: ignore[attr-defined]

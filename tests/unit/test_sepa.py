@@ -560,6 +560,18 @@ def test_cli_from_mandate_to_bank_file_and_reject(
     assert code == 0 and "provision insuffisante" in out
     code, out = run("sepa", "mandate", "list")
     assert "•••• ••••" not in out  # no users: the administrator sees the whole IBAN
+    code, out = run("sepa", "plan", "change", "1", "--amount", "15", "--end",
+                    (day + timedelta(days=400)).isoformat(), "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["amount_cents"] == 1500
+    code, out = run("sepa", "plan", "list", "--json")
+    (listed,) = json.loads(out)
+    assert listed["amount_cents"] == 1500 and listed["needs_notice"]  # a new amount to announce
+    assert listed["ends_on"] == (day + timedelta(days=400)).isoformat()
+    assert run("sepa", "plan", "change", "1", "--no-end", "--status", "suspended")[0] == 0
+    code, out = run("sepa", "plan", "list")
+    assert "suspended" in out and "pré-notification à envoyer" in out
+    code, out = run("sepa", "plan", "list", "--json")
+    assert json.loads(out)[0]["ends_on"] is None
 
 
 def test_plan_changes_keep_their_history_and_failed_gifts_leave_the_dashboard(

@@ -11,9 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
+    QHBoxLayout,
     QLineEdit,
     QSpinBox,
     QTableWidget,
@@ -28,7 +30,13 @@ from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
 from app.errors import ValidationError
 from app.i18n import N_, _
-from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod, PlanFrequency
+from app.models.enums import (
+    MembershipKind,
+    MembershipPeriod,
+    PaymentMethod,
+    PlanFrequency,
+    PlanStatus,
+)
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.ui.contact_picker import ContactPicker
@@ -268,3 +276,75 @@ class MembershipTypeDialog(Form):
                 lambda: member_ops.update_type(context, current.type_id, **values).result,
                 _("Enregistrement…"),
             )
+
+
+PLAN_STATUS = {
+    PlanStatus.ACTIVE: N_("actif"),
+    PlanStatus.SUSPENDED: N_("suspendu"),
+    PlanStatus.ENDED: N_("terminé"),
+}
+
+
+class PlanChangeDialog(Form):
+    """Change a regular gift: amount, day, end date, status (each change journaled)."""
+
+    def __init__(
+        self, ctx: UiContext, current: sepa_ops.PlanRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, _("Don régulier de {name}").format(name=current.holder), parent)
+        self.current = current
+        self.amount = QLineEdit(format_eur(current.amount_cents))
+        self.day = QSpinBox()
+        self.day.setRange(1, 28)
+        self.day.setValue(current.day_of_month)
+        self.has_end = QCheckBox(_("Jusqu'au"))
+        self.end = date_edit(current.ends_on or today(ctx.database.clock))
+        self.has_end.setChecked(current.ends_on is not None)
+        self.end.setEnabled(current.ends_on is not None)
+        self.has_end.toggled.connect(self.end.setEnabled)
+        ending = QWidget()
+        ending_row = QHBoxLayout(ending)
+        ending_row.setContentsMargins(0, 0, 0, 0)
+        ending_row.addWidget(self.has_end)
+        ending_row.addWidget(self.end, 1)
+        self.status = QComboBox()
+        for status, label in PLAN_STATUS.items():
+            self.status.addItem(_(label), status.value)
+        self.status.setCurrentIndex(self.status.findData(current.status))
+        self.row(_("Montant"), "amount", self.amount)
+        self.row(_("Jour du mois"), "day", self.day)
+        self.row(_("Fin"), "ends_on", ending)
+        self.row(_("Statut"), "status", self.status)
+        self.message.setText(
+            _(
+                "Un nouveau montant n'est prélevé qu'une fois annoncé au donateur "
+                "(pré-notification) dans le délai prévu."
+            )
+        )
+
+    def submit(self) -> None:
+        """Check the amount, then record the changes."""
+        try:
+            amount = parse_eur(self.amount.text())
+        except ValidationError as exc:
+            self.errors.show({"amount": str(exc)})
+            return
+        current = self.current
+        ends_on = picked_date(self.end) if self.has_end.isChecked() else None
+        status = PlanStatus(self.status.currentData())
+        day = self.day.value()
+        context = self.operation_context()
+        self.run(
+            lambda: (
+                sepa_ops.change_plan(
+                    context,
+                    current.plan_id,
+                    amount_cents=amount,
+                    day_of_month=day,
+                    ends_on=ends_on,
+                    open_ended=ends_on is None,
+                    status=status if status.value != current.status else None,
+                ).result
+            ),
+            _("Enregistrement du don régulier…"),
+        )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,13 +30,17 @@ from app.core.memberships.service import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _
+from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import Change, Changes, OperationContext
 from app.ui.context import UiContext
 from app.ui.dialogs.regular_giving_dialogs import (
+    FREQUENCIES,
+    PLAN_STATUS,
     MandateDialog,
     MembershipDialog,
+    PlanChangeDialog,
     PlanDialog,
     date_edit,
     fill_table,
@@ -220,7 +225,34 @@ class RegularGivingPage(QWidget):
         bar.addStretch(1)
         layout.addLayout(bar)
         self.mandates = make_table([_("N°"), _("Titulaire"), _("RUM"), _("IBAN"), _("Statut")])
+        self.mandates.itemSelectionChanged.connect(self._mandate_selection_changed)
         layout.addWidget(self.mandates, 1)
+        mandate_bar = QHBoxLayout()
+        self.suspend_button = QPushButton(_("Suspendre le mandat"))
+        self.resume_button = QPushButton(_("Réactiver le mandat"))
+        self.revoke_button = QPushButton(_("Révoquer le mandat…"))
+        self.suspend_button.clicked.connect(lambda: self.set_mandate_status("suspended"))
+        self.resume_button.clicked.connect(lambda: self.set_mandate_status("active"))
+        self.revoke_button.clicked.connect(lambda: self.set_mandate_status("revoked"))
+        for button in (self.suspend_button, self.resume_button, self.revoke_button):
+            mandate_bar.addWidget(button)
+        mandate_bar.addStretch(1)
+        layout.addLayout(mandate_bar)
+        self.plans = make_table(
+            [_("N°"), _("Donateur"), _("Montant"), _("Échéance"), _("Fin"), _("Statut")]
+        )
+        self.plans.itemSelectionChanged.connect(self._plan_selection_changed)
+        self.plans.doubleClicked.connect(lambda _index: self.change_plan())
+        layout.addWidget(self.plans, 1)
+        plan_bar = QHBoxLayout()
+        self.change_plan_button = QPushButton(_("Modifier le don régulier…"))
+        self.calls_button = QPushButton(_("Donateurs à appeler"))
+        self.change_plan_button.clicked.connect(self.change_plan)
+        self.calls_button.clicked.connect(self.show_calls)
+        plan_bar.addWidget(self.change_plan_button)
+        plan_bar.addWidget(self.calls_button)
+        plan_bar.addStretch(1)
+        layout.addLayout(plan_bar)
         run = QHBoxLayout()
         run.addWidget(QLabel(_("Prélèvement du")))
         self.collection_date = date_edit(today(self.ctx.database.clock) + timedelta(days=14))
@@ -240,20 +272,30 @@ class RegularGivingPage(QWidget):
         self.sepa_summary.setObjectName("sepa_summary")
         layout.addWidget(self.sepa_summary)
         self.mandate_rows: list[sepa_ops.MandateRow] = []
+        self.plan_rows: list[sepa_ops.PlanRow] = []
+        self._mandate_selection_changed()
+        self._plan_selection_changed()
         return tab
 
     def reload_sepa(self) -> None:
         """Load the creditor settings and the mandates."""
         context = self._context()
         self._run(
-            lambda: (sepa_ops.load_creditor(context), sepa_ops.list_mandates(context)),
+            lambda: (
+                sepa_ops.load_creditor(context),
+                sepa_ops.list_mandates(context),
+                sepa_ops.list_plans(context),
+            ),
             _("Chargement des mandats…"),
             self._show_sepa,
         )
 
-    def _show_sepa(self, loaded: tuple[Any, list[sepa_ops.MandateRow]]) -> None:
-        creditor, rows = loaded
+    def _show_sepa(
+        self, loaded: tuple[Any, list[sepa_ops.MandateRow], list[sepa_ops.PlanRow]]
+    ) -> None:
+        creditor, rows, plans = loaded
         self.mandate_rows = rows
+        self._show_plans(plans)
         self.creditor_label.setText(
             _("Créancier : {name} — ICS {ics}").format(name=creditor.name, ics=creditor.creditor_id)
             if creditor.complete
@@ -274,6 +316,103 @@ class RegularGivingPage(QWidget):
                 ]
                 for r in rows
             ],
+        )
+        self._mandate_selection_changed()
+
+    def _show_plans(self, plans: list[sepa_ops.PlanRow]) -> None:
+        self.plan_rows = plans
+        fill_table(
+            self.plans,
+            [
+                [
+                    str(p.plan_id),
+                    p.holder,
+                    format_eur(p.amount_cents),
+                    _("{every}, le {day}").format(
+                        every=_(FREQUENCIES[PlanFrequency(p.frequency)]).lower(),
+                        day=p.day_of_month,
+                    ),
+                    f"{p.ends_on:%d/%m/%Y}" if p.ends_on else "",
+                    _(PLAN_STATUS[PlanStatus(p.status)])
+                    + (" — " + _("pré-notification à envoyer") if p.needs_notice else "")
+                    + (
+                        " — " + _("{n} rejet(s)").format(n=p.consecutive_rejects)
+                        if p.consecutive_rejects
+                        else ""
+                    ),
+                ]
+                for p in plans
+            ],
+        )
+        self._plan_selection_changed()
+
+    def _selected(self, table: QTableWidget, rows: list[Any]) -> Any:
+        row = table.currentRow()
+        chosen = table.selectionModel().hasSelection() and 0 <= row < len(rows)
+        return rows[row] if chosen else None
+
+    def _mandate_selection_changed(self) -> None:
+        mandate = self._selected(self.mandates, self.mandate_rows)
+        status = mandate.status if mandate is not None else None
+        self.suspend_button.setEnabled(status == "active")
+        self.resume_button.setEnabled(status == "suspended")
+        self.revoke_button.setEnabled(status in ("active", "suspended"))
+
+    def _plan_selection_changed(self) -> None:
+        self.change_plan_button.setEnabled(self._selected(self.plans, self.plan_rows) is not None)
+
+    def set_mandate_status(self, status: str) -> None:
+        """Suspend, resume or revoke the selected mandate (revoking ends its regular gifts)."""
+        mandate = self._selected(self.mandates, self.mandate_rows)
+        if mandate is None:
+            return
+        if status == "revoked":
+            answer = QMessageBox.question(
+                self,
+                _("Révoquer le mandat"),
+                _(
+                    "Révoquer le mandat {rum} de {name} ? Ses dons réguliers prennent fin et il "
+                    "ne pourra plus être réactivé : il faudrait un nouveau mandat signé."
+                ).format(rum=mandate.rum, name=mandate.holder),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.ctx.ops.op(
+            lambda context: sepa_ops.set_mandate_status(
+                context, str(mandate.mandate_id), MandateStatus(status)
+            ),
+            parent=self,
+            label=_("Enregistrement…"),
+            on_success=lambda result: self.sepa_summary.setText(
+                _("Mandat {rum} : {status}.").format(
+                    rum=result.rum, status=_(MANDATE_STATUS[status])
+                )
+            ),
+            cancellable=False,
+        )
+
+    def change_plan(self) -> QDialog | None:
+        """Change the selected regular gift (amount, day, end, status)."""
+        plan = self._selected(self.plans, self.plan_rows)
+        if plan is None:
+            return None
+        self.dialog = self._open(PlanChangeDialog(self.ctx, plan, self), Change.SEPA)
+        return self.dialog
+
+    def show_calls(self) -> None:
+        """The donors whose debits came back, to phone before anything else."""
+        context = self._context()
+        self._run(lambda: sepa_ops.donors_to_call(context), _("Chargement…"), self._show_calls)
+
+    def _show_calls(self, calls: list[tuple[int, str, int]]) -> None:
+        self.sepa_summary.setText(
+            "\n".join(
+                _("À appeler : {name} (contact n° {id}) — {n} rejet(s) de suite").format(
+                    name=name, id=contact_id, n=count
+                )
+                for contact_id, name, count in calls
+            )
+            or _("Aucun donateur à appeler : pas de prélèvement rejeté en attente.")
         )
 
     def new_mandate(self) -> QDialog:
