@@ -15,7 +15,7 @@ from app.core.sepa.collection import Excluded
 from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
-from app.errors import NotFound
+from app.errors import NotFound, ValidationError
 from app.i18n import N_, _
 from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
 from app.operations import sepa as ops
@@ -89,9 +89,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     ending.add_argument("--no-end", action="store_true", help="sans date de fin")
     pchange.add_argument("--status", choices=[s.value for s in PlanStatus])
     pchange.set_defaults(handler=run_plan_change)
-    notify = sub.add_parser("notify", parents=[common], help="lettres de pré-notification")
+    notify = sub.add_parser(
+        "notify", parents=[common], help="pré-notifications (e-mails, puis lettres pour les autres)"
+    )
     notify.add_argument("--date", required=True, help="date du prélèvement annoncé")
-    notify.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
+    notify.add_argument("--email", action="store_true", help="d'abord par e-mail (SMTP)")
+    notify.add_argument("--out", type=Path, help="fichier PDF des lettres (les autres donateurs)")
     notify.set_defaults(handler=run_notify)
     collect = sub.add_parser("collect", parents=[common], help="préparer le fichier de prélèvement")
     collect.add_argument("--date", required=True, help="date de prélèvement demandée")
@@ -274,17 +277,40 @@ def run_plan_change(ctx: CliContext) -> int:
 
 
 def run_notify(ctx: CliContext) -> int:
-    """Write the pre-notification letters."""
-    outcome = ops.prenotify(_context(ctx), parse_date(ctx.args.date, field="date"), ctx.args.out)
-    notices = outcome.result
-    ctx.result(
-        {"letters": len(notices), "plans": [n.plan_id for n in notices], "out": str(ctx.args.out)},
-        _("{n} lettre(s) de pré-notification écrite(s) dans {out}.").format(
-            n=len(notices), out=ctx.args.out
+    """Send the pre-notifications by e-mail (--email), then write the letters (--out)."""
+    args, context = ctx.args, _context(ctx)
+    if not args.email and args.out is None:
+        raise ValidationError(_("Indiquez --email, --out FICHIER.pdf ou les deux."), field="out")
+    day = parse_date(args.date, field="date")
+    data: dict[str, Any] = {}
+    lines: list[str] = []
+    if args.email:
+        emailed = ops.email_notices(context, day).result
+        data["emails"] = [n.plan_id for n in emailed.sent]
+        data["failed"] = {n.plan_id: error for n, error in emailed.failed}
+        lines.append(
+            _("{n} pré-notification(s) envoyée(s) par e-mail.").format(n=len(emailed.sent))
         )
-        if notices
-        else _("Aucune pré-notification à envoyer pour cette date."),
-    )
+        lines += [
+            _("Échec pour le don régulier n° {id} : {error}").format(id=n.plan_id, error=error)
+            for n, error in emailed.failed
+        ]
+    if args.out is not None:
+        letters = ops.prenotify(context, day, args.out).result
+        data.update(letters=len(letters), plans=[n.plan_id for n in letters], out=str(args.out))
+        if letters:
+            lines.append(
+                _("{n} lettre(s) de pré-notification écrite(s) dans {out}.").format(
+                    n=len(letters), out=args.out
+                )
+            )
+    elif args.email and emailed.without_email:
+        lines.append(
+            _(
+                "{n} donateur(s) sans adresse e-mail : relancez avec --out pour leurs lettres."
+            ).format(n=emailed.without_email)
+        )
+    ctx.result(data, "\n".join(lines) or _("Aucune pré-notification à envoyer pour cette date."))
     return 0
 
 

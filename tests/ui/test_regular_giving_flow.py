@@ -342,3 +342,15 @@ def test_mandate_suspended_resumed_revoked_and_plan_changed_from_the_screen(
         assert session.scalars(select(RegularGiftPlan.status)).one() == PlanStatus.ENDED
     qtbot.mouseClick(page.calls_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: "Aucun donateur à appeler" in page.sepa_summary.text())  # type: ignore[attr-defined]
+
+
+def test_prenotifications_by_email_without_a_mail_server_say_what_to_set(
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:  # type: ignore[no-untyped-def]
+    page = main_window.show_section("regular")
+    page.tabs.setCurrentIndex(1)  # type: ignore[attr-defined]
+    _idle(qtbot, main_window)
+    qtbot.mouseClick(page.notify_email_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: shown.messages != [])
+    assert shown.kinds() == ["warning"]
+    assert "serveur" in shown.texts()[0].lower() or "smtp" in shown.texts()[0].lower()

@@ -711,3 +711,59 @@ def test_access_export_lists_mandates_plans_memberships_iban_whole_only_for_admi
         (Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "subject.pdf").write_bytes(
             (tmp_path / "dpo.pdf").read_bytes()
         )
+
+
+def test_prenotifications_by_email_then_letters_for_the_others(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    from app.core.receipts.mailing import SmtpSettings, save_settings
+    from app.models import AuditEvent, ContactEmail
+    from tests.unit.test_receipt_mailing import _free_port, _Inbox
+
+    durand, _m, durand_plan = _setup_plan(db)
+    martin, _m2, martin_plan = _setup_plan(db, iban=VALID_IBANS["DE"], last="Martin")
+    petit, _m3, petit_plan = _setup_plan(db, iban=VALID_IBANS["BE"], last="Petit")
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        with db.write() as session:
+            for contact, address in ((durand, "claire@exemple.fr"), (petit, "petit@exemple.fr")):
+                session.add(ContactEmail(contact_id=contact, email=address))
+            save_settings(
+                session,
+                SmtpSettings(
+                    host="127.0.0.1",
+                    port=controller.port,
+                    security="none",
+                    sender="asso@exemple.fr",
+                ),
+            )
+        inbox.refuse.add("petit@exemple.fr")
+        debit = date(2026, 4, 5)
+        _move(clock, debit - timedelta(days=20))
+        emailed = ops.email_notices(_ctx(db), debit).result
+        assert [n.plan_id for n in emailed.sent] == [durand_plan]
+        assert [n.plan_id for n, _error in emailed.failed] == [petit_plan]
+        assert emailed.without_email == 1
+        mail = message_from_bytes(inbox.messages[0], policy=policy.default)
+        assert mail["To"] == "claire@exemple.fr" and "prélèvement SEPA" in mail["Subject"]
+        body = mail.get_content()
+        assert "15,00" in body and "05/04/2026" in body and "FR72ZZZ123456" in body
+        letters = ops.prenotify(_ctx(db), debit, tmp_path / "lettres.pdf").result
+        assert sorted(n.plan_id for n in letters) == sorted([martin_plan, petit_plan])
+    finally:
+        controller.stop()
+    _move(clock, debit - timedelta(days=2))
+    assert len(ops.preview_collection(_ctx(db), debit).debits) == 3
+    with db.read() as session:
+        notes = session.scalars(
+            select(AuditEvent.note).where(AuditEvent.entity == "regular_gift_plan")
+        ).all()
+    assert (
+        sum("par e-mail" in n for n in notes) == 1 and sum("par courrier" in n for n in notes) == 2
+    )

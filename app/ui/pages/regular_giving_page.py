@@ -258,13 +258,21 @@ class RegularGivingPage(QWidget):
         self.collection_date = date_edit(today(self.ctx.database.clock) + timedelta(days=14))
         self.collection_date.setAccessibleName(_("Date du prélèvement"))
         run.addWidget(self.collection_date)
+        self.notify_email_button = QPushButton(_("Pré-notifications par e-mail"))
+        self.notify_email_button.clicked.connect(self.email_notices)
         self.notify_button = QPushButton(_("Pré-notifications…"))
+        self.notify_button.setToolTip(_("Lettres de pré-notification (PDF)"))
         self.preview_button = QPushButton(_("Aperçu"))
         self.collect_button = QPushButton(_("Créer le fichier pour la banque…"))
         self.notify_button.clicked.connect(self.write_notices)
         self.preview_button.clicked.connect(self.preview)
         self.collect_button.clicked.connect(self.collect)
-        for button in (self.notify_button, self.preview_button, self.collect_button):
+        for button in (
+            self.notify_email_button,
+            self.notify_button,
+            self.preview_button,
+            self.collect_button,
+        ):
             run.addWidget(button)
         run.addStretch(1)
         layout.addLayout(run)
@@ -476,6 +484,32 @@ class RegularGivingPage(QWidget):
             )
         )
         self.ctx.events.notify({Change.GIFTS})
+
+    def email_notices(self) -> None:
+        """E-mail the pre-notifications of the chosen date to the donors with an address."""
+        day = picked_date(self.collection_date)
+        self.ctx.ops.op(
+            lambda context: sepa_ops.email_notices(context, day),
+            parent=self,
+            label=_("Envoi des pré-notifications…"),
+            on_success=self._notices_emailed,
+            cancellable=False,
+        )
+
+    def _notices_emailed(self, result: sepa_ops.EmailedNotices) -> None:
+        lines = [_("{n} pré-notification(s) envoyée(s) par e-mail.").format(n=len(result.sent))]
+        lines += [
+            _("Échec pour {name} : {error}").format(name=n.address_lines[0], error=error)
+            for n, error in result.failed
+        ]
+        if result.without_email:
+            lines.append(
+                _(
+                    "{n} donateur(s) sans adresse e-mail : écrivez-leur avec "
+                    "« Pré-notifications… »."
+                ).format(n=result.without_email)
+            )
+        self.sepa_summary.setText("\n".join(lines))
 
     def write_notices(self) -> None:
         """Write the pre-notification letters for the chosen date."""
