@@ -271,6 +271,9 @@ def test_member_cards_from_the_members_tab(
     qtbot.mouseClick(page.cards_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: "1 carte(s)" in page.members_summary.text())  # type: ignore[attr-defined]
     assert cards.read_bytes().startswith(b"%PDF")
+    if os.environ.get("OBOLE_SCREENSHOT_DIR"):
+        main_window.resize(1280, 720)
+        main_window.grab().save(str(Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "members.png"))
 
 
 def test_mandate_suspended_resumed_revoked_and_plan_changed_from_the_screen(
