@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from app.operations import organisation as organisation_ops
 from app.operations.receipts import save_settings
 from app.ui.context import UiContext
 from app.ui.errors import explain_text, show_error
+from app.ui.pages.settings_regular_giving import RegularGivingSettings
 from app.ui.theme import text_style
 
 # Receipt settings (issue #15): the text fields, then the check boxes with what they mean.
@@ -157,7 +159,10 @@ class SettingsPage(QWidget):
             form.addRow("", cell)
             self.checks[name] = check
         scroll.setWidget(box)
-        outer.addWidget(scroll)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, _("Association et reçus fiscaux"))
+        self.tabs.addTab(RegularGivingSettings(ctx), _("Adhésions et prélèvements"))
+        outer.addWidget(self.tabs)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.status = QLabel("")
@@ -167,6 +172,10 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         self.loaded = self.saving = False
+        # the save bar belongs to the first tab; the other saves its own boxes
+        self.tabs.currentChanged.connect(
+            lambda i: [w.setVisible(i == 0) for w in (self.save_button, self.status)]
+        )
         self.reload()
 
     def _cell(self, name: str, editor: QLineEdit) -> QVBoxLayout:
