@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.core.infrastructure.database import Database
 from app.models import Contact, Gift, PostalAddress
 from app.models.enums import PaymentMethod
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 from tests.ui.typing import type_text
 
 
