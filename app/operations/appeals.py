@@ -13,7 +13,13 @@ from sqlalchemy import select
 from app.core.appeals import emailing, results, sending, thanks
 from app.core.appeals import letters as templates
 from app.core.appeals.preparation import AppealPlan, Recipient
-from app.core.appeals.pressure import PressureCaps, contact_pressure, load_caps, save_caps
+from app.core.appeals.pressure import (
+    PressureCaps,
+    contact_pressure,
+    load_caps,
+    save_caps,
+    set_own_limit,
+)
 from app.core.clock import today
 from app.core.organisation import OrganisationIdentity, load_identity
 from app.core.permissions import Permission
@@ -250,6 +256,16 @@ def set_pressure_caps(ctx: OperationContext, caps: PressureCaps) -> Outcome[Pres
     with ctx.database.write() as session:
         save_caps(session, caps)
     return Outcome(caps, frozenset({Change.SETTINGS}))
+
+
+def set_appeals_limit(
+    ctx: OperationContext, contact_id: int, per_year: int | None
+) -> Outcome[int | None]:
+    """The donor asked for fewer appeals ("one appeal a year"); None lifts the limit."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        set_own_limit(session, contact_id, per_year)
+    return Outcome(per_year, frozenset({Change.CONTACTS}))
 
 
 def solicitations_of(ctx: OperationContext, contact_id: int) -> int:

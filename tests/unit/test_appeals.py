@@ -86,7 +86,11 @@ def _appeal(db: Database, channel: Channel = Channel.POST, **kw: object) -> int:
     return ops.create(_ctx(db), draft).result.appeal_id
 
 
-def test_every_exclusion_reason_on_a_postal_appeal(db: Database, clock: FixedClock) -> None:
+@pytest.mark.parametrize("chunk", [2000, 3])
+def test_every_exclusion_reason_on_a_postal_appeal(
+    db: Database, clock: FixedClock, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.core.appeals.targeting.CHUNK", chunk)  # ids read in several lists
     kept = _person(db, "Aubert", gift_cents=5000)
     _person(db, "Blanc", status=ContactStatus.DECEASED)
     _person(db, "Colin", restricted=True)

@@ -66,23 +66,12 @@ def freeze(session: Session, appeal: Appeal, plan: AppealPlan, *, at: datetime) 
 def message(
     *,
     sender: str,
-    recipient: Recipient,
     to: str,
     template: templates.Template,
+    values: dict[str, str],
     association: str,
 ) -> EmailMessage:
     """The e-mail: plain text and the same text as simple HTML, unsubscribe sentence last."""
-    values = templates.values_for(
-        salutation=recipient.salutation,
-        civility=recipient.civility,
-        first_name=recipient.first_name,
-        last_name=recipient.last_name,
-        association=association,
-        last_gift_cents=recipient.last_gift_cents,
-        last_gift_on=recipient.last_gift_on,
-        year_total_cents=recipient.year_total_cents,
-        amount_asked_cents=recipient.amount_asked_cents,
-    )
     body = templates.merge(template.body, values) + "\n\n--\n" + association + "\n" + _(UNSUBSCRIBE)
     subject = templates.merge(template.subject, values).removeprefix("Objet : ").strip()
     email = EmailMessage()
@@ -93,6 +82,21 @@ def message(
     )
     email.add_alternative(f"<html><body>{paragraphs}</body></html>", subtype="html")
     return email
+
+
+def appeal_values(recipient: Recipient, association: str) -> dict[str, str]:
+    """An appeal's merge values for one recipient."""
+    return templates.values_for(
+        salutation=recipient.salutation,
+        civility=recipient.civility,
+        first_name=recipient.first_name,
+        last_name=recipient.last_name,
+        association=association,
+        last_gift_cents=recipient.last_gift_cents,
+        last_gift_on=recipient.last_gift_on,
+        year_total_cents=recipient.year_total_cents,
+        amount_asked_cents=recipient.amount_asked_cents,
+    )
 
 
 def send(
@@ -107,26 +111,59 @@ def send(
     cancel: CancelToken | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SendReport:
-    """Send what is pending or failed; commit-safe: each row records its own outcome."""
+    """Send what is pending or failed of an appeal; each row records its own outcome."""
+    association = load_identity(session).name
+    recipients = {r.contact_id: r for r in plan.recipients}
+    rows = session.scalars(
+        select(Solicitation)
+        .where(
+            Solicitation.appeal_id == appeal.id,
+            Solicitation.delivery.in_(("pending", "failed")),
+        )
+        .order_by(Solicitation.id)
+    )
+    return send_rows(
+        session,
+        list(rows),
+        template=templates.load_template(session, "appeal"),
+        values={c: appeal_values(r, association) for c, r in recipients.items()},
+        label=_("Envoi de l'appel par e-mail"),
+        clock=clock,
+        connector=connector,
+        per_minute=per_minute,
+        progress=progress,
+        cancel=cancel,
+        sleep=sleep,
+    )
+
+
+def send_rows(
+    session: Session,
+    rows: list[Solicitation],
+    *,
+    template: templates.Template,
+    values: dict[int, dict[str, str]],
+    label: str,
+    clock: Clock,
+    connector: Connector = connect,
+    per_minute: int = 60,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendReport:
+    """Send the e-mails of pending or failed solicitations (an appeal's, or reminders').
+
+    `values` gives each contact's merge values; a row whose contact has none is recorded as
+    "cancelled" (no longer to send: e.g. the member renewed before a reminder run resumed).
+    Throttled, cancellable (what is left stays pending), each row flushed with its outcome.
+    """
     require(session, Permission.CONTACTS_WRITE)
     settings = load_settings(session)
     raise_first(settings.problems())
-    template = templates.load_template(session, "appeal")
     association = load_identity(session).name
-    recipients = {r.contact_id: r for r in plan.recipients}
-    rows = list(
-        session.scalars(
-            select(Solicitation)
-            .where(
-                Solicitation.appeal_id == appeal.id,
-                Solicitation.delivery.in_(("pending", "failed")),
-            )
-            .order_by(Solicitation.id)
-        )
-    )
-    progress.start(len(rows), _("Envoi de l'appel par e-mail"))
+    progress.start(len(rows), label)
     server = connector(settings)
-    sent = failed = 0
+    sent = failed = skipped = 0
     pause = 60.0 / per_minute if per_minute > 0 else 0.0
     try:
         for index, row in enumerate(rows):
@@ -134,16 +171,21 @@ def send(
                 sleep(pause)  # throttling: the server and the donors' providers see a trickle
             if cancel is not None and cancel.cancelled:
                 break  # what was sent is logged; the rest stays pending for the next run
-            recipient = recipients.get(row.contact_id)
-            error = "" if recipient is not None and row.email else _("pas d'adresse e-mail")
-            if not error and recipient is not None:
+            merged = values.get(row.contact_id)
+            if merged is None:
+                row.delivery, row.error = "cancelled", _("n'est plus à solliciter")
+                skipped += 1
+                progress.advance()
+                continue
+            error = "" if row.email else _("pas d'adresse e-mail")
+            if not error:
                 try:
                     server.send_message(
                         message(
                             sender=settings.sender,
-                            recipient=recipient,
                             to=row.email,
                             template=template,
+                            values=merged,
                             association=association,
                         )
                     )
@@ -158,7 +200,7 @@ def send(
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             server.quit()
-    remaining = len(rows) - sent - failed
+    remaining = len(rows) - sent - failed - skipped
     return SendReport(sent, failed, remaining)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.preparation import AppealPlan, Recipient, prepare
-from app.core.appeals.targeting import check_target, segments_on
+from app.core.appeals.targeting import Target, check_target, segments_on
 from app.core.journal import JournalEvent, record_events
 from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
@@ -74,20 +74,21 @@ def get_appeal(session: Session, appeal_id: int) -> Appeal:
     return appeal
 
 
-def frozen_list(session: Session, appeal: Appeal) -> dict[int, str]:
-    """The people a sent appeal asked (contact id -> RFM segment at send time)."""
+def frozen_target(session: Session, appeal: Appeal) -> Target:
+    """The people a sent appeal asked, in send order, with their RFM segment at send time."""
     rows = session.execute(
         select(Solicitation.contact_id, Solicitation.segment)
         .where(Solicitation.appeal_id == appeal.id)
         .order_by(Solicitation.id)
     )
-    return {contact_id: segment for contact_id, segment in rows}
+    segments = {contact_id: segment for contact_id, segment in rows}
+    return Target(tuple(segments), segments)
 
 
 def recipients(session: Session, appeal: Appeal) -> AppealPlan:
     """A draft appeal's plan as of now, or a sent appeal's frozen list."""
     if appeal.sent_at is not None:
-        return prepare(session, appeal, frozen=frozen_list(session, appeal))
+        return prepare(session, appeal, frozen=frozen_target(session, appeal))
     return prepare(session, appeal)
 
 

@@ -31,6 +31,7 @@ from app.core.memberships import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _
+from app.models.enums import Channel
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import Change, Changes, OperationContext
@@ -101,12 +102,17 @@ class RegularGivingPage(QWidget):
         self.join_button = QPushButton(_("Nouvelle adhésion…"))
         self.renew_button = QPushButton(_("Renouveler"))
         self.types_button = QPushButton(_("Types d'adhésion…"))
+        self.remind_button = QPushButton(_("Relancer…"))
+        self.remind_button.setToolTip(
+            _("Relancer par courrier ou par e-mail les adhérents « à renouveler »")
+        )
+        self.remind_button.clicked.connect(self.remind)
         self.join_button.clicked.connect(self.new_membership)
         self.renew_button.clicked.connect(self.renew_selected)
         self.types_button.clicked.connect(self.show_types)
         bar.addWidget(QLabel(_("Statut :")))
         bar.addWidget(self.status_box)
-        for button in (self.join_button, self.renew_button, self.types_button):
+        for button in (self.join_button, self.renew_button, self.remind_button, self.types_button):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -185,6 +191,66 @@ class RegularGivingPage(QWidget):
             _("Renouvellement…"),
             renewed,
         )
+
+    def remind(self) -> None:
+        """Remind the members "à renouveler": letters (a PDF to print) or e-mails."""
+        box = QMessageBox(self)
+        box.setWindowTitle(_("Relancer les adhérents"))
+        box.setText(
+            _(
+                "Relancer les adhérents « à renouveler » ? Les règles des appels s'appliquent "
+                "(consentement, NPAI, limitation RGPD, plafonds de sollicitations) et chaque "
+                "relance compte comme une sollicitation."
+            )
+        )
+        post = box.addButton(_("Par courrier…"), QMessageBox.ButtonRole.AcceptRole)
+        email = box.addButton(_("Par e-mail"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _r: self._remind_by(box.clickedButton(), post, email))
+        self.dialog = box
+        box.open()
+
+    def _remind_by(self, clicked: Any, post: Any, email: Any) -> None:
+        if clicked is post:
+            day = today(self.ctx.database.clock)
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Lettres de relance"), f"relances-{day:%Y-%m-%d}.pdf", "PDF (*.pdf)"
+            )
+            if path:
+                self.start_reminders(Channel.POST, Path(path))
+        elif clicked is email:
+            self.start_reminders(Channel.EMAIL)
+
+    def start_reminders(self, channel: Channel, out: Path | None = None) -> None:
+        """Run the reminders (the same operation as `obole member reminders`)."""
+        context = self._context()
+        self.ctx.tasks.run(
+            lambda progress, cancel: (
+                member_ops.send_reminders(
+                    OperationContext(context.database, progress=progress, cancel=cancel),
+                    channel=channel,
+                    out=out,
+                ).result
+            ),
+            parent=self,
+            label=_("Relance des adhérents…"),
+            on_success=self._reminded,
+        )
+
+    def _reminded(self, result: member_ops.RemindersResult) -> None:
+        emails = result.emails
+        done = (
+            _("{n} relance(s) par e-mail : {sent} envoyée(s), {failed} en échec.").format(
+                n=result.written, sent=emails.sent, failed=emails.failed
+            )
+            if emails is not None
+            else _("{n} lettre(s) de relance écrite(s) dans {out}.").format(
+                n=result.written, out=result.path
+            )
+        )
+        left = _("{n} adhérent(s) non relancé(s).").format(n=len(result.excluded))
+        self.members_summary.setText(f"{done} {left}" if result.excluded else done)
+        self.ctx.events.notify({Change.MEMBERSHIPS, Change.CONTACTS})
 
     def show_types(self) -> None:
         """List the membership types (created from the CLI or here)."""
