@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.core import memberships
 from app.core.appeals import emailing
 from app.core.appeals import letters as templates
 from app.core.clock import today
+from app.core.infrastructure.permissions import Permission
 from app.core.member_status import MemberStatus
+from app.core.memberships import service as memberships
 from app.core.organisation import load_identity
-from app.core.permissions import Permission
 from app.core.receipts.mailing import Connector, connect, load_settings
 from app.errors import ValidationError, raise_first
 from app.i18n import _

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from app.core.appeals.letters import Template, merge, values_for
-from app.core.memberships import Reminder
+from app.core.memberships.service import Reminder
 from app.core.organisation import OrganisationIdentity
 from app.i18n import N_, _
 from app.reports.letters_pdf import Letter, Sender, render_letters

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.targeting import Target
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import NotFound, ValidationError
 from app.i18n import _
 from app.models import Contact, Setting, Solicitation

@@ -17,8 +17,9 @@ from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.preparation import Recipient, prepare_list
-from app.core.gifts import GiftDraft, create_gift
-from app.core.journal import JournalEvent, record_events
+from app.core.gifts.recording import GiftDraft, create_gift
+from app.core.infrastructure.journal import JournalEvent, record_events
+from app.core.infrastructure.permissions import Permission, require
 from app.core.member_status import (
     DEFAULT_RENEWAL_DAYS,
     MemberStatus,
@@ -26,7 +27,6 @@ from app.core.member_status import (
     status_expression,
     status_of,
 )
-from app.core.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.models import Contact, Membership, MembershipType, Setting, Solicitation
