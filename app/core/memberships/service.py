@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals.preparation import Recipient, prepare_list
+from app.core.appeals.targeting import Target
 from app.core.gifts.recording import GiftDraft, create_gift
 from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission, require
@@ -346,15 +347,35 @@ def renewal_reminders(
     consent for the channel at that date, NPAI or no address (post), no e-mail, and the
     association's solicitation caps, which count reminders like appeals. The donor's own
     "appeals a year" is about appeals: a renewal reminder does not count against it.
+    A member already reminded for this end (by either channel) is not reminded again.
     """
     due = {m.contact_id: m for m in list_members(session, on=on, status=MemberStatus.DUE)}
-    plan = prepare_list(session, list(due), channel, on, own_limit=False)
-    return RemindersPlan(
-        channel,
-        _reminders(session, due, plan.recipients),
-        {left.contact_id: left.reason_text for left in plan.left_out},
-        plan.counts,
+    reminded = _already_reminded(session, due, window=renewal_days(session))
+    plan = prepare_list(
+        session, [cid for cid in due if cid not in reminded], channel, on, own_limit=False
     )
+    excluded = {cid: _(ALREADY_REMINDED) for cid in reminded}
+    excluded.update({left.contact_id: left.reason_text for left in plan.left_out})
+    counts = {**plan.counts, **({"reminded": len(reminded)} if reminded else {})}
+    return RemindersPlan(channel, _reminders(session, due, plan.recipients), excluded, counts)
+
+
+ALREADY_REMINDED = N_("déjà relancé pour cette échéance")
+
+
+def _already_reminded(session: Session, due: dict[int, MemberRow], *, window: int) -> set[int]:
+    """Members with a reminder sent since their renewal window opened."""
+    statement = select(Solicitation.contact_id, func.max(Solicitation.sent_on)).where(
+        Solicitation.kind == "reminder"
+    )
+    rows = Target(tuple(due), {}).rows(
+        session, statement.group_by(Solicitation.contact_id), Solicitation.contact_id
+    )
+    return {
+        contact_id
+        for contact_id, last in rows
+        if last >= due[contact_id].ends_on - timedelta(days=window)
+    }
 
 
 def reminders_for(session: Session, contact_ids: list[int], *, on: date) -> dict[int, Reminder]:
