@@ -265,6 +265,9 @@ def run_bounce(ctx: CliContext) -> int:
     """Record an undelivered e-mail."""
     count = ops.record_bounce(_context(ctx), ctx.args.appeal, ctx.args.address).result
     ctx.result(
-        {"bounced": count}, _("Retour enregistré pour {address}.").format(address=ctx.args.address)
+        {"bounced": count},
+        _("Retour enregistré pour {address} : adresse marquée invalide.").format(
+            address=ctx.args.address
+        ),
     )
     return 0

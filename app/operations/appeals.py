@@ -321,12 +321,17 @@ def record_unsubscribe(ctx: OperationContext, appeal_id: int, contact_id: int) -
     return Outcome(None, frozenset({Change.CONSENTS, Change.CONTACTS}))
 
 
-def record_bounce(ctx: OperationContext, appeal_id: int, address: str) -> Outcome[int]:
-    """A message came back undelivered."""
+def record_bounce(
+    ctx: OperationContext, appeal_id: int, address: str, *, reason: str = ""
+) -> Outcome[int]:
+    """A message came back undelivered: logged, and the contact's address marked invalid."""
     check_permission(ctx, Permission.CONTACTS_WRITE)
     with ctx.database.write() as session:
-        count = emailing.record_bounce(session, appeal_id, address)
-    return Outcome(count, frozenset({Change.APPEALS}))
+        appeal = sending.get_appeal(session, appeal_id)
+        count = emailing.record_bounce(
+            session, appeal, address, on=today(ctx.database.clock), reason=reason
+        )
+    return Outcome(count, frozenset({Change.APPEALS, Change.CONTACTS}))
 
 
 def export_left_out(ctx: OperationContext, appeal_id: int, out: Path) -> Outcome[int]:

@@ -392,6 +392,8 @@ def test_email_appeal_through_a_local_smtp_server_resumes_and_records_unsubscrib
 
     from app.core.contacts.consents import current_consents
     from app.core.progress import CancelToken
+    from app.core.quality import quality_report
+    from app.models import AuditEvent
 
     inbox.refuse = {"b@example.org"}
     people = {}
@@ -437,10 +439,29 @@ def test_email_appeal_through_a_local_smtp_server_resumes_and_records_unsubscrib
             ).one()
             == "bounced"
         )
+        # the bounce is the contact's data: the address is marked invalid, with the date,
+        # journaled in the contact's history and listed by the data quality report
+        bounced = session.scalars(
+            select(ContactEmail).where(ContactEmail.email == "c@example.org")
+        ).one()
+        assert (bounced.invalid_on, bounced.invalid_reason) == (
+            date(2026, 3, 15),
+            "retour de l'appel « Appel de printemps »",
+        )
+        history = session.execute(
+            select(AuditEvent.field, AuditEvent.new, AuditEvent.note).where(
+                AuditEvent.contact_id == people["Colin"]
+            )
+        ).all()
+        assert ("invalid_on", "2026-03-15", "") in [tuple(h) for h in history]
+        assert any("adresse marquée invalide" in (note or "") for _f, _v, note in history)
+        invalid = {m.key: m for m in quality_report(session)}["invalid_email"]
+        assert people["Colin"] in invalid.contact_ids
     clock.current = datetime(2026, 5, 1, 9, tzinfo=UTC)
     later = ops.create(_ctx(db), AppealDraft("Été", Channel.EMAIL, send_on=date(2026, 5, 2))).result
     assert {x.name: x.reason for x in ops.prepare(_ctx(db), later.appeal_id).left_out} == {
-        "AUBERT Claire": "no_consent"
+        "AUBERT Claire": "no_consent",
+        "COLIN Claire": "no_email",  # the bounced address is no longer used
     }
 
 
@@ -480,9 +501,7 @@ def test_reminders_and_appeals_count_against_the_same_pressure_caps(
     reminded = _member(any_db, "Aubert")
     asked = _member(any_db, "Blanc")
     with any_db.write() as session:  # Blanc had a letter appeal in June
-        session.add(
-            Solicitation(contact_id=asked, channel=Channel.POST, sent_on=date(2026, 6, 1))
-        )
+        session.add(Solicitation(contact_id=asked, channel=Channel.POST, sent_on=date(2026, 6, 1)))
     on = date(2026, 12, 10)
     result = member_ops.send_reminders(_ctx(any_db), out=tmp_path / "r.pdf", on=on).result
     assert result.written == 1  # Aubert only: Blanc is at the cap because of the appeal

@@ -4,8 +4,9 @@ The first send freezes the list (one solicitation per recipient, delivery "pendi
 message then goes out as plain text and simple HTML from the same template, always with the
 unsubscribe sentence, and its solicitation records "sent" or "failed" with the error. A
 cancelled or interrupted send resumes where it stopped: only "pending" and "failed" rows are
-tried again. A bounce marks the address; an unsubscribe becomes a withdrawal of the e-mail
-consent, with its proof.
+tried again. A bounce marks the delivery and the contact's address invalid (later e-mail
+appeals leave it out); an unsubscribe becomes a withdrawal of the e-mail consent, with its
+proof.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import smtplib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.appeals import letters as templates
@@ -27,13 +28,14 @@ from app.core.appeals.preparation import AppealPlan, Recipient
 from app.core.appeals.sending import record_send
 from app.core.clock import Clock
 from app.core.contacts.consents import record_consent
+from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission, require
 from app.core.organisation import load_identity
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.mailing import Connector, connect, load_settings
 from app.errors import NotFound, raise_first
 from app.i18n import N_, _
-from app.models import Appeal, Solicitation
+from app.models import Appeal, ContactEmail, Solicitation
 from app.models.enums import Channel, ConsentStatus
 
 UNSUBSCRIBE = N_(
@@ -204,17 +206,49 @@ def send_rows(
     return SendReport(sent, failed, remaining)
 
 
-def record_bounce(session: Session, appeal_id: int, address: str, *, reason: str = "") -> int:
-    """A message came back: its delivery says so (the address is listed in data quality)."""
+def record_bounce(
+    session: Session, appeal: Appeal, address: str, *, on: date, reason: str = ""
+) -> int:
+    """A message came back: its delivery says so, and the contact's address is marked
+    invalid (the next e-mail appeals leave it out), with a line in the contact's history."""
     require(session, Permission.CONTACTS_WRITE)
-    result = session.execute(
-        update(Solicitation)
-        .where(Solicitation.appeal_id == appeal_id, Solicitation.email == address.strip())
-        .values(delivery="bounced", error=reason or _("adresse invalide (retour)"))
+    address = address.strip()
+    why = reason or _("retour de l'appel « {name} »").format(name=appeal.name)
+    rows = list(
+        session.scalars(
+            select(Solicitation).where(
+                Solicitation.appeal_id == appeal.id, Solicitation.email == address
+            )
+        )
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not rows:
         raise NotFound(_("Aucun envoi de cet appel à {address}.").format(address=address))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    for row in rows:
+        row.delivery, row.error = "bounced", reason or _("adresse invalide (retour)")
+    contacts = {row.contact_id for row in rows}
+    for email in session.scalars(
+        select(ContactEmail).where(
+            ContactEmail.contact_id.in_(contacts), ContactEmail.email == address
+        )
+    ):
+        if email.invalid_on is None:  # journaled as a change of the contact's e-mail
+            email.invalid_on, email.invalid_reason = on, why[:200]
+    record_events(
+        session,
+        [
+            JournalEvent(
+                "appeal",
+                appeal.id,
+                _("E-mail revenu non distribué ({address}) : adresse marquée invalide").format(
+                    address=address
+                ),
+                contact_id=contact_id,
+            )
+            for contact_id in sorted(contacts)
+        ],
+    )
+    session.flush()
+    return len(rows)
 
 
 def record_unsubscribe(

@@ -34,7 +34,7 @@ REASONS = {
     "no_consent": N_("pas de consentement pour ce canal à la date d'envoi"),
     "npai": N_("adresse NPAI"),
     "no_address": N_("pas d'adresse postale utilisable"),
-    "no_email": N_("pas d'adresse e-mail"),
+    "no_email": N_("pas d'adresse e-mail valide"),
     "pressure": N_("plafond de sollicitations atteint (12 mois glissants)"),
     "own_limit": N_("a demandé moins d'appels (limite personnelle atteinte)"),
 }
@@ -335,8 +335,10 @@ def _contacts(session: Session, target: Target) -> dict[int, Any]:
 
 def _emails(session: Session, target: Target) -> dict[int, str]:
     found: dict[int, str] = {}
-    statement = select(ContactEmail.contact_id, ContactEmail.email).order_by(
-        ContactEmail.contact_id, ContactEmail.position
+    statement = (
+        select(ContactEmail.contact_id, ContactEmail.email)
+        .where(ContactEmail.invalid_on.is_(None))  # a bounce marked it invalid
+        .order_by(ContactEmail.contact_id, ContactEmail.position)
     )
     for contact_id, address in target.rows(session, statement, ContactEmail.contact_id):
         found.setdefault(contact_id, address)
