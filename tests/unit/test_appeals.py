@@ -581,3 +581,66 @@ def test_reminder_emails_go_through_the_appeals_mailing_with_unsubscribe_and_log
         "blanc@example.org": "failed",
         "colin@example.org": "sent",
     }
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_one_appeal_a_year_end_to_end_with_exclusions_counted_and_exported(
+    engine: str,
+    db_path: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The donor's wish recorded from the CLI, respected by the next appeal within 12 months
+    (not by one after), the reason counted before and after the send, and exported."""
+    import csv
+    import json
+
+    from app.cli import run_cli
+    from app.core.opening import open_database
+    from app.models import AuditEvent
+
+    target = str(db_path) if engine == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(target)
+    if engine == "postgresql":
+        from tests.conftest import _truncate_all
+
+        _truncate_all(database)
+    aubert = _person(database, "Aubert", gift_cents=2000)
+    _person(database, "Blanc", gift_cents=3000)
+
+    def run(*args: str) -> dict:  # type: ignore[type-arg]
+        code = run_cli([*args, "--db", target, "--json"])
+        assert code == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    assert run("appeal", "limit", str(aubert), "--per-year", "1")["appeals_per_year"] == 1
+    spring = run("appeal", "create", "Printemps", "--channel", "post", "--date", "2026-04-01")
+    assert (
+        run("appeal", "letters", str(spring["appeal_id"]), "--out", str(tmp_path / "p.pdf"))[
+            "letters"
+        ]
+        == 2
+    )
+    christmas = str(
+        run("appeal", "create", "Noël", "--channel", "post", "--date", "2026-12-01")["appeal_id"]
+    )
+    out = tmp_path / "ecartes.csv"
+    prepared = run("appeal", "prepare", christmas, "--excluded", str(out))
+    assert prepared["recipients"] == 1 and prepared["excluded"] == {"own_limit": 1}
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1][:2] == [str(aubert), "AUBERT Claire"]
+    assert "moins d'appels" in rows[1][2]
+    run("appeal", "letters", christmas, "--out", str(tmp_path / "n.pdf"))
+    sent = run("appeal", "prepare", christmas)  # once sent: the same reasons, kept
+    assert sent["recipients"] == 1 and sent["excluded"] == {"own_limit": 1}
+    assert sent["excluded_contacts"][0]["contact_id"] == aubert
+    later = run("appeal", "create", "Printemps 2027", "--channel", "post", "--date", "2027-04-02")
+    assert run("appeal", "prepare", str(later["appeal_id"]))["excluded"] == {}
+    with database.read() as session:
+        journal = session.execute(
+            select(AuditEvent.field, AuditEvent.new).where(AuditEvent.contact_id == aubert)
+        ).all()
+    assert ("appeals_per_year", "1") in [tuple(row) for row in journal]
+    database.dispose()
