@@ -237,6 +237,7 @@ def _send_reminder_emails(
             values={cid: reminder_values(r, association) for cid, r in reminders.items()},
             label=_("Envoi des relances d'adhésion par e-mail"),
             clock=ctx.database.clock,
+            unsubscribe=emailing.REMINDER_UNSUBSCRIBE,
             connector=connector,
             per_minute=per_minute,
             progress=ctx.progress,

@@ -42,6 +42,10 @@ UNSUBSCRIBE = N_(
     "Vous ne souhaitez plus recevoir nos appels par e-mail ? Répondez simplement « STOP » à "
     "ce message : nous vous retirerons de nos envois."
 )
+REMINDER_UNSUBSCRIBE = N_(
+    "Vous ne souhaitez plus recevoir nos relances par e-mail ? Répondez simplement « STOP » "
+    "à ce message : nous vous retirerons de nos envois."
+)
 
 
 @dataclass(frozen=True)
@@ -72,9 +76,11 @@ def message(
     template: templates.Template,
     values: dict[str, str],
     association: str,
+    unsubscribe: str = UNSUBSCRIBE,
 ) -> EmailMessage:
     """The e-mail: plain text and the same text as simple HTML, unsubscribe sentence last."""
-    body = templates.merge(template.body, values) + "\n\n--\n" + association + "\n" + _(UNSUBSCRIBE)
+    footer = "\n\n--\n" + association + "\n" + _(unsubscribe)
+    body = templates.merge(template.body, values) + footer
     subject = templates.merge(template.subject, values).removeprefix("Objet : ").strip()
     email = EmailMessage()
     email["From"], email["To"], email["Subject"] = sender, to, subject
@@ -147,6 +153,7 @@ def send_rows(
     values: dict[int, dict[str, str]],
     label: str,
     clock: Clock,
+    unsubscribe: str = UNSUBSCRIBE,
     connector: Connector = connect,
     per_minute: int = 60,
     progress: Progress = NULL_PROGRESS,
@@ -189,6 +196,7 @@ def send_rows(
                             template=template,
                             values=merged,
                             association=association,
+                            unsubscribe=unsubscribe,
                         )
                     )
                 except (smtplib.SMTPException, OSError) as exc:

@@ -121,6 +121,7 @@ class RegularGivingPage(QWidget):
         self.members_summary = wrapped_label("")
         layout.addWidget(self.members_summary)
         self.member_rows: list[MemberRow] = []
+        self.notice = ""
         self.dialog: QDialog | None = None
         return tab
 
@@ -149,7 +150,9 @@ class RegularGivingPage(QWidget):
                 for r in rows
             ],
         )
-        self.members_summary.setText(_("{n} adhérent(s).").format(n=len(rows)))
+        count = _("{n} adhérent(s).").format(n=len(rows))
+        self.members_summary.setText(f"{count} {self.notice}".strip())
+        self.notice = ""  # said once, after the reload that follows an action
 
     def new_membership(self) -> None:
         """Open the membership form once the types are known."""
@@ -249,7 +252,8 @@ class RegularGivingPage(QWidget):
             )
         )
         left = _("{n} adhérent(s) non relancé(s).").format(n=len(result.excluded))
-        self.members_summary.setText(f"{done} {left}" if result.excluded else done)
+        self.notice = f"{done} {left}" if result.excluded else done
+        self.members_summary.setText(self.notice)
         self.ctx.events.notify({Change.MEMBERSHIPS, Change.CONTACTS})
 
     def show_types(self) -> None:
