@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.contacts.search import ContactFilter, ids_query
@@ -77,9 +77,10 @@ class Target:
         evaluated once (for the ids), instead of once per table read. Rows come grouped by
         list, each in `statement`'s order, so any order within one contact holds.
         """
-        for start in range(0, len(self.ids), CHUNK):
-            chunk = self.ids[start : start + CHUNK]
-            yield from session.execute(statement.where(column.in_(chunk)))
+        limited = statement.where(column.in_(bindparam("target_ids", expanding=True)))
+        for start in range(0, len(self.ids), CHUNK):  # one statement, compiled once
+            chunk = list(self.ids[start : start + CHUNK])
+            yield from session.execute(limited, {"target_ids": chunk})
 
 
 def target_query(session: Session, kind: str, target: str) -> Select[Any] | None:
