@@ -644,3 +644,45 @@ def test_one_appeal_a_year_end_to_end_with_exclusions_counted_and_exported(
         ).all()
     assert ("appeals_per_year", "1") in [tuple(row) for row in journal]
     database.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_cli_member_reminders_by_post_and_email_refused_without_smtp(
+    engine: str,
+    db_path: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    clock: FixedClock,
+) -> None:
+    import json
+
+    from app.cli import run_cli
+    from app.core.opening import open_database
+
+    target = str(db_path) if engine == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(target, clock=clock)
+    if engine == "postgresql":
+        from tests.conftest import _truncate_all
+
+        _truncate_all(database)
+    member = _member(database, "Aubert", email="aubert@example.org")
+    _member(database, "Blanc", npai=True)
+    database.dispose()
+    base = ["member", "reminders", "--on", "2026-12-10", "--db", target, "--json"]
+    assert run_cli([*base, "--channel", "email"]) == 1  # no SMTP server set: nothing recorded
+    assert "Serveur SMTP" in json.loads(capsys.readouterr().out)["error"]["message"]
+    assert run_cli([*base, "--channel", "post", "--out", str(tmp_path / "r.pdf")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["written"], result["counts"]) == (1, {"npai": 1})
+    assert result["channel"] == "post" and (tmp_path / "r.pdf").stat().st_size > 0
+    again = run_cli([*base, "--channel", "post", "--out", str(tmp_path / "r2.pdf")])
+    assert again == 0 and json.loads(capsys.readouterr().out)["counts"] == {
+        "reminded": 1,
+        "npai": 1,
+    }
+    database = open_database(target)
+    with database.read() as session:
+        kinds = session.execute(select(Solicitation.contact_id, Solicitation.kind)).all()
+    database.dispose()
+    assert [tuple(k) for k in kinds] == [(member, "reminder")]
