@@ -56,6 +56,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reminders.add_argument("--per-minute", type=int, default=60, help="e-mails par minute (e-mail)")
     reminders.add_argument("--on", help="à cette date (par défaut : aujourd'hui)")
     reminders.set_defaults(handler=run_reminders)
+    bounce = sub.add_parser(
+        "bounce", parents=[common], help="relance par e-mail revenue non distribuée"
+    )
+    bounce.add_argument("address")
+    bounce.set_defaults(handler=run_bounce)
     types = sub.add_parser("types", parents=[common], help="types d'adhésion")
     types.set_defaults(handler=run_types)
     type_add = sub.add_parser("type-add", parents=[common], help="créer un type d'adhésion")
@@ -244,6 +249,18 @@ def run_reminders(ctx: CliContext) -> int:
                 _("Non relancé : contact n° {id} — {reason}").format(id=cid, reason=reason)
                 for cid, reason in result.excluded.items()
             ]
+        ),
+    )
+    return 0
+
+
+def run_bounce(ctx: CliContext) -> int:
+    """Record an undelivered reminder e-mail."""
+    count = ops.record_reminder_bounce(_context(ctx), ctx.args.address).result
+    ctx.result(
+        {"bounced": count},
+        _("Retour enregistré pour {address} : adresse marquée invalide.").format(
+            address=ctx.args.address
         ),
     )
     return 0

@@ -244,3 +244,11 @@ def _send_reminder_emails(
             cancel=ctx.cancel,
             sleep=sleep,
         )
+
+
+def record_reminder_bounce(ctx: OperationContext, address: str) -> Outcome[int]:
+    """A reminder e-mail came back: logged, and the member's address marked invalid."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        count = emailing.record_bounce(session, None, address, on=today(ctx.database.clock))
+    return Outcome(count, frozenset({Change.CONTACTS}))

@@ -17,7 +17,7 @@ from app.core.appeals.sending import AppealDraft
 from app.core.clock import FixedClock
 from app.core.contacts.consents import record_consent
 from app.core.infrastructure.database import Database
-from app.errors import Conflict, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import Contact, ContactEmail, Gift, PostalAddress, Solicitation
 from app.models.enums import Channel, ConsentStatus, ContactStatus, PaymentMethod
 from app.operations import appeals as ops
@@ -581,6 +581,15 @@ def test_reminder_emails_go_through_the_appeals_mailing_with_unsubscribe_and_log
         "blanc@example.org": "failed",
         "colin@example.org": "sent",
     }
+    # a reminder that comes back marks the member's address invalid, like an appeal's
+    assert member_ops.record_reminder_bounce(_ctx(db), "colin@example.org").result == 1
+    with db.read() as session:
+        colin = session.scalars(
+            select(ContactEmail).where(ContactEmail.contact_id == people["Colin"])
+        ).one()
+        assert colin.invalid_reason == "retour d'une relance d'adhésion"
+    with pytest.raises(NotFound, match="Aucune relance"):
+        member_ops.record_reminder_bounce(_ctx(db), "nobody@example.org")
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

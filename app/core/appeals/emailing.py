@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from app.core.appeals import letters as templates
@@ -215,22 +215,33 @@ def send_rows(
 
 
 def record_bounce(
-    session: Session, appeal: Appeal, address: str, *, on: date, reason: str = ""
+    session: Session, appeal: Appeal | None, address: str, *, on: date, reason: str = ""
 ) -> int:
     """A message came back: its delivery says so, and the contact's address is marked
-    invalid (the next e-mail appeals leave it out), with a line in the contact's history."""
+    invalid (the next e-mail appeals leave it out), with a line in the contact's history.
+
+    `appeal` None: a membership renewal reminder's e-mail came back."""
     require(session, Permission.CONTACTS_WRITE)
     address = address.strip()
-    why = reason or _("retour de l'appel « {name} »").format(name=appeal.name)
-    rows = list(
-        session.scalars(
-            select(Solicitation).where(
-                Solicitation.appeal_id == appeal.id, Solicitation.email == address
-            )
-        )
+    sent_by = (
+        Solicitation.appeal_id == appeal.id
+        if appeal is not None
+        else and_(Solicitation.appeal_id.is_(None), Solicitation.kind == "reminder")
     )
+    why = reason or (
+        _("retour de l'appel « {name} »").format(name=appeal.name)
+        if appeal is not None
+        else _("retour d'une relance d'adhésion")
+    )
+    rows = list(session.scalars(select(Solicitation).where(sent_by, Solicitation.email == address)))
     if not rows:
-        raise NotFound(_("Aucun envoi de cet appel à {address}.").format(address=address))
+        raise NotFound(
+            (
+                _("Aucun envoi de cet appel à {address}.")
+                if appeal is not None
+                else _("Aucune relance d'adhésion envoyée à {address}.")
+            ).format(address=address)
+        )
     for row in rows:
         row.delivery, row.error = "bounced", reason or _("adresse invalide (retour)")
     contacts = {row.contact_id for row in rows}
@@ -245,8 +256,8 @@ def record_bounce(
         session,
         [
             JournalEvent(
-                "appeal",
-                appeal.id,
+                "appeal" if appeal is not None else "contact",
+                appeal.id if appeal is not None else contact_id,
                 _("E-mail revenu non distribué ({address}) : adresse marquée invalide").format(
                     address=address
                 ),
