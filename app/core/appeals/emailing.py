@@ -169,6 +169,8 @@ def send_rows(
     require(session, Permission.CONTACTS_WRITE)
     settings = load_settings(session)
     raise_first(settings.problems())
+    if not rows:
+        return SendReport(0, 0, 0)  # nothing pending: no connection to the server
     association = load_identity(session).name
     progress.start(len(rows), label)
     server = connector(settings)
