@@ -60,6 +60,9 @@ SAMPLE = templates.values_for(
     amount_asked_cents=6000,
     gift_cents=5000,
     gift_on=date(2025, 11, 2),
+    membership="Individuelle",
+    membership_ends_on=date(2026, 12, 31),
+    fee_cents=2500,
 )
 
 

@@ -30,7 +30,7 @@ from app.core.memberships.service import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _
-from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
+from app.models.enums import Channel, MandateStatus, PlanFrequency, PlanStatus
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import Change, Changes, OperationContext
@@ -89,6 +89,11 @@ class RegularGivingPage(QWidget):
         self.join_button = QPushButton(_("Nouvelle adhésion…"))
         self.renew_button = QPushButton(_("Renouveler"))
         self.types_button = QPushButton(_("Types d'adhésion…"))
+        self.remind_button = QPushButton(_("Relancer…"))
+        self.remind_button.setToolTip(
+            _("Relancer par courrier ou par e-mail les adhérents « à renouveler »")
+        )
+        self.remind_button.clicked.connect(self.remind)
         self.cards_button = QPushButton(_("Cartes d'adhérent…"))
         self.cards_button.clicked.connect(self.write_cards)
         self.join_button.clicked.connect(self.new_membership)
@@ -96,7 +101,13 @@ class RegularGivingPage(QWidget):
         self.types_button.clicked.connect(self.show_types)
         bar.addWidget(QLabel(_("Statut :")))
         bar.addWidget(self.status_box)
-        for button in (self.join_button, self.renew_button, self.cards_button, self.types_button):
+        for button in (
+            self.join_button,
+            self.renew_button,
+            self.remind_button,
+            self.cards_button,
+            self.types_button,
+        ):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -105,6 +116,7 @@ class RegularGivingPage(QWidget):
         self.members_summary = wrapped_label("")
         layout.addWidget(self.members_summary)
         self.member_rows: list[MemberRow] = []
+        self.notice = ""
         self.dialog: QDialog | None = None
         return tab
 
@@ -133,7 +145,9 @@ class RegularGivingPage(QWidget):
                 for r in rows
             ],
         )
-        self.members_summary.setText(_("{n} adhérent(s).").format(n=len(rows)))
+        count = _("{n} adhérent(s).").format(n=len(rows))
+        self.members_summary.setText(f"{count} {self.notice}".strip())
+        self.notice = ""  # said once, after the reload that follows an action
 
     def new_membership(self) -> None:
         """Open the membership form once the types are known."""
@@ -175,6 +189,59 @@ class RegularGivingPage(QWidget):
             _("Renouvellement…"),
             renewed,
         )
+
+    def remind(self) -> None:
+        """Remind the members "à renouveler": letters (a PDF to print) or e-mails."""
+        box = QMessageBox(self)
+        box.setWindowTitle(_("Relancer les adhérents"))
+        box.setText(
+            _(
+                "Relancer les adhérents « à renouveler » ? Les règles des appels s'appliquent "
+                "(consentement, NPAI, limitation RGPD, plafonds de sollicitations) et chaque "
+                "relance compte comme une sollicitation."
+            )
+        )
+        post = box.addButton(_("Par courrier…"), QMessageBox.ButtonRole.AcceptRole)
+        email = box.addButton(_("Par e-mail"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda _r: self._remind_by(box.clickedButton(), post, email))
+        self.dialog = box
+        box.open()
+
+    def _remind_by(self, clicked: Any, post: Any, email: Any) -> None:
+        if clicked is post:
+            day = today(self.ctx.database.clock)
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Lettres de relance"), f"relances-{day:%Y-%m-%d}.pdf", "PDF (*.pdf)"
+            )
+            if path:
+                self.start_reminders(Channel.POST, Path(path))
+        elif clicked is email:
+            self.start_reminders(Channel.EMAIL)
+
+    def start_reminders(self, channel: Channel, out: Path | None = None) -> None:
+        """Run the reminders (the same operation as `obole member reminders`)."""
+        self.ctx.ops.op(
+            lambda context: member_ops.send_reminders(context, channel=channel, out=out),
+            parent=self,
+            label=_("Relance des adhérents…"),
+            on_success=self._reminded,
+        )
+
+    def _reminded(self, result: member_ops.RemindersResult) -> None:
+        emails = result.emails
+        done = (
+            _("{n} relance(s) par e-mail : {sent} envoyée(s), {failed} en échec.").format(
+                n=result.written, sent=emails.sent, failed=emails.failed
+            )
+            if emails is not None
+            else _("{n} lettre(s) de relance écrite(s) dans {out}.").format(
+                n=result.written, out=result.path
+            )
+        )
+        left = _("{n} adhérent(s) non relancé(s).").format(n=len(result.excluded))
+        self.notice = f"{done} {left}" if result.excluded else done  # shown after the reload
+        self.members_summary.setText(self.notice)
 
     def write_cards(self) -> None:
         """Member cards (A4 sheets of ten) for the members of the chosen status.
