@@ -147,7 +147,7 @@ def test_readme_and_users_dialog_say_what_roles_cannot_do() -> None:
     root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "cannot hold" in readme and "opens the SQLite file" in readme
-    dialog = (root / "app" / "ui" / "protect_dialogs.py").read_text(encoding="utf-8")
+    dialog = (root / "app" / "ui" / "access" / "dialogs.py").read_text(encoding="utf-8")
     assert "pas contre" in dialog and "ouvre directement le fichier" in dialog
 
 
