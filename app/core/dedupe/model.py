@@ -128,61 +128,186 @@ def _trainable(f: int) -> np.ndarray:
     return np.array([lv.fixed_weight is None for lv in FIELDS[f].levels])
 
 
+@dataclass(frozen=True)
+class TrainingRule:
+    """Pairs agreeing exactly on these fields: an EM session that estimates m for the other
+    fields (Splink's way: among pairs selected on a field, that field says nothing, and the
+    different people in it are random pairs for the other fields)."""
+
+    name: str
+    agree: tuple[tuple[str, int], ...]  # (field, its exact level)
+    learns: tuple[str, ...]  # fields whose m this session estimates
+
+
+# Different people sharing a surname, an address, an e-mail or a phone are often one
+# household (parent and child, a couple): among them these fields go together, so a session
+# selected on one of them does not learn the others (they would make a household look like
+# one person). A birth date shared by two people is chance: that session learns everything.
+TRAINING_RULES = (
+    TrainingRule(
+        "date de naissance",
+        (("birth", 4),),
+        ("first", "last", "email", "phone", "place", "street", "gender"),
+    ),
+    TrainingRule("prénom et nom", (("first", 5), ("last", 4)), ("birth", "email", "phone")),
+    TrainingRule("courriel", (("email", 2),), ("first", "birth")),
+    TrainingRule("téléphone", (("phone", 2),), ("first", "birth")),
+    TrainingRule("adresse", (("place", 3), ("street", 3)), ("first", "birth")),
+)
+MIN_SESSION_PAIRS = 40  # fewer pairs agreeing on a rule: its session is skipped
+PRIOR_PSEUDO_PAIRS = 10_000  # weight of the default prior against the data's own
+U_PSEUDO_PAIRS = 2_000.0  # weight of the default u against the data's random pairs
+
+
 def train(
     levels: np.ndarray,
     *,
     start: Model,
+    u: list[np.ndarray] | None = None,
+    total_pairs: int = 0,
     tf: dict[str, dict[str, float]] | None = None,
-    random_levels: np.ndarray | None = None,
-    learn_levels: bool = True,
 ) -> Model:
-    """EM (Winkler 1988) on the candidate pairs' level vectors, from `start`'s m, u, prior.
-
-    With `random_levels` (pairs drawn at random, nearly all different people), u is their
-    share of each level and stays fixed, as Splink does: EM then only has m and the prior to
-    find, which keeps it from mistaking namesakes for duplicates."""
+    """m by EM on the candidate pairs, one session per TRAINING_RULES, with u fixed (`u`: the
+    level shares of random pairs, see `estimate_u`); then the prior, the share of duplicates
+    among all `total_pairs` pairs, as the fixed point of EM with m and u fixed (pairs that
+    were never compared count as different people). Label-free: `start` holds generic
+    m values used where a session has too few pairs."""
     unique, counts = patterns(levels)
+    u = u if u is not None else [np.asarray(x, dtype=float) for x in start.u]
+    m_start = [np.asarray(x, dtype=float) for x in start.m]
     if counts.sum() < MIN_PAIRS_TO_TRAIN:
-        return Model(start.m, start.u, start.prior, tf or {}, 0, 0)
+        return Model([x.tolist() for x in m_start], [x.tolist() for x in u], start.prior, tf or {})
     counts = counts.astype(float)
-    m = [np.asarray(x, dtype=float) for x in start.m]
-    u = [np.asarray(x, dtype=float) for x in start.u]
-    if random_levels is not None and len(random_levels):
-        weights = np.ones(len(random_levels))
-        u = [_level_shares(random_levels[:, f], weights, u[f], f) for f in range(len(FIELDS))]
-    prior = start.prior
     fixed = _fixed_bits(unique)
-    iteration = 0
-    for iteration in range(1, EM_ITERATIONS + 1):  # noqa: B007 - reported
-        log_ratio = fixed.copy()
-        for f in range(len(FIELDS)):
-            column = unique[:, f]
-            bits = np.append(np.log2(m[f] / u[f]), 0.0)
-            bits[np.append(~_trainable(f), False)] = 0.0  # fixed levels counted in `fixed`
-            log_ratio += bits[column]
-        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
-        match = odds / (1 + odds)
-        new_prior = float((match * counts).sum() / counts.sum())
-        new_m, new_u = list(m), list(u)
-        for f in range(len(FIELDS) if learn_levels else 0):
-            new_m[f] = _level_shares(unique[:, f], match * counts, m[f], f)
-            if random_levels is None:
-                new_u[f] = _level_shares(unique[:, f], (1 - match) * counts, u[f], f)
-        change = max(
-            abs(new_prior - prior),
-            max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)),
-        )
-        m, u, prior = new_m, new_u, min(max(new_prior, 1e-6), MAX_PRIOR)
-        if change < EM_TOLERANCE:
-            break
+    sums = [np.zeros(len(x)) for x in m_start]
+    weights = [0.0] * len(FIELDS)
+    iterations = 0
+    for rule in TRAINING_RULES:
+        indexes = [FIELD_INDEX[name] for name, _level in rule.agree]
+        rows = np.ones(len(unique), dtype=bool)
+        for f, level in zip(indexes, (lv for _n, lv in rule.agree), strict=True):
+            rows &= unique[:, f] == level
+        if counts[rows].sum() < MIN_SESSION_PAIRS:
+            continue
+        active = [FIELD_INDEX[name] for name in rule.learns]
+        m, n = _session(unique[rows], counts[rows], fixed[rows], m_start, u, active)
+        iterations += n
+        for f in active:
+            present = unique[rows][:, f] != MISSING
+            mass = float(m[1][present].sum()) if present.any() else 0.0
+            if mass > 0:
+                sums[f] += mass * m[0][f]
+                weights[f] += mass
+    m_final = [sums[f] / weights[f] if weights[f] > 0 else m_start[f] for f in range(len(FIELDS))]
+    prior = _prior(unique, counts, fixed, m_final, u, total_pairs, start.prior)
     return Model(
-        [x.tolist() for x in m],
+        [x.tolist() for x in m_final],
         [x.tolist() for x in u],
         prior,
         tf or {},
         int(counts.sum()),
-        iteration,
+        iterations,
     )
+
+
+def _log_ratio(
+    unique: np.ndarray, fixed: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], fields
+) -> np.ndarray:  # type: ignore[no-untyped-def]
+    log_ratio = fixed.copy()
+    for f in fields:
+        bits = np.append(np.log2(m[f] / u[f]), 0.0)
+        bits[np.append(~_trainable(f), False)] = 0.0  # fixed levels counted in `fixed`
+        log_ratio += bits[unique[:, f]]
+    return log_ratio
+
+
+def _session(
+    unique: np.ndarray,
+    counts: np.ndarray,
+    fixed: np.ndarray,
+    m_start: list[np.ndarray],
+    u: list[np.ndarray],
+    active: list[int],
+) -> tuple[tuple[list[np.ndarray], np.ndarray], int]:
+    """EM on the pairs of one training rule: m of the `active` fields and the share of
+    duplicates among these pairs; returns (m, posterior mass per pattern), iterations."""
+    m = list(m_start)
+    prior = 0.5
+    match = np.zeros(len(unique))
+    iteration = 0
+    for iteration in range(1, EM_ITERATIONS + 1):  # noqa: B007 - reported
+        log_ratio = _log_ratio(unique, fixed, m, u, active)
+        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+        match = odds / (1 + odds)
+        new_prior = min(max(float((match * counts).sum() / counts.sum()), 1e-6), 1 - 1e-6)
+        new_m = list(m)
+        for f in active:
+            new_m[f] = _level_shares(unique[:, f], match * counts, m[f], f)
+        change = max(
+            abs(new_prior - prior),
+            max(float(np.abs(new_m[f] - m[f]).max()) for f in active),
+        )
+        m, prior = new_m, new_prior
+        if change < EM_TOLERANCE:
+            break
+    return (m, match * counts), iteration
+
+
+def _prior(
+    unique: np.ndarray,
+    counts: np.ndarray,
+    fixed: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    total_pairs: int,
+    default: float,
+) -> float:
+    """Share of duplicates among all pairs: EM's fixed point for the prior alone, with the
+    default prior worth PRIOR_PSEUDO_PAIRS pairs (small files keep it)."""
+    if total_pairs <= 0:
+        return default
+    log_ratio = _log_ratio(unique, fixed, m, u, range(len(FIELDS)))
+    prior = default
+    for _iteration in range(200):
+        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+        expected = float((odds / (1 + odds) * counts).sum())
+        new = (expected + default * PRIOR_PSEUDO_PAIRS) / (total_pairs + PRIOR_PSEUDO_PAIRS)
+        new = min(max(new, 1e-12), MAX_PRIOR)
+        if abs(new - prior) <= 1e-3 * prior:
+            return new
+        prior = new
+    return prior
+
+
+def estimate_u(
+    random: np.ndarray,
+    start: Model,
+    exact: dict[int, tuple[int, float, int]] | None = None,
+) -> list[np.ndarray]:
+    """u per field: the level shares of pairs drawn at random (nearly all different people),
+    blended with the default u (worth U_PSEUDO_PAIRS pairs, for small files); `exact` gives,
+    per field, (exact level, share of random pairs agreeing on it counted from the values'
+    frequencies, number of pairs that share rests on), more precise than a sample."""
+    out = []
+    for f in range(len(FIELDS)):
+        default = np.asarray(start.u[f], dtype=float)
+        column = random[:, f] if len(random) else np.zeros(0, dtype=np.int8)
+        present = column[column != MISSING]
+        size = len(default)
+        counts = np.bincount(present, minlength=size)[:size].astype(float)
+        n = float(counts.sum())
+        shares = (counts + U_PSEUDO_PAIRS * default) / (n + U_PSEUDO_PAIRS)
+        if exact and f in exact:
+            level, share, pairs = exact[f]
+            agree = (share * pairs + U_PSEUDO_PAIRS * default[level]) / (pairs + U_PSEUDO_PAIRS)
+            others = np.delete(np.arange(size), level)
+            shares[others] *= (1 - agree) / shares[others].sum()
+            shares[level] = agree
+        trainable = _trainable(f)
+        shares = np.maximum(shares, 1e-9)
+        shares[~trainable] = default[~trainable]
+        out.append(shares)
+    return out
 
 
 def _level_shares(

@@ -17,6 +17,7 @@ from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_man
 from app.core.dedupe.model import (
     Model,
     default_model,
+    estimate_u,
     pair_bits,
     person_tf_bits,
     probability,
@@ -37,7 +38,6 @@ SAFE_THRESHOLD = 0.99  # probability; setting "dedupe.safe_threshold"
 SUGGESTION_KEY, SAFE_KEY = "dedupe.suggestion_threshold", "dedupe.safe_threshold"
 CHUNK = 50_000
 RANDOM_PAIRS = 100_000
-LEARN_LEVELS = True  # EM from DEFAULT_MODEL: m, u and the prior of this data
 SIREN = FIELD_INDEX["siren"]
 
 
@@ -190,6 +190,7 @@ class Compared:
     second: np.ndarray
     levels: np.ndarray
     swapped: np.ndarray
+    columns: Columns | None = None
 
 
 def compare_pairs(
@@ -216,28 +217,49 @@ def compare_pairs(
         progress.advance(min(CHUNK, len(first) - start))
         if cancel is not None:
             cancel.raise_if_cancelled()
-    return Compared(people, first, second, levels, swapped)
+    return Compared(people, first, second, levels, swapped, columns)
 
 
-def fit(
-    people: list[Person],
-    compared: Compared,
-    *,
-    start: Model | None = None,
-    learn_levels: bool = LEARN_LEVELS,
-) -> Model:
-    """The model trained by EM on these candidate pairs (u from random pairs), with the
-    names' frequencies."""
-    return train(
-        compared.levels,
-        start=start or default_model(),
-        tf=term_frequencies(people),
-        learn_levels=learn_levels,
-    )
+def fit(people: list[Person], compared: Compared, *, start: Model | None = None) -> Model:
+    """The model of these contacts, label-free: u from random pairs and the values'
+    frequencies, m by EM on the candidate pairs (one session per training rule), the prior
+    over all pairs; with the names' frequencies."""
+    start = start or default_model()
+    columns = compared.columns or Columns(people)
+    u = estimate_u(random_levels(people, columns), start, exact_agreement(columns))
+    total = len(people) * (len(people) - 1) // 2
+    return train(compared.levels, start=start, u=u, total_pairs=total, tf=term_frequencies(people))
+
+
+EXACT_LEVELS = {"first": 5, "last": 4, "birth": 4, "email": 2, "phone": 2, "place": 3}
+
+
+def exact_agreement(columns: Columns) -> dict[int, tuple[int, float, int]]:
+    """Per field: (exact level, share of pairs of contacts agreeing on it, number of pairs
+    with the field on both sides), counted from the values' frequencies (exact, no sample)."""
+    out = {}
+    for name, level in EXACT_LEVELS.items():
+        codes = {
+            "first": columns.first,
+            "last": columns.last,
+            "birth": columns.birth,
+            "email": columns.email,
+            "phone": columns.phone,
+            "place": columns.postcode,
+        }[name]
+        present = codes[codes != 0]
+        n = len(present)
+        if n < 2:
+            continue
+        counts = np.unique(present, return_counts=True)[1].astype(float)
+        pairs = n * (n - 1) / 2
+        agreeing = float((counts * (counts - 1) / 2).sum())
+        out[FIELD_INDEX[name]] = (level, agreeing / pairs, int(pairs))
+    return out
 
 
 def random_levels(
-    people: list[Person], compared: Compared, *, count: int = RANDOM_PAIRS
+    people: list[Person], columns: Columns, *, count: int = RANDOM_PAIRS
 ) -> np.ndarray:
     """Levels of pairs drawn at random (seeded: the same data gives the same model)."""
     if len(people) < 2:
@@ -246,7 +268,7 @@ def random_levels(
     first = rng.integers(0, len(people), count)
     second = rng.integers(0, len(people), count)
     keep = first != second
-    return compare_many(Columns(people), first[keep], second[keep])[0]
+    return compare_many(columns, first[keep], second[keep])[0]
 
 
 def score_pairs(
