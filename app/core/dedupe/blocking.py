@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
-from app.core.dedupe.comparison import street_number
-from app.core.dedupe.normalise import Person, phonetic
+from app.core.dedupe.comparison import ocr_fold, street_number
+from app.core.dedupe.normalise import PARTICLES, Person
+from app.core.dedupe.normalise import phonetic as _phonetic
 
 MAX_BLOCK = 6
 WINDOW = 2
@@ -35,8 +36,14 @@ def _address(p: Person) -> list[str]:
     return [f"{p.postcode}:{number}"] if number and p.postcode else []
 
 
+def phonetic(word: str) -> str:
+    """The phonetic key of a word as typed or as a scanner may have misread it ("1uc")."""
+    return _phonetic(ocr_fold(word))
+
+
 def _first_word(text: str) -> str:
-    return text.split()[0] if text else ""
+    words = [w for w in text.split() if w not in PARTICLES] or text.split()
+    return words[0] if words else ""
 
 
 def _last_word(text: str) -> str:
@@ -98,8 +105,15 @@ def _ordered(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def _sort_key(p: Person) -> str:
-    return f"{p.last} {p.first}" if p.kind == "person" else p.organisation
+def _sort_keys(p: Person) -> list[str]:
+    """Where a contact goes in a sorted window: by "last first", and by "birth first" too
+    (a married woman sits next to both her names)."""
+    if p.kind != "person":
+        return [p.organisation]
+    keys = [f"{ocr_fold(p.last)} {ocr_fold(p.first)}"]
+    if p.birth_name:
+        keys.append(f"{ocr_fold(p.birth_name)} {ocr_fold(p.first)}")
+    return keys
 
 
 def candidate_pairs(people: Iterable[Person]) -> set[tuple[int, int]]:
@@ -136,8 +150,8 @@ def _pairs_within(members: list[int], by_id: dict[int, Person]) -> Iterator[tupl
                 if a != b:
                     yield _ordered(a, b)
         return
-    ordered = sorted(members, key=lambda i: _sort_key(by_id[i]))
-    yield from _window(ordered, WINDOW)
+    entries = sorted((key, i) for i in set(members) for key in _sort_keys(by_id[i]))
+    yield from _window([i for _key, i in entries], WINDOW)
 
 
 def _window(ordered: list[int], size: int) -> Iterator[tuple[int, int]]:
@@ -148,7 +162,7 @@ def _window(ordered: list[int], size: int) -> Iterator[tuple[int, int]]:
 
 
 def _neighbourhood(people: list[Person]) -> Iterator[tuple[int, int]]:
-    named = [p for p in people if p.kind == "person" and p.last]
-    yield from _window(
-        [p.id for p in sorted(named, key=lambda p: (p.last, p.first))], NEIGHBOURHOOD
+    entries = sorted(
+        (key, p.id) for p in people if p.kind == "person" and p.last for key in _sort_keys(p)
     )
+    yield from _window([i for _key, i in entries], NEIGHBOURHOOD)

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from app.core.dedupe.normalise import Person, phonetic
+from app.core.dedupe.normalise import PARTICLES, Person, phonetic
 
 MISSING = -1
 
@@ -169,18 +169,37 @@ def gendered_pair(x: str, y: str) -> bool:
     return False
 
 
+_OCR = (("0", "o"), ("1", "l"), ("5", "s"), ("8", "b"), ("rn", "m"), ("vv", "w"), ("cl", "d"))
+
+
+@lru_cache(maxsize=1 << 16)
+def ocr_fold(text: str) -> str:
+    """A name as a scanner may have read it: digits for letters ("z0e", "1uc") and letter
+    pairs read as one ("rnarc") folded back (only to compare two names, never stored)."""
+    for source, target in _OCR:
+        text = text.replace(source, target)
+    return text
+
+
+def _without_particles(text: str) -> str:
+    words = [w for w in text.split() if w not in PARTICLES]
+    return " ".join(words) if words else text
+
+
 @lru_cache(maxsize=1 << 18)
 def _name_level(x: str, y: str) -> int:
-    """Levels of "last": 4 exact, 3 JW >= 0.94, 2 JW >= 0.84, 1 same phonetic key, 0 differ."""
+    """Levels of "last": 4 exact, 3 JW >= 0.94 (or the same once OCR confusions are folded),
+    2 JW >= 0.84 or one typing error, 1 same phonetic key, 0 differ."""
     if x == y:
         return 4
+    x, y = _without_particles(x), _without_particles(y)  # a first name typed as "le gall"
     cx, cy = x.replace(" ", ""), y.replace(" ", "")
     if cx == cy:
         return 4
     jw = JaroWinkler.normalized_similarity(cx, cy)
-    if jw >= 0.94:
+    if jw >= 0.94 or ocr_fold(cx) == ocr_fold(cy):
         return 3
-    if jw >= 0.84:
+    if jw >= 0.84 or DamerauLevenshtein.distance(cx, cy, score_cutoff=1) <= 1:
         return 2
     if phonetic(cx) == phonetic(cy):
         return 1
@@ -215,6 +234,9 @@ def first_level(x: str, y: str) -> int:
         and (set(words_x) <= set(words_y) or set(words_y) <= set(words_x))
     ):
         return 3  # "jean" / "jean pierre"
+    short, long = sorted((words_x[0], words_y[0]), key=len)
+    if len(short) >= 3 and long.startswith(short):
+        return 3  # a short form: "seb" / "sebastien", "vero" / "veronique"
     return 1 if level == 1 else 0
 
 
