@@ -32,6 +32,7 @@ SMOOTHING = 0.5
 FIRST, LAST = FIELD_INDEX["first"], FIELD_INDEX["last"]
 CLOSE_NAME_LEVELS = {"first": (3, 4), "last": (2, 3)}  # Jaro-Winkler bands
 EXACT_FIRST, EXACT_LAST = 5, 4
+HOUSEHOLD = (FIELD_INDEX["place"], FIELD_INDEX["street"])
 
 
 @dataclass
@@ -44,11 +45,22 @@ class Model:
     tf: dict[str, dict[str, float]] = field(default_factory=dict)  # field -> value -> share
     trained_on: int = 0  # candidate pairs used by EM (0: defaults)
     iterations: int = 0
+    # u of the household fields (commune, rue) among different people with the same first
+    # and last name (a parent and child of one name at one address): learnt by EM
+    u_named: list[list[float]] | None = None
+    _tables: dict[bool, list[np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
-    def weight_table(self) -> list[np.ndarray]:
-        """Bits per level, with a trailing 0 so that index MISSING (-1) weighs nothing."""
+    def weight_table(self, named: bool = False) -> list[np.ndarray]:
+        """Bits per level, with a trailing 0 so that index MISSING (-1) weighs nothing;
+        `named`: for a pair with the same first and last name."""
+        named = named and self.u_named is not None
+        if named not in self._tables:
+            self._tables[named] = self._weight_table(self.u_named if named else self.u)  # type: ignore[arg-type]
+        return self._tables[named]
+
+    def _weight_table(self, u_values: list[list[float]]) -> list[np.ndarray]:
         tables = []
-        for spec, m, u in zip(FIELDS, self.m, self.u, strict=True):
+        for spec, m, u in zip(FIELDS, self.m, u_values, strict=True):
             bits = np.log2(np.asarray(m) / np.asarray(u))
             bits = np.clip(bits, -MAX_BITS, MAX_BITS)
             for index, level in enumerate(spec.levels):
@@ -152,11 +164,12 @@ TRAINING_RULES = (
     TrainingRule("prénom et nom", (("first", 5), ("last", 4)), ("birth", "email", "phone")),
     TrainingRule("courriel", (("email", 2),), ("first", "birth")),
     TrainingRule("téléphone", (("phone", 2),), ("first", "birth")),
-    TrainingRule("adresse", (("place", 3), ("street", 3)), ("first", "birth")),
 )
 MIN_SESSION_PAIRS = 40  # fewer pairs agreeing on a rule: its session is skipped
 PRIOR_PSEUDO_PAIRS = 10_000  # weight of the default prior against the data's own
-U_PSEUDO_PAIRS = 2_000.0  # weight of the default u against the data's random pairs
+U_PSEUDO_PAIRS = 2_000.0
+SURELY_DIFFERENT = 0.05
+MIN_NAMESAKES = 10.0  # namesakes shown different needed to learn their u (and its weight)
 
 
 def train(
@@ -199,7 +212,14 @@ def train(
                 sums[f] += mass * m[0][f]
                 weights[f] += mass
     m_final = [sums[f] / weights[f] if weights[f] > 0 else m_start[f] for f in range(len(FIELDS))]
-    prior = _prior(unique, counts, fixed, m_final, u, total_pairs, start.prior)
+    u_named = _named_u(unique, counts, fixed, m_final, u)
+    log_ratio = _log_ratio(unique, fixed, m_final, u, range(len(FIELDS)))
+    if u_named is not None:
+        named = named_rows(unique)
+        log_ratio[named] = _log_ratio(
+            unique[named], fixed[named], m_final, u_named, range(len(FIELDS))
+        )
+    prior = _prior(log_ratio, counts, total_pairs, start.prior)
     return Model(
         [x.tolist() for x in m_final],
         [x.tolist() for x in u],
@@ -207,7 +227,47 @@ def train(
         tf or {},
         int(counts.sum()),
         iterations,
+        [x.tolist() for x in u_named] if u_named is not None else None,
     )
+
+
+def _named_u(
+    unique: np.ndarray,
+    counts: np.ndarray,
+    fixed: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+) -> list[np.ndarray] | None:
+    """u of commune and rue among different people of the same first and last name, counted
+    on the pairs of the same name that the other fields (birth date, e-mail, phone,
+    civility) show to be different people (posterior under SURELY_DIFFERENT, the share of
+    duplicates among these pairs found by EM on those fields alone). None when too few."""
+    rows = named_rows(unique)
+    if counts[rows].sum() < MIN_SESSION_PAIRS:
+        return None
+    unique, counts, fixed = unique[rows], counts[rows], fixed[rows]
+    others = [f for f in range(len(FIELDS)) if f not in HOUSEHOLD]
+    log_ratio = _log_ratio(unique, fixed, m, u, others)
+    prior = 0.5
+    for _iteration in range(EM_ITERATIONS):
+        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+        new = min(max(float((odds / (1 + odds) * counts).sum() / counts.sum()), 1e-6), 1 - 1e-6)
+        if abs(new - prior) < EM_TOLERANCE:
+            break
+        prior = new
+    odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+    weights = np.where(odds / (1 + odds) < SURELY_DIFFERENT, counts, 0.0)
+    u_named = list(u)
+    for f in HOUSEHOLD:
+        column = unique[:, f]
+        present = column != MISSING
+        if weights[present].sum() < MIN_NAMESAKES:
+            return None
+        size = len(u[f])
+        totals = np.bincount(column[present], weights=weights[present], minlength=size)[:size]
+        shares = (totals + MIN_NAMESAKES * u[f]) / (totals.sum() + MIN_NAMESAKES)
+        u_named[f] = np.maximum(shares, u[f])  # never more telling than random pairs
+    return u_named
 
 
 def _log_ratio(
@@ -253,20 +313,11 @@ def _session(
     return (m, match * counts), iteration
 
 
-def _prior(
-    unique: np.ndarray,
-    counts: np.ndarray,
-    fixed: np.ndarray,
-    m: list[np.ndarray],
-    u: list[np.ndarray],
-    total_pairs: int,
-    default: float,
-) -> float:
+def _prior(log_ratio: np.ndarray, counts: np.ndarray, total_pairs: int, default: float) -> float:
     """Share of duplicates among all pairs: EM's fixed point for the prior alone, with the
     default prior worth PRIOR_PSEUDO_PAIRS pairs (small files keep it)."""
     if total_pairs <= 0:
         return default
-    log_ratio = _log_ratio(unique, fixed, m, u, range(len(FIELDS)))
     prior = default
     for _iteration in range(200):
         odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
@@ -327,6 +378,11 @@ def _level_shares(
     return shares
 
 
+def named_rows(levels: np.ndarray) -> np.ndarray:
+    """Pairs with the same first and last name (their household fields weigh less)."""
+    return (levels[:, FIRST] == EXACT_FIRST) & (levels[:, LAST] == EXACT_LAST)
+
+
 def pair_bits(
     model: Model,
     levels: np.ndarray,
@@ -339,6 +395,11 @@ def pair_bits(
     bits = np.zeros(len(levels))
     for f, table in enumerate(tables):
         bits += table[levels[:, f]]
+    if model.u_named is not None:
+        named = named_rows(levels)
+        for f, table in enumerate(model.weight_table(named=True)):
+            if f in HOUSEHOLD:
+                bits[named] += table[levels[named, f]] - tables[f][levels[named, f]]
     if tf_bits is not None:
         bits += np.where(levels[:, FIRST] == EXACT_FIRST, tf_bits[:, 0], 0.0)
         bits += np.where(levels[:, LAST] == EXACT_LAST, tf_bits[:, 1], 0.0)
