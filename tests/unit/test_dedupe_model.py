@@ -121,8 +121,9 @@ def test_em_converges_on_a_small_synthetic_set_and_finds_the_share_of_duplicates
     compared = compare_pairs(data.people, sorted(pairs))
     model = fit(data.people, compared)
     assert 0 < model.iterations < EM_ITERATIONS
-    true_share = len(data.true_pairs & pairs) / len(pairs)
-    assert true_share / 2 < model.prior < true_share * 2
+    # the prior is the share of duplicates among all pairs of contacts
+    expected = model.prior * len(data.people) * (len(data.people) - 1) / 2
+    assert len(data.true_pairs) / 2 < expected < len(data.true_pairs) * 2
     # a duplicate scores far above a non-duplicate with the trained model
     chances = [score_pair(*_ends(data, pair), model=model).probability for pair in data.true_pairs]
     assert np.mean(np.array(chances) >= 0.8) > 0.95

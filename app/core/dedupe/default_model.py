@@ -2,8 +2,8 @@
 
 m: how often a true duplicate shows each level (typing errors are a few percent of names;
 identifiers change in some records: a new e-mail, a move). u: how often two different
-people do, for two random French contacts (a shared first name ~1 %, a shared surname
-~0.1 %, a birth date 1 in 27,000...). prior: the share of duplicates among all pairs of a
+people do, for two random French contacts (a shared first name ~1.5 %, a shared surname
+~0.3 %, a birth date 1 in 27,000...). prior: the share of duplicates among all pairs of a
 file of a few thousand contacts with a few percent of duplicates.
 
 The scan replaces u by the association's own (random pairs and the values' frequencies) and
@@ -25,15 +25,15 @@ DEFAULT = {
         # commune: other département, same département, same town, same postcode
         [0.08, 0.04, 0.02, 0.86],
         # rue (same town): differ, same number, close, same
-        [0.1, 0.02, 0.06, 0.82],
+        [0.05, 0.02, 0.06, 0.87],
         # civilité: differ (fixed), same, person/organisation (fixed)
         [0.001, 0.998, 0.001],
         # SIREN: differ (fixed), same
         [0.001, 0.999],
     ],
     "u": [
-        [0.96, 0.008, 0.002, 0.015, 0.003, 0.012, 0.5],
-        [0.985, 0.008, 0.005, 0.001, 0.001],
+        [0.957, 0.008, 0.002, 0.015, 0.003, 0.015, 0.5],
+        [0.983, 0.008, 0.005, 0.001, 0.003],
         [0.9986, 0.0011, 0.00001, 0.00025, 0.00004],
         [0.99998, 0.00001, 0.00001],
         [0.99998, 0.00001, 0.00001],
@@ -43,4 +43,7 @@ DEFAULT = {
         [0.99999, 0.00001],
     ],
     "prior": 0.0001,
+    # u of commune and rue among different people of one first and last name (a parent and
+    # a child at one address): the scan counts its own (model._named_u)
+    "u_named": {"place": [0.55, 0.1, 0.05, 0.3], "street": [0.7, 0.05, 0.05, 0.2]},
 }

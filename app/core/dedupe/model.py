@@ -189,7 +189,13 @@ def train(
     u = u if u is not None else [np.asarray(x, dtype=float) for x in start.u]
     m_start = [np.asarray(x, dtype=float) for x in start.m]
     if counts.sum() < MIN_PAIRS_TO_TRAIN:
-        return Model([x.tolist() for x in m_start], [x.tolist() for x in u], start.prior, tf or {})
+        return Model(
+            [x.tolist() for x in m_start],
+            [x.tolist() for x in u],
+            start.prior,
+            tf or {},
+            u_named=start.u_named,
+        )
     counts = counts.astype(float)
     fixed = _fixed_bits(unique)
     sums = [np.zeros(len(x)) for x in m_start]
@@ -204,7 +210,7 @@ def train(
             continue
         active = [FIELD_INDEX[name] for name in rule.learns]
         m, n = _session(unique[rows], counts[rows], fixed[rows], m_start, u, active)
-        iterations += n
+        iterations = max(iterations, n)
         for f in active:
             present = unique[rows][:, f] != MISSING
             mass = float(m[1][present].sum()) if present.any() else 0.0
@@ -334,6 +340,7 @@ def estimate_u(
     random: np.ndarray,
     start: Model,
     exact: dict[int, tuple[int, float, int]] | None = None,
+    total_pairs: int = 0,
 ) -> list[np.ndarray]:
     """u per field: the level shares of pairs drawn at random (nearly all different people),
     blended with the default u (worth U_PSEUDO_PAIRS pairs, for small files); `exact` gives,
@@ -346,6 +353,8 @@ def estimate_u(
         present = column[column != MISSING]
         size = len(default)
         counts = np.bincount(present, minlength=size)[:size].astype(float)
+        if total_pairs and counts.sum() > total_pairs:  # a small file: few distinct pairs
+            counts *= total_pairs / counts.sum()
         n = float(counts.sum())
         shares = (counts + U_PSEUDO_PAIRS * default) / (n + U_PSEUDO_PAIRS)
         if exact and f in exact:
@@ -447,4 +456,6 @@ def default_model() -> Model:
     m: list[list[float]] = DEFAULT["m"]  # type: ignore[assignment]
     u: list[list[float]] = DEFAULT["u"]  # type: ignore[assignment]
     prior: float = DEFAULT["prior"]  # type: ignore[assignment]
-    return Model(m, u, prior)
+    named: dict[str, list[float]] = DEFAULT["u_named"]  # type: ignore[assignment]
+    u_named = [named.get(spec.name, values) for spec, values in zip(FIELDS, u, strict=True)]
+    return Model(m, u, prior, u_named=u_named)

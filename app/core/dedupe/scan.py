@@ -226,8 +226,8 @@ def fit(people: list[Person], compared: Compared, *, start: Model | None = None)
     over all pairs; with the names' frequencies."""
     start = start or default_model()
     columns = compared.columns or Columns(people)
-    u = estimate_u(random_levels(people, columns), start, exact_agreement(columns))
     total = len(people) * (len(people) - 1) // 2
+    u = estimate_u(random_levels(people, columns), start, exact_agreement(columns), total)
     return train(compared.levels, start=start, u=u, total_pairs=total, tf=term_frequencies(people))
 
 
