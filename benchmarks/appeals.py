@@ -28,7 +28,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from app.core.appeals.sending import AppealDraft  # noqa: E402
 from app.core.clock import FixedClock  # noqa: E402
-from app.core.database import open_database  # noqa: E402
+from app.core.opening import open_database  # noqa: E402
 from app.core.saved_filters import save_filter  # noqa: E402
 from app.models import Contact, Gift, PostalAddress, Tag, contact_tags  # noqa: E402
 from app.models.enums import Channel  # noqa: E402

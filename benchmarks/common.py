@@ -15,8 +15,8 @@ DEMO_TODAY = date(2026, 11, 20)
 
 def demo_database(contacts: int, *, seed: int = 1) -> Path:
     """Path of a demo database with `contacts` contacts (generated once, then reused)."""
-    from app.core.database import open_database
     from app.core.demo import generate_demo
+    from app.core.opening import open_database
 
     OUT.mkdir(exist_ok=True)
     path = OUT / f"demo-{contacts}-{seed}.sqlite3"

@@ -19,9 +19,9 @@ def main() -> None:
     """Measure and print."""
     from sqlalchemy import text
 
-    from app.core.database import open_database
+    from app.core.contacts.segments import score_donors
+    from app.core.opening import open_database
     from app.core.quality import quality_report
-    from app.core.segments import score_donors
     from app.core.stats import dashboard
 
     database = open_database(str(demo_database(100_000)))

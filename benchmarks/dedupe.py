@@ -25,11 +25,11 @@ def main() -> None:
     args = parser.parse_args()
     from rapidfuzz.distance import Indel
 
-    from app.core.database import open_database
     from app.core.dedupe.blocking import candidate_pairs
     from app.core.dedupe.incremental import SimilarityIndex, draft_person
     from app.core.dedupe.scan import SUGGESTION_THRESHOLD, group_pairs, scan, score_pairs
     from app.core.dedupe.synthetic import generate
+    from app.core.opening import open_database
 
     database = open_database(str(demo_database(100_000)))
     started = time.perf_counter()

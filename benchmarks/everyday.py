@@ -62,8 +62,8 @@ def main() -> None:
 
     from sqlalchemy import text
 
-    from app.core.contact_search import ContactFilter, count_contacts, fetch_window
-    from app.core.database import open_database
+    from app.core.contacts.search import ContactFilter, count_contacts, fetch_window
+    from app.core.opening import open_database
     from app.core.text import search_tokens
     from app.paths import app_paths
     from app.ui.application import make_application

@@ -50,7 +50,7 @@ def bare_executemany_rate(path: Path, source: Path) -> float:
     (contact, e-mail, phone, address): no reading, checking, matching or journal."""
     from sqlalchemy import insert
 
-    from app.core.database import open_database
+    from app.core.opening import open_database
     from app.models import Contact, ContactEmail, ContactPhone, PostalAddress
 
     lines = source.read_bytes().decode("cp1252").splitlines()[1:]
@@ -92,9 +92,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    from app.core.database import open_database
     from app.core.importing.commit import commit, file_sha256
     from app.core.importing.service import prepare
+    from app.core.opening import open_database
 
     folder = Path(tempfile.mkdtemp(prefix="obole-bench-import-"))
     source = folder / "contacts.csv"

@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.core.database import open_database
 from app.core.demo import generate_demo
+from app.core.opening import open_database
 
 
 def _timed(path: Path, sql: str) -> float:

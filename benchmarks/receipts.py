@@ -42,7 +42,7 @@ def build(path: Path, count: int) -> None:
     """An association ready to issue, with `count` donors and one 2025 gift each."""
     from sqlalchemy import insert
 
-    from app.core.database import open_database
+    from app.core.opening import open_database
     from app.models import Contact, Gift, PostalAddress
     from tests.unit.receipts_helpers import ready_association
 
@@ -86,7 +86,7 @@ def build(path: Path, count: int) -> None:
 
 def issue_all(path: Path, *, workers: int | None) -> tuple[int, float, float]:
     """(receipts issued, seconds, of which preview)."""
-    from app.core.database import open_database
+    from app.core.opening import open_database
     from app.core.receipts.eligibility import plan_receipts
     from app.core.receipts.issuing import issue
     from app.models.enums import ReceiptMode

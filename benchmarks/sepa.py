@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from app.core.clock import FixedClock  # noqa: E402
-from app.core.database import open_database  # noqa: E402
 from app.core.member_status import MemberStatus, contacts_with_status  # noqa: E402
-from app.core.memberships import list_members  # noqa: E402
+from app.core.memberships.service import list_members  # noqa: E402
+from app.core.opening import open_database  # noqa: E402
 from app.core.sepa.creditor import CreditorSettings, save_creditor  # noqa: E402
 from app.models import (  # noqa: E402
     Contact,

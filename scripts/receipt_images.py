@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import app.operations  # noqa: E402, F401  (hands the receipt renderer to the core)
-from app.core.database import open_database  # noqa: E402
 from app.core.demo import generate_demo  # noqa: E402
+from app.core.opening import open_database  # noqa: E402
 from app.core.organisation import set_receipt_image  # noqa: E402
 from app.core.receipts import lifecycle  # noqa: E402
 from app.core.receipts.eligibility import plan_receipts  # noqa: E402

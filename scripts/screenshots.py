@@ -20,8 +20,8 @@ os.environ.setdefault("OBOLE_LANG", "fr")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.core.database import open_database  # noqa: E402
 from app.core.demo import generate_demo  # noqa: E402
+from app.core.opening import open_database  # noqa: E402
 from app.paths import app_paths  # noqa: E402
 
 DOCS = ROOT / "docs"

@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, text
 
 import app.operations  # noqa: F401  (hands the receipt renderer to the core)
 from app.core.clock import FixedClock
-from app.core.database import Database, open_database
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.models import Base
 
 PG_URL_VAR = "OBOLE_TEST_PG_URL"

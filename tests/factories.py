@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.contact_fields import refresh_derived_fields
-from app.core.database import Database
+from app.core.contacts.fields import refresh_derived_fields
+from app.core.infrastructure.database import Database
 from app.models import Contact, ContactEmail, ContactPhone, Gift, PostalAddress, Tag
 from app.models.enums import ContactKind, PaymentMethod
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.clicommands.prompts import ask_secret
-from app.core import backup
-from app.core.permissions import Permission
+from app.core.infrastructure import backup
+from app.core.infrastructure.permissions import Permission
 from app.errors import ValidationError
 from app.i18n import _
 from app.operations import backups as backup_ops

@@ -6,8 +6,8 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from app.core.campaigns import CampaignDraft
 from app.core.dates import format_date, parse_optional_date
+from app.core.gifts.campaigns import CampaignDraft
 from app.core.money import format_eur, parse_eur
 from app.i18n import _
 from app.operations import campaigns as ops

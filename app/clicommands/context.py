@@ -8,17 +8,23 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
+
+from sqlalchemy.orm import Session
 
 from app.clicommands.progress import StderrProgress
 from app.clicommands.prompts import ask_secret
-from app.core import instance_lock, session_login
-from app.core.database import Database, open_database
+from app.core.access import session_login
+from app.core.infrastructure import instance_lock
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.errors import NotFound
+from app.operations import base
 from app.operations.base import OperationContext
 from app.paths import AppPaths, database_target
 
 PASSWORD_ENV_VAR = "OBOLE_PASSWORD"
+T = TypeVar("T")
 
 
 @dataclass
@@ -71,6 +77,10 @@ class CliContext:
     def operation(self) -> OperationContext:
         """The context an operation runs in: this database, progress on stderr."""
         return OperationContext(self.database(), progress=StderrProgress(self.stderr))
+
+    def query(self, read: Callable[[Session], T]) -> T:
+        """A read of the core in one read session (what the GUI's runner.query does)."""
+        return base.read(self.operation(), read)
 
     def say(self, message: str) -> None:
         """A human message: stdout normally, stderr in --json mode."""

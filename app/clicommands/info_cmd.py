@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from app.clicommands.context import CliContext
-from app.core.info import database_info
+from app.core.infrastructure.info import database_info
 from app.core.money import format_eur
 
 

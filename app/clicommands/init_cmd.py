@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from app.clicommands.context import CliContext
-from app.core.info import database_info
+from app.core.infrastructure.info import database_info
 from app.operations import demo as demo_ops
 
 

@@ -10,7 +10,7 @@ from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.dates import parse_date
 from app.core.member_status import MemberStatus
-from app.core.memberships import (
+from app.core.memberships.service import (
     KIND_LABELS,
     STATUS_LABELS,
     MembershipDraft,
@@ -19,6 +19,7 @@ from app.core.memberships import (
 from app.core.money import format_eur, parse_eur
 from app.i18n import _
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
+from app.operations import base
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
 
@@ -76,8 +77,7 @@ def _context(ctx: CliContext) -> OperationContext:
 
 
 def _type_id(context: OperationContext, reference: str) -> int:
-    with context.database.read() as session:
-        return find_type(session, reference).id
+    return base.read(context, lambda session: find_type(session, reference).id)
 
 
 def _say_membership(ctx: CliContext, result: ops.MembershipResult, verb: str) -> int:

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from app.clicommands.context import CliContext
-from app.clicommands.progress import StderrProgress
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
-from app.core.receipts.output import rewrite_originals
 from app.errors import Conflict
+from app.i18n import N_, _
 from app.models.enums import ReceiptMode
 from app.operations import receipts as ops
 
@@ -211,19 +210,19 @@ def run_reprint(ctx: CliContext) -> int:
 
 def run_pdf(ctx: CliContext) -> int:
     """(Re)write the original PDFs of a year's issued receipts, checked against digests."""
-    with ctx.database().read() as session:
-        paths = rewrite_originals(session, ctx.args.year, ctx.args.out, progress=StderrProgress())
+    paths = ops.save_originals(ctx.operation(), ctx.args.year, ctx.args.out).result
     ctx.result(
         {"year": ctx.args.year, "files": [str(p) for p in paths]},
-        f"{len(paths)} reçus originaux écrits dans {ctx.args.out} (empreintes vérifiées).",
+        _("{n} reçus originaux écrits dans {folder} (empreintes vérifiées).").format(
+            n=len(paths), folder=ctx.args.out
+        ),
     )
     return 0
 
 
 def run_list(ctx: CliContext) -> int:
     """List the receipts of a year."""
-    with ctx.database().read() as session:
-        lines = audit.number_log(session, ctx.args.year)
+    lines = ctx.query(lambda session: audit.number_log(session, ctx.args.year))
     data = [
         {
             "number": line.number,
@@ -241,7 +240,7 @@ def run_list(ctx: CliContext) -> int:
             f"{line.number}  {line.status:9}  {format_eur(line.total_cents):>14}  {line.donor}"
             for line in lines
         )
-        or "Aucun reçu.",
+        or _("Aucun reçu."),
     )
     return 0
 
@@ -258,9 +257,8 @@ def run_log(ctx: CliContext) -> int:
 
 def run_declaration(ctx: CliContext) -> int:
     """Print the art. 222 bis figures."""
-    with ctx.database().read() as session:
-        figures = audit.declaration(session, ctx.args.year)
-        gaps = audit.gaps(session, ctx.args.year)
+    figures = ops.declaration(ctx.operation(), ctx.args.year).result
+    gaps = ctx.query(lambda session: audit.gaps(session, ctx.args.year))
     data = {
         "year": figures.year,
         "receipts": figures.receipts,
@@ -276,44 +274,60 @@ def run_declaration(ctx: CliContext) -> int:
         },
         "gaps": gaps,
     }
-    ctx.result(
-        data,
-        f"Déclaration art. 222 bis — {figures.year}\n"
-        f"1) Base : {figures.basis_received}\n"
-        f"   Nombre de reçus : {figures.receipts} "
-        f"(particuliers {figures.individual_receipts}, entreprises {figures.company_receipts})\n"
-        f"   Montant global des dons mentionnés : {format_eur(figures.total_cents)}\n"
-        f"2) Base : {figures.basis_delivered}\n"
-        f"   Nombre de reçus : {figures.delivered_receipts}\n"
-        f"   Montant global des dons mentionnés : {format_eur(figures.delivered_total_cents)}\n"
-        f"Reçus annulés (non comptés) : {figures.cancelled}"
-        + (f"\nATTENTION : numéros manquants {gaps}" if gaps else ""),
+    text = _(
+        "Déclaration art. 222 bis — {year}\n"
+        "1) Base : {basis}\n"
+        "   Nombre de reçus : {receipts} (particuliers {individual}, entreprises {company})\n"
+        "   Montant global des dons mentionnés : {total}\n"
+        "2) Base : {basis_delivered}\n"
+        "   Nombre de reçus : {delivered}\n"
+        "   Montant global des dons mentionnés : {delivered_total}\n"
+        "Reçus annulés (non comptés) : {cancelled}"
+    ).format(
+        year=figures.year,
+        basis=figures.basis_received,
+        receipts=figures.receipts,
+        individual=figures.individual_receipts,
+        company=figures.company_receipts,
+        total=format_eur(figures.total_cents),
+        basis_delivered=figures.basis_delivered,
+        delivered=figures.delivered_receipts,
+        delivered_total=format_eur(figures.delivered_total_cents),
+        cancelled=figures.cancelled,
     )
+    if gaps:
+        text += "\n" + _("ATTENTION : numéros manquants {gaps}").format(gaps=gaps)
+    ctx.result(data, text)
     return 0
+
+
+VERDICTS = {
+    lifecycle.Reproduction.IDENTICAL: N_("empreinte vérifiée, PDF identique à l'émission"),
+    lifecycle.Reproduction.NEW_LAYOUT: N_(
+        "données intactes (empreinte des données vérifiée), mise en page d'une version "
+        "plus récente d'Obole"
+    ),
+    lifecycle.Reproduction.ALTERED: N_("DONNÉES ALTÉRÉES depuis l'émission"),
+}
 
 
 def run_verify(ctx: CliContext) -> int:
     """Check that a receipt still reproduces its recorded SHA-256."""
-    with ctx.database().read() as session:
-        receipt = lifecycle.find_receipt(session, ctx.args.number)
-        outcome = lifecycle.verify(session, receipt)
-        data = {
-            "number": receipt.number,
-            "sha256": receipt.pdf_sha256,
-            "status": str(receipt.status),
-            "reproduction": str(outcome),
-            "valid": outcome != lifecycle.Reproduction.ALTERED,
-        }
-    verdict = {
-        lifecycle.Reproduction.IDENTICAL: "empreinte vérifiée, PDF identique à l'émission",
-        lifecycle.Reproduction.NEW_LAYOUT: (
-            "données intactes (empreinte des données vérifiée), mise en page d'une version "
-            "plus récente d'Obole"
+    found = ops.verify_receipt(ctx.operation(), ctx.args.number)
+    data = {
+        "number": found.number,
+        "sha256": found.sha256,
+        "status": found.status,
+        "reproduction": str(found.reproduction),
+        "valid": found.valid,
+    }
+    ctx.result(
+        data,
+        _("Reçu {number} : {verdict} ({sha})").format(
+            number=found.number, verdict=_(VERDICTS[found.reproduction]), sha=found.sha256
         ),
-        lifecycle.Reproduction.ALTERED: "DONNÉES ALTÉRÉES depuis l'émission",
-    }[outcome]
-    ctx.result(data, f"Reçu {data['number']} : {verdict} ({data['sha256']})")
-    return 0 if data["valid"] else 1
+    )
+    return 0 if found.valid else 1
 
 
 def run_send(ctx: CliContext) -> int:

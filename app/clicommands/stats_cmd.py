@@ -9,10 +9,10 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.core.clock import today
+from app.core.contacts.segments import SEGMENTS, export_segment, score_donors, segment_counts
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import duplicate_ids, quality_report
-from app.core.segments import SEGMENTS, export_segment, score_donors, segment_counts
 from app.core.stats import dashboard
 from app.models.enums import Channel
 from app.reports.quality_pdf import write_quality_pdf

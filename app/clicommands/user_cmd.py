@@ -8,7 +8,7 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.clicommands.prompts import ask_secret
-from app.core import users
+from app.core.access import users
 from app.errors import ValidationError
 from app.i18n import _
 from app.models.enums import Role

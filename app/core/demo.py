@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.core.contact_fields import first_name_initials, search_text_for, sort_name_for
-from app.core.journal import record_event
+from app.core.contacts.fields import first_name_initials, search_text_for, sort_name_for
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.sequences import sync_sequences
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
-from app.core.sequences import sync_sequences
 from app.db import refresh_statistics
 from app.models import (
     Campaign,
@@ -583,7 +583,7 @@ def ensure_demo_allowed(session: Session) -> None:
     Fake donors and gifts mixed into real data would end up in the next receipts batch
     and cannot be told apart afterwards.
     """
-    from app.core.permissions import Permission, require
+    from app.core.infrastructure.permissions import Permission, require
     from app.errors import Conflict
     from app.i18n import _ as translate
     from app.models import Contact, Gift, Receipt

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import contact_search, gift_search
-from app.core.gifts import METHOD_TEXT
+from app.core.contacts import search as contact_search
+from app.core.gifts import search as gift_search
+from app.core.gifts.recording import METHOD_TEXT
+from app.core.infrastructure.permissions import Permission, require
 from app.core.money import format_eur
-from app.core.permissions import Permission, require
 from app.core.renderers import TableWriter
 from app.i18n import N_, _
 

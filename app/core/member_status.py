@@ -1,6 +1,6 @@
 """A member's status at a date, from the end of their latest membership (SQL and Python).
 
-Kept apart from app.core.memberships so that the contact search can filter on it without
+Kept apart from app.core.memberships.service so that the contact search can filter on it without
 importing the membership services.
 """
 

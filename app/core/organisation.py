@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import ValidationError, raise_first
 from app.i18n import N_, _
 from app.models import OrganisationSettings

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.core.contact_validation import check_phone
-from app.core.postal import AddressParts, address_problems
+from app.core.contacts.postal import AddressParts, address_problems
+from app.core.contacts.validation import check_phone
 from app.i18n import N_
 from app.models import ConsentEvent, Contact, ContactEmail, ContactPhone, PostalAddress
 from app.models.enums import ContactStatus

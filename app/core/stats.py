@@ -11,7 +11,7 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.core.gdpr.requests import requests_due
-from app.core.memberships import members_per_type
+from app.core.memberships.service import members_per_type
 from app.models import Campaign, Gift, Receipt
 from app.models.enums import ReceiptStatus
 

@@ -15,11 +15,11 @@ from app.core.appeals import letters as templates
 from app.core.appeals.preparation import AppealPlan, Recipient
 from app.core.appeals.pressure import PressureCaps, contact_pressure, load_caps, save_caps
 from app.core.clock import today
+from app.core.contacts.segments import SEGMENTS
+from app.core.infrastructure.permissions import Permission
 from app.core.organisation import OrganisationIdentity, load_identity
-from app.core.permissions import Permission
 from app.core.receipts.mailing import Connector, connect
 from app.core.saved_filters import list_filters
-from app.core.segments import SEGMENTS
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Appeal

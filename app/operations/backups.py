@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core import backup, backup_crypto
-from app.core.permissions import Permission
+from app.core.infrastructure import backup, backup_crypto
+from app.core.infrastructure.permissions import Permission
 from app.errors import StorageError
 from app.i18n import _
 from app.operations.base import EVERYTHING, Change, OperationContext, Outcome, check_permission

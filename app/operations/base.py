@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from app.core.backup import BackupResult, automatic_backup
-from app.core.database import Database
-from app.core.permissions import Permission, require_role
+from sqlalchemy.orm import Session
+
+from app.core.infrastructure.backup import BackupResult, automatic_backup
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.permissions import Permission, require_role
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 
 T = TypeVar("T")
@@ -63,10 +66,22 @@ class OperationContext:
 def check_permission(ctx: OperationContext, permission: Permission) -> None:
     """Raise PermissionDenied before any work when the acting role lacks `permission`.
 
-    The same check runs again inside the transaction (`app.core.permissions.require`);
-    this early one keeps a refused action from taking a backup or rendering anything.
+    The same check runs again inside the transaction
+    (`app.core.infrastructure.permissions.require`); this early one keeps a refused action
+    from taking a backup or rendering anything.
     """
     require_role(ctx.database.role, permission)
+
+
+def read(ctx: OperationContext, query: Callable[[Session], T]) -> T:
+    """Run a read of the core (`query(session) -> T`) in one read-only unit of work.
+
+    The CLI's reads (`CliContext.query`) go through it; the GUI's runner does the same on its
+    worker thread (`DatabaseRunner.query`). Reads need no operation of their own, but no
+    caller above this layer opens a session.
+    """
+    with ctx.database.read() as session:
+        return query(session)
 
 
 def risky(ctx: OperationContext, reason: str) -> BackupResult | None:

@@ -3,8 +3,8 @@ create the campaigns an import names."""
 
 from __future__ import annotations
 
-from app.core import campaigns
-from app.core.permissions import Permission
+from app.core.gifts import campaigns
+from app.core.infrastructure.permissions import Permission
 from app.operations.base import Change, OperationContext, Outcome, check_permission
 
 CHANGED = frozenset({Change.CAMPAIGNS})

@@ -20,7 +20,7 @@ from app.core.dedupe.scan import (
     save_thresholds,
     scan,
 )
-from app.core.permissions import Permission
+from app.core.infrastructure.permissions import Permission
 from app.models import Contact
 from app.operations.base import Change, OperationContext, Outcome, check_permission, risky
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core import contact_search, gift_search
-from app.core.gifts import METHOD_LABELS
+from app.core.contacts import search as contact_search
+from app.core.gifts import search as gift_search
+from app.core.gifts.recording import METHOD_LABELS
+from app.core.infrastructure.permissions import Permission
 from app.core.list_exports import CHUNK, CONTACT_HEADER, GIFT_HEADER
 from app.core.money import format_eur
-from app.core.permissions import Permission
 from app.i18n import _
 from app.operations.base import OperationContext, Outcome, check_permission
 from app.reports.table_export import write_table

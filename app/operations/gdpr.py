@@ -21,7 +21,7 @@ from app.core.gdpr.register import ActivityView
 from app.core.gdpr.requests import DueRequest
 from app.core.gdpr.retention import RetentionCandidate
 from app.core.gdpr.subject_export import write_export
-from app.core.permissions import Permission
+from app.core.infrastructure.permissions import Permission
 from app.errors import NotFound, ValidationError
 from app.i18n import _
 from app.models import Contact, RightsRequest

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.core.clock import today
-from app.core.gifts import (
+from app.core.gifts.recording import (
     GiftDraft,
     create_gift,
     draft_from_gift,
@@ -22,7 +22,7 @@ from app.core.gifts import (
     update_gift,
     validate_gift,
 )
-from app.core.permissions import Permission
+from app.core.infrastructure.permissions import Permission
 from app.core.receipts.eligibility import wants_receipt_per_gift
 from app.core.receipts.issuing import issue_requested_now
 from app.errors import ValidationError

@@ -17,7 +17,7 @@ from app.core.importing.history import ImportSummary, list_imports
 from app.core.importing.obole_format import export_contacts, export_gifts
 from app.core.importing.plan import ImportPlan
 from app.core.importing.service import prepare
-from app.core.permissions import Permission
+from app.core.infrastructure.permissions import Permission
 from app.errors import NotFound
 from app.i18n import _
 from app.models import ImportBatch

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.core import memberships
 from app.core.clock import today
-from app.core.journal import JournalEvent, record_events
+from app.core.infrastructure.journal import JournalEvent, record_events
+from app.core.infrastructure.permissions import Permission
 from app.core.member_status import MemberStatus
+from app.core.memberships import service as memberships
 from app.core.organisation import load_identity
-from app.core.permissions import Permission
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Membership, MembershipType

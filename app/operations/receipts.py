@@ -15,14 +15,19 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock, today
+from app.core.infrastructure.permissions import Permission
 from app.core.organisation import OrganisationIdentity, save_identity
-from app.core.permissions import Permission
 from app.core.receipts import audit, lifecycle, mailing
 from app.core.receipts import settings as receipt_settings
 from app.core.receipts.eligibility import IssuePlan, plan_receipts
 from app.core.receipts.issuing import IssueResult, issue
 from app.core.receipts.listing import fetch_receipts
-from app.core.receipts.output import write_number_log, write_pdfs, write_print_file
+from app.core.receipts.output import (
+    rewrite_originals,
+    write_number_log,
+    write_pdfs,
+    write_print_file,
+)
 from app.core.receipts.settings import ReceiptSettings
 from app.errors import Conflict
 from app.i18n import _
@@ -109,6 +114,37 @@ def save_pdfs(
     with ctx.database.read() as session:
         paths = write_pdfs(session, receipt_ids, folder, progress=ctx.progress, cancel=ctx.cancel)
     return Outcome(paths)
+
+
+def save_originals(ctx: OperationContext, year: int, folder: Path) -> Outcome[list[Path]]:
+    """(Re)write the ORIGINAL PDF of every issued receipt of `year`, each checked against the
+    SHA-256 recorded at issue (after an interrupted save)."""
+    with ctx.database.read() as session:
+        paths = rewrite_originals(session, year, folder, progress=ctx.progress, cancel=ctx.cancel)
+    return Outcome(paths)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What re-rendering an issued receipt says about it."""
+
+    number: str
+    sha256: str
+    status: str
+    reproduction: lifecycle.Reproduction
+
+    @property
+    def valid(self) -> bool:
+        """False only when the data changed since issue."""
+        return self.reproduction != lifecycle.Reproduction.ALTERED
+
+
+def verify_receipt(ctx: OperationContext, receipt: int | str) -> Verification:
+    """Render a receipt again from its snapshot and compare it with what was issued."""
+    with ctx.database.read() as session:
+        found = lifecycle.find_receipt(session, receipt)
+        outcome = lifecycle.verify(session, found)
+        return Verification(found.number, found.pdf_sha256, str(found.status), outcome)
 
 
 def save_print_file(

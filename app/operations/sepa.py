@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.core.clock import today
-from app.core.permissions import Permission
+from app.core.infrastructure.permissions import Permission
 from app.core.sepa import creditor as creditor_settings
 from app.core.sepa import mandates, notices, plans, returns
 from app.core.sepa.accounts import iban_for_role

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from app.core.memberships import Reminder
+from app.core.memberships.service import Reminder
 from app.core.money import format_eur
 from app.core.organisation import OrganisationIdentity
 from app.i18n import _

@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.core.history_words import describe, value_text
+from app.core.contacts.history import describe, value_text
 from app.reports.fonts import register_fonts
 
 MONTHS = (

@@ -21,9 +21,11 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from app import APP_AUTHOR, APP_NAME
-from app.core import backup, instance_lock, session_login
-from app.core.database import Database, open_database
-from app.core.integrity import DatabaseDamaged
+from app.core.access import session_login
+from app.core.infrastructure import backup, instance_lock
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.integrity import DatabaseDamaged
+from app.core.opening import open_database
 from app.errors import AppError
 from app.i18n import _, detect_language, set_language
 from app.paths import AppPaths, app_paths, database_target

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app.core.contact_search import ContactFilter, fetch_rows, fetch_window
+from app.core.contacts.search import ContactFilter, fetch_rows, fetch_window
 from app.i18n import _
 from app.ui.context import UiContext
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.operations.base import EVERYTHING, Change, Changes
 from app.paths import AppPaths
 from app.ui.tasks import DatabaseRunner, TaskRunner

@@ -4,7 +4,7 @@
   `FieldErrors`; `report` routes it there when the form has that field.
 - Every other failure goes through `show_error`: one message box that says what happened
   and what to do, in French, never an SQL text. Database failures are classified by the
-  driver's error code (app/core/storage_errors.py), not by their message.
+  driver's error code (app/core/infrastructure/storage_errors.py), not by their message.
 - Anything unexplained is a bug: the crash dialog, with details to copy.
 """
 
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.core.storage_errors import error_code, storage_message
+from app.core.infrastructure.storage_errors import error_code, storage_message
 from app.errors import (
     Conflict,
     NotFound,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.core.campaigns import unknown_campaigns
+from app.core.gifts.campaigns import unknown_campaigns
 from app.core.importing.commit import ImportReport, report_of, write_rejected
 from app.core.importing.mapping import auto_map, fields_for, save_mapping
 from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan

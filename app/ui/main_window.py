@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
-from app.core.backup import backup_sqlite
-from app.core.database import Database, open_database
-from app.core.permissions import ROLE_LABELS
+from app.core.infrastructure.backup import backup_sqlite
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.permissions import ROLE_LABELS
+from app.core.opening import open_database
 from app.errors import AppError
 from app.i18n import SUPPORTED_LANGUAGES, _, current_language
 from app.models.enums import Role

@@ -22,9 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import backup, session_login, users
-from app.core.database import Database
-from app.core.permissions import PERMISSION_LABELS, ROLE_LABELS, Permission, role_allows
+from app.core.access import session_login, users
+from app.core.infrastructure import backup
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.permissions import (
+    PERMISSION_LABELS,
+    ROLE_LABELS,
+    Permission,
+    role_allows,
+)
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import Role

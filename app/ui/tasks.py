@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.progress import CancelToken, Progress
 from app.errors import OperationCancelled
 from app.i18n import _

@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.core.backup import verify_sqlite
-from app.core.database import open_database
+from app.core.infrastructure.backup import verify_sqlite
+from app.core.opening import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 Snapshot = Callable[[sqlite3.Connection], object]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.core.backup import backup_sqlite
+from app.core.infrastructure.backup import backup_sqlite
 from tests.crash.harness import ROOT, CrashCase, assert_all_or_nothing
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.database import open_database
 from app.core.demo import generate_demo
+from app.core.opening import open_database
 from app.models import Contact, ContactEmail
 from tests.crash.harness import CrashCase, assert_all_or_nothing
 from tests.unit.receipts_helpers import ready_association

@@ -13,7 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select
 
 from app import db as dbmod
-from app.core.database import Database, open_database
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.errors import SchemaTooNew
 from app.models import Base, Contact, Gift
 

@@ -19,7 +19,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler  # noqa: E402
 
-from app.core.database import Database  # noqa: E402
+from app.core.infrastructure.database import Database  # noqa: E402
 from app.paths import app_paths  # noqa: E402
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact
 from app.ui.main_window import MainWindow
 from tests.ui.typing import type_text

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, Gift, PostalAddress
 from app.models.enums import PaymentMethod
 from app.ui.main_window import MainWindow

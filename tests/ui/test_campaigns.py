@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Campaign, Contact, Gift
 from app.models.enums import PaymentMethod
 from app.operations.base import Change

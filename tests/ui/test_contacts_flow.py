@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qt_compat import qt_api
 from sqlalchemy import func, select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import ConsentEvent, Contact, ContactEmail, PostalAddress
 from app.models.enums import ConsentStatus, ContactKind
 from app.ui.dialogs.contact_dialog import ContactDialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, ContactEmail, Gift, PostalAddress
 from app.models.enums import PaymentMethod
 from app.operations.base import Change

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact
 from app.operations.base import Change
 from app.ui.main_window import MainWindow

@@ -7,7 +7,7 @@ import os
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, ContactEmail, NotDuplicate, PostalAddress
 from app.models.enums import ContactStatus
 from app.ui.main_window import MainWindow

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.errors import PermissionDenied, StorageError
 from app.models import RightsRequest
 from app.models.enums import RightsRequestKind

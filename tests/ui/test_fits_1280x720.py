@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QScrollArea, QTabWidget, QWidget
 
-from app.core.database import Database
 from app.core.demo import generate_demo
+from app.core.infrastructure.database import Database
 from app.models.enums import ContactKind
 from app.ui.main_window import MainWindow
 

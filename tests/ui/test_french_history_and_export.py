@@ -12,12 +12,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from app.core.consents import record_consent
-from app.core.contacts import AddressDraft, ContactDraft, create_contact
-from app.core.database import Database
+from app.core.contacts.consents import record_consent
+from app.core.contacts.editing import AddressDraft, ContactDraft, create_contact
 from app.core.gdpr import register
 from app.core.gdpr.subject_export import write_export
-from app.core.gifts import GiftDraft, create_gift, update_gift
+from app.core.gifts.recording import GiftDraft, create_gift, update_gift
+from app.core.infrastructure.database import Database
 from app.models.enums import Channel, ConsentStatus
 from app.reports.subject_pdf import long_date, render_subject_pdf
 from app.ui.dialogs.contact_dialog import ContactDialog

@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, ProcessingActivity, RightsRequest
 from app.models.enums import ContactStatus
 from app.ui.main_window import MainWindow

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.core.database import Database
 from app.core.gdpr import requests
+from app.core.infrastructure.database import Database
 from app.errors import NotFound
 from app.models import Contact, RightsRequest
 from app.models.enums import RightsRequestKind

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Gift, Receipt
 from app.models.enums import PaymentMethod, ReceiptKind, ReceiptMode
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog

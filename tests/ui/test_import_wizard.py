@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWizard
 from sqlalchemy import func, select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, ImportBatch
 from app.ui.import_wizard import ImportWizard
 from app.ui.main_window import MainWindow
@@ -81,7 +81,7 @@ def test_undo_an_import_from_the_wizard_and_the_file_menu(
     qtbot.waitUntil(lambda: dialog.loaded, timeout=10_000)
     assert dialog.selected() is not None and dialog.selected().file_name == "adherents.csv"  # type: ignore[union-attr]
     assert dialog.table.item(0, 5).text() == "1" and dialog.table.item(0, 8).text() == "en place"
-    from app.core.backup import list_backups
+    from app.core.infrastructure.backup import list_backups
 
     def import_backups() -> int:
         return sum(e.reason == "import" for e in list_backups(db.backup_dir))  # type: ignore[arg-type]

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.database import Database
 from app.core.dates import format_date, parse_date
+from app.core.infrastructure.database import Database
 from app.ui.import_wizard import ImportWizard
 from app.ui.main_window import MainWindow
 

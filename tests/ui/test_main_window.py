@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from sqlalchemy import func, select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.organisation import load_identity
 from app.models import Contact
 from app.ui.first_start import FirstStartChoice, FirstStartDialog

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from app.core import backup, users
-from app.core.database import Database
+from app.core.access import users
 from app.core.demo import generate_demo
+from app.core.infrastructure import backup
+from app.core.infrastructure.database import Database
 from app.ui.protect_dialogs import BackupsDialog, LoginDialog, UsersDialog
 
 
@@ -115,7 +116,7 @@ def test_backups_dialog_sets_the_association_backup_passphrase(
     """#14.9: from the GUI, every later backup (automatic ones too) is encrypted."""
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-    from app.core import backup
+    from app.core.infrastructure import backup
     from app.ui.protect_dialogs import BackupsDialog
 
     dialog = BackupsDialog(db, tmp_path / "backups")

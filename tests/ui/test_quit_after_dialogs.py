@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.database import open_database
+from app.core.opening import open_database
 from app.models import Contact
 
 ROOT = Path(__file__).resolve().parents[2]

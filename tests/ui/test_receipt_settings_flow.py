@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.receipts.settings import load_receipt_settings
 from app.models import OrganisationSettings
 from app.ui.main_window import MainWindow

@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Gift, Receipt
 from app.models.enums import ReceiptStatus
 from app.ui.main_window import MainWindow

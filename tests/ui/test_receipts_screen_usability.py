@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.receipts.listing import fetch_receipts
 from app.ui.main_window import MainWindow
 from app.ui.pages.receipts_page import ReceiptsPage

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from app.core.clock import FixedClock
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.sepa.creditor import CreditorSettings
 from app.models import Gift, Membership, SepaMandate
 from app.models.enums import MembershipKind, MembershipPeriod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, Gift
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog

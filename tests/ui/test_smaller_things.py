@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.core.chart_scale import euro_label, nice_ticks
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.organisation import siren_is_valid
 from app.models import Contact, Gift
 from app.models.enums import ContactKind, PaymentMethod

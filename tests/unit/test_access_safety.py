@@ -16,12 +16,13 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import run_cli
-from app.core import backup as bk
-from app.core import session_login, users
+from app.core.access import session_login, users
 from app.core.clock import FixedClock
-from app.core.database import Database, open_database
 from app.core.demo import generate_demo
 from app.core.gdpr import anonymise, requests
+from app.core.infrastructure import backup as bk
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.errors import Conflict, PermissionDenied
 from app.models import Receipt, RightsRequest
 from app.models.audit import AuditEvent

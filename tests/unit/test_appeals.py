@@ -14,8 +14,8 @@ from app.core.appeals.preparation import amount_asked, salutation
 from app.core.appeals.pressure import PressureCaps
 from app.core.appeals.sending import AppealDraft
 from app.core.clock import FixedClock
-from app.core.consents import record_consent
-from app.core.database import Database
+from app.core.contacts.consents import record_consent
+from app.core.infrastructure.database import Database
 from app.errors import Conflict, ValidationError
 from app.models import Contact, ContactEmail, Gift, PostalAddress, Solicitation
 from app.models.enums import Channel, ConsentStatus, ContactStatus, PaymentMethod
@@ -294,7 +294,7 @@ def test_cli_create_prepare_letters_labels_results_thanks(
     import json
 
     from app.cli import run_cli
-    from app.core.database import open_database
+    from app.core.opening import open_database
 
     target = str(db_path) if engine == "sqlite" else request.getfixturevalue("pg_url")
     database = open_database(target)
@@ -337,7 +337,7 @@ def test_email_appeal_through_a_local_smtp_server_resumes_and_records_unsubscrib
 
     from aiosmtpd.controller import Controller
 
-    from app.core.consents import current_consents
+    from app.core.contacts.consents import current_consents
     from app.core.progress import CancelToken
     from app.core.receipts.mailing import SmtpSettings, save_settings
 

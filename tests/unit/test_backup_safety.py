@@ -19,11 +19,12 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import run_cli
-from app.core import backup as bk
-from app.core import backup_crypto
-from app.core.database import Database, open_database
 from app.core.demo import generate_demo
-from app.core.integrity import check_database_file
+from app.core.infrastructure import backup as bk
+from app.core.infrastructure import backup_crypto
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.integrity import check_database_file
+from app.core.opening import open_database
 from app.errors import StorageError
 from app.models import Contact, Setting
 
@@ -408,7 +409,7 @@ def test_info_works_while_another_process_holds_the_write_lock(
 
 
 def test_reads_during_a_write_transaction_on_both_engines(any_db: Database) -> None:
-    from app.core.info import database_info
+    from app.core.infrastructure.info import database_info
 
     with any_db.write() as session:
         session.add_all(Contact(first_name="Avant", last_name=f"N{i}") for i in range(3))

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core import backup as bk
-from app.core.backup import BackupEntry, backups_to_delete
-from app.core.database import Database
 from app.core.demo import generate_demo
+from app.core.infrastructure import backup as bk
+from app.core.infrastructure.backup import BackupEntry, backups_to_delete
+from app.core.infrastructure.database import Database
 from app.errors import StorageError
 
 

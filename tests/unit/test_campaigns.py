@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import run_cli
-from app.core import campaigns
-from app.core.database import Database
+from app.core.gifts import campaigns
+from app.core.infrastructure.database import Database
 from app.errors import ValidationError
 
 

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.core.consents import (
+from app.core.contacts.consents import (
     consent_history,
     contactable_query,
     count_contactable,
     current_consents,
     record_consent,
 )
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact
 from app.models.enums import Channel, ConsentStatus
 from tests.factories import make_contact

@@ -7,17 +7,17 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.core.contact_search import ContactFilter, ContactSort, count_contacts, fetch_window
-from app.core.contacts import (
+from app.core.contacts.editing import (
     AddressDraft,
     ContactDraft,
     create_contact,
     update_contact,
     validate_draft,
 )
-from app.core.database import Database
+from app.core.contacts.postcodes import department_of, postcode_city_hint
+from app.core.contacts.search import ContactFilter, ContactSort, count_contacts, fetch_window
 from app.core.demo import generate_demo
-from app.core.postcodes import department_of, postcode_city_hint
+from app.core.infrastructure.database import Database
 from app.errors import PermissionDenied, ValidationError
 from app.models import Contact, Gift
 from app.models.enums import ContactKind, PaymentMethod, Role
@@ -179,7 +179,7 @@ def test_demo_initials_are_searchable(db: Database) -> None:
 
 
 def test_permission_denied_for_gifts_as_volunteer(db: Database) -> None:
-    from app.core.gifts import GiftDraft, create_gift
+    from app.core.gifts.recording import GiftDraft, create_gift
 
     with db.write() as session:
         contact = create_contact(session, _person(), today=TODAY)

@@ -9,13 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.core.consents import current_consents, record_consent
-from app.core.database import Database, open_database
+from app.core.contacts.consents import current_consents, record_consent
 from app.core.dedupe.incremental import SimilarityIndex, draft_person
 from app.core.dedupe.merge import mark_not_duplicate, merge, undo
 from app.core.dedupe.normalise import normalise_row, phonetic
 from app.core.dedupe.scan import scan
 from app.core.dedupe.scoring import score_pair
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.errors import Conflict
 from app.models import (
     AuditEvent,

@@ -9,7 +9,6 @@ from datetime import date
 import numpy as np
 import pytest
 
-from app.core.database import Database
 from app.core.dedupe.blocking import candidate_pairs, pairs_by_rule
 from app.core.dedupe.comparison import (
     MISSING,
@@ -34,6 +33,7 @@ from app.core.dedupe.scan import (
 from app.core.dedupe.scoring import score_pair
 from app.core.dedupe.suggestions import suggest_duplicate
 from app.core.dedupe.synthetic import generate
+from app.core.infrastructure.database import Database
 from app.errors import ValidationError
 from app.models import Contact, PostalAddress
 
@@ -246,7 +246,7 @@ def test_cli_scan_json_gives_evidence_and_thresholds_are_set_from_the_cli(tmp_pa
     import json
 
     from app.cli import run_cli
-    from app.core.database import open_database
+    from app.core.opening import open_database
     from app.models import ContactEmail
 
     target = tmp_path / "asso.sqlite3"

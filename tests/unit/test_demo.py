@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.core.database import Database
 from app.core.demo import generate_demo
+from app.core.infrastructure.database import Database
 from app.models import AuditEvent, ConsentEvent, Contact, Gift, PostalAddress
 from app.models.enums import ContactKind
 
@@ -30,7 +30,7 @@ def _snapshot(database: Database) -> list[tuple[object, ...]]:
 
 
 def test_same_seed_gives_the_same_data(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from app.core.database import open_database
+    from app.core.opening import open_database
 
     other = open_database(str(tmp_path / "other.sqlite3"))
     for database in (db, other):

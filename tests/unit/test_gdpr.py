@@ -15,12 +15,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.core.consents import record_consent
-from app.core.contacts import ContactDraft, update_contact
-from app.core.database import Database
-from app.core.erased_identities import is_erased
+from app.core.contacts.consents import record_consent
+from app.core.contacts.editing import ContactDraft, update_contact
 from app.core.gdpr import anonymise, register, requests, restriction, retention
+from app.core.gdpr.erased_identities import is_erased
 from app.core.gdpr.subject_export import write_export
+from app.core.infrastructure.database import Database
 from app.core.progress import CancelToken
 from app.core.receipts import lifecycle
 from app.core.receipts.eligibility import plan_receipts
@@ -165,7 +165,7 @@ def test_restriction_freezes_the_contact_until_lifted(db: Database) -> None:
 
 
 def test_objection_is_per_channel_and_immediate(db: Database) -> None:
-    from app.core.consents import contactable_query
+    from app.core.contacts.consents import contactable_query
 
     with db.write() as session:
         person = donor(session)

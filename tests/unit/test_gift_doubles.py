@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.core.gifts import GiftKey, same_gift
+from app.core.gifts.recording import GiftKey, same_gift
 
 BASE = GiftKey(1, date(2026, 3, 10), 3000, "111", "REM-7")
 

@@ -9,9 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.core.database import Database
-from app.core.deposit_slips import DepositSlip, SlipLine, save_slip
-from app.core.gifts import GiftDraft, create_gift, delete_gift, draft_from_gift, update_gift
+from app.core.gifts.deposit_slips import DepositSlip, SlipLine, save_slip
+from app.core.gifts.recording import (
+    GiftDraft,
+    create_gift,
+    delete_gift,
+    draft_from_gift,
+    update_gift,
+)
+from app.core.infrastructure.database import Database
 from app.errors import Conflict, ValidationError
 from app.models import Gift, Receipt
 from app.models.enums import GiftNature, PaymentMethod, ReceiptKind, ReceiptMode

@@ -12,7 +12,6 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.core.clock import FixedClock
-from app.core.database import Database, open_database
 from app.core.dates import parse_date
 from app.core.demo import generate_demo
 from app.core.importing import values
@@ -22,6 +21,8 @@ from app.core.importing.obole_format import export_contacts, export_gifts
 from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE
 from app.core.importing.readers import read_table, sniff_delimiter
 from app.core.importing.service import prepare
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.core.progress import CancelToken
 from app.errors import Conflict, OperationCancelled, ValidationError
 from app.models import AuditEvent, Contact, ContactEmail, Gift, ImportBatch, PostalAddress

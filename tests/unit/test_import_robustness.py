@@ -20,7 +20,6 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.cli import run_cli
-from app.core.database import Database
 from app.core.dates import parse_optional_date
 from app.core.dedupe.suggestions import suggested_pairs
 from app.core.demo import generate_demo
@@ -31,6 +30,7 @@ from app.core.importing.countries import country_code
 from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE
 from app.core.importing.readers import read_table
 from app.core.importing.service import prepare
+from app.core.infrastructure.database import Database
 from app.core.money import parse_eur
 from app.core.quality import quality_report
 from app.errors import Conflict, ValidationError

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.core.clock import FixedClock
-from app.core.database import Database
-from app.core.journal import JournalEvent, bulk_journal, record_event
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.journal import JournalEvent, bulk_journal, record_event
 from app.models import AuditEvent, Contact, Gift, OrganisationSettings, PostalAddress
 from app.models.enums import AuditAction, PaymentMethod
 

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from app.cli import run_cli
 from app.core import member_status
-from app.core import memberships as core
 from app.core.clock import FixedClock
-from app.core.database import Database, open_database
+from app.core.infrastructure.database import Database
 from app.core.member_status import MemberStatus, status_of
-from app.core.memberships import MembershipDraft, period_containing
+from app.core.memberships import service as core
+from app.core.memberships.service import MembershipDraft, period_containing
+from app.core.opening import open_database
 from app.core.receipts.eligibility import plan_receipts
 from app.errors import Conflict
 from app.models import Contact, Gift
@@ -194,7 +195,7 @@ def test_cli_member_type_add_join_renew_list(
 def test_contact_list_filters_on_membership_status_and_dashboard_counts(
     db: Database, clock: FixedClock
 ) -> None:
-    from app.core.contact_search import ContactFilter, count_contacts, fetch_window
+    from app.core.contacts.search import ContactFilter, count_contacts, fetch_window
     from app.core.stats import dashboard
 
     rolling = _type(db, MembershipPeriod.ROLLING_12_MONTHS, fee=1000, name="Glissante")
@@ -228,7 +229,7 @@ def test_renewal_reminders_respect_post_consent_npai_and_restriction(
 ) -> None:
     from pypdf import PdfReader
 
-    from app.core.consents import record_consent
+    from app.core.contacts.consents import record_consent
     from app.models import AuditEvent, PostalAddress
     from app.models.enums import Channel, ConsentStatus
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import Contact, ContactEmail, Gift, PostalAddress, Receipt, ReceiptSequence
 from app.models.enums import ContactKind, PaymentMethod, ReceiptKind, ReceiptMode
 

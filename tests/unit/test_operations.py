@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cli import run_cli
-from app.core import backup
-from app.core.database import Database
-from app.core.gifts import GiftDraft
+from app.core.gifts.recording import GiftDraft
+from app.core.infrastructure import backup
+from app.core.infrastructure.database import Database
 from app.errors import PermissionDenied, ValidationError
 from app.models import Contact, ImportBatch, Receipt, RightsRequest
 from app.models.enums import PaymentMethod, ReceiptMode, RightsRequestKind

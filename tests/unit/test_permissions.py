@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.permissions import Permission, role_allows
 from app.core.organisation import OrganisationIdentity, save_identity
-from app.core.permissions import Permission, role_allows
 from app.errors import PermissionDenied
 from app.models.enums import Role
 

@@ -18,7 +18,7 @@ import keyring.backends.fail
 import keyring.errors
 import pytest
 
-from app.core import instance_lock
+from app.core.infrastructure import instance_lock
 from app.core.receipts import mailing
 from app.logging_setup import configure_logging, log_file_name, prune_old_logs
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOLD_THE_LOCK = """
 import sys
 from pathlib import Path
-from app.core import instance_lock
+from app.core.infrastructure import instance_lock
 taken = instance_lock.acquire(Path(sys.argv[1]))
 print("held" if isinstance(taken, instance_lock.InstanceLock) else "refused", flush=True)
 sys.stdin.readline()

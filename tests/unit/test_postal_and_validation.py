@@ -7,10 +7,16 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.contact_validation import check_email, check_phone, format_phone
-from app.core.database import Database
-from app.core.erased_identities import identity_hashes, is_erased
-from app.core.postal import AddressParts, address_block, address_problems, city_line, recipient_line
+from app.core.contacts.postal import (
+    AddressParts,
+    address_block,
+    address_problems,
+    city_line,
+    recipient_line,
+)
+from app.core.contacts.validation import check_email, check_phone, format_phone
+from app.core.gdpr.erased_identities import identity_hashes, is_erased
+from app.core.infrastructure.database import Database
 from app.models import ErasedIdentity
 from app.models.types import utcnow
 
@@ -108,7 +114,7 @@ def test_the_email_fast_path_agrees_with_email_validator(address: str) -> None:
 def test_the_phone_fast_path_agrees_with_phonenumbers(text: str) -> None:
     import phonenumbers
 
-    from app.core.contact_validation import _fast_french
+    from app.core.contacts.validation import _fast_french
 
     fast = _fast_french(text)
     if fast is not None:

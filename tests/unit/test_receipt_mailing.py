@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import issue
 from app.core.receipts.mailing import (

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.clicommands.progress import StderrProgress
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.core.receipts import lifecycle
 from app.core.receipts.document import Beneficiary, Donor, GiftLine, ReceiptDocument
 from app.core.receipts.eligibility import plan_receipts

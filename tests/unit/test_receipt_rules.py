@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.cli import run_cli
-from app.core.contacts import AddressDraft, ContactDraft, create_contact
-from app.core.database import Database
+from app.core.contacts.editing import AddressDraft, ContactDraft, create_contact
+from app.core.contacts.postal import MAX_LINE_LENGTH, address_block
 from app.core.demo import demo_organisation
+from app.core.infrastructure.database import Database
 from app.core.organisation import image_readable
-from app.core.postal import MAX_LINE_LENGTH, address_block
 from app.core.receipts import audit, lifecycle
 from app.core.receipts.categories import CATEGORIES, SEVENTY_FIVE_PERCENT
 from app.core.receipts.eligibility import plan_receipts, receipted_amount

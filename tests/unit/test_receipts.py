@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app.core.database import Database, open_database
 from app.core.gdpr.restriction import restrict
+from app.core.infrastructure.database import Database
+from app.core.opening import open_database
 from app.core.receipts import audit, lifecycle
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import issue

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.cli import run_cli
-from app.core.database import open_database
+from app.core.opening import open_database
 from app.core.receipts.output import write_pdfs, write_print_file
 from app.errors import Conflict
 from app.models import Contact, Receipt

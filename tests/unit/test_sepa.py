@@ -14,8 +14,8 @@ import xmlschema
 from sqlalchemy import select
 
 from app.core.clock import FixedClock
-from app.core.database import Database
 from app.core.gdpr.anonymise import anonymise
+from app.core.infrastructure.database import Database
 from app.core.receipts.eligibility import plan_receipts
 from app.core.sepa.accounts import (
     masked_iban,
@@ -524,7 +524,7 @@ def test_cli_from_mandate_to_bank_file_and_reject(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from app.cli import run_cli
-    from app.core.database import open_database
+    from app.core.opening import open_database
 
     database = open_database(str(db_path))
     with database.write() as session:

@@ -8,10 +8,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from app.core.consents import record_consent
-from app.core.database import Database
+from app.core.contacts.consents import record_consent
+from app.core.contacts.segments import export_segment, score_donors, segment_counts, segment_of
+from app.core.infrastructure.database import Database
 from app.core.quality import quality_report
-from app.core.segments import export_segment, score_donors, segment_counts, segment_of
 from app.core.stats import dashboard, median_cents
 from app.models import Contact, ContactPhone
 from app.models.enums import Channel, ConsentStatus, PaymentMethod

@@ -14,11 +14,12 @@ import pytest
 import sqlalchemy.exc
 
 from app.cli import run_cli
-from app.core import instance_lock
-from app.core.backup import backup_sqlite
-from app.core.database import Database, open_database
-from app.core.integrity import DatabaseDamaged
-from app.core.storage_errors import storage_message, translate_storage_errors
+from app.core.infrastructure import instance_lock
+from app.core.infrastructure.backup import backup_sqlite
+from app.core.infrastructure.database import Database
+from app.core.infrastructure.integrity import DatabaseDamaged
+from app.core.infrastructure.storage_errors import storage_message, translate_storage_errors
+from app.core.opening import open_database
 from app.errors import Conflict, StorageError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ def test_disk_full_is_a_clear_message_naming_the_file(
     def full(*_args: object, **_kw: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "b"))
 
-    monkeypatch.setattr("app.core.backup._copy_with_counts", full)
+    monkeypatch.setattr("app.core.infrastructure.backup._copy_with_counts", full)
     with pytest.raises(StorageError, match="disque est plein") as caught:
         backup_sqlite(db.file, tmp_path / "b", reason="x")  # type: ignore[arg-type]
     assert str(tmp_path / "b") in str(caught.value)
@@ -94,7 +95,7 @@ def test_permission_denied_on_a_read_only_folder(tmp_path: Path) -> None:
     folder.chmod(0o555)
     tmp_path.chmod(0o755)
     code = (
-        "import sys; from app.core.database import open_database\n"
+        "import sys; from app.core.opening import open_database\n"
         "from app.errors import StorageError\n"
         "try:\n    open_database(sys.argv[1])\n"
         "except StorageError as e:\n    print(e); sys.exit(3)\n"

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import run_cli
-from app.core import users
-from app.core.database import Database
+from app.core.access import users
+from app.core.infrastructure.database import Database
 from app.errors import Conflict, PermissionDenied
 from app.models.user import User
 
@@ -63,7 +63,7 @@ def test_cli_requires_login_when_several_users(
 def test_the_journal_names_the_logged_in_user(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.core.database import open_database
+    from app.core.opening import open_database
     from app.models.audit import AuditEvent
 
     target = str(tmp_path / "a.sqlite3")

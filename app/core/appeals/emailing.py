@@ -26,9 +26,9 @@ from app.core.appeals import letters as templates
 from app.core.appeals.preparation import AppealPlan, Recipient
 from app.core.appeals.sending import record_send
 from app.core.clock import Clock
-from app.core.consents import record_consent
+from app.core.contacts.consents import record_consent
+from app.core.infrastructure.permissions import Permission, require
 from app.core.organisation import load_identity
-from app.core.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.mailing import Connector, connect, load_settings
 from app.errors import NotFound, raise_first

@@ -13,8 +13,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app.core.infrastructure.permissions import Permission, require
 from app.core.money import format_eur
-from app.core.permissions import Permission, require
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models import Setting

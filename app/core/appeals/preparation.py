@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.core.appeals.pressure import Pressure, PressureCaps, load_caps, pressure_by_contact
 from app.core.appeals.targeting import Target, target_ids
-from app.core.consents import DEFAULT_PURPOSE
-from app.core.postal import AddressParts, address_block, recipient_line
+from app.core.contacts.consents import DEFAULT_PURPOSE
+from app.core.contacts.postal import AddressParts, address_block, recipient_line
 from app.i18n import N_, _
 from app.models import Appeal, ConsentEvent, Contact, ContactEmail, Gift, PostalAddress
 from app.models.enums import Channel, ConsentStatus, ContactKind, ContactStatus

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import Setting, Solicitation

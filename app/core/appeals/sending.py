@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.core.appeals.preparation import AppealPlan, Recipient, prepare
 from app.core.appeals.targeting import check_target, segments_on
-from app.core.journal import JournalEvent, record_events
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import JournalEvent, record_events
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.models import Appeal, Campaign, Solicitation

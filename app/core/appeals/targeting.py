@@ -9,8 +9,8 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.core.contact_search import ContactFilter, ids_query
-from app.core.segments import SEGMENTS, score_donors
+from app.core.contacts.search import ContactFilter, ids_query
+from app.core.contacts.segments import SEGMENTS, score_donors
 from app.errors import NotFound, ValidationError
 from app.i18n import _
 from app.models import Contact, SavedFilter

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.appeals.preparation import display_name, postal_lines, salutation
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.models import Contact, Gift, PostalAddress
 from app.models.enums import ContactStatus
 

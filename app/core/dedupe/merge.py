@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.core.contact_fields import refresh_derived_fields
-from app.core.contacts import IDENTITY_FIELDS
-from app.core.journal import now as journal_now
-from app.core.journal import record_event
-from app.core.permissions import Permission, require
+from app.core.contacts.editing import IDENTITY_FIELDS
+from app.core.contacts.fields import refresh_derived_fields
+from app.core.infrastructure.journal import now as journal_now
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.models import (

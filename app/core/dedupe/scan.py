@@ -26,7 +26,7 @@ from app.core.dedupe.model import (
 )
 from app.core.dedupe.normalise import Person, normalise_row
 from app.core.dedupe.scoring import Evidence, PairScore, build_score
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.errors import ValidationError
 from app.i18n import _

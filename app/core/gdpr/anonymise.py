@@ -17,11 +17,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
-from app.core.contact_fields import refresh_derived_fields
-from app.core.erased_identities import identity_hashes
+from app.core.contacts.fields import refresh_derived_fields
+from app.core.gdpr.erased_identities import identity_hashes
 from app.core.gdpr.restriction import BYPASS_KEY
-from app.core.journal import record_event
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.models import (

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.infrastructure.permissions import Permission, require
 from app.core.organisation import load_identity
-from app.core.permissions import Permission, require
 from app.errors import ValidationError
 from app.i18n import _
 from app.models import ProcessingActivity

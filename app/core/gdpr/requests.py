@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.models import AuditEvent, Contact, RightsRequest

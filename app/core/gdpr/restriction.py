@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.models import ConsentEvent, Contact, ContactEmail, ContactPhone, Gift, PostalAddress

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.contacts import IDENTITY_FIELDS
+from app.core.contacts.editing import IDENTITY_FIELDS
 from app.core.gdpr.register import activities, header
-from app.core.journal import record_event
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.permissions import Permission, require
 from app.core.renderers import DocumentRenderer
 from app.core.tabular import csv_text
 from app.errors import NotFound

@@ -11,20 +11,20 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from app.core.contact_fields import (
+from app.core.contacts.fields import (
     first_name_initials,
     phone_search_forms,
     search_text_for,
     sort_name_for,
 )
-from app.core.contact_validation import check_email, check_phone
+from app.core.contacts.validation import check_email, check_phone
 from app.core.dedupe.suggestions import suggest_duplicate
 from app.core.importing.plan import FOLDED, INVALID, NEW, UNCHANGED, UPDATE, ImportPlan
-from app.core.journal import JournalEvent, bulk_journal
-from app.core.journal import now as journal_now
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import JournalEvent, bulk_journal
+from app.core.infrastructure.journal import now as journal_now
+from app.core.infrastructure.permissions import Permission, require
+from app.core.infrastructure.sequences import sync_sequences
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
-from app.core.sequences import sync_sequences
 from app.core.tabular import write_csv
 from app.db import refresh_statistics
 from app.errors import Conflict, NotFound
@@ -374,7 +374,7 @@ def _write_contacts(
                 added.append(["address", contact.id, *_move_address(session, contact, row.draft)])
             else:
                 setattr(contact, name, new)
-        from app.core.contact_fields import refresh_derived_fields
+        from app.core.contacts.fields import refresh_derived_fields
 
         refresh_derived_fields(contact)
 
@@ -568,6 +568,6 @@ def _restore_updates(session: Session, report: dict[str, Any]) -> None:
         contact = session.get(Contact, int(contact_id))
         if contact is not None:
             session.refresh(contact)
-            from app.core.contact_fields import refresh_derived_fields
+            from app.core.contacts.fields import refresh_derived_fields
 
             refresh_derived_fields(contact)

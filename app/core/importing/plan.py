@@ -12,17 +12,17 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.contact_fields import sort_name_for
-from app.core.contact_validation import check_email, check_phone
-from app.core.contacts import IDENTITY_FIELDS, AddressDraft, ContactDraft, validate_draft
+from app.core.contacts.editing import IDENTITY_FIELDS, AddressDraft, ContactDraft, validate_draft
+from app.core.contacts.fields import sort_name_for
+from app.core.contacts.postal import AddressProblem, address_problems
+from app.core.contacts.validation import check_email, check_phone
 from app.core.dates import parse_optional_date
-from app.core.erased_identities import is_erased
+from app.core.gdpr.erased_identities import is_erased
 from app.core.importing import values
 from app.core.importing.countries import country_code
 from app.core.importing.mapping import fields_for
 from app.core.importing.readers import MAX_CELL, Table, column_name
 from app.core.money import parse_eur
-from app.core.postal import AddressProblem, address_problems
 from app.core.text import fold
 from app.errors import ValidationError
 from app.i18n import _

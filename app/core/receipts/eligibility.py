@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.core.contacts.postal import AddressParts, address_problems, recipient_line
 from app.core.money import format_eur
-from app.core.postal import AddressParts, address_problems, recipient_line
 from app.core.receipts.readiness import organisation_problems
 from app.core.text import fold
 from app.i18n import _

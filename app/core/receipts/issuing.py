@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.clock import Clock, today
-from app.core.journal import BulkJournal, JournalEvent, bulk_journal
+from app.core.contacts.postal import COUNTRY_NAMES, FRANCE_CODES, city_line
+from app.core.infrastructure.journal import BulkJournal, JournalEvent, bulk_journal
+from app.core.infrastructure.permissions import Permission, require
 from app.core.money import format_eur
-from app.core.permissions import Permission, require
-from app.core.postal import COUNTRY_NAMES, FRANCE_CODES, city_line
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.categories import (
     SEVENTY_FIVE_PERCENT,
@@ -91,7 +91,7 @@ def donor(contact: Contact) -> Donor:
     """The donor as printed: full name and complete address as stored.
 
     LEGAL_FR.md 0.9 and A.1 (D1, D2): the tax identity is never shortened; the 38-character
-    postal rule applies to labels and envelopes only (app.core.postal).
+    postal rule applies to labels and envelopes only (app.core.contacts.postal).
     """
     address = contact.primary_address
     lines: tuple[str, ...] = ()

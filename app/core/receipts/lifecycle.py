@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.clock import PARIS, Clock, SystemClock, today
-from app.core.journal import record_event
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.permissions import Permission, require
 from app.core.receipts.document import ReceiptDocument, snapshot_digest
 from app.core.receipts.eligibility import plan_receipts
 from app.core.receipts.issuing import (

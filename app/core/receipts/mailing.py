@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.clock import Clock
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.core.receipts.lifecycle import ensure_signed, original_pdf
 from app.errors import StorageError, ValidationError, raise_first

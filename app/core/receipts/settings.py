@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.core.receipts.categories import (
     AGREEMENT,
     DETAIL_LABELS,

@@ -18,8 +18,8 @@ from typing import Any, Protocol
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from app.core.journal import JournalEvent, record_events
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import JournalEvent, record_events
+from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.mandates import FIRST, RECURRING
 from app.core.sepa.plans import instalment_in_period

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.accounts import validate_bic, validate_creditor_id, validate_iban
 from app.errors import ValidationError
 from app.i18n import _

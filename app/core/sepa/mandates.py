@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.accounts import validate_bic, validate_iban
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.core.postal import address_block
+from app.core.contacts.postal import address_block
 from app.core.receipts.eligibility import donor_address
 from app.core.sepa.collection import needs_notice
 from app.core.sepa.mandates import sequence_type

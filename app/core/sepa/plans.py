@@ -13,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.mandates import get_mandate
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _

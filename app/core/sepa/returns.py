@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.models import Contact, Gift, Receipt, RegularGiftPlan, SepaDebit, SepaMandate

@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.core.clock import today
-from app.core.consents import consent_history, current_consents, record_consent
-from app.core.contact_validation import format_phone
-from app.core.contacts import (
+from app.core.contacts.consents import consent_history, current_consents, record_consent
+from app.core.contacts.editing import (
     RECEIPT_MODE_LABELS,
     AddressDraft,
     ContactDraft,
@@ -42,10 +41,11 @@ from app.core.contacts import (
     update_contact,
     validate_draft,
 )
+from app.core.contacts.history import describe
+from app.core.contacts.postal import address_block
+from app.core.contacts.validation import format_phone
 from app.core.dates import format_date, parse_optional_date
-from app.core.history_words import describe
 from app.core.money import format_eur
-from app.core.postal import address_block
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
 from app.models import AuditEvent, Campaign, Gift, Receipt
@@ -488,7 +488,7 @@ class ContactDialog(QDialog):
         self._check_postcode(draft.address)
 
     def _check_postcode(self, address: AddressDraft) -> None:
-        from app.core.postcodes import postcode_city_hint
+        from app.core.contacts.postcodes import postcode_city_hint
 
         self.postcode_hint.setText(
             postcode_city_hint(address.postcode, address.city, address.country) or ""
@@ -528,7 +528,7 @@ class ContactDialog(QDialog):
             ).all()
             states = current_consents(session, self.contact_id)  # type: ignore[arg-type]
             events = consent_history(session, self.contact_id)  # type: ignore[arg-type]
-        from app.core.gifts import METHOD_LABELS
+        from app.core.gifts.recording import METHOD_LABELS
 
         self._fill(
             self.gifts_table,

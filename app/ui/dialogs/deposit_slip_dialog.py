@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
-from app.core.deposit_slips import (
+from app.core.gifts.deposit_slips import (
     DepositSlip,
     SlipLine,
     save_slip,
     slip_doubles,
     validate_slip,
 )
-from app.core.gifts import campaigns
+from app.core.gifts.recording import campaigns
 from app.core.money import format_eur, parse_eur
 from app.errors import UserError, ValidationError
 from app.i18n import _

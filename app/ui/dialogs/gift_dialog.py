@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
-from app.core.gifts import (
+from app.core.gifts.recording import (
     METHOD_LABELS,
     NATURE_LABELS,
     ExistingGift,

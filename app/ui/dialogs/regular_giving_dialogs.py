@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import today
-from app.core.memberships import MembershipDraft
+from app.core.memberships.service import MembershipDraft
 from app.core.money import parse_eur
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft

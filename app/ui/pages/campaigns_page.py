@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.campaigns import CampaignDraft, CampaignRow, list_campaigns
 from app.core.dates import format_date, parse_optional_date
+from app.core.gifts.campaigns import CampaignDraft, CampaignRow, list_campaigns
 from app.core.money import format_eur, parse_eur
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _

@@ -22,18 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import today
-from app.core.contact_search import (
+from app.core.contacts.editing import all_tags
+from app.core.contacts.search import (
     ContactFilter,
     ContactRow,
     ContactSort,
     count_contacts,
     fetch_window,
 )
-from app.core.contact_validation import format_phone
-from app.core.contacts import all_tags
+from app.core.contacts.validation import format_phone
 from app.core.dates import format_date
-from app.core.gifts import campaigns
-from app.core.memberships import renewal_days
+from app.core.gifts.recording import campaigns
+from app.core.memberships.service import renewal_days
 from app.core.saved_filters import list_filters, save_filter
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel, ContactKind

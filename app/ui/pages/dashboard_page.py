@@ -34,12 +34,18 @@ from PySide6.QtWidgets import (
 
 from app.core.chart_scale import euro_label, nice_ticks
 from app.core.clock import today
-from app.core.contact_search import fetch_rows
-from app.core.gifts import METHOD_TEXT
+from app.core.contacts.search import fetch_rows
+from app.core.contacts.segments import (
+    SEGMENTS,
+    DonorScore,
+    export_segment,
+    score_donors,
+    segment_counts,
+)
+from app.core.gifts.recording import METHOD_TEXT
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import Metric, duplicate_ids, quality_report
-from app.core.segments import SEGMENTS, DonorScore, export_segment, score_donors, segment_counts
 from app.core.stats import Dashboard, dashboard
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel

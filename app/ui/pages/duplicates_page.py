@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.core.contacts import RECEIPT_MODE_LABELS
+from app.core.contacts.editing import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
 from app.core.dedupe.batch import BatchResult
 from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview, gift_counts

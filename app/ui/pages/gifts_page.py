@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.dates import format_date, parse_optional_date
-from app.core.gift_search import GiftFilter, GiftRow, GiftSort, fetch_window, totals
-from app.core.gifts import METHOD_LABELS, METHOD_TEXT, campaigns
+from app.core.gifts.recording import METHOD_LABELS, METHOD_TEXT, campaigns
+from app.core.gifts.search import GiftFilter, GiftRow, GiftSort, fetch_window, totals
 from app.core.money import format_eur
 from app.errors import ValidationError
 from app.i18n import N_, _

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.member_status import MemberStatus
-from app.core.memberships import STATUS_LABELS, MemberRow
+from app.core.memberships.service import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError, raise_first
 from app.i18n import N_, _
 from app.models import Campaign, Contact, Gift, Receipt

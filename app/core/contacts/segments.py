@@ -13,10 +13,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.consents import contactable_query
-from app.core.contact_search import fetch_rows
-from app.core.journal import record_event
-from app.core.permissions import Permission, require
+from app.core.contacts.consents import contactable_query
+from app.core.contacts.search import fetch_rows
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.permissions import Permission, require
 from app.core.renderers import TableWriter
 from app.i18n import N_, _
 from app.models import Contact, Gift, PostalAddress

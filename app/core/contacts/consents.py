@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.models import ConsentEvent, Contact, ContactEmail, ContactPhone, PostalAddress

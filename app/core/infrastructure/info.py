@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import __version__, db
-from app.core.database import Database
+from app.core.infrastructure.database import Database
 from app.models import ConsentEvent, Contact, Gift, Receipt, User
 from app.models.enums import ContactStatus
 

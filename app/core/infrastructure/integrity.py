@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from app.core.backup import verify_sqlite
+from app.core.infrastructure.backup import verify_sqlite
 from app.errors import StorageError
 from app.i18n import _
 

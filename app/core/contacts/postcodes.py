@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from app.core.postal import FR_POSTCODE, FRANCE_CODES
+from app.core.contacts.postal import FR_POSTCODE, FRANCE_CODES
 from app.core.text import fold
 from app.i18n import _
 from app.resources import read_text

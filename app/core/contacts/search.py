@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import ScalarSelect, Select, and_, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.core.consents import DEFAULT_PURPOSE, _latest_events
+from app.core.contacts.consents import DEFAULT_PURPOSE, _latest_events
 from app.core.member_status import DEFAULT_RENEWAL_DAYS, MemberStatus, contacts_with_status
 from app.core.text import search_tokens
 from app.models import (

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.core.gifts import (
+from app.core.gifts.recording import (
     GiftDraft,
     GiftKey,
     create_gift,
@@ -21,7 +21,7 @@ from app.core.gifts import (
     same_gift,
     validate_gift,
 )
-from app.core.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import ValidationError, raise_first
 from app.i18n import _
 from app.models import Gift

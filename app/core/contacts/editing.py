@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.contact_fields import refresh_derived_fields
-from app.core.contact_validation import check_email, check_phone
+from app.core.contacts.fields import refresh_derived_fields
+from app.core.contacts.postal import AddressParts, address_problems, recipient_line
+from app.core.contacts.validation import check_email, check_phone
+from app.core.infrastructure.permissions import Permission, require
 from app.core.organisation import compact_siren, siren_is_valid
-from app.core.permissions import Permission, require
-from app.core.postal import AddressParts, address_problems, recipient_line
 from app.errors import Conflict, NotFound, ValidationError, raise_first
 from app.i18n import N_, _
 from app.models import Contact, ContactEmail, ContactPhone, PostalAddress, Tag

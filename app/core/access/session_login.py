@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.core import users
-from app.core.database import Database
+from app.core.access import users
+from app.core.infrastructure.database import Database
 from app.errors import AppError, PermissionDenied
 from app.i18n import _
 from app.models.audit import AuditEvent

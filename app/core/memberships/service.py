@@ -16,7 +16,10 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from app.core.gifts import GiftDraft, create_gift
+from app.core.contacts.postal import address_block
+from app.core.contacts.segments import exclusion_reason
+from app.core.gifts.recording import GiftDraft, create_gift
+from app.core.infrastructure.permissions import Permission, require
 from app.core.member_status import (
     DEFAULT_RENEWAL_DAYS,
     MemberStatus,
@@ -24,10 +27,7 @@ from app.core.member_status import (
     status_expression,
     status_of,
 )
-from app.core.permissions import Permission, require
-from app.core.postal import address_block
 from app.core.receipts.eligibility import donor_address
-from app.core.segments import exclusion_reason
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
 from app.models import Contact, Membership, MembershipType, Setting

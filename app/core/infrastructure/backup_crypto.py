@@ -121,7 +121,7 @@ def backup_key_on(connection: Connection) -> BackupKey | None:
 
 def set_backup_passphrase(session: Session, passphrase: str) -> BackupKey:
     """Store the verifier (public key) of a new backup passphrase (admin only)."""
-    from app.core.permissions import Permission, require
+    from app.core.infrastructure.permissions import Permission, require
 
     require(session, Permission.SETTINGS_WRITE)
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
@@ -143,7 +143,7 @@ def set_backup_passphrase(session: Session, passphrase: str) -> BackupKey:
 
 def clear_backup_passphrase(session: Session) -> None:
     """Stop encrypting backups (admin only)."""
-    from app.core.permissions import Permission, require
+    from app.core.infrastructure.permissions import Permission, require
 
     require(session, Permission.SETTINGS_WRITE)
     setting = session.get(Setting, SETTING_KEY)

@@ -6,8 +6,8 @@ What a backup is
   date, row counts and the seal below); VACUUM makes the copy compact and in rollback-
   journal format, so a backup is ONE file: no -wal/-shm beside it, ever.
 - PostgreSQL: a custom-format pg_dump read from its standard output into memory.
-- When the association has set a backup passphrase (Settings; app.core.backup_crypto) or
-  `--encrypt` is asked, the bytes are encrypted in memory before anything is written:
+- When the association has set a backup passphrase (Settings; backup_crypto) or `--encrypt`
+  is asked, the bytes are encrypted in memory before anything is written:
   no plaintext copy ever reaches the disk, automatic backups included.
 - Bytes are written to a private `.partial` folder inside the backup folder, then moved in
   place with os.replace: an interrupted backup is never listed, and its leftover is removed
@@ -64,8 +64,8 @@ from sqlalchemy import Engine, Table, create_engine, insert, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core import backup_crypto as crypto
-from app.core.storage_errors import storage_message
+from app.core.infrastructure import backup_crypto as crypto
+from app.core.infrastructure.storage_errors import storage_message
 from app.errors import StorageError
 from app.i18n import _
 from app.paths import POSIX, atomic_write_bytes, private_dir, private_file

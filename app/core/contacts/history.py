@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app.core.contact_validation import format_phone
+from app.core.contacts.validation import format_phone
 from app.core.dates import format_date
 from app.core.money import format_eur
 from app.i18n import N_, _

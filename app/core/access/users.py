@@ -13,8 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.core.journal import record_event
-from app.core.permissions import Permission, require
+from app.core.infrastructure.journal import record_event
+from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.i18n import _
 from app.models.enums import Role

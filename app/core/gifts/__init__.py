@@ -1,0 +1,1 @@
+"""Gifts: recording and locking, the gift list query, deposit slips and campaigns."""

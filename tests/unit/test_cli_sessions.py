@@ -1,0 +1,61 @@
+"""The CLI's commands open no database session: writes are operations, reads go through
+`CliContext.query` (app/operations/base.read), as the GUI's go through its runner (#13).
+
+REMAINING lists the commands not converted yet; the count can only go down.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+from tests.unit.test_ui_sessions import HOLDERS, OPENERS
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMANDS = ROOT / "app" / "clicommands"
+CONTEXT = COMMANDS / "context.py"
+
+# file -> sessions still opened there.
+REMAINING: dict[str, int] = {
+    "app/clicommands/receipts_cmd.py": 1,  # smtp settings
+    "app/clicommands/stats_cmd.py": 4,  # stats, segments, segment export, quality
+    "app/clicommands/user_cmd.py": 2,  # list, add/passwd/deactivate
+}
+
+
+def _holder(node: ast.expr) -> str | None:
+    """`database`, `ctx.database`, and also `ctx.database()` (the CLI opens it lazily)."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def session_openings(path: Path) -> int:
+    """Calls like `database.read()`, `ctx.database().write()`, `database.sessions()`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sum(
+        1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in OPENERS
+        and _holder(node.func.value) in HOLDERS
+    )
+
+
+def cli_openings() -> Counter[str]:
+    """Session openings per CLI module, the context excepted."""
+    found: Counter[str] = Counter()
+    for path in sorted(COMMANDS.rglob("*.py")):
+        if path != CONTEXT and (count := session_openings(path)):
+            found[str(path.relative_to(ROOT))] = count
+    return found
+
+
+def test_commands_open_no_session() -> None:
+    assert dict(cli_openings()) == REMAINING
