@@ -36,7 +36,7 @@ from app.models.enums import ContactStatus
 SUGGESTION_THRESHOLD = 0.8  # probability; setting "dedupe.suggestion_threshold"
 SAFE_THRESHOLD = 0.99  # probability; setting "dedupe.safe_threshold"
 SUGGESTION_KEY, SAFE_KEY = "dedupe.suggestion_threshold", "dedupe.safe_threshold"
-CHUNK = 50_000
+CHUNK = 250_000
 RANDOM_PAIRS = 100_000
 SIREN = FIELD_INDEX["siren"]
 
