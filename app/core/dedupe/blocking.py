@@ -16,7 +16,10 @@ without blowing up the number of pairs.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from app.core.dedupe.comparison import ocr_fold, street_number
 from app.core.dedupe.normalise import PARTICLES, Person
@@ -51,27 +54,34 @@ def _last_word(text: str) -> str:
 
 
 def _names(p: Person) -> list[str]:
-    if p.kind == "organisation":
-        words = p.organisation.split()
+    return list(_name_keys(p.kind, p.first, p.last, p.birth_name, p.organisation, p.department))
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_keys(
+    kind: str, first_name: str, last_name_: str, birth_name: str, organisation: str, dept: str
+) -> tuple[str, ...]:
+    if kind == "organisation":
+        words = organisation.split()
         if not words:
-            return []
-        return [
-            f"o:{phonetic(words[0])}:{phonetic(words[-1])}:{p.department}",
+            return ()
+        return (
+            f"o:{phonetic(words[0])}:{phonetic(words[-1])}:{dept}",
             f"o2:{''.join(phonetic(w) for w in words)}",
-        ]
+        )
     keys = []
-    first = phonetic(_first_word(p.first))
-    for last_name in (p.last, p.birth_name):
+    first = phonetic(_first_word(first_name))
+    for last_name in (last_name_, birth_name):
         last = phonetic(_last_word(last_name))
         if not last:
             continue
-        keys.append(f"ld:{last}:{p.department}")
+        keys.append(f"ld:{last}:{dept}")
         if first:
             keys.append(f"fl:{min(first, last)}:{max(first, last)}")  # either order
         if first and len(last_name.split()) > 1:  # compound name: its first word too
             other = phonetic(_first_word(last_name))
             keys.append(f"fl:{min(first, other)}:{max(first, other)}")
-    return keys
+    return tuple(keys)
 
 
 def _email(p: Person) -> list[str]:
@@ -118,10 +128,71 @@ def _sort_keys(p: Person) -> list[str]:
 
 def candidate_pairs(people: Iterable[Person]) -> set[tuple[int, int]]:
     """All pairs sharing a block or close in sorted order (ids, lower first)."""
-    pairs: set[tuple[int, int]] = set()
-    for found in pairs_by_rule(people).values():
-        pairs |= found
-    return pairs
+    people = list(people)
+    first, second = candidate_rows(people)
+    ids = np.fromiter((p.id for p in people), dtype=np.int64, count=len(people))
+    a, b = ids[first], ids[second]
+    return set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
+
+
+def candidate_rows(people: Sequence[Person]) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs as two arrays of rows of `people` (each pair once): the same pairs
+    as the union of `pairs_by_rule`, with the blocks and windows done by numpy."""
+    n = len(people)
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # global order of the sort keys ("last first", "birth first"), ties by id
+    entries = sorted((key, p.id, row) for row, p in enumerate(people) for key in _sort_keys(p))
+    rank_row = np.fromiter((e[2] for e in entries), dtype=np.int64, count=len(entries))
+    ranks = np.full((n, 2), -1, dtype=np.int64)
+    for position, row in enumerate(rank_row.tolist()):
+        ranks[row, 0 if ranks[row, 0] < 0 else 1] = position
+    # blocks: (rule, key) -> id
+    block_ids: dict[tuple[str, str], int] = {}
+    blocks, rows = [], []
+    for row, person in enumerate(people):
+        for rule, make in RULES.items():
+            for key in make(person):
+                blocks.append(block_ids.setdefault((rule, key), len(block_ids)))
+                rows.append(row)
+    block = np.asarray(blocks, dtype=np.int64)
+    member = np.asarray(rows, dtype=np.int64)
+    sizes = np.bincount(block, minlength=len(block_ids))
+    found = []
+    # small blocks: every pair (members are consecutive once sorted by block)
+    small = sizes[block] <= MAX_BLOCK
+    order = np.lexsort((member[small], block[small]))
+    sb, sm = block[small][order], member[small][order]
+    for gap in range(1, MAX_BLOCK):
+        same = sb[:-gap] == sb[gap:]
+        found.append((sm[:-gap][same], sm[gap:][same]))
+    # large blocks: each member at each of its places in the sorted order, WINDOW next ones
+    unique = np.unique(block[~small] * n + member[~small])  # a member once per block
+    lb, lm = unique // n, unique % n
+    second = ranks[lm, 1] >= 0
+    wb = np.concatenate((lb, lb[second]))
+    wm = np.concatenate((lm, lm[second]))
+    wr = np.concatenate((ranks[lm, 0], ranks[lm[second], 1]))
+    order = np.lexsort((wr, wb))
+    wb, wm = wb[order], wm[order]
+    for gap in range(1, WINDOW + 1):
+        same = wb[:-gap] == wb[gap:]
+        found.append((wm[:-gap][same], wm[gap:][same]))
+    # sorted neighbourhood over every person with a last name
+    named = np.fromiter(
+        (people[r].kind == "person" and bool(people[r].last) for r in rank_row.tolist()),
+        dtype=bool,
+        count=len(rank_row),
+    )
+    neighbours = rank_row[named]
+    for gap in range(1, NEIGHBOURHOOD + 1):
+        found.append((neighbours[:-gap], neighbours[gap:]))
+    a = np.concatenate([f[0] for f in found])
+    b = np.concatenate([f[1] for f in found])
+    keep = a != b
+    low, high = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    codes = np.unique(low * n + high)
+    return codes // n, codes % n
 
 
 def pairs_by_rule(people: Iterable[Person]) -> dict[str, set[tuple[int, int]]]:

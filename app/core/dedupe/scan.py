@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.dedupe.blocking import candidate_pairs
+from app.core.dedupe.blocking import candidate_rows
 from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_many
 from app.core.dedupe.model import (
     Model,
@@ -200,11 +200,22 @@ def compare_pairs(
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> Compared:
-    """Comparison levels of every pair, by chunks (numpy; rapidfuzz once per distinct pair of
-    values)."""
+    """Comparison levels of every pair of ids (see `compare_rows`)."""
     row_of = {p.id: row for row, p in enumerate(people)}
     flat = np.fromiter((row_of[i] for pair in pairs for i in pair), dtype=np.int64)
-    first, second = flat[0::2], flat[1::2]
+    return compare_rows(people, flat[0::2], flat[1::2], progress=progress, cancel=cancel)
+
+
+def compare_rows(
+    people: list[Person],
+    first: np.ndarray,
+    second: np.ndarray,
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+) -> Compared:
+    """Comparison levels of every pair of rows of `people`, by chunks (numpy; rapidfuzz once
+    per distinct pair of values)."""
     columns = Columns(people)
     levels = np.empty((len(first), len(FIELDS)), dtype=np.int8)
     swapped = np.zeros(len(first), dtype=bool)
@@ -218,6 +229,35 @@ def compare_pairs(
         if cancel is not None:
             cancel.raise_if_cancelled()
     return Compared(people, first, second, levels, swapped, columns)
+
+
+def candidate_rows_of(
+    people: list[Person],
+    excluded: set[tuple[int, int]],
+    extra: Iterable[tuple[int, int]] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the candidate pairs (blocking), plus the `extra` pairs of ids, minus the
+    `excluded` ones (pairs of ids said to be different people)."""
+    n = max(len(people), 1)
+    first, second = candidate_rows(people)
+    codes = first * n + second
+    row_of = {p.id: row for row, p in enumerate(people)}
+
+    def encode(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
+        rows = [(row_of[a], row_of[b]) for a, b in pairs if a in row_of and b in row_of and a != b]
+        if not rows:
+            return np.zeros(0, dtype=np.int64)
+        array = np.asarray(rows, dtype=np.int64)
+        return np.minimum(array[:, 0], array[:, 1]) * n + np.maximum(array[:, 0], array[:, 1])
+
+    codes = np.union1d(codes, encode(extra))
+    if excluded:
+        codes = codes[~np.isin(codes, encode(excluded))]
+    first, second = codes // n, codes % n
+    ids = np.fromiter((p.id for p in people), dtype=np.int64, count=len(people))
+    turn = ids[first] > ids[second]  # each pair as (lower id, higher id)
+    first[turn], second[turn] = second[turn], first[turn].copy()
+    return first, second
 
 
 def fit(people: list[Person], compared: Compared, *, start: Model | None = None) -> Model:
@@ -381,24 +421,44 @@ def scan_people(
     suggested: dict[tuple[int, int], str] | None = None,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[CandidateGroup]:
-    """Block, compare, train, score and group (no database)."""
+    """Block, compare, train, score and group (no database); `timings` receives the seconds
+    of each step (benchmarks/dedupe.py)."""
+    import time
+
+    clock = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        if timings is not None:
+            now = time.perf_counter()
+            timings[name] = timings.get(name, 0.0) + now - clock
+            clock = now
+
     by_id = {p.id: p for p in people}
     suggested = {
         pair: reason
         for pair, reason in (suggested or {}).items()
         if pair not in excluded and pair[0] in by_id and pair[1] in by_id
     }
-    pairs = (candidate_pairs(people) | set(suggested)) - excluded
-    compared = compare_pairs(people, sorted(pairs), progress=progress, cancel=cancel)
+    first, second = candidate_rows_of(people, excluded, suggested)
+    step("blocking")
+    compared = compare_rows(people, first, second, progress=progress, cancel=cancel)
+    step("comparison")
     model = fit(people, compared)
+    step("EM")
     limit = thresholds.suggestion if threshold is None else threshold
     scores = score_compared(compared, model, threshold=limit)
     kept = {(s.a, s.b) for s in scores}
     for (a, b), reason in suggested.items():
         if (a, b) not in kept:
             scores.append(_suggested_score(by_id[a], by_id[b], reason, model))
-    return group_pairs(scores, safe_threshold=thresholds.safe)
+    groups = group_pairs(scores, safe_threshold=thresholds.safe)
+    step("scoring")
+    if timings is not None:
+        timings["pairs"] = float(len(first))
+    return groups
 
 
 def _suggested_score(a: Person, b: Person, reason: str, model: Model) -> PairScore:
