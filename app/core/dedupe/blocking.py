@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from app.core.dedupe.comparison import ocr_fold, street_number
+from app.core.dedupe.comparison import Columns, ocr_fold, street_number
 from app.core.dedupe.normalise import PARTICLES, Person
 from app.core.dedupe.normalise import phonetic as _phonetic
 
@@ -135,7 +135,77 @@ def candidate_pairs(people: Iterable[Person]) -> set[tuple[int, int]]:
     return set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
 
 
-def candidate_rows(people: Sequence[Person]) -> tuple[np.ndarray, np.ndarray]:
+def _block_members(people: Sequence[Person], c: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """(block id, row) of every blocking key of every contact: the keys of RULES, from the
+    columns' codes (names by `_names`, cached per distinct name)."""
+    rows = np.arange(len(people), dtype=np.int64)
+    keys, members = [], []
+
+    def add(rule: int, values: np.ndarray, present: np.ndarray) -> None:
+        keys.append(rule * _RULE_SPAN + values[present])
+        members.append(rows[present])
+
+    add(0, c.birth, c.birth != 0)
+    numbers = c.derived("number", c.street, street_number)
+    empty = c._derived["number"][0].get("", -1)
+    add(
+        1,
+        c.postcode * (len(c._derived["number"][1]) + 1) + numbers,
+        (c.postcode != 0) & (numbers != empty),
+    )
+    # names: phonetic keys of words, one shared vocabulary so that pairs of keys compare
+    phon = "blocking phonetic"
+    first = c.derived("block first", c.first, lambda w: phonetic(_first_word(w)), shared=phon)
+    vocabulary, values = c._derived[phon]
+    none = vocabulary.setdefault("", len(values))
+    if none == len(values):
+        values.append("")
+    person = ~c.organisation
+    span = 1 << 24  # above any code of the vocabulary (keys never collide)
+    for column in (c.last, c.birth_name):
+        last = c.derived("block last", column, lambda w: phonetic(_last_word(w)), shared=phon)
+        compound = c.derived(
+            "block compound",
+            column,
+            lambda w: phonetic(_first_word(w)) if len(w.split()) > 1 else "",
+            shared=phon,
+        )
+        has_last = person & (column != 0) & (last != none)
+        has_first = has_last & (first != none) & (c.first != 0)
+        add(2, last * span + c.department, has_last)  # last name with département
+        low, high = np.minimum(first, last), np.maximum(first, last)
+        add(6, low * span + high, has_first)  # first and last, either order
+        low, high = np.minimum(first, compound), np.maximum(first, compound)
+        add(6, low * span + high, has_first & (compound != none))
+    organisation_ids: dict[str, int] = {}
+    names, name_rows = [], []
+    for row in np.flatnonzero(c.organisation).tolist():
+        for key in _names(people[row]):
+            names.append(organisation_ids.setdefault(key, len(organisation_ids)))
+            name_rows.append(row)
+    keys.append(7 * _RULE_SPAN + np.asarray(names, dtype=np.int64))
+    members.append(np.asarray(name_rows, dtype=np.int64))
+    add(3, c.email, c.email != 0)
+    add(4, c.phone, c.phone != 0)
+    add(5, c.siren, c.siren != 0)
+    return _dense(np.concatenate(keys)), np.concatenate(members)
+
+
+def _dense(keys: np.ndarray) -> np.ndarray:
+    """0, 1, 2... for the distinct values of `keys` (equal keys, equal numbers)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    dense = np.empty(len(keys), dtype=np.int64)
+    dense[order] = np.cumsum(np.r_[True, ordered[1:] != ordered[:-1]]) - 1
+    return dense
+
+
+_RULE_SPAN = 1 << 40  # keys of different rules never meet
+
+
+def candidate_rows(
+    people: Sequence[Person], columns: Columns | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs as two arrays of rows of `people` (each pair once): the same pairs
     as the union of `pairs_by_rule`, with the blocks and windows done by numpy."""
     n = len(people)
@@ -147,17 +217,8 @@ def candidate_rows(people: Sequence[Person]) -> tuple[np.ndarray, np.ndarray]:
     ranks = np.full((n, 2), -1, dtype=np.int64)
     for position, row in enumerate(rank_row.tolist()):
         ranks[row, 0 if ranks[row, 0] < 0 else 1] = position
-    # blocks: (rule, key) -> id
-    block_ids: dict[tuple[str, str], int] = {}
-    blocks, rows = [], []
-    for row, person in enumerate(people):
-        for rule, make in RULES.items():
-            for key in make(person):
-                blocks.append(block_ids.setdefault((rule, key), len(block_ids)))
-                rows.append(row)
-    block = np.asarray(blocks, dtype=np.int64)
-    member = np.asarray(rows, dtype=np.int64)
-    sizes = np.bincount(block, minlength=len(block_ids))
+    block, member = _block_members(people, columns or Columns(people))
+    sizes = np.bincount(block)
     found = []
     # small blocks: every pair (members are consecutive once sorted by block)
     small = sizes[block] <= MAX_BLOCK
@@ -167,7 +228,8 @@ def candidate_rows(people: Sequence[Person]) -> tuple[np.ndarray, np.ndarray]:
         same = sb[:-gap] == sb[gap:]
         found.append((sm[:-gap][same], sm[gap:][same]))
     # large blocks: each member at each of its places in the sorted order, WINDOW next ones
-    unique = np.unique(block[~small] * n + member[~small])  # a member once per block
+    unique = np.sort(block[~small] * n + member[~small])  # a member once per block
+    unique = unique[np.r_[True, unique[1:] != unique[:-1]]] if len(unique) else unique
     lb, lm = unique // n, unique % n
     second = ranks[lm, 1] >= 0
     wb = np.concatenate((lb, lb[second]))
@@ -191,7 +253,8 @@ def candidate_rows(people: Sequence[Person]) -> tuple[np.ndarray, np.ndarray]:
     b = np.concatenate([f[1] for f in found])
     keep = a != b
     low, high = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
-    codes = np.unique(low * n + high)
+    codes = np.sort(low * n + high)
+    codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
     return codes // n, codes % n
 
 

@@ -461,11 +461,16 @@ class Columns:
         return out
 
     def derived(
-        self, name: str, codes: np.ndarray, function: Callable[[str], object]
+        self,
+        name: str,
+        codes: np.ndarray,
+        function: Callable[[str], object],
+        *,
+        shared: str | None = None,
     ) -> np.ndarray:
         """Codes of function(word) for the words of `codes` (each word computed once per scan):
-        equal codes, equal values."""
-        vocabulary, values = self._derived.setdefault(name, ({}, []))
+        equal codes, equal values (also across the functions of one `shared` vocabulary)."""
+        vocabulary, values = self._derived.setdefault(shared or name, ({}, []))
         table = self._tables.get(name)
         if table is None or len(table) < len(self.words):
             grown = np.full(len(self.words), -1, dtype=np.int64)

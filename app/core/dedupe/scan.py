@@ -213,10 +213,11 @@ def compare_rows(
     *,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
+    columns: Columns | None = None,
 ) -> Compared:
     """Comparison levels of every pair of rows of `people`, by chunks (numpy; rapidfuzz once
     per distinct pair of values)."""
-    columns = Columns(people)
+    columns = columns or Columns(people)
     levels = np.empty((len(first), len(FIELDS)), dtype=np.int8)
     swapped = np.zeros(len(first), dtype=bool)
     progress.start(len(first), _("Comparaison des contacts"))
@@ -235,11 +236,12 @@ def candidate_rows_of(
     people: list[Person],
     excluded: set[tuple[int, int]],
     extra: Iterable[tuple[int, int]] = (),
+    columns: Columns | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the candidate pairs (blocking), plus the `extra` pairs of ids, minus the
     `excluded` ones (pairs of ids said to be different people)."""
     n = max(len(people), 1)
-    first, second = candidate_rows(people)
+    first, second = candidate_rows(people, columns)
     codes = first * n + second
     row_of = {p.id: row for row, p in enumerate(people)}
 
@@ -442,9 +444,12 @@ def scan_people(
         for pair, reason in (suggested or {}).items()
         if pair not in excluded and pair[0] in by_id and pair[1] in by_id
     }
-    first, second = candidate_rows_of(people, excluded, suggested)
+    columns = Columns(people)
+    first, second = candidate_rows_of(people, excluded, suggested, columns)
     step("blocking")
-    compared = compare_rows(people, first, second, progress=progress, cancel=cancel)
+    compared = compare_rows(
+        people, first, second, progress=progress, cancel=cancel, columns=columns
+    )
     step("comparison")
     model = fit(people, compared)
     step("EM")
