@@ -716,7 +716,7 @@ def compare_many(columns: Columns, ia: np.ndarray, ib: np.ndarray) -> tuple[np.n
     last[c.organisation[ia] != c.organisation[ib]] = MISSING
     for x, y in ((c.birth_name[ia], c.last[ib]), (c.last[ia], c.birth_name[ib])):
         alternative = c.on_pairs(x, y, name_levels, vectorised=True)
-        last = np.where((alternative > last) & ~organisation, alternative, last)
+        last = np.where((alternative > last) & ~organisation & (last != MISSING), alternative, last)
     swapped = np.zeros(len(ia), dtype=bool)
     check = ~organisation & (np.isin(first, (0, 1)) | np.isin(last, (0, 1)))
     if check.any():

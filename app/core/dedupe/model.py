@@ -166,6 +166,7 @@ TRAINING_RULES = (
     TrainingRule("téléphone", (("phone", 2),), ("first", "birth")),
 )
 MIN_SESSION_PAIRS = 40  # fewer pairs agreeing on a rule: its session is skipped
+SESSION_START_PRIOR = 0.1  # with one telling field EM has a ridge of answers: start low
 PRIOR_PSEUDO_PAIRS = 10_000  # weight of the default prior against the data's own
 U_PSEUDO_PAIRS = 2_000.0
 SURELY_DIFFERENT = 0.05
@@ -252,7 +253,7 @@ def _named_u(
     if counts[rows].sum() < MIN_SESSION_PAIRS:
         return None
     unique, counts, fixed = unique[rows], counts[rows], fixed[rows]
-    others = [f for f in range(len(FIELDS)) if f not in HOUSEHOLD]
+    others = [f for f in range(len(FIELDS)) if f not in (*HOUSEHOLD, FIRST, LAST)]
     log_ratio = _log_ratio(unique, fixed, m, u, others)
     prior = 0.5
     for _iteration in range(EM_ITERATIONS):
@@ -298,7 +299,7 @@ def _session(
     """EM on the pairs of one training rule: m of the `active` fields and the share of
     duplicates among these pairs; returns (m, posterior mass per pattern), iterations."""
     m = list(m_start)
-    prior = 0.5
+    prior = SESSION_START_PRIOR
     match = np.zeros(len(unique))
     iteration = 0
     for iteration in range(1, EM_ITERATIONS + 1):  # noqa: B007 - reported
