@@ -139,7 +139,7 @@ def main() -> None:
 
     def cause(pair) -> str:  # type: ignore[no-untyped-def]
         if pair in causes:
-            return causes[pair]
+            return str(causes[pair])
         if pair in row:
             i = row[pair]
             return signature(compared.levels[i].tolist(), bool(compared.swapped[i]))

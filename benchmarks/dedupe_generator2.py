@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from app.core.dedupe.normalise import normalise_row
 from app.core.dedupe.synthetic import LabelledData
@@ -294,9 +295,12 @@ def _person(rng: random.Random, pid: int) -> dict:  # type: ignore[type-arg]
     }
 
 
-def _corrupt(  # type: ignore[type-arg]
-    rng: random.Random, row: dict, pid: int, applied: list[str] | None = None
-) -> dict:
+def _corrupt(
+    rng: random.Random,
+    row: dict[str, Any],
+    pid: int,
+    applied: list[str] | None = None,
+) -> dict[str, Any]:
     dup = {**row, "id": pid}
     for kind in rng.sample(CORRUPTIONS, rng.choice((1, 1, 2))):
         before = dict(dup)

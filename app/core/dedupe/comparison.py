@@ -449,11 +449,11 @@ class Columns:
         keys = x[present] * size + y[present]
         unique, inverse = np.unique(keys, return_inverse=True)
         if vectorised:
-            values = function(self, unique // size, unique % size)  # type: ignore[call-arg,arg-type]
+            values = np.asarray(function(self, unique // size, unique % size))  # type: ignore[call-arg,arg-type]
         else:
             words = self.words
             values = np.fromiter(
-                (function(words[k // size], words[k % size]) for k in unique.tolist()),  # type: ignore[call-arg,arg-type]
+                (function(words[k // size], words[k % size]) for k in unique.tolist()),  # type: ignore[call-arg]
                 dtype=np.int8,
                 count=len(unique),
             )
@@ -481,12 +481,12 @@ class Columns:
         words = self.words
         for code in needed.tolist():
             value = function(words[code])
-            index = vocabulary.get(value)  # type: ignore[call-overload]
+            index = vocabulary.get(value)
             if index is None:
-                index = vocabulary[value] = len(values)  # type: ignore[index]
+                index = vocabulary[value] = len(values)
                 values.append(value)
             table[code] = index
-        return table[codes]
+        return np.asarray(table[codes])
 
     def word_matrix(
         self, name: str, codes: np.ndarray, split: Callable[[str], list[str]]
@@ -500,11 +500,11 @@ class Columns:
             rows = np.full((len(values) - start, MAX_WORDS), -1, dtype=np.int64)
             ids = self._word_ids
             for r, words in enumerate(values[start:]):
-                for k, word in enumerate(words):  # type: ignore[arg-type]
+                for k, word in enumerate(words):  # type: ignore[arg-type,var-annotated]
                     rows[r, k] = ids.setdefault(word, len(ids))
             matrix = rows if matrix is None else np.vstack((matrix, rows))
             self._matrices[name] = matrix
-        return matrix[derived]
+        return np.asarray(matrix[derived])
 
     def texts(self, name: str, derived_codes: np.ndarray) -> np.ndarray:
         """The derived values of `derived_codes` (strings for rapidfuzz, an object array)."""
@@ -512,13 +512,13 @@ class Columns:
         array = self._objects.get(name)
         if array is None or len(array) < len(values):
             array = self._objects[name] = np.array(values + [""], dtype=object)[:-1]
-        return array[derived_codes]
+        return np.asarray(array[derived_codes])
 
     def strings(self, codes: np.ndarray) -> np.ndarray:
         """The words of `codes` (an object array)."""
         if self._words is None or len(self._words) < len(self.words):
             self._words = np.array(self.words + [""], dtype=object)[:-1]
-        return self._words[codes]
+        return np.asarray(self._words[codes])
 
 
 def _pairwise(scorer, xs, ys, **kwargs) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -691,7 +691,7 @@ def email_typos(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     )
     digits = lambda w: _DIGITS.sub("", w)  # noqa: E731
     same_digits = c.derived("digits", x, digits) == c.derived("digits", y, digits)
-    return ((typo <= 1) & same_digits).astype(np.int8)
+    return np.asarray((typo <= 1) & same_digits, dtype=np.int8)
 
 
 def one_typos(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:

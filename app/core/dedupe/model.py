@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -278,8 +278,12 @@ def _named_u(
 
 
 def _log_ratio(
-    unique: np.ndarray, fixed: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], fields
-) -> np.ndarray:  # type: ignore[no-untyped-def]
+    unique: np.ndarray,
+    fixed: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    fields: Iterable[int],
+) -> np.ndarray:
     log_ratio = fixed.copy()
     for f in fields:
         bits = np.append(np.log2(m[f] / u[f]), 0.0)
@@ -390,7 +394,7 @@ def _level_shares(
 
 def named_rows(levels: np.ndarray) -> np.ndarray:
     """Pairs with the same first and last name (their household fields weigh less)."""
-    return (levels[:, FIRST] == EXACT_FIRST) & (levels[:, LAST] == EXACT_LAST)
+    return np.asarray((levels[:, FIRST] == EXACT_FIRST) & (levels[:, LAST] == EXACT_LAST))
 
 
 def pair_bits(

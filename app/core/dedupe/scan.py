@@ -307,6 +307,7 @@ def random_levels(
     if len(people) < 2:
         return np.zeros((0, len(FIELDS)), dtype=np.int8)
     rng = np.random.default_rng(20)
+    count = min(count, max(20 * len(people), 20_000))  # a small file needs fewer
     first = rng.integers(0, len(people), count)
     second = rng.integers(0, len(people), count)
     keep = first != second
