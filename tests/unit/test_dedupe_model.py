@@ -404,3 +404,20 @@ def test_namesakes_sharing_an_address_are_told_apart_by_a_birth_date() -> None:
     )
     assert score_pair(father, son, model=model).probability < 0.5
     assert score_pair(father, twice, model=model).probability > 0.99
+
+
+def test_check_while_typing_finds_a_name_in_a_block_too_large_to_score_whole() -> None:
+    from app.core.dedupe.blocking import keys_of
+    from app.core.dedupe.incremental import LARGE_BLOCK, SimilarityIndex, draft_person
+
+    firsts = ["Jeanne", "Jeannot", "Jehan", "Joan", "Joanne", "Juan", "Jane"]
+    people = [
+        _p(i, firsts[i % len(firsts)], f"Martin{'e' * (i % 3)}", street=f"{i} rue Basse")
+        for i in range(1, 4 * LARGE_BLOCK)
+    ]
+    people.append(_p(999, "Jean", "Martin", street="2 rue Haute"))
+    index = SimilarityIndex(people)
+    draft = draft_person({"first_name": "Jean", "last_name": "Martin"})
+    assert max(len(index._blocks[key]) for key in keys_of(draft)) > LARGE_BLOCK
+    found = index.similar(draft)
+    assert found and found[0].b == 999
