@@ -2,11 +2,12 @@
 
 For a pair, each field's level (comparison.py) contributes log2(m/u) bits, where m is the
 probability of that level among true duplicates and u among different people. The sum plus
-the prior log-odds gives a probability. m, u and the prior are estimated on the candidate
-pairs of the association's own contacts by expectation-maximisation (no labels), starting
-from DEFAULT_MODEL (trained on the French generator) which also serves when there is too
-little data to train. A shared rare name weighs more than a shared common one (term
-frequency). See docs/matching.md.
+the prior log-odds gives a probability. Learnt on the association's own contacts, no labels:
+u from random pairs and the values' frequencies (estimate_u), m by EM on the candidate pairs,
+one session per TRAINING_RULES (train), the prior over all pairs; the generic start values
+(default_model.py, set by hand) serve where the data is too small. A shared rare name weighs
+more than a shared common one (term frequency); namesakes at one address get their own u
+for the address fields. See docs/matching.md.
 """
 
 from __future__ import annotations
@@ -436,7 +437,7 @@ def probability(model: Model, bits: np.ndarray) -> np.ndarray:
 
 
 def estimate_from_labels(levels: np.ndarray, is_match: np.ndarray) -> Model:
-    """m and u counted on labelled pairs (how DEFAULT_MODEL is made), prior = share of
+    """m and u counted on labelled pairs (benchmarks and tests compare EM with it), prior = share of
     duplicates."""
     start = Model(
         [[1.0 / len(f.levels)] * len(f.levels) for f in FIELDS],
@@ -455,7 +456,7 @@ def estimate_from_labels(levels: np.ndarray, is_match: np.ndarray) -> Model:
 
 
 def default_model() -> Model:
-    """The model trained once on the French generator (used before/without training)."""
+    """The generic model set by hand (default_model.py), used before/without training."""
     from app.core.dedupe.default_model import DEFAULT
 
     m: list[list[float]] = DEFAULT["m"]  # type: ignore[assignment]
