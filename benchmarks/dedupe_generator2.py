@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from app.core.dedupe.normalise import normalise_row
 from app.core.dedupe.synthetic import LabelledData
@@ -294,9 +295,15 @@ def _person(rng: random.Random, pid: int) -> dict:  # type: ignore[type-arg]
     }
 
 
-def _corrupt(rng: random.Random, row: dict, pid: int) -> dict:  # type: ignore[type-arg]
+def _corrupt(
+    rng: random.Random,
+    row: dict[str, Any],
+    pid: int,
+    applied: list[str] | None = None,
+) -> dict[str, Any]:
     dup = {**row, "id": pid}
     for kind in rng.sample(CORRUPTIONS, rng.choice((1, 1, 2))):
+        before = dict(dup)
         if kind == "ocr":
             field = rng.choice(("first_name", "last_name"))
             dup[field] = _ocr(rng, dup[field])
@@ -318,6 +325,8 @@ def _corrupt(rng: random.Random, row: dict, pid: int) -> dict:  # type: ignore[t
             dup["postcode"], dup["city"] = rng.choice(TOWNS)
             dup["street"] = f"{rng.randint(1, 200)} {rng.choice(STREETS)}"
             dup["email"] = dup["email"] if rng.random() < 0.5 else ""
+        if applied is not None and dup != before:
+            applied.append(kind)
     return dup
 
 
@@ -337,20 +346,39 @@ def _namesake(rng: random.Random, row: dict, pid: int) -> dict:  # type: ignore[
 
 def generate(count: int, *, seed: int = 1, duplicate_rate: float = 0.15) -> LabelledData:
     """`count` people; about duplicate_rate of them typed again (sometimes twice)."""
+    return generate_with_causes(count, seed=seed, duplicate_rate=duplicate_rate)[0]
+
+
+def generate_with_causes(
+    count: int, *, seed: int = 1, duplicate_rate: float = 0.15
+) -> tuple[LabelledData, dict[tuple[int, int], str]]:
+    """The data set and, for diagnosis only, what was done to each pair: the corruptions of
+    a duplicate's copy ("ocr+moved"), or "namesake" / "namesake same address" for the hard
+    negatives (benchmarks/dedupe_diagnose.py prints errors by cause)."""
     rng = random.Random(seed)
+    causes: dict[tuple[int, int], str] = {}
     rows, pairs, next_id = [], set(), 1
     for _ in range(count):
         row = _person(rng, next_id)
         rows.append(row)
         next_id += 1
         if rng.random() < duplicate_rate:
-            copies = [row["id"]]
+            copies, kinds = [row["id"]], {}
             for _copy in range(1 if rng.random() < 0.85 else 2):
-                rows.append(_corrupt(rng, row, next_id))
+                applied: list[str] = []
+                rows.append(_corrupt(rng, row, next_id, applied))
+                kinds[next_id] = "+".join(sorted(applied)) or "unchanged"
                 copies.append(next_id)
                 next_id += 1
             pairs |= {(a, b) for a in copies for b in copies if a < b}
+            for a in copies:
+                for b in copies:
+                    if a < b:
+                        causes[(a, b)] = kinds[b] if a == row["id"] else f"{kinds[a]} / {kinds[b]}"
         elif rng.random() < 0.08:
-            rows.append(_namesake(rng, row, next_id))
+            other = _namesake(rng, row, next_id)
+            same = other["street"] == row["street"] and other["postcode"] == row["postcode"]
+            causes[(row["id"], next_id)] = "namesake same address" if same else "namesake"
+            rows.append(other)
             next_id += 1
-    return LabelledData([normalise_row(r) for r in rows], pairs)
+    return LabelledData([normalise_row(r) for r in rows], pairs), causes

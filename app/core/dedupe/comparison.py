@@ -17,11 +17,14 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Prefix
 
-from app.core.dedupe.normalise import Person, phonetic
+from app.core.dedupe.normalise import PARTICLES, Person, phonetic
 
 MISSING = -1
+MAX_WORDS = 4  # words of a name compared word by word (compound names)
+WORKERS = -1  # rapidfuzz threads for the pairwise similarities (all cores)
 
 
 @dataclass(frozen=True)
@@ -169,18 +172,37 @@ def gendered_pair(x: str, y: str) -> bool:
     return False
 
 
+_OCR = (("0", "o"), ("1", "l"), ("5", "s"), ("8", "b"), ("rn", "m"), ("vv", "w"), ("cl", "d"))
+
+
+@lru_cache(maxsize=1 << 16)
+def ocr_fold(text: str) -> str:
+    """A name as a scanner may have read it: digits for letters ("z0e", "1uc") and letter
+    pairs read as one ("rnarc") folded back (only to compare two names, never stored)."""
+    for source, target in _OCR:
+        text = text.replace(source, target)
+    return text
+
+
+def _without_particles(text: str) -> str:
+    words = [w for w in text.split() if w not in PARTICLES]
+    return " ".join(words) if words else text
+
+
 @lru_cache(maxsize=1 << 18)
 def _name_level(x: str, y: str) -> int:
-    """Levels of "last": 4 exact, 3 JW >= 0.94, 2 JW >= 0.84, 1 same phonetic key, 0 differ."""
+    """Levels of "last": 4 exact, 3 JW >= 0.94 (or the same once OCR confusions are folded),
+    2 JW >= 0.84 or one typing error, 1 same phonetic key, 0 differ."""
     if x == y:
         return 4
+    x, y = _without_particles(x), _without_particles(y)  # a first name typed as "le gall"
     cx, cy = x.replace(" ", ""), y.replace(" ", "")
     if cx == cy:
         return 4
     jw = JaroWinkler.normalized_similarity(cx, cy)
-    if jw >= 0.94:
+    if jw >= 0.94 or ocr_fold(cx) == ocr_fold(cy):
         return 3
-    if jw >= 0.84:
+    if jw >= 0.84 or DamerauLevenshtein.distance(cx, cy, score_cutoff=1) <= 1:
         return 2
     if phonetic(cx) == phonetic(cy):
         return 1
@@ -215,6 +237,9 @@ def first_level(x: str, y: str) -> int:
         and (set(words_x) <= set(words_y) or set(words_y) <= set(words_x))
     ):
         return 3  # "jean" / "jean pierre"
+    short, long = sorted((words_x[0], words_y[0]), key=len)
+    if len(short) >= 3 and long.startswith(short):
+        return 3  # a short form: "seb" / "sebastien", "vero" / "veronique"
     return 1 if level == 1 else 0
 
 
@@ -387,6 +412,12 @@ class Columns:
             (int(p.birth_date.strftime("%Y%m%d")) if p.birth_date else 0 for p in people),
             dtype=np.int64,
         )
+        self._derived: dict[str, tuple[dict[object, int], list[object]]] = {}
+        self._tables: dict[str, np.ndarray] = {}
+        self._matrices: dict[str, np.ndarray] = {}
+        self._objects: dict[str, np.ndarray] = {}
+        self._words: np.ndarray | None = None
+        self._word_ids: dict[str, int] = {}
 
     def _codes(self, values: Iterable[str]) -> np.ndarray:
         vocabulary, words = self.vocabulary, self.words
@@ -400,23 +431,278 @@ class Columns:
         return np.asarray(codes, dtype=np.int64)
 
     def on_pairs(
-        self, x: np.ndarray, y: np.ndarray, function: Callable[[str, str], int]
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        function: Callable[[str, str], int]
+        | Callable[[Columns, np.ndarray, np.ndarray], np.ndarray],
+        *,
+        vectorised: bool = False,
     ) -> np.ndarray:
-        """function(word x, word y) for every pair of codes, computed once per distinct pair."""
+        """function(word x, word y) for every pair of codes, computed once per distinct pair;
+        `vectorised`: function(columns, codes x, codes y) does all distinct pairs at once."""
         out = np.full(len(x), MISSING, dtype=np.int8)
         present = (x != 0) & (y != 0)
         if not present.any():
             return out
-        keys = x[present] * len(self.words) + y[present]
+        size = len(self.words)
+        keys = x[present] * size + y[present]
         unique, inverse = np.unique(keys, return_inverse=True)
-        words, size = self.words, len(self.words)
-        values = np.fromiter(
-            (function(words[k // size], words[k % size]) for k in unique.tolist()),
-            dtype=np.int8,
-            count=len(unique),
-        )
+        if vectorised:
+            values = np.asarray(function(self, unique // size, unique % size))  # type: ignore[call-arg,arg-type]
+        else:
+            words = self.words
+            values = np.fromiter(
+                (function(words[k // size], words[k % size]) for k in unique.tolist()),  # type: ignore[call-arg]
+                dtype=np.int8,
+                count=len(unique),
+            )
         out[present] = values[inverse]
         return out
+
+    def derived(
+        self,
+        name: str,
+        codes: np.ndarray,
+        function: Callable[[str], object],
+        *,
+        shared: str | None = None,
+    ) -> np.ndarray:
+        """Codes of function(word) for the words of `codes` (each word computed once per scan):
+        equal codes, equal values (also across the functions of one `shared` vocabulary)."""
+        vocabulary, values = self._derived.setdefault(shared or name, ({}, []))
+        table = self._tables.get(name)
+        if table is None or len(table) < len(self.words):
+            grown = np.full(len(self.words), -1, dtype=np.int64)
+            if table is not None:
+                grown[: len(table)] = table
+            table = self._tables[name] = grown
+        needed = np.unique(codes[table[codes] < 0])
+        words = self.words
+        for code in needed.tolist():
+            value = function(words[code])
+            index = vocabulary.get(value)
+            if index is None:
+                index = vocabulary[value] = len(values)
+                values.append(value)
+            table[code] = index
+        return np.asarray(table[codes])
+
+    def word_matrix(
+        self, name: str, codes: np.ndarray, split: Callable[[str], list[str]]
+    ) -> np.ndarray:
+        """Word ids (MAX_WORDS columns, -1 for none) of split(word) for the words of `codes`."""
+        derived = self.derived(name, codes, lambda w: tuple(split(w)[:MAX_WORDS]))
+        values = self._derived[name][1]
+        matrix = self._matrices.get(name)
+        if matrix is None or len(matrix) < len(values):
+            start = 0 if matrix is None else len(matrix)
+            rows = np.full((len(values) - start, MAX_WORDS), -1, dtype=np.int64)
+            ids = self._word_ids
+            for r, words in enumerate(values[start:]):
+                for k, word in enumerate(words):  # type: ignore[arg-type,var-annotated]
+                    rows[r, k] = ids.setdefault(word, len(ids))
+            matrix = rows if matrix is None else np.vstack((matrix, rows))
+            self._matrices[name] = matrix
+        return np.asarray(matrix[derived])
+
+    def texts(self, name: str, derived_codes: np.ndarray) -> np.ndarray:
+        """The derived values of `derived_codes` (strings for rapidfuzz, an object array)."""
+        values = self._derived[name][1]
+        array = self._objects.get(name)
+        if array is None or len(array) < len(values):
+            array = self._objects[name] = np.array(values + [""], dtype=object)[:-1]
+        return np.asarray(array[derived_codes])
+
+    def strings(self, codes: np.ndarray) -> np.ndarray:
+        """The words of `codes` (an object array)."""
+        if self._words is None or len(self._words) < len(self.words):
+            self._words = np.array(self.words + [""], dtype=object)[:-1]
+        return np.asarray(self._words[codes])
+
+
+def _pairwise(scorer, xs, ys, **kwargs) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """scorer(xs[i], ys[i]) for every i, in rapidfuzz's C loop."""
+    if not len(xs):
+        return np.zeros(0)
+    return process.cpdist(xs, ys, scorer=scorer, workers=WORKERS, **kwargs)
+
+
+def _shares_word(mx: np.ndarray, my: np.ndarray) -> np.ndarray:
+    """Rows where the two word matrices have a word in common."""
+    found = np.zeros(len(mx), dtype=bool)
+    for i in range(mx.shape[1]):
+        for j in range(my.shape[1]):
+            found |= (mx[:, i] == my[:, j]) & (mx[:, i] >= 0)
+    return found
+
+
+def _within(mx: np.ndarray, my: np.ndarray) -> np.ndarray:
+    """Rows where every word of mx is a word of my."""
+    inside = np.ones(len(mx), dtype=bool)
+    for i in range(mx.shape[1]):
+        hit = mx[:, i] < 0
+        for j in range(my.shape[1]):
+            hit |= mx[:, i] == my[:, j]
+        inside &= hit
+    return inside
+
+
+def _stripped_words(word: str) -> list[str]:
+    return _without_particles(word).split()
+
+
+def _core(word: str) -> str:
+    return _without_particles(word).replace(" ", "")
+
+
+def name_levels(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`_name_level` for arrays of word codes (both present), vectorised."""
+    out = np.zeros(len(x), dtype=np.int8)
+    cx, cy = c.derived("core", x, _core), c.derived("core", y, _core)
+    exact = (x == y) | (cx == cy)
+    out[exact] = 4
+    rest = np.flatnonzero(~exact)
+    if not len(rest):
+        return out
+    rx, ry = cx[rest], cy[rest]
+    jw = _pairwise(
+        JaroWinkler.normalized_similarity,
+        c.texts("core", rx),
+        c.texts("core", ry),
+        dtype=np.float64,
+    )
+    ocr = c.derived("ocr", x[rest], lambda w: ocr_fold(_core(w))) == c.derived(
+        "ocr", y[rest], lambda w: ocr_fold(_core(w))
+    )
+    level = np.zeros(len(rest), dtype=np.int8)
+    very_close = (jw >= 0.94) | ocr
+    level[very_close] = 3
+    check = np.flatnonzero(~very_close & (jw < 0.84))
+    close = ~very_close & (jw >= 0.84)
+    if len(check):
+        typo = _pairwise(
+            DamerauLevenshtein.distance,
+            c.texts("core", rx[check]),
+            c.texts("core", ry[check]),
+            score_cutoff=1,
+        )
+        close[check[typo <= 1]] = True
+    level[close] = 2
+    undecided = level == 0
+    same_sound = undecided & (
+        c.derived("phon", x[rest], lambda w: phonetic(_core(w)))
+        == c.derived("phon", y[rest], lambda w: phonetic(_core(w)))
+    )
+    level[same_sound] = 1
+    compound = np.flatnonzero(undecided & ~same_sound)
+    if len(compound):
+        mx = c.word_matrix("stripped", x[rest][compound], _stripped_words)
+        my = c.word_matrix("stripped", y[rest][compound], _stripped_words)
+        spaced = (mx[:, 1] >= 0) | (my[:, 1] >= 0)
+        level[compound[spaced & _shares_word(mx, my)]] = 1
+    out[rest] = level
+    return out
+
+
+def first_levels(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`first_level` for arrays of word codes (both present), vectorised."""
+    out = np.full(len(x), -2, dtype=np.int8)  # -2: not decided yet
+    nospace = lambda w: w.replace(" ", "")  # noqa: E731
+    nx, ny = c.derived("nospace", x, nospace), c.derived("nospace", y, nospace)
+    out[(x == y) | (nx == ny)] = 5
+    lengths = c.derived("length", x, lambda w: len(w.replace(" ", "")))
+    lengths_y = c.derived("length", y, lambda w: len(w.replace(" ", "")))
+    size = np.asarray(c._derived["length"][1], dtype=np.int64)
+    gap = np.abs(size[lengths] - size[lengths_y])
+    initial_x = c.derived("letter", x, lambda w: w[:1])
+    initial_y = c.derived("letter", y, lambda w: w[:1])
+    maybe = np.flatnonzero((out == -2) & (initial_x == initial_y) & (gap >= 1) & (gap <= 5))
+    words = c.words
+    for row in maybe.tolist():
+        if gendered_pair(words[x[row]], words[y[row]]):
+            out[row] = 6
+    is_initials = lambda w: all(len(p) == 1 for p in w.split())  # noqa: E731
+    ix, iy = c.derived("is_initials", x, is_initials), c.derived("is_initials", y, is_initials)
+    flags = np.asarray(c._derived["is_initials"][1], dtype=bool)
+    initials = (out == -2) & (flags[ix] | flags[iy])
+    same_initials = c.derived("initials", x, _initials) == c.derived("initials", y, _initials)
+    out[initials] = np.where(same_initials[initials], 2, 0)
+    rest = np.flatnonzero(out == -2)
+    if not len(rest):
+        return out
+    level = name_levels(c, x[rest], y[rest])
+    first_x = c.derived("first_word", x[rest], lambda w: w.split()[0])
+    first_y = c.derived("first_word", y[rest], lambda w: w.split()[0])
+    result = np.where(level == 1, 1, 0).astype(np.int8)
+    letter_x = c.derived("letter", x[rest], lambda w: w[:1])
+    letter_y = c.derived("letter", y[rest], lambda w: w[:1])
+    sound = (level == 1) & (letter_x == letter_y)
+    close = np.isin(level, (2, 3))
+    result[close] = level[close] + 1
+    other = ~sound & ~close
+    word_rule = other & (first_x == first_y)
+    result[word_rule] = 3
+    left = np.flatnonzero(other & ~word_rule)
+    if len(left):
+        mx = c.word_matrix("words", x[rest][left], str.split)
+        my = c.word_matrix("words", y[rest][left], str.split)
+        counts_x, counts_y = (mx >= 0).sum(axis=1), (my >= 0).sum(axis=1)
+        subset = (counts_x != counts_y) & (_within(mx, my) | _within(my, mx))
+        fx, fy = c.texts("first_word", first_x[left]), c.texts("first_word", first_y[left])
+        common = _pairwise(Prefix.similarity, fx, fy)
+        shortest = np.minimum(
+            np.fromiter(map(len, fx), dtype=np.int64, count=len(fx)),
+            np.fromiter(map(len, fy), dtype=np.int64, count=len(fy)),
+        )
+        short_form = (shortest >= 3) & (common == shortest)
+        result[left[subset | short_form]] = 3
+    out[rest] = result
+    return out
+
+
+def street_levels(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`street_level` for arrays of codes (both present), vectorised."""
+    out = np.zeros(len(x), dtype=np.int8)
+    out[x == y] = 3
+    rest = np.flatnonzero(x != y)
+    if len(rest):
+        jw = _pairwise(
+            JaroWinkler.normalized_similarity,
+            c.strings(x[rest]),
+            c.strings(y[rest]),
+            dtype=np.float64,
+        )
+        nx = c.derived("number", x[rest], street_number)
+        ny = c.derived("number", y[rest], street_number)
+        empty = c._derived["number"][0].get("", -1)
+        level = np.where(jw >= 0.9, 2, np.where((nx == ny) & (nx != empty), 1, 0))
+        out[rest] = level
+    return out
+
+
+def email_typos(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`_email_typo` for arrays of codes (different addresses), vectorised."""
+    typo = _pairwise(
+        DamerauLevenshtein.distance,
+        c.strings(x),
+        c.strings(y),
+        score_cutoff=1,
+    )
+    digits = lambda w: _DIGITS.sub("", w)  # noqa: E731
+    same_digits = c.derived("digits", x, digits) == c.derived("digits", y, digits)
+    return np.asarray((typo <= 1) & same_digits, dtype=np.int8)
+
+
+def one_typos(c: Columns, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`_one_typo` for arrays of codes, vectorised."""
+    typo = _pairwise(
+        DamerauLevenshtein.distance,
+        c.strings(x),
+        c.strings(y),
+        score_cutoff=1,
+    )
+    return (typo <= 1).astype(np.int8)
 
 
 def compare_many(columns: Columns, ia: np.ndarray, ib: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -424,19 +710,19 @@ def compare_many(columns: Columns, ia: np.ndarray, ib: np.ndarray) -> tuple[np.n
     c = columns
     levels = np.empty((len(ia), len(FIELDS)), dtype=np.int8)
     organisation = c.organisation[ia] | c.organisation[ib]
-    first = c.on_pairs(c.first[ia], c.first[ib], first_level)
+    first = c.on_pairs(c.first[ia], c.first[ib], first_levels, vectorised=True)
     first[organisation] = MISSING
-    last = c.on_pairs(c.last[ia], c.last[ib], _name_level)
+    last = c.on_pairs(c.last[ia], c.last[ib], name_levels, vectorised=True)
     last[c.organisation[ia] != c.organisation[ib]] = MISSING
     for x, y in ((c.birth_name[ia], c.last[ib]), (c.last[ia], c.birth_name[ib])):
-        alternative = c.on_pairs(x, y, _name_level)
-        last = np.where((alternative > last) & ~organisation, alternative, last)
+        alternative = c.on_pairs(x, y, name_levels, vectorised=True)
+        last = np.where((alternative > last) & ~organisation & (last != MISSING), alternative, last)
     swapped = np.zeros(len(ia), dtype=bool)
     check = ~organisation & (np.isin(first, (0, 1)) | np.isin(last, (0, 1)))
     if check.any():
         rows = np.flatnonzero(check)
-        cross_first = c.on_pairs(c.first[ia[rows]], c.last[ib[rows]], first_level)
-        cross_last = c.on_pairs(c.last[ia[rows]], c.first[ib[rows]], _name_level)
+        cross_first = c.on_pairs(c.first[ia[rows]], c.last[ib[rows]], first_levels, vectorised=True)
+        cross_last = c.on_pairs(c.last[ia[rows]], c.first[ib[rows]], name_levels, vectorised=True)
         rank = np.asarray(_FIRST_RANK + (0,), dtype=np.int8)
         better = (
             np.isin(cross_first, (3, 4, 5))
@@ -450,10 +736,10 @@ def compare_many(columns: Columns, ia: np.ndarray, ib: np.ndarray) -> tuple[np.n
         first[chosen], last[chosen], swapped[chosen] = cross_first[better], cross_last[better], True
     levels[:, 0], levels[:, 1] = first, last
     levels[:, 2] = _birth_levels(c.birth[ia], c.birth[ib])
-    levels[:, 3] = _exact_or(c, c.email[ia], c.email[ib], _email_typo)
-    levels[:, 4] = _exact_or(c, c.phone[ia], c.phone[ib], _one_typo)
+    levels[:, 3] = _exact_or(c, c.email[ia], c.email[ib], email_typos)
+    levels[:, 4] = _exact_or(c, c.phone[ia], c.phone[ib], one_typos)
     levels[:, 5] = _place_levels(c, ia, ib)
-    street = c.on_pairs(c.street[ia], c.street[ib], street_level)
+    street = c.on_pairs(c.street[ia], c.street[ib], street_levels, vectorised=True)
     street[levels[:, 5] < 2] = MISSING  # the same street line in another town says nothing
     levels[:, 6] = street
     levels[:, 7] = _gender_levels(c, ia, ib)
@@ -467,14 +753,17 @@ def _one_typo(x: str, y: str) -> int:
 
 
 def _exact_or(
-    c: Columns, x: np.ndarray, y: np.ndarray, close: Callable[[str, str], int]
+    c: Columns,
+    x: np.ndarray,
+    y: np.ndarray,
+    close: Callable[[Columns, np.ndarray, np.ndarray], np.ndarray],
 ) -> np.ndarray:
     out = np.full(len(x), MISSING, dtype=np.int8)
     present = (x != 0) & (y != 0)
     out[present & (x == y)] = 2
     differ = present & (x != y)
     if differ.any():
-        out[differ] = c.on_pairs(x[differ], y[differ], close)
+        out[differ] = c.on_pairs(x[differ], y[differ], close, vectorised=True)
     return out
 
 

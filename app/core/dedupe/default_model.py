@@ -1,69 +1,49 @@
-"""Default m/u/prior of the duplicate model, trained by EM on the French generator
-(app/core/dedupe/synthetic.py, 20,000 records); regenerate with
-benchmarks/dedupe_quality.py --write-default."""
+"""Generic starting values of the duplicate model, set by hand, counted on no data set.
+
+m: how often a true duplicate shows each level (typing errors are a few percent of names;
+identifiers change in some records: a new e-mail, a move). u: how often two different
+people do, for two random French contacts (a shared first name ~1.5 %, a shared surname
+~0.3 %, a birth date 1 in 27,000...). prior: the share of duplicates among all pairs of a
+file of a few thousand contacts with a few percent of duplicates.
+
+The scan replaces u by the association's own (random pairs and the values' frequencies) and
+m by EM (model.train); these values matter only for tiny files, for the fields EM cannot
+learn on them, and for the check while typing. Order of the levels: comparison.FIELDS."""
 
 DEFAULT = {
     "m": [
-        [
-            0.004091888011486002,
-            0.0006460875807609476,
-            0.10617372577171573,
-            0.017013639626704956,
-            0.07989949748743719,
-            0.6493180186647525,
-            0.14285714285714285,
-        ],
-        [
-            0.0042724302588590096,
-            0.0007539582809751194,
-            0.012314651922593617,
-            0.1048002010555416,
-            0.8778587584820307,
-        ],
-        [
-            0.0006480881399870382,
-            0.0006480881399870382,
-            0.0006480881399870382,
-            0.0006480881399870382,
-            0.9974076474400518,
-        ],
-        [0.1443850267379679, 0.00041135335252982314, 0.8552036199095022],
-        [0.0005777007510109763, 0.0005777007510109763, 0.998844598497978],
-        [0.13549522373051784, 0.0007541478129713424, 0.0007541478129713424, 0.8629964806435395],
-        [0.002617801047120419, 0.00029086678301337986, 0.00029086678301337986, 0.9968004653868529],
-        [0.3333333333333333, 0.33333333333333337, 0.3333333333333333],
-        [0.5, 0.5],
+        # prénom: differ, phonetic, initials, close, very close, same, gendered (fixed)
+        [0.02, 0.02, 0.02, 0.04, 0.05, 0.849, 0.001],
+        # nom: differ, phonetic, close, very close, same
+        [0.04, 0.02, 0.03, 0.06, 0.85],
+        # date de naissance: differ, same year+month, day/month swapped, one digit, same
+        [0.01, 0.005, 0.005, 0.03, 0.95],
+        # courriel: differ, one typo, same
+        [0.2, 0.02, 0.78],
+        # téléphone: differ, one digit, same
+        [0.2, 0.02, 0.78],
+        # commune: other département, same département, same town, same postcode
+        [0.08, 0.04, 0.02, 0.86],
+        # rue (same town): differ, same number, close, same
+        [0.05, 0.02, 0.06, 0.87],
+        # civilité: differ (fixed), same, person/organisation (fixed)
+        [0.001, 0.998, 0.001],
+        # SIREN: differ (fixed), same
+        [0.001, 0.999],
     ],
-    "prior": 0.014348953255775327,
     "u": [
-        [
-            0.47968265619777295,
-            0.06356379318254805,
-            0.003372023672982521,
-            0.08962242510437216,
-            0.007566572070861653,
-            0.2133353869143198,
-            0.14285714285714285,
-        ],
-        [
-            0.36959173580965987,
-            0.29223950033884644,
-            0.18591131380845102,
-            0.011520779530010806,
-            0.14073667051303185,
-        ],
-        [
-            0.8813102280566065,
-            0.000480779280503355,
-            2.090344697840674e-05,
-            0.0009824620079851168,
-            0.11720562720792659,
-        ],
-        [0.999982947811778, 8.526094111026798e-06, 8.526094111026798e-06],
-        [0.9999324860330481, 1.6878491737978295e-05, 5.0635475213934886e-05],
-        [0.6778895466400962, 0.014612578026551007, 0.020942619347654075, 0.2865552559856988],
-        [0.47911703040121983, 0.4683002954350519, 0.027077575526541504, 0.025505098637186696],
-        [0.3333333333333333, 0.33333333333333337, 0.3333333333333333],
-        [0.5, 0.5],
+        [0.957, 0.008, 0.002, 0.015, 0.003, 0.015, 0.5],
+        [0.983, 0.008, 0.005, 0.001, 0.003],
+        [0.9986, 0.0011, 0.00001, 0.00025, 0.00004],
+        [0.99998, 0.00001, 0.00001],
+        [0.99998, 0.00001, 0.00001],
+        [0.8, 0.12, 0.02, 0.06],
+        [0.97, 0.02, 0.005, 0.005],
+        [0.5, 0.5, 0.5],
+        [0.99999, 0.00001],
     ],
+    "prior": 0.0001,
+    # u of commune and rue among different people of one first and last name (a parent and
+    # a child at one address): the scan counts its own (model._named_u)
+    "u_named": {"place": [0.55, 0.1, 0.05, 0.3], "street": [0.7, 0.05, 0.05, 0.2]},
 }

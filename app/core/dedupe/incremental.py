@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 from sqlalchemy.orm import Session
 
 from app.core.dedupe.blocking import MAX_BLOCK, keys_of
@@ -15,6 +17,7 @@ from app.core.dedupe.scan import load_people
 from app.core.dedupe.scoring import PairScore, score_pair
 
 DRAFT_ID = -1
+LARGE_BLOCK = MAX_BLOCK * 4  # above: only the closest names of a block are scored
 # While typing, a low probability: the contacts sharing a blocking key (name, e-mail, phone,
 # birth date, address) are listed best first, five at most, from the name or e-mail alone.
 SIMILAR_WHILE_TYPING = 0.02
@@ -51,6 +54,15 @@ class SimilarityIndex:
                 if members and contact_id in members:
                     members.remove(contact_id)
 
+    def _closest(self, draft: Person, members: list[int]) -> list[int]:
+        """The LARGE_BLOCK members of a large block whose "last first" is closest."""
+        wanted = f"{draft.last} {draft.first}".strip() or draft.organisation
+        names = [_name_of(self._people[i]) for i in members]
+        found = process.extract(
+            wanted, names, scorer=Indel.normalized_similarity, limit=LARGE_BLOCK
+        )
+        return [members[index] for _name, _score, index in found]
+
     def __len__(self) -> int:
         return len(self._people)
 
@@ -62,12 +74,18 @@ class SimilarityIndex:
         candidates: set[int] = set()
         for key in keys_of(draft):
             members = self._blocks.get(key, ())
-            if len(members) <= MAX_BLOCK * 4:
+            if len(members) <= LARGE_BLOCK:
                 candidates.update(members)
+            else:  # a common key (a frequent name at 500k contacts): the closest names only
+                candidates.update(self._closest(draft, members))
         candidates.discard(draft.id)
         scores = [score_pair(draft, self._people[c], model=self.model) for c in candidates]
         scores = [s for s in scores if s.probability >= threshold]
         return sorted(scores, key=lambda s: -s.score)[:limit]
+
+
+def _name_of(person: Person) -> str:
+    return f"{person.last} {person.first}".strip() or person.organisation
 
 
 def draft_person(values: dict[str, Any], *, contact_id: int = DRAFT_ID) -> Person:

@@ -2,18 +2,19 @@
 
 For a pair, each field's level (comparison.py) contributes log2(m/u) bits, where m is the
 probability of that level among true duplicates and u among different people. The sum plus
-the prior log-odds gives a probability. m, u and the prior are estimated on the candidate
-pairs of the association's own contacts by expectation-maximisation (no labels), starting
-from DEFAULT_MODEL (trained on the French generator) which also serves when there is too
-little data to train. A shared rare name weighs more than a shared common one (term
-frequency). See docs/matching.md.
+the prior log-odds gives a probability. Learnt on the association's own contacts, no labels:
+u from random pairs and the values' frequencies (estimate_u), m by EM on the candidate pairs,
+one session per TRAINING_RULES (train), the prior over all pairs; the generic start values
+(default_model.py, set by hand) serve where the data is too small. A shared rare name weighs
+more than a shared common one (term frequency); namesakes at one address get their own u
+for the address fields. See docs/matching.md.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,6 +33,7 @@ SMOOTHING = 0.5
 FIRST, LAST = FIELD_INDEX["first"], FIELD_INDEX["last"]
 CLOSE_NAME_LEVELS = {"first": (3, 4), "last": (2, 3)}  # Jaro-Winkler bands
 EXACT_FIRST, EXACT_LAST = 5, 4
+HOUSEHOLD = (FIELD_INDEX["place"], FIELD_INDEX["street"])
 
 
 @dataclass
@@ -44,11 +46,22 @@ class Model:
     tf: dict[str, dict[str, float]] = field(default_factory=dict)  # field -> value -> share
     trained_on: int = 0  # candidate pairs used by EM (0: defaults)
     iterations: int = 0
+    # u of the household fields (commune, rue) among different people with the same first
+    # and last name (a parent and child of one name at one address): learnt by EM
+    u_named: list[list[float]] | None = None
+    _tables: dict[bool, list[np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
-    def weight_table(self) -> list[np.ndarray]:
-        """Bits per level, with a trailing 0 so that index MISSING (-1) weighs nothing."""
+    def weight_table(self, named: bool = False) -> list[np.ndarray]:
+        """Bits per level, with a trailing 0 so that index MISSING (-1) weighs nothing;
+        `named`: for a pair with the same first and last name."""
+        named = named and self.u_named is not None
+        if named not in self._tables:
+            self._tables[named] = self._weight_table(self.u_named if named else self.u)  # type: ignore[arg-type]
+        return self._tables[named]
+
+    def _weight_table(self, u_values: list[list[float]]) -> list[np.ndarray]:
         tables = []
-        for spec, m, u in zip(FIELDS, self.m, self.u, strict=True):
+        for spec, m, u in zip(FIELDS, self.m, u_values, strict=True):
             bits = np.log2(np.asarray(m) / np.asarray(u))
             bits = np.clip(bits, -MAX_BITS, MAX_BITS)
             for index, level in enumerate(spec.levels):
@@ -128,61 +141,239 @@ def _trainable(f: int) -> np.ndarray:
     return np.array([lv.fixed_weight is None for lv in FIELDS[f].levels])
 
 
+@dataclass(frozen=True)
+class TrainingRule:
+    """Pairs agreeing exactly on these fields: an EM session that estimates m for the other
+    fields (Splink's way: among pairs selected on a field, that field says nothing, and the
+    different people in it are random pairs for the other fields)."""
+
+    name: str
+    agree: tuple[tuple[str, int], ...]  # (field, its exact level)
+    learns: tuple[str, ...]  # fields whose m this session estimates
+
+
+# Different people sharing a surname, an address, an e-mail or a phone are often one
+# household (parent and child, a couple): among them these fields go together, so a session
+# selected on one of them does not learn the others (they would make a household look like
+# one person). A birth date shared by two people is chance: that session learns everything.
+TRAINING_RULES = (
+    TrainingRule(
+        "date de naissance",
+        (("birth", 4),),
+        ("first", "last", "email", "phone", "place", "street", "gender"),
+    ),
+    TrainingRule("prénom et nom", (("first", 5), ("last", 4)), ("birth", "email", "phone")),
+    TrainingRule("courriel", (("email", 2),), ("first", "birth")),
+    TrainingRule("téléphone", (("phone", 2),), ("first", "birth")),
+)
+MIN_SESSION_PAIRS = 40  # fewer pairs agreeing on a rule: its session is skipped
+SESSION_START_PRIOR = 0.1  # with one telling field EM has a ridge of answers: start low
+PRIOR_PSEUDO_PAIRS = 10_000  # weight of the default prior against the data's own
+U_PSEUDO_PAIRS = 2_000.0
+SURELY_DIFFERENT = 0.05
+MIN_NAMESAKES = 10.0  # namesakes shown different needed to learn their u (and its weight)
+
+
 def train(
     levels: np.ndarray,
     *,
     start: Model,
+    u: list[np.ndarray] | None = None,
+    total_pairs: int = 0,
     tf: dict[str, dict[str, float]] | None = None,
-    random_levels: np.ndarray | None = None,
-    learn_levels: bool = True,
 ) -> Model:
-    """EM (Winkler 1988) on the candidate pairs' level vectors, from `start`'s m, u, prior.
-
-    With `random_levels` (pairs drawn at random, nearly all different people), u is their
-    share of each level and stays fixed, as Splink does: EM then only has m and the prior to
-    find, which keeps it from mistaking namesakes for duplicates."""
+    """m by EM on the candidate pairs, one session per TRAINING_RULES, with u fixed (`u`: the
+    level shares of random pairs, see `estimate_u`); then the prior, the share of duplicates
+    among all `total_pairs` pairs, as the fixed point of EM with m and u fixed (pairs that
+    were never compared count as different people). Label-free: `start` holds generic
+    m values used where a session has too few pairs."""
     unique, counts = patterns(levels)
+    u = u if u is not None else [np.asarray(x, dtype=float) for x in start.u]
+    m_start = [np.asarray(x, dtype=float) for x in start.m]
     if counts.sum() < MIN_PAIRS_TO_TRAIN:
-        return Model(start.m, start.u, start.prior, tf or {}, 0, 0)
-    counts = counts.astype(float)
-    m = [np.asarray(x, dtype=float) for x in start.m]
-    u = [np.asarray(x, dtype=float) for x in start.u]
-    if random_levels is not None and len(random_levels):
-        weights = np.ones(len(random_levels))
-        u = [_level_shares(random_levels[:, f], weights, u[f], f) for f in range(len(FIELDS))]
-    prior = start.prior
-    fixed = _fixed_bits(unique)
-    iteration = 0
-    for iteration in range(1, EM_ITERATIONS + 1):  # noqa: B007 - reported
-        log_ratio = fixed.copy()
-        for f in range(len(FIELDS)):
-            column = unique[:, f]
-            bits = np.append(np.log2(m[f] / u[f]), 0.0)
-            bits[np.append(~_trainable(f), False)] = 0.0  # fixed levels counted in `fixed`
-            log_ratio += bits[column]
-        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
-        match = odds / (1 + odds)
-        new_prior = float((match * counts).sum() / counts.sum())
-        new_m, new_u = list(m), list(u)
-        for f in range(len(FIELDS) if learn_levels else 0):
-            new_m[f] = _level_shares(unique[:, f], match * counts, m[f], f)
-            if random_levels is None:
-                new_u[f] = _level_shares(unique[:, f], (1 - match) * counts, u[f], f)
-        change = max(
-            abs(new_prior - prior),
-            max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True)),
+        return Model(
+            [x.tolist() for x in m_start],
+            [x.tolist() for x in u],
+            start.prior,
+            tf or {},
+            u_named=start.u_named,
         )
-        m, u, prior = new_m, new_u, min(max(new_prior, 1e-6), MAX_PRIOR)
-        if change < EM_TOLERANCE:
-            break
+    counts = counts.astype(float)
+    fixed = _fixed_bits(unique)
+    sums = [np.zeros(len(x)) for x in m_start]
+    weights = [0.0] * len(FIELDS)
+    iterations = 0
+    for rule in TRAINING_RULES:
+        indexes = [FIELD_INDEX[name] for name, _level in rule.agree]
+        rows = np.ones(len(unique), dtype=bool)
+        for f, level in zip(indexes, (lv for _n, lv in rule.agree), strict=True):
+            rows &= unique[:, f] == level
+        if counts[rows].sum() < MIN_SESSION_PAIRS:
+            continue
+        active = [FIELD_INDEX[name] for name in rule.learns]
+        m, n = _session(unique[rows], counts[rows], fixed[rows], m_start, u, active)
+        iterations = max(iterations, n)
+        for f in active:
+            present = unique[rows][:, f] != MISSING
+            mass = float(m[1][present].sum()) if present.any() else 0.0
+            if mass > 0:
+                sums[f] += mass * m[0][f]
+                weights[f] += mass
+    m_final = [sums[f] / weights[f] if weights[f] > 0 else m_start[f] for f in range(len(FIELDS))]
+    u_named = _named_u(unique, counts, fixed, m_final, u)
+    log_ratio = _log_ratio(unique, fixed, m_final, u, range(len(FIELDS)))
+    if u_named is not None:
+        named = named_rows(unique)
+        log_ratio[named] = _log_ratio(
+            unique[named], fixed[named], m_final, u_named, range(len(FIELDS))
+        )
+    prior = _prior(log_ratio, counts, total_pairs, start.prior)
     return Model(
-        [x.tolist() for x in m],
+        [x.tolist() for x in m_final],
         [x.tolist() for x in u],
         prior,
         tf or {},
         int(counts.sum()),
-        iteration,
+        iterations,
+        [x.tolist() for x in u_named] if u_named is not None else None,
     )
+
+
+def _named_u(
+    unique: np.ndarray,
+    counts: np.ndarray,
+    fixed: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+) -> list[np.ndarray] | None:
+    """u of commune and rue among different people of the same first and last name, counted
+    on the pairs of the same name that the other fields (birth date, e-mail, phone,
+    civility) show to be different people (posterior under SURELY_DIFFERENT, the share of
+    duplicates among these pairs found by EM on those fields alone). None when too few."""
+    rows = named_rows(unique)
+    if counts[rows].sum() < MIN_SESSION_PAIRS:
+        return None
+    unique, counts, fixed = unique[rows], counts[rows], fixed[rows]
+    others = [f for f in range(len(FIELDS)) if f not in (*HOUSEHOLD, FIRST, LAST)]
+    log_ratio = _log_ratio(unique, fixed, m, u, others)
+    prior = 0.5
+    for _iteration in range(EM_ITERATIONS):
+        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+        new = min(max(float((odds / (1 + odds) * counts).sum() / counts.sum()), 1e-6), 1 - 1e-6)
+        if abs(new - prior) < EM_TOLERANCE:
+            break
+        prior = new
+    odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+    weights = np.where(odds / (1 + odds) < SURELY_DIFFERENT, counts, 0.0)
+    u_named = list(u)
+    for f in HOUSEHOLD:
+        column = unique[:, f]
+        present = column != MISSING
+        if weights[present].sum() < MIN_NAMESAKES:
+            return None
+        size = len(u[f])
+        totals = np.bincount(column[present], weights=weights[present], minlength=size)[:size]
+        shares = (totals + MIN_NAMESAKES * u[f]) / (totals.sum() + MIN_NAMESAKES)
+        u_named[f] = np.maximum(shares, u[f])  # never more telling than random pairs
+    return u_named
+
+
+def _log_ratio(
+    unique: np.ndarray,
+    fixed: np.ndarray,
+    m: list[np.ndarray],
+    u: list[np.ndarray],
+    fields: Iterable[int],
+) -> np.ndarray:
+    log_ratio = fixed.copy()
+    for f in fields:
+        bits = np.append(np.log2(m[f] / u[f]), 0.0)
+        bits[np.append(~_trainable(f), False)] = 0.0  # fixed levels counted in `fixed`
+        log_ratio += bits[unique[:, f]]
+    return log_ratio
+
+
+def _session(
+    unique: np.ndarray,
+    counts: np.ndarray,
+    fixed: np.ndarray,
+    m_start: list[np.ndarray],
+    u: list[np.ndarray],
+    active: list[int],
+) -> tuple[tuple[list[np.ndarray], np.ndarray], int]:
+    """EM on the pairs of one training rule: m of the `active` fields and the share of
+    duplicates among these pairs; returns (m, posterior mass per pattern), iterations."""
+    m = list(m_start)
+    prior = SESSION_START_PRIOR
+    match = np.zeros(len(unique))
+    iteration = 0
+    for iteration in range(1, EM_ITERATIONS + 1):  # noqa: B007 - reported
+        log_ratio = _log_ratio(unique, fixed, m, u, active)
+        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+        match = odds / (1 + odds)
+        new_prior = min(max(float((match * counts).sum() / counts.sum()), 1e-6), 1 - 1e-6)
+        new_m = list(m)
+        for f in active:
+            new_m[f] = _level_shares(unique[:, f], match * counts, m[f], f)
+        change = max(
+            abs(new_prior - prior),
+            max(float(np.abs(new_m[f] - m[f]).max()) for f in active),
+        )
+        m, prior = new_m, new_prior
+        if change < EM_TOLERANCE:
+            break
+    return (m, match * counts), iteration
+
+
+def _prior(log_ratio: np.ndarray, counts: np.ndarray, total_pairs: int, default: float) -> float:
+    """Share of duplicates among all pairs: EM's fixed point for the prior alone, with the
+    default prior worth PRIOR_PSEUDO_PAIRS pairs (small files keep it)."""
+    if total_pairs <= 0:
+        return default
+    prior = default
+    for _iteration in range(200):
+        odds = np.exp2(np.clip(log_ratio + math.log2(prior / (1 - prior)), -60, 60))
+        expected = float((odds / (1 + odds) * counts).sum())
+        new = (expected + default * PRIOR_PSEUDO_PAIRS) / (total_pairs + PRIOR_PSEUDO_PAIRS)
+        new = min(max(new, 1e-12), MAX_PRIOR)
+        if abs(new - prior) <= 1e-3 * prior:
+            return new
+        prior = new
+    return prior
+
+
+def estimate_u(
+    random: np.ndarray,
+    start: Model,
+    exact: dict[int, tuple[int, float, int]] | None = None,
+    total_pairs: int = 0,
+) -> list[np.ndarray]:
+    """u per field: the level shares of pairs drawn at random (nearly all different people),
+    blended with the default u (worth U_PSEUDO_PAIRS pairs, for small files); `exact` gives,
+    per field, (exact level, share of random pairs agreeing on it counted from the values'
+    frequencies, number of pairs that share rests on), more precise than a sample."""
+    out = []
+    for f in range(len(FIELDS)):
+        default = np.asarray(start.u[f], dtype=float)
+        column = random[:, f] if len(random) else np.zeros(0, dtype=np.int8)
+        present = column[column != MISSING]
+        size = len(default)
+        counts = np.bincount(present, minlength=size)[:size].astype(float)
+        if total_pairs and counts.sum() > total_pairs:  # a small file: few distinct pairs
+            counts *= total_pairs / counts.sum()
+        n = float(counts.sum())
+        shares = (counts + U_PSEUDO_PAIRS * default) / (n + U_PSEUDO_PAIRS)
+        if exact and f in exact:
+            level, share, pairs = exact[f]
+            agree = (share * pairs + U_PSEUDO_PAIRS * default[level]) / (pairs + U_PSEUDO_PAIRS)
+            others = np.delete(np.arange(size), level)
+            shares[others] *= (1 - agree) / shares[others].sum()
+            shares[level] = agree
+        trainable = _trainable(f)
+        shares = np.maximum(shares, 1e-9)
+        shares[~trainable] = default[~trainable]
+        out.append(shares)
+    return out
 
 
 def _level_shares(
@@ -202,6 +393,11 @@ def _level_shares(
     return shares
 
 
+def named_rows(levels: np.ndarray) -> np.ndarray:
+    """Pairs with the same first and last name (their household fields weigh less)."""
+    return np.asarray((levels[:, FIRST] == EXACT_FIRST) & (levels[:, LAST] == EXACT_LAST))
+
+
 def pair_bits(
     model: Model,
     levels: np.ndarray,
@@ -214,6 +410,11 @@ def pair_bits(
     bits = np.zeros(len(levels))
     for f, table in enumerate(tables):
         bits += table[levels[:, f]]
+    if model.u_named is not None:
+        named = named_rows(levels)
+        for f, table in enumerate(model.weight_table(named=True)):
+            if f in HOUSEHOLD:
+                bits[named] += table[levels[named, f]] - tables[f][levels[named, f]]
     if tf_bits is not None:
         bits += np.where(levels[:, FIRST] == EXACT_FIRST, tf_bits[:, 0], 0.0)
         bits += np.where(levels[:, LAST] == EXACT_LAST, tf_bits[:, 1], 0.0)
@@ -236,7 +437,7 @@ def probability(model: Model, bits: np.ndarray) -> np.ndarray:
 
 
 def estimate_from_labels(levels: np.ndarray, is_match: np.ndarray) -> Model:
-    """m and u counted on labelled pairs (how DEFAULT_MODEL is made), prior = share of
+    """m and u counted on labelled pairs (benchmarks and tests compare EM with it), prior = share of
     duplicates."""
     start = Model(
         [[1.0 / len(f.levels)] * len(f.levels) for f in FIELDS],
@@ -255,10 +456,12 @@ def estimate_from_labels(levels: np.ndarray, is_match: np.ndarray) -> Model:
 
 
 def default_model() -> Model:
-    """The model trained once on the French generator (used before/without training)."""
+    """The generic model set by hand (default_model.py), used before/without training."""
     from app.core.dedupe.default_model import DEFAULT
 
     m: list[list[float]] = DEFAULT["m"]  # type: ignore[assignment]
     u: list[list[float]] = DEFAULT["u"]  # type: ignore[assignment]
     prior: float = DEFAULT["prior"]  # type: ignore[assignment]
-    return Model(m, u, prior)
+    named: dict[str, list[float]] = DEFAULT["u_named"]  # type: ignore[assignment]
+    u_named = [named.get(spec.name, values) for spec, values in zip(FIELDS, u, strict=True)]
+    return Model(m, u, prior, u_named=u_named)

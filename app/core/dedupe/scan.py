@@ -12,11 +12,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.dedupe.blocking import candidate_pairs
+from app.core.dedupe.blocking import candidate_rows
 from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_many
 from app.core.dedupe.model import (
     Model,
     default_model,
+    estimate_u,
     pair_bits,
     person_tf_bits,
     probability,
@@ -35,9 +36,8 @@ from app.models.enums import ContactStatus
 SUGGESTION_THRESHOLD = 0.8  # probability; setting "dedupe.suggestion_threshold"
 SAFE_THRESHOLD = 0.99  # probability; setting "dedupe.safe_threshold"
 SUGGESTION_KEY, SAFE_KEY = "dedupe.suggestion_threshold", "dedupe.safe_threshold"
-CHUNK = 50_000
+CHUNK = 250_000
 RANDOM_PAIRS = 100_000
-LEARN_LEVELS = True  # EM from DEFAULT_MODEL: m, u and the prior of this data
 SIREN = FIELD_INDEX["siren"]
 
 
@@ -190,6 +190,7 @@ class Compared:
     second: np.ndarray
     levels: np.ndarray
     swapped: np.ndarray
+    columns: Columns | None = None
 
 
 def compare_pairs(
@@ -199,12 +200,24 @@ def compare_pairs(
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
 ) -> Compared:
-    """Comparison levels of every pair, by chunks (numpy; rapidfuzz once per distinct pair of
-    values)."""
+    """Comparison levels of every pair of ids (see `compare_rows`)."""
     row_of = {p.id: row for row, p in enumerate(people)}
     flat = np.fromiter((row_of[i] for pair in pairs for i in pair), dtype=np.int64)
-    first, second = flat[0::2], flat[1::2]
-    columns = Columns(people)
+    return compare_rows(people, flat[0::2], flat[1::2], progress=progress, cancel=cancel)
+
+
+def compare_rows(
+    people: list[Person],
+    first: np.ndarray,
+    second: np.ndarray,
+    *,
+    progress: Progress = NULL_PROGRESS,
+    cancel: CancelToken | None = None,
+    columns: Columns | None = None,
+) -> Compared:
+    """Comparison levels of every pair of rows of `people`, by chunks (numpy; rapidfuzz once
+    per distinct pair of values)."""
+    columns = columns or Columns(people)
     levels = np.empty((len(first), len(FIELDS)), dtype=np.int8)
     swapped = np.zeros(len(first), dtype=bool)
     progress.start(len(first), _("Comparaison des contacts"))
@@ -216,37 +229,89 @@ def compare_pairs(
         progress.advance(min(CHUNK, len(first) - start))
         if cancel is not None:
             cancel.raise_if_cancelled()
-    return Compared(people, first, second, levels, swapped)
+    return Compared(people, first, second, levels, swapped, columns)
 
 
-def fit(
+def candidate_rows_of(
     people: list[Person],
-    compared: Compared,
-    *,
-    start: Model | None = None,
-    learn_levels: bool = LEARN_LEVELS,
-) -> Model:
-    """The model trained by EM on these candidate pairs (u from random pairs), with the
-    names' frequencies."""
-    return train(
-        compared.levels,
-        start=start or default_model(),
-        tf=term_frequencies(people),
-        learn_levels=learn_levels,
-    )
+    excluded: set[tuple[int, int]],
+    extra: Iterable[tuple[int, int]] = (),
+    columns: Columns | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the candidate pairs (blocking), plus the `extra` pairs of ids, minus the
+    `excluded` ones (pairs of ids said to be different people)."""
+    n = max(len(people), 1)
+    first, second = candidate_rows(people, columns)
+    codes = first * n + second
+    row_of = {p.id: row for row, p in enumerate(people)}
+
+    def encode(pairs: Iterable[tuple[int, int]]) -> np.ndarray:
+        rows = [(row_of[a], row_of[b]) for a, b in pairs if a in row_of and b in row_of and a != b]
+        if not rows:
+            return np.zeros(0, dtype=np.int64)
+        array = np.asarray(rows, dtype=np.int64)
+        return np.minimum(array[:, 0], array[:, 1]) * n + np.maximum(array[:, 0], array[:, 1])
+
+    codes = np.union1d(codes, encode(extra))
+    if excluded:
+        codes = codes[~np.isin(codes, encode(excluded))]
+    first, second = codes // n, codes % n
+    ids = np.fromiter((p.id for p in people), dtype=np.int64, count=len(people))
+    turn = ids[first] > ids[second]  # each pair as (lower id, higher id)
+    first[turn], second[turn] = second[turn], first[turn].copy()
+    return first, second
+
+
+def fit(people: list[Person], compared: Compared, *, start: Model | None = None) -> Model:
+    """The model of these contacts, label-free: u from random pairs and the values'
+    frequencies, m by EM on the candidate pairs (one session per training rule), the prior
+    over all pairs; with the names' frequencies."""
+    start = start or default_model()
+    columns = compared.columns or Columns(people)
+    total = len(people) * (len(people) - 1) // 2
+    u = estimate_u(random_levels(people, columns), start, exact_agreement(columns), total)
+    return train(compared.levels, start=start, u=u, total_pairs=total, tf=term_frequencies(people))
+
+
+EXACT_LEVELS = {"first": 5, "last": 4, "birth": 4, "email": 2, "phone": 2, "place": 3}
+
+
+def exact_agreement(columns: Columns) -> dict[int, tuple[int, float, int]]:
+    """Per field: (exact level, share of pairs of contacts agreeing on it, number of pairs
+    with the field on both sides), counted from the values' frequencies (exact, no sample)."""
+    out = {}
+    for name, level in EXACT_LEVELS.items():
+        codes = {
+            "first": columns.first,
+            "last": columns.last,
+            "birth": columns.birth,
+            "email": columns.email,
+            "phone": columns.phone,
+            "place": columns.postcode,
+        }[name]
+        present = codes[codes != 0]
+        n = len(present)
+        if n < 2:
+            continue
+        counts = np.unique(present, return_counts=True)[1].astype(float)
+        pairs = n * (n - 1) / 2
+        agreeing = float((counts * (counts - 1) / 2).sum())
+        out[FIELD_INDEX[name]] = (level, agreeing / pairs, int(pairs))
+    return out
 
 
 def random_levels(
-    people: list[Person], compared: Compared, *, count: int = RANDOM_PAIRS
+    people: list[Person], columns: Columns, *, count: int = RANDOM_PAIRS
 ) -> np.ndarray:
     """Levels of pairs drawn at random (seeded: the same data gives the same model)."""
     if len(people) < 2:
         return np.zeros((0, len(FIELDS)), dtype=np.int8)
     rng = np.random.default_rng(20)
+    count = min(count, max(20 * len(people), 20_000))  # a small file needs fewer
     first = rng.integers(0, len(people), count)
     second = rng.integers(0, len(people), count)
     keep = first != second
-    return compare_many(Columns(people), first[keep], second[keep])[0]
+    return compare_many(columns, first[keep], second[keep])[0]
 
 
 def score_pairs(
@@ -359,24 +424,47 @@ def scan_people(
     suggested: dict[tuple[int, int], str] | None = None,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[CandidateGroup]:
-    """Block, compare, train, score and group (no database)."""
+    """Block, compare, train, score and group (no database); `timings` receives the seconds
+    of each step (benchmarks/dedupe.py)."""
+    import time
+
+    clock = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        if timings is not None:
+            now = time.perf_counter()
+            timings[name] = timings.get(name, 0.0) + now - clock
+            clock = now
+
     by_id = {p.id: p for p in people}
     suggested = {
         pair: reason
         for pair, reason in (suggested or {}).items()
         if pair not in excluded and pair[0] in by_id and pair[1] in by_id
     }
-    pairs = (candidate_pairs(people) | set(suggested)) - excluded
-    compared = compare_pairs(people, sorted(pairs), progress=progress, cancel=cancel)
+    columns = Columns(people)
+    first, second = candidate_rows_of(people, excluded, suggested, columns)
+    step("blocking")
+    compared = compare_rows(
+        people, first, second, progress=progress, cancel=cancel, columns=columns
+    )
+    step("comparison")
     model = fit(people, compared)
+    step("EM")
     limit = thresholds.suggestion if threshold is None else threshold
     scores = score_compared(compared, model, threshold=limit)
     kept = {(s.a, s.b) for s in scores}
     for (a, b), reason in suggested.items():
         if (a, b) not in kept:
             scores.append(_suggested_score(by_id[a], by_id[b], reason, model))
-    return group_pairs(scores, safe_threshold=thresholds.safe)
+    groups = group_pairs(scores, safe_threshold=thresholds.safe)
+    step("scoring")
+    if timings is not None:
+        timings["pairs"] = float(len(first))
+    return groups
 
 
 def _suggested_score(a: Person, b: Person, reason: str, model: Model) -> PairScore:

@@ -81,6 +81,8 @@ def evidence_of(
 ) -> tuple[Evidence, ...]:
     """Per field evidence of a pair, strongest first, missing fields last."""
     found = []
+    if levels[FIELD_INDEX["first"]] == EXACT_FIRST and levels[FIELD_INDEX["last"]] == EXACT_LAST:
+        tables = model.weight_table(named=True)  # household fields of namesakes
     for f, (spec, level) in enumerate(zip(FIELDS, levels, strict=True)):
         if level == MISSING:
             if spec.name not in ("gender", "siren"):
