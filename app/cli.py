@@ -4,7 +4,8 @@ Exit codes: 0 ok, 1 data or user error (with a message naming what is wrong), 2 
 The common options (--db, --json, --user) go before or after the command. With --json,
 machine output goes to stdout and human messages to stderr; an error is then a JSON object
 on stdout too ({"error": {...}}), with the same non-zero exit code.
-argparse's own messages are French, through the catalogue (app/i18n.py) like every text.
+Every text (help, argparse's own strings, messages, errors) is French through the catalogue
+(app/i18n.py); `main` sets the language from $OBOLE_LANG (else the locale) first.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from app import __version__
 from app.clicommands import COMMAND_MODULES
 from app.clicommands.context import PASSWORD_ENV_VAR, CliContext
 from app.errors import AppError, OperationCancelled
-from app.i18n import N_, _
+from app.i18n import N_, _, detect_language, set_language
 from app.paths import AppPaths, app_paths, restrict_umask
 
-__all__ = ["PASSWORD_ENV_VAR", "CliContext", "build_parser", "run_cli"]
+__all__ = ["PASSWORD_ENV_VAR", "CliContext", "build_parser", "main", "run_cli"]
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def _add_common(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
 
     parser.add_argument(
         "--db",
-        metavar="PATH_OR_URL",
+        metavar=_("CHEMIN_OU_URL"),
         default=default(None),
         help=_("fichier SQLite ou URL de base (par défaut : $OBOLE_DB, sinon la base locale)"),
     )
@@ -131,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(parser, defaults=True)
     common = argparse.ArgumentParser(add_help=False)
     _add_common(common, defaults=False)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar=_("COMMANDE"), parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)
     return parser
@@ -190,3 +191,13 @@ def run_cli(argv: Sequence[str], *, paths: AppPaths | None = None) -> int:
         )
     finally:
         ctx.close()
+
+
+def main(argv: Sequence[str]) -> int:
+    """The `obole` command: the language first ($OBOLE_LANG, else the locale), then the command.
+
+    The language is set before the parsers are built, so that their help texts, argparse's
+    own strings and every message of the command are in that language.
+    """
+    set_language(detect_language())
+    return run_cli(argv)
