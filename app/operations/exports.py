@@ -7,7 +7,6 @@ export never leaves half a file under the chosen name.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,41 +15,12 @@ from sqlalchemy.orm import Session
 
 from app.core.contacts import search as contact_search
 from app.core.gifts import search as gift_search
-from app.core.gifts.recording import METHOD_LABELS
 from app.core.infrastructure.permissions import Permission
-from app.core.list_exports import CHUNK, CONTACT_HEADER, GIFT_HEADER
-from app.core.money import format_eur
+from app.core.list_exports import CHUNK, CONTACT_HEADER, GIFT_HEADER, contact_line, gift_line
 from app.i18n import _
 from app.operations.base import OperationContext, Outcome, check_permission
+from app.operations.files import replace_atomically
 from app.reports.table_export import write_table
-
-
-def _contact_line(r: Any) -> list[Any]:
-    return [
-        r.id,
-        _("Organisation") if r.kind == "organisation" else _("Personne"),
-        r.name,
-        r.email,
-        r.phone,
-        r.postcode,
-        r.city,
-        _("oui") if r.npai else "",
-        r.last_gift,
-    ]
-
-
-def _gift_line(r: Any) -> list[Any]:
-    return [
-        r.id,
-        r.received_on,
-        r.donor,
-        r.contact_id,
-        format_eur(r.amount_cents),
-        _(METHOD_LABELS.get(r.method, r.method)),
-        r.campaign,
-        r.receipt_number,
-        r.deposit_slip,
-    ]
 
 
 def _rows(
@@ -67,16 +37,6 @@ def _rows(
         ctx.progress.advance(len(chunk))
 
 
-def _write(path: Path, header: list[str], rows: Iterator[list[Any]]) -> int:
-    temp = path.with_name(f".{path.stem}.obole-tmp{path.suffix}")
-    try:
-        count = write_table(temp, header, rows)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    return count
-
-
 def export_contacts(
     ctx: OperationContext, spec: contact_search.ContactFilter, path: Path
 ) -> Outcome[int]:
@@ -84,8 +44,8 @@ def export_contacts(
     check_permission(ctx, Permission.CONTACTS_READ)
     with ctx.database.read() as session:
         ids = list(session.scalars(contact_search.ids_query(spec)))
-        rows = _rows(ctx, ids, _fetcher(session, contact_search.fetch_rows), _contact_line)
-        return Outcome(_write(path, [_(h) for h in CONTACT_HEADER], rows))
+        rows = _rows(ctx, ids, _fetcher(session, contact_search.fetch_rows), contact_line)
+        return Outcome(_write(path, CONTACT_HEADER, rows))
 
 
 def export_gifts(ctx: OperationContext, spec: gift_search.GiftFilter, path: Path) -> Outcome[int]:
@@ -93,8 +53,12 @@ def export_gifts(ctx: OperationContext, spec: gift_search.GiftFilter, path: Path
     check_permission(ctx, Permission.CONTACTS_READ)
     with ctx.database.read() as session:
         ids = list(session.scalars(gift_search.ids_query(spec)))
-        rows = _rows(ctx, ids, _fetcher(session, gift_search.fetch_rows), _gift_line)
-        return Outcome(_write(path, [_(h) for h in GIFT_HEADER], rows))
+        rows = _rows(ctx, ids, _fetcher(session, gift_search.fetch_rows), gift_line)
+        return Outcome(_write(path, GIFT_HEADER, rows))
+
+
+def _write(path: Path, header: list[str], rows: Iterator[list[Any]]) -> int:
+    return replace_atomically(path, lambda temp: write_table(temp, [_(h) for h in header], rows))
 
 
 def _fetcher(

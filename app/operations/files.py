@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
@@ -20,3 +24,15 @@ def write_atomically(path: Path, data: bytes) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def replace_atomically(path: Path, write: Callable[[Path], T]) -> T:
+    """Let `write` produce the file beside `path`, then rename it into place: a cancelled
+    or failed write never leaves half a file under the chosen name."""
+    temp = path.with_name(f".{path.stem}.obole-tmp{path.suffix}")
+    try:
+        result = write(temp)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return result
