@@ -294,7 +294,7 @@ COMMANDS: list[tuple[str, list[str], list[str]]] = [
         ["à émettre pour 2025", "reçus émis"],
     ),
     ("receipts list --year 2025 --db {db}", [" issued "], [" émis "]),
-    ("receipts verify 2025-00001 --db {db}", ["digest verified"], ["empreinte vérifiée"]),
+    ("receipts verify 2025-00001 --db {db}", ["PDF identical"], ["PDF identique"]),
     (
         "receipts declaration --year 2025 --db {db}",
         ["Number of receipts", "Cancelled receipts"],
