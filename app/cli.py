@@ -135,7 +135,66 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar=_("COMMANDE"), parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)
+    _name_placeholders(parser)
     return parser
+
+
+# argparse names a value after its option (--year YEAR) or its argument (number): in English.
+# The common ones, in words of the language (in capitals for an option's value, as argparse
+# does; in small letters for an argument).
+PLACEHOLDERS = {
+    "year": N_("ANNÉE"),
+    "out": N_("CHEMIN"),
+    "file": N_("FICHIER"),
+    "user": N_("UTILISATEUR"),
+    "username": N_("IDENTIFIANT"),
+    "login": N_("IDENTIFIANT"),
+    "reason": N_("MOTIF"),
+    "number": N_("NUMÉRO"),
+    "name": N_("NOM"),
+    "start": N_("DÉBUT"),
+    "end": N_("FIN"),
+    "mapping": N_("CORRESPONDANCE"),
+    "report": N_("RAPPORT"),
+    "rejected": N_("REJETS"),
+    "merged": N_("FICHIER"),
+    "pdf": N_("FICHIER"),
+    "amount": N_("MONTANT"),
+    "cost": N_("COÛT"),
+    "gift": N_("DON"),
+    "campaign": N_("CAMPAGNE"),
+    "requester": N_("DEMANDEUR"),
+    "received": N_("DATE"),
+    "signed_on": N_("DATE"),
+    "reference": N_("RÉFÉRENCE"),
+    "host": N_("SERVEUR"),
+    "sender": N_("EXPÉDITEUR"),
+    "threshold": N_("SEUIL"),
+    "suggestion": N_("SEUIL"),
+    "safe": N_("SEUIL"),
+    "batch_id": N_("IMPORT"),
+    "merge_id": N_("FUSION"),
+    "survivor": N_("CONTACT"),
+    "others": N_("CONTACT"),
+    "contact": N_("CONTACT"),
+    "contact_id": N_("CONTACT"),
+}
+
+
+def _name_placeholders(parser: argparse.ArgumentParser) -> None:
+    """Give the values argparse would name in English (PLACEHOLDERS) a name in the language."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in {id(p): p for p in action.choices.values()}.values():
+                _name_placeholders(command)
+        elif (
+            action.metavar is None
+            and action.choices is None
+            and action.nargs != 0
+            and action.dest in PLACEHOLDERS
+        ):
+            word = _(PLACEHOLDERS[action.dest])
+            action.metavar = word if action.option_strings else word.lower()
 
 
 def _report(ctx_json: bool, stdout: TextIO, kind: str, message: str, code: int, prefix: str) -> int:

@@ -324,7 +324,11 @@ COMMANDS: list[tuple[str, list[str], list[str]]] = [
         ["show this help message and exit", "create the database"],
         ["afficher cette aide", "créer la base"],
     ),
-    ("receipts issue --help", ["issued", "preview only"], ["émis", "aperçu seulement"]),
+    (
+        "receipts issue --help",
+        ["issued", "preview only", "--year YEAR"],
+        ["émis", "aperçu seulement", "--year ANNÉE"],
+    ),
 ]
 FAILING = [  # (command, exit code, English, French): errors are in the language too
     ("--json info --db {tmp}/nowhere.sqlite3", 1, ["Database not found"], ["Base introuvable"]),
@@ -339,6 +343,12 @@ FAILING = [  # (command, exit code, English, French): errors are in the language
         2,
         ["invalid int value", "usage:"],
         ["valeur int invalide", "utilisation :"],
+    ),
+    (
+        "import contacts --db {db}",
+        2,
+        ["the following arguments are required: file"],
+        ["arguments obligatoires manquants : fichier"],
     ),
     (
         "init --demo -5 --db {tmp}/other.sqlite3",
