@@ -11,6 +11,7 @@ import ast
 import json
 import os
 import re
+import string
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -417,3 +418,19 @@ def test_the_obole_program_reads_obole_lang_before_building_its_help(
     )
     assert done.returncode == 0, done.stderr
     assert said in done.stdout
+
+
+def _placeholders(text: str) -> list[str]:
+    named = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    return sorted(named + re.findall(r"%\(\w+\)[sdr]|%[sdr]", text))
+
+
+def test_english_translations_keep_the_placeholders_of_the_french() -> None:
+    """A placeholder lost or renamed in a translation is a KeyError in English only."""
+    differ = [
+        (path.name, french)
+        for path in sorted((ROOT / "resources" / "translations" / "en").glob("*.json"))
+        for french, english in json.loads(path.read_text(encoding="utf-8")).items()
+        if _placeholders(french) != _placeholders(english)
+    ]
+    assert differ == []
