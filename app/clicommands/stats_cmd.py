@@ -14,7 +14,7 @@ from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import duplicate_ids, quality_report
 from app.core.stats import dashboard
-from app.i18n import _
+from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
 from app.reports.quality_pdf import write_quality_pdf
 from app.reports.table_export import write_table
@@ -109,7 +109,11 @@ def run_segment_export(ctx: CliContext) -> int:
         )
     ctx.result(
         asdict(result),
-        _("{n} contacts écrits dans {file} ; exclus : {excluded}").format(
+        ngettext(
+            N_("{n} contact écrit dans {file} ; exclus : {excluded}"),
+            N_("{n} contacts écrits dans {file} ; exclus : {excluded}"),
+            result.written,
+        ).format(
             n=result.written,
             file=ctx.args.out,
             excluded=", ".join(f"{n} ({reason})" for reason, n in result.excluded.items())
