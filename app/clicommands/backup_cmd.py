@@ -40,11 +40,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     secret.add_argument("--clear", action="store_true", help=_("ne plus chiffrer les sauvegardes"))
     verify = actions.add_parser("verify", parents=[common], help=_("vérifier une sauvegarde"))
-    verify.add_argument("file", type=Path)
+    verify.add_argument("file", type=Path, help=_("fichier de sauvegarde"))
     restore = actions.add_parser(
         "restore", parents=[common], help=_("restaurer (la base actuelle est sauvegardée d'abord)")
     )
-    restore.add_argument("file", type=Path)
+    restore.add_argument("file", type=Path, help=_("fichier de sauvegarde"))
     parser.set_defaults(handler=run)
 
 

@@ -33,8 +33,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     merge_p = sub.add_parser(
         "merge", parents=[common], help=_("fusionner des contacts dans le premier")
     )
-    merge_p.add_argument("survivor", type=int)
-    merge_p.add_argument("others", type=int, nargs="+")
+    merge_p.add_argument("survivor", type=int, help=_("numéro du contact gardé"))
+    merge_p.add_argument(
+        "others", type=int, nargs="+", help=_("numéros des contacts fusionnés dans le premier")
+    )
     merge_p.set_defaults(handler=run_merge)
     thresholds_p = sub.add_parser(
         "thresholds", parents=[common], help=_("seuils de suggestion et de fusion en lot")
@@ -43,7 +45,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     thresholds_p.add_argument("--safe", type=float, help=_("probabilité, ex. 0.99"))
     thresholds_p.set_defaults(handler=run_thresholds)
     undo_p = sub.add_parser("undo", parents=[common], help=_("annuler une fusion"))
-    undo_p.add_argument("merge_id", type=int)
+    undo_p.add_argument("merge_id", type=int, help=_("numéro de la fusion"))
     undo_p.set_defaults(handler=run_undo)
 
 

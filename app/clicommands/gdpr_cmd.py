@@ -19,7 +19,12 @@ def register_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("register", help=_("registre des traitements (RGPD art. 30)"))
     sub = parser.add_subparsers(dest="register_command", metavar=_("ACTION"))
     export = sub.add_parser("export", parents=[common], help=_("exporter le registre"))
-    export.add_argument("--format", choices=["pdf", "xlsx", "ods", "csv"], required=True)
+    export.add_argument(
+        "--format",
+        choices=["pdf", "xlsx", "ods", "csv"],
+        required=True,
+        help=_("format du fichier"),
+    )
     export.add_argument("--out", type=Path, required=True, help=_("fichier à écrire"))
     export.set_defaults(handler=run_register_export)
 
@@ -32,11 +37,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser(
         "export", parents=[common], help=_("ZIP des données d'une personne (accès, portabilité)")
     )
-    export.add_argument("contact_id", type=int)
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("contact_id", type=int, help=_("numéro du contact"))
+    export.add_argument("--out", type=Path, required=True, help=_("fichier ZIP à écrire"))
     export.set_defaults(handler=run_export)
     erase = sub.add_parser("erase", parents=[common], help=_("effacer (anonymiser) une personne"))
-    erase.add_argument("contact_id", type=int)
+    erase.add_argument("contact_id", type=int, help=_("numéro du contact"))
     erase.add_argument("--yes", action="store_true", help=_("appliquer (sinon : aperçu seulement)"))
     erase.set_defaults(handler=run_erase)
     keep = sub.add_parser(
@@ -49,22 +54,30 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     request = sub.add_parser(
         "request", parents=[common], help=_("enregistrer une demande de droit")
     )
-    request.add_argument("kind", choices=[k.value for k in RightsRequestKind])
-    request.add_argument("--requester", required=True)
-    request.add_argument("--contact", type=int)
+    request.add_argument(
+        "kind", choices=[k.value for k in RightsRequestKind], help=_("droit exercé")
+    )
+    request.add_argument(
+        "--requester", required=True, help=_("nom de la personne qui fait la demande")
+    )
+    request.add_argument(
+        "--contact", type=int, help=_("numéro du contact concerné, s'il est connu")
+    )
     request.add_argument(
         "--received", default="", help=_("date de réception jj/mm/aaaa (défaut : aujourd'hui)")
     )
-    request.add_argument("--identity-check", default="")
+    request.add_argument(
+        "--identity-check", default="", help=_("comment l'identité a été vérifiée")
+    )
     request.set_defaults(handler=run_request)
     due = sub.add_parser("due", parents=[common], help=_("demandes en retard ou à échéance proche"))
     due.set_defaults(handler=run_due)
     restrict = sub.add_parser(
         "restrict", parents=[common], help=_("limiter (geler) ou lever la limitation")
     )
-    restrict.add_argument("contact_id", type=int)
-    restrict.add_argument("--lift", action="store_true")
-    restrict.add_argument("--reason", default="")
+    restrict.add_argument("contact_id", type=int, help=_("numéro du contact"))
+    restrict.add_argument("--lift", action="store_true", help=_("lever la limitation"))
+    restrict.add_argument("--reason", default="", help=_("motif"))
     restrict.set_defaults(handler=run_restrict)
 
 

@@ -28,7 +28,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         ("gifts", N_("importer des dons")),
     ):
         p = sub.add_parser(kind, parents=[common], help=_(help_text))
-        p.add_argument("file", type=Path)
+        p.add_argument("file", type=Path, help=_("fichier à importer (CSV, XLSX, ODS)"))
         p.add_argument("--mapping", type=Path, help=_("correspondance colonnes → champs (JSON)"))
         p.add_argument("--dry-run", action="store_true", help=_("vérifier sans rien écrire"))
         p.add_argument("--report", type=Path, help=_("écrire le rapport (JSON)"))
@@ -37,15 +37,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         )
         p.set_defaults(handler=run_import, kind=kind)
     undo = sub.add_parser("undo", parents=[common], help=_("annuler un import"))
-    undo.add_argument("batch_id", type=int)
+    undo.add_argument("batch_id", type=int, help=_("numéro de l'import (obole import list)"))
     undo.set_defaults(handler=run_undo)
     listing = sub.add_parser("list", parents=[common], help=_("imports effectués"))
     listing.set_defaults(handler=run_list)
     export = subparsers.add_parser(
         "export", parents=[common], help=_("export au format Obole (réimportable)")
     )
-    export.add_argument("what", choices=["contacts", "gifts"])
-    export.add_argument("file", type=Path)
+    export.add_argument("what", choices=["contacts", "gifts"], help=_("contacts ou dons (gifts)"))
+    export.add_argument("file", type=Path, help=_("fichier à écrire (.csv ou .xlsx)"))
     export.set_defaults(handler=run_export)
 
 

@@ -20,8 +20,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("receipts", help=_("reçus fiscaux (Cerfa 11580 et 16216)"))
     sub = parser.add_subparsers(dest="receipts_command", metavar=_("ACTION"))
     issue_p = sub.add_parser("issue", parents=[common], help=_("émettre les reçus d'une année"))
-    issue_p.add_argument("--year", type=int, required=True)
-    issue_p.add_argument("--mode", choices=["annual", "per_gift"], default="annual")
+    issue_p.add_argument("--year", type=int, required=True, help=_("année des dons"))
+    issue_p.add_argument(
+        "--mode",
+        choices=["annual", "per_gift"],
+        default="annual",
+        help=_("un reçu annuel par donateur (annual) ou un reçu par don (per_gift)"),
+    )
     issue_p.add_argument(
         "--requested-only",
         action="store_true",
@@ -43,12 +48,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         ("replace", run_replace, N_("annuler et remplacer un reçu")),
     ):
         p = sub.add_parser(name, parents=[common], help=_(help_text))
-        p.add_argument("number")
-        p.add_argument("--reason", required=True)
+        p.add_argument("number", help=_("numéro du reçu (ex. 2025-00012)"))
+        p.add_argument("--reason", required=True, help=_("motif de l'annulation"))
         p.add_argument("--out", type=Path, help=_("dossier où écrire le nouveau PDF"))
         p.set_defaults(handler=handler)
     reprint_p = sub.add_parser("reprint", parents=[common], help=_("duplicata d'un reçu"))
-    reprint_p.add_argument("number")
+    reprint_p.add_argument("number", help=_("numéro du reçu (ex. 2025-00012)"))
     reprint_p.add_argument("--out", type=Path, required=True, help=_("fichier PDF"))
     reprint_p.set_defaults(handler=run_reprint)
     pdf_p = sub.add_parser(
@@ -56,37 +61,44 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help=_("(ré)écrire les originaux PDF des reçus émis d'une année"),
     )
-    pdf_p.add_argument("--year", type=int, required=True)
+    pdf_p.add_argument("--year", type=int, required=True, help=_("année des reçus"))
     pdf_p.add_argument("--out", type=Path, required=True, help=_("dossier où écrire les PDF"))
     pdf_p.set_defaults(handler=run_pdf)
     list_p = sub.add_parser("list", parents=[common], help=_("reçus d'une année"))
-    list_p.add_argument("--year", type=int, required=True)
+    list_p.add_argument("--year", type=int, required=True, help=_("année des reçus"))
     list_p.set_defaults(handler=run_list)
     log_p = sub.add_parser(
         "log", parents=[common], help=_("registre des numéros (PDF, CSV ou XLSX)")
     )
-    log_p.add_argument("--year", type=int, required=True)
-    log_p.add_argument("--out", type=Path, required=True)
+    log_p.add_argument("--year", type=int, required=True, help=_("année des reçus"))
+    log_p.add_argument(
+        "--out", type=Path, required=True, help=_("fichier à écrire (.pdf, .csv ou .xlsx)")
+    )
     log_p.set_defaults(handler=run_log)
     decl = sub.add_parser(
         "declaration", parents=[common], help=_("chiffres de la déclaration art. 222 bis")
     )
-    decl.add_argument("--year", type=int, required=True)
+    decl.add_argument("--year", type=int, required=True, help=_("année de la déclaration"))
     decl.set_defaults(handler=run_declaration)
     send = sub.add_parser("send", parents=[common], help=_("envoyer les reçus par courriel (SMTP)"))
-    send.add_argument("--year", type=int, required=True)
+    send.add_argument("--year", type=int, required=True, help=_("année des reçus"))
     send.add_argument(
         "--retry", action="store_true", help=_("renvoyer seulement les envois en échec")
     )
     send.set_defaults(handler=run_send)
     smtp = sub.add_parser("smtp", parents=[common], help=_("paramètres du serveur d'envoi"))
-    smtp.add_argument("--host", required=True)
-    smtp.add_argument("--port", type=int, default=587)
-    smtp.add_argument("--security", choices=["starttls", "ssl", "none"], default="starttls")
+    smtp.add_argument("--host", required=True, help=_("serveur SMTP"))
+    smtp.add_argument("--port", type=int, default=587, help=_("port (587 par défaut)"))
+    smtp.add_argument(
+        "--security",
+        choices=["starttls", "ssl", "none"],
+        default="starttls",
+        help=_("chiffrement de la connexion"),
+    )
     smtp.add_argument(
         "--login", default="", help=_("identifiant (mot de passe dans $OBOLE_SMTP_PASSWORD)")
     )
-    smtp.add_argument("--sender", required=True)
+    smtp.add_argument("--sender", required=True, help=_("adresse de l'expéditeur"))
     smtp.add_argument("--test", action="store_true", help=_("tester la connexion"))
     smtp.set_defaults(handler=run_smtp)
     waiver = sub.add_parser(
@@ -99,11 +111,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     year_end = sub.add_parser(
         "company-year", parents=[common], help=_("fin d'exercice d'une entreprise donatrice")
     )
-    year_end.add_argument("contact", type=int)
+    year_end.add_argument("contact", type=int, help=_("numéro du contact (l'entreprise)"))
     year_end.add_argument("--end", required=True, help=_("JJ/MM (31/12 par défaut)"))
     year_end.set_defaults(handler=run_company_year)
     verify_p = sub.add_parser("verify", parents=[common], help=_("vérifier l'empreinte d'un reçu"))
-    verify_p.add_argument("number")
+    verify_p.add_argument("number", help=_("numéro du reçu (ex. 2025-00012)"))
     verify_p.set_defaults(handler=run_verify)
 
 

@@ -32,9 +32,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     export = sub.add_parser(
         "export", parents=[common], help=_("exporter un segment (consentements respectés)")
     )
-    export.add_argument("name", choices=list(SEGMENTS))
-    export.add_argument("--channel", choices=[c.value for c in Channel], required=True)
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("name", choices=list(SEGMENTS), help=_("segment"))
+    export.add_argument(
+        "--channel",
+        choices=[c.value for c in Channel],
+        required=True,
+        help=_("canal (seuls les contacts qui l'acceptent sont écrits)"),
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help=_("fichier à écrire (.csv ou .xlsx)")
+    )
     export.set_defaults(handler=run_segment_export)
     quality = subparsers.add_parser("quality", parents=[common], help=_("qualité des données"))
     quality.add_argument("--pdf", type=Path, help=_("écrire aussi le rapport en PDF"))

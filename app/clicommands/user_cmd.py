@@ -21,16 +21,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("user", parents=[common], help=_("gérer les utilisateurs"))
     actions = parser.add_subparsers(dest="user_action", metavar=_("ACTION"), required=True)
     add = actions.add_parser("add", parents=[common], help=_("ajouter un utilisateur"))
-    add.add_argument("username")
-    add.add_argument("--role", choices=[r.value for r in Role], default=Role.VOLUNTEER.value)
+    add.add_argument("username", help=_("identifiant de connexion"))
+    add.add_argument(
+        "--role",
+        choices=[r.value for r in Role],
+        default=Role.VOLUNTEER.value,
+        help=_("rôle (droits)"),
+    )
     add.add_argument("--name", default="", help=_("nom affiché"))
     actions.add_parser("list", parents=[common], help=_("lister les utilisateurs"))
     passwd = actions.add_parser("passwd", parents=[common], help=_("changer un mot de passe"))
-    passwd.add_argument("username")
+    passwd.add_argument("username", help=_("identifiant de connexion"))
     deactivate = actions.add_parser(
         "deactivate", parents=[common], help=_("désactiver un utilisateur")
     )
-    deactivate.add_argument("username")
+    deactivate.add_argument("username", help=_("identifiant de connexion"))
     parser.set_defaults(handler=run)
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import os
@@ -434,3 +435,21 @@ def test_english_translations_keep_the_placeholders_of_the_french() -> None:
         if _placeholders(french) != _placeholders(english)
     ]
     assert differ == []
+
+
+def _help_pages(parser: argparse.ArgumentParser) -> Iterator[str]:
+    yield parser.format_help()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield from _help_pages(command)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_help_page_formats_in_both_languages(language: str, restore_french: None) -> None:
+    """argparse %-formats help texts: a stray % in a translation would break --help."""
+    set_language(language)
+    pages = list(_help_pages(cli.build_parser()))
+    assert len(pages) > 50
+    english_words = sum("show this help message" in page for page in pages)
+    assert english_words == (len(pages) if language == "en" else 0)
