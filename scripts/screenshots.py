@@ -70,6 +70,7 @@ def main() -> None:
     with database.write() as session:
         generate_demo(session, contacts=3000, seed=1, today=date(2026, 11, 20))
     _issue_2025(database)
+    _appeals_and_thanks(database, home)
     window = MainWindow(database, app_paths().ensure())
     window.resize(*SIZE)
     window.show()
@@ -123,6 +124,59 @@ def _issue_2025(database) -> None:  # type: ignore[no-untyped-def]
         issue(session, plan, clock=database.clock)
 
 
+def _appeals_and_thanks(database, home: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two appeals sent this year and most of this year's gifts thanked, so that the
+    dashboard shows the last appeals' results and the time taken to thank."""
+    from datetime import timedelta
+
+    from sqlalchemy import bindparam, select
+
+    from app.core.appeals.sending import AppealDraft
+    from app.models import Gift
+    from app.models.enums import Channel
+    from app.operations import appeals as appeal_ops
+    from app.operations.base import OperationContext
+
+    ctx = OperationContext(database)
+    for name, segment, on, cost in (
+        ("Appel de printemps", "loyal", date(2026, 4, 2), 42_000),
+        ("Appel d'automne", "big", date(2026, 9, 15), 18_000),
+    ):
+        draft = AppealDraft(
+            name=name,
+            channel=Channel.POST,
+            target_kind="segment",
+            target=segment,
+            send_on=on,
+            cost_cents=cost,
+        )
+        appeal_id = appeal_ops.create(ctx, draft).result.appeal_id
+        appeal_ops.print_letters(ctx, appeal_id, home / f"appel-{appeal_id}.pdf")
+    table = Gift.__table__
+    with database.write() as session:  # staged data: set directly, not journaled
+        rows = session.execute(
+            select(Gift.id, Gift.received_on).where(
+                Gift.received_on.between(date(2026, 1, 1), date(2026, 10, 31))
+            )
+        ).all()
+        session.execute(
+            table.update()
+            .where(table.c.id == bindparam("gift"))
+            .values(thanked_on=bindparam("on")),
+            [{"gift": i, "on": received + timedelta(days=4 + i % 17)} for i, received in rows],
+        )
+
+
+def _settle_until(done: Callable[[], bool], timeout_ms: int = 3000) -> None:
+    """Process events until `done()` (a debounced search, a background read) or a timeout."""
+    from PySide6.QtCore import QDeadlineTimer
+    from PySide6.QtWidgets import QApplication
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not done() and not deadline.hasExpired():
+        QApplication.processEvents()
+
+
 def _settle() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -147,6 +201,10 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
         ).first()
     form = ContactDialog(window.ctx, contact_id=company, parent=window)
     form.show()
+    _settle()
+    window.tasks.wait()  # the contact is read in the background
+    _settle_until(lambda: "(" in form.similar.title.text())  # its similar contacts too
+    window.tasks.wait()
     _settle()
     form.grab().save(str(DOCS / "contact-form.png"))
     print(DOCS / "contact-form.png")

@@ -55,6 +55,8 @@ def make_org(
     contact = Contact(
         kind=ContactKind.ORGANISATION,
         organisation_name=name,
+        first_name="",  # the column defaults apply at INSERT; derived fields read them before
+        last_name="",
         legal_form=legal_form,
         siren=siren,
         **fields,

@@ -1,4 +1,4 @@
-"""`obole member add|renew|list|types|type-add`: memberships from the command line."""
+"""`obole member add|renew|list|cards|types|type-add|type-edit|...`: memberships (CLI)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations import base
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
+
+# --status of `member cards`: the statuses' values, and their French names without accents
+CARD_STATUSES = {
+    **{s.value: s for s in (MemberStatus.CURRENT, MemberStatus.DUE, MemberStatus.LAPSED)},
+    "a_jour": MemberStatus.CURRENT,
+    "a_renouveler": MemberStatus.DUE,
+    "echu": MemberStatus.LAPSED,
+}
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -52,6 +60,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     reminders.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
     reminders.add_argument("--on", help="à cette date (par défaut : aujourd'hui)")
     reminders.set_defaults(handler=run_reminders)
+    cards = sub.add_parser(
+        "cards", parents=[common], help="cartes d'adhérent (PDF, 10 par page A4)"
+    )
+    cards.add_argument("--out", type=Path, required=True, help="fichier PDF des cartes")
+    cards.add_argument("--type", help="seulement ce type d'adhésion (n° ou nom)")
+    cards.add_argument(
+        "--status",
+        choices=sorted(CARD_STATUSES),
+        help="seulement ce statut (par défaut : à jour et à renouveler)",
+    )
+    cards.add_argument("--on", help="statut à cette date (par défaut : aujourd'hui)")
+    cards.set_defaults(handler=run_cards)
     types = sub.add_parser("types", parents=[common], help="types d'adhésion")
     types.set_defaults(handler=run_types)
     type_add = sub.add_parser("type-add", parents=[common], help="créer un type d'adhésion")
@@ -60,6 +80,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     type_add.add_argument("--fee", required=True, help="cotisation en euros (ex. 25,00)")
     type_add.add_argument("--period", choices=[p.value for p in MembershipPeriod], required=True)
     type_add.set_defaults(handler=run_type_add)
+    type_edit = sub.add_parser("type-edit", parents=[common], help="modifier un type d'adhésion")
+    type_edit.add_argument("type", help="type d'adhésion (n° ou nom)")
+    type_edit.add_argument("--name", help="nouveau nom")
+    type_edit.add_argument("--kind", choices=[k.value for k in MembershipKind])
+    type_edit.add_argument("--fee", help="cotisation en euros (ex. 25,00)")
+    type_edit.add_argument("--period", choices=[p.value for p in MembershipPeriod])
+    type_edit.set_defaults(handler=run_type_edit)
+    for action, active, text in (
+        ("type-deactivate", False, "désactiver un type (plus de nouvelle adhésion)"),
+        ("type-activate", True, "réactiver un type d'adhésion"),
+    ):
+        switch = sub.add_parser(action, parents=[common], help=text)
+        switch.add_argument("type", help="type d'adhésion (n° ou nom)")
+        switch.set_defaults(handler=run_type_active, active=active)
+    window = sub.add_parser(
+        "renewal-days", parents=[common], help="délai « à renouveler » (jours avant la fin)"
+    )
+    window.add_argument("days", type=int, nargs="?", help="nouveau délai (sinon : l'afficher)")
+    window.set_defaults(handler=run_renewal_days)
 
 
 def _payment_options(parser: argparse.ArgumentParser) -> None:
@@ -199,6 +238,72 @@ def run_type_add(ctx: CliContext) -> int:
     ctx.result(
         outcome.result.__dict__,
         _("Type d'adhésion n° {id} créé.").format(id=outcome.result.type_id),
+    )
+    return 0
+
+
+def _say_type(ctx: CliContext, result: ops.TypeResult, message: str) -> int:
+    ctx.result(result.__dict__, message.format(id=result.type_id, name=result.name))
+    return 0
+
+
+def run_type_edit(ctx: CliContext) -> int:
+    """Change a membership type (only the options given)."""
+    args, context = ctx.args, _context(ctx)
+    current = base.read(context, lambda session: ops.type_result(find_type(session, args.type)))
+    outcome = ops.update_type(
+        context,
+        current.type_id,
+        name=args.name if args.name is not None else current.name,
+        kind=MembershipKind(args.kind or current.kind),
+        fee_cents=parse_eur(args.fee) if args.fee is not None else current.fee_cents,
+        period=MembershipPeriod(args.period or current.period),
+    )
+    return _say_type(ctx, outcome.result, _("Type d'adhésion n° {id} ({name}) modifié."))
+
+
+def run_type_active(ctx: CliContext) -> int:
+    """Deactivate or reactivate a membership type."""
+    context = _context(ctx)
+    outcome = ops.set_type_active(context, _type_id(context, ctx.args.type), active=ctx.args.active)
+    message = (
+        _("Type d'adhésion n° {id} ({name}) réactivé.")
+        if ctx.args.active
+        else _("Type d'adhésion n° {id} ({name}) désactivé : plus de nouvelle adhésion de ce type.")
+    )
+    return _say_type(ctx, outcome.result, message)
+
+
+def run_renewal_days(ctx: CliContext) -> int:
+    """Show or change the renewal window."""
+    context = _context(ctx)
+    days = (
+        ops.set_renewal_days(context, ctx.args.days).result
+        if ctx.args.days is not None
+        else ops.renewal_days(context)
+    )
+    ctx.result(
+        {"renewal_days": days},
+        _("Une adhésion est « à renouveler » {days} jours avant sa fin.").format(days=days),
+    )
+    return 0
+
+
+def run_cards(ctx: CliContext) -> int:
+    """Write the member cards."""
+    args = ctx.args
+    result = ops.write_cards(
+        _context(ctx),
+        args.out,
+        status=CARD_STATUSES[args.status] if args.status else None,
+        type_reference=args.type,
+        on=parse_date(args.on, field="on") if args.on else None,
+    ).result
+    ctx.result(
+        {"written": result.written, "out": str(result.path)},
+        _("{n} carte(s) d'adhérent écrite(s) dans {out}.").format(
+            n=result.written, out=result.path
+        ),
     )
     return 0
 

@@ -15,9 +15,9 @@ from app.core.sepa.collection import Excluded
 from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
-from app.errors import NotFound
+from app.errors import NotFound, ValidationError
 from app.i18n import N_, _
-from app.models.enums import MandateStatus, PlanFrequency
+from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
 from app.operations import sepa as ops
 from app.operations.base import OperationContext
 
@@ -78,9 +78,23 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     padd.add_argument("--campaign", type=int)
     padd.set_defaults(handler=run_plan_add)
-    notify = sub.add_parser("notify", parents=[common], help="lettres de pré-notification")
+    plist = psub.add_parser("list", parents=[common], help="dons réguliers et leur statut")
+    plist.set_defaults(handler=run_plan_list)
+    pchange = psub.add_parser("change", parents=[common], help="modifier un don régulier")
+    pchange.add_argument("plan", type=int, help="n° du don régulier")
+    pchange.add_argument("--amount", help="nouveau montant (à annoncer par pré-notification)")
+    pchange.add_argument("--day", type=int, help="nouveau jour du mois (1 à 28)")
+    ending = pchange.add_mutually_exclusive_group()
+    ending.add_argument("--end", help="date de fin")
+    ending.add_argument("--no-end", action="store_true", help="sans date de fin")
+    pchange.add_argument("--status", choices=[s.value for s in PlanStatus])
+    pchange.set_defaults(handler=run_plan_change)
+    notify = sub.add_parser(
+        "notify", parents=[common], help="pré-notifications (e-mails, puis lettres pour les autres)"
+    )
     notify.add_argument("--date", required=True, help="date du prélèvement annoncé")
-    notify.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
+    notify.add_argument("--email", action="store_true", help="d'abord par e-mail (SMTP)")
+    notify.add_argument("--out", type=Path, help="fichier PDF des lettres (les autres donateurs)")
     notify.set_defaults(handler=run_notify)
     collect = sub.add_parser("collect", parents=[common], help="préparer le fichier de prélèvement")
     collect.add_argument("--date", required=True, help="date de prélèvement demandée")
@@ -216,18 +230,87 @@ def run_plan_add(ctx: CliContext) -> int:
     return 0
 
 
-def run_notify(ctx: CliContext) -> int:
-    """Write the pre-notification letters."""
-    outcome = ops.prenotify(_context(ctx), parse_date(ctx.args.date, field="date"), ctx.args.out)
-    notices = outcome.result
+def run_plan_list(ctx: CliContext) -> int:
+    """List the regular gifts."""
+    rows = ops.list_plans(_context(ctx))
     ctx.result(
-        {"letters": len(notices), "plans": [n.plan_id for n in notices], "out": str(ctx.args.out)},
-        _("{n} lettre(s) de pré-notification écrite(s) dans {out}.").format(
-            n=len(notices), out=ctx.args.out
-        )
-        if notices
-        else _("Aucune pré-notification à envoyer pour cette date."),
+        [
+            {
+                **r.__dict__,
+                "starts_on": r.starts_on.isoformat(),
+                "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+            }
+            for r in rows
+        ],
+        lambda: (
+            "\n".join(
+                f"{r.plan_id:>5}  {r.holder:<30} {format_eur(r.amount_cents):>12} "
+                f"{r.frequency:<9} {r.day_of_month:>2}  {r.status}"
+                + (" " + _("(pré-notification à envoyer)") if r.needs_notice else "")
+                for r in rows
+            )
+            or _("Aucun don régulier.")
+        ),
     )
+    return 0
+
+
+def run_plan_change(ctx: CliContext) -> int:
+    """Change a regular gift."""
+    args = ctx.args
+    result = ops.change_plan(
+        _context(ctx),
+        args.plan,
+        amount_cents=parse_eur(args.amount) if args.amount else None,
+        day_of_month=args.day,
+        ends_on=parse_date(args.end, field="end") if args.end else None,
+        open_ended=args.no_end,
+        status=PlanStatus(args.status) if args.status else None,
+    ).result
+    ctx.result(
+        result.__dict__,
+        _("Don régulier n° {id} modifié : {amount}.").format(
+            id=result.plan_id, amount=format_eur(result.amount_cents)
+        ),
+    )
+    return 0
+
+
+def run_notify(ctx: CliContext) -> int:
+    """Send the pre-notifications by e-mail (--email), then write the letters (--out)."""
+    args, context = ctx.args, _context(ctx)
+    if not args.email and args.out is None:
+        raise ValidationError(_("Indiquez --email, --out FICHIER.pdf ou les deux."), field="out")
+    day = parse_date(args.date, field="date")
+    data: dict[str, Any] = {}
+    lines: list[str] = []
+    if args.email:
+        emailed = ops.email_notices(context, day).result
+        data["emails"] = [n.plan_id for n in emailed.sent]
+        data["failed"] = {n.plan_id: error for n, error in emailed.failed}
+        lines.append(
+            _("{n} pré-notification(s) envoyée(s) par e-mail.").format(n=len(emailed.sent))
+        )
+        lines += [
+            _("Échec pour le don régulier n° {id} : {error}").format(id=n.plan_id, error=error)
+            for n, error in emailed.failed
+        ]
+    if args.out is not None:
+        letters = ops.prenotify(context, day, args.out).result
+        data.update(letters=len(letters), plans=[n.plan_id for n in letters], out=str(args.out))
+        if letters:
+            lines.append(
+                _("{n} lettre(s) de pré-notification écrite(s) dans {out}.").format(
+                    n=len(letters), out=args.out
+                )
+            )
+    elif args.email and emailed.without_email:
+        lines.append(
+            _(
+                "{n} donateur(s) sans adresse e-mail : relancez avec --out pour leurs lettres."
+            ).format(n=emailed.without_email)
+        )
+    ctx.result(data, "\n".join(lines) or _("Aucune pré-notification à envoyer pour cette date."))
     return 0
 
 

@@ -80,3 +80,15 @@ def set_backup_passphrase(ctx: OperationContext, passphrase: str | None) -> Outc
         else:
             backup_crypto.set_backup_passphrase(session, passphrase)
     return Outcome(passphrase is not None, frozenset({Change.SETTINGS, Change.BACKUPS}))
+
+
+def verify_backup(
+    ctx: OperationContext, source: Path, *, passphrase: str | None = None
+) -> Outcome[Path]:
+    """Check a backup file whole (checksum, integrity, row counts); raises with what is wrong.
+
+    Reading only: a verification cancelled while it runs simply says nothing.
+    """
+    backup.verify_backup(source, passphrase=passphrase)
+    ctx.cancel.raise_if_cancelled()
+    return Outcome(source)

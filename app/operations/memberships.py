@@ -11,13 +11,15 @@ from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission
 from app.core.member_status import MemberStatus
 from app.core.memberships import service as memberships
+from app.core.memberships.cards import member_cards
 from app.core.organisation import load_identity
-from app.errors import ValidationError
+from app.errors import NotFound, ValidationError
 from app.i18n import _
-from app.models import Membership, MembershipType
+from app.models import Membership, MembershipType, OrganisationSettings
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations.base import Change, OperationContext, Outcome, check_permission
 from app.operations.files import write_atomically
+from app.reports.member_card_pdf import render_member_cards
 from app.reports.reminder_pdf import render_reminders
 
 
@@ -60,17 +62,58 @@ def add_type(
         created = memberships.add_type(
             session, name=name, kind=kind, fee_cents=fee_cents, period=period
         )
-        result = _type_result(created)
+        result = type_result(created)
     return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def update_type(
+    ctx: OperationContext,
+    type_id: int,
+    *,
+    name: str,
+    kind: MembershipKind,
+    fee_cents: int,
+    period: MembershipPeriod,
+) -> Outcome[TypeResult]:
+    """Change a membership type (administrator); recorded memberships keep their terms."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        changed = memberships.update_type(
+            session, type_id, name=name, kind=kind, fee_cents=fee_cents, period=period
+        )
+        result = type_result(changed)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def set_type_active(ctx: OperationContext, type_id: int, *, active: bool) -> Outcome[TypeResult]:
+    """Deactivate (no new membership of it) or reactivate a membership type."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        result = type_result(memberships.set_type_active(session, type_id, active=active))
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
+
+
+def renewal_days(ctx: OperationContext) -> int:
+    """How many days before its end a membership is "à renouveler" (read)."""
+    with ctx.database.read() as session:
+        return memberships.renewal_days(session)
+
+
+def set_renewal_days(ctx: OperationContext, days: int) -> Outcome[int]:
+    """Change the renewal window (administrator)."""
+    check_permission(ctx, Permission.SETTINGS_WRITE)
+    with ctx.database.write() as session:
+        memberships.set_renewal_days(session, days)
+    return Outcome(days, frozenset({Change.MEMBERSHIPS, Change.SETTINGS}))
 
 
 def list_types(ctx: OperationContext) -> list[TypeResult]:
     """Every membership type."""
     with ctx.database.read() as session:
-        return [_type_result(t) for t in memberships.list_types(session)]
+        return [type_result(t) for t in memberships.list_types(session)]
 
 
-def _type_result(kind: MembershipType) -> TypeResult:
+def type_result(kind: MembershipType) -> TypeResult:
     return TypeResult(
         kind.id, kind.name, kind.kind.value, kind.fee_cents, kind.period.value, kind.active
     )
@@ -182,3 +225,37 @@ def write_reminders(
         )
     result = RemindersResult(len(plan.reminders), out, plan.excluded)
     return Outcome(result, frozenset({Change.MEMBERSHIPS}))
+
+
+@dataclass(frozen=True)
+class CardsResult:
+    """Member cards written."""
+
+    written: int
+    path: Path
+
+
+def write_cards(
+    ctx: OperationContext,
+    out: Path,
+    *,
+    status: MemberStatus | None = None,
+    type_reference: str | None = None,
+    on: date | None = None,
+) -> Outcome[CardsResult]:
+    """Member cards (A4 sheets of ten) for the valid members, or those of a status or type."""
+    check_permission(ctx, Permission.CONTACTS_READ)
+    if not out.parent.is_dir():
+        raise ValidationError(
+            _("Dossier introuvable : {folder}.").format(folder=out.parent), field="out"
+        )
+    day = on or today(ctx.database.clock)
+    with ctx.database.read() as session:
+        chosen = member_cards(session, on=day, status=status, type_reference=type_reference)
+        identity = load_identity(session)
+        settings = session.get(OrganisationSettings, 1)
+        logo = settings.logo_image if settings is not None else None
+    if not chosen:
+        raise NotFound(_("Aucun adhérent ne correspond : aucune carte à imprimer."))
+    write_atomically(out, render_member_cards(chosen, association=identity.name, logo=logo))
+    return Outcome(CardsResult(len(chosen), out), frozenset())

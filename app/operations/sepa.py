@@ -2,32 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core.clock import today
+from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission
+from app.core.money import format_eur
+from app.core.receipts.mailing import Connector, connect
+from app.core.receipts.mailing import load_settings as load_smtp_settings
 from app.core.sepa import creditor as creditor_settings
 from app.core.sepa import mandates, notices, plans, returns
 from app.core.sepa.accounts import iban_for_role
 from app.core.sepa.collection import (
     CollectionPlan,
     Excluded,
+    needs_notice,
     plan_collection,
     record_collection,
 )
 from app.core.sepa.creditor import CreditorSettings
-from app.errors import ValidationError
+from app.errors import ValidationError, raise_first
 from app.i18n import _
 from app.models import RegularGiftPlan, SepaCollection, SepaMandate
-from app.models.enums import MandateStatus
+from app.models.enums import MandateStatus, PlanStatus
 from app.operations.base import Change, OperationContext, Outcome, check_permission, risky
 from app.operations.files import write_atomically
-from app.reports.sepa_notice_pdf import render_notices
+from app.reports.sepa_notice_pdf import render_notice_email, render_notices
 from app.reports.sepa_xml import render_pain008
 
 
@@ -99,6 +108,82 @@ def add_plan(ctx: OperationContext, draft: plans.PlanDraft) -> Outcome[PlanResul
         plan = plans.add_plan(session, draft)
         result = _plan_result(plan)
     return Outcome(result, frozenset({Change.SEPA}))
+
+
+def change_plan(
+    ctx: OperationContext,
+    plan_id: int,
+    *,
+    amount_cents: int | None = None,
+    day_of_month: int | None = None,
+    ends_on: date | None = None,
+    open_ended: bool = False,
+    status: PlanStatus | None = None,
+) -> Outcome[PlanResult]:
+    """Change a regular gift (amount, day, end, status); journaled field by field.
+
+    A new amount is collected only once announced (pre-notification) in time.
+    """
+    check_permission(ctx, Permission.GIFTS_WRITE)
+    with ctx.database.write() as session:
+        plan = plans.change_plan(
+            session,
+            plan_id,
+            amount_cents=amount_cents,
+            day_of_month=day_of_month,
+            ends_on=ends_on,
+            open_ended=open_ended,
+            status=status,
+        )
+        result = _plan_result(plan)
+    return Outcome(result, frozenset({Change.SEPA}))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A regular gift as listed."""
+
+    plan_id: int
+    contact_id: int
+    holder: str
+    rum: str
+    amount_cents: int
+    frequency: str
+    day_of_month: int
+    starts_on: date
+    ends_on: date | None
+    status: str
+    consecutive_rejects: int
+    needs_notice: bool
+
+
+def list_plans(ctx: OperationContext, *, contact_id: int | None = None) -> list[PlanRow]:
+    """Regular gifts with their mandate's holder and RUM, active ones first."""
+    with ctx.database.read() as session:
+        query = (
+            select(RegularGiftPlan, SepaMandate.holder, SepaMandate.rum)
+            .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
+            .order_by(RegularGiftPlan.status, SepaMandate.holder, RegularGiftPlan.id)
+        )
+        if contact_id is not None:
+            query = query.where(RegularGiftPlan.contact_id == contact_id)
+        return [
+            PlanRow(
+                p.id,
+                p.contact_id,
+                holder,
+                rum,
+                p.amount_cents,
+                p.frequency.value,
+                p.day_of_month,
+                p.starts_on,
+                p.ends_on,
+                p.status.value,
+                p.consecutive_rejects,
+                needs_notice(p),
+            )
+            for p, holder, rum in session.execute(query)
+        ]
 
 
 def _plan_result(plan: RegularGiftPlan) -> PlanResult:
@@ -253,12 +338,77 @@ def prenotify(
                 return Outcome(due)
             pdf = render_notices(due, creditor=settings, written_on=day)
             notices.mark_notified(session, due, on=day)
+            _journal_notices(
+                session, due, _("Pré-notification de prélèvement envoyée par courrier")
+            )
             written = write_atomically(out, pdf)
     except BaseException:
         if written is not None:
             written.unlink(missing_ok=True)
         raise
     return Outcome(due, frozenset({Change.SEPA}))
+
+
+def _journal_notices(session: Session, sent: Sequence[notices.Notice], what: str) -> None:
+    record_events(
+        session,
+        [
+            JournalEvent(
+                "regular_gift_plan",
+                n.plan_id,
+                f"{what} ({format_eur(n.amount_cents)}, {n.first_due:%d/%m/%Y})",
+                contact_id=n.contact_id,
+            )
+            for n in sent
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class EmailedNotices:
+    """Pre-notifications sent by e-mail; those without an address wait for a letter."""
+
+    sent: tuple[notices.Notice, ...]
+    failed: tuple[tuple[notices.Notice, str], ...]
+    without_email: int
+
+
+def email_notices(
+    ctx: OperationContext, collection_date: date, *, connector: Connector = connect
+) -> Outcome[EmailedNotices]:
+    """E-mail the pre-notifications of a run to the donors who have an address.
+
+    Sent notices count as given today (the run collects them after `prenotice_days`); a
+    failed one stays due, and so do those without an address: the letters cover them.
+    """
+    check_permission(ctx, Permission.GIFTS_WRITE)
+    day = today(ctx.database.clock)
+    with ctx.database.write() as session:
+        smtp = load_smtp_settings(session)
+        raise_first(smtp.problems())
+        creditor = creditor_settings.load_creditor(session)
+        due = notices.notices_due(session, collection_date)
+        with_email = [n for n in due if n.email]
+        sent: list[notices.Notice] = []
+        failed: list[tuple[notices.Notice, str]] = []
+        if with_email:
+            server = connector(smtp)
+            try:
+                for notice in with_email:
+                    try:
+                        server.send_message(
+                            render_notice_email(notice, creditor=creditor, sender=smtp.sender)
+                        )
+                        sent.append(notice)
+                    except (smtplib.SMTPException, OSError) as exc:
+                        failed.append((notice, str(exc)))
+            finally:
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    server.quit()
+        notices.mark_notified(session, sent, on=day)
+        _journal_notices(session, sent, _("Pré-notification de prélèvement envoyée par e-mail"))
+    result = EmailedNotices(tuple(sent), tuple(failed), len(due) - len(with_email))
+    return Outcome(result, frozenset({Change.SEPA}))
 
 
 @dataclass(frozen=True)

@@ -30,14 +30,25 @@ NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 
 
+def _fold(text: str) -> str:
+    """Accents removed: "Hélène Lœuillet" -> "Helene Loeuillet" (other signs kept)."""
+    folded = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+# The same folding, precomputed for Latin-1 and Latin Extended-A/B (every French name).
+_FOLDED = str.maketrans({chr(code): _fold(chr(code)) for code in range(0x80, 0x250)})
+
+
 @functools.lru_cache(maxsize=4096)
 def sepa_text(text: str, limit: int) -> str:
     """`text` in the SEPA character set: "Hélène Lœuillet & fils" -> "Helene Loeuillet fils"."""
     if text.isascii() and not _NOT_SEPA.search(text) and "  " not in text:
         return text.strip()[:limit].rstrip()
-    folded = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
-    ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
-    cleaned = re.sub(r"\s+", " ", _NOT_SEPA.sub(" ", ascii_only)).strip()
+    folded = text.translate(_FOLDED)
+    if not folded.isascii():
+        folded = _fold(folded)
+    cleaned = re.sub(r"\s+", " ", _NOT_SEPA.sub(" ", folded)).strip()
     return cleaned[:limit].rstrip()
 
 
@@ -45,9 +56,12 @@ def _amount(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
+_XML_SPECIAL = re.compile("[&<>'\"]")
+
+
 def _safe(text: str) -> str:
     """Identifiers (IBAN, BIC, RUM, ids) as XML text."""
-    return escape(text, {"'": "&apos;"})
+    return escape(text, {"'": "&apos;"}) if _XML_SPECIAL.search(text) else text
 
 
 def render_pain008(data: CollectionFile, *, validate: bool = True) -> bytes:

@@ -185,6 +185,79 @@ def _receipts(styles: _Styles, receipts: list[dict[str, Any]]) -> list[Any]:
     )
 
 
+FREQUENCY_WORDS = {
+    "monthly": "chaque mois",
+    "quarterly": "chaque trimestre",
+    "yearly": "chaque année",
+}
+STATUS_WORDS = {
+    "active": "actif",
+    "suspended": "suspendu",
+    "revoked": "révoqué",
+    "ended": "terminé",
+}
+
+
+def _regular_giving(styles: _Styles, data: dict[str, Any]) -> list[Any]:
+    """Memberships, direct-debit mandates and regular gifts (issue #19)."""
+    story: list[Any] = []
+    memberships = [
+        [
+            m["type"],
+            " - ".join(value_text("received_on", m[k]) for k in ("starts_on", "ends_on")),
+            value_text("received_on", m["paid_on"]),
+            value_text("amount_cents", m["amount_cents"]),
+        ]
+        for m in data.get("memberships", [])
+    ]
+    if memberships:
+        story.append(
+            _table(
+                styles,
+                ["Adhésion", "Période", "Payée le", "Montant"],
+                memberships,
+                [0.3, 0.3, 0.2, 0.2],
+            )
+        )
+    mandates = [
+        [
+            m["rum"],
+            m["iban"],
+            value_text("received_on", m["signed_on"]),
+            STATUS_WORDS.get(m["status"], m["status"]),
+        ]
+        for m in data.get("mandates", [])
+    ]
+    if mandates:
+        story.append(
+            _table(
+                styles,
+                ["Mandat de prélèvement (RUM)", "Compte (IBAN)", "Signé le", "Statut"],
+                mandates,
+                [0.3, 0.34, 0.16, 0.2],
+            )
+        )
+    plans = [
+        [
+            value_text("amount_cents", p["amount_cents"]),
+            f"{FREQUENCY_WORDS.get(p['frequency'], p['frequency'])}, le {p['day_of_month']}",
+            value_text("received_on", p["starts_on"]),
+            STATUS_WORDS.get(p["status"], p["status"]),
+        ]
+        for p in data.get("regular_gifts", [])
+    ]
+    if plans:
+        story.append(
+            _table(
+                styles,
+                ["Don régulier", "Échéance", "Depuis le", "Statut"],
+                plans,
+                [0.2, 0.4, 0.2, 0.2],
+            )
+        )
+    return [item for table in story for item in (table, Spacer(1, 2 * mm))][:-1]
+
+
 def _consents(styles: _Styles, consents: list[dict[str, Any]]) -> list[Any]:
     rows = [
         [
@@ -255,6 +328,12 @@ def render_subject_pdf(data: dict[str, Any]) -> bytes:
         styles, "Vos coordonnées", _contact_details(styles, data), "Aucune coordonnée enregistrée."
     )
     story += _section(styles, "Vos dons", _gifts(styles, data["gifts"]), "Aucun don enregistré.")
+    story += _section(
+        styles,
+        "Vos adhésions et dons réguliers",
+        _regular_giving(styles, data),
+        "Aucune adhésion ni don régulier.",
+    )
     story += _section(
         styles, "Vos reçus fiscaux", _receipts(styles, data["receipts"]), "Aucun reçu fiscal émis."
     )

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
-from app.core.infrastructure.backup import backup_sqlite
 from app.core.infrastructure.database import Database
 from app.core.infrastructure.permissions import ROLE_LABELS
 from app.core.opening import open_database
 from app.errors import AppError
 from app.i18n import SUPPORTED_LANGUAGES, _, current_language
 from app.models.enums import Role
+from app.operations import backups as backup_ops
 from app.operations import demo as demo_ops
 from app.paths import AppPaths
 from app.ui.context import DataEvents, UiContext
@@ -276,11 +276,9 @@ class MainWindow(QMainWindow):
             )
             return
 
-        def work(_progress, _cancel):  # type: ignore[no-untyped-def]
-            return backup_sqlite(source, self.paths.backup_dir, reason="manual")
-
-        self.tasks.run(
-            work,
+        folder = self.paths.backup_dir
+        self.ctx.ops.op(  # the same operation as `obole backup` and File > Sauvegardes
+            lambda op: backup_ops.create_backup(op, backup_dir=folder),
             parent=self,
             label=_("Sauvegarde en cours…"),
             cancellable=False,
@@ -308,14 +306,14 @@ class MainWindow(QMainWindow):
         """The users dialog (changes are admin-only, enforced in the core)."""
         from app.ui.protect_dialogs import UsersDialog
 
-        UsersDialog(self.ctx.database, self).exec()
+        UsersDialog(self.ctx.database, self, runner=self.ctx.ops).exec()
 
     def show_backups(self) -> None:
         """The backups dialog; after a restore the database is reopened."""
         from app.ui.protect_dialogs import BackupsDialog
 
         self.tasks.wait()
-        dialog = BackupsDialog(self.ctx.database, self.paths.backup_dir, self)
+        dialog = BackupsDialog(self.ctx.database, self.paths.backup_dir, self, runner=self.ctx.ops)
         dialog.exec()
         if dialog.restored:
             self.reopen_after_restore()

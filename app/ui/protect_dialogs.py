@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.access import session_login, users
+from app.core.access import users
 from app.core.infrastructure import backup
 from app.core.infrastructure.database import Database
 from app.core.infrastructure.permissions import (
@@ -34,9 +36,11 @@ from app.core.infrastructure.permissions import (
 from app.errors import UserError
 from app.i18n import N_, _
 from app.models.enums import Role
+from app.operations import access as access_ops
 from app.operations import backups as backup_ops
-from app.operations.base import OperationContext
+from app.operations.base import OperationContext, Outcome
 from app.ui.errors import show_error
+from app.ui.tasks import DatabaseRunner, local_runner
 from app.ui.theme import text_style
 from app.ui.widgets_common import wrapped_label
 
@@ -65,11 +69,22 @@ def _readable_table(table: QTableWidget) -> None:
 
 
 class LoginDialog(QDialog):
-    """Asks a username and password; on success the database acts as that user."""
+    """Asks a username and password; on success the database acts as that user.
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    The password is checked on a worker thread (hashing takes a moment): the window stays
+    responsive, and a second OK while it is checked does nothing."""
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        runner: DatabaseRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.database = database
+        self.runner = runner or local_runner(database, self)
+        self.checking = False
         self.setWindowTitle(_("Connexion"))
         form = QFormLayout(self)
         self.username = QLineEdit()
@@ -79,22 +94,41 @@ class LoginDialog(QDialog):
         form.addRow(_("Utilisateur :"), self.username)
         form.addRow(_("Mot de passe :"), self.password)
         form.addRow(self.message)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
 
     def try_login(self) -> None:
         """Check the password; stay open with an inline message when it is wrong."""
-        try:
-            session_login.log_in(self.database, self.username.text().strip(), self.password.text())
-        except UserError as exc:
+        if self.checking:
+            return
+        username, password = self.username.text().strip(), self.password.text()
+        self._set_checking(True)
+        self.message.setText("")
+        self.runner.op(
+            lambda op: access_ops.log_in(op, username, password),
+            parent=self,
+            label=_("Vérification du mot de passe…"),
+            on_success=lambda _user: self.accept(),
+            on_failure=self._refused,
+            on_finally=lambda: self._set_checking(False),
+            cancellable=False,
+        )
+
+    def _set_checking(self, checking: bool) -> None:
+        self.checking = checking
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not checking)
+
+    def _refused(self, exc: BaseException) -> None:
+        """A wrong password is said under the boxes; anything else through the one dialog."""
+        if isinstance(exc, UserError):
             self.message.setText(str(exc))
             self.password.clear()
             return
-        self.accept()
+        show_error(self, exc)
 
 
 def _can(database: Database, permission: Permission) -> bool:
@@ -108,11 +142,22 @@ def _why_not(permission: Permission) -> str:
 
 
 class UsersDialog(QDialog):
-    """List users; admins add, change role, reset passwords and deactivate."""
+    """List users; admins add, change role, reset passwords and deactivate.
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    Every change runs in the background; the buttons wait meanwhile and the list is read
+    again once it is done (a refused change leaves it as it was and says why)."""
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        runner: DatabaseRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.database = database
+        self.runner = runner or local_runner(database, self)
+        self.busy = False
         self.setWindowTitle(_("Utilisateurs"))
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -144,16 +189,29 @@ class UsersDialog(QDialog):
             button.clicked.connect(slot)
             row.addWidget(button)
         layout.addLayout(row)
-        allowed = _can(database, Permission.SETTINGS_WRITE)
+        self.allowed = _can(database, Permission.SETTINGS_WRITE)
         for button in (self.add_button, self.deactivate_button):
-            button.setEnabled(allowed)
-            button.setToolTip("" if allowed else _why_not(Permission.SETTINGS_WRITE))
+            button.setToolTip("" if self.allowed else _why_not(Permission.SETTINGS_WRITE))
+        self._set_busy(False)
         self.refresh()
 
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.password_button.setEnabled(not busy)
+        for button in (self.add_button, self.deactivate_button):
+            button.setEnabled(self.allowed and not busy)
+
     def refresh(self) -> None:
-        """Reload the list from the database."""
-        with self.database.read() as session:
-            rows = users.list_users(session)
+        """Read the list again in the background."""
+        self.runner.op(
+            access_ops.list_users,
+            parent=self,
+            label=_("Lecture des utilisateurs…"),
+            on_success=self._show_users,
+            cancellable=False,
+        )
+
+    def _show_users(self, rows: list[users.UserInfo]) -> None:
         self.table.setRowCount(len(rows))
         for index, user in enumerate(rows):
             state = _("actif") if user.active else _("désactivé")
@@ -166,14 +224,20 @@ class UsersDialog(QDialog):
         item = self.table.item(self.table.currentRow(), 0)
         return item.text() if item else None
 
-    def _write(self, action) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            with self.database.write() as session:
-                action(session)
-        except UserError as exc:
-            show_error(self, exc)
+    def _change(self, operation: Callable[[OperationContext], Outcome[Any]], label: str) -> bool:
+        """Run a change in the background, then read the list again; True once started."""
+        if self.busy:
             return False
-        self.refresh()
+        self._set_busy(True)
+        self.runner.op(
+            operation,
+            parent=self,
+            label=label,
+            on_success=lambda _result: self.refresh(),
+            on_failure=lambda exc: show_error(self, exc),
+            on_finally=lambda: self._set_busy(False),
+            cancellable=False,
+        )
         return True
 
     def add_user(
@@ -192,7 +256,11 @@ class UsersDialog(QDialog):
         password = password or _ask_password(self)
         if not password:
             return False
-        return self._write(lambda s: users.create_user(s, username, role=role, password=password))
+        name, chosen_role, secret = username, role, password
+        return self._change(
+            lambda op: access_ops.add_user(op, name, role=chosen_role, password=secret),
+            _("Ajout de l'utilisateur…"),
+        )
 
     def change_password(self, *, password: str | None = None) -> bool:
         """Set the selected user's password."""
@@ -200,8 +268,10 @@ class UsersDialog(QDialog):
         password = password or (_ask_password(self) if name else None)
         if not name or not password:
             return False
-        return self._write(
-            lambda s: users.set_password(s, name, password, acting_user=self.database.user)
+        secret = password
+        return self._change(
+            lambda op: access_ops.change_password(op, name, secret),
+            _("Changement du mot de passe…"),
         )
 
     def deactivate(self) -> bool:
@@ -209,7 +279,9 @@ class UsersDialog(QDialog):
         name = self.selected_username()
         if not name:
             return False
-        return self._write(lambda s: users.deactivate_user(s, name))
+        return self._change(
+            lambda op: access_ops.deactivate_user(op, name), _("Désactivation de l'utilisateur…")
+        )
 
 
 def _ask_password(parent: QWidget) -> str:
@@ -220,12 +292,26 @@ def _ask_password(parent: QWidget) -> str:
 
 
 class BackupsDialog(QDialog):
-    """List the backups; verify or restore one; make one now."""
+    """List the backups; verify or restore one; make one now.
 
-    def __init__(self, database: Database, backup_dir: Path, parent: QWidget | None = None) -> None:
+    Making, verifying and restoring run in the background through the runner (a progress
+    window after half a second; a verification can be cancelled, a backup or a restore is
+    never cut in the middle); failures go through the one error dialog."""
+
+    def __init__(
+        self,
+        database: Database,
+        backup_dir: Path,
+        parent: QWidget | None = None,
+        *,
+        runner: DatabaseRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.database, self.backup_dir = database, backup_dir
+        self.runner = runner or local_runner(database, self)
         self.restored = False
+        self.busy = False
+        self.verified: Path | None = None
         self.setWindowTitle(_("Sauvegardes"))
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -264,12 +350,44 @@ class BackupsDialog(QDialog):
             row.addWidget(button)
         row.addWidget(self.encrypt)
         layout.addLayout(row)
-        allowed = _can(database, Permission.BACKUP_RESTORE) and database.file is not None
-        self.passphrase_button.setEnabled(_can(database, Permission.SETTINGS_WRITE))
-        self.restore_button.setEnabled(allowed)
-        self.restore_button.setToolTip("" if allowed else _why_not(Permission.BACKUP_RESTORE))
+        self.may_restore = _can(database, Permission.BACKUP_RESTORE) and database.file is not None
+        self.may_encrypt = _can(database, Permission.SETTINGS_WRITE)
+        self.restore_button.setToolTip(
+            "" if self.may_restore else _why_not(Permission.BACKUP_RESTORE)
+        )
+        self._set_busy(False)
         self.entries: list[backup.BackupEntry] = []
         self.refresh()
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a backup is made, verified or restored, the other buttons wait."""
+        self.busy = busy
+        self.create_button.setEnabled(not busy)
+        self.verify_button.setEnabled(not busy)
+        self.restore_button.setEnabled(self.may_restore and not busy)
+        self.passphrase_button.setEnabled(self.may_encrypt and not busy)
+
+    def _run(
+        self,
+        operation: Callable[[OperationContext], Outcome[Any]],
+        label: str,
+        on_success: Callable[[Any], None],
+        *,
+        cancellable: bool = False,
+    ) -> bool:
+        if self.busy:
+            return False
+        self._set_busy(True)
+        self.runner.op(
+            operation,
+            parent=self,
+            label=label,
+            on_success=on_success,
+            on_failure=lambda exc: show_error(self, exc),
+            on_finally=lambda: self._set_busy(False),
+            cancellable=cancellable,
+        )
+        return True
 
     def refresh(self) -> None:
         """Reload the list of backup files."""
@@ -326,48 +444,57 @@ class BackupsDialog(QDialog):
                     self, _("Sauvegardes"), _("Les deux phrases de passe diffèrent.")
                 )
                 return
-        try:
-            backup_ops.set_backup_passphrase(OperationContext(self.database), first or None)
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        phrase = first or None
+        self._run(
+            lambda op: backup_ops.set_backup_passphrase(op, phrase),
+            _("Enregistrement de la phrase de passe…"),
+            self._passphrase_set,
+        )
+
+    def _passphrase_set(self, encrypted: bool) -> None:
         QMessageBox.information(
             self,
             _("Sauvegardes"),
             _("Toutes les sauvegardes seront désormais chiffrées.")
-            if first
+            if encrypted
             else _("Les prochaines sauvegardes ne seront plus chiffrées."),
         )
 
-    def create_backup(self) -> None:
-        """Make a verified backup now."""
-        try:
-            backup_ops.create_backup(
-                OperationContext(self.database),
-                passphrase=self._passphrase(self.encrypt.currentIndex() == 1),
-                backup_dir=self.backup_dir,
-            )
-        except UserError as exc:
-            show_error(self, exc)
-        self.refresh()
+    def create_backup(self) -> bool:
+        """Make a verified backup now (in the background); True once started."""
+        passphrase = self._passphrase(self.encrypt.currentIndex() == 1)
+        folder = self.backup_dir
+        return self._run(
+            lambda op: backup_ops.create_backup(op, passphrase=passphrase, backup_dir=folder),
+            _("Sauvegarde en cours…"),
+            lambda _made: self.refresh(),
+        )
 
     def verify(self) -> bool:
-        """Verify the selected backup and say so."""
+        """Verify the selected backup in the background and say so; True once started."""
         entry = self._selected()
         if entry is None:
             return False
-        try:
-            backup.verify_backup(entry.path, passphrase=self._passphrase(entry.encrypted))
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        QMessageBox.information(
-            self, _("Sauvegardes"), _("Sauvegarde intègre : {file}").format(file=entry.path.name)
+        passphrase = self._passphrase(entry.encrypted)
+        self.verified = None
+        return self._run(
+            lambda op: backup_ops.verify_backup(op, entry.path, passphrase=passphrase),
+            _("Vérification de la sauvegarde…"),
+            self._verified,
+            cancellable=True,
         )
-        return True
+
+    def _verified(self, path: Path) -> None:
+        self.verified = path
+        QMessageBox.information(
+            self, _("Sauvegardes"), _("Sauvegarde intègre : {file}").format(file=path.name)
+        )
 
     def restore(self, *, confirm: bool = True) -> bool:
-        """Restore the selected backup over the current database (after a safety copy)."""
+        """Restore the selected backup over the current database (after a safety copy).
+
+        Runs in the background; once done the dialog closes and the main window reopens the
+        restored database and tells every view. True once started."""
         entry, file = self._selected(), self.database.file
         if entry is None or file is None:
             return False
@@ -381,16 +508,18 @@ class BackupsDialog(QDialog):
             != QMessageBox.StandardButton.Yes
         ):
             return False
-        try:
-            backup_ops.restore_backup(
-                OperationContext(self.database),
-                entry.path,
-                passphrase=self._passphrase(entry.encrypted),
-                backup_dir=self.backup_dir,
+        passphrase, folder = self._passphrase(entry.encrypted), self.backup_dir
+
+        def restore(op: OperationContext) -> Outcome[backup.BackupResult]:
+            # what changed is announced by the main window once it has reopened the file
+            return Outcome(
+                backup_ops.restore_backup(
+                    op, entry.path, passphrase=passphrase, backup_dir=folder
+                ).result
             )
-        except UserError as exc:
-            show_error(self, exc)
-            return False
+
+        return self._run(restore, _("Restauration en cours…"), self._restored)
+
+    def _restored(self, _safety: backup.BackupResult) -> None:
         self.restored = True
         self.accept()
-        return True

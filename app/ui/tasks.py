@@ -348,6 +348,12 @@ class DatabaseRunner:
         )
 
 
+def local_runner(database: Database, parent: QObject | None) -> DatabaseRunner:
+    """A runner of its own, for a window opened before the main window (the login) or on
+    its own (a dialog under test): one worker thread, no view to tell what changed."""
+    return DatabaseRunner(TaskRunner(parent), lambda: database)
+
+
 class DataEventsLike(Protocol):
     """What the runner needs of app.ui.context.DataEvents."""
 

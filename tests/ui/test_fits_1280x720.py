@@ -9,6 +9,7 @@ inside the window. Each dialog is opened over demo data and checked the same way
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -93,13 +94,16 @@ def test_every_page_fits_1280x720(demo_window: MainWindow, qtbot) -> None:  # ty
 
 
 def _dialogs(window: MainWindow, tmp_path: Path) -> dict[str, Callable[[], QDialog]]:
+    from app.operations.sepa import PlanRow
     from app.ui.dialogs.contact_dialog import ContactDialog
     from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
     from app.ui.dialogs.gift_dialog import GiftDialog
     from app.ui.dialogs.imports_dialog import ImportsDialog
+    from app.ui.dialogs.regular_giving_dialogs import MembershipTypeDialog, PlanChangeDialog
     from app.ui.dialogs.smtp_dialog import SmtpDialog
     from app.ui.first_start import FirstStartDialog
     from app.ui.import_wizard import ImportWizard
+    from app.ui.pages.settings_regular_giving import MembershipTypesDialog
     from app.ui.protect_dialogs import BackupsDialog, UsersDialog
 
     ctx = window.ctx
@@ -116,16 +120,40 @@ def _dialogs(window: MainWindow, tmp_path: Path) -> dict[str, Callable[[], QDial
         "users": lambda: UsersDialog(ctx.database, window),
         "backups": lambda: BackupsDialog(ctx.database, tmp_path, window),
         "first start": lambda: FirstStartDialog(),
+        "membership types": lambda: MembershipTypesDialog(ctx, window),
+        "membership type": lambda: MembershipTypeDialog(ctx, None, window),
+        "regular gift change": lambda: PlanChangeDialog(
+            ctx,
+            PlanRow(
+                1,
+                1,
+                "MOREAU Anne",
+                "OBOLE-1",
+                1500,
+                "monthly",
+                5,
+                date(2026, 1, 1),
+                None,
+                "active",
+                0,
+                False,
+            ),  # fmt: skip
+            window,
+        ),
     }
 
 
 def test_every_dialog_fits_1280x720(demo_window: MainWindow, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.dialogs.contact_dialog import ContactDialog
+
     problems = []
     for name, make in _dialogs(demo_window, tmp_path).items():
         dialog = make()
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
+        if isinstance(dialog, ContactDialog):  # an existing contact is read in the background
+            qtbot.waitUntil(lambda d=dialog: d.loaded)
         for hint_name, hint in (("minimum", dialog.minimumSizeHint()), ("size", dialog.size())):
             if not _fits(hint):
                 problems.append(f"{name}: {hint_name} {hint.width()}x{hint.height()}")

@@ -69,6 +69,7 @@ def test_history_tab_speaks_french(main_window: MainWindow, qtbot, db: Database)
     contact_id = _person_with_history(db)
     dialog = ContactDialog(main_window.ctx, contact_id=contact_id, parent=main_window)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
     table = dialog.history_table
     cells = [
         table.item(r, c).text() if table.item(r, c) else ""

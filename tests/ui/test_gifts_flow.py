@@ -88,12 +88,14 @@ def test_enter_a_deposit_slip_by_keyboard(
     assert "⚠" in dialog.status.text() and "70,00" in dialog.status.text()
     answer = ModalAnswer(qtbot, button="Revenir à la saisie")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.saving)
     assert "70,00" in answer.texts[0].replace("\u202f", " ")
     with db.read() as session:
         assert session.scalars(select(Gift)).all() == []  # mismatch refused: nothing saved
     type_text(qtbot, dialog.expected_total, "70,00")
     assert "✔" in dialog.status.text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.saving)
     with db.read() as session:
         gifts = session.scalars(select(Gift).order_by(Gift.id)).all()
     assert [(g.amount_cents, g.cheque_number, g.deposit_slip) for g in gifts] == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core.infrastructure.database import Database
 from app.core.organisation import load_identity
 from app.models import Contact
+from app.operations import demo as demo_ops
 from app.ui.first_start import FirstStartChoice, FirstStartDialog
 from app.ui.main_window import MainWindow
 from app.ui.pages.settings_page import SettingsPage
@@ -64,6 +65,7 @@ def test_settings_refuse_invalid_identity_and_save_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
     _type(page, "name", "Les Amis du Moulin")
     _type(page, "rna", "12345")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -76,6 +78,7 @@ def test_settings_refuse_invalid_identity_and_save_nothing(
 def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
     values = {
         "name": "Les Amis du Moulin",
         "rna": "W212004567",
@@ -89,6 +92,7 @@ def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Data
     for name, value in values.items():
         _type(page, name, value)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text() == "Paramètres enregistrés.")
     assert not any(label.isVisible() for label in page.errors.values())
     with db.read() as session:
         identity = load_identity(session)
@@ -96,12 +100,19 @@ def test_settings_save_a_valid_identity(main_window: MainWindow, qtbot, db: Data
 
 
 def test_demo_data_is_generated_in_the_background(
-    main_window: MainWindow, qtbot, db: Database
+    main_window: MainWindow, qtbot, db: Database, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
+    threads: list[threading.Thread] = []
+    real = demo_ops.generate_demo
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(demo_ops, "generate_demo", recording)
     main_window.fill_with_demo(300, seed=2)
-    assert time.perf_counter() - started < 0.5  # the GUI thread is not blocked
     qtbot.waitUntil(lambda: not main_window.tasks._tasks, timeout=30_000)
+    assert threads and threads[0] is not threading.main_thread()  # the GUI thread is not blocked
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Contact)) == 300
 
@@ -123,3 +134,47 @@ def test_a_qt_warning_is_caught_for_the_test_to_fail(fail_on_qt_warning) -> None
     qWarning("QObject::connect: No such signal")  # what a wrong connection prints
     assert fail_on_qt_warning.caught == ["QtWarningMsg: QObject::connect: No such signal"]
     fail_on_qt_warning.caught.clear()  # expected here: the test itself passes
+
+
+def test_settings_refused_keep_what_was_typed(
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:  # type: ignore[no-untyped-def]
+    """Saving the identity needs an administrator: a treasurer is told once, the form keeps
+    what was typed and the button comes back; nothing is stored."""
+    page = main_window.show_section("settings")
+    assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
+    values = {
+        "name": "Les Amis du Moulin",
+        "rna": "W212004567",
+        "address_line": "2 rue du Moulin",
+        "postcode": "21000",
+        "city": "Dijon",
+        "purpose": "Sauvegarde du moulin (culturel)",
+        "signatory_name": "Anne Petit",
+        "signatory_title": "Présidente",
+    }
+    for name, value in values.items():
+        _type(page, name, value)
+    db.role = "treasurer"
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.saving)
+    assert shown.kinds() == ["warning"] and "rôle" in shown.texts()[0]
+    assert page.status.text() == "Rien n'a été enregistré." and page.save_button.isEnabled()
+    assert page.identity().name == "Les Amis du Moulin"
+    with db.read() as session:
+        assert load_identity(session).name == ""
+
+
+def test_backup_now_runs_the_backup_operation_in_the_background(
+    main_window: MainWindow, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """File > Sauvegarder maintenant: the operation shared with `obole backup`, off the GUI
+    thread; the status bar names the verified file."""
+    from app.core.infrastructure import backup
+
+    main_window.backup_now()
+    qtbot.waitUntil(lambda: "Sauvegarde vérifiée" in main_window.statusBar().currentMessage())
+    made = backup.list_backups(main_window.paths.backup_dir)
+    assert [e.reason for e in made] == ["manual"]
+    assert made[0].path.name in main_window.statusBar().currentMessage()

@@ -23,6 +23,7 @@ def test_settings_choose_rup_with_its_dates_ifi_and_75_percent(
         ready_association(session)
     page = main_window.show_section("settings")
     assert isinstance(page, SettingsPage)
+    qtbot.waitUntil(lambda: page.loaded)
     category = page.editors["receipt_category"]
     category.setCurrentIndex(category.findData("rup"))  # type: ignore[union-attr]
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -33,6 +34,7 @@ def test_settings_choose_rup_with_its_dates_ifi_and_75_percent(
         page.checks[name].click()
     assert not page.checks["membership_fees"].isChecked()  # off by default
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text() == "Paramètres enregistrés.")
     assert not any(label.isVisible() for label in page.errors.values())
     with db.read() as session:
         stored = load_receipt_settings(session)

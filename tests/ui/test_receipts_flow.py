@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from app.core.infrastructure.database import Database
@@ -69,7 +71,7 @@ def test_a_gift_form_opens_its_receipt(main_window: MainWindow, qtbot, db: Datab
 
 
 def test_settings_pick_logo_and_signature_and_smtp_dialog(
-    main_window: MainWindow, db: Database, tmp_path
+    main_window: MainWindow, qtbot, db: Database, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     from PIL import Image
 
@@ -79,29 +81,56 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(
     image = tmp_path / "logo.png"
     Image.new("RGB", (120, 60), (37, 84, 140)).save(image)
     page = main_window.show_section("settings")
-    page.choose_image("logo", str(image))  # type: ignore[attr-defined]
+    status = page.images_status  # type: ignore[attr-defined]
+
+    def choose(kind: str, path: Path) -> str:
+        status.setText("")
+        page.choose_image(kind, str(path))  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: bool(status.text()))
+        return str(status.text())
+
+    assert choose("logo", image) == "Image enregistrée : logo.png"
     bad = tmp_path / "notes.txt"
     bad.write_text("pas une image")
-    page.choose_image("signature", str(bad))  # type: ignore[attr-defined]
-    assert "PNG ou JPEG" in page.images_status.text()  # type: ignore[attr-defined]
+    assert "PNG ou JPEG" in choose("signature", bad)
     truncated = tmp_path / "signature.png"
     truncated.write_bytes(image.read_bytes()[:60])  # a download cut short
-    page.choose_image("signature", str(truncated))  # type: ignore[attr-defined]
-    assert "abîmé ou incomplet" in page.images_status.text()  # type: ignore[attr-defined]
+    assert "abîmé ou incomplet" in choose("signature", truncated)
+    assert "Fichier introuvable" in choose("signature", tmp_path / "absent.png")
     with db.read() as session:
         settings = session.get(OrganisationSettings, 1)
         assert settings is not None and settings.logo_image and not settings.signature_image
     dialog = SmtpDialog(main_window.ctx, main_window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
     dialog.host.setText("127.0.0.1")
     dialog.port.setValue(9)
     dialog.security.setCurrentText("none")
     dialog.sender_edit.setText("tresorier@asso.fr")
-    assert not dialog.test() and "127.0.0.1" in dialog.status.text()
+    dialog.test()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+    assert "127.0.0.1" in dialog.status.text() and dialog.test_button.isEnabled()
     dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
     from app.core.receipts.mailing import load_settings
 
     with db.read() as session:
         assert load_settings(session).host == "127.0.0.1"
+
+
+def test_smtp_settings_refused_stay_typed(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """A wrong sender is said beside the buttons; the dialog stays open with what was typed."""
+    from app.ui.dialogs.smtp_dialog import SmtpDialog
+
+    dialog = SmtpDialog(main_window.ctx, main_window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    dialog.host.setText("smtp.exemple.fr")
+    dialog.sender_edit.setText("pas-une-adresse")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert dialog.status.text() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.host.text() == "smtp.exemple.fr" and dialog.save_button.isEnabled()
 
 
 def test_save_the_batch_as_pdfs_and_as_one_print_file(

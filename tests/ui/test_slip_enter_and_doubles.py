@@ -37,6 +37,12 @@ def _type_cheque(qtbot, dialog: DepositSlipDialog, name: str, amount: str, numbe
     qtbot.keyClick(dialog.cheque_number, Qt.Key.Key_Return)
 
 
+def _save(qtbot, dialog: DepositSlipDialog) -> None:  # type: ignore[no-untyped-def]
+    """Click "Enregistrer la remise" and wait for the check (and the save) to end."""
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.saving)
+
+
 def _slip(main_window: MainWindow, qtbot, count: int, total: str) -> DepositSlipDialog:  # type: ignore[no-untyped-def]
     dialog = DepositSlipDialog(main_window.ctx, main_window)
     qtbot.addWidget(dialog)
@@ -61,17 +67,18 @@ def test_enter_adds_a_line_and_a_mismatch_is_saved_only_by_a_deliberate_click(
     assert _gift_count(db) == 0
 
     answer = ModalAnswer(qtbot, key=Qt.Key.Key_Return)  # a reflex Enter on the question
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)
     assert answer.default_button.replace("&", "") == "Revenir à la saisie"
     assert "1 chèques saisis pour 3 attendus" in answer.texts[0]
     assert dialog.isVisible() and _gift_count(db) == 0
 
-    ModalAnswer(qtbot, key=Qt.Key.Key_Escape)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert _gift_count(db) == 0
+    escape = ModalAnswer(qtbot, key=Qt.Key.Key_Escape)
+    _save(qtbot, dialog)
+    assert escape.texts and _gift_count(db) == 0
 
-    ModalAnswer(qtbot, button="Enregistrer malgré l'écart")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    deliberate = ModalAnswer(qtbot, button="Enregistrer malgré l'écart")
+    _save(qtbot, dialog)
+    assert deliberate.texts
     assert _gift_count(db) == 1 and not dialog.isVisible()
 
 
@@ -81,20 +88,21 @@ def test_the_same_slip_saved_twice_is_warned_with_the_existing_gift(
     _donor(db, "Moreau")
     first = _slip(main_window, qtbot, 1, "30,00")
     _type_cheque(qtbot, first, "moreau", "30", "111")
-    qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, first)
     assert _gift_count(db) == 1
 
     again = _slip(main_window, qtbot, 1, "30,00")
     _type_cheque(qtbot, again, "moreau", "30", "111")
     answer = ModalAnswer(qtbot, key=Qt.Key.Key_Return)
-    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    _save(qtbot, again)
     shown = answer.texts[0].replace("\u202f", " ").replace("\xa0", " ")
     assert "Ligne 1 : déjà enregistré (don n° 1 du 10/03/2026, 30,00 €" in shown
     assert "chèque n° 111, remise REM-7" in shown
     assert _gift_count(db) == 1 and again.isVisible()
 
-    ModalAnswer(qtbot, button="Enregistrer quand même")
-    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    deliberate = ModalAnswer(qtbot, button="Enregistrer quand même")
+    _save(qtbot, again)
+    assert deliberate.texts
     assert _gift_count(db) == 2
 
 
@@ -129,3 +137,18 @@ def test_the_same_gift_typed_twice_in_the_gift_form_is_warned(
     type_text(qtbot, second.cheque_number, "9877")  # another cheque: not a double
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _gift_count(db) == 2, timeout=10_000)
+
+
+def test_a_refused_slip_stays_typed_and_can_be_saved_later(
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer may type a slip but not record gifts: told once through the one dialog,
+    the lines stay, the button comes back; nothing is recorded."""
+    _donor(db, "Moreau")
+    dialog = _slip(main_window, qtbot, 1, "30,00")
+    _type_cheque(qtbot, dialog, "moreau", "30", "111")
+    db.role = "volunteer"
+    _save(qtbot, dialog)
+    assert shown.kinds() == ["warning"] and "rôle" in shown.texts()[0]
+    assert dialog.isVisible() and dialog.table.rowCount() == 1
+    assert dialog.save_button.isEnabled() and _gift_count(db) == 0

@@ -29,6 +29,7 @@ def test_siren_with_spaces_is_accepted(main_window: MainWindow, qtbot, db: Datab
     type_text(qtbot, dialog.organisation_name, "Moulin SA")
     type_text(qtbot, dialog.siren, "552 100 554")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     with db.read() as session:
         assert session.scalars(select(Contact.siren)).one() == "552100554"
 

@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.core.organisation import OrganisationIdentity, save_identity
-from app.models import Contact, Gift, OrganisationSettings, PostalAddress
-from app.models.enums import ContactKind, GiftNature, PaymentMethod
+from app.models import Contact, Gift, OrganisationSettings
+from app.models.enums import GiftNature, PaymentMethod
+from tests.factories import make_contact, make_gift, make_org
 
 
 def ready_association(session: Session) -> None:
@@ -50,23 +51,17 @@ def signature_png() -> bytes:
 def donor(
     session: Session, name: str = "Dupont", *, company: bool = False, address: bool = True
 ) -> Contact:
-    """A donor with a complete postal address."""
+    """A donor with a complete postal address (tests/factories.py, receipts' presets)."""
     if company:
-        contact = Contact(
-            kind=ContactKind.ORGANISATION,
-            organisation_name=f"{name} SARL",
-            legal_form="SARL",
-            siren="732829320",
-        )
-    else:
-        contact = Contact(civility="Mme", first_name="Hélène", last_name=name)
-    if address:
-        contact.addresses.append(
-            PostalAddress(line4="3 rue de l'Église", postcode="21000", city="Dijon")
-        )
-    session.add(contact)
-    session.flush()
-    return contact
+        return make_org(session, f"{name} SARL", address=address)
+    return make_contact(
+        session,
+        name,
+        civility="Mme",
+        first_name="Hélène",
+        address=address,
+        line4="3 rue de l'Église",
+    )
 
 
 def gift(
@@ -80,17 +75,15 @@ def gift(
     counterpart: int = 0,
     description: str = "",
 ) -> Gift:
-    """A receiptable gift."""
-    item = Gift(
-        contact_id=contact.id,
-        received_on=day,
-        amount_cents=cents,
-        payment_method=method,
+    """A receiptable gift (tests/factories.py make_gift, paid by a numbered cheque)."""
+    return make_gift(
+        session,
+        contact,
+        day,
+        cents,
+        method=method,
         nature=nature,
         counterpart_cents=counterpart,
         in_kind_description=description,
         cheque_number="123",
     )
-    session.add(item)
-    session.flush()
-    return item

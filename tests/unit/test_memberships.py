@@ -20,8 +20,8 @@ from app.core.memberships import service as core
 from app.core.memberships.service import MembershipDraft, period_containing
 from app.core.opening import open_database
 from app.core.receipts.eligibility import plan_receipts
-from app.errors import Conflict
-from app.models import Contact, Gift
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import AuditEvent, Contact, Gift, Membership
 from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod, ReceiptMode
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
@@ -276,3 +276,218 @@ def test_renewal_reminders_respect_post_consent_npai_and_restriction(
             select(AuditEvent.note).where(AuditEvent.contact_id == ids[0])
         ).all()
     assert any("Relance d'adhésion" in n for n in notes)
+
+
+def test_type_changed_and_deactivated_keeps_past_memberships(any_db: Database) -> None:
+    contact = add_contacts(any_db, "Moreau", address=False)[0]
+    kind = _type(any_db, MembershipPeriod.CALENDAR_YEAR, name="Individuelle")
+    other = _type(any_db, MembershipPeriod.CALENDAR_YEAR, name="Famille")
+    cash = PaymentMethod.CASH
+    first = ops.join(
+        _ctx(any_db), MembershipDraft(contact, kind, date(2026, 2, 1), payment_method=cash)
+    ).result
+    changed = ops.update_type(
+        _ctx(any_db),
+        kind,
+        name="  Individuelle 2027 ",
+        kind=MembershipKind.INDIVIDUAL,
+        fee_cents=3000,
+        period=MembershipPeriod.SCHOOL_YEAR,
+    ).result
+    assert (changed.name, changed.fee_cents, changed.period) == (
+        "Individuelle 2027",
+        3000,
+        "school_year",
+    )
+    with pytest.raises(ValidationError, match="existe déjà") as taken:
+        ops.update_type(
+            _ctx(any_db),
+            other,
+            name="Individuelle 2027",
+            kind=MembershipKind.FAMILY,
+            fee_cents=4000,
+            period=MembershipPeriod.CALENDAR_YEAR,
+        )
+    assert taken.value.field == "name"
+    with pytest.raises(ValidationError) as negative:
+        ops.add_type(
+            _ctx(any_db),
+            name="Gratuite",
+            kind=MembershipKind.INDIVIDUAL,
+            fee_cents=-1,
+            period=MembershipPeriod.CALENDAR_YEAR,
+        )
+    assert negative.value.field == "fee"
+    assert ops.set_type_active(_ctx(any_db), kind, active=False).result.active is False
+    with pytest.raises(ValidationError, match="désactivé") as inactive:
+        ops.renew(_ctx(any_db), contact, paid_on=date(2026, 3, 1), payment_method=cash)
+    assert inactive.value.field == "type"
+    renewed = ops.renew(
+        _ctx(any_db), contact, paid_on=date(2026, 3, 1), type_id=other, payment_method=cash
+    ).result
+    assert renewed.starts_on == date(2027, 1, 1)
+    past = ops.list_members(_ctx(any_db), on=date(2026, 6, 1))
+    with any_db.read() as session:
+        kept = session.get(Membership, first.membership_id)
+        assert kept is not None
+        assert (kept.starts_on, kept.ends_on, kept.amount_cents) == (
+            date(2026, 1, 1),
+            date(2026, 12, 31),
+            2500,
+        )
+        events = session.scalars(
+            select(AuditEvent.field).where(
+                AuditEvent.entity == "membership_type", AuditEvent.entity_id == kind
+            )
+        ).all()
+    assert {"name", "fee_cents", "period", "active"} <= set(events)
+    assert past  # the member is still listed
+    assert ops.set_type_active(_ctx(any_db), kind, active=True).result.active is True
+
+
+def test_cli_type_edit_deactivate_and_renewal_days(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*args: str) -> tuple[int, str]:
+        code = run_cli([*args[:2], "--db", str(db_path), *args[2:]])
+        return code, capsys.readouterr().out
+
+    args = ("--kind", "individual", "--fee", "25", "--period", "calendar_year")
+    assert run("member", "type-add", "Individuelle", *args)[0] == 0
+    code, out = run("member", "type-edit", "Individuelle", "--fee", "30,00", "--json")
+    assert code == 0 and json.loads(out)["fee_cents"] == 3000
+    code, out = run("member", "type-deactivate", "1")
+    assert code == 0 and "désactivé" in out
+    code, out = run("member", "types", "--json")
+    assert json.loads(out)[0]["active"] is False
+    assert run("member", "type-activate", "Individuelle")[0] == 0
+    code, out = run("member", "renewal-days", "45")
+    assert code == 0 and "45 jours" in out
+    code, out = run("member", "renewal-days", "--json")
+    assert json.loads(out) == {"renewal_days": 45}
+    code, _out = run("member", "renewal-days", "400")
+    assert code != 0
+
+
+def _card_members(db: Database) -> dict[str, int]:
+    """Five members (clock: 15/03/2026): current, due soon, lapsed, restricted, family."""
+    ids = dict(
+        zip(
+            ("Martin", "Durand", "Petit", "Roux", "Lefèvre"),
+            add_contacts(db, "Martin", "Durand", "Petit", "Roux", "Lefèvre", address=False),
+            strict=True,
+        )
+    )
+    yearly = _type(db, MembershipPeriod.CALENDAR_YEAR, name="Individuelle")
+    rolling = _type(db, MembershipPeriod.ROLLING_12_MONTHS, name="Annuelle glissante")
+    family = ops.add_type(
+        _ctx(db),
+        name="Famille",
+        kind=MembershipKind.FAMILY,
+        fee_cents=4000,
+        period=MembershipPeriod.CALENDAR_YEAR,
+    ).result.type_id
+    cash = PaymentMethod.CASH
+    for name, kind, paid in (
+        ("Martin", yearly, date(2026, 1, 10)),
+        ("Durand", rolling, date(2025, 4, 1)),  # ends 31/03/2026: "à renouveler"
+        ("Petit", yearly, date(2025, 1, 10)),  # ended 31/12/2025: "échu"
+        ("Roux", yearly, date(2026, 1, 10)),
+        ("Lefèvre", family, date(2026, 2, 1)),
+    ):
+        ops.join(_ctx(db), MembershipDraft(ids[name], kind, paid, payment_method=cash))
+    with db.write() as session:
+        roux = session.get(Contact, ids["Roux"])
+        assert roux is not None
+        roux.restricted = True
+    return ids
+
+
+def test_member_cards_for_valid_members_by_status_and_type(db: Database, tmp_path: Path) -> None:
+    from app.core.memberships.cards import member_cards
+
+    ids = _card_members(db)
+    with db.read() as session:
+        cards = member_cards(session, on=date(2026, 3, 15))
+        assert [c.name for c in cards] == ["DURAND Anne", "LEFÈVRE Anne", "MARTIN Anne"]
+        durand = cards[0]
+        assert (durand.contact_id, durand.type_name, durand.valid_until) == (
+            ids["Durand"],
+            "Annuelle glissante",
+            date(2026, 3, 31),
+        )
+        lapsed = member_cards(session, on=date(2026, 3, 15), status=MemberStatus.LAPSED)
+        assert [c.name for c in lapsed] == ["PETIT Anne"]
+        family = member_cards(session, on=date(2026, 3, 15), type_reference="Famille")
+        assert [c.name for c in family] == ["LEFÈVRE Anne"]
+    out = tmp_path / "cartes.pdf"
+    result = ops.write_cards(_ctx(db), out).result
+    assert result.written == 3 and out.read_bytes().startswith(b"%PDF")
+    with pytest.raises(NotFound):
+        ops.write_cards(_ctx(db), out, type_reference="Famille", status=MemberStatus.DUE)
+
+
+def test_member_cards_pdf_has_ten_cards_a_page_with_their_texts(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from app.core.memberships.cards import MemberCard
+    from app.reports.member_card_pdf import render_member_cards
+
+    cards = [
+        MemberCard(
+            i, f"NOM{i} Prénom très long pour voir la coupure {i}", "Famille", date(2026, 12, 31)
+        )
+        for i in range(1, 13)
+    ]
+    pdf = render_member_cards(cards, association="Les Amis du Parc de la Tête d'Or")
+    path = tmp_path / "cards.pdf"
+    path.write_bytes(pdf)
+    reader = PdfReader(path)
+    assert len(reader.pages) == 2
+    first = reader.pages[0].extract_text()
+    assert first.count("CARTE D'ADHÉRENT") == 10
+    assert "Valable jusqu'au 31/12/2026" in first and "N° d'adhérent : 10" in first
+    assert "Les Amis du Parc de la Tête d'Or" in first
+    assert reader.pages[1].extract_text().count("CARTE D'ADHÉRENT") == 2
+    assert render_member_cards(cards, association="A") == render_member_cards(
+        cards, association="A"
+    )  # deterministic
+
+
+def test_cli_member_cards(db: Database, db_path: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _card_members(db)
+    out = tmp_path / "cartes.pdf"
+    code = run_cli(
+        ["member", "cards", "--db", str(db_path), "--out", str(out), "--on", "2026-03-15", "--json"]
+    )
+    assert code == 0 and json.loads(capsys.readouterr().out)["written"] == 3
+    code = run_cli(
+        [
+            "member",
+            "cards",
+            "--db",
+            str(db_path),
+            "--out",
+            str(out),
+            "--on",
+            "2026-03-15",
+            "--status",
+            "a_jour",
+        ]
+    )
+    assert code == 0 and "2 carte(s)" in capsys.readouterr().out
+    code = run_cli(
+        [
+            "member",
+            "cards",
+            "--db",
+            str(db_path),
+            "--out",
+            str(out),
+            "--on",
+            "2026-03-15",
+            "--type",
+            "Famille",
+        ]
+    )
+    assert code == 0 and "1 carte(s)" in capsys.readouterr().out

@@ -560,6 +560,18 @@ def test_cli_from_mandate_to_bank_file_and_reject(
     assert code == 0 and "provision insuffisante" in out
     code, out = run("sepa", "mandate", "list")
     assert "•••• ••••" not in out  # no users: the administrator sees the whole IBAN
+    code, out = run("sepa", "plan", "change", "1", "--amount", "15", "--end",
+                    (day + timedelta(days=400)).isoformat(), "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["amount_cents"] == 1500
+    code, out = run("sepa", "plan", "list", "--json")
+    (listed,) = json.loads(out)
+    assert listed["amount_cents"] == 1500 and listed["needs_notice"]  # a new amount to announce
+    assert listed["ends_on"] == (day + timedelta(days=400)).isoformat()
+    assert run("sepa", "plan", "change", "1", "--no-end", "--status", "suspended")[0] == 0
+    code, out = run("sepa", "plan", "list")
+    assert "suspended" in out and "pré-notification à envoyer" in out
+    code, out = run("sepa", "plan", "list", "--json")
+    assert json.loads(out)[0]["ends_on"] is None
 
 
 def test_plan_changes_keep_their_history_and_failed_gifts_leave_the_dashboard(
@@ -589,3 +601,169 @@ def test_plan_changes_keep_their_history_and_failed_gifts_leave_the_dashboard(
     ops.reject(_ctx(db), reason="AM04", gift_id=gift)
     with db.read() as session:
         assert dashboard(session, 2026, today=date(2026, 4, 12)).current.amount_cents == 0
+
+
+def test_creditor_settings_report_every_wrong_field_at_once() -> None:
+    from app.core.sepa.creditor import checked
+
+    _clean, problems = checked(
+        CreditorSettings(
+            name=" ",
+            creditor_id="FR73ZZZ123456",
+            iban="FR7630006000011234567890180",
+            bic="XX",
+            prenotice_days=90,
+            reject_limit=0,
+        )
+    )
+    assert [p.field for p in problems] == [
+        "name",
+        "creditor_id",
+        "iban",
+        "bic",
+        "prenotice_days",
+        "reject_limit",
+    ]
+    clean, problems = checked(
+        CreditorSettings(
+            name="Amis du Parc",
+            creditor_id="fr72 zzz 123456",
+            iban="FR76 3000 6000 0112 3456 7890 189",
+        )
+    )
+    assert problems == []
+    assert (clean.creditor_id, clean.iban, clean.complete) == (
+        "FR72ZZZ123456",
+        "FR7630006000011234567890189",
+        True,
+    )
+
+
+def test_collected_debits_reach_the_annual_receipt_as_prelevement_on_their_date(
+    any_db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from app.core.receipts import lifecycle
+    from app.core.receipts.issuing import issue
+    from app.models import Receipt
+    from tests.unit.receipts_helpers import ready_association
+
+    _setup_plan(any_db)
+    _notify_and_wait(any_db, clock, tmp_path, date(2026, 4, 5))
+    _collected_gift(any_db, clock, tmp_path, date(2026, 4, 5))
+    _move(clock, date(2026, 5, 4))
+    may = _collected_gift(any_db, clock, tmp_path, date(2026, 5, 5))
+    ops.reject(_ctx(any_db), reason="AM04", gift_id=may)
+    _move(clock, date(2026, 6, 4))
+    _collected_gift(any_db, clock, tmp_path, date(2026, 6, 5))
+    _move(clock, date(2027, 1, 15))
+    with any_db.write() as session:
+        ready_association(session)
+        plan = plan_receipts(
+            session, year=2026, mode=ReceiptMode.ANNUAL, issued_on=date(2027, 1, 15)
+        )
+        issue(session, plan, clock=any_db.clock)
+    with any_db.read() as session:
+        receipt = session.scalars(select(Receipt)).one()
+        text = " ".join(
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(lifecycle.original_pdf(session, receipt))).pages
+        )
+    assert receipt.total_cents == 3000  # April and June; May was returned
+    assert "05/04/2026" in text and "05/06/2026" in text and "05/05/2026" not in text
+    assert "☒ Virement, prélèvement, carte bancaire" in text
+    assert "☐ Chèque" in text and "☐ Remise d'espèces" in text
+
+
+def test_access_export_lists_mandates_plans_memberships_iban_whole_only_for_admin(
+    db: Database, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from app.core.gdpr.subject_export import write_export
+    from app.reports.subject_pdf import render_subject_pdf
+
+    contact, _mandate, _plan = _setup_plan(db)
+    exported = {}
+    for role in ("dpo", "admin"):
+        db.role = role
+        with db.write() as session:
+            path = write_export(session, contact, tmp_path / role, render_pdf=render_subject_pdf)
+        with zipfile.ZipFile(path) as archive:
+            data = json.loads(archive.read("donnees.json"))
+            assert "mandates.csv" in archive.namelist()
+            pdf = archive.read("donnees.pdf")
+        exported[role] = data
+        (tmp_path / f"{role}.pdf").write_bytes(pdf)
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert "Vos adhésions et dons réguliers" in text and "chaque mois, le 5" in text
+    assert exported["dpo"]["mandates"][0]["iban"] == "FR14 •••• •••• 2606"
+    assert exported["admin"]["mandates"][0]["iban"] == "FR14 2004 1010 0505 0001 3M02 606"
+    assert exported["admin"]["regular_gifts"][0]["amount_cents"] == 1500
+    assert exported["admin"]["mandates"][0]["rum"].startswith("OBOLE")
+    if os.environ.get("OBOLE_SCREENSHOT_DIR"):
+        (Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "subject.pdf").write_bytes(
+            (tmp_path / "dpo.pdf").read_bytes()
+        )
+
+
+def test_prenotifications_by_email_then_letters_for_the_others(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    from app.core.receipts.mailing import SmtpSettings, save_settings
+    from app.models import AuditEvent, ContactEmail
+    from tests.unit.test_receipt_mailing import _free_port, _Inbox
+
+    durand, _m, durand_plan = _setup_plan(db)
+    martin, _m2, martin_plan = _setup_plan(db, iban=VALID_IBANS["DE"], last="Martin")
+    petit, _m3, petit_plan = _setup_plan(db, iban=VALID_IBANS["BE"], last="Petit")
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        with db.write() as session:
+            for contact, address in ((durand, "claire@exemple.fr"), (petit, "petit@exemple.fr")):
+                session.add(ContactEmail(contact_id=contact, email=address))
+            save_settings(
+                session,
+                SmtpSettings(
+                    host="127.0.0.1",
+                    port=controller.port,
+                    security="none",
+                    sender="asso@exemple.fr",
+                ),
+            )
+        inbox.refuse.add("petit@exemple.fr")
+        debit = date(2026, 4, 5)
+        _move(clock, debit - timedelta(days=20))
+        emailed = ops.email_notices(_ctx(db), debit).result
+        assert [n.plan_id for n in emailed.sent] == [durand_plan]
+        assert [n.plan_id for n, _error in emailed.failed] == [petit_plan]
+        assert emailed.without_email == 1
+        mail = message_from_bytes(inbox.messages[0], policy=policy.default)
+        assert mail["To"] == "claire@exemple.fr" and "prélèvement SEPA" in mail["Subject"]
+        body = mail.get_content()
+        assert "15,00" in body and "05/04/2026" in body and "FR72ZZZ123456" in body
+        letters = ops.prenotify(_ctx(db), debit, tmp_path / "lettres.pdf").result
+        assert sorted(n.plan_id for n in letters) == sorted([martin_plan, petit_plan])
+    finally:
+        controller.stop()
+    _move(clock, debit - timedelta(days=2))
+    assert len(ops.preview_collection(_ctx(db), debit).debits) == 3
+    with db.read() as session:
+        notes = session.scalars(
+            select(AuditEvent.note).where(AuditEvent.entity == "regular_gift_plan")
+        ).all()
+    assert (
+        sum("par e-mail" in n for n in notes) == 1 and sum("par courrier" in n for n in notes) == 2
+    )

@@ -15,12 +15,23 @@ from sqlalchemy.orm import Session
 from app.core.contacts.editing import IDENTITY_FIELDS
 from app.core.gdpr.register import activities, header
 from app.core.infrastructure.journal import record_event
-from app.core.infrastructure.permissions import Permission, require
+from app.core.infrastructure.permissions import Permission, acting_role, require
 from app.core.renderers import DocumentRenderer
+from app.core.sepa.accounts import grouped_iban, masked_iban, sees_bank_details
 from app.core.tabular import csv_text
 from app.errors import NotFound
 from app.i18n import _
-from app.models import AuditEvent, ConsentEvent, Contact, Gift, Receipt
+from app.models import (
+    AuditEvent,
+    ConsentEvent,
+    Contact,
+    Gift,
+    Membership,
+    MembershipType,
+    Receipt,
+    RegularGiftPlan,
+    SepaMandate,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -86,6 +97,7 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
             session.scalars(select(Receipt).where(Receipt.contact_id == contact_id)),
             ["number", "issued_at", "total_cents", "status"],
         ),
+        **_regular_giving(session, contact_id),
         "consents": _rows(
             session.scalars(
                 select(ConsentEvent)
@@ -130,6 +142,45 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
     }
 
 
+def _regular_giving(session: Session, contact_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Memberships, SEPA mandates and regular gifts (issue #19).
+
+    IBANs leave Obole whole only with the treasurer or the administrator: for any other role
+    (the DPO preparing the export, say) the export shows them masked like the screens do.
+    """
+    whole = sees_bank_details(acting_role(session))
+    memberships = session.execute(
+        select(Membership, MembershipType.name)
+        .join(MembershipType, MembershipType.id == Membership.type_id)
+        .where(Membership.contact_id == contact_id)
+        .order_by(Membership.starts_on)
+    )
+    mandates = session.scalars(
+        select(SepaMandate).where(SepaMandate.contact_id == contact_id).order_by(SepaMandate.id)
+    )
+    plans = session.scalars(
+        select(RegularGiftPlan)
+        .where(RegularGiftPlan.contact_id == contact_id)
+        .order_by(RegularGiftPlan.id)
+    )
+    return {
+        "memberships": [
+            {"type": name, **_rows([m], ["starts_on", "ends_on", "paid_on", "amount_cents"])[0]}
+            for m, name in memberships
+        ],
+        "mandates": [
+            {
+                **_rows([m], ["rum", "holder", "bic", "signed_on", "status"])[0],
+                "iban": (grouped_iban(m.iban) if whole else masked_iban(m.iban)) if m.iban else "",
+            }
+            for m in mandates
+        ],
+        "regular_gifts": _rows(
+            plans, ["amount_cents", "frequency", "day_of_month", "starts_on", "ends_on", "status"]
+        ),
+    }
+
+
 def write_export(
     session: Session, contact_id: int, folder: Path, *, render_pdf: DocumentRenderer
 ) -> Path:
@@ -147,6 +198,9 @@ def write_export(
             "addresses",
             "gifts",
             "receipts",
+            "memberships",
+            "mandates",
+            "regular_gifts",
             "consents",
             "history",
         ):

@@ -19,11 +19,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.infrastructure.bulk_insert import insert_rows
 from app.models import (
     Appeal,
     Campaign,
@@ -216,9 +217,23 @@ def _event_row(session: Session, event: JournalEvent) -> dict[str, Any]:
 
 
 def record_events(session: Session, events: list[JournalEvent]) -> None:
-    """Journal many actions at once (one INSERT): the trace of a bulk operation."""
+    """Journal many actions at once (one executemany): the trace of a bulk operation."""
     if events:
-        session.execute(insert(AuditEvent), [_event_row(session, e) for e in events])
+        at, user = now(session), session.info.get("user", "")
+        rows = [
+            {
+                "at": at,
+                "user": user,
+                "action": AuditAction.EVENT,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "contact_id": e.contact_id,
+                "field": "",
+                "note": e.note,
+            }
+            for e in events
+        ]
+        insert_rows(session, cast(Table, AuditEvent.__table__), rows)
 
 
 def record_event(

@@ -71,20 +71,75 @@ def set_renewal_days(session: Session, days: int) -> None:
     session.add(setting)
 
 
+def _type_name(session: Session, name: str, *, other_than: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Nom du type d'adhésion : champ obligatoire."), field="name")
+    if len(name) > 80:
+        raise ValidationError(_("Nom du type d'adhésion : 80 caractères au plus."), field="name")
+    taken = select(MembershipType.id).where(MembershipType.name == name)
+    if other_than is not None:
+        taken = taken.where(MembershipType.id != other_than)
+    if session.scalar(taken):
+        raise ValidationError(
+            _("Le type d'adhésion « {name} » existe déjà.").format(name=name), field="name"
+        )
+    return name
+
+
+def _check_fee(fee_cents: int) -> None:
+    if fee_cents < 0:
+        raise ValidationError(_("Cotisation : montant positif ou nul attendu."), field="fee")
+
+
 def add_type(
     session: Session, *, name: str, kind: MembershipKind, fee_cents: int, period: MembershipPeriod
 ) -> MembershipType:
     """Create a membership type."""
     require(session, Permission.SETTINGS_WRITE)
-    name = name.strip()
-    if not name:
-        raise ValidationError(_("Nom du type d'adhésion : champ obligatoire."), field="name")
-    if fee_cents < 0:
-        raise ValidationError(_("Cotisation : montant positif ou nul attendu."), field="fee")
-    if session.scalar(select(MembershipType.id).where(MembershipType.name == name)):
-        raise Conflict(_("Le type d'adhésion « {name} » existe déjà.").format(name=name))
+    name = _type_name(session, name)
+    _check_fee(fee_cents)
     kind_type = MembershipType(name=name, kind=kind, fee_cents=fee_cents, period=period)
     session.add(kind_type)
+    session.flush()
+    return kind_type
+
+
+def _get_type(session: Session, type_id: int) -> MembershipType:
+    found = session.get(MembershipType, type_id)
+    if found is None:
+        raise NotFound(_("Type d'adhésion « {ref} » introuvable.").format(ref=type_id))
+    return found
+
+
+def update_type(
+    session: Session,
+    type_id: int,
+    *,
+    name: str,
+    kind: MembershipKind,
+    fee_cents: int,
+    period: MembershipPeriod,
+) -> MembershipType:
+    """Change a membership type (journaled field by field).
+
+    Memberships already recorded keep their own dates and amount: the new fee and period
+    apply from the next membership or renewal of this type.
+    """
+    require(session, Permission.SETTINGS_WRITE)
+    kind_type = _get_type(session, type_id)
+    kind_type.name = _type_name(session, name, other_than=type_id)
+    _check_fee(fee_cents)
+    kind_type.kind, kind_type.fee_cents, kind_type.period = kind, fee_cents, period
+    session.flush()
+    return kind_type
+
+
+def set_type_active(session: Session, type_id: int, *, active: bool) -> MembershipType:
+    """Deactivate a type (no new membership of it; past ones stay) or reactivate it."""
+    require(session, Permission.SETTINGS_WRITE)
+    kind_type = _get_type(session, type_id)
+    kind_type.active = active
     session.flush()
     return kind_type
 
@@ -150,6 +205,14 @@ def add_membership(session: Session, draft: MembershipDraft, *, today: date) -> 
     kind = session.get(MembershipType, draft.type_id)
     if kind is None:
         raise NotFound(_("Type d'adhésion n° {id} introuvable.").format(id=draft.type_id))
+    if not kind.active:
+        raise ValidationError(
+            _(
+                "Le type d'adhésion « {name} » est désactivé : choisissez-en un autre "
+                "(ou réactivez-le dans les paramètres)."
+            ).format(name=kind.name),
+            field="type",
+        )
     if draft.paid_on > today:
         raise ValidationError(_("Date de paiement dans le futur."), field="paid_on")
     amount = kind.fee_cents if draft.amount_cents is None else draft.amount_cents

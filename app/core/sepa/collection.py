@@ -13,11 +13,12 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.orm import Session
 
+from app.core.infrastructure.bulk_insert import insert_rows
 from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.creditor import CreditorSettings
@@ -53,9 +54,8 @@ REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class DueDebit:
-    """One instalment a run would collect."""
+class DueDebit(NamedTuple):
+    """One instalment a run would collect (a tuple: a run builds 20,000 of them)."""
 
     plan_id: int
     contact_id: int
@@ -101,8 +101,7 @@ class CollectionPlan:
         return sum(d.amount_cents for d in self.debits)
 
 
-@dataclass(frozen=True)
-class FileDebit:
+class FileDebit(NamedTuple):
     """One transaction of the bank file."""
 
     end_to_end_id: str
@@ -156,40 +155,48 @@ def notice_in_time(plan: Announced, *, on: date, prenotice_days: int) -> bool:
 
 
 def _candidates(session: Session, on: date) -> Sequence[Row[*tuple[Any, ...]]]:
-    """The active plans with what the run needs of their mandate and contact (plain rows)."""
-    return session.execute(
-        select(
-            RegularGiftPlan.id,
-            RegularGiftPlan.amount_cents,
-            RegularGiftPlan.frequency,
-            RegularGiftPlan.day_of_month,
-            RegularGiftPlan.starts_on,
-            RegularGiftPlan.ends_on,
-            RegularGiftPlan.campaign_id,
-            RegularGiftPlan.notified_on,
-            RegularGiftPlan.notified_amount_cents,
-            RegularGiftPlan.contact_id,
-            SepaMandate.id.label("mandate_id"),
-            SepaMandate.status.label("mandate_status"),
-            SepaMandate.iban,
-            SepaMandate.bic,
-            SepaMandate.rum,
-            SepaMandate.holder,
-            SepaMandate.signed_on,
-            SepaMandate.first_collected_on,
-            Contact.status.label("contact_status"),
-            Contact.restricted,
+    """The active plans with what the run needs of their mandate and contact (plain rows).
+
+    Read through the connection (Core rows, no ORM loading: a third of the time for 20,000).
+    """
+    session.flush()
+    return (
+        session.connection()
+        .execute(
+            select(
+                RegularGiftPlan.id,
+                RegularGiftPlan.amount_cents,
+                RegularGiftPlan.frequency,
+                RegularGiftPlan.day_of_month,
+                RegularGiftPlan.starts_on,
+                RegularGiftPlan.ends_on,
+                RegularGiftPlan.campaign_id,
+                RegularGiftPlan.notified_on,
+                RegularGiftPlan.notified_amount_cents,
+                RegularGiftPlan.contact_id,
+                SepaMandate.id.label("mandate_id"),
+                SepaMandate.status.label("mandate_status"),
+                SepaMandate.iban,
+                SepaMandate.bic,
+                SepaMandate.rum,
+                SepaMandate.holder,
+                SepaMandate.signed_on,
+                SepaMandate.first_collected_on,
+                Contact.status.label("contact_status"),
+                Contact.restricted,
+            )
+            .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
+            .join(Contact, Contact.id == RegularGiftPlan.contact_id)
+            .where(
+                RegularGiftPlan.status == PlanStatus.ACTIVE,
+                RegularGiftPlan.starts_on <= on,
+                (RegularGiftPlan.ends_on.is_(None))
+                | (RegularGiftPlan.ends_on >= on - timedelta(days=366)),
+            )
+            .order_by(Contact.sort_name, RegularGiftPlan.id)
         )
-        .join(SepaMandate, SepaMandate.id == RegularGiftPlan.mandate_id)
-        .join(Contact, Contact.id == RegularGiftPlan.contact_id)
-        .where(
-            RegularGiftPlan.status == PlanStatus.ACTIVE,
-            RegularGiftPlan.starts_on <= on,
-            (RegularGiftPlan.ends_on.is_(None))
-            | (RegularGiftPlan.ends_on >= on - timedelta(days=366)),
-        )
-        .order_by(Contact.sort_name, RegularGiftPlan.id)
-    ).all()
+        .all()
+    )
 
 
 def _already_debited(session: Session, since: date) -> set[tuple[int, date]]:
@@ -232,8 +239,14 @@ def plan_collection(
     last = _last_collections(session)
     debits: list[DueDebit] = []
     excluded: list[Excluded] = []
+    # Plans on the same schedule share their instalment date: computed once per schedule.
+    dues: dict[tuple[Any, ...], date | None] = {}
     for row in _candidates(session, collection_date):
-        due = instalment_in_period(row, collection_date)
+        schedule = (row.frequency, row.day_of_month, row.starts_on, row.ends_on)
+        if schedule in dues:
+            due = dues[schedule]
+        else:
+            due = dues[schedule] = instalment_in_period(row, collection_date)
         if due is None or (row.id, due) in debited:
             continue
         reason = _exclusion(
@@ -307,22 +320,22 @@ def record_collection(
     session.execute(
         update(SepaMandate)
         .where(
-            SepaMandate.id.in_({d.mandate_id for d in plan.debits}),
+            SepaMandate.id.in_(
+                select(SepaDebit.mandate_id).where(SepaDebit.collection_id == collection.id)
+            ),
             SepaMandate.first_collected_on.is_(None),
         )
         .values(first_collected_on=plan.collection_date)
     )
+    note = _("Prélèvement SEPA {e2e} ({seq}) du {date}")
+    day = f"{plan.collection_date:%d/%m/%Y}"
     record_events(
         session,
         [
             JournalEvent(
                 "gift",
                 gift_id,
-                _("Prélèvement SEPA {e2e} ({seq}) du {date}").format(
-                    e2e=fd.end_to_end_id,
-                    seq=fd.sequence_type,
-                    date=f"{plan.collection_date:%d/%m/%Y}",
-                ),
+                note.format(e2e=fd.end_to_end_id, seq=fd.sequence_type, date=day),
                 contact_id=debit.contact_id,
             )
             for gift_id, fd, debit in zip(gift_ids, file_debits, plan.debits, strict=True)
@@ -357,7 +370,7 @@ def _insert_gifts(session: Session, plan: CollectionPlan, *, note: str) -> list[
     ]
     # One executemany, then the ids in insertion order: ids grow within the statement on
     # both engines, and the run's message id (unique) tells its gifts from anyone else's.
-    session.connection().execute(insert(Gift), rows)  # Core: no ORM bookkeeping
+    insert_rows(session, cast(Table, Gift.__table__), rows)
     return list(
         session.scalars(select(Gift.id).where(Gift.bank_reference == note).order_by(Gift.id))
     )
@@ -404,5 +417,5 @@ def _insert_debits(
                 description=descriptions[d.due_on],
             )
         )
-    session.connection().execute(insert(SepaDebit), rows)
+    insert_rows(session, cast(Table, SepaDebit.__table__), rows)
     return debits

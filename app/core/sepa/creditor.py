@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.accounts import validate_bic, validate_creditor_id, validate_iban
-from app.errors import ValidationError
+from app.errors import ValidationError, raise_first
 from app.i18n import _
 from app.models import Setting
 
@@ -42,26 +43,56 @@ def load_creditor(session: Session) -> CreditorSettings:
     return CreditorSettings(**known)
 
 
-def validated(settings: CreditorSettings) -> CreditorSettings:
-    """The settings with IBAN, BIC and ICS checked and normalised."""
-    if not settings.name.strip():
-        raise ValidationError(_("Le nom du créancier est obligatoire."), field="name")
-    iban = validate_iban(settings.iban)
+def checked(settings: CreditorSettings) -> tuple[CreditorSettings, list[ValidationError]]:
+    """The settings normalised, and every field that is wrong (named like the attribute)."""
+    problems: list[ValidationError] = []
+
+    def check(validate: Callable[[], str], fallback: str) -> str:
+        try:
+            return validate()
+        except ValidationError as problem:
+            problems.append(problem)
+            return fallback
+
+    name = settings.name.strip()
+    if not name:
+        problems.append(ValidationError(_("Le nom du créancier est obligatoire."), field="name"))
+    creditor_id = check(
+        lambda: validate_creditor_id(settings.creditor_id, field="creditor_id"),
+        settings.creditor_id,
+    )
+    iban = check(lambda: validate_iban(settings.iban), "")
+    bic = check(lambda: validate_bic(settings.bic, iban=iban), settings.bic)
+    if iban and not bic and not any(p.field == "bic" for p in problems):
+        problems.append(
+            ValidationError(
+                _("BIC de la banque introuvable pour cet IBAN : saisissez-le (ex. BNPAFRPP)."),
+                field="bic",
+            )
+        )
     if not 0 <= settings.prenotice_days <= 60:
-        raise ValidationError(
-            _("Délai de pré-notification : entre 0 et 60 jours."), field="prenotice_days"
+        problems.append(
+            ValidationError(
+                _("Délai de pré-notification : entre 0 et 60 jours."), field="prenotice_days"
+            )
         )
     if not 1 <= settings.reject_limit <= 12:
-        raise ValidationError(
-            _("Rejets consécutifs avant suspension : entre 1 et 12."), field="reject_limit"
+        problems.append(
+            ValidationError(
+                _("Rejets consécutifs avant suspension : entre 1 et 12."), field="reject_limit"
+            )
         )
-    return replace(
-        settings,
-        name=settings.name.strip()[:70],
-        creditor_id=validate_creditor_id(settings.creditor_id),
-        iban=iban,
-        bic=validate_bic(settings.bic, iban=iban),
+    clean = replace(
+        settings, name=name[:70], creditor_id=creditor_id, iban=iban or settings.iban, bic=bic
     )
+    return clean, problems
+
+
+def validated(settings: CreditorSettings) -> CreditorSettings:
+    """The settings with IBAN, BIC and ICS checked and normalised (the first error raised)."""
+    clean, problems = checked(settings)
+    raise_first(problems)
+    return clean
 
 
 def save_creditor(session: Session, settings: CreditorSettings) -> CreditorSettings:

@@ -38,6 +38,7 @@ class Notice:
     rum: str
     iban_end: str
     sequence_type: str
+    email: str = ""  # the donor's first e-mail address, for a notice by e-mail
 
 
 def notices_due(session: Session, collection_date: date) -> list[Notice]:
@@ -73,6 +74,7 @@ def notices_due(session: Session, collection_date: date) -> list[Notice]:
                 rum=mandate.rum,
                 iban_end=mandate.iban[-4:],
                 sequence_type=sequence,
+                email=contact.primary_email,
             )
         )
     return notices

@@ -101,8 +101,13 @@ def change_plan(
     day_of_month: int | None = None,
     ends_on: date | None = None,
     status: PlanStatus | None = None,
+    open_ended: bool = False,
 ) -> RegularGiftPlan:
-    """Change a plan (journaled); a new amount needs a new pre-notification."""
+    """Change a plan (journaled); a new amount needs a new pre-notification.
+
+    `ends_on` None keeps the end date; `open_ended` removes it (the plan runs until stopped).
+    Ending a plan without an end date ends it at its last instalment's date at the latest.
+    """
     require(session, Permission.GIFTS_WRITE)
     plan = get_plan(session, plan_id)
     draft = PlanDraft(
@@ -111,7 +116,7 @@ def change_plan(
         frequency=plan.frequency,
         starts_on=plan.starts_on,
         day_of_month=plan.day_of_month if day_of_month is None else day_of_month,
-        ends_on=plan.ends_on if ends_on is None else ends_on,
+        ends_on=None if open_ended else plan.ends_on if ends_on is None else ends_on,
         campaign_id=plan.campaign_id,
     )
     _check(session, draft)

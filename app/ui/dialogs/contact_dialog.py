@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -27,18 +26,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from app.core.appeals.pressure import Pressure, PressureCaps
 from app.core.clock import today
-from app.core.contacts.consents import consent_history, current_consents, record_consent
 from app.core.contacts.editing import (
     RECEIPT_MODE_LABELS,
     AddressDraft,
     ContactDraft,
-    create_contact,
-    draft_from_contact,
-    get_contact,
-    update_contact,
     validate_draft,
 )
 from app.core.contacts.history import describe
@@ -46,13 +40,12 @@ from app.core.contacts.postal import address_block
 from app.core.contacts.validation import format_phone
 from app.core.dates import format_date, parse_optional_date
 from app.core.money import format_eur
-from app.errors import UserError, ValidationError
+from app.errors import ValidationError
 from app.i18n import N_, _
-from app.models import AuditEvent, Campaign, Gift, Receipt
 from app.models.enums import Channel, ConsentStatus, ContactKind
-from app.operations.base import Change
+from app.operations import contacts as contact_ops
 from app.ui.context import UiContext
-from app.ui.errors import show_error
+from app.ui.errors import report, show_error
 from app.ui.theme import text_style
 from app.ui.widgets_common import FieldErrors, confirm_deliberately
 
@@ -68,6 +61,11 @@ STATUS_LABELS = {
     ConsentStatus.WITHDRAWN: N_("Retrait"),
     ConsentStatus.OBJECTED: N_("Opposition"),
     None: N_("Non renseigné"),
+}
+APPEALS_PER_YEAR_LABELS = {
+    None: N_("Selon les plafonds de l'association"),
+    1: N_("Un appel par an au plus"),
+    2: N_("Deux appels par an au plus"),
 }
 
 
@@ -130,9 +128,14 @@ class ContactDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.cancel)
         main.addWidget(buttons)
+        self.loaded = contact_id is None  # an existing contact is read in the background
+        self._saving = False
+        self._receipt_ids: list[int] = []
         if contact_id is not None:
-            self._load()
             self._add_related_tabs()
+            self.save_button.setEnabled(False)  # nothing to save before the contact is read
+            self.tabs.setEnabled(False)  # nor anything to type that the read would overwrite
+            self._load(contact_id)
         self._kind_changed()
         self._update_preview()
         self.notes.setTabChangesFocus(True)  # Tab leaves the notes like every other box
@@ -247,6 +250,7 @@ class ContactDialog(QDialog):
             (N_("Autre téléphone"), "phone1", self.phone2),
             (N_("Étiquettes"), "tags", self.tags),
             (N_("Reçus fiscaux"), "receipt_mode", self.receipt_mode),
+            (N_("Appels aux dons"), "appeals_per_year", self._appeals_row()),
             (N_("Notes"), "notes", self.notes),
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
@@ -260,6 +264,27 @@ class ContactDialog(QDialog):
             editor.textChanged.connect(self._update_preview)
         self.civility.currentTextChanged.connect(self._update_preview)
         return tab
+
+    def _appeals_row(self) -> QWidget:
+        """The donor's own limit ("one appeal a year") and the solicitations of 12 months."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.appeals_per_year = QComboBox()
+        for value, label in APPEALS_PER_YEAR_LABELS.items():
+            self.appeals_per_year.addItem(_(label), value)
+        self.appeals_per_year.setToolTip(
+            _(
+                "Un donateur peut demander à n'être sollicité qu'une fois par an : les appels "
+                "suivants le laissent de côté pendant 12 mois."
+            )
+        )
+        self.pressure = QLabel("")
+        self.pressure.setObjectName("solicitation_pressure")
+        self.pressure.setWordWrap(True)
+        layout.addWidget(self.appeals_per_year)
+        layout.addWidget(self.pressure, 1)
+        return row
 
     def _address_tab(self) -> QWidget:
         tab = QWidget()
@@ -329,7 +354,6 @@ class ContactDialog(QDialog):
             [N_("Quand"), N_("Qui"), N_("Quoi"), N_("Champ"), N_("Avant"), N_("Après")]
         )
         self.tabs.addTab(self.history_table, _("Historique"))
-        self._load_related()
 
     def _consents_tab(self) -> QWidget:
         tab = QWidget()
@@ -376,15 +400,38 @@ class ContactDialog(QDialog):
 
     # --- data ------------------------------------------------------------------------
 
-    def _load(self) -> None:
-        with self.ctx.database.read() as session:
-            contact = get_contact(session, self.contact_id)  # type: ignore[arg-type]
-            draft = draft_from_contact(contact)
-            npai_on = contact.primary_address.npai_on if contact.primary_address else None
-        self.set_draft(draft)
+    def _load(self, contact_id: int) -> None:
+        self.ctx.ops.op(
+            lambda op: contact_ops.load_contact(op, contact_id),
+            parent=self,
+            label=_("Lecture de la fiche…"),
+            on_success=self._show_loaded,
+            on_failure=self._load_failed,
+            cancellable=False,
+        )
+
+    def _show_loaded(self, loaded: contact_ops.LoadedContact) -> None:
+        self.set_draft(loaded.draft)
+        npai_on = loaded.npai_on
         self.npai_date.setText(
             _("Signalé NPAI le {date}").format(date=format_date(npai_on)) if npai_on else ""
         )
+        limit = loaded.appeals_per_year
+        if self.appeals_per_year.findData(limit) < 0:  # set elsewhere: kept as it is
+            self.appeals_per_year.addItem(_("{n} appels par an au plus").format(n=limit), limit)
+        self.appeals_per_year.setCurrentIndex(self.appeals_per_year.findData(limit))
+        self._show_related(loaded.related)
+        self.loaded = True
+        self.save_button.setEnabled(True)
+        self.tabs.setEnabled(True)
+        self._typed_at_open = self.typed()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        """The contact cannot be read (gone, merged, storage): say so; nothing can be saved."""
+        self.general_error.setText(
+            _("La fiche n'a pas pu être lue : rien ne peut y être enregistré.")
+        )
+        show_error(self, exc)
 
     def set_draft(self, draft: ContactDraft) -> None:
         """Fill the form from a draft."""
@@ -494,69 +541,49 @@ class ContactDialog(QDialog):
             postcode_city_hint(address.postcode, address.city, address.country) or ""
         )
 
-    def _load_related(self) -> None:
-        with self.ctx.database.read() as session:
-            gifts = session.execute(
-                select(
-                    Gift.received_on,
-                    Gift.amount_cents,
-                    Gift.payment_method,
-                    Campaign.code,
-                    Receipt.number,
-                )
-                .outerjoin(Campaign, Campaign.id == Gift.campaign_id)
-                .outerjoin(Receipt, Receipt.id == Gift.receipt_id)
-                .where(Gift.contact_id == self.contact_id)
-                .order_by(Gift.received_on.desc())
-            ).all()
-            receipts = session.execute(
-                select(
-                    Receipt.id,
-                    Receipt.number,
-                    Receipt.issued_at,
-                    Receipt.total_cents,
-                    Receipt.status,
-                )
-                .where(Receipt.contact_id == self.contact_id)
-                .order_by(Receipt.issued_at.desc())
-            ).all()
-            history = session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.contact_id == self.contact_id)
-                .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                .limit(500)
-            ).all()
-            states = current_consents(session, self.contact_id)  # type: ignore[arg-type]
-            events = consent_history(session, self.contact_id)  # type: ignore[arg-type]
+    def _reload_related(self) -> None:
+        contact_id = self.contact_id
+        if contact_id is None:
+            return
+        self.ctx.ops.op(
+            lambda op: contact_ops.contact_related(op, contact_id),
+            parent=self,
+            label=_("Lecture de la fiche…"),
+            on_success=self._show_related,
+            cancellable=False,
+        )
+
+    def _show_related(self, related: contact_ops.ContactRelated) -> None:
         from app.core.gifts.recording import METHOD_LABELS
 
+        self.show_pressure(related.pressure, related.caps)
         self._fill(
             self.gifts_table,
             [
                 (
-                    format_date(g[0]),
-                    format_eur(g[1]),
-                    _(METHOD_LABELS.get(g[2], str(g[2]))),
-                    g[3] or "",
-                    g[4] or "",
+                    format_date(g.received_on),
+                    format_eur(g.amount_cents),
+                    _(METHOD_LABELS.get(g.method, str(g.method))),
+                    g.campaign,
+                    g.receipt,
                 )
-                for g in gifts
+                for g in related.gifts
             ],
         )
-        self._receipt_ids = [r[0] for r in receipts]
+        self._receipt_ids = [r.receipt_id for r in related.receipts]
         self._fill(
             self.receipts_table,
             [
                 (
-                    r[1],
-                    r[2].strftime("%d/%m/%Y"),
-                    format_eur(r[3]),
-                    _("Annulé") if r[4] == "cancelled" else _("Émis"),
+                    r.number,
+                    r.issued_at.strftime("%d/%m/%Y"),
+                    format_eur(r.total_cents),
+                    _("Annulé") if r.cancelled else _("Émis"),
                 )
-                for r in receipts
+                for r in related.receipts
             ],
         )
-        self._fill(self.history_table, [_history_row(e) for e in history])
+        self._fill(self.history_table, [_history_row(e) for e in related.history])
         self._fill(
             self.consents_table,
             [
@@ -565,7 +592,7 @@ class ContactDialog(QDialog):
                     _(STATUS_LABELS[s.status]),
                     s.since.strftime("%d/%m/%Y") if s.since else "",
                 )
-                for s in states
+                for s in related.consents
                 if s.purpose == "solicitation"
             ],
         )
@@ -580,8 +607,31 @@ class ContactDialog(QDialog):
                     e.proof_text,
                     e.recorded_by,
                 )
-                for e in events
+                for e in related.consent_events
             ],
+        )
+
+    def show_pressure(self, pressure: Pressure, caps: PressureCaps) -> None:
+        """Solicitations over the rolling 12 months, per channel and in total, with the caps."""
+
+        def count(n: int, cap: int) -> str:
+            return f"{n} / {cap}" if cap else str(n)
+
+        self.pressure.setText(
+            _(
+                "Sollicité sur 12 mois glissants : courrier {post}, courriel {email}, total {total}"
+            ).format(
+                post=count(pressure.post, caps.post),
+                email=count(pressure.email, caps.email),
+                total=count(pressure.total, caps.total),
+            )
+        )
+        self.pressure.setToolTip(
+            _(
+                "Nombre de sollicitations envoyées sur les 12 derniers mois / plafond de "
+                "l'association (Appels aux dons > plafonds). Au plafond, un appel laisse ce "
+                "contact de côté."
+            )
         )
 
     @staticmethod
@@ -596,33 +646,42 @@ class ContactDialog(QDialog):
 
     def record_consent(self, status: ConsentStatus) -> None:
         """Append a consent event for the chosen channel (never edits the history)."""
-        channel = self.consent_channel.currentData()
+        contact_id = self.contact_id
+        assert contact_id is not None  # the consents tab exists for a saved contact only
+        channel = Channel(self.consent_channel.currentData())
         source = self.consent_source.text().strip() or _("Saisie manuelle")
-        try:
-            with self.ctx.database.write() as session:
-                record_consent(
-                    session,
-                    contact_id=self.contact_id,  # type: ignore[arg-type]  # saved before
-                    channel=channel,
-                    status=status,
-                    occurred_at=self.ctx.database.clock.now(),
-                    source=source,
-                    proof_text=self.consent_proof.text().strip(),
-                )
-        except UserError as exc:
-            show_error(self, exc)
-            return
+        proof = self.consent_proof.text().strip()
+        self._consent_buttons(enabled=False)
+        self.ctx.ops.op(
+            lambda op: contact_ops.record_consent(
+                op, contact_id, channel=channel, status=status, source=source, proof_text=proof
+            ),
+            parent=self,
+            label=_("Enregistrement du consentement…"),
+            on_success=self._consent_recorded,
+            on_finally=lambda: self._consent_buttons(enabled=True),
+            cancellable=False,
+        )
+
+    def _consent_buttons(self, *, enabled: bool) -> None:
+        for status in ConsentStatus:
+            button = self.findChild(QPushButton, f"consent_{status.value}")
+            if button is not None:
+                button.setEnabled(enabled)
+
+    def _consent_recorded(self, _none: None) -> None:
+        """The source and proof typed are kept on failure, cleared once recorded."""
         self.consent_source.clear()
         self.consent_proof.clear()
-        self._load_related()
-        self.ctx.events.notify({Change.CONSENTS, Change.CONTACTS})
+        self._typed_at_open = self.typed()
+        self._reload_related()
 
     def _add_gift(self) -> None:
         from app.ui.dialogs.gift_dialog import GiftDialog
 
         dialog = GiftDialog(self.ctx, contact_id=self.contact_id, parent=self)
         if dialog.exec():
-            self._load_related()
+            self._reload_related()
 
     def _open_receipt(self, row: int, _column: int) -> None:
         self.ctx.navigate("receipts", receipt_id=self._receipt_ids[row])
@@ -637,36 +696,53 @@ class ContactDialog(QDialog):
             self.tabs.setCurrentIndex(1 if first.startswith("address.") else 0)
 
     def save(self) -> None:
-        """Validate everything, then create or update the contact in one transaction."""
-        database = self.ctx.database
+        """Validate everything, then create or update the contact in one transaction.
+
+        The form stays as typed on failure; a second click while saving does nothing."""
+        if self._saving or not self.loaded:
+            return
         try:
             draft = self.draft()
         except ValidationError as exc:
             self.show_problems([exc])
             return
-        problems = validate_draft(draft, today=today(database.clock))
+        problems = validate_draft(draft, today=today(self.ctx.database.clock))
         self.show_problems(problems)
         if problems:
             return
-        try:
-            with database.write() as session:
-                if self.contact_id is None:
-                    self.contact_id = create_contact(session, draft, today=today(database.clock)).id
-                else:
-                    update_contact(session, self.contact_id, draft, today=today(database.clock))
-        except UserError as exc:
-            QMessageBox.warning(self, _("Enregistrement impossible"), str(exc))
+        contact_id, appeals = self.contact_id, self.appeals_per_year.currentData()
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.ctx.ops.op(
+            lambda op: contact_ops.save_contact(
+                op, draft, contact_id=contact_id, appeals_per_year=appeals
+            ),
+            parent=self,
+            label=_("Enregistrement du contact…"),
+            on_success=self._saved,
+            on_failure=lambda exc: report(self, exc, self.errors, self.general_error),
+            on_finally=self._save_ended,
+            cancellable=False,
+        )
+
+    def _save_ended(self) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+
+    def _saved(self, saved: contact_ops.SavedContact) -> None:
+        self.show_problems(list(saved.problems))
+        if saved.problems:
             return
-        self.ctx.events.notify({Change.CONTACTS})
+        self.contact_id = saved.contact_id
         self.accept()
 
 
-def _history_row(event: AuditEvent) -> tuple[str, ...]:
+def _history_row(event: contact_ops.JournalLine) -> tuple[str, ...]:
     """The journal row in words (euros, French dates, national phone numbers, labels)."""
     line = describe(
         at=event.at,
         user=event.user,
-        action=str(event.action),
+        action=event.action,
         entity=event.entity,
         field=event.field,
         old=event.old,

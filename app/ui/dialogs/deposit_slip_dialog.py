@@ -23,21 +23,16 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import today
 from app.core.dates import format_date, parse_date
-from app.core.gifts.deposit_slips import (
-    DepositSlip,
-    SlipLine,
-    save_slip,
-    slip_doubles,
-    validate_slip,
-)
+from app.core.gifts.deposit_slips import DepositSlip, SlipLine
 from app.core.gifts.recording import campaigns
 from app.core.money import format_eur, parse_eur
-from app.errors import UserError, ValidationError
+from app.errors import ValidationError
 from app.i18n import _
 from app.models.enums import PaymentMethod
-from app.operations.base import Change
+from app.operations import deposit_slips as slip_ops
 from app.ui.contact_picker import ContactPicker
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 from app.ui.theme import text_style
 from app.ui.widgets_common import confirm_deliberately
 
@@ -59,9 +54,8 @@ class DepositSlipDialog(QDialog):
         self.expected_total = QLineEdit("0,00")
         self.campaign = QComboBox()
         self.campaign.addItem(_("(aucune)"), None)
-        with ctx.database.read() as session:
-            for campaign_id, label in campaigns(session):
-                self.campaign.addItem(label, campaign_id)
+        self.saving = False
+        ctx.ops.query(campaigns, parent=self, on_success=self._fill_campaigns)
         header.addRow(_("Référence du bordereau"), self.reference)
         header.addRow(_("Date de remise"), self.received_on)
         header.addRow(_("Nombre de chèques (bordereau)"), self.expected_count)
@@ -112,6 +106,10 @@ class DepositSlipDialog(QDialog):
         self.save_button.setAutoDefault(False)
         self.save_button.setDefault(False)
         self._update_status()
+
+    def _fill_campaigns(self, found: list[tuple[int, str]]) -> None:
+        for campaign_id, label in found:
+            self.campaign.addItem(label, campaign_id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Enter moves through the cheque line and adds it, never saves the slip.
@@ -201,52 +199,72 @@ class DepositSlipDialog(QDialog):
         self.status.setStyleSheet(text_style("success" if ok else "warning"))
 
     def save(self) -> None:
-        """Save every line as a gift (one transaction); a mismatch must be confirmed."""
+        """Check the slip in the background, confirm doubles or a mismatch, then save every
+        line as a gift (one transaction). The slip stays as typed when anything fails."""
+        if self.saving:
+            return
         try:
             slip = self.slip()
         except ValidationError as exc:
             QMessageBox.warning(self, _("Remise"), str(exc))
             return
-        database = self.ctx.database
-        with database.read() as session:
-            problems = validate_slip(session, slip, today=today(database.clock))
-            doubles = [] if problems else slip_doubles(session, slip)
-        if problems:
-            QMessageBox.warning(self, _("Remise"), "\n".join(str(p) for p in problems[:10]))
+        self._set_saving(True)
+        self.ctx.ops.op(
+            lambda op: slip_ops.check_slip(op, slip),
+            parent=self,
+            label=_("Vérification de la remise…"),
+            on_success=lambda check: self._checked(slip, check),
+            on_failure=self._failed,
+            cancellable=False,
+        )
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.save_button.setEnabled(not saving)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        show_error(self, exc)
+
+    def _checked(self, slip: DepositSlip, check: slip_ops.SlipCheck) -> None:
+        if not self._confirmed(slip, check):
+            self._set_saving(False)
             return
-        if doubles and not confirm_deliberately(
+        accept_mismatch = slip.mismatch() is not None
+        self.ctx.ops.op(
+            lambda op: slip_ops.save_slip(op, slip, accept_mismatch=accept_mismatch),
+            parent=self,
+            label=_("Enregistrement de la remise…"),
+            on_success=lambda _count: self.accept(),
+            on_failure=lambda exc: show_error(self, exc),
+            on_finally=lambda: self._set_saving(False),
+            cancellable=False,
+        )
+
+    def _confirmed(self, slip: DepositSlip, check: slip_ops.SlipCheck) -> bool:
+        """No problem, and any probable double or mismatch saved on purpose."""
+        if check.problems:
+            QMessageBox.warning(self, _("Remise"), "\n".join(str(p) for p in check.problems[:10]))
+            return False
+        if check.doubles and not confirm_deliberately(
             self,
             _("Doublon probable"),
             _(
                 "Ces chèques semblent déjà enregistrés (même donateur, montant, date ou "
                 "numéro de chèque) :\n{lines}\n\nLes enregistrer une seconde fois les "
                 "compterait deux fois sur les reçus fiscaux."
-            ).format(lines="\n".join(doubles[:10])),
+            ).format(lines="\n".join(check.doubles[:10])),
             confirm=_("&Enregistrer quand même"),
             back=_("Revenir à la saisie"),
         ):
-            return
-        accept_mismatch = False
-        if slip.mismatch():
-            if not confirm_deliberately(
-                self,
-                _("Remise"),
-                _(
-                    "La saisie ne correspond pas au bordereau : {details}.\n\nVérifiez les "
-                    "chèques saisis ou corrigez le nombre et le total du bordereau."
-                ).format(details=slip.mismatch()),
-                confirm=_("&Enregistrer malgré l'écart"),
-                back=_("Revenir à la saisie"),
-            ):
-                return
-            accept_mismatch = True
-        try:
-            with database.write() as session:
-                save_slip(
-                    session, slip, today=today(database.clock), accept_mismatch=accept_mismatch
-                )
-        except UserError as exc:
-            QMessageBox.warning(self, _("Remise"), str(exc))
-            return
-        self.ctx.events.notify({Change.GIFTS})
-        self.accept()
+            return False
+        return not slip.mismatch() or confirm_deliberately(
+            self,
+            _("Remise"),
+            _(
+                "La saisie ne correspond pas au bordereau : {details}.\n\nVérifiez les "
+                "chèques saisis ou corrigez le nombre et le total du bordereau."
+            ).format(details=slip.mismatch()),
+            confirm=_("&Enregistrer malgré l'écart"),
+            back=_("Revenir à la saisie"),
+        )

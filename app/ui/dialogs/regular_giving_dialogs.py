@@ -1,4 +1,4 @@
-"""Forms of the members and direct-debit screen: membership, mandate, regular gift.
+"""Forms of the members and direct-debit screen: membership, mandate, regular gift, type.
 
 Each form checks what it can while typing, then runs its operation through the task runner
 (never a database session on the GUI thread); a ValidationError comes back next to its field.
@@ -7,25 +7,36 @@ Each form checks what it can while typing, then runs its operation through the t
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
+    QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
 from app.core.clock import today
-from app.core.memberships.service import MembershipDraft
-from app.core.money import parse_eur
+from app.core.memberships.service import KIND_LABELS, PERIOD_LABELS, MembershipDraft
+from app.core.money import format_eur, parse_eur
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft
 from app.errors import ValidationError
 from app.i18n import N_, _
-from app.models.enums import PaymentMethod, PlanFrequency
+from app.models.enums import (
+    MembershipKind,
+    MembershipPeriod,
+    PaymentMethod,
+    PlanFrequency,
+    PlanStatus,
+)
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.ui.contact_picker import ContactPicker
@@ -52,6 +63,24 @@ def date_edit(day: date) -> QDateEdit:
     editor.setCalendarPopup(True)
     editor.setDisplayFormat("dd/MM/yyyy")
     return editor
+
+
+def make_table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
 
 
 def picked_date(editor: QDateEdit) -> date:
@@ -186,4 +215,136 @@ class PlanDialog(Form):
         context = self.operation_context()
         self.run(
             lambda: sepa_ops.add_plan(context, draft).result, _("Enregistrement du don régulier…")
+        )
+
+
+class MembershipTypeDialog(Form):
+    """Create a membership type, or change one (`current` given)."""
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        current: member_ops.TypeResult | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        title = _("Nouveau type d'adhésion") if current is None else _("Type d'adhésion")
+        super().__init__(ctx, title, parent)
+        self.current = current
+        self.name = QLineEdit(current.name if current else "")
+        self.name.setPlaceholderText(_("ex. Individuelle, Famille, Bienfaiteur"))
+        self.kind = QComboBox()
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(_(label), kind.value)
+        self.fee = QLineEdit(format_eur(current.fee_cents) if current else "")
+        self.fee.setPlaceholderText("25,00")
+        self.period = QComboBox()
+        for period, label in PERIOD_LABELS.items():
+            self.period.addItem(_(label), period.value)
+        if current is not None:
+            self.kind.setCurrentIndex(self.kind.findData(current.kind))
+            self.period.setCurrentIndex(self.period.findData(current.period))
+            self.message.setText(
+                _(
+                    "Les adhésions déjà enregistrées gardent leurs dates et leur montant ; "
+                    "la nouvelle cotisation vaut pour les prochaines."
+                )
+            )
+        self.row(_("Nom"), "name", self.name)
+        self.row(_("Catégorie"), "kind", self.kind)
+        self.row(_("Cotisation"), "fee", self.fee)
+        self.row(_("Période"), "period", self.period)
+
+    def submit(self) -> None:
+        """Check the fee, then create or change the type."""
+        try:
+            fee = parse_eur(self.fee.text())
+        except ValidationError as exc:
+            self.errors.show({"fee": str(exc)})
+            return
+        values: dict[str, Any] = {
+            "name": self.name.text(),
+            "kind": MembershipKind(self.kind.currentData()),
+            "fee_cents": fee,
+            "period": MembershipPeriod(self.period.currentData()),
+        }
+        context = self.operation_context()
+        current = self.current
+        if current is None:
+            self.run(lambda: member_ops.add_type(context, **values).result, _("Enregistrement…"))
+        else:
+            self.run(
+                lambda: member_ops.update_type(context, current.type_id, **values).result,
+                _("Enregistrement…"),
+            )
+
+
+PLAN_STATUS = {
+    PlanStatus.ACTIVE: N_("actif"),
+    PlanStatus.SUSPENDED: N_("suspendu"),
+    PlanStatus.ENDED: N_("terminé"),
+}
+
+
+class PlanChangeDialog(Form):
+    """Change a regular gift: amount, day, end date, status (each change journaled)."""
+
+    def __init__(
+        self, ctx: UiContext, current: sepa_ops.PlanRow, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, _("Don régulier de {name}").format(name=current.holder), parent)
+        self.current = current
+        self.amount = QLineEdit(format_eur(current.amount_cents))
+        self.day = QSpinBox()
+        self.day.setRange(1, 28)
+        self.day.setValue(current.day_of_month)
+        self.has_end = QCheckBox(_("Jusqu'au"))
+        self.end = date_edit(current.ends_on or today(ctx.database.clock))
+        self.has_end.setChecked(current.ends_on is not None)
+        self.end.setEnabled(current.ends_on is not None)
+        self.has_end.toggled.connect(self.end.setEnabled)
+        ending = QWidget()
+        ending_row = QHBoxLayout(ending)
+        ending_row.setContentsMargins(0, 0, 0, 0)
+        ending_row.addWidget(self.has_end)
+        ending_row.addWidget(self.end, 1)
+        self.status = QComboBox()
+        for status, label in PLAN_STATUS.items():
+            self.status.addItem(_(label), status.value)
+        self.status.setCurrentIndex(self.status.findData(current.status))
+        self.row(_("Montant"), "amount", self.amount)
+        self.row(_("Jour du mois"), "day", self.day)
+        self.row(_("Fin"), "ends_on", ending)
+        self.row(_("Statut"), "status", self.status)
+        self.message.setText(
+            _(
+                "Un nouveau montant n'est prélevé qu'une fois annoncé au donateur "
+                "(pré-notification) dans le délai prévu."
+            )
+        )
+
+    def submit(self) -> None:
+        """Check the amount, then record the changes."""
+        try:
+            amount = parse_eur(self.amount.text())
+        except ValidationError as exc:
+            self.errors.show({"amount": str(exc)})
+            return
+        current = self.current
+        ends_on = picked_date(self.end) if self.has_end.isChecked() else None
+        status = PlanStatus(self.status.currentData())
+        day = self.day.value()
+        context = self.operation_context()
+        self.run(
+            lambda: (
+                sepa_ops.change_plan(
+                    context,
+                    current.plan_id,
+                    amount_cents=amount,
+                    day_of_month=day,
+                    ends_on=ends_on,
+                    open_ended=ends_on is None,
+                    status=status if status.value != current.status else None,
+                ).result
+            ),
+            _("Enregistrement du don régulier…"),
         )

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.clock import today
-from app.core.contacts.editing import all_tags
 from app.core.contacts.search import (
     ContactFilter,
     ContactRow,
@@ -32,11 +31,10 @@ from app.core.contacts.search import (
 )
 from app.core.contacts.validation import format_phone
 from app.core.dates import format_date
-from app.core.gifts.recording import campaigns
-from app.core.memberships.service import renewal_days
-from app.core.saved_filters import list_filters, save_filter
+from app.core.member_status import DEFAULT_RENEWAL_DAYS
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel, ContactKind
+from app.operations import contacts as contact_ops
 from app.operations import exports as export_ops
 from app.operations.base import Change, Changes
 from app.ui.context import UiContext
@@ -162,6 +160,12 @@ class ContactsPage(QWidget):
         self.last_gift_year.setPrefix(_("Dernier don en "))
         self.last_gift_year.setAccessibleName(_("Année du dernier don"))
         self.consent_status.setToolTip(_("Choisissez d'abord le canal du consentement."))
+        self.renewal_window = DEFAULT_RENEWAL_DAYS  # the stored one comes with the lookups
+        for combo, everything in (
+            (self.tag, _("Étiquette : toutes")),
+            (self.campaign, _("Campagne : toutes")),
+        ):
+            combo.addItem(everything, ALL)
         self._fill_lookup_filters()
         for combo, items in (
             (
@@ -224,17 +228,33 @@ class ContactsPage(QWidget):
         return row
 
     def _fill_lookup_filters(self) -> None:
-        with self.ctx.database.read() as session:
-            tags, campaign_list = all_tags(session), campaigns(session)
-            self.renewal_window = renewal_days(session)
-        self.tag.clear()
-        self.tag.addItem(_("Étiquette : toutes"), ALL)
-        for tag_id, name in tags:
-            self.tag.addItem(name, tag_id)
-        self.campaign.clear()
-        self.campaign.addItem(_("Campagne : toutes"), ALL)
-        for campaign_id, label in campaign_list:
-            self.campaign.addItem(label, campaign_id)
+        """Tags, campaigns and the renewal window, read in the background."""
+        self.ctx.ops.op(
+            contact_ops.contact_lookups,
+            parent=self,
+            label=_("Lecture des filtres…"),
+            on_success=self._show_lookups,
+            cancellable=False,
+        )
+
+    def _show_lookups(self, lookups: contact_ops.ContactLookups) -> None:
+        """Refill the choices, keeping what was chosen (a query only if it changed)."""
+        before = (self.tag.currentData(), self.campaign.currentData(), self.renewal_window)
+        for combo, everything, items in (
+            (self.tag, _("Étiquette : toutes"), lookups.tags),
+            (self.campaign, _("Campagne : toutes"), lookups.campaigns),
+        ):
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, ALL)
+            for key, label in items:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(chosen)))
+            combo.blockSignals(False)
+        self.renewal_window = lookups.renewal_days
+        if (self.tag.currentData(), self.campaign.currentData(), self.renewal_window) != before:
+            self.apply_filters()
 
     # --- query -----------------------------------------------------------------------
 
@@ -267,8 +287,15 @@ class ContactsPage(QWidget):
         self.apply_filters()
 
     def _fill_saved_filters(self) -> None:
-        with self.ctx.database.read() as session:
-            saved = list_filters(session, "contacts")
+        self.ctx.ops.op(
+            lambda op: contact_ops.saved_filters(op, "contacts"),
+            parent=self,
+            label=_("Lecture des filtres…"),
+            on_success=self._show_saved_filters,
+            cancellable=False,
+        )
+
+    def _show_saved_filters(self, saved: list[tuple[str, dict[str, object]]]) -> None:
         self.saved.blockSignals(True)
         self.saved.clear()
         self.saved.addItem(_("Filtres enregistrés…"), None)
@@ -277,14 +304,21 @@ class ContactsPage(QWidget):
         self.saved.blockSignals(False)
 
     def save_current_filter(self, name: str | None = None) -> None:
-        """Save the current search and filters under a name."""
+        """Save the current search and filters under a name (the button waits meanwhile);
+        the list of saved filters reloads from the change announced."""
         if name is None:
             name, ok = QInputDialog.getText(self, _("Enregistrer le filtre"), _("Nom du filtre :"))
             if not ok:
                 return
-        with self.ctx.database.write() as session:
-            save_filter(session, scope="contacts", name=name, spec=self.filter_values())
-        self._fill_saved_filters()
+        spec, chosen = self.filter_values(), name
+        self.save_filter_button.setEnabled(False)
+        self.ctx.ops.op(
+            lambda op: contact_ops.keep_filter(op, scope="contacts", name=chosen, spec=spec),
+            parent=self,
+            label=_("Enregistrement du filtre…"),
+            on_finally=lambda: self.save_filter_button.setEnabled(True),
+            cancellable=False,
+        )
 
     def current_filter(self) -> ContactFilter:
         """The filter described by the widgets."""
@@ -440,9 +474,11 @@ class ContactsPage(QWidget):
             self.apply_filters()
 
     def _data_changed(self, changes: Changes) -> None:
+        if changes & {Change.IMPORTS, Change.CAMPAIGNS, Change.MEMBERSHIPS, Change.CONTACTS}:
+            self._fill_lookup_filters()  # new tags, campaigns, renewal window
+        if changes & {Change.SETTINGS}:
+            self._fill_saved_filters()
         if changes & {Change.CONTACTS, Change.CONSENTS, Change.GIFTS, Change.DUPLICATES}:
-            if Change.IMPORTS in changes:
-                self._fill_lookup_filters()
             self.apply_filters()
 
     # --- actions ---------------------------------------------------------------------

@@ -32,27 +32,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.appeals.results import results_summary
 from app.core.chart_scale import euro_label, nice_ticks
 from app.core.clock import today
-from app.core.contacts.search import fetch_rows
-from app.core.contacts.segments import (
-    SEGMENTS,
-    DonorScore,
-    export_segment,
-    score_donors,
-    segment_counts,
-)
+from app.core.contacts.segments import SEGMENTS, DonorScore, SegmentExport, segment_counts
 from app.core.gifts.recording import METHOD_TEXT
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import Metric, duplicate_ids, quality_report
-from app.core.stats import Dashboard, dashboard
+from app.core.stats import Dashboard
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
+from app.operations import dashboard as dashboard_ops
 from app.operations.base import Changes
 from app.reports.quality_pdf import write_quality_pdf
-from app.reports.table_export import write_table
 from app.ui.context import UiContext
+from app.ui.errors import show_error
 
 MONTHS = (
     N_("janv."),
@@ -70,6 +65,27 @@ MONTHS = (
 )
 
 
+APPEAL_COLUMNS = (
+    N_("Appel"),
+    N_("Envoyé le"),
+    N_("Canal"),
+    N_("Sollicités"),
+    N_("Réponses"),
+    N_("Collecté"),
+    N_("Coût pour 1 € collecté"),
+)
+CHANNEL_TEXT = {Channel.POST: N_("Courrier"), Channel.EMAIL: N_("Courriel")}
+
+
+def _thanks_line(days: float | None) -> str:
+    """The average time between a gift and its thank-you, in words."""
+    if days is None:
+        return _("Remerciements : aucun don de l'année n'a encore été remercié.")
+    return _("Remerciements : en moyenne <b>{days}</b> après le don.").format(
+        days=ngettext(N_("{n} jour"), N_("{n} jours"), round(days)).format(n=round(days))
+    )
+
+
 def _euros(cents: int) -> float:
     return cents / 100  # display only (charts); money stays in integer cents elsewhere
 
@@ -81,6 +97,7 @@ class DashboardPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.figures: Dashboard | None = None
+        self.overview: dashboard_ops.Overview | None = None
         self.scores: list[DonorScore] = []
         self.metrics: list[Metric] = []
         layout = QVBoxLayout(self)
@@ -119,9 +136,28 @@ class DashboardPage(QWidget):
         self.kpis.setMinimumWidth(200)
         grid.addWidget(self.months_chart, 1, 0)
         grid.addWidget(self.methods_chart, 1, 1)
+        grid.addWidget(self._appeals_box(), 2, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
+        grid.setRowStretch(1, 1)
         return tab
+
+    def _appeals_box(self) -> QWidget:
+        """The last appeals sent: people asked, response rate, amount raised, cost per euro."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.appeals_title = QLabel(f"<b>{_('Derniers appels')}</b>")
+        layout.addWidget(self.appeals_title)
+        self.appeals_table = QTableWidget(0, len(APPEAL_COLUMNS))
+        self.appeals_table.setObjectName("last_appeals")
+        self.appeals_table.setHorizontalHeaderLabels([_(c) for c in APPEAL_COLUMNS])
+        self.appeals_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.appeals_table.verticalHeader().setVisible(False)
+        self.appeals_table.horizontalHeader().setStretchLastSection(True)
+        self.appeals_table.setVisible(False)
+        layout.addWidget(self.appeals_table)
+        return box
 
     def _data_changed(self, _changes: Changes) -> None:
         """Recompute now if shown; otherwise when the page is next shown (saves ~1 s per edit)."""
@@ -139,19 +175,24 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Compute the figures in the background, then draw."""
         self._stale = False
-        year, day = self.year.value(), today(self.ctx.database.clock)
-        self.ctx.ops.query(
-            lambda session: (
-                dashboard(session, year, today=day),
-                score_donors(session, today=day),
-            ),
+        year = self.year.value()
+        self.ctx.ops.op(
+            lambda op: dashboard_ops.overview(op, year),
             parent=self,
             label=_("Calcul du tableau de bord…"),
             on_success=self._show,
+            on_failure=self._failed,
+            cancellable=False,
         )
 
-    def _show(self, result: tuple[Dashboard, list[DonorScore]]) -> None:
-        self.figures, self.scores = result
+    def _failed(self, exc: BaseException) -> None:
+        """The figures could not be computed: say so where they would be, then explain."""
+        self.kpis.setText(_("Les indicateurs n'ont pas pu être calculés."))
+        show_error(self, exc)
+
+    def _show(self, overview: dashboard_ops.Overview) -> None:
+        self.overview = overview
+        self.figures, self.scores = overview.figures, list(overview.scores)
         f = self.figures
         c, p = f.current, f.previous
         self.kpis.setText(
@@ -191,9 +232,41 @@ class DashboardPage(QWidget):
                     detail=", ".join(f"{name} <b>{n}</b>" for name, n in f.members_by_type.items()),
                 )
             )
+        self.kpis.setText(self.kpis.text() + "<br>" + _thanks_line(overview.days_to_thank))
         self._draw_months(c.by_month_cents, p.by_month_cents, c.year, p.year)
         self._draw_methods(f.by_method)
+        self._show_appeals(overview.appeals)
         self._show_segments()
+
+    def _show_appeals(self, appeals: tuple[dashboard_ops.SentAppeal, ...]) -> None:
+        self.appeals_table.setVisible(bool(appeals))
+        self.appeals_title.setText(
+            f"<b>{_('Derniers appels')}</b>"
+            if appeals
+            else _("<b>Derniers appels</b> : aucun appel envoyé pour l'instant.")
+        )
+        self.appeals_table.setRowCount(len(appeals))
+        for row, sent in enumerate(appeals):
+            r = sent.results
+            cost = r.cost_per_euro_cents
+            for column, value in enumerate(
+                (
+                    r.name,
+                    f"{sent.send_on:%d/%m/%Y}",
+                    _(CHANNEL_TEXT.get(sent.channel, str(sent.channel))),
+                    str(r.total.asked),
+                    f"{r.total.response_rate * 100:.1f} %".replace(".", ","),
+                    format_eur(r.total.amount_cents),
+                    format_eur(cost) if cost is not None else "—",
+                )
+            ):
+                item = QTableWidgetItem(value)
+                item.setToolTip("\n".join(results_summary(r)))
+                self.appeals_table.setItem(row, column, item)
+        self.appeals_table.resizeColumnsToContents()
+        header = self.appeals_table.horizontalHeader().height()
+        rows = sum(self.appeals_table.rowHeight(i) for i in range(len(appeals)))
+        self.appeals_table.setFixedHeight(header + rows + 4)
 
     def _draw_months(
         self, current: tuple[int, ...], previous: tuple[int, ...], year: int, prev: int
@@ -303,15 +376,19 @@ class DashboardPage(QWidget):
 
     def export_segment(self, path: Path) -> None:
         """Export, respecting consents, NPAI and restrictions; say what was left out."""
-        with self.ctx.database.write() as session:
-            result = export_segment(
-                session,
-                self.scores,
-                self.segment_choice.currentData(),
-                Channel(self.channel_choice.currentData()),
-                path,
-                write=write_table,
-            )
+        scores, segment = list(self.scores), self.segment_choice.currentData()
+        channel = Channel(self.channel_choice.currentData())
+        self.segment_result.setText(_("Export en cours…"))
+        self.ctx.ops.op(
+            lambda op: dashboard_ops.export_segment(op, scores, segment, channel, path),
+            parent=self,
+            label=_("Export du segment…"),
+            on_success=self._segment_exported,
+            on_failure=self._segment_failed,
+            cancellable=False,
+        )
+
+    def _segment_exported(self, result: SegmentExport) -> None:
         excluded = ", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or _(
             "aucun"
         )
@@ -320,6 +397,10 @@ class DashboardPage(QWidget):
                 n=result.written, excluded=excluded
             )
         )
+
+    def _segment_failed(self, exc: BaseException) -> None:
+        self.segment_result.setText(_("Export impossible : aucun fichier écrit."))
+        show_error(self, exc)
 
     # --- quality ---------------------------------------------------------------------
 
@@ -377,9 +458,16 @@ class DashboardPage(QWidget):
         dialog.setWindowTitle(_(metric.label))
         layout = QVBoxLayout(dialog)
         listing = QListWidget()
-        with self.ctx.database.read() as session:
-            for contact in fetch_rows(session, list(metric.contact_ids[:500])):
-                listing.addItem(f"{contact.name} — {contact.postcode} {contact.city}")
+        listing.setObjectName("metric_contacts")
+        self.ctx.ops.op(
+            lambda op: dashboard_ops.metric_contacts(op, metric.contact_ids),
+            parent=dialog,
+            label=_("Lecture des contacts…"),
+            on_success=lambda rows: listing.addItems(
+                [f"{c.name} — {c.postcode} {c.city}" for c in rows]
+            ),
+            cancellable=False,
+        )
         layout.addWidget(QLabel(_("{n} contacts (500 premiers affichés)").format(n=metric.count)))
         layout.addWidget(listing)
         open_all = QPushButton(_("Ouvrir dans la liste des contacts"))

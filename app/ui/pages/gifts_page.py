@@ -25,7 +25,7 @@ from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import PaymentMethod
 from app.operations import exports as export_ops
-from app.operations.base import Change
+from app.operations.base import Change, Changes
 from app.ui.context import UiContext
 from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
 from app.ui.dialogs.gift_dialog import GiftDialog
@@ -84,13 +84,7 @@ class GiftsPage(QWidget):
         self.new_button.clicked.connect(self.new_gift)
         self.slip_button.clicked.connect(lambda: DepositSlipDialog(self.ctx, self).exec())
         self.export_button.clicked.connect(self.export_dialog)
-        ctx.events.changes.connect(
-            lambda changes: (
-                self.apply_filters()
-                if changes & {Change.GIFTS, Change.RECEIPTS, Change.IMPORTS, Change.DUPLICATES}
-                else None
-            )
-        )
+        ctx.events.changes.connect(self._data_changed)
         self.apply_filters()
 
     def _filters(self) -> QHBoxLayout:
@@ -101,9 +95,7 @@ class GiftsPage(QWidget):
         self.date_to.setPlaceholderText(_("au jj/mm/aaaa"))
         self.campaign = QComboBox()
         self.campaign.addItem(_("Campagne : toutes"), None)
-        with self.ctx.database.read() as session:
-            for campaign_id, label in campaigns(session):
-                self.campaign.addItem(label, campaign_id)
+        self._fill_campaigns()
         self.method = QComboBox()
         self.method.addItem(_("Mode : tous"), None)
         for method, label in METHOD_LABELS.items():
@@ -122,6 +114,28 @@ class GiftsPage(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
             row.addWidget(combo)
         return row
+
+    def _data_changed(self, changes: Changes) -> None:
+        if Change.CAMPAIGNS in changes:
+            self._fill_campaigns()
+        if changes & {Change.GIFTS, Change.RECEIPTS, Change.IMPORTS, Change.DUPLICATES}:
+            self.apply_filters()
+
+    def _fill_campaigns(self) -> None:
+        self.ctx.ops.query(campaigns, parent=self, on_success=self._show_campaigns)
+
+    def _show_campaigns(self, found: list[tuple[int, str]]) -> None:
+        """Refill the campaign filter, keeping the chosen one (a query only if it is gone)."""
+        chosen = self.campaign.currentData()
+        self.campaign.blockSignals(True)
+        while self.campaign.count() > 1:
+            self.campaign.removeItem(1)
+        for campaign_id, label in found:
+            self.campaign.addItem(label, campaign_id)
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(chosen)))
+        self.campaign.blockSignals(False)
+        if self.campaign.currentData() != chosen:
+            self.apply_filters()
 
     def current_filter(self) -> GiftFilter:
         """Filter from the widgets (ValidationError for an unreadable date)."""

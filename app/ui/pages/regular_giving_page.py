@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,38 +30,27 @@ from app.core.memberships.service import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
 from app.i18n import N_, _
+from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import Change, Changes, OperationContext
 from app.ui.context import UiContext
 from app.ui.dialogs.regular_giving_dialogs import (
+    FREQUENCIES,
+    PLAN_STATUS,
     MandateDialog,
     MembershipDialog,
+    PlanChangeDialog,
     PlanDialog,
     date_edit,
+    fill_table,
+    make_table,
     picked_date,
 )
+from app.ui.pages.settings_regular_giving import MembershipTypesDialog
 from app.ui.widgets_common import wrapped_label
 
 MANDATE_STATUS = {"active": N_("actif"), "suspended": N_("suspendu"), "revoked": N_("révoqué")}
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setVisible(False)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(value))
-    table.resizeColumnsToContents()
 
 
 class RegularGivingPage(QWidget):
@@ -101,16 +89,18 @@ class RegularGivingPage(QWidget):
         self.join_button = QPushButton(_("Nouvelle adhésion…"))
         self.renew_button = QPushButton(_("Renouveler"))
         self.types_button = QPushButton(_("Types d'adhésion…"))
+        self.cards_button = QPushButton(_("Cartes d'adhérent…"))
+        self.cards_button.clicked.connect(self.write_cards)
         self.join_button.clicked.connect(self.new_membership)
         self.renew_button.clicked.connect(self.renew_selected)
         self.types_button.clicked.connect(self.show_types)
         bar.addWidget(QLabel(_("Statut :")))
         bar.addWidget(self.status_box)
-        for button in (self.join_button, self.renew_button, self.types_button):
+        for button in (self.join_button, self.renew_button, self.cards_button, self.types_button):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.members = _table([_("N°"), _("Adhérent"), _("Type"), _("Fin"), _("Statut")])
+        self.members = make_table([_("N°"), _("Adhérent"), _("Type"), _("Fin"), _("Statut")])
         layout.addWidget(self.members, 1)
         self.members_summary = wrapped_label("")
         layout.addWidget(self.members_summary)
@@ -130,7 +120,7 @@ class RegularGivingPage(QWidget):
 
     def _show_members(self, rows: list[MemberRow]) -> None:
         self.member_rows = rows
-        _fill(
+        fill_table(
             self.members,
             [
                 [
@@ -186,16 +176,35 @@ class RegularGivingPage(QWidget):
             renewed,
         )
 
-    def show_types(self) -> None:
-        """List the membership types (created from the CLI or here)."""
-        context = self._context()
-        self._run(lambda: member_ops.list_types(context), _("Chargement…"), self._show_types)
+    def write_cards(self) -> None:
+        """Member cards (A4 sheets of ten) for the members of the chosen status.
 
-    def _show_types(self, types: list[member_ops.TypeResult]) -> None:
-        text = "\n".join(f"{t.name} — {format_eur(t.fee_cents)}" for t in types) or _(
-            "Aucun type d'adhésion pour l'instant."
+        "Tous les adhérents" means the valid ones (à jour and à renouveler): a lapsed
+        member's card is printed only when "échu" is chosen.
+        """
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Cartes d'adhérent"), "cartes-adherents.pdf", "PDF (*.pdf)"
         )
-        QMessageBox.information(self, _("Types d'adhésion"), text)
+        if not path:
+            return
+        status = self.status_box.currentData()
+        self.ctx.ops.op(
+            lambda context: member_ops.write_cards(context, Path(path), status=status),
+            parent=self,
+            label=_("Écriture des cartes…"),
+            on_success=lambda result: self.members_summary.setText(
+                _("{n} carte(s) d'adhérent écrite(s) dans {out}.").format(
+                    n=result.written, out=result.path
+                )
+            ),
+            cancellable=False,
+        )
+
+    def show_types(self) -> QDialog:
+        """The membership types (create, change, deactivate), as in the Settings page."""
+        self.dialog = MembershipTypesDialog(self.ctx, self)
+        self.dialog.open()
+        return self.dialog
 
     # --- SEPA ------------------------------------------------------------------------
 
@@ -215,20 +224,55 @@ class RegularGivingPage(QWidget):
             bar.addWidget(button)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.mandates = _table([_("N°"), _("Titulaire"), _("RUM"), _("IBAN"), _("Statut")])
+        self.mandates = make_table([_("N°"), _("Titulaire"), _("RUM"), _("IBAN"), _("Statut")])
+        self.mandates.itemSelectionChanged.connect(self._mandate_selection_changed)
         layout.addWidget(self.mandates, 1)
+        mandate_bar = QHBoxLayout()
+        self.suspend_button = QPushButton(_("Suspendre le mandat"))
+        self.resume_button = QPushButton(_("Réactiver le mandat"))
+        self.revoke_button = QPushButton(_("Révoquer le mandat…"))
+        self.suspend_button.clicked.connect(lambda: self.set_mandate_status("suspended"))
+        self.resume_button.clicked.connect(lambda: self.set_mandate_status("active"))
+        self.revoke_button.clicked.connect(lambda: self.set_mandate_status("revoked"))
+        for button in (self.suspend_button, self.resume_button, self.revoke_button):
+            mandate_bar.addWidget(button)
+        mandate_bar.addStretch(1)
+        layout.addLayout(mandate_bar)
+        self.plans = make_table(
+            [_("N°"), _("Donateur"), _("Montant"), _("Échéance"), _("Fin"), _("Statut")]
+        )
+        self.plans.itemSelectionChanged.connect(self._plan_selection_changed)
+        self.plans.doubleClicked.connect(lambda _index: self.change_plan())
+        layout.addWidget(self.plans, 1)
+        plan_bar = QHBoxLayout()
+        self.change_plan_button = QPushButton(_("Modifier le don régulier…"))
+        self.calls_button = QPushButton(_("Donateurs à appeler"))
+        self.change_plan_button.clicked.connect(self.change_plan)
+        self.calls_button.clicked.connect(self.show_calls)
+        plan_bar.addWidget(self.change_plan_button)
+        plan_bar.addWidget(self.calls_button)
+        plan_bar.addStretch(1)
+        layout.addLayout(plan_bar)
         run = QHBoxLayout()
         run.addWidget(QLabel(_("Prélèvement du")))
         self.collection_date = date_edit(today(self.ctx.database.clock) + timedelta(days=14))
         self.collection_date.setAccessibleName(_("Date du prélèvement"))
         run.addWidget(self.collection_date)
+        self.notify_email_button = QPushButton(_("Pré-notifications par e-mail"))
+        self.notify_email_button.clicked.connect(self.email_notices)
         self.notify_button = QPushButton(_("Pré-notifications…"))
+        self.notify_button.setToolTip(_("Lettres de pré-notification (PDF)"))
         self.preview_button = QPushButton(_("Aperçu"))
         self.collect_button = QPushButton(_("Créer le fichier pour la banque…"))
         self.notify_button.clicked.connect(self.write_notices)
         self.preview_button.clicked.connect(self.preview)
         self.collect_button.clicked.connect(self.collect)
-        for button in (self.notify_button, self.preview_button, self.collect_button):
+        for button in (
+            self.notify_email_button,
+            self.notify_button,
+            self.preview_button,
+            self.collect_button,
+        ):
             run.addWidget(button)
         run.addStretch(1)
         layout.addLayout(run)
@@ -236,29 +280,39 @@ class RegularGivingPage(QWidget):
         self.sepa_summary.setObjectName("sepa_summary")
         layout.addWidget(self.sepa_summary)
         self.mandate_rows: list[sepa_ops.MandateRow] = []
+        self.plan_rows: list[sepa_ops.PlanRow] = []
+        self._mandate_selection_changed()
+        self._plan_selection_changed()
         return tab
 
     def reload_sepa(self) -> None:
         """Load the creditor settings and the mandates."""
         context = self._context()
         self._run(
-            lambda: (sepa_ops.load_creditor(context), sepa_ops.list_mandates(context)),
+            lambda: (
+                sepa_ops.load_creditor(context),
+                sepa_ops.list_mandates(context),
+                sepa_ops.list_plans(context),
+            ),
             _("Chargement des mandats…"),
             self._show_sepa,
         )
 
-    def _show_sepa(self, loaded: tuple[Any, list[sepa_ops.MandateRow]]) -> None:
-        creditor, rows = loaded
+    def _show_sepa(
+        self, loaded: tuple[Any, list[sepa_ops.MandateRow], list[sepa_ops.PlanRow]]
+    ) -> None:
+        creditor, rows, plans = loaded
         self.mandate_rows = rows
+        self._show_plans(plans)
         self.creditor_label.setText(
             _("Créancier : {name} — ICS {ics}").format(name=creditor.name, ics=creditor.creditor_id)
             if creditor.complete
             else _(
                 "Le créancier SEPA n'est pas renseigné (ICS, IBAN, BIC de l'association) : "
-                "« obole sepa creditor » ou Paramètres."
+                "Paramètres > Adhésions et prélèvements (ou « obole sepa creditor »)."
             )
         )
-        _fill(
+        fill_table(
             self.mandates,
             [
                 [
@@ -270,6 +324,103 @@ class RegularGivingPage(QWidget):
                 ]
                 for r in rows
             ],
+        )
+        self._mandate_selection_changed()
+
+    def _show_plans(self, plans: list[sepa_ops.PlanRow]) -> None:
+        self.plan_rows = plans
+        fill_table(
+            self.plans,
+            [
+                [
+                    str(p.plan_id),
+                    p.holder,
+                    format_eur(p.amount_cents),
+                    _("{every}, le {day}").format(
+                        every=_(FREQUENCIES[PlanFrequency(p.frequency)]).lower(),
+                        day=p.day_of_month,
+                    ),
+                    f"{p.ends_on:%d/%m/%Y}" if p.ends_on else "",
+                    _(PLAN_STATUS[PlanStatus(p.status)])
+                    + (" — " + _("pré-notification à envoyer") if p.needs_notice else "")
+                    + (
+                        " — " + _("{n} rejet(s)").format(n=p.consecutive_rejects)
+                        if p.consecutive_rejects
+                        else ""
+                    ),
+                ]
+                for p in plans
+            ],
+        )
+        self._plan_selection_changed()
+
+    def _selected(self, table: QTableWidget, rows: list[Any]) -> Any:
+        row = table.currentRow()
+        chosen = table.selectionModel().hasSelection() and 0 <= row < len(rows)
+        return rows[row] if chosen else None
+
+    def _mandate_selection_changed(self) -> None:
+        mandate = self._selected(self.mandates, self.mandate_rows)
+        status = mandate.status if mandate is not None else None
+        self.suspend_button.setEnabled(status == "active")
+        self.resume_button.setEnabled(status == "suspended")
+        self.revoke_button.setEnabled(status in ("active", "suspended"))
+
+    def _plan_selection_changed(self) -> None:
+        self.change_plan_button.setEnabled(self._selected(self.plans, self.plan_rows) is not None)
+
+    def set_mandate_status(self, status: str) -> None:
+        """Suspend, resume or revoke the selected mandate (revoking ends its regular gifts)."""
+        mandate = self._selected(self.mandates, self.mandate_rows)
+        if mandate is None:
+            return
+        if status == "revoked":
+            answer = QMessageBox.question(
+                self,
+                _("Révoquer le mandat"),
+                _(
+                    "Révoquer le mandat {rum} de {name} ? Ses dons réguliers prennent fin et il "
+                    "ne pourra plus être réactivé : il faudrait un nouveau mandat signé."
+                ).format(rum=mandate.rum, name=mandate.holder),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.ctx.ops.op(
+            lambda context: sepa_ops.set_mandate_status(
+                context, str(mandate.mandate_id), MandateStatus(status)
+            ),
+            parent=self,
+            label=_("Enregistrement…"),
+            on_success=lambda result: self.sepa_summary.setText(
+                _("Mandat {rum} : {status}.").format(
+                    rum=result.rum, status=_(MANDATE_STATUS[status])
+                )
+            ),
+            cancellable=False,
+        )
+
+    def change_plan(self) -> QDialog | None:
+        """Change the selected regular gift (amount, day, end, status)."""
+        plan = self._selected(self.plans, self.plan_rows)
+        if plan is None:
+            return None
+        self.dialog = self._open(PlanChangeDialog(self.ctx, plan, self), Change.SEPA)
+        return self.dialog
+
+    def show_calls(self) -> None:
+        """The donors whose debits came back, to phone before anything else."""
+        context = self._context()
+        self._run(lambda: sepa_ops.donors_to_call(context), _("Chargement…"), self._show_calls)
+
+    def _show_calls(self, calls: list[tuple[int, str, int]]) -> None:
+        self.sepa_summary.setText(
+            "\n".join(
+                _("À appeler : {name} (contact n° {id}) — {n} rejet(s) de suite").format(
+                    name=name, id=contact_id, n=count
+                )
+                for contact_id, name, count in calls
+            )
+            or _("Aucun donateur à appeler : pas de prélèvement rejeté en attente.")
         )
 
     def new_mandate(self) -> QDialog:
@@ -333,6 +484,32 @@ class RegularGivingPage(QWidget):
             )
         )
         self.ctx.events.notify({Change.GIFTS})
+
+    def email_notices(self) -> None:
+        """E-mail the pre-notifications of the chosen date to the donors with an address."""
+        day = picked_date(self.collection_date)
+        self.ctx.ops.op(
+            lambda context: sepa_ops.email_notices(context, day),
+            parent=self,
+            label=_("Envoi des pré-notifications…"),
+            on_success=self._notices_emailed,
+            cancellable=False,
+        )
+
+    def _notices_emailed(self, result: sepa_ops.EmailedNotices) -> None:
+        lines = [_("{n} pré-notification(s) envoyée(s) par e-mail.").format(n=len(result.sent))]
+        lines += [
+            _("Échec pour {name} : {error}").format(name=n.address_lines[0], error=error)
+            for n, error in result.failed
+        ]
+        if result.without_email:
+            lines.append(
+                _(
+                    "{n} donateur(s) sans adresse e-mail : écrivez-leur avec "
+                    "« Pré-notifications… »."
+                ).format(n=result.without_email)
+            )
+        self.sepa_summary.setText("\n".join(lines))
 
     def write_notices(self) -> None:
         """Write the pre-notification letters for the chosen date."""

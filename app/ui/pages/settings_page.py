@@ -18,28 +18,22 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.organisation import (
-    OrganisationIdentity,
-    load_identity,
-    set_receipt_image,
-    validate,
-)
+from app.core.organisation import OrganisationIdentity, validate
 from app.core.receipts.categories import CATEGORIES
 from app.core.receipts.readiness import HAND_SIGNATURE_SETTING
-from app.core.receipts.settings import (
-    ReceiptSettings,
-    load_receipt_settings,
-    validate_receipt_settings,
-)
+from app.core.receipts.settings import ReceiptSettings, validate_receipt_settings
 from app.errors import UserError, ValidationError
 from app.i18n import N_, _
-from app.operations.base import Change, OperationContext
+from app.operations import organisation as organisation_ops
 from app.operations.receipts import save_settings
 from app.ui.context import UiContext
+from app.ui.errors import explain_text, show_error
+from app.ui.pages.settings_regular_giving import RegularGivingSettings
 from app.ui.theme import text_style
 
 # Receipt settings (issue #15): the text fields, then the check boxes with what they mean.
@@ -165,7 +159,10 @@ class SettingsPage(QWidget):
             form.addRow("", cell)
             self.checks[name] = check
         scroll.setWidget(box)
-        outer.addWidget(scroll)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, _("Association et reçus fiscaux"))
+        self.tabs.addTab(RegularGivingSettings(ctx), _("Adhésions et prélèvements"))
+        outer.addWidget(self.tabs)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.status = QLabel("")
@@ -174,6 +171,11 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
+        self.loaded = self.saving = False
+        # the save bar belongs to the first tab; the other saves its own boxes
+        self.tabs.currentChanged.connect(
+            lambda i: [w.setVisible(i == 0) for w in (self.save_button, self.status)]
+        )
         self.reload()
 
     def _cell(self, name: str, editor: QLineEdit) -> QVBoxLayout:
@@ -208,13 +210,31 @@ class SettingsPage(QWidget):
             )
         if not path:
             return
-        try:
-            with self._ctx.database.write() as session:
-                set_receipt_image(session, kind, Path(path).read_bytes())
-        except (UserError, OSError) as exc:
-            self.images_status.setText(str(exc))
+        chosen = Path(path)
+        self._image_buttons(enabled=False)
+        self._ctx.ops.op(
+            lambda op: organisation_ops.set_receipt_image(op, kind, chosen),
+            parent=self,
+            label=_("Enregistrement de l'image…"),
+            on_success=lambda name: self.images_status.setText(
+                _("Image enregistrée : {file}").format(file=name)
+            ),
+            on_failure=self._image_refused,
+            on_finally=lambda: self._image_buttons(enabled=True),
+            cancellable=False,
+        )
+
+    def _image_buttons(self, *, enabled: bool) -> None:
+        for button in (self.logo_button, self.signature_button):
+            button.setEnabled(enabled)
+
+    def _image_refused(self, exc: BaseException) -> None:
+        """A wrong or unreadable file is said beside the buttons; a bug is a crash."""
+        text = explain_text(exc)
+        if text is None:
+            show_error(self, exc)
             return
-        self.images_status.setText(_("Image enregistrée : {file}").format(file=Path(path).name))
+        self.images_status.setText(str(exc) if isinstance(exc, UserError) else text)
 
     def identity(self) -> OrganisationIdentity:
         """The identity as currently typed."""
@@ -227,10 +247,20 @@ class SettingsPage(QWidget):
         )
 
     def reload(self) -> None:
-        """Show what is stored."""
-        with self._ctx.database.read() as session:
-            identity = load_identity(session)
-            receipts = load_receipt_settings(session)
+        """Show what is stored (read in the background; the form waits meanwhile)."""
+        self.loaded = False
+        self.save_button.setEnabled(False)
+        self._ctx.ops.op(
+            organisation_ops.load_association,
+            parent=self,
+            label=_("Lecture des paramètres…"),
+            on_success=self._show_stored,
+            on_failure=self._load_failed,
+            cancellable=False,
+        )
+
+    def _show_stored(self, stored: organisation_ops.AssociationSettings) -> None:
+        identity, receipts = stored.identity, stored.receipts
         for name, check in self.checks.items():
             check.setChecked(getattr(receipts, name))
         for name, editor in self.editors.items():
@@ -242,6 +272,13 @@ class SettingsPage(QWidget):
             else:
                 editor.setText(value)
         self._show_errors([])
+        self.loaded = True
+        self.save_button.setEnabled(True)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        """Unreadable settings: saving the empty form would erase them, so it waits."""
+        self.status.setText(_("Les paramètres n'ont pas pu être lus : rien ne sera enregistré."))
+        show_error(self, exc)
 
     def _show_errors(self, problems: list[ValidationError]) -> None:
         by_field = {p.field: str(p) for p in problems}
@@ -250,7 +287,11 @@ class SettingsPage(QWidget):
             label.setVisible(name in by_field)
 
     def save(self) -> bool:
-        """Validate then save; returns True when saved."""
+        """Validate then save in the background; returns True when the save was started.
+
+        On failure the form keeps what was typed and the button comes back."""
+        if not self.loaded or self.saving:
+            return False
         identity, receipts = self.identity(), self.receipt_settings()
         problems = validate(identity) + validate_receipt_settings(
             identity.receipt_category, receipts
@@ -259,7 +300,28 @@ class SettingsPage(QWidget):
         if problems:
             self.status.setText(_("Corrigez les champs signalés : rien n'a été enregistré."))
             return False
-        save_settings(OperationContext(self._ctx.database), identity, receipts)
-        self.status.setText(_("Paramètres enregistrés."))
-        self._ctx.events.notify({Change.SETTINGS})
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.status.setText(_("Enregistrement…"))
+        self._ctx.ops.op(
+            lambda op: save_settings(op, identity, receipts),
+            parent=self,
+            label=_("Enregistrement des paramètres…"),
+            on_success=lambda _none: self.status.setText(_("Paramètres enregistrés.")),
+            on_failure=self._save_failed,
+            on_finally=self._save_ended,
+            cancellable=False,
+        )
         return True
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError) and exc.field in self.errors:
+            self._show_errors([exc])
+            self.status.setText(_("Corrigez les champs signalés : rien n'a été enregistré."))
+            return
+        self.status.setText(_("Rien n'a été enregistré."))
+        show_error(self, exc)
+
+    def _save_ended(self) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
