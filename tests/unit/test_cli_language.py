@@ -242,7 +242,7 @@ def test_the_check_finds_what_it_is_meant_to_find(tmp_path: Path) -> None:
 
 
 # Commands other helpers are extending at the moment; translated once their work has landed.
-NOT_YET = {"appeal_cmd.py", "member_cmd.py", "sepa_cmd.py"}
+NOT_YET = {"appeal_cmd.py", "member_cmd.py"}
 
 
 @pytest.mark.parametrize("path", CLI_FILES, ids=lambda p: p.name)
