@@ -53,7 +53,7 @@ def _take_screenshot_option(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _run_gui(db: str | None, screenshot: str | None) -> int:
-    from app.ui.application import run_gui
+    from app.ui.shell.application import run_gui
 
     if screenshot:
         _grab_main_window_when_shown(screenshot)
@@ -65,7 +65,7 @@ def _grab_main_window_when_shown(path: str) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     def poll() -> None:
         app = QApplication.instance()
@@ -79,7 +79,7 @@ def _grab_main_window_when_shown(path: str) -> None:
         app.exit(0 if saved else 1)
 
     # run_gui creates the QApplication; the first poll runs once its event loop starts
-    import app.ui.application as application
+    import app.ui.shell.application as application
 
     make_application = application.make_application
 

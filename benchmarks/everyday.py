@@ -66,8 +66,8 @@ def main() -> None:
     from app.core.opening import open_database
     from app.core.text import search_tokens
     from app.paths import app_paths
-    from app.ui.application import make_application
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.application import make_application
+    from app.ui.shell.main_window import MainWindow
 
     os.environ["OBOLE_HOME"] = str(path.parent / "home")
     app = make_application()

@@ -61,8 +61,8 @@ def main() -> None:
     os.environ["OBOLE_HOME"] = str(home)
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.application import make_application
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.application import make_application
+    from app.ui.shell.main_window import MainWindow
 
     app = make_application()
     _first_start(home)
@@ -95,7 +95,7 @@ def main() -> None:
 
 def _first_start(home: Path) -> None:
     """The empty database of a first start: the contacts page says what to do first."""
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     database = open_database(str(home / "empty.sqlite3"), user="claire")
     window = MainWindow(database, app_paths().ensure())
@@ -191,8 +191,8 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
     from app.core.importing.commit import commit, file_sha256
     from app.core.importing.service import prepare
     from app.models import Contact
-    from app.ui.dialogs.contact_dialog import ContactDialog
-    from app.ui.dialogs.imports_dialog import ImportsDialog
+    from app.ui.contacts.dialog import ContactDialog
+    from app.ui.importing.history import ImportsDialog
 
     database = window.ctx.database
     with database.read() as session:
@@ -243,8 +243,8 @@ def _dialogs(window, home: Path) -> None:  # type: ignore[no-untyped-def]
 
 def _guide_dialogs(window) -> None:  # type: ignore[no-untyped-def]
     """The gift form, the deposit slip and the campaign form, for the guide."""
-    from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
-    from app.ui.dialogs.gift_dialog import GiftDialog
+    from app.ui.gifts.deposit_slip import DepositSlipDialog
+    from app.ui.gifts.dialog import GiftDialog
 
     for name, dialog in (
         ("don", GiftDialog(window.ctx, parent=window)),

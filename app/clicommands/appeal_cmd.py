@@ -38,7 +38,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     listing.set_defaults(handler=run_list)
     prepare = sub.add_parser("prepare", parents=[common], help="destinataires et exclusions")
     prepare.add_argument("appeal", type=int)
+    prepare.add_argument(
+        "--excluded", type=Path, help="écrire les personnes écartées et le motif (CSV ou XLSX)"
+    )
     prepare.set_defaults(handler=run_prepare)
+    limit = sub.add_parser(
+        "limit", parents=[common], help="limite d'appels demandée par un donateur (par an)"
+    )
+    limit.add_argument("contact", type=int)
+    which = limit.add_mutually_exclusive_group(required=True)
+    which.add_argument("--per-year", type=int, help="appels par 12 mois glissants (1 à 12)")
+    which.add_argument("--none", action="store_true", help="lever la limite")
+    limit.set_defaults(handler=run_limit)
     letters = sub.add_parser("letters", parents=[common], help="imprimer les lettres (envoi)")
     letters.add_argument("appeal", type=int)
     letters.add_argument("--out", type=Path, required=True)
@@ -134,9 +145,33 @@ def _plan_data(plan: AppealPlan) -> dict[str, Any]:
 
 
 def run_prepare(ctx: CliContext) -> int:
-    """Recipients and exclusions by reason."""
+    """Recipients and exclusions by reason (and the excluded list written to a file)."""
     plan = ops.prepare(_context(ctx), ctx.args.appeal)
-    ctx.result(_plan_data(plan), "\n".join(plan_summary(plan)))
+    lines = plan_summary(plan)
+    if ctx.args.excluded is not None:
+        written = ops.export_left_out(_context(ctx), ctx.args.appeal, ctx.args.excluded).result
+        lines.append(
+            _("{n} personne(s) écartée(s) écrite(s) dans {out}.").format(
+                n=written, out=ctx.args.excluded
+            )
+        )
+    ctx.result(_plan_data(plan), "\n".join(lines))
+    return 0
+
+
+def run_limit(ctx: CliContext) -> int:
+    """Record the donor's own limit on appeals."""
+    per_year = None if ctx.args.none else ctx.args.per_year
+    ops.set_appeals_limit(_context(ctx), ctx.args.contact, per_year)
+    ctx.result(
+        {"contact_id": ctx.args.contact, "appeals_per_year": per_year},
+        _("Contact n° {id} : {limit}.").format(
+            id=ctx.args.contact,
+            limit=_("au plus {n} appel(s) par an").format(n=per_year)
+            if per_year
+            else _("pas de limite d'appels"),
+        ),
+    )
     return 0
 
 
@@ -230,6 +265,9 @@ def run_bounce(ctx: CliContext) -> int:
     """Record an undelivered e-mail."""
     count = ops.record_bounce(_context(ctx), ctx.args.appeal, ctx.args.address).result
     ctx.result(
-        {"bounced": count}, _("Retour enregistré pour {address}.").format(address=ctx.args.address)
+        {"bounced": count},
+        _("Retour enregistré pour {address} : adresse marquée invalide.").format(
+            address=ctx.args.address
+        ),
     )
     return 0

@@ -18,7 +18,7 @@ from app.core.memberships.service import (
 )
 from app.core.money import format_eur, parse_eur
 from app.i18n import _
-from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
+from app.models.enums import Channel, MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations import base
 from app.operations import memberships as ops
 from app.operations.base import OperationContext
@@ -55,11 +55,20 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--on", help="statut à cette date (par défaut : aujourd'hui)")
     listing.set_defaults(handler=run_list)
     reminders = sub.add_parser(
-        "reminders", parents=[common], help="lettres de relance des adhésions à renouveler"
+        "reminders",
+        parents=[common],
+        help="relancer les adhésions à renouveler (lettres ou e-mails)",
     )
-    reminders.add_argument("--out", type=Path, required=True, help="fichier PDF des lettres")
+    reminders.add_argument("--channel", choices=["post", "email"], default="post")
+    reminders.add_argument("--out", type=Path, help="fichier PDF des lettres (courrier)")
+    reminders.add_argument("--per-minute", type=int, default=60, help="e-mails par minute (e-mail)")
     reminders.add_argument("--on", help="à cette date (par défaut : aujourd'hui)")
     reminders.set_defaults(handler=run_reminders)
+    bounce = sub.add_parser(
+        "bounce", parents=[common], help="relance par e-mail revenue non distribuée"
+    )
+    bounce.add_argument("address")
+    bounce.set_defaults(handler=run_bounce)
     cards = sub.add_parser(
         "cards", parents=[common], help="cartes d'adhérent (PDF, 10 par page A4)"
     )
@@ -309,21 +318,54 @@ def run_cards(ctx: CliContext) -> int:
 
 
 def run_reminders(ctx: CliContext) -> int:
-    """Write the renewal reminders."""
+    """Send the renewal reminders by letter or by e-mail."""
     on = parse_date(ctx.args.on, field="on") if ctx.args.on else None
-    result = ops.write_reminders(_context(ctx), ctx.args.out, on=on).result
+    channel = Channel(ctx.args.channel)
+    result = ops.send_reminders(
+        _context(ctx), channel=channel, out=ctx.args.out, on=on, per_minute=ctx.args.per_minute
+    ).result
+    emails = result.emails
+    if channel == Channel.POST:
+        done = _("{n} lettre(s) de relance écrite(s) dans {out}.").format(
+            n=result.written, out=result.path
+        )
+    else:
+        done = _(
+            "{n} relance(s) par e-mail : {sent} envoyée(s), {failed} en échec, "
+            "{remaining} en attente."
+        ).format(
+            n=result.written,
+            sent=emails.sent if emails else 0,
+            failed=emails.failed if emails else 0,
+            remaining=emails.remaining if emails else 0,
+        )
     ctx.result(
-        {"written": result.written, "out": str(result.path), "excluded": result.excluded},
+        {
+            "channel": channel.value,
+            "written": result.written,
+            "out": str(result.path) if result.path else None,
+            "excluded": result.excluded,
+            "counts": result.counts,
+            "emails": emails.__dict__ if emails else None,
+        },
         "\n".join(
-            [
-                _("{n} lettre(s) de relance écrite(s) dans {out}.").format(
-                    n=result.written, out=result.path
-                )
-            ]
+            [done]
             + [
                 _("Non relancé : contact n° {id} — {reason}").format(id=cid, reason=reason)
                 for cid, reason in result.excluded.items()
             ]
+        ),
+    )
+    return 0
+
+
+def run_bounce(ctx: CliContext) -> int:
+    """Record an undelivered reminder e-mail."""
+    count = ops.record_reminder_bounce(_context(ctx), ctx.args.address).result
+    ctx.result(
+        {"bounced": count},
+        _("Retour enregistré pour {address} : adresse marquée invalide.").format(
+            address=ctx.args.address
         ),
     )
     return 0

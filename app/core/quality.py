@@ -61,8 +61,10 @@ def quality_report(
         sorted(
             {
                 c
-                for c, e in session.execute(select(ContactEmail.contact_id, ContactEmail.email))
-                if c in active_set and not EMAIL_SHAPE.match(e)
+                for c, e, bounced in session.execute(
+                    select(ContactEmail.contact_id, ContactEmail.email, ContactEmail.invalid_on)
+                )
+                if c in active_set and (not EMAIL_SHAPE.match(e) or bounced is not None)
             }
         )
     )

@@ -1,7 +1,7 @@
 """SQLAlchemy entities, all on one Base (Alembic autogenerate imports this package)."""
 
 from app.models.address import PostalAddress
-from app.models.appeal import Appeal, Solicitation
+from app.models.appeal import Appeal, AppealExclusion, Solicitation
 from app.models.audit import AuditEvent
 from app.models.base import Base
 from app.models.campaign import Campaign
@@ -20,6 +20,7 @@ from app.models.user import User
 __all__ = [
     "Appeal",
     "Solicitation",
+    "AppealExclusion",
     "Membership",
     "MembershipType",
     "RegularGiftPlan",

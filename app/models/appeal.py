@@ -58,3 +58,16 @@ class Solicitation(Base):
     delivery: Mapped[str] = mapped_column(String(12), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AppealExclusion(Base):
+    """One contact an appeal left out when it was sent, and why (the reasons' keys of
+    app.core.appeals.preparation.REASONS): the exclusions stay countable and exportable
+    after the send, when the list is frozen."""
+
+    __tablename__ = "appeal_exclusion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeal.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(20))

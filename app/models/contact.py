@@ -123,6 +123,9 @@ class ContactEmail(Base):
     email: Mapped[str] = mapped_column(String(254), index=True)
     label: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # Marked invalid when a message to it came back (a bounce): e-mail appeals leave it out.
+    invalid_on: Mapped[date | None] = mapped_column(default=None)
+    invalid_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     contact: Mapped[Contact] = relationship(back_populates="emails")
 
 

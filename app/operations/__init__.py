@@ -3,7 +3,7 @@
 An operation owns its permission check, the automatic backup when the action is risky,
 its single write transaction (re-planning inside it when a preview came first), and returns
 a frozen result together with the set of what changed (`Outcome`). The GUI runs operations
-through its task runner (`app/ui/tasks.py`), the CLI calls them directly; neither opens a
+through its task runner (`app/ui/shell/tasks.py`), the CLI calls them directly; neither opens a
 session of its own. Operations compose `app.core` (rules) and `app.reports` (renderers).
 """
 

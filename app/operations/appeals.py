@@ -13,7 +13,13 @@ from sqlalchemy import select
 from app.core.appeals import emailing, results, sending, thanks
 from app.core.appeals import letters as templates
 from app.core.appeals.preparation import AppealPlan, Recipient
-from app.core.appeals.pressure import PressureCaps, contact_pressure, load_caps, save_caps
+from app.core.appeals.pressure import (
+    PressureCaps,
+    contact_pressure,
+    load_caps,
+    save_caps,
+    set_own_limit,
+)
 from app.core.clock import today
 from app.core.contacts.segments import SEGMENTS
 from app.core.infrastructure.permissions import Permission
@@ -252,6 +258,16 @@ def set_pressure_caps(ctx: OperationContext, caps: PressureCaps) -> Outcome[Pres
     return Outcome(caps, frozenset({Change.SETTINGS}))
 
 
+def set_appeals_limit(
+    ctx: OperationContext, contact_id: int, per_year: int | None
+) -> Outcome[int | None]:
+    """The donor asked for fewer appeals ("one appeal a year"); None lifts the limit."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        set_own_limit(session, contact_id, per_year)
+    return Outcome(per_year, frozenset({Change.CONTACTS}))
+
+
 def solicitations_of(ctx: OperationContext, contact_id: int) -> int:
     """How many times the contact was asked in the last 12 months (contact form)."""
     with ctx.database.read() as session:
@@ -305,12 +321,17 @@ def record_unsubscribe(ctx: OperationContext, appeal_id: int, contact_id: int) -
     return Outcome(None, frozenset({Change.CONSENTS, Change.CONTACTS}))
 
 
-def record_bounce(ctx: OperationContext, appeal_id: int, address: str) -> Outcome[int]:
-    """A message came back undelivered."""
+def record_bounce(
+    ctx: OperationContext, appeal_id: int, address: str, *, reason: str = ""
+) -> Outcome[int]:
+    """A message came back undelivered: logged, and the contact's address marked invalid."""
     check_permission(ctx, Permission.CONTACTS_WRITE)
     with ctx.database.write() as session:
-        count = emailing.record_bounce(session, appeal_id, address)
-    return Outcome(count, frozenset({Change.APPEALS}))
+        appeal = sending.get_appeal(session, appeal_id)
+        count = emailing.record_bounce(
+            session, appeal, address, on=today(ctx.database.clock), reason=reason
+        )
+    return Outcome(count, frozenset({Change.APPEALS, Change.CONTACTS}))
 
 
 def export_left_out(ctx: OperationContext, appeal_id: int, out: Path) -> Outcome[int]:

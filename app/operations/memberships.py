@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.core.appeals import emailing
+from app.core.appeals import letters as templates
 from app.core.clock import today
-from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission
 from app.core.member_status import MemberStatus
 from app.core.memberships import service as memberships
 from app.core.memberships.cards import member_cards
 from app.core.organisation import load_identity
-from app.errors import NotFound, ValidationError
+from app.core.receipts.mailing import Connector, connect, load_settings
+from app.errors import NotFound, ValidationError, raise_first
 from app.i18n import _
-from app.models import Membership, MembershipType, OrganisationSettings
-from app.models.enums import MembershipKind, MembershipPeriod, PaymentMethod
+from app.models import Membership, MembershipType, OrganisationSettings, Solicitation
+from app.models.enums import Channel, MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations.base import Change, OperationContext, Outcome, check_permission
 from app.operations.files import write_atomically
 from app.reports.member_card_pdf import render_member_cards
-from app.reports.reminder_pdf import render_reminders
+from app.reports.reminder_pdf import reminder_values, render_reminders
 
 
 @dataclass(frozen=True)
@@ -188,43 +194,107 @@ def members_per_type(ctx: OperationContext, year: int) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class RemindersResult:
-    """Renewal reminders written, and the members left out with the reason."""
+    """Renewal reminders sent (letters written, or e-mails queued and sent), and the members
+    left out with the reason."""
 
+    channel: Channel
     written: int
-    path: Path
+    path: Path | None
     excluded: dict[int, str]
+    counts: dict[str, int]
+    emails: emailing.SendReport | None = None
 
 
-def write_reminders(
-    ctx: OperationContext, out: Path, *, on: date | None = None
+def send_reminders(
+    ctx: OperationContext,
+    *,
+    channel: Channel = Channel.POST,
+    out: Path | None = None,
+    on: date | None = None,
+    per_minute: int = 60,
+    connector: Connector = connect,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Outcome[RemindersResult]:
-    """Renewal reminder letters for the members "à renouveler", each journaled as sent."""
+    """Remind the members "à renouveler", by letter (PDF `out`) or by e-mail.
+
+    The appeals' rules choose who may be written to; each reminder becomes a solicitation
+    (counted by the pressure caps) and a line in the member's history. By e-mail, the list
+    is recorded first (every message pending), then sent like an appeal: throttled, with
+    the unsubscribe sentence, a delivery log per member, and a cancelled run resumed by the
+    next one (pending reminder e-mails are sent first).
+    """
     check_permission(ctx, Permission.CONTACTS_WRITE)
-    if not out.parent.is_dir():
-        raise ValidationError(_("Dossier introuvable : {folder}.").format(folder=out.parent))
+    if channel == Channel.POST and out is None:
+        raise ValidationError(
+            _("Relances par courrier : fichier PDF à écrire attendu."), field="out"
+        )
+    if out is not None and not out.parent.is_dir():
+        raise ValidationError(
+            _("Dossier introuvable : {folder}.").format(folder=out.parent), field="out"
+        )
     day = on or today(ctx.database.clock)
     with ctx.database.write() as session:
-        plan = memberships.renewal_reminders(session, on=day)
-        sender = load_identity(session)
-        if plan.reminders:
-            pdf = render_reminders(plan.reminders, sender=sender, written_on=day)
+        if channel == Channel.EMAIL:  # before anything is recorded as sent
+            raise_first(load_settings(session).problems())
+        plan = memberships.renewal_reminders(session, on=day, channel=channel)
+        template = templates.load_template(session, "membership")
+        if out is not None and channel == Channel.POST and plan.reminders:
+            identity = load_identity(session)
+            pdf = render_reminders(
+                plan.reminders, sender=identity, written_on=day, template=template
+            )
             write_atomically(out, pdf)
-        record_events(
-            session,
-            [
-                JournalEvent(
-                    "contact",
-                    r.contact_id,
-                    _("Relance d'adhésion envoyée par courrier ({end})").format(
-                        end=f"{r.ends_on:%d/%m/%Y}"
-                    ),
-                    contact_id=r.contact_id,
+        memberships.record_reminders(session, plan, on=day, subject=template.subject)
+    report = None
+    if channel == Channel.EMAIL:
+        report = _send_reminder_emails(ctx, day, per_minute, connector, sleep)
+    result = RemindersResult(channel, len(plan.reminders), out, plan.excluded, plan.counts, report)
+    return Outcome(result, frozenset({Change.MEMBERSHIPS, Change.CONTACTS, Change.APPEALS}))
+
+
+def _send_reminder_emails(
+    ctx: OperationContext,
+    day: date,
+    per_minute: int,
+    connector: Connector,
+    sleep: Callable[[float], None],
+) -> emailing.SendReport:
+    with ctx.database.write() as session:
+        rows = list(
+            session.scalars(
+                select(Solicitation)
+                .where(
+                    Solicitation.kind == "reminder",
+                    Solicitation.channel == Channel.EMAIL,
+                    Solicitation.delivery.in_(("pending", "failed")),
                 )
-                for r in plan.reminders
-            ],
+                .order_by(Solicitation.id)
+            )
         )
-    result = RemindersResult(len(plan.reminders), out, plan.excluded)
-    return Outcome(result, frozenset({Change.MEMBERSHIPS}))
+        association = load_identity(session).name
+        reminders = memberships.reminders_for(session, [r.contact_id for r in rows], on=day)
+        return emailing.send_rows(
+            session,
+            rows,
+            template=templates.load_template(session, "membership"),
+            values={cid: reminder_values(r, association) for cid, r in reminders.items()},
+            label=_("Envoi des relances d'adhésion par e-mail"),
+            clock=ctx.database.clock,
+            unsubscribe=emailing.REMINDER_UNSUBSCRIBE,
+            connector=connector,
+            per_minute=per_minute,
+            progress=ctx.progress,
+            cancel=ctx.cancel,
+            sleep=sleep,
+        )
+
+
+def record_reminder_bounce(ctx: OperationContext, address: str) -> Outcome[int]:
+    """A reminder e-mail came back: logged, and the member's address marked invalid."""
+    check_permission(ctx, Permission.CONTACTS_WRITE)
+    with ctx.database.write() as session:
+        count = emailing.record_bounce(session, None, address, on=today(ctx.database.clock))
+    return Outcome(count, frozenset({Change.CONTACTS}))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.reports.fonts import register_fonts
@@ -64,7 +64,7 @@ def render_letters(letters: Sequence[Letter], *, sender: Sender, title: str) -> 
         canvas.drawString(MARGIN, PAGE_HEIGHT - 110 * mm, letter.subject)
         y = PAGE_HEIGHT - 122 * mm
         for paragraph in (*letter.paragraphs, "", *letter.closing, sender.signatory):
-            lines = simpleSplit(paragraph, regular, FONT_SIZE, BODY_WIDTH) if paragraph else [""]
+            lines = wrap(paragraph, regular, FONT_SIZE, BODY_WIDTH) if paragraph else [""]
             for line in lines:
                 if y < 25 * mm:
                     canvas.showPage()
@@ -75,6 +75,23 @@ def render_letters(letters: Sequence[Letter], *, sender: Sender, title: str) -> 
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width`, broken at ordinary spaces only: a non-breaking
+    space ("25,00 €", "« STOP »") keeps its neighbours together (ReportLab's simpleSplit
+    breaks at any whitespace)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
 
 
 def _header(canvas: Canvas, sender: Sender, regular: str, bold: str) -> None:

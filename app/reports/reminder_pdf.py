@@ -1,15 +1,21 @@
-"""Membership renewal reminders: one letter per member, window envelope."""
+"""Membership renewal reminders: one letter per member, window envelope, from the editable
+"membership" template (the e-mail reminders use the same one)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
+from app.core.appeals.letters import Template, merge, values_for
 from app.core.memberships.service import Reminder
-from app.core.money import format_eur
 from app.core.organisation import OrganisationIdentity
-from app.i18n import _
+from app.i18n import N_, _
 from app.reports.letters_pdf import Letter, Sender, render_letters
+
+POSTAL_OPT_OUT = N_(
+    "Si vous ne souhaitez plus recevoir de courrier de notre part, il suffit de nous le dire : "
+    "nous en tiendrons compte aussitôt."
+)
 
 
 def sender_of(identity: OrganisationIdentity) -> Sender:
@@ -28,33 +34,43 @@ def sender_of(identity: OrganisationIdentity) -> Sender:
     return Sender(identity.name, details, signatory or identity.name)
 
 
+def reminder_values(reminder: Reminder, association: str) -> dict[str, str]:
+    """The merge values of one renewal reminder (letter or e-mail)."""
+    r = reminder.recipient
+    return values_for(
+        salutation=r.salutation,
+        civility=r.civility,
+        first_name=r.first_name,
+        last_name=r.last_name,
+        association=association,
+        last_gift_cents=r.last_gift_cents,
+        last_gift_on=r.last_gift_on,
+        year_total_cents=r.year_total_cents,
+        membership=reminder.type_name,
+        membership_ends_on=reminder.ends_on,
+        fee_cents=reminder.fee_cents,
+    )
+
+
 def render_reminders(
-    reminders: Sequence[Reminder], *, sender: OrganisationIdentity, written_on: date
+    reminders: Sequence[Reminder],
+    *,
+    sender: OrganisationIdentity,
+    written_on: date,
+    template: Template,
 ) -> bytes:
-    """The letters of a reminder run."""
-    letters = [
-        Letter(
-            address_lines=r.address_lines,
-            date_line=_("Le {date}").format(date=f"{written_on:%d/%m/%Y}"),
-            subject=_("Objet : renouvellement de votre adhésion"),
-            paragraphs=(
-                _("Madame, Monsieur,"),
-                "",
-                _(
-                    "Votre adhésion ({type}) arrive à échéance le {end}. Pour continuer à "
-                    "faire vivre l'association avec nous, vous pouvez la renouveler dès "
-                    "maintenant : la cotisation est de {fee}."
-                ).format(
-                    type=r.type_name, end=f"{r.ends_on:%d/%m/%Y}", fee=format_eur(r.fee_cents)
-                ),
-                "",
-                _(
-                    "Si vous ne souhaitez plus recevoir de courrier de notre part, il suffit de "
-                    "nous le dire : nous en tiendrons compte aussitôt."
-                ),
-            ),
-            closing=(_("Avec nos remerciements,"),),
+    """The letters of a reminder run, from the "membership" template (editable)."""
+    letters = []
+    for reminder in reminders:
+        values = reminder_values(reminder, sender.name)
+        body = merge(template.body, values).split("\n")
+        letters.append(
+            Letter(
+                address_lines=reminder.address_lines,
+                date_line=_("Le {date}").format(date=f"{written_on:%d/%m/%Y}"),
+                subject=merge(template.subject, values),
+                paragraphs=(*body, "", _(POSTAL_OPT_OUT)),
+                closing=(_("Avec nos remerciements,"),),
+            )
         )
-        for r in reminders
-    ]
     return render_letters(letters, sender=sender_of(sender), title=_("Relances d'adhésion"))

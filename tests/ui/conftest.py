@@ -26,8 +26,8 @@ from app.paths import app_paths  # noqa: E402
 @pytest.fixture
 def main_window(qtbot, db: Database, isolated_home: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """The main window over the test database (shown offscreen)."""
-    from app.ui.application import make_application
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.application import make_application
+    from app.ui.shell.main_window import MainWindow
 
     make_application()
     window = MainWindow(db, app_paths().ensure())
@@ -59,7 +59,7 @@ def shown(qapp, monkeypatch: pytest.MonkeyPatch) -> Shown:  # type: ignore[no-un
     boxes would block); a test then asserts what the user was told."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui.errors import CrashDialog
+    from app.ui.shell.errors import CrashDialog
 
     record = Shown()
 

@@ -17,11 +17,11 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from shiboken6 import Shiboken  # noqa: E402
 
-from app.ui.application import make_application, run_gui  # noqa: E402
+from app.ui.shell.application import make_application, run_gui  # noqa: E402
 
 
 def _main_window():  # type: ignore[no-untyped-def]
-    from app.ui.main_window import MainWindow
+    from app.ui.shell.main_window import MainWindow
 
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
@@ -48,7 +48,7 @@ def open_dialog(name: str) -> None:
     elif name == "gift":
         window.show_section("gifts").new_gift()
     elif name == "slip":
-        from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
+        from app.ui.gifts.deposit_slip import DepositSlipDialog
 
         DepositSlipDialog(window.ctx, window).exec()
     elif name == "import":

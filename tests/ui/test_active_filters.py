@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.core.infrastructure.database import Database
 from app.models import Contact
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 from tests.ui.typing import type_text
 
 

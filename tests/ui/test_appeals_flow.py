@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
+from sqlalchemy import select
 
 from app.core.infrastructure.database import Database
 from app.models import Contact, Gift, PostalAddress
 from app.models.enums import PaymentMethod
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 from tests.ui.typing import type_text
 
 
@@ -99,3 +100,55 @@ def test_template_editor_previews_and_names_a_wrong_field(
     assert "Chère Madame Dupont" in dialog.preview.text() and "60,00" in dialog.preview.text()
     dialog.body.setPlainText("Bonjour {prenon}")
     assert "{prenon}" in dialog.problem.text()
+    # the membership reminder's letter and e-mail: the same template, with its own fields
+    dialog.kind.setCurrentIndex(dialog.kind.findData("membership"))
+    qtbot.waitUntil(lambda: "31/12/2026" in dialog.preview.text())
+    assert "Individuelle" in dialog.preview.text() and "25,00" in dialog.preview.text()
+    if os.environ.get("OBOLE_SCREENSHOT_DIR"):
+        dialog.grab().save(
+            str(Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "membership-template.png")
+        )
+
+
+def test_membership_reminders_from_the_members_tab(
+    main_window: MainWindow, qtbot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The members tab's "Relancer…" runs the same operation as `obole member reminders`."""
+    from app.core.memberships.service import MembershipDraft
+    from app.models import Solicitation
+    from app.models.enums import MembershipKind, MembershipPeriod
+    from app.operations import memberships as member_ops
+    from app.operations.base import OperationContext
+
+    _people(db)  # Blanc's address is NPAI
+    ctx = OperationContext(db)
+    rolling = member_ops.add_type(
+        ctx,
+        name="Individuelle",
+        kind=MembershipKind.INDIVIDUAL,
+        fee_cents=2500,
+        period=MembershipPeriod.ROLLING_12_MONTHS,
+    ).result.type_id
+    for contact_id in (1, 2):  # ends on 31/03/2026: "à renouveler" on 15/03/2026
+        member_ops.join(
+            ctx, MembershipDraft(contact_id, rolling, date(2025, 4, 1), PaymentMethod.CASH)
+        )
+    letters = tmp_path / "relances.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(letters), ""))
+    page = main_window.show_section("regular")
+    _idle(qtbot, main_window)
+    qtbot.mouseClick(page.remind_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())  # type: ignore[attr-defined]
+    by_post = next(b for b in page.dialog.buttons() if b.text() == "Par courrier…")  # type: ignore[attr-defined]
+    qtbot.mouseClick(by_post, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.members_summary.text().startswith("2 adhérent(s). 1 lettre"))  # type: ignore[attr-defined]
+    _idle(qtbot, main_window)
+    assert page.members_summary.text() == (  # type: ignore[attr-defined]
+        f"2 adhérent(s). 1 lettre(s) de relance écrite(s) dans {letters}. "
+        "1 adhérent(s) non relancé(s)."
+    )
+    assert letters.stat().st_size > 0
+    with db.read() as session:
+        assert session.scalars(select(Solicitation.kind)).all() == ["reminder"]
+    if os.environ.get("OBOLE_SCREENSHOT_DIR"):
+        page.grab().save(str(Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "members-reminders.png"))

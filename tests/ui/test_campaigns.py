@@ -13,9 +13,9 @@ from app.core.infrastructure.database import Database
 from app.models import Campaign, Contact, Gift
 from app.models.enums import PaymentMethod
 from app.operations.base import Change
-from app.ui.import_wizard import ImportWizard
-from app.ui.main_window import MainWindow
-from app.ui.pages.campaigns_page import CampaignsPage
+from app.ui.gifts.campaigns import CampaignsPage
+from app.ui.importing.wizard import ImportWizard
+from app.ui.shell.main_window import MainWindow
 from tests.ui.typing import type_text
 
 

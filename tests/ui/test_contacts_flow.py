@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from app.core.infrastructure.database import Database
 from app.models import ConsentEvent, Contact, ContactEmail, PostalAddress
 from app.models.enums import ConsentStatus, ContactKind
-from app.ui.dialogs.contact_dialog import ContactDialog
-from app.ui.main_window import MainWindow
-from app.ui.pages.contacts_page import ContactsPage
+from app.ui.contacts.dialog import ContactDialog
+from app.ui.contacts.page import ContactsPage
+from app.ui.shell.main_window import MainWindow
 from tests.ui.typing import type_text
 
 
@@ -93,7 +93,7 @@ def test_create_an_organisation(main_window: MainWindow, qtbot, db: Database) ->
         contact = session.scalars(select(Contact)).one()
     assert contact.kind == ContactKind.ORGANISATION and contact.siren == "732829320"
     assert contact.receipt_mode == "per_gift"  # the company wants a receipt for each gift
-    from app.ui.dialogs.contact_dialog import ContactDialog
+    from app.ui.contacts.dialog import ContactDialog
 
     reopened = ContactDialog(main_window.ctx, contact_id=contact.id)
     qtbot.addWidget(reopened)

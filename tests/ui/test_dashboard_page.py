@@ -11,8 +11,8 @@ from app.models import Contact, ContactEmail, Gift, PostalAddress
 from app.models.enums import Channel, PaymentMethod
 from app.operations import appeals as appeal_ops
 from app.operations.base import Change, OperationContext
-from app.ui.main_window import MainWindow
-from app.ui.pages.dashboard_page import DashboardPage
+from app.ui.dashboard.page import DashboardPage
+from app.ui.shell.main_window import MainWindow
 
 
 def test_dashboard_shows_figures_and_quality_links(

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from app.core.infrastructure.database import Database
 from app.models import Contact
 from app.operations.base import Change
-from app.ui.main_window import MainWindow
-from app.ui.pages.settings_page import SettingsPage
+from app.ui.settings.page import SettingsPage
+from app.ui.shell.main_window import MainWindow
 from tests.ui.test_fits_1280x720 import _dialogs
 
 INPUTS = ("QLineEdit", "QComboBox", "QSpinBox", "QPlainTextEdit", "QCheckBox", "QRadioButton")

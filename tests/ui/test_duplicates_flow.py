@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.core.infrastructure.database import Database
 from app.models import Contact, ContactEmail, NotDuplicate, PostalAddress
 from app.models.enums import ContactStatus
-from app.ui.main_window import MainWindow
-from app.ui.pages.duplicates_page import DuplicatesPage
+from app.ui.dedupe.page import DuplicatesPage
+from app.ui.shell.main_window import MainWindow
 
 
 def _pair(db: Database, *, same_email: bool = True) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from app.core.infrastructure.database import Database
 from app.errors import PermissionDenied, StorageError
 from app.models import RightsRequest
 from app.models.enums import RightsRequestKind
-from app.ui.errors import explain, show_error
+from app.ui.shell.errors import explain, show_error
 
 
 def _foreign_key_violation(db: Database) -> IntegrityError:

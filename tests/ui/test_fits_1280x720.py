@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QDialog, QScrollArea, QTabWid
 from app.core.demo import generate_demo
 from app.core.infrastructure.database import Database
 from app.models.enums import ContactKind
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 
 SCREEN = QSize(1280, 720)
 
@@ -95,16 +95,16 @@ def test_every_page_fits_1280x720(demo_window: MainWindow, qtbot) -> None:  # ty
 
 def _dialogs(window: MainWindow, tmp_path: Path) -> dict[str, Callable[[], QDialog]]:
     from app.operations.sepa import PlanRow
-    from app.ui.dialogs.contact_dialog import ContactDialog
-    from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
-    from app.ui.dialogs.gift_dialog import GiftDialog
-    from app.ui.dialogs.imports_dialog import ImportsDialog
-    from app.ui.dialogs.regular_giving_dialogs import MembershipTypeDialog, PlanChangeDialog
-    from app.ui.dialogs.smtp_dialog import SmtpDialog
-    from app.ui.first_start import FirstStartDialog
-    from app.ui.import_wizard import ImportWizard
-    from app.ui.pages.settings_regular_giving import MembershipTypesDialog
-    from app.ui.protect_dialogs import BackupsDialog, UsersDialog
+    from app.ui.access.dialogs import BackupsDialog, UsersDialog
+    from app.ui.contacts.dialog import ContactDialog
+    from app.ui.gifts.deposit_slip import DepositSlipDialog
+    from app.ui.gifts.dialog import GiftDialog
+    from app.ui.importing.history import ImportsDialog
+    from app.ui.importing.wizard import ImportWizard
+    from app.ui.receipts.smtp import SmtpDialog
+    from app.ui.regular_giving.dialogs import MembershipTypeDialog, PlanChangeDialog
+    from app.ui.regular_giving.settings import MembershipTypesDialog
+    from app.ui.shell.first_start import FirstStartDialog
 
     ctx = window.ctx
     return {
@@ -144,7 +144,7 @@ def _dialogs(window: MainWindow, tmp_path: Path) -> dict[str, Callable[[], QDial
 
 
 def test_every_dialog_fits_1280x720(demo_window: MainWindow, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.ui.dialogs.contact_dialog import ContactDialog
+    from app.ui.contacts.dialog import ContactDialog
 
     problems = []
     for name, make in _dialogs(demo_window, tmp_path).items():

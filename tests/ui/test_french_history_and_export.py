@@ -20,8 +20,8 @@ from app.core.gifts.recording import GiftDraft, create_gift, update_gift
 from app.core.infrastructure.database import Database
 from app.models.enums import Channel, ConsentStatus
 from app.reports.subject_pdf import long_date, render_subject_pdf
-from app.ui.dialogs.contact_dialog import ContactDialog
-from app.ui.main_window import MainWindow
+from app.ui.contacts.dialog import ContactDialog
+from app.ui.shell.main_window import MainWindow
 from tests.unit.receipts_helpers import ready_association
 
 RAW = re.compile(

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.core.infrastructure.database import Database
 from app.models import Contact, ProcessingActivity, RightsRequest
 from app.models.enums import ContactStatus
-from app.ui.main_window import MainWindow
-from app.ui.pages.gdpr_page import GdprPage
+from app.ui.gdpr.page import GdprPage
+from app.ui.shell.main_window import MainWindow
 from tests.unit.receipts_helpers import donor
 
 

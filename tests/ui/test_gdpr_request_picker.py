@@ -13,7 +13,7 @@ from app.core.infrastructure.database import Database
 from app.errors import NotFound
 from app.models import Contact, RightsRequest
 from app.models.enums import RightsRequestKind
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 from tests.ui.typing import type_text
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.core.infrastructure.database import Database
 from app.models import Gift, Receipt
 from app.models.enums import PaymentMethod, ReceiptKind, ReceiptMode
-from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
-from app.ui.dialogs.gift_dialog import GiftDialog
-from app.ui.main_window import MainWindow
+from app.ui.gifts.deposit_slip import DepositSlipDialog
+from app.ui.gifts.dialog import GiftDialog
+from app.ui.shell.main_window import MainWindow
 from tests.factories import add_contacts
 from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text

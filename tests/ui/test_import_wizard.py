@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.core.infrastructure.database import Database
 from app.models import Contact, ImportBatch
-from app.ui.import_wizard import ImportWizard
-from app.ui.main_window import MainWindow
+from app.ui.importing.wizard import ImportWizard
+from app.ui.shell.main_window import MainWindow
 
 CSV = (
     "Civilité;Nom;Prénom;Adresse 1;Code postal;Ville;Courriel;Inconnue\n"
@@ -95,7 +95,7 @@ def test_undo_an_import_from_the_wizard_and_the_file_menu(
         assert session.scalar(select(func.count()).select_from(Contact)) == 0
     assert dialog.table.item(0, 8).text().startswith("annulé le")
     assert not dialog.undo_button.isEnabled()  # an import is undone once
-    from app.ui.dialogs.imports_dialog import ImportsDialog
+    from app.ui.importing.history import ImportsDialog
 
     later = ImportsDialog(main_window.ctx, main_window)  # what File > Imports made shows
     qtbot.addWidget(later)

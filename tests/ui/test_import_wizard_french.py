@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from app.core.dates import format_date, parse_date
 from app.core.infrastructure.database import Database
-from app.ui.import_wizard import ImportWizard
-from app.ui.main_window import MainWindow
+from app.ui.importing.wizard import ImportWizard
+from app.ui.shell.main_window import MainWindow
 
 CSV = (
     "Nom;Prénom;Tél.;Adresse;Code postal;Ville;Courriel;Date de naissance\n"

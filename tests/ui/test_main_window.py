@@ -12,9 +12,9 @@ from app.core.infrastructure.database import Database
 from app.core.organisation import load_identity
 from app.models import Contact
 from app.operations import demo as demo_ops
-from app.ui.first_start import FirstStartChoice, FirstStartDialog
-from app.ui.main_window import MainWindow
-from app.ui.pages.settings_page import SettingsPage
+from app.ui.settings.page import SettingsPage
+from app.ui.shell.first_start import FirstStartChoice, FirstStartDialog
+from app.ui.shell.main_window import MainWindow
 
 
 def test_every_section_can_be_visited(main_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]

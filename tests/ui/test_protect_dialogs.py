@@ -12,7 +12,7 @@ from app.core.access import users
 from app.core.demo import generate_demo
 from app.core.infrastructure import backup
 from app.core.infrastructure.database import Database
-from app.ui.protect_dialogs import BackupsDialog, LoginDialog, UsersDialog
+from app.ui.access.dialogs import BackupsDialog, LoginDialog, UsersDialog
 
 
 def _two_users(db: Database) -> None:
@@ -83,7 +83,7 @@ def test_backups_dialog_verifies_and_restores(
     dialog = BackupsDialog(db, folder)
     qtbot.addWidget(dialog)
     dialog.table.selectRow(0)
-    monkeypatch.setattr("app.ui.protect_dialogs.QMessageBox.information", lambda *a: None)
+    monkeypatch.setattr("app.ui.access.dialogs.QMessageBox.information", lambda *a: None)
     assert dialog.verify()
     qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.verified == backup.list_backups(folder)[0].path
@@ -105,10 +105,12 @@ def test_unexpected_task_error_is_written_to_the_log_file(
 ) -> None:
     from app.logging_setup import configure_logging
     from app.paths import app_paths
-    from app.ui.tasks import TaskRunner
+    from app.ui.shell.tasks import TaskRunner
 
     shown: list[BaseException] = []
-    monkeypatch.setattr("app.ui.errors.CrashDialog.exec", lambda self: shown.append(self) or 0)
+    monkeypatch.setattr(
+        "app.ui.shell.errors.CrashDialog.exec", lambda self: shown.append(self) or 0
+    )
     root = logging.getLogger()
     before = list(root.handlers)
     configure_logging()
@@ -139,7 +141,7 @@ def test_backups_dialog_sets_the_association_backup_passphrase(
     from PySide6.QtWidgets import QInputDialog, QMessageBox
 
     from app.core.infrastructure import backup
-    from app.ui.protect_dialogs import BackupsDialog
+    from app.ui.access.dialogs import BackupsDialog
 
     dialog = BackupsDialog(db, tmp_path / "backups")
     qtbot.addWidget(dialog)
@@ -200,7 +202,7 @@ def test_the_login_at_start_checks_the_password_off_the_gui_thread(qtbot, db: Da
     password is checked on its runner's worker thread, then lets the user in."""
     from PySide6.QtCore import QTimer
 
-    from app.ui.application import _log_in
+    from app.ui.shell.application import _log_in
 
     _two_users(db)
     seen: dict[str, bool] = {}

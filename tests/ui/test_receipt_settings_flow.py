@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from app.core.infrastructure.database import Database
 from app.core.receipts.settings import load_receipt_settings
 from app.models import OrganisationSettings
-from app.ui.main_window import MainWindow
-from app.ui.pages.receipts_page import ReceiptsPage
-from app.ui.pages.settings_page import SettingsPage
+from app.ui.receipts.page import ReceiptsPage
+from app.ui.settings.page import SettingsPage
+from app.ui.shell.main_window import MainWindow
 from tests.unit.receipts_helpers import donor, gift, ready_association
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.core.infrastructure.database import Database
 from app.models import Gift, Receipt
 from app.models.enums import ReceiptStatus
-from app.ui.main_window import MainWindow
-from app.ui.pages.receipts_page import ReceiptsPage
+from app.ui.receipts.page import ReceiptsPage
+from app.ui.shell.main_window import MainWindow
 from tests.unit.receipts_helpers import donor, gift, ready_association
 
 
@@ -76,7 +76,7 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(
     from PIL import Image
 
     from app.models import OrganisationSettings
-    from app.ui.dialogs.smtp_dialog import SmtpDialog
+    from app.ui.receipts.smtp import SmtpDialog
 
     image = tmp_path / "logo.png"
     Image.new("RGB", (120, 60), (37, 84, 140)).save(image)
@@ -120,7 +120,7 @@ def test_settings_pick_logo_and_signature_and_smtp_dialog(
 
 def test_smtp_settings_refused_stay_typed(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
     """A wrong sender is said beside the buttons; the dialog stays open with what was typed."""
-    from app.ui.dialogs.smtp_dialog import SmtpDialog
+    from app.ui.receipts.smtp import SmtpDialog
 
     dialog = SmtpDialog(main_window.ctx, main_window)
     qtbot.addWidget(dialog)

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 
 from app.core.infrastructure.database import Database
 from app.core.receipts.listing import fetch_receipts
-from app.ui.main_window import MainWindow
-from app.ui.pages.receipts_page import ReceiptsPage
-from app.ui.tasks import DIALOG_DELAY_MS
+from app.ui.receipts.page import ReceiptsPage
+from app.ui.shell.main_window import MainWindow
+from app.ui.shell.tasks import DIALOG_DELAY_MS
 from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text
 from tests.unit.receipts_helpers import donor, gift, ready_association

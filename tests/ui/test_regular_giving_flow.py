@@ -19,7 +19,7 @@ from app.models.enums import MembershipKind, MembershipPeriod
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
 from app.operations.base import OperationContext
-from app.ui.main_window import MainWindow
+from app.ui.shell.main_window import MainWindow
 from tests.factories import add_contacts
 from tests.ui.typing import type_text
 

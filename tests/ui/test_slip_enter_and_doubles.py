@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.core.infrastructure.database import Database
 from app.models import Contact, Gift
-from app.ui.dialogs.deposit_slip_dialog import DepositSlipDialog
-from app.ui.dialogs.gift_dialog import GiftDialog
-from app.ui.main_window import MainWindow
+from app.ui.gifts.deposit_slip import DepositSlipDialog
+from app.ui.gifts.dialog import GiftDialog
+from app.ui.shell.main_window import MainWindow
 from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text
 

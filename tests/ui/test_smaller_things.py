@@ -16,8 +16,8 @@ from app.core.infrastructure.database import Database
 from app.core.organisation import siren_is_valid
 from app.models import Contact, Gift
 from app.models.enums import ContactKind, PaymentMethod
-from app.ui import theme
-from app.ui.main_window import MainWindow
+from app.ui.shell import theme
+from app.ui.shell.main_window import MainWindow
 from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text
 

@@ -7,9 +7,10 @@ import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from shiboken6 import isValid
 
 from app.errors import ValidationError
-from app.ui.tasks import TaskRunner
+from app.ui.shell.tasks import DatabaseRunner, TaskRunner
 
 
 def test_result_is_delivered_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -83,3 +84,23 @@ def test_quick_work_never_flashes_a_dialog(qtbot) -> None:  # type: ignore[no-un
     qtbot.waitUntil(lambda: bool(done), timeout=3000)
     qtbot.wait(600)
     assert parent.findChild(QProgressDialog) is None
+
+
+def test_a_task_outlives_the_page_that_asked_for_it(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    """A page rebuilt while its read runs (the demo reloads every page) is deleted with its
+    pending task: the task must still end, leave the runner, and not call the dead page."""
+    runner = TaskRunner()
+    release = threading.Event()
+    called: list[object] = []
+    page = QWidget()
+    DatabaseRunner(runner, lambda: db).query(
+        lambda _session: release.wait(5) and 1,
+        parent=page,
+        on_success=called.append,
+        on_finally=lambda: called.append("finally"),
+    )
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(page), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: not runner._tasks, timeout=5000)
+    assert called == []  # nothing reached the deleted page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from app.core.appeals.sending import AppealDraft
 from app.core.clock import FixedClock
 from app.core.contacts.consents import record_consent
 from app.core.infrastructure.database import Database
-from app.errors import Conflict, ValidationError
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import Contact, ContactEmail, Gift, PostalAddress, Solicitation
 from app.models.enums import Channel, ConsentStatus, ContactStatus, PaymentMethod
 from app.operations import appeals as ops
@@ -86,7 +87,11 @@ def _appeal(db: Database, channel: Channel = Channel.POST, **kw: object) -> int:
     return ops.create(_ctx(db), draft).result.appeal_id
 
 
-def test_every_exclusion_reason_on_a_postal_appeal(db: Database, clock: FixedClock) -> None:
+@pytest.mark.parametrize("chunk", [2000, 3])
+def test_every_exclusion_reason_on_a_postal_appeal(
+    db: Database, clock: FixedClock, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.core.appeals.targeting.CHUNK", chunk)  # ids read in several lists
     kept = _person(db, "Aubert", gift_cents=5000)
     _person(db, "Blanc", status=ContactStatus.DECEASED)
     _person(db, "Colin", restricted=True)
@@ -328,96 +333,365 @@ def test_cli_create_prepare_letters_labels_results_thanks(
     assert run("appeal", "list")[0]["sent"] is True
 
 
-def test_email_appeal_through_a_local_smtp_server_resumes_and_records_unsubscribes(
-    db: Database, clock: FixedClock
-) -> None:
+class Inbox:
+    """A local SMTP server's mailbox: what it received, the addresses it refuses."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.refuse: set[str] = set()
+        self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
+        if address in self.refuse:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A local SMTP server (aiosmtpd) on a free port, for the test's duration."""
     import socket
-    from email import message_from_bytes
-    from email.policy import default
 
     from aiosmtpd.controller import Controller
-
-    from app.core.contacts.consents import current_consents
-    from app.core.progress import CancelToken
-    from app.core.receipts.mailing import SmtpSettings, save_settings
-
-    class Inbox:
-        def __init__(self) -> None:
-            self.messages: list[bytes] = []
-            self.refuse = {"b@example.org"}
-
-        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
-            if address in self.refuse:
-                return "550 mailbox unavailable"
-            envelope.rcpt_tos.append(address)
-            return "250 OK"
-
-        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
-            self.messages.append(envelope.content)
-            return "250 Message accepted"
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    box = Inbox()
+    box.port = port
+    controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        people = {}
-        for name, address in (
-            ("Aubert", "a@example.org"),
-            ("Blanc", "b@example.org"),
-            ("Colin", "c@example.org"),
-        ):
-            people[name] = _person(db, name, email=address, gift_cents=2000)
-            _consent(db, people[name], Channel.EMAIL, ConsentStatus.GRANTED, date(2026, 1, 1))
-        with db.write() as session:
-            save_settings(
-                session,
-                SmtpSettings(
-                    host="127.0.0.1", port=port, security="none", sender="asso@example.org"
-                ),
-            )
-        appeal = _appeal(db, Channel.EMAIL)
-        cancel = CancelToken()
-        pauses: list[float] = []
-
-        def pause(seconds: float) -> None:  # the user pauses after the first message
-            pauses.append(seconds)
-            cancel.cancel()
-
-        first = ops.send_emails(
-            OperationContext(db, cancel=cancel), appeal, per_minute=120, sleep=pause
-        ).result
-        assert (first.sent, first.failed, first.remaining) == (1, 0, 2) and pauses == [0.5]
-        second = ops.send_emails(_ctx(db), appeal, sleep=lambda _s: None).result
-        assert (second.sent, second.failed) == (1, 1)  # Blanc's server refuses
-        assert len(inbox.messages) == 2
-        mail = message_from_bytes(inbox.messages[0], policy=default)
-        plain = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-        html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
-        assert "Chère Madame Aubert" in plain and "STOP" in plain and "<p>" in html
-        assert mail["Subject"] == "nous avons besoin de vous"
-        with db.read() as session:
-            log = dict(session.execute(select(Solicitation.email, Solicitation.delivery)).all())
-        assert log == {"a@example.org": "sent", "b@example.org": "failed", "c@example.org": "sent"}
-        ops.record_bounce(_ctx(db), appeal, "c@example.org")
-        ops.record_unsubscribe(_ctx(db), appeal, people["Aubert"])
-        with db.read() as session:
-            states = {s.channel: s for s in current_consents(session, people["Aubert"])}
-            assert states[Channel.EMAIL].status == ConsentStatus.WITHDRAWN
-            assert (
-                session.scalars(
-                    select(Solicitation.delivery).where(Solicitation.email == "c@example.org")
-                ).one()
-                == "bounced"
-            )
-        clock.current = datetime(2026, 5, 1, 9, tzinfo=UTC)
-        later = ops.create(
-            _ctx(db), AppealDraft("Été", Channel.EMAIL, send_on=date(2026, 5, 2))
-        ).result
-        assert {x.name: x.reason for x in ops.prepare(_ctx(db), later.appeal_id).left_out} == {
-            "AUBERT Claire": "no_consent"
-        }
+        yield box
     finally:
         controller.stop()
+
+
+def _smtp(db: Database, inbox: Inbox) -> None:
+    from app.core.receipts.mailing import SmtpSettings, save_settings
+
+    with db.write() as session:
+        save_settings(
+            session,
+            SmtpSettings(
+                host="127.0.0.1", port=inbox.port, security="none", sender="asso@example.org"
+            ),
+        )
+
+
+def test_email_appeal_through_a_local_smtp_server_resumes_and_records_unsubscribes(
+    db: Database, clock: FixedClock, inbox: Inbox
+) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from app.core.contacts.consents import current_consents
+    from app.core.progress import CancelToken
+    from app.core.quality import quality_report
+    from app.models import AuditEvent
+
+    inbox.refuse = {"b@example.org"}
+    people = {}
+    for name, address in (
+        ("Aubert", "a@example.org"),
+        ("Blanc", "b@example.org"),
+        ("Colin", "c@example.org"),
+    ):
+        people[name] = _person(db, name, email=address, gift_cents=2000)
+        _consent(db, people[name], Channel.EMAIL, ConsentStatus.GRANTED, date(2026, 1, 1))
+    _smtp(db, inbox)
+    appeal = _appeal(db, Channel.EMAIL)
+    cancel = CancelToken()
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:  # the user pauses after the first message
+        pauses.append(seconds)
+        cancel.cancel()
+
+    first = ops.send_emails(
+        OperationContext(db, cancel=cancel), appeal, per_minute=120, sleep=pause
+    ).result
+    assert (first.sent, first.failed, first.remaining) == (1, 0, 2) and pauses == [0.5]
+    second = ops.send_emails(_ctx(db), appeal, sleep=lambda _s: None).result
+    assert (second.sent, second.failed) == (1, 1)  # Blanc's server refuses
+    assert len(inbox.messages) == 2
+    mail = message_from_bytes(inbox.messages[0], policy=default)
+    plain = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "Chère Madame Aubert" in plain and "STOP" in plain and "<p>" in html
+    assert mail["Subject"] == "nous avons besoin de vous"
+    with db.read() as session:
+        log = dict(session.execute(select(Solicitation.email, Solicitation.delivery)).all())
+    assert log == {"a@example.org": "sent", "b@example.org": "failed", "c@example.org": "sent"}
+    ops.record_bounce(_ctx(db), appeal, "c@example.org")
+    ops.record_unsubscribe(_ctx(db), appeal, people["Aubert"])
+    with db.read() as session:
+        states = {s.channel: s for s in current_consents(session, people["Aubert"])}
+        assert states[Channel.EMAIL].status == ConsentStatus.WITHDRAWN
+        assert (
+            session.scalars(
+                select(Solicitation.delivery).where(Solicitation.email == "c@example.org")
+            ).one()
+            == "bounced"
+        )
+        # the bounce is the contact's data: the address is marked invalid, with the date,
+        # journaled in the contact's history and listed by the data quality report
+        bounced = session.scalars(
+            select(ContactEmail).where(ContactEmail.email == "c@example.org")
+        ).one()
+        assert (bounced.invalid_on, bounced.invalid_reason) == (
+            date(2026, 3, 15),
+            "retour de l'appel « Appel de printemps »",
+        )
+        history = session.execute(
+            select(AuditEvent.field, AuditEvent.new, AuditEvent.note).where(
+                AuditEvent.contact_id == people["Colin"]
+            )
+        ).all()
+        assert ("invalid_on", "2026-03-15", "") in [tuple(h) for h in history]
+        assert any("adresse marquée invalide" in (note or "") for _f, _v, note in history)
+        invalid = {m.key: m for m in quality_report(session)}["invalid_email"]
+        assert people["Colin"] in invalid.contact_ids
+    clock.current = datetime(2026, 5, 1, 9, tzinfo=UTC)
+    later = ops.create(_ctx(db), AppealDraft("Été", Channel.EMAIL, send_on=date(2026, 5, 2))).result
+    assert {x.name: x.reason for x in ops.prepare(_ctx(db), later.appeal_id).left_out} == {
+        "AUBERT Claire": "no_consent",
+        "COLIN Claire": "no_email",  # the bounced address is no longer used
+    }
+
+
+def _member(db: Database, last: str, **kw: object) -> int:
+    """A person whose calendar-year membership (paid 01/02/2026) is due on 10/12/2026."""
+    from app.core.memberships.service import MembershipDraft
+    from app.operations import memberships as member_ops
+
+    contact_id = _person(db, last, **kw)  # type: ignore[arg-type]
+    types = member_ops.list_types(_ctx(db))
+    type_id = types[0].type_id if types else _membership_type(db)
+    member_ops.join(
+        _ctx(db), MembershipDraft(contact_id, type_id, date(2026, 2, 1), PaymentMethod.CASH)
+    )
+    return contact_id
+
+
+def _membership_type(db: Database) -> int:
+    from app.models.enums import MembershipKind, MembershipPeriod
+    from app.operations import memberships as member_ops
+
+    return member_ops.add_type(
+        _ctx(db),
+        name="Individuelle",
+        kind=MembershipKind.INDIVIDUAL,
+        fee_cents=2500,
+        period=MembershipPeriod.CALENDAR_YEAR,
+    ).result.type_id
+
+
+def test_reminders_and_appeals_count_against_the_same_pressure_caps(
+    any_db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    from app.operations import memberships as member_ops
+
+    ops.set_pressure_caps(_ctx(any_db), PressureCaps(post=1, email=12, total=12))
+    reminded = _member(any_db, "Aubert")
+    asked = _member(any_db, "Blanc")
+    with any_db.write() as session:  # Blanc had a letter appeal in June
+        session.add(Solicitation(contact_id=asked, channel=Channel.POST, sent_on=date(2026, 6, 1)))
+    on = date(2026, 12, 10)
+    result = member_ops.send_reminders(_ctx(any_db), out=tmp_path / "r.pdf", on=on).result
+    assert result.written == 1  # Aubert only: Blanc is at the cap because of the appeal
+    assert result.counts == {"pressure": 1} and set(result.excluded) == {asked}
+    with any_db.read() as session:
+        kinds = session.execute(
+            select(Solicitation.contact_id, Solicitation.kind, Solicitation.sent_on).order_by(
+                Solicitation.id
+            )
+        ).all()
+    assert kinds[-1] == (reminded, "reminder", on)
+    # and the other way round: the reminder counts against the next letter appeal
+    appeal = ops.create(
+        _ctx(any_db), AppealDraft("Noël", Channel.POST, send_on=date(2026, 12, 15))
+    ).result.appeal_id
+    plan = ops.prepare(_ctx(any_db), appeal)
+    assert {left.contact_id: left.reason for left in plan.left_out} == {
+        reminded: "pressure",
+        asked: "pressure",
+    }
+    # a reminder is not an appeal: the donor's own "one appeal a year" ignores it
+    ops.set_pressure_caps(_ctx(any_db), PressureCaps(post=4, email=12, total=12))
+    ops.set_appeals_limit(_ctx(any_db), reminded, 1)
+    assert ops.prepare(_ctx(any_db), appeal).counts == {}
+
+
+def test_reminder_emails_go_through_the_appeals_mailing_with_unsubscribe_and_log(
+    db: Database, clock: FixedClock, inbox: Inbox, tmp_path: Path
+) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from app.core.progress import CancelToken
+    from app.operations import memberships as member_ops
+
+    people = {}
+    for name in ("Aubert", "Blanc", "Colin", "Dumas"):
+        people[name] = _member(db, name, email=f"{name.lower()}@example.org")
+        if name != "Dumas":  # Dumas never agreed to e-mails
+            _consent(db, people[name], Channel.EMAIL, ConsentStatus.GRANTED, date(2026, 1, 1))
+    inbox.refuse = {"blanc@example.org"}
+    _smtp(db, inbox)
+    on = date(2026, 12, 10)
+    cancel = CancelToken()
+
+    def pause(_seconds: float) -> None:  # the user cancels after the first message
+        cancel.cancel()
+
+    first = member_ops.send_reminders(
+        OperationContext(db, cancel=cancel), channel=Channel.EMAIL, on=on, sleep=pause
+    ).result
+    assert first.written == 3 and first.counts == {"no_consent": 1}
+    assert first.emails is not None and (first.emails.sent, first.emails.remaining) == (1, 2)
+    again = member_ops.send_reminders(
+        _ctx(db), channel=Channel.EMAIL, on=on, sleep=lambda _s: None
+    ).result
+    # nobody is reminded twice: the second run only finishes the first one's pending e-mails
+    assert again.written == 0 and again.counts == {"reminded": 3, "no_consent": 1}
+    assert again.emails is not None
+    assert (again.emails.sent, again.emails.failed) == (1, 1)
+    assert len(inbox.messages) == 2
+    mail = message_from_bytes(inbox.messages[0], policy=default)
+    plain = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert mail["Subject"] == "renouvellement de votre adhésion"
+    assert "Chère Madame Aubert" in plain and "31/12/2026" in plain and "25,00" in plain
+    assert "STOP" in plain  # the unsubscribe sentence, as in every appeal e-mail
+    with db.read() as session:
+        log = dict(
+            session.execute(
+                select(Solicitation.email, Solicitation.delivery).where(
+                    Solicitation.kind == "reminder"
+                )
+            ).all()
+        )
+    assert log == {
+        "aubert@example.org": "sent",
+        "blanc@example.org": "failed",
+        "colin@example.org": "sent",
+    }
+    # a reminder that comes back marks the member's address invalid, like an appeal's
+    assert member_ops.record_reminder_bounce(_ctx(db), "colin@example.org").result == 1
+    with db.read() as session:
+        colin = session.scalars(
+            select(ContactEmail).where(ContactEmail.contact_id == people["Colin"])
+        ).one()
+        assert colin.invalid_reason == "retour d'une relance d'adhésion"
+    with pytest.raises(NotFound, match="Aucune relance"):
+        member_ops.record_reminder_bounce(_ctx(db), "nobody@example.org")
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_one_appeal_a_year_end_to_end_with_exclusions_counted_and_exported(
+    engine: str,
+    db_path: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The donor's wish recorded from the CLI, respected by the next appeal within 12 months
+    (not by one after), the reason counted before and after the send, and exported."""
+    import csv
+    import json
+
+    from app.cli import run_cli
+    from app.core.opening import open_database
+    from app.models import AuditEvent
+
+    target = str(db_path) if engine == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(target)
+    if engine == "postgresql":
+        from tests.conftest import _truncate_all
+
+        _truncate_all(database)
+    aubert = _person(database, "Aubert", gift_cents=2000)
+    _person(database, "Blanc", gift_cents=3000)
+
+    def run(*args: str) -> dict:  # type: ignore[type-arg]
+        code = run_cli([*args, "--db", target, "--json"])
+        assert code == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    assert run("appeal", "limit", str(aubert), "--per-year", "1")["appeals_per_year"] == 1
+    spring = run("appeal", "create", "Printemps", "--channel", "post", "--date", "2026-04-01")
+    assert (
+        run("appeal", "letters", str(spring["appeal_id"]), "--out", str(tmp_path / "p.pdf"))[
+            "letters"
+        ]
+        == 2
+    )
+    christmas = str(
+        run("appeal", "create", "Noël", "--channel", "post", "--date", "2026-12-01")["appeal_id"]
+    )
+    out = tmp_path / "ecartes.csv"
+    prepared = run("appeal", "prepare", christmas, "--excluded", str(out))
+    assert prepared["recipients"] == 1 and prepared["excluded"] == {"own_limit": 1}
+    with out.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1][:2] == [str(aubert), "AUBERT Claire"]
+    assert "moins d'appels" in rows[1][2]
+    run("appeal", "letters", christmas, "--out", str(tmp_path / "n.pdf"))
+    sent = run("appeal", "prepare", christmas)  # once sent: the same reasons, kept
+    assert sent["recipients"] == 1 and sent["excluded"] == {"own_limit": 1}
+    assert sent["excluded_contacts"][0]["contact_id"] == aubert
+    later = run("appeal", "create", "Printemps 2027", "--channel", "post", "--date", "2027-04-02")
+    assert run("appeal", "prepare", str(later["appeal_id"]))["excluded"] == {}
+    with database.read() as session:
+        journal = session.execute(
+            select(AuditEvent.field, AuditEvent.new).where(AuditEvent.contact_id == aubert)
+        ).all()
+    assert ("appeals_per_year", "1") in [tuple(row) for row in journal]
+    database.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_cli_member_reminders_by_post_and_email_refused_without_smtp(
+    engine: str,
+    db_path: Path,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    clock: FixedClock,
+) -> None:
+    import json
+
+    from app.cli import run_cli
+    from app.core.opening import open_database
+
+    target = str(db_path) if engine == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(target, clock=clock)
+    if engine == "postgresql":
+        from tests.conftest import _truncate_all
+
+        _truncate_all(database)
+    member = _member(database, "Aubert", email="aubert@example.org")
+    _member(database, "Blanc", npai=True)
+    database.dispose()
+    base = ["member", "reminders", "--on", "2026-12-10", "--db", target, "--json"]
+    assert run_cli([*base, "--channel", "email"]) == 1  # no SMTP server set: nothing recorded
+    assert "Serveur SMTP" in json.loads(capsys.readouterr().out)["error"]["message"]
+    assert run_cli([*base, "--channel", "post", "--out", str(tmp_path / "r.pdf")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["written"], result["counts"]) == (1, {"npai": 1})
+    assert result["channel"] == "post" and (tmp_path / "r.pdf").stat().st_size > 0
+    again = run_cli([*base, "--channel", "post", "--out", str(tmp_path / "r2.pdf")])
+    assert again == 0 and json.loads(capsys.readouterr().out)["counts"] == {
+        "reminded": 1,
+        "npai": 1,
+    }
+    database = open_database(target)
+    with database.read() as session:
+        kinds = session.execute(select(Solicitation.contact_id, Solicitation.kind)).all()
+    database.dispose()
+    assert [tuple(k) for k in kinds] == [(member, "reminder")]

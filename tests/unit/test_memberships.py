@@ -230,7 +230,7 @@ def test_renewal_reminders_respect_post_consent_npai_and_restriction(
     from pypdf import PdfReader
 
     from app.core.contacts.consents import record_consent
-    from app.models import AuditEvent, PostalAddress
+    from app.models import AuditEvent, PostalAddress, Solicitation
     from app.models.enums import Channel, ConsentStatus
 
     calendar = _type(db, MembershipPeriod.CALENDAR_YEAR)
@@ -266,16 +266,22 @@ def test_renewal_reminders_respect_post_consent_npai_and_restriction(
         )
         session.get(Contact, ids[3]).restricted = True  # type: ignore[union-attr]
     out = tmp_path / "relances.pdf"
-    result = ops.write_reminders(_ctx(db), out, on=date(2026, 12, 10)).result
+    result = ops.send_reminders(_ctx(db), out=out, on=date(2026, 12, 10)).result
     assert result.written == 1
     assert set(result.excluded) == {ids[1], ids[2], ids[3]}
+    assert result.counts == {"no_consent": 1, "npai": 1, "restricted": 1}
     text = PdfReader(out).pages[0].extract_text()
     assert "AUBERT" in text and "31/12/2026" in text and "25,00" in text
+    assert "Chère Madame Aubert" in text and "plus recevoir de courrier" in text
     with db.read() as session:
         notes = session.scalars(
             select(AuditEvent.note).where(AuditEvent.contact_id == ids[0])
         ).all()
+        asked = session.execute(
+            select(Solicitation.contact_id, Solicitation.kind, Solicitation.channel)
+        ).all()
     assert any("Relance d'adhésion" in n for n in notes)
+    assert asked == [(ids[0], "reminder", Channel.POST)]  # counted by the pressure caps
 
 
 def test_type_changed_and_deactivated_keeps_past_memberships(any_db: Database) -> None:

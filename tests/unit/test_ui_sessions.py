@@ -1,6 +1,6 @@
 """No database session is opened in app/ui outside the runner module (issue #13, point 3).
 
-app/ui/tasks.py (DatabaseRunner) is the only place allowed to open one: operations open
+app/ui/shell/tasks.py (DatabaseRunner) is the only place allowed to open one: operations open
 their own on its worker thread, `query` opens a read session there, and `read_window` is
 the bounded read a lazy table model makes when Qt asks it for a window of rows (a Qt
 model fetching rows on demand is a read by design; it goes through the runner too).
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "app" / "ui"
-RUNNER = UI / "tasks.py"
+RUNNER = UI / "shell" / "tasks.py"
 OPENERS = {"read", "write", "sessions"}
 HOLDERS = {"database", "sessions", "db"}
 

@@ -1,4 +1,5 @@
-"""Letter templates with merge fields: built-in appeal, thank-you and reminder, editable.
+"""Letter templates with merge fields: built-in appeal, thank-you, reminder and membership
+renewal reminder, editable (the same text goes out by letter or e-mail).
 
 A template is a subject and a body in which {champ} is replaced per recipient. Unknown
 fields are refused when the template is saved, naming the fields that exist, so a letter
@@ -19,7 +20,12 @@ from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models import Setting
 
-KINDS = {"appeal": N_("Appel aux dons"), "thanks": N_("Remerciement"), "reminder": N_("Relance")}
+KINDS = {
+    "appeal": N_("Appel aux dons"),
+    "thanks": N_("Remerciement"),
+    "reminder": N_("Relance"),
+    "membership": N_("Relance d'adhésion"),
+}
 FIELDS = {
     "formule": N_("« Chère Madame Dupont, »"),
     "civilite": N_("M., Mme…"),
@@ -32,6 +38,9 @@ FIELDS = {
     "don": N_("montant du don remercié"),
     "date_don": N_("date du don remercié"),
     "association": N_("nom de l'association"),
+    "adhesion": N_("type d'adhésion (relance d'adhésion)"),
+    "fin_adhesion": N_("fin de l'adhésion (relance d'adhésion)"),
+    "cotisation": N_("montant de la cotisation (relance d'adhésion)"),
 }
 BUILT_IN = {
     "appeal": (
@@ -57,6 +66,14 @@ BUILT_IN = {
             "{formule}\n\nIl y a quelques semaines, nous vous avons écrit pour vous demander "
             "votre soutien. Si vous l'avez déjà fait, merci ! Sinon, un don de "
             "{montant_demande} nous aiderait encore."
+        ),
+    ),
+    "membership": (
+        N_("Objet : renouvellement de votre adhésion"),
+        N_(
+            "{formule}\n\nVotre adhésion ({adhesion}) arrive à échéance le {fin_adhesion}. Pour "
+            "continuer à faire vivre l'association avec nous, vous pouvez la renouveler dès "
+            "maintenant : la cotisation est de {cotisation}."
         ),
     ),
 }
@@ -134,6 +151,9 @@ def values_for(
     amount_asked_cents: int = 0,
     gift_cents: int = 0,
     gift_on: date | None = None,
+    membership: str = "",
+    membership_ends_on: date | None = None,
+    fee_cents: int = 0,
 ) -> dict[str, str]:
     """The merge values of one recipient, formatted the French way."""
     return {
@@ -148,4 +168,7 @@ def values_for(
         "don": format_eur(gift_cents) if gift_cents else "",
         "date_don": f"{gift_on:%d/%m/%Y}" if gift_on else "",
         "association": association,
+        "adhesion": membership,
+        "fin_adhesion": f"{membership_ends_on:%d/%m/%Y}" if membership_ends_on else "",
+        "cotisation": format_eur(fee_cents),
     }

@@ -3,22 +3,24 @@
 Reasons, in the order they are checked: erased (anonymised), deceased, restricted (GDPR
 art. 18), no consent for the channel at the send date (post: not withdrawn nor objected;
 e-mail: granted), NPAI (post), no usable address or e-mail, the association's pressure cap,
-the donor's own limit ("one appeal a year"). Everything is read in a few set-based queries,
-so 20,000 recipients take well under two seconds.
+the donor's own limit ("one appeal a year"). The target is read once; every other table is
+read for the targeted ids only (lists of 2,000), and the database counts the solicitations,
+returning only the people at a cap or with a limit of their own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.core.appeals.pressure import Pressure, PressureCaps, load_caps, pressure_by_contact
-from app.core.appeals.targeting import Target, target_ids
+from app.core.appeals.pressure import Pressure, PressureCaps, load_caps, pressure_reaching
+from app.core.appeals.targeting import Target, target_ids, target_query
 from app.core.contacts.consents import DEFAULT_PURPOSE
 from app.core.contacts.postal import AddressParts, address_block, recipient_line
 from app.i18n import N_, _
@@ -32,7 +34,7 @@ REASONS = {
     "no_consent": N_("pas de consentement pour ce canal à la date d'envoi"),
     "npai": N_("adresse NPAI"),
     "no_address": N_("pas d'adresse postale utilisable"),
-    "no_email": N_("pas d'adresse e-mail"),
+    "no_email": N_("pas d'adresse e-mail valide"),
     "pressure": N_("plafond de sollicitations atteint (12 mois glissants)"),
     "own_limit": N_("a demandé moins d'appels (limite personnelle atteinte)"),
 }
@@ -77,7 +79,7 @@ class Left:
 class AppealPlan:
     """The recipients and the people left out of an appeal."""
 
-    appeal_id: int
+    appeal_id: int | None  # None: a list made elsewhere (membership renewal reminders)
     channel: Channel
     send_on: date
     recipients: tuple[Recipient, ...]
@@ -96,73 +98,59 @@ def amount_asked(last_gift_cents: int, rule: dict[str, float] | None = None) -> 
     return max(int(r["minimum_cents"]), rounded)
 
 
+SALUTATIONS = {
+    "Mme": N_("Chère Madame {name},"),
+    "M.": N_("Cher Monsieur {name},"),
+    "M. et Mme": N_("Chère Madame, cher Monsieur {name},"),
+    "Dr": N_("Cher Docteur {name},"),
+}
+
+
 def salutation(kind: str, civility: str, last_name: str) -> str:
     """ "Chère Madame Dupont," / "Cher Monsieur Dupont," / "Madame, Monsieur,"."""
     name = last_name.strip().title()
-    if kind == ContactKind.ORGANISATION or not name:
+    template = SALUTATIONS.get(civility)
+    if kind == ContactKind.ORGANISATION or not name or template is None:
         return _("Madame, Monsieur,")
-    return {
-        "Mme": _("Chère Madame {name},"),
-        "M.": _("Cher Monsieur {name},"),
-        "M. et Mme": _("Chère Madame, cher Monsieur {name},"),
-        "Dr": _("Cher Docteur {name},"),
-    }.get(civility, _("Madame, Monsieur,")).format(name=name)
+    return _(template).format(name=name)
 
 
 def _consent_at(session: Session, target: Target, channel: Channel, on: date) -> dict[int, str]:
-    """Each contact's latest consent status for `channel` on or before the send date."""
+    """Each contact's latest consent status for `channel` on or before the send date.
+
+    One pass over the target's events in time order (the last one wins, the highest id on
+    equal times): no grouped subquery joined back, which cost more than the rows it saved.
+    """
     until = datetime.combine(on, time.max, tzinfo=UTC)
-    latest = (
-        target.restrict(
-            select(ConsentEvent.contact_id, func.max(ConsentEvent.occurred_at).label("at")),
-            ConsentEvent.contact_id,
-        )
+    statement = (
+        select(ConsentEvent.contact_id, type_coerce(ConsentEvent.status, String))
         .where(
             ConsentEvent.channel == channel,
             ConsentEvent.purpose == DEFAULT_PURPOSE,
             ConsentEvent.occurred_at <= until,
         )
-        .group_by(ConsentEvent.contact_id)
-        .subquery()
+        .order_by(ConsentEvent.occurred_at, ConsentEvent.id)
     )
-    rows = session.execute(
-        select(ConsentEvent.contact_id, ConsentEvent.status, ConsentEvent.id)
-        .join(
-            latest,
-            and_(
-                latest.c.contact_id == ConsentEvent.contact_id,
-                latest.c.at == ConsentEvent.occurred_at,
-            ),
-        )
-        .where(ConsentEvent.channel == channel, ConsentEvent.purpose == DEFAULT_PURPOSE)
-        .order_by(ConsentEvent.id)
-    )
-    status: dict[int, str] = {}
-    for cid, value, _id in rows:  # ordered by id: the last one wins on equal times
-        status[cid] = str(value)
-    return status
+    rows = target.rows(session, statement, ConsentEvent.contact_id)
+    return {contact_id: status for contact_id, status in rows}
 
 
 def _addresses(session: Session, target: Target) -> tuple[dict[int, Any], set[int]]:
     """Each contact's usable postal address (primary first), and who has only NPAI ones."""
     usable: dict[int, Any] = {}
     npai: set[int] = set()
-    for row in session.execute(
-        target.restrict(
-            select(
-                PostalAddress.contact_id,
-                PostalAddress.npai,
-                PostalAddress.line2,
-                PostalAddress.line3,
-                PostalAddress.line4,
-                PostalAddress.line5,
-                PostalAddress.postcode,
-                PostalAddress.city,
-                PostalAddress.country,
-            ),
-            PostalAddress.contact_id,
-        ).order_by(PostalAddress.is_primary.desc(), PostalAddress.id)
-    ):
+    statement = select(
+        PostalAddress.contact_id,
+        PostalAddress.npai,
+        PostalAddress.line2,
+        PostalAddress.line3,
+        PostalAddress.line4,
+        PostalAddress.line5,
+        PostalAddress.postcode,
+        PostalAddress.city,
+        PostalAddress.country,
+    ).order_by(PostalAddress.is_primary.desc(), PostalAddress.id)
+    for row in target.rows(session, statement, PostalAddress.contact_id):
         if row.npai:
             npai.add(row.contact_id)
         elif row.postcode and row.city and row.contact_id not in usable:
@@ -173,26 +161,19 @@ def _addresses(session: Session, target: Target) -> tuple[dict[int, Any], set[in
 def _gifts(
     session: Session, target: Target, year: int
 ) -> tuple[dict[int, tuple[int, date]], dict[int, int]]:
+    """Each contact's last gift (amount, day) and total of `year`, in one pass (failed aside)."""
     last: dict[int, tuple[int, date]] = {}
-    for contact_id, amount, received in session.execute(
-        target.restrict(
-            select(Gift.contact_id, Gift.amount_cents, Gift.received_on), Gift.contact_id
-        )
+    totals: dict[int, int] = {}
+    first, end = date(year, 1, 1), date(year, 12, 31)
+    statement = (
+        select(Gift.contact_id, Gift.amount_cents, Gift.received_on)
         .where(Gift.failed_on.is_(None))
-        .order_by(Gift.contact_id, Gift.received_on, Gift.id)
-    ):
-        last[contact_id] = (amount, received)
-    totals: dict[int, int] = dict(
-        session.execute(
-            target.restrict(select(Gift.contact_id, func.sum(Gift.amount_cents)), Gift.contact_id)
-            .where(
-                Gift.failed_on.is_(None),
-                Gift.received_on >= date(year, 1, 1),
-                Gift.received_on <= date(year, 12, 31),
-            )
-            .group_by(Gift.contact_id)
-        ).all()
+        .order_by(Gift.received_on, Gift.id)
     )
+    for contact_id, amount, received in target.rows(session, statement, Gift.contact_id):
+        last[contact_id] = (amount, received)  # in date order: the last one stays
+        if first <= received <= end:
+            totals[contact_id] = totals.get(contact_id, 0) + amount
     return last, totals
 
 
@@ -201,63 +182,86 @@ def prepare(
     appeal: Appeal,
     *,
     caps: PressureCaps | None = None,
-    frozen: dict[int, str] | None = None,
+    frozen: Target | None = None,
 ) -> AppealPlan:
     """The recipients of `appeal` and the people left out, with the reason, at its send date.
 
-    `frozen` (contact id -> segment at send time) is the list of a sent appeal: the same
-    people again, with today's addresses, and nobody left out (a reprint).
+    `frozen` is the list of a sent appeal (sending.frozen_target): the same people again,
+    with today's addresses, and nobody left out (a reprint).
     """
-    on = appeal.send_on
-    if frozen is not None:
-        target = Target(None, tuple(frozen), frozen)
-        if len(frozen) < 5000:
-            target = Target(
-                select(Contact.id).where(Contact.id.in_(list(frozen))), tuple(frozen), frozen
-            )
-    else:
-        target = target_ids(session, appeal.target_kind, appeal.target, on=on)
-    ids, segments = target.ids, target.segments
-    wanted = set(ids)
-    caps = caps or load_caps(session)
-    channel = appeal.channel
-    contacts = {
-        row.id: row
-        for row in session.execute(
-            target.restrict(
-                select(
-                    Contact.id,
-                    Contact.kind,
-                    Contact.civility,
-                    Contact.first_name,
-                    Contact.last_name,
-                    Contact.organisation_name,
-                    Contact.status,
-                    Contact.restricted,
-                    Contact.deceased_on,
-                    Contact.appeals_per_year,
-                ).where(Contact.status != ContactStatus.MERGED),
-                Contact.id,
-            )
-        )
-        if row.id in wanted
-    }
-    consent = _consent_at(session, target, channel, on)
+    target, contacts = _targeted(session, appeal, frozen)
+    return _plan(
+        session,
+        target,
+        contacts,
+        channel=appeal.channel,
+        on=appeal.send_on,
+        caps=caps or load_caps(session),
+        check=frozen is None,
+        rule=dict(appeal.template.get("ask") or {}),
+        appeal_id=appeal.id,
+    )
+
+
+def prepare_list(
+    session: Session,
+    contact_ids: Sequence[int],
+    channel: Channel,
+    on: date,
+    *,
+    check: bool = True,
+    own_limit: bool = True,
+) -> AppealPlan:
+    """The appeals' rules applied to a list made elsewhere (membership renewal reminders).
+
+    `check=False` gives every listed person as a recipient (a send being resumed);
+    `own_limit=False` leaves the donor's own "appeals a year" aside (it counts appeals).
+    """
+    target = Target(tuple(contact_ids), {})
+    return _plan(
+        session,
+        target,
+        _contacts(session, target),
+        channel=channel,
+        on=on,
+        caps=load_caps(session),
+        check=check,
+        own_limit=own_limit,
+    )
+
+
+def _plan(
+    session: Session,
+    target: Target,
+    contacts: dict[int, Any],
+    *,
+    channel: Channel,
+    on: date,
+    caps: PressureCaps,
+    check: bool,
+    own_limit: bool = True,
+    rule: dict[str, float] | None = None,
+    appeal_id: int | None = None,
+) -> AppealPlan:
+    consent: dict[int, str] = {}
+    pressure: dict[int, Pressure] = {}
+    if check:  # a reprint leaves nobody out: no consent nor pressure to read
+        consent = _consent_at(session, target, channel, on)
+        pressure = pressure_reaching(session, target, caps, before=on)
     addresses, npai = _addresses(session, target) if channel == Channel.POST else ({}, set())
     emails = _emails(session, target) if channel == Channel.EMAIL else {}
-    pressure = pressure_by_contact(session, None, before=on)
     last_gifts, totals = _gifts(session, target, on.year)
+    segments = target.segments
     recipients: list[Recipient] = []
     left: list[Left] = []
-    rule = dict(appeal.template.get("ask") or {})
-    for contact_id in ids:
+    counts: dict[str, int] = defaultdict(int)
+    for contact_id in target.ids:
         contact = contacts.get(contact_id)
         if contact is None:
             continue
-        reason = (
-            None
-            if frozen is not None
-            else _reason(
+        name = display_name(contact)
+        if check:
+            reason = _reason(
                 contact,
                 consent.get(contact_id),
                 channel=channel,
@@ -266,45 +270,77 @@ def prepare(
                 has_email=contact_id in emails,
                 caps=caps,
                 pressure=pressure.get(contact_id),
+                own_limit=own_limit,
             )
-        )
-        if reason is not None:
-            left.append(Left(contact_id, display_name(contact), reason))
-            continue
-        last = last_gifts.get(contact_id)
+            if reason is not None:
+                left.append(Left(contact_id, name, reason))
+                counts[reason] += 1
+                continue
+        last_cents, last_on = last_gifts.get(contact_id, (0, None))
         address = addresses.get(contact_id)
-        lines = postal_lines(contact, address) if address is not None else ()
         recipients.append(
             Recipient(
                 contact_id=contact_id,
-                name=display_name(contact),
+                name=name,
                 salutation=salutation(contact.kind, contact.civility, contact.last_name),
                 civility=contact.civility,
                 first_name=contact.first_name,
                 last_name=contact.last_name,
-                address_lines=lines,
+                address_lines=postal_lines(contact, address) if address is not None else (),
                 postcode=address.postcode if address is not None else "",
                 email=emails.get(contact_id, ""),
                 segment=segments.get(contact_id, ""),
-                last_gift_cents=last[0] if last else 0,
-                last_gift_on=last[1] if last else None,
-                year_total_cents=int(totals.get(contact_id, 0)),
-                amount_asked_cents=amount_asked(last[0] if last else 0, rule),
+                last_gift_cents=last_cents,
+                last_gift_on=last_on,
+                year_total_cents=totals.get(contact_id, 0),
+                amount_asked_cents=amount_asked(last_cents, rule),
             )
         )
-    counts: dict[str, int] = defaultdict(int)
-    for item in left:
-        counts[item.reason] += 1
-    return AppealPlan(appeal.id, channel, on, tuple(recipients), tuple(left), dict(counts))
+    return AppealPlan(appeal_id, channel, on, tuple(recipients), tuple(left), dict(counts))
+
+
+CONTACT_COLUMNS = (
+    Contact.id,
+    type_coerce(Contact.kind, String).label("kind"),  # plain text: StrEnums compare equal
+    Contact.civility,
+    Contact.first_name,
+    Contact.last_name,
+    Contact.organisation_name,
+    type_coerce(Contact.status, String).label("status"),
+    Contact.restricted,
+    Contact.deceased_on,
+    Contact.appeals_per_year,
+)
+
+
+def _targeted(
+    session: Session, appeal: Appeal, frozen: Target | None
+) -> tuple[Target, dict[int, Any]]:
+    """The target in its order, and the targeted contacts' names and what exclusions need.
+
+    A saved filter (or everyone) is read once, its query giving the columns directly.
+    """
+    query = None if frozen else target_query(session, appeal.target_kind, appeal.target)
+    if query is None:
+        target = frozen or target_ids(session, appeal.target_kind, appeal.target, on=appeal.send_on)
+        return target, _contacts(session, target)
+    contacts = {row.id: row for row in session.execute(query.with_only_columns(*CONTACT_COLUMNS))}
+    return Target(tuple(contacts), {}), contacts
+
+
+def _contacts(session: Session, target: Target) -> dict[int, Any]:
+    statement = select(*CONTACT_COLUMNS).where(Contact.status != ContactStatus.MERGED)
+    return {row.id: row for row in target.rows(session, statement, Contact.id)}
 
 
 def _emails(session: Session, target: Target) -> dict[int, str]:
     found: dict[int, str] = {}
-    for contact_id, address in session.execute(
-        target.restrict(
-            select(ContactEmail.contact_id, ContactEmail.email), ContactEmail.contact_id
-        ).order_by(ContactEmail.contact_id, ContactEmail.position)
-    ):
+    statement = (
+        select(ContactEmail.contact_id, ContactEmail.email)
+        .where(ContactEmail.invalid_on.is_(None))  # a bounce marked it invalid
+        .order_by(ContactEmail.contact_id, ContactEmail.position)
+    )
+    for contact_id, address in target.rows(session, statement, ContactEmail.contact_id):
         found.setdefault(contact_id, address)
     return found
 
@@ -365,6 +401,7 @@ def _reason(
     has_email: bool,
     caps: PressureCaps,
     pressure: Pressure | None,
+    own_limit: bool = True,
 ) -> str | None:
     if contact.status == ContactStatus.ANONYMISED:
         return "erased"
@@ -386,7 +423,8 @@ def _reason(
         cap = caps.for_channel(channel)
         if (cap and pressure.on(channel) >= cap) or (caps.total and pressure.total >= caps.total):
             return "pressure"
-        if contact.appeals_per_year is not None and pressure.appeals >= contact.appeals_per_year:
+        limit = contact.appeals_per_year if own_limit else None
+        if limit is not None and pressure.appeals >= limit:
             return "own_limit"
     return None
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.appeals.targeting import Target
 from app.core.infrastructure.permissions import Permission, require
-from app.errors import ValidationError
+from app.errors import NotFound, ValidationError
 from app.i18n import _
-from app.models import Setting, Solicitation
+from app.models import Contact, Setting, Solicitation
 from app.models.enums import Channel
 
 SETTING_KEY = "solicitation_pressure"
@@ -79,9 +81,13 @@ class Pressure:
 
 
 def pressure_by_contact(
-    session: Session, contact_ids: Iterable[int] | None, *, before: date
+    session: Session, contact_ids: Iterable[int] | Select[Any] | None, *, before: date
 ) -> dict[int, Pressure]:
-    """Solicitations in the 12 months before `before` (that day excluded), by contact."""
+    """Solicitations in the 12 months up to `before`, by contact.
+
+    `contact_ids`: a list, a query of ids (an appeal's target, read in the same statement),
+    or None for everyone.
+    """
     query = (
         select(
             Solicitation.contact_id,
@@ -92,7 +98,9 @@ def pressure_by_contact(
         .where(Solicitation.sent_on > before - WINDOW, Solicitation.sent_on <= before)
         .group_by(Solicitation.contact_id, Solicitation.channel, Solicitation.kind)
     )
-    if contact_ids is not None:
+    if isinstance(contact_ids, Select):
+        query = query.where(Solicitation.contact_id.in_(contact_ids))
+    elif contact_ids is not None:
         query = query.where(Solicitation.contact_id.in_(list(contact_ids)))
     counts: dict[int, dict[str, int]] = {}
     for contact_id, channel, kind, count in session.execute(query):
@@ -102,6 +110,50 @@ def pressure_by_contact(
         if kind == "appeal":
             entry["appeals"] += count
     return {cid: Pressure(**entry) for cid, entry in counts.items()}
+
+
+def pressure_reaching(
+    session: Session, target: Target, caps: PressureCaps, *, before: date
+) -> dict[int, Pressure]:
+    """The targeted contacts whose solicitations may leave them out, with their counts.
+
+    Only those at one of the association's caps or with a limit of their own: everyone else
+    is below every limit, so the database counts (one row per contact) and returns few rows.
+    """
+    post = func.sum(case((Solicitation.channel != Channel.EMAIL, 1), else_=0))
+    email = func.sum(case((Solicitation.channel == Channel.EMAIL, 1), else_=0))
+    appeals = func.sum(case((Solicitation.kind == "appeal", 1), else_=0))
+    reaching: list[ColumnElement[bool]] = [Contact.appeals_per_year.is_not(None)]
+    reaching += [post >= caps.post] if caps.post else []
+    reaching += [email >= caps.email] if caps.email else []
+    reaching += [func.count() >= caps.total] if caps.total else []
+    statement = (
+        select(Solicitation.contact_id, post, email, appeals)
+        .join(Contact, Contact.id == Solicitation.contact_id)
+        .where(Solicitation.sent_on > before - WINDOW, Solicitation.sent_on <= before)
+        .group_by(Solicitation.contact_id, Contact.appeals_per_year)
+        .having(or_(*reaching))
+    )
+    return {
+        contact_id: Pressure(int(p), int(e), int(a))
+        for contact_id, p, e, a in target.rows(session, statement, Solicitation.contact_id)
+    }
+
+
+def set_own_limit(session: Session, contact_id: int, per_year: int | None) -> None:
+    """The donor's own limit on appeals per rolling 12 months ("one appeal a year"); None
+    lifts it. Journaled like every change to a contact."""
+    require(session, Permission.CONTACTS_WRITE)
+    if per_year is not None and not 1 <= per_year <= 12:
+        raise ValidationError(
+            _("Appels par an : entre 1 et 12 (pour ne plus rien recevoir : une opposition)."),
+            field="per_year",
+        )
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(_("Contact n° {id} introuvable.").format(id=contact_id))
+    contact.appeals_per_year = per_year
+    session.flush()
 
 
 def contact_pressure(session: Session, contact_id: int, *, on: date) -> Pressure:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from app.core.appeals.preparation import AppealPlan, Recipient, prepare
-from app.core.appeals.targeting import check_target, segments_on
+from app.core.appeals.preparation import AppealPlan, Left, Recipient, display_name, prepare
+from app.core.appeals.targeting import Target, check_target, segments_on
 from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
-from app.models import Appeal, Campaign, Solicitation
+from app.models import Appeal, AppealExclusion, Campaign, Contact, Solicitation
 from app.models.enums import Channel
 
 
@@ -74,21 +75,40 @@ def get_appeal(session: Session, appeal_id: int) -> Appeal:
     return appeal
 
 
-def frozen_list(session: Session, appeal: Appeal) -> dict[int, str]:
-    """The people a sent appeal asked (contact id -> RFM segment at send time)."""
+def frozen_target(session: Session, appeal: Appeal) -> Target:
+    """The people a sent appeal asked, in send order, with their RFM segment at send time."""
     rows = session.execute(
         select(Solicitation.contact_id, Solicitation.segment)
         .where(Solicitation.appeal_id == appeal.id)
         .order_by(Solicitation.id)
     )
-    return {contact_id: segment for contact_id, segment in rows}
+    segments = {contact_id: segment for contact_id, segment in rows}
+    return Target(tuple(segments), segments)
 
 
 def recipients(session: Session, appeal: Appeal) -> AppealPlan:
-    """A draft appeal's plan as of now, or a sent appeal's frozen list."""
-    if appeal.sent_at is not None:
-        return prepare(session, appeal, frozen=frozen_list(session, appeal))
-    return prepare(session, appeal)
+    """A draft appeal's plan as of now, or a sent appeal's frozen list with the people it
+    left out when it was sent."""
+    if appeal.sent_at is None:
+        return prepare(session, appeal)
+    plan = prepare(session, appeal, frozen=frozen_target(session, appeal))
+    left = tuple(
+        Left(row.contact_id, display_name(row), row.reason)
+        for row in session.execute(
+            select(
+                AppealExclusion.contact_id,
+                AppealExclusion.reason,
+                Contact.kind,
+                Contact.organisation_name,
+                Contact.last_name,
+                Contact.first_name,
+            )
+            .join(Contact, Contact.id == AppealExclusion.contact_id)
+            .where(AppealExclusion.appeal_id == appeal.id)
+            .order_by(AppealExclusion.id)
+        )
+    )
+    return replace(plan, left_out=left, counts=dict(Counter(item.reason for item in left)))
 
 
 def record_send(
@@ -121,6 +141,14 @@ def record_send(
             for r in plan.recipients
         ],
     )
+    if plan.left_out:  # kept, so the exclusions stay countable and exportable once sent
+        session.execute(
+            insert(AppealExclusion),
+            [
+                {"appeal_id": appeal.id, "contact_id": item.contact_id, "reason": item.reason}
+                for item in plan.left_out
+            ],
+        )
     appeal.sent_at, appeal.sent_by = at, str(session.info.get("user", ""))
     record_events(session, [_event(appeal, r) for r in plan.recipients])
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.core.contacts.search import ContactFilter, ids_query
@@ -57,32 +58,35 @@ def _saved(session: Session, name: str) -> SavedFilter | None:
     )
 
 
-_S = TypeVar("_S")
+CHUNK = 2000  # ids per IN list: within every database's limit on bound parameters
 
 
 @dataclass(frozen=True)
 class Target:
-    """The targeted contacts: a query the database can join on, or a list made in Python."""
+    """The targeted contacts in their order, and their RFM segment when it was scored."""
 
-    query: Select[Any] | None
     ids: tuple[int, ...]
     segments: dict[int, str]
 
-    def restrict(self, statement: _S, column: Any) -> _S:
-        """`statement` limited to the target when the database can do it."""
-        if self.query is None:
-            return statement
-        return cast(_S, cast(Any, statement).where(column.in_(self.query)))
+    def rows(
+        self, session: Session, statement: Select[*tuple[Any, ...]], column: Any
+    ) -> Iterator[Any]:
+        """`statement`'s rows for the targeted contacts, read by lists of ids.
+
+        Lists of ids, not the target's own query as a subquery: a saved filter's query is
+        evaluated once (for the ids), instead of once per table read. Rows come grouped by
+        list, each in `statement`'s order, so any order within one contact holds.
+        """
+        limited = statement.where(column.in_(bindparam("target_ids", expanding=True)))
+        for start in range(0, len(self.ids), CHUNK):  # one statement, compiled once
+            chunk = list(self.ids[start : start + CHUNK])
+            yield from session.execute(limited, {"target_ids": chunk})
 
 
-def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:
-    """The targeted contacts (every status, so exclusions can be counted).
-
-    Segments are scored only for a segment target (the send scores its recipients anyway).
-    """
+def target_query(session: Session, kind: str, target: str) -> Select[Any] | None:
+    """The ids of a saved filter or of everyone, sorted by name (None: a segment)."""
     if kind == "segment":
-        scores = segments_on(session, on)
-        return Target(None, tuple(cid for cid, seg in scores.items() if seg == target), scores)
+        return None
     if kind == "filter":
         saved = _saved(session, target)
         if saved is None:
@@ -90,8 +94,19 @@ def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:
         query = ids_query(filter_from_spec(dict(saved.spec))).order_by(None)
     else:
         query = select(Contact.id).where(Contact.status != ContactStatus.MERGED)
-    ids = tuple(session.scalars(query.order_by(Contact.sort_name, Contact.id)))
-    return Target(query, ids, {})
+    return query.order_by(Contact.sort_name, Contact.id)
+
+
+def target_ids(session: Session, kind: str, target: str, *, on: date) -> Target:
+    """The targeted contacts (every status, so exclusions can be counted).
+
+    Segments are scored only for a segment target (the send scores its recipients anyway).
+    """
+    query = target_query(session, kind, target)
+    if query is None:
+        scores = segments_on(session, on)
+        return Target(tuple(cid for cid, seg in scores.items() if seg == target), scores)
+    return Target(tuple(session.scalars(query)), {})
 
 
 def segments_on(session: Session, on: date) -> dict[int, str]:

@@ -20,8 +20,8 @@ MAX_LINE_LENGTH = 38
 CIVILITIES = frozenset({"M.", "M", "Mme", "Mlle", "MM.", "Mmes", "Dr", "Me", "Pr"})
 FRANCE_CODES = frozenset({"FR", "MC", ""})
 _PUNCTUATION = re.compile(r"[^0-9A-Za-zÀ-ÿŒœÆæ' ]")
-_SPACES = re.compile(r"\s+")
 FR_POSTCODE = re.compile(r"^\d{5}$")
+_NOT_TOWN = re.compile(r"[^0-9A-Z ]")
 COUNTRY_NAMES = {
     "BE": "BELGIQUE",
     "CH": "SUISSE",
@@ -65,9 +65,8 @@ def recipient_line(
 ) -> str:
     """Line 1: "Mme Hélène DUPONT" or the organisation's name."""
     if organisation_name:
-        return _SPACES.sub(" ", organisation_name).strip()
-    parts = (civility, first_name, last_name.upper())
-    return _SPACES.sub(" ", " ".join(p for p in parts if p)).strip()
+        return " ".join(organisation_name.split())
+    return " ".join(f"{civility} {first_name} {last_name.upper()}".split())
 
 
 def label_recipient(recipient: str) -> str:
@@ -77,7 +76,7 @@ def label_recipient(recipient: str) -> str:
     receipt keep the full identity. First names become initials ("Françoise-Éléonore" ->
     "F-É"), then the civility goes, then the line is cut.
     """
-    line = _SPACES.sub(" ", recipient).strip()
+    line = " ".join(recipient.split())  # str.split() splits where \s+ would
     if len(line) <= MAX_LINE_LENGTH:
         return line
     words = line.split(" ")
@@ -93,16 +92,20 @@ def label_recipient(recipient: str) -> str:
     return " ".join(shortened[1:])[:MAX_LINE_LENGTH].rstrip()
 
 
-@functools.lru_cache(maxsize=8192)  # a mailing repeats the same towns thousands of times
 def city_line(postcode: str, city: str) -> str:
     """Line 6: postcode then city in capitals without accents nor punctuation."""
-    cleaned = strip_accents(city).upper().replace("-", " ").replace("'", " ")
-    cleaned = _SPACES.sub(" ", re.sub(r"[^0-9A-Z ]", " ", cleaned)).strip()
-    return f"{postcode.strip()} {cleaned}".strip()
+    return f"{postcode.strip()} {_town(city)}".strip()
+
+
+@functools.lru_cache(maxsize=8192)  # a mailing repeats the same towns thousands of times
+def _town(city: str) -> str:
+    plain = city if city.isascii() else strip_accents(city)  # ASCII has nothing to strip
+    cleaned = plain.upper().replace("-", " ").replace("'", " ")
+    return " ".join(_NOT_TOWN.sub(" ", cleaned).split())
 
 
 def _no_punctuation(line: str) -> str:
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", line)).strip()
+    return " ".join(_PUNCTUATION.sub(" ", line).split()) if line else ""
 
 
 def address_block(parts: AddressParts) -> list[str]:

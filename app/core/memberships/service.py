@@ -13,12 +13,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.core.contacts.postal import address_block
-from app.core.contacts.segments import exclusion_reason
+from app.core.appeals.preparation import Recipient, prepare_list
+from app.core.appeals.targeting import Target
 from app.core.gifts.recording import GiftDraft, create_gift
+from app.core.infrastructure.journal import JournalEvent, record_events
 from app.core.infrastructure.permissions import Permission, require
 from app.core.member_status import (
     DEFAULT_RENEWAL_DAYS,
@@ -27,10 +28,9 @@ from app.core.member_status import (
     status_expression,
     status_of,
 )
-from app.core.receipts.eligibility import donor_address
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import N_, _
-from app.models import Contact, Membership, MembershipType, Setting
+from app.models import Contact, Membership, MembershipType, Setting, Solicitation
 from app.models.enums import Channel, MembershipKind, MembershipPeriod, PaymentMethod
 
 SETTING_KEY = "memberships"
@@ -370,44 +370,141 @@ def members_per_type(session: Session, year: int) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Reminder:
-    """A member to remind: where to write and what is due."""
+    """A member to remind: the recipient as an appeal sees it, and what is due."""
 
-    contact_id: int
-    address_lines: tuple[str, ...]
+    recipient: Recipient
     type_name: str
     ends_on: date
     fee_cents: int
 
+    @property
+    def contact_id(self) -> int:
+        """The member."""
+        return self.recipient.contact_id
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        """The NF Z10-011 block (letters)."""
+        return self.recipient.address_lines
+
 
 @dataclass(frozen=True)
 class RemindersPlan:
-    """Who gets a renewal reminder by post, and who is left out (contact id -> reason)."""
+    """Who gets a renewal reminder on a channel, and who is left out (contact id -> reason).
 
+    The reasons are the appeals' ones (appeals.preparation.REASONS), counted in `counts`.
+    """
+
+    channel: Channel
     reminders: tuple[Reminder, ...]
     excluded: dict[int, str]
+    counts: dict[str, int]
 
 
-def renewal_reminders(session: Session, *, on: date) -> RemindersPlan:
-    """Members "à renouveler" at `on`, reachable by post (consent, NPAI, restriction)."""
-    due = list_members(session, on=on, status=MemberStatus.DUE)
-    excluded = exclusion_reason(session, [m.contact_id for m in due], Channel.POST)
-    reminders = []
-    for member in due:
-        if member.contact_id in excluded:
-            continue
-        contact = session.get(Contact, member.contact_id)
-        kind = session.scalar(select(MembershipType).where(MembershipType.name == member.type_name))
-        parts = donor_address(contact) if contact is not None else None
-        if parts is None or kind is None:
-            excluded[member.contact_id] = _("pas d'adresse postale")
-            continue
-        reminders.append(
-            Reminder(
-                member.contact_id,
-                tuple(address_block(parts)),
-                kind.name,
-                member.ends_on,
-                kind.fee_cents,
-            )
+def renewal_reminders(
+    session: Session, *, on: date, channel: Channel = Channel.POST
+) -> RemindersPlan:
+    """Members "à renouveler" at `on` who may be written to on `channel`.
+
+    The appeals' rules, checked the same way: erased, deceased, restricted (GDPR art. 18),
+    consent for the channel at that date, NPAI or no address (post), no e-mail, and the
+    association's solicitation caps, which count reminders like appeals. The donor's own
+    "appeals a year" is about appeals: a renewal reminder does not count against it.
+    A member already reminded for this end (by either channel) is not reminded again.
+    """
+    due = {m.contact_id: m for m in list_members(session, on=on, status=MemberStatus.DUE)}
+    reminded = _already_reminded(session, due, window=renewal_days(session))
+    plan = prepare_list(
+        session, [cid for cid in due if cid not in reminded], channel, on, own_limit=False
+    )
+    excluded = {cid: _(ALREADY_REMINDED) for cid in reminded}
+    excluded.update({left.contact_id: left.reason_text for left in plan.left_out})
+    counts = {**plan.counts, **({"reminded": len(reminded)} if reminded else {})}
+    return RemindersPlan(channel, _reminders(session, due, plan.recipients), excluded, counts)
+
+
+ALREADY_REMINDED = N_("déjà relancé pour cette échéance")
+
+
+def _already_reminded(session: Session, due: dict[int, MemberRow], *, window: int) -> set[int]:
+    """Members with a reminder sent since their renewal window opened."""
+    statement = select(Solicitation.contact_id, func.max(Solicitation.sent_on)).where(
+        Solicitation.kind == "reminder"
+    )
+    rows = Target(tuple(due), {}).rows(
+        session, statement.group_by(Solicitation.contact_id), Solicitation.contact_id
+    )
+    return {
+        contact_id
+        for contact_id, last in rows
+        if last >= due[contact_id].ends_on - timedelta(days=window)
+    }
+
+
+def reminders_for(session: Session, contact_ids: list[int], *, on: date) -> dict[int, Reminder]:
+    """What to say to members already chosen (a reminder e-mail run being resumed); those
+    who renewed meanwhile are left out."""
+    wanted = set(contact_ids)
+    members = {
+        m.contact_id: m
+        for m in list_members(session, on=on)
+        if m.contact_id in wanted and m.status != MemberStatus.CURRENT
+    }
+    plan = prepare_list(session, list(members), Channel.EMAIL, on, check=False)
+    return {r.contact_id: r for r in _reminders(session, members, plan.recipients)}
+
+
+def _reminders(
+    session: Session, members: dict[int, MemberRow], recipients: tuple[Recipient, ...]
+) -> tuple[Reminder, ...]:
+    fees = {kind.name: kind.fee_cents for kind in list_types(session)}
+    return tuple(
+        Reminder(
+            r,
+            members[r.contact_id].type_name,
+            members[r.contact_id].ends_on,
+            fees.get(members[r.contact_id].type_name, 0),
         )
-    return RemindersPlan(tuple(reminders), excluded)
+        for r in recipients
+    )
+
+
+def record_reminders(session: Session, plan: RemindersPlan, *, on: date, subject: str) -> None:
+    """Each reminder sent becomes a solicitation (kind "reminder": the pressure caps count it)
+    and a line in the member's history; e-mails wait as "pending" in the send log."""
+    require(session, Permission.CONTACTS_WRITE)
+    if not plan.reminders:
+        return
+    email = plan.channel == Channel.EMAIL
+    session.execute(
+        insert(Solicitation),
+        [
+            {
+                "contact_id": r.contact_id,
+                "channel": plan.channel,
+                "sent_on": on,
+                "kind": "reminder",
+                "what": subject[:500],
+                "email": r.recipient.email if email else "",
+                "delivery": "pending" if email else "",
+            }
+            for r in plan.reminders
+        ],
+    )
+    text = (
+        _("Relance d'adhésion envoyée par e-mail ({end})")
+        if email
+        else _("Relance d'adhésion envoyée par courrier ({end})")
+    )
+    record_events(
+        session,
+        [
+            JournalEvent(
+                "contact",
+                r.contact_id,
+                text.format(end=f"{r.ends_on:%d/%m/%Y}"),
+                contact_id=r.contact_id,
+            )
+            for r in plan.reminders
+        ],
+    )

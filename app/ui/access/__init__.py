@@ -1,0 +1,1 @@
+"""Who acts: login, users, backups and their passphrase."""

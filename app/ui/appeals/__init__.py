@@ -1,0 +1,1 @@
+"""Appeals and thank-yous: preparation, letters, labels, e-mails, results."""

@@ -1,0 +1,1 @@
+"""Contacts: the list, the contact form and the similar-contacts hint."""

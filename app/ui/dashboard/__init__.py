@@ -1,0 +1,1 @@
+"""The dashboard: yearly figures, RFM segments, data quality, thanks and appeals."""

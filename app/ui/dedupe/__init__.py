@@ -1,0 +1,1 @@
+"""Duplicates: review side by side, merge field by field, undo."""

@@ -1,1 +1,0 @@
-"""Dialogs: forms for one record or one operation."""

@@ -1,0 +1,1 @@
+"""GDPR: the register, data-subject requests, retention."""

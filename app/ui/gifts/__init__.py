@@ -1,0 +1,1 @@
+"""Gifts: the list, the gift form, deposit slips and campaigns."""

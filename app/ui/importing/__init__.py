@@ -1,0 +1,1 @@
+"""Imports: the wizard (preview, mapping, report) and the history with its undo."""

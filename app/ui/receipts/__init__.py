@@ -1,0 +1,1 @@
+"""Tax receipts: issuing, the issued list, corrections, e-mailing and its SMTP settings."""

@@ -1,0 +1,1 @@
+"""Members and direct debits: memberships, mandates, plans, collections and their settings."""

@@ -1,0 +1,1 @@
+"""Settings: the association, receipts, and the tabs features add."""

@@ -1,1 +1,0 @@
-"""Qt item models over SQL queries (never loading whole tables)."""
