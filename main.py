@@ -27,9 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in ("--db", "--gui") and len(args) <= 2:
         db = args[1] if args and args[0] == "--db" and len(args) == 2 else None
         return _run_gui(db, screenshot)
-    from app.cli import run_cli
+    from app.cli import main as cli_main
 
-    return run_cli(args)
+    return cli_main(args)
 
 
 def gui_main(argv: list[str] | None = None) -> int:

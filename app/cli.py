@@ -4,7 +4,8 @@ Exit codes: 0 ok, 1 data or user error (with a message naming what is wrong), 2 
 The common options (--db, --json, --user) go before or after the command. With --json,
 machine output goes to stdout and human messages to stderr; an error is then a JSON object
 on stdout too ({"error": {...}}), with the same non-zero exit code.
-argparse's own messages are French, through the catalogue (app/i18n.py) like every text.
+Every text (help, argparse's own strings, messages, errors) is French through the catalogue
+(app/i18n.py); `main` sets the language from $OBOLE_LANG (else the locale) first.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from app import __version__
 from app.clicommands import COMMAND_MODULES
 from app.clicommands.context import PASSWORD_ENV_VAR, CliContext
 from app.errors import AppError, OperationCancelled
-from app.i18n import N_, _
+from app.i18n import N_, _, detect_language, set_language
 from app.paths import AppPaths, app_paths, restrict_umask
 
-__all__ = ["PASSWORD_ENV_VAR", "CliContext", "build_parser", "run_cli"]
+__all__ = ["PASSWORD_ENV_VAR", "CliContext", "build_parser", "main", "run_cli"]
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def _add_common(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
 
     parser.add_argument(
         "--db",
-        metavar="PATH_OR_URL",
+        metavar=_("CHEMIN_OU_URL"),
         default=default(None),
         help=_("fichier SQLite ou URL de base (par défaut : $OBOLE_DB, sinon la base locale)"),
     )
@@ -131,10 +132,69 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(parser, defaults=True)
     common = argparse.ArgumentParser(add_help=False)
     _add_common(common, defaults=False)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    subparsers = parser.add_subparsers(dest="command", metavar=_("COMMANDE"), parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers, common)
+    _name_placeholders(parser)
     return parser
+
+
+# argparse names a value after its option (--year YEAR) or its argument (number): in English.
+# The common ones, in words of the language (in capitals for an option's value, as argparse
+# does; in small letters for an argument).
+PLACEHOLDERS = {
+    "year": N_("ANNÉE"),
+    "out": N_("CHEMIN"),
+    "file": N_("FICHIER"),
+    "user": N_("UTILISATEUR"),
+    "username": N_("IDENTIFIANT"),
+    "login": N_("IDENTIFIANT"),
+    "reason": N_("MOTIF"),
+    "number": N_("NUMÉRO"),
+    "name": N_("NOM"),
+    "start": N_("DÉBUT"),
+    "end": N_("FIN"),
+    "mapping": N_("CORRESPONDANCE"),
+    "report": N_("RAPPORT"),
+    "rejected": N_("REJETS"),
+    "merged": N_("FICHIER"),
+    "pdf": N_("FICHIER"),
+    "amount": N_("MONTANT"),
+    "cost": N_("COÛT"),
+    "gift": N_("DON"),
+    "campaign": N_("CAMPAGNE"),
+    "requester": N_("DEMANDEUR"),
+    "received": N_("DATE"),
+    "signed_on": N_("DATE"),
+    "reference": N_("RÉFÉRENCE"),
+    "host": N_("SERVEUR"),
+    "sender": N_("EXPÉDITEUR"),
+    "threshold": N_("SEUIL"),
+    "suggestion": N_("SEUIL"),
+    "safe": N_("SEUIL"),
+    "batch_id": N_("IMPORT"),
+    "merge_id": N_("FUSION"),
+    "survivor": N_("CONTACT"),
+    "others": N_("CONTACT"),
+    "contact": N_("CONTACT"),
+    "contact_id": N_("CONTACT"),
+}
+
+
+def _name_placeholders(parser: argparse.ArgumentParser) -> None:
+    """Give the values argparse would name in English (PLACEHOLDERS) a name in the language."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in {id(p): p for p in action.choices.values()}.values():
+                _name_placeholders(command)
+        elif (
+            action.metavar is None
+            and action.choices is None
+            and action.nargs != 0
+            and action.dest in PLACEHOLDERS
+        ):
+            word = _(PLACEHOLDERS[action.dest])
+            action.metavar = word if action.option_strings else word.lower()
 
 
 def _report(ctx_json: bool, stdout: TextIO, kind: str, message: str, code: int, prefix: str) -> int:
@@ -190,3 +250,13 @@ def run_cli(argv: Sequence[str], *, paths: AppPaths | None = None) -> int:
         )
     finally:
         ctx.close()
+
+
+def main(argv: Sequence[str]) -> int:
+    """The `obole` command: the language first ($OBOLE_LANG, else the locale), then the command.
+
+    The language is set before the parsers are built, so that their help texts, argparse's
+    own strings and every message of the command are in that language.
+    """
+    set_language(detect_language())
+    return run_cli(argv)

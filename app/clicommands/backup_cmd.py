@@ -27,24 +27,24 @@ PASSPHRASE_ENV_VAR = "OBOLE_BACKUP_PASSPHRASE"
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `backup` command and its sub-commands."""
-    parser = subparsers.add_parser("backup", parents=[common], help="sauvegardes")
-    actions = parser.add_subparsers(dest="backup_action", metavar="ACTION", required=True)
-    create = actions.add_parser("create", parents=[common], help="faire une sauvegarde vérifiée")
-    create.add_argument("--encrypt", action="store_true", help="chiffrer (phrase de passe)")
-    create.add_argument("--reason", default="manual", help="motif inscrit dans le nom")
-    actions.add_parser("list", parents=[common], help="lister les sauvegardes")
+    parser = subparsers.add_parser("backup", parents=[common], help=_("sauvegardes"))
+    actions = parser.add_subparsers(dest="backup_action", metavar=_("ACTION"), required=True)
+    create = actions.add_parser("create", parents=[common], help=_("faire une sauvegarde vérifiée"))
+    create.add_argument("--encrypt", action="store_true", help=_("chiffrer (phrase de passe)"))
+    create.add_argument("--reason", default="manual", help=_("motif inscrit dans le nom"))
+    actions.add_parser("list", parents=[common], help=_("lister les sauvegardes"))
     secret = actions.add_parser(
         "passphrase",
         parents=[common],
-        help="phrase de passe des sauvegardes : toutes seront chiffrées (administrateur)",
+        help=_("phrase de passe des sauvegardes : toutes seront chiffrées (administrateur)"),
     )
-    secret.add_argument("--clear", action="store_true", help="ne plus chiffrer les sauvegardes")
-    verify = actions.add_parser("verify", parents=[common], help="vérifier une sauvegarde")
-    verify.add_argument("file", type=Path)
+    secret.add_argument("--clear", action="store_true", help=_("ne plus chiffrer les sauvegardes"))
+    verify = actions.add_parser("verify", parents=[common], help=_("vérifier une sauvegarde"))
+    verify.add_argument("file", type=Path, help=_("fichier de sauvegarde"))
     restore = actions.add_parser(
-        "restore", parents=[common], help="restaurer (la base actuelle est sauvegardée d'abord)"
+        "restore", parents=[common], help=_("restaurer (la base actuelle est sauvegardée d'abord)")
     )
-    restore.add_argument("file", type=Path)
+    restore.add_argument("file", type=Path, help=_("fichier de sauvegarde"))
     parser.set_defaults(handler=run)
 
 

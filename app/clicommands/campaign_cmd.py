@@ -9,27 +9,32 @@ from typing import Any
 from app.core.dates import format_date, parse_optional_date
 from app.core.gifts.campaigns import CampaignDraft
 from app.core.money import format_eur, parse_eur
-from app.i18n import _
+from app.i18n import N_, _
 from app.operations import campaigns as ops
 from app.operations.base import OperationContext
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `campaign` command."""
-    parser = subparsers.add_parser("campaign", help="campagnes (appels, événements, fonds)")
-    sub = parser.add_subparsers(dest="campaign_command", metavar="ACTION")
-    listing = sub.add_parser("list", parents=[common], help="campagnes et ce qu'elles ont collecté")
+    parser = subparsers.add_parser("campaign", help=_("campagnes (appels, événements, fonds)"))
+    sub = parser.add_subparsers(dest="campaign_command", metavar=_("ACTION"))
+    listing = sub.add_parser(
+        "list", parents=[common], help=_("campagnes et ce qu'elles ont collecté")
+    )
     listing.set_defaults(handler=run_list)
-    add = sub.add_parser("add", parents=[common], help="créer une campagne")
-    add.add_argument("code")
-    add.add_argument("name")
-    add.add_argument("--start", default="", help="début (jj/mm/aaaa)")
-    add.add_argument("--end", default="", help="fin (jj/mm/aaaa)")
-    add.add_argument("--cost", default="", help="coût en euros (ex. 350,00)")
+    add = sub.add_parser("add", parents=[common], help=_("créer une campagne"))
+    add.add_argument("code", help=_("code court de la campagne"))
+    add.add_argument("name", help=_("nom de la campagne"))
+    add.add_argument("--start", default="", help=_("début (jj/mm/aaaa)"))
+    add.add_argument("--end", default="", help=_("fin (jj/mm/aaaa)"))
+    add.add_argument("--cost", default="", help=_("coût en euros (ex. 350,00)"))
     add.set_defaults(handler=run_add)
-    for name, text in (("close", "clore une campagne"), ("reopen", "rouvrir une campagne")):
-        action = sub.add_parser(name, parents=[common], help=text)
-        action.add_argument("campaign", type=int, help="n° de la campagne")
+    for name, text in (
+        ("close", N_("clore une campagne")),
+        ("reopen", N_("rouvrir une campagne")),
+    ):
+        action = sub.add_parser(name, parents=[common], help=_(text))
+        action.add_argument("campaign", type=int, help=_("n° de la campagne"))
         action.set_defaults(handler=run_close if name == "close" else run_reopen)
 
 
@@ -45,8 +50,11 @@ def run_list(ctx: Any) -> int:
         lambda: (
             "\n".join(
                 f"{r.id:>3}  {r.code:<16} {r.name:<30} {format_date(r.starts_on):<10} "
-                f"{r.gifts:>5} dons {format_eur(r.total_cents):>12}  "
-                f"{_('ouverte') if r.active else _('close')}"
+                + _("{gifts:>5} dons {total:>12}  {state}").format(
+                    gifts=r.gifts,
+                    total=format_eur(r.total_cents),
+                    state=_("ouverte") if r.active else _("close"),
+                )
                 for r in rows
             )
             or _("Aucune campagne.")

@@ -19,6 +19,7 @@ from app.core.infrastructure import instance_lock
 from app.core.infrastructure.database import Database
 from app.core.opening import open_database
 from app.errors import NotFound
+from app.i18n import _
 from app.operations import base
 from app.operations.base import OperationContext
 from app.paths import AppPaths, database_target
@@ -52,7 +53,11 @@ class CliContext:
             self.paths.ensure()
             target = database_target(self.args.db, paths=self.paths)
             if "://" not in target and not create and not Path(target).expanduser().exists():
-                raise NotFound(f"Base introuvable : {target}. Créez-la avec « obole init ».")
+                raise NotFound(
+                    _("Base introuvable : {target}. Créez-la avec « obole init ».").format(
+                        target=target
+                    )
+                )
             self._database = open_database(target, backup_dir=self.paths.backup_dir)
             self._guard(self._database)
         return self._database
@@ -69,7 +74,9 @@ class CliContext:
         session_login.identify(
             database,
             name,
-            lambda: ask_secret(f"Mot de passe de {name} : ", env_var=PASSWORD_ENV_VAR),
+            lambda: ask_secret(
+                _("Mot de passe de {name} : ").format(name=name), env_var=PASSWORD_ENV_VAR
+            ),
         )
         for message in session_login.role_warnings(database):
             print(message, file=self.stderr)

@@ -7,40 +7,45 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.core.dedupe.scan import SUGGESTION_THRESHOLD, Thresholds
+from app.i18n import N_, _, ngettext
 from app.operations import dedupe as ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `dedupe` command group."""
-    parser = subparsers.add_parser("dedupe", help="doublons : recherche, fusion, annulation")
-    sub = parser.add_subparsers(dest="dedupe_command", metavar="ACTION")
-    scan_p = sub.add_parser("scan", parents=[common], help="groupes de doublons probables")
+    parser = subparsers.add_parser("dedupe", help=_("doublons : recherche, fusion, annulation"))
+    sub = parser.add_subparsers(dest="dedupe_command", metavar=_("ACTION"))
+    scan_p = sub.add_parser("scan", parents=[common], help=_("groupes de doublons probables"))
     scan_p.add_argument(
         "--threshold",
         type=float,
         default=None,
-        help=f"probabilité minimale (défaut : le réglage, {SUGGESTION_THRESHOLD})",
+        help=_("probabilité minimale (défaut : le réglage, {default})").format(
+            default=SUGGESTION_THRESHOLD
+        ),
     )
     scan_p.add_argument(
         "--merge-safe",
         action="store_true",
-        help="fusionner les groupes sûrs (score élevé et identifiant commun), après sauvegarde",
+        help=_("fusionner les groupes sûrs (score élevé et identifiant commun), après sauvegarde"),
     )
     scan_p.set_defaults(handler=run_scan)
     merge_p = sub.add_parser(
-        "merge", parents=[common], help="fusionner des contacts dans le premier"
+        "merge", parents=[common], help=_("fusionner des contacts dans le premier")
     )
-    merge_p.add_argument("survivor", type=int)
-    merge_p.add_argument("others", type=int, nargs="+")
+    merge_p.add_argument("survivor", type=int, help=_("numéro du contact gardé"))
+    merge_p.add_argument(
+        "others", type=int, nargs="+", help=_("numéros des contacts fusionnés dans le premier")
+    )
     merge_p.set_defaults(handler=run_merge)
     thresholds_p = sub.add_parser(
-        "thresholds", parents=[common], help="seuils de suggestion et de fusion en lot"
+        "thresholds", parents=[common], help=_("seuils de suggestion et de fusion en lot")
     )
-    thresholds_p.add_argument("--suggestion", type=float, help="probabilité, ex. 0.8")
-    thresholds_p.add_argument("--safe", type=float, help="probabilité, ex. 0.99")
+    thresholds_p.add_argument("--suggestion", type=float, help=_("probabilité, ex. 0.8"))
+    thresholds_p.add_argument("--safe", type=float, help=_("probabilité, ex. 0.99"))
     thresholds_p.set_defaults(handler=run_thresholds)
-    undo_p = sub.add_parser("undo", parents=[common], help="annuler une fusion")
-    undo_p.add_argument("merge_id", type=int)
+    undo_p = sub.add_parser("undo", parents=[common], help=_("annuler une fusion"))
+    undo_p.add_argument("merge_id", type=int, help=_("numéro de la fusion"))
     undo_p.set_defaults(handler=run_undo)
 
 
@@ -61,10 +66,17 @@ def run_scan(ctx: CliContext) -> int:
             for g in groups
         ]
     }
-    text = [f"{len(groups)} groupe(s) de doublons probables ({sum(g.safe for g in groups)} sûrs)."]
+    text = [
+        ngettext(
+            N_("{n} groupe de doublons probables ({safe} sûrs)."),
+            N_("{n} groupes de doublons probables ({safe} sûrs)."),
+            len(groups),
+        ).format(n=len(groups), safe=sum(g.safe for g in groups))
+    ]
+    safe_mark = "  " + _("[sûr]")
     text += [
         f"  {g.score:5.1f} %  {' + '.join(map(str, g.member_ids))}  {g.best.reasons_text()}"
-        + ("  [sûr]" if g.safe else "")
+        + (safe_mark if g.safe else "")
         for g in groups[:200]
     ]
     if ctx.args.merge_safe:
@@ -72,8 +84,9 @@ def run_scan(ctx: CliContext) -> int:
         data["merged"] = list(result.merge_ids)
         data["skipped"] = [{"members": list(m), "reason": r} for m, r in result.skipped]
         text.append(
-            f"{len(result.merge_ids)} fusion(s) faite(s) ; {len(result.skipped)} groupe(s) "
-            "ignoré(s)."
+            _("Fusions faites : {merged} ; groupes ignorés : {skipped}.").format(
+                merged=len(result.merge_ids), skipped=len(result.skipped)
+            )
         )
     ctx.result(data, "\n".join(text))
     return 0
@@ -89,8 +102,9 @@ def run_merge(ctx: CliContext) -> int:
     }
     ctx.result(
         data,
-        f"Fusion n° {data['merge_id']} : {data['merged']} → {data['survivor']} "
-        f"(annulable avec « obole dedupe undo {data['merge_id']} »).",
+        _(
+            "Fusion n° {id} : {merged} → {survivor} (annulable avec « obole dedupe undo {id} »)."
+        ).format(id=data["merge_id"], merged=data["merged"], survivor=data["survivor"]),
     )
     return 0
 
@@ -98,7 +112,9 @@ def run_merge(ctx: CliContext) -> int:
 def run_undo(ctx: CliContext) -> int:
     """Undo a merge."""
     ops.undo_merge(ctx.operation(), ctx.args.merge_id)
-    ctx.result({"undone": ctx.args.merge_id}, f"Fusion n° {ctx.args.merge_id} annulée.")
+    ctx.result(
+        {"undone": ctx.args.merge_id}, _("Fusion n° {id} annulée.").format(id=ctx.args.merge_id)
+    )
     return 0
 
 
@@ -114,7 +130,9 @@ def run_thresholds(ctx: CliContext) -> int:
         ops.set_duplicate_thresholds(op, current)
     ctx.result(
         {"suggestion": current.suggestion, "safe": current.safe},
-        f"Suggestion à partir de {current.suggestion:.2f}, fusion en lot à partir de "
-        f"{current.safe:.2f} (probabilités).",
+        _(
+            "Suggestion à partir de {suggestion:.2f}, fusion en lot à partir de {safe:.2f} "
+            "(probabilités)."
+        ).format(suggestion=current.suggestion, safe=current.safe),
     )
     return 0

@@ -9,73 +9,89 @@ from typing import Any
 from app.clicommands.context import CliContext
 from app.core.clock import today
 from app.core.dates import parse_date
+from app.i18n import N_, _, ngettext
 from app.models.enums import RightsRequestKind
 from app.operations import gdpr as ops
 
 
 def register_commands(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """`obole register ...`."""
-    parser = subparsers.add_parser("register", help="registre des traitements (RGPD art. 30)")
-    sub = parser.add_subparsers(dest="register_command", metavar="ACTION")
-    export = sub.add_parser("export", parents=[common], help="exporter le registre")
-    export.add_argument("--format", choices=["pdf", "xlsx", "ods", "csv"], required=True)
-    export.add_argument("--out", type=Path, required=True)
+    parser = subparsers.add_parser("register", help=_("registre des traitements (RGPD art. 30)"))
+    sub = parser.add_subparsers(dest="register_command", metavar=_("ACTION"))
+    export = sub.add_parser("export", parents=[common], help=_("exporter le registre"))
+    export.add_argument(
+        "--format",
+        choices=["pdf", "xlsx", "ods", "csv"],
+        required=True,
+        help=_("format du fichier"),
+    )
+    export.add_argument("--out", type=Path, required=True, help=_("fichier à écrire"))
     export.set_defaults(handler=run_register_export)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add `register` and `gdpr`."""
     register_commands(subparsers, common)
-    parser = subparsers.add_parser("gdpr", help="droits des personnes, effacement, conservation")
-    sub = parser.add_subparsers(dest="gdpr_command", metavar="ACTION")
+    parser = subparsers.add_parser("gdpr", help=_("droits des personnes, effacement, conservation"))
+    sub = parser.add_subparsers(dest="gdpr_command", metavar=_("ACTION"))
     export = sub.add_parser(
-        "export", parents=[common], help="ZIP des données d'une personne (accès, portabilité)"
+        "export", parents=[common], help=_("ZIP des données d'une personne (accès, portabilité)")
     )
-    export.add_argument("contact_id", type=int)
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("contact_id", type=int, help=_("numéro du contact"))
+    export.add_argument("--out", type=Path, required=True, help=_("fichier ZIP à écrire"))
     export.set_defaults(handler=run_export)
-    erase = sub.add_parser("erase", parents=[common], help="effacer (anonymiser) une personne")
-    erase.add_argument("contact_id", type=int)
-    erase.add_argument("--yes", action="store_true", help="appliquer (sinon : aperçu seulement)")
+    erase = sub.add_parser("erase", parents=[common], help=_("effacer (anonymiser) une personne"))
+    erase.add_argument("contact_id", type=int, help=_("numéro du contact"))
+    erase.add_argument("--yes", action="store_true", help=_("appliquer (sinon : aperçu seulement)"))
     erase.set_defaults(handler=run_erase)
     keep = sub.add_parser(
-        "retention", parents=[common], help="contacts ayant dépassé la durée de conservation"
+        "retention", parents=[common], help=_("contacts ayant dépassé la durée de conservation")
     )
     keep.add_argument(
-        "--apply", action="store_true", help="anonymiser ces contacts (après sauvegarde)"
+        "--apply", action="store_true", help=_("anonymiser ces contacts (après sauvegarde)")
     )
     keep.set_defaults(handler=run_retention)
-    request = sub.add_parser("request", parents=[common], help="enregistrer une demande de droit")
-    request.add_argument("kind", choices=[k.value for k in RightsRequestKind])
-    request.add_argument("--requester", required=True)
-    request.add_argument("--contact", type=int)
-    request.add_argument(
-        "--received", default="", help="date de réception jj/mm/aaaa (défaut : aujourd'hui)"
+    request = sub.add_parser(
+        "request", parents=[common], help=_("enregistrer une demande de droit")
     )
-    request.add_argument("--identity-check", default="")
+    request.add_argument(
+        "kind", choices=[k.value for k in RightsRequestKind], help=_("droit exercé")
+    )
+    request.add_argument(
+        "--requester", required=True, help=_("nom de la personne qui fait la demande")
+    )
+    request.add_argument(
+        "--contact", type=int, help=_("numéro du contact concerné, s'il est connu")
+    )
+    request.add_argument(
+        "--received", default="", help=_("date de réception jj/mm/aaaa (défaut : aujourd'hui)")
+    )
+    request.add_argument(
+        "--identity-check", default="", help=_("comment l'identité a été vérifiée")
+    )
     request.set_defaults(handler=run_request)
-    due = sub.add_parser("due", parents=[common], help="demandes en retard ou à échéance proche")
+    due = sub.add_parser("due", parents=[common], help=_("demandes en retard ou à échéance proche"))
     due.set_defaults(handler=run_due)
     restrict = sub.add_parser(
-        "restrict", parents=[common], help="limiter (geler) ou lever la limitation"
+        "restrict", parents=[common], help=_("limiter (geler) ou lever la limitation")
     )
-    restrict.add_argument("contact_id", type=int)
-    restrict.add_argument("--lift", action="store_true")
-    restrict.add_argument("--reason", default="")
+    restrict.add_argument("contact_id", type=int, help=_("numéro du contact"))
+    restrict.add_argument("--lift", action="store_true", help=_("lever la limitation"))
+    restrict.add_argument("--reason", default="", help=_("motif"))
     restrict.set_defaults(handler=run_restrict)
 
 
 def run_register_export(ctx: CliContext) -> int:
     """Write the register."""
     ops.export_register(ctx.operation(), ctx.args.out, ctx.args.format)
-    ctx.result({"file": str(ctx.args.out)}, f"Registre écrit : {ctx.args.out}")
+    ctx.result({"file": str(ctx.args.out)}, _("Registre écrit : {file}").format(file=ctx.args.out))
     return 0
 
 
 def run_export(ctx: CliContext) -> int:
     """Write a person's data export."""
     path = ops.export_for_access(ctx.operation(), ctx.args.contact_id, ctx.args.out).result
-    ctx.result({"file": str(path)}, f"Export écrit : {path}")
+    ctx.result({"file": str(path)}, _("Export écrit : {file}").format(file=path))
     return 0
 
 
@@ -89,17 +105,20 @@ def run_erase(ctx: CliContext) -> int:
         "kept": [{"what": w, "why": y} for w, y in preview.kept],
         "applied": bool(ctx.args.yes),
     }
-    text = [f"Effacement de {preview.name} (contact {preview.contact_id})", "Sera effacé :"]
+    text = [
+        _("Effacement de {name} (contact {id})").format(name=preview.name, id=preview.contact_id),
+        _("Sera effacé :"),
+    ]
     text += (
         [f"  - {e}" for e in preview.erased]
-        + ["Sera conservé :"]
+        + [_("Sera conservé :")]
         + [f"  - {w} : {y}" for w, y in preview.kept]
     )
     if ctx.args.yes:
         ops.erase_person(op, ctx.args.contact_id)
-        text.append("Effacement appliqué.")
+        text.append(_("Effacement appliqué."))
     else:
-        text.append("Aperçu seulement : ajoutez --yes pour appliquer.")
+        text.append(_("Aperçu seulement : ajoutez --yes pour appliquer."))
     ctx.result(data, "\n".join(text))
     return 0
 
@@ -118,11 +137,21 @@ def run_retention(ctx: CliContext) -> int:
             for c in found
         ]
     }
-    text = [f"{len(found)} contact(s) au-delà de la durée de conservation."]
+    text = [
+        ngettext(
+            N_("{n} contact au-delà de la durée de conservation."),
+            N_("{n} contacts au-delà de la durée de conservation."),
+            len(found),
+        ).format(n=len(found))
+    ]
     text += [f"  {c.contact_id:>7}  {c.last_activity:%d/%m/%Y}  {c.name}" for c in found[:100]]
     if ctx.args.apply and found:
         data["anonymised"] = ops.apply_retention(op).result
-        text.append(f"{data['anonymised']} contact(s) anonymisé(s).")
+        text.append(
+            ngettext(
+                N_("{n} contact anonymisé."), N_("{n} contacts anonymisés."), data["anonymised"]
+            ).format(n=data["anonymised"])
+        )
     ctx.result(data, "\n".join(text))
     return 0
 
@@ -141,7 +170,10 @@ def run_request(ctx: CliContext) -> int:
     request = ops.log_request(ctx.operation(), typed).result
     data = {"id": request.id, "due_on": request.due_on.isoformat()}
     ctx.result(
-        data, f"Demande n° {data['id']} enregistrée, à traiter avant le {request.due_on:%d/%m/%Y}."
+        data,
+        _("Demande n° {id} enregistrée, à traiter avant le {due}.").format(
+            id=data["id"], due=f"{request.due_on:%d/%m/%Y}"
+        ),
     )
     return 0
 
@@ -161,11 +193,16 @@ def run_due(ctx: CliContext) -> int:
             for d in due
         ],
         "\n".join(
-            f"{'EN RETARD' if d.overdue else 'bientôt':9} {d.due_on:%d/%m/%Y}  n° {d.id} {d.kind} "
-            f"{d.requester}"
+            _("{state:9} {due}  n° {id} {kind} {requester}").format(
+                state=_("EN RETARD") if d.overdue else _("bientôt"),
+                due=f"{d.due_on:%d/%m/%Y}",
+                id=d.id,
+                kind=d.kind,
+                requester=d.requester,
+            )
             for d in due
         )
-        or "Aucune demande à échéance.",
+        or _("Aucune demande à échéance."),
     )
     return 0
 
@@ -175,9 +212,13 @@ def run_restrict(ctx: CliContext) -> int:
     ops.set_restriction(
         ctx.operation(), ctx.args.contact_id, restricted=not ctx.args.lift, reason=ctx.args.reason
     )
-    state = "levée" if ctx.args.lift else "posée"
+    text = (
+        _("Limitation levée pour le contact {id}.")
+        if ctx.args.lift
+        else _("Limitation posée pour le contact {id}.")
+    )
     ctx.result(
         {"contact_id": ctx.args.contact_id, "restricted": not ctx.args.lift},
-        f"Limitation {state} pour le contact {ctx.args.contact_id}.",
+        text.format(id=ctx.args.contact_id),
     )
     return 0

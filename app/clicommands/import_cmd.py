@@ -13,37 +13,39 @@ from app.core.importing.commit import report_of, write_rejected
 from app.core.importing.plan import FOLDED, INVALID
 from app.core.money import format_eur
 from app.errors import ValidationError
+from app.i18n import N_, _, ngettext
 from app.operations import imports as ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `import` and `export` commands."""
     parser = subparsers.add_parser(
-        "import", help="importer des contacts ou des dons (CSV, XLSX, ODS)"
+        "import", help=_("importer des contacts ou des dons (CSV, XLSX, ODS)")
     )
-    sub = parser.add_subparsers(dest="import_command", metavar="ACTION")
-    for kind in ("contacts", "gifts"):
-        p = sub.add_parser(
-            kind,
-            parents=[common],
-            help=f"importer des {'contacts' if kind == 'contacts' else 'dons'}",
+    sub = parser.add_subparsers(dest="import_command", metavar=_("ACTION"))
+    for kind, help_text in (
+        ("contacts", N_("importer des contacts")),
+        ("gifts", N_("importer des dons")),
+    ):
+        p = sub.add_parser(kind, parents=[common], help=_(help_text))
+        p.add_argument("file", type=Path, help=_("fichier à importer (CSV, XLSX, ODS)"))
+        p.add_argument("--mapping", type=Path, help=_("correspondance colonnes → champs (JSON)"))
+        p.add_argument("--dry-run", action="store_true", help=_("vérifier sans rien écrire"))
+        p.add_argument("--report", type=Path, help=_("écrire le rapport (JSON)"))
+        p.add_argument(
+            "--rejected", type=Path, help=_("écrire les lignes rejetées (CSV avec motif)")
         )
-        p.add_argument("file", type=Path)
-        p.add_argument("--mapping", type=Path, help="correspondance colonnes → champs (JSON)")
-        p.add_argument("--dry-run", action="store_true", help="vérifier sans rien écrire")
-        p.add_argument("--report", type=Path, help="écrire le rapport (JSON)")
-        p.add_argument("--rejected", type=Path, help="écrire les lignes rejetées (CSV avec motif)")
         p.set_defaults(handler=run_import, kind=kind)
-    undo = sub.add_parser("undo", parents=[common], help="annuler un import")
-    undo.add_argument("batch_id", type=int)
+    undo = sub.add_parser("undo", parents=[common], help=_("annuler un import"))
+    undo.add_argument("batch_id", type=int, help=_("numéro de l'import (obole import list)"))
     undo.set_defaults(handler=run_undo)
-    listing = sub.add_parser("list", parents=[common], help="imports effectués")
+    listing = sub.add_parser("list", parents=[common], help=_("imports effectués"))
     listing.set_defaults(handler=run_list)
     export = subparsers.add_parser(
-        "export", parents=[common], help="export au format Obole (réimportable)"
+        "export", parents=[common], help=_("export au format Obole (réimportable)")
     )
-    export.add_argument("what", choices=["contacts", "gifts"])
-    export.add_argument("file", type=Path)
+    export.add_argument("what", choices=["contacts", "gifts"], help=_("contacts ou dons (gifts)"))
+    export.add_argument("file", type=Path, help=_("fichier à écrire (.csv ou .xlsx)"))
     export.set_defaults(handler=run_export)
 
 
@@ -84,33 +86,57 @@ def run_import(ctx: CliContext) -> int:
         )
     if args.rejected:
         write_rejected(plan, args.rejected)
+    summary = (
+        _(
+            "Vérification de {file} : {read} lignes lues = {created} nouvelles + {updated} "
+            "mises à jour + {unchanged} inchangées + {folded} regroupées + {rejected} rejetées."
+        )
+        if args.dry_run
+        else _(
+            "Import de {file} : {read} lignes lues = {created} nouvelles + {updated} "
+            "mises à jour + {unchanged} inchangées + {folded} regroupées + {rejected} rejetées."
+        )
+    )
     text = [
-        f"{'Vérification' if args.dry_run else 'Import'} de {args.file.name} : {report.rows_read} "
-        "lignes lues = "
-        f"{report.created} nouvelles + {report.updated} mises à jour + {report.unchanged} "
-        f"inchangées + {report.folded} regroupées + "
-        f"{report.rejected} rejetées."
+        summary.format(
+            file=args.file.name,
+            read=report.rows_read,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            folded=report.folded,
+            rejected=report.rejected,
+        )
     ]
     if args.kind == "contacts":
         text.append(
-            f"Adresses changées : {report.addresses_changed} (anciennes gardées dans "
-            f"l'historique) ; adresses incomplètes gardées telles quelles : "
-            f"{report.incomplete_addresses} ; doublons possibles à examiner : "
-            f"{report.possible_duplicates}."
+            _(
+                "Adresses changées : {changed} (anciennes gardées dans l'historique) ; "
+                "adresses incomplètes gardées telles quelles : {incomplete} ; "
+                "doublons possibles à examiner : {duplicates}."
+            ).format(
+                changed=report.addresses_changed,
+                incomplete=report.incomplete_addresses,
+                duplicates=report.possible_duplicates,
+            )
         )
     if args.kind == "gifts":
         text.append(
-            f"Montants lus : {format_eur(report.amount_read_cents)} ; importés : "
-            f"{format_eur(report.amount_imported_cents)}."
+            _("Montants lus : {read} ; importés : {imported}.").format(
+                read=format_eur(report.amount_read_cents),
+                imported=format_eur(report.amount_imported_cents),
+            )
         )
     if data["unmapped_columns"]:
-        text.append("Colonnes ignorées : " + ", ".join(data["unmapped_columns"]))
+        text.append(
+            _("Colonnes ignorées : {columns}").format(columns=", ".join(data["unmapped_columns"]))
+        )
     text += [f"  - {p}" for p in problems[:100]]
     text += [f"  * {w}" for w in warnings[:100]]
     text += [f"  ! {n}" for n in plan.table.notes[:100]]
     if report.batch_id:
         text.append(
-            f"Import n° {report.batch_id} (annulable : obole import undo {report.batch_id})."
+            _("Import n° {id} (annulable : obole import undo {id}).").format(id=report.batch_id)
         )
     ctx.result(data, "\n".join(text))
     return 0
@@ -121,8 +147,14 @@ def run_undo(ctx: CliContext) -> int:
     result = ops.undo_import(ctx.operation(), ctx.args.batch_id).result
     ctx.result(
         result,
-        f"Import n° {ctx.args.batch_id} annulé : {result['contacts_removed']} contacts et "
-        f"{result['gifts_removed']} dons retirés, mises à jour restaurées.",
+        _(
+            "Import n° {id} annulé : {contacts} contacts et {gifts} dons retirés, "
+            "mises à jour restaurées."
+        ).format(
+            id=ctx.args.batch_id,
+            contacts=result["contacts_removed"],
+            gifts=result["gifts_removed"],
+        ),
     )
     return 0
 
@@ -145,10 +177,10 @@ def run_list(ctx: CliContext) -> int:
         data,
         "\n".join(
             f"{d['id']:>4} {str(d['at'])[:16]} {d['kind']:8} {d['file']}  {d['counts']}"
-            + ("  (annulé)" if d["undone"] else "")
+            + ("  " + _("(annulé)") if d["undone"] else "")
             for d in data
         )
-        or "Aucun import.",
+        or _("Aucun import."),
     )
     return 0
 
@@ -159,11 +191,15 @@ def _check_output(path: Path | None) -> None:
         return
     if path.is_dir():
         raise ValidationError(
-            f"Fichier {path} : c'est un dossier, indiquez un nom de fichier.", field="file"
+            _("Fichier {path} : c'est un dossier, indiquez un nom de fichier.").format(path=path),
+            field="file",
         )
     if not path.parent.is_dir():
         raise ValidationError(
-            f"Fichier {path.name} : le dossier {path.parent} n'existe pas.", field="file"
+            _("Fichier {name} : le dossier {folder} n'existe pas.").format(
+                name=path.name, folder=path.parent
+            ),
+            field="file",
         )
 
 
@@ -172,10 +208,14 @@ def run_export(ctx: CliContext) -> int:
     _check_output(ctx.args.file)
     if ctx.args.file.suffix.lower() not in (".csv", ".xlsx"):
         raise ValidationError(
-            f"Fichier {ctx.args.file.name} : extension .csv ou .xlsx attendue.", field="file"
+            _("Fichier {name} : extension .csv ou .xlsx attendue.").format(name=ctx.args.file.name),
+            field="file",
         )
     count = ops.export_for_reimport(ctx.operation(), ctx.args.what, ctx.args.file).result
     ctx.result(
-        {"file": str(ctx.args.file), "rows": count}, f"{count} lignes écrites dans {ctx.args.file}"
+        {"file": str(ctx.args.file), "rows": count},
+        ngettext(
+            N_("{n} ligne écrite dans {file}"), N_("{n} lignes écrites dans {file}"), count
+        ).format(n=count, file=ctx.args.file),
     )
     return 0

@@ -8,21 +8,26 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.core.infrastructure.info import database_info
+from app.i18n import _
 from app.operations import demo as demo_ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `init` command."""
-    parser = subparsers.add_parser("init", parents=[common], help="créer la base (avec démo)")
+    parser = subparsers.add_parser("init", parents=[common], help=_("créer la base (avec démo)"))
     parser.add_argument(
-        "--demo", type=int, default=0, metavar="N", help="ajouter N contacts de démonstration"
+        "--demo",
+        type=int,
+        default=0,
+        metavar="N",
+        help=_("ajouter N contacts de démonstration"),
     )
     parser.add_argument(
         "--seed",
         type=int,
         default=1,
         metavar="S",
-        help="graine du générateur (même graine, mêmes données)",
+        help=_("graine du générateur (même graine, mêmes données)"),
     )
     parser.set_defaults(handler=run)
 
@@ -30,7 +35,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(ctx: CliContext) -> int:
     """Create or upgrade the database and add demo data when asked."""
     if ctx.args.demo < 0:
-        ctx.say("obole: erreur : --demo attend un nombre de contacts positif.")
+        ctx.say(_("obole: erreur : --demo attend un nombre de contacts positif."))
         return 1
     database = ctx.database(create=True)
     report = None
@@ -40,8 +45,12 @@ def run(ctx: CliContext) -> int:
             ctx.operation(), contacts=ctx.args.demo, seed=ctx.args.seed
         ).result
         ctx.say(
-            f"\n{report.contacts} contacts et {report.gifts} dons générés "
-            f"en {time.perf_counter() - started:.1f} s."
+            "\n"
+            + _("{contacts} contacts et {gifts} dons générés en {seconds:.1f} s.").format(
+                contacts=report.contacts,
+                gifts=report.gifts,
+                seconds=time.perf_counter() - started,
+            )
         )
     info = database_info(database)
     data = {
@@ -55,5 +64,10 @@ def run(ctx: CliContext) -> int:
             "planted_duplicates": len(report.planted_duplicates),
         },
     }
-    ctx.result(data, f"Base prête : {info.database} (schéma {info.schema_version}).")
+    ctx.result(
+        data,
+        _("Base prête : {database} (schéma {schema}).").format(
+            database=info.database, schema=info.schema_version
+        ),
+    )
     return 0

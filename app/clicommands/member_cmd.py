@@ -17,7 +17,7 @@ from app.core.memberships.service import (
     find_type,
 )
 from app.core.money import format_eur, parse_eur
-from app.i18n import _
+from app.i18n import N_, _
 from app.models.enums import Channel, MembershipKind, MembershipPeriod, PaymentMethod
 from app.operations import base
 from app.operations import memberships as ops
@@ -34,90 +34,96 @@ CARD_STATUSES = {
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `member` command."""
-    parser = subparsers.add_parser("member", help="adhésions (types, adhérents, renouvellements)")
-    sub = parser.add_subparsers(dest="member_command", metavar="ACTION")
-    add = sub.add_parser("add", parents=[common], help="enregistrer une adhésion et sa cotisation")
-    add.add_argument("contact", type=int, help="n° du contact")
-    add.add_argument("--type", required=True, help="type d'adhésion (n° ou nom)")
+    parser = subparsers.add_parser(
+        "member", help=_("adhésions (types, adhérents, renouvellements)")
+    )
+    sub = parser.add_subparsers(dest="member_command", metavar=_("ACTION"))
+    add = sub.add_parser(
+        "add", parents=[common], help=_("enregistrer une adhésion et sa cotisation")
+    )
+    add.add_argument("contact", type=int, help=_("n° du contact"))
+    add.add_argument("--type", required=True, help=_("type d'adhésion (n° ou nom)"))
     _payment_options(add)
-    add.add_argument("--amount", help="montant payé (par défaut : la cotisation du type)")
-    add.add_argument("--start", help="début de la période (par défaut : celle du paiement)")
+    add.add_argument("--amount", help=_("montant payé (par défaut : la cotisation du type)"))
+    add.add_argument("--start", help=_("début de la période (par défaut : celle du paiement)"))
     add.set_defaults(handler=run_add)
-    renew = sub.add_parser("renew", parents=[common], help="renouveler la dernière adhésion")
+    renew = sub.add_parser("renew", parents=[common], help=_("renouveler la dernière adhésion"))
     renew.add_argument("contact", type=int)
-    renew.add_argument("--type", help="changer de type d'adhésion")
+    renew.add_argument("--type", help=_("changer de type d'adhésion"))
     _payment_options(renew)
     renew.set_defaults(handler=run_renew)
-    listing = sub.add_parser("list", parents=[common], help="adhérents et leur statut")
+    listing = sub.add_parser("list", parents=[common], help=_("adhérents et leur statut"))
     listing.add_argument(
         "--status", choices=[s.value for s in MemberStatus if s != MemberStatus.NONE]
     )
-    listing.add_argument("--on", help="statut à cette date (par défaut : aujourd'hui)")
+    listing.add_argument("--on", help=_("statut à cette date (par défaut : aujourd'hui)"))
     listing.set_defaults(handler=run_list)
     reminders = sub.add_parser(
         "reminders",
         parents=[common],
-        help="relancer les adhésions à renouveler (lettres ou e-mails)",
+        help=_("relancer les adhésions à renouveler (lettres ou e-mails)"),
     )
     reminders.add_argument("--channel", choices=["post", "email"], default="post")
-    reminders.add_argument("--out", type=Path, help="fichier PDF des lettres (courrier)")
-    reminders.add_argument("--per-minute", type=int, default=60, help="e-mails par minute (e-mail)")
-    reminders.add_argument("--on", help="à cette date (par défaut : aujourd'hui)")
+    reminders.add_argument("--out", type=Path, help=_("fichier PDF des lettres (courrier)"))
+    reminders.add_argument(
+        "--per-minute", type=int, default=60, help=_("e-mails par minute (e-mail)")
+    )
+    reminders.add_argument("--on", help=_("à cette date (par défaut : aujourd'hui)"))
     reminders.set_defaults(handler=run_reminders)
     bounce = sub.add_parser(
-        "bounce", parents=[common], help="relance par e-mail revenue non distribuée"
+        "bounce", parents=[common], help=_("relance par e-mail revenue non distribuée")
     )
     bounce.add_argument("address")
     bounce.set_defaults(handler=run_bounce)
     cards = sub.add_parser(
-        "cards", parents=[common], help="cartes d'adhérent (PDF, 10 par page A4)"
+        "cards", parents=[common], help=_("cartes d'adhérent (PDF, 10 par page A4)")
     )
-    cards.add_argument("--out", type=Path, required=True, help="fichier PDF des cartes")
-    cards.add_argument("--type", help="seulement ce type d'adhésion (n° ou nom)")
+    cards.add_argument("--out", type=Path, required=True, help=_("fichier PDF des cartes"))
+    cards.add_argument("--type", help=_("seulement ce type d'adhésion (n° ou nom)"))
     cards.add_argument(
         "--status",
         choices=sorted(CARD_STATUSES),
-        help="seulement ce statut (par défaut : à jour et à renouveler)",
+        help=_("seulement ce statut (par défaut : à jour et à renouveler)"),
     )
-    cards.add_argument("--on", help="statut à cette date (par défaut : aujourd'hui)")
+    cards.add_argument("--on", help=_("statut à cette date (par défaut : aujourd'hui)"))
     cards.set_defaults(handler=run_cards)
-    types = sub.add_parser("types", parents=[common], help="types d'adhésion")
+    types = sub.add_parser("types", parents=[common], help=_("types d'adhésion"))
     types.set_defaults(handler=run_types)
-    type_add = sub.add_parser("type-add", parents=[common], help="créer un type d'adhésion")
+    type_add = sub.add_parser("type-add", parents=[common], help=_("créer un type d'adhésion"))
     type_add.add_argument("name")
     type_add.add_argument("--kind", choices=[k.value for k in MembershipKind], required=True)
-    type_add.add_argument("--fee", required=True, help="cotisation en euros (ex. 25,00)")
+    type_add.add_argument("--fee", required=True, help=_("cotisation en euros (ex. 25,00)"))
     type_add.add_argument("--period", choices=[p.value for p in MembershipPeriod], required=True)
     type_add.set_defaults(handler=run_type_add)
-    type_edit = sub.add_parser("type-edit", parents=[common], help="modifier un type d'adhésion")
-    type_edit.add_argument("type", help="type d'adhésion (n° ou nom)")
-    type_edit.add_argument("--name", help="nouveau nom")
+    type_edit = sub.add_parser("type-edit", parents=[common], help=_("modifier un type d'adhésion"))
+    type_edit.add_argument("type", help=_("type d'adhésion (n° ou nom)"))
+    type_edit.add_argument("--name", help=_("nouveau nom"))
     type_edit.add_argument("--kind", choices=[k.value for k in MembershipKind])
-    type_edit.add_argument("--fee", help="cotisation en euros (ex. 25,00)")
+    type_edit.add_argument("--fee", help=_("cotisation en euros (ex. 25,00)"))
     type_edit.add_argument("--period", choices=[p.value for p in MembershipPeriod])
     type_edit.set_defaults(handler=run_type_edit)
     for action, active, text in (
-        ("type-deactivate", False, "désactiver un type (plus de nouvelle adhésion)"),
-        ("type-activate", True, "réactiver un type d'adhésion"),
+        ("type-deactivate", False, N_("désactiver un type (plus de nouvelle adhésion)")),
+        ("type-activate", True, N_("réactiver un type d'adhésion")),
     ):
-        switch = sub.add_parser(action, parents=[common], help=text)
-        switch.add_argument("type", help="type d'adhésion (n° ou nom)")
+        switch = sub.add_parser(action, parents=[common], help=_(text))
+        switch.add_argument("type", help=_("type d'adhésion (n° ou nom)"))
         switch.set_defaults(handler=run_type_active, active=active)
     window = sub.add_parser(
-        "renewal-days", parents=[common], help="délai « à renouveler » (jours avant la fin)"
+        "renewal-days", parents=[common], help=_("délai « à renouveler » (jours avant la fin)")
     )
-    window.add_argument("days", type=int, nargs="?", help="nouveau délai (sinon : l'afficher)")
+    window.add_argument("days", type=int, nargs="?", help=_("nouveau délai (sinon : l'afficher)"))
     window.set_defaults(handler=run_renewal_days)
 
 
 def _payment_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--paid", help="date du paiement (par défaut : aujourd'hui)")
+    parser.add_argument("--paid", help=_("date du paiement (par défaut : aujourd'hui)"))
     parser.add_argument(
         "--method",
         choices=[m.value for m in PaymentMethod if m != PaymentMethod.IN_KIND],
         default="cheque",
     )
-    parser.add_argument("--cheque", default="", help="numéro du chèque")
+    parser.add_argument("--cheque", default="", help=_("numéro du chèque"))
 
 
 def _context(ctx: CliContext) -> OperationContext:

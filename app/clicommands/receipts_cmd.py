@@ -10,91 +10,116 @@ from app.clicommands.context import CliContext
 from app.core.money import format_eur
 from app.core.receipts import audit, lifecycle, mailing
 from app.errors import Conflict
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models.enums import ReceiptMode
 from app.operations import receipts as ops
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `receipts` command group."""
-    parser = subparsers.add_parser("receipts", help="reçus fiscaux (Cerfa 11580 et 16216)")
-    sub = parser.add_subparsers(dest="receipts_command", metavar="ACTION")
-    issue_p = sub.add_parser("issue", parents=[common], help="émettre les reçus d'une année")
-    issue_p.add_argument("--year", type=int, required=True)
-    issue_p.add_argument("--mode", choices=["annual", "per_gift"], default="annual")
+    parser = subparsers.add_parser("receipts", help=_("reçus fiscaux (Cerfa 11580 et 16216)"))
+    sub = parser.add_subparsers(dest="receipts_command", metavar=_("ACTION"))
+    issue_p = sub.add_parser("issue", parents=[common], help=_("émettre les reçus d'une année"))
+    issue_p.add_argument("--year", type=int, required=True, help=_("année des dons"))
+    issue_p.add_argument(
+        "--mode",
+        choices=["annual", "per_gift"],
+        default="annual",
+        help=_("un reçu annuel par donateur (annual) ou un reçu par don (per_gift)"),
+    )
     issue_p.add_argument(
         "--requested-only",
         action="store_true",
-        help="avec --mode per_gift : seulement les donateurs qui demandent un reçu par don",
+        help=_("avec --mode per_gift : seulement les donateurs qui demandent un reçu par don"),
     )
-    issue_p.add_argument("--out", type=Path, help="dossier où écrire les PDF")
-    issue_p.add_argument("--merged", type=Path, help="un seul PDF avec tous les reçus (impression)")
-    issue_p.add_argument("--dry-run", action="store_true", help="aperçu seulement, rien n'est émis")
+    issue_p.add_argument("--out", type=Path, help=_("dossier où écrire les PDF"))
     issue_p.add_argument(
-        "--contact", type=int, action="append", help="seulement ce donateur (répétable)"
+        "--merged", type=Path, help=_("un seul PDF avec tous les reçus (impression)")
+    )
+    issue_p.add_argument(
+        "--dry-run", action="store_true", help=_("aperçu seulement, rien n'est émis")
+    )
+    issue_p.add_argument(
+        "--contact", type=int, action="append", help=_("seulement ce donateur (répétable)")
     )
     issue_p.set_defaults(handler=run_issue)
     for name, handler, help_text in (
-        ("cancel", run_cancel, "annuler un reçu (motif obligatoire)"),
-        ("replace", run_replace, "annuler et remplacer un reçu"),
+        ("cancel", run_cancel, N_("annuler un reçu (motif obligatoire)")),
+        ("replace", run_replace, N_("annuler et remplacer un reçu")),
     ):
-        p = sub.add_parser(name, parents=[common], help=help_text)
-        p.add_argument("number")
-        p.add_argument("--reason", required=True)
-        p.add_argument("--out", type=Path, help="dossier où écrire le nouveau PDF")
+        p = sub.add_parser(name, parents=[common], help=_(help_text))
+        p.add_argument("number", help=_("numéro du reçu (ex. 2025-00012)"))
+        p.add_argument("--reason", required=True, help=_("motif de l'annulation"))
+        p.add_argument("--out", type=Path, help=_("dossier où écrire le nouveau PDF"))
         p.set_defaults(handler=handler)
-    reprint_p = sub.add_parser("reprint", parents=[common], help="duplicata d'un reçu")
-    reprint_p.add_argument("number")
-    reprint_p.add_argument("--out", type=Path, required=True, help="fichier PDF")
+    reprint_p = sub.add_parser("reprint", parents=[common], help=_("duplicata d'un reçu"))
+    reprint_p.add_argument("number", help=_("numéro du reçu (ex. 2025-00012)"))
+    reprint_p.add_argument("--out", type=Path, required=True, help=_("fichier PDF"))
     reprint_p.set_defaults(handler=run_reprint)
     pdf_p = sub.add_parser(
-        "pdf", parents=[common], help="(ré)écrire les originaux PDF des reçus émis d'une année"
+        "pdf",
+        parents=[common],
+        help=_("(ré)écrire les originaux PDF des reçus émis d'une année"),
     )
-    pdf_p.add_argument("--year", type=int, required=True)
-    pdf_p.add_argument("--out", type=Path, required=True, help="dossier où écrire les PDF")
+    pdf_p.add_argument("--year", type=int, required=True, help=_("année des reçus"))
+    pdf_p.add_argument("--out", type=Path, required=True, help=_("dossier où écrire les PDF"))
     pdf_p.set_defaults(handler=run_pdf)
-    list_p = sub.add_parser("list", parents=[common], help="reçus d'une année")
-    list_p.add_argument("--year", type=int, required=True)
+    list_p = sub.add_parser("list", parents=[common], help=_("reçus d'une année"))
+    list_p.add_argument("--year", type=int, required=True, help=_("année des reçus"))
     list_p.set_defaults(handler=run_list)
-    log_p = sub.add_parser("log", parents=[common], help="registre des numéros (PDF, CSV ou XLSX)")
-    log_p.add_argument("--year", type=int, required=True)
-    log_p.add_argument("--out", type=Path, required=True)
+    log_p = sub.add_parser(
+        "log", parents=[common], help=_("registre des numéros (PDF, CSV ou XLSX)")
+    )
+    log_p.add_argument("--year", type=int, required=True, help=_("année des reçus"))
+    log_p.add_argument(
+        "--out", type=Path, required=True, help=_("fichier à écrire (.pdf, .csv ou .xlsx)")
+    )
     log_p.set_defaults(handler=run_log)
     decl = sub.add_parser(
-        "declaration", parents=[common], help="chiffres de la déclaration art. 222 bis"
+        "declaration", parents=[common], help=_("chiffres de la déclaration art. 222 bis")
     )
-    decl.add_argument("--year", type=int, required=True)
+    decl.add_argument("--year", type=int, required=True, help=_("année de la déclaration"))
     decl.set_defaults(handler=run_declaration)
-    send = sub.add_parser("send", parents=[common], help="envoyer les reçus par courriel (SMTP)")
-    send.add_argument("--year", type=int, required=True)
-    send.add_argument("--retry", action="store_true", help="renvoyer seulement les envois en échec")
-    send.set_defaults(handler=run_send)
-    smtp = sub.add_parser("smtp", parents=[common], help="paramètres du serveur d'envoi")
-    smtp.add_argument("--host", required=True)
-    smtp.add_argument("--port", type=int, default=587)
-    smtp.add_argument("--security", choices=["starttls", "ssl", "none"], default="starttls")
-    smtp.add_argument(
-        "--login", default="", help="identifiant (mot de passe dans $OBOLE_SMTP_PASSWORD)"
+    send = sub.add_parser("send", parents=[common], help=_("envoyer les reçus par courriel (SMTP)"))
+    send.add_argument("--year", type=int, required=True, help=_("année des reçus"))
+    send.add_argument(
+        "--retry", action="store_true", help=_("renvoyer seulement les envois en échec")
     )
-    smtp.add_argument("--sender", required=True)
-    smtp.add_argument("--test", action="store_true", help="tester la connexion")
+    send.set_defaults(handler=run_send)
+    smtp = sub.add_parser("smtp", parents=[common], help=_("paramètres du serveur d'envoi"))
+    smtp.add_argument("--host", required=True, help=_("serveur SMTP"))
+    smtp.add_argument("--port", type=int, default=587, help=_("port (587 par défaut)"))
+    smtp.add_argument(
+        "--security",
+        choices=["starttls", "ssl", "none"],
+        default="starttls",
+        help=_("chiffrement de la connexion"),
+    )
+    smtp.add_argument(
+        "--login", default="", help=_("identifiant (mot de passe dans $OBOLE_SMTP_PASSWORD)")
+    )
+    smtp.add_argument("--sender", required=True, help=_("adresse de l'expéditeur"))
+    smtp.add_argument("--test", action="store_true", help=_("tester la connexion"))
     smtp.set_defaults(handler=run_smtp)
     waiver = sub.add_parser(
-        "waiver", parents=[common], help="renonciation écrite d'un bénévole à ses frais (don)"
+        "waiver", parents=[common], help=_("renonciation écrite d'un bénévole à ses frais (don)")
     )
-    waiver.add_argument("gift", type=int, help="numéro du don (frais abandonnés)")
-    waiver.add_argument("--signed-on", required=True, help="date de la lettre (JJ/MM/AAAA)")
-    waiver.add_argument("--reference", required=True, help="référence de la lettre conservée")
+    waiver.add_argument("gift", type=int, help=_("numéro du don (frais abandonnés)"))
+    waiver.add_argument("--signed-on", required=True, help=_("date de la lettre (JJ/MM/AAAA)"))
+    waiver.add_argument("--reference", required=True, help=_("référence de la lettre conservée"))
     waiver.set_defaults(handler=run_waiver)
     year_end = sub.add_parser(
-        "company-year", parents=[common], help="fin d'exercice d'une entreprise donatrice"
+        "company-year", parents=[common], help=_("fin d'exercice d'une entreprise donatrice")
     )
-    year_end.add_argument("contact", type=int)
-    year_end.add_argument("--end", required=True, help="JJ/MM (31/12 par défaut)")
+    year_end.add_argument("contact", type=int, help=_("numéro du contact (l'entreprise)"))
+    year_end.add_argument("--end", required=True, help=_("JJ/MM (31/12 par défaut)"))
     year_end.set_defaults(handler=run_company_year)
-    verify_p = sub.add_parser("verify", parents=[common], help="vérifier l'empreinte d'un reçu")
-    verify_p.add_argument("number")
+    verify_p = sub.add_parser("verify", parents=[common], help=_("vérifier l'empreinte d'un reçu"))
+    verify_p.add_argument("number", help=_("numéro du reçu (ex. 2025-00012)"))
     verify_p.set_defaults(handler=run_verify)
+
+
+STATUS_WORDS = {"issued": N_("émis"), "cancelled": N_("annulé")}  # ReceiptStatus, in words
 
 
 def _plan_data(plan: Any) -> dict[str, Any]:
@@ -121,21 +146,40 @@ def _plan_data(plan: Any) -> dict[str, Any]:
 
 
 def _plan_text(plan: Any) -> str:
+    count = len(plan.receipts)
     lines = [
-        f"{len(plan.receipts)} reçus à émettre pour {plan.year}, total "
-        f"{format_eur(plan.total_cents)}."
+        ngettext(
+            N_("{n} reçu à émettre pour {year}, total {total}."),
+            N_("{n} reçus à émettre pour {year}, total {total}."),
+            count,
+        ).format(n=count, year=plan.year, total=format_eur(plan.total_cents))
     ]
     if plan.organisation_problems:
-        lines.append("Mentions obligatoires manquantes : " + " ; ".join(plan.organisation_problems))
+        lines.append(
+            _("Mentions obligatoires manquantes : {problems}").format(
+                problems=" ; ".join(plan.organisation_problems)
+            )
+        )
+    donor_line = _("  - {donor} (contact {id}) : {why}")
     if plan.excluded:
-        lines.append(f"{len(plan.excluded)} donateur(s) ou don(s) exclu(s) :")
+        count = len(plan.excluded)
+        lines.append(
+            ngettext(
+                N_("{n} donateur ou don exclu :"), N_("{n} donateurs ou dons exclus :"), count
+            ).format(n=count)
+        )
         lines += [
-            f"  - {e.donor_name} (contact {e.contact_id}) : {e.reason}" for e in plan.excluded[:50]
+            donor_line.format(donor=e.donor_name, id=e.contact_id, why=e.reason)
+            for e in plan.excluded[:50]
         ]
     if plan.warnings:
-        lines.append(f"{len(plan.warnings)} avertissement(s) :")
+        count = len(plan.warnings)
+        lines.append(
+            ngettext(N_("{n} avertissement :"), N_("{n} avertissements :"), count).format(n=count)
+        )
         lines += [
-            f"  - {r.donor_name} (contact {r.contact_id}) : {w}" for r, w in plan.warnings[:50]
+            donor_line.format(donor=r.donor_name, id=r.contact_id, why=w)
+            for r, w in plan.warnings[:50]
         ]
     return "\n".join(lines)
 
@@ -145,7 +189,7 @@ def run_issue(ctx: CliContext) -> int:
     args = ctx.args
     mode = ReceiptMode(args.mode)
     if args.requested_only and mode != ReceiptMode.PER_GIFT:
-        ctx.say("obole: erreur : --requested-only va avec --mode per_gift.")
+        ctx.say(_("obole: erreur : --requested-only va avec --mode per_gift."))
         return 2
     request = ops.IssueRequest(
         year=args.year,
@@ -174,8 +218,13 @@ def run_issue(ctx: CliContext) -> int:
         "numbers": list(result.numbers),
         "files": [str(p) for p in paths],
     }
-    first_last = f" ({result.numbers[0]} à {result.numbers[-1]})" if result.numbers else ""
-    ctx.result(data, _plan_text(plan) + f"\n{len(result.numbers)} reçus émis{first_last}.")
+    count = len(result.numbers)
+    issued_text = ngettext(N_("{n} reçu émis."), N_("{n} reçus émis."), count).format(n=count)
+    if result.numbers:
+        issued_text = ngettext(
+            N_("{n} reçu émis ({first} à {last})."), N_("{n} reçus émis ({first} à {last})."), count
+        ).format(n=count, first=result.numbers[0], last=result.numbers[-1])
+    ctx.result(data, _plan_text(plan) + "\n" + issued_text)
     return 0
 
 
@@ -185,7 +234,8 @@ def _single(ctx: CliContext, *, replace: bool) -> int:
     data = {"number": new.number, "status": new.status, "replaces": ctx.args.number}
     if getattr(ctx.args, "out", None) and new.status == "issued":
         ops.save_pdfs(op, (new.receipt_id,), ctx.args.out)
-    ctx.result(data, f"Reçu {new.number} : {'annulé' if new.status == 'cancelled' else 'émis'}.")
+    text = _("Reçu {number} : annulé.") if new.status == "cancelled" else _("Reçu {number} : émis.")
+    ctx.result(data, text.format(number=new.number))
     return 0
 
 
@@ -203,7 +253,8 @@ def run_reprint(ctx: CliContext) -> int:
     """Write a DUPLICATA of a receipt."""
     ops.reprint(ctx.operation(), ctx.args.number, ctx.args.out)
     ctx.result(
-        {"number": ctx.args.number, "file": str(ctx.args.out)}, f"Duplicata écrit : {ctx.args.out}"
+        {"number": ctx.args.number, "file": str(ctx.args.out)},
+        _("Duplicata écrit : {file}").format(file=ctx.args.out),
     )
     return 0
 
@@ -237,7 +288,8 @@ def run_list(ctx: CliContext) -> int:
     ctx.result(
         data,
         "\n".join(
-            f"{line.number}  {line.status:9}  {format_eur(line.total_cents):>14}  {line.donor}"
+            f"{line.number}  {_(STATUS_WORDS.get(line.status, line.status)):9}  "
+            f"{format_eur(line.total_cents):>14}  {line.donor}"
             for line in lines
         )
         or _("Aucun reçu."),
@@ -250,7 +302,11 @@ def run_log(ctx: CliContext) -> int:
     count = ops.number_log(ctx.operation(), ctx.args.year, ctx.args.out).result
     ctx.result(
         {"file": str(ctx.args.out), "lines": count},
-        f"Registre écrit : {ctx.args.out} ({count} numéros)",
+        ngettext(
+            N_("Registre écrit : {file} ({n} numéro)"),
+            N_("Registre écrit : {file} ({n} numéros)"),
+            count,
+        ).format(file=ctx.args.out, n=count),
     )
     return 0
 
@@ -336,8 +392,11 @@ def run_send(ctx: CliContext) -> int:
     sent, failed = outcome.result.sent, outcome.result.failed
     ctx.result(
         {"sent": sent, "failed": failed},
-        f"{sent} reçu(s) envoyé(s), {failed} échec(s)"
-        + (" : relancez avec --retry après correction." if failed else "."),
+        (
+            _("Reçus envoyés : {sent} ; échecs : {failed}. Relancez avec --retry après correction.")
+            if failed
+            else _("Reçus envoyés : {sent} ; échecs : {failed}.")
+        ).format(sent=sent, failed=failed),
     )
     return 1 if failed else 0
 
@@ -361,7 +420,9 @@ def run_smtp(ctx: CliContext) -> int:
         mailing.check_connection(settings)
     ctx.result(
         {"saved": True, "tested": bool(args.test)},
-        "Paramètres d'envoi enregistrés" + (" et connexion vérifiée." if args.test else "."),
+        _("Paramètres d'envoi enregistrés et connexion vérifiée.")
+        if args.test
+        else _("Paramètres d'envoi enregistrés."),
     )
     return 0
 
@@ -374,7 +435,10 @@ def run_waiver(ctx: CliContext) -> int:
     signed_on = parse_day(ctx.args.signed_on)
     if signed_on is None:
         raise ValidationError(
-            f"--signed-on « {ctx.args.signed_on} » : date JJ/MM/AAAA attendue.", field="signed_on"
+            _("--signed-on « {value} » : date JJ/MM/AAAA attendue.").format(
+                value=ctx.args.signed_on
+            ),
+            field="signed_on",
         )
     ops.record_waiver(
         ctx.operation(),
@@ -384,7 +448,7 @@ def run_waiver(ctx: CliContext) -> int:
     )
     ctx.result(
         {"gift": ctx.args.gift, "signed_on": signed_on.isoformat()},
-        f"Renonciation enregistrée pour le don {ctx.args.gift}.",
+        _("Renonciation enregistrée pour le don {gift}.").format(gift=ctx.args.gift),
     )
     return 0
 
@@ -394,6 +458,6 @@ def run_company_year(ctx: CliContext) -> int:
     stored = ops.set_fiscal_year_end(ctx.operation(), ctx.args.contact, ctx.args.end).result
     ctx.result(
         {"contact": ctx.args.contact, "fiscal_year_end": stored or "12-31"},
-        f"Fin d'exercice enregistrée : {ctx.args.end}.",
+        _("Fin d'exercice enregistrée : {end}.").format(end=ctx.args.end),
     )
     return 0

@@ -35,79 +35,91 @@ EVERY = {
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `sepa` command."""
-    parser = subparsers.add_parser("sepa", help="dons réguliers par prélèvement SEPA")
-    sub = parser.add_subparsers(dest="sepa_command", metavar="ACTION")
-    creditor = sub.add_parser("creditor", parents=[common], help="créancier : ICS, IBAN, BIC")
+    parser = subparsers.add_parser("sepa", help=_("dons réguliers par prélèvement SEPA"))
+    sub = parser.add_subparsers(dest="sepa_command", metavar=_("ACTION"))
+    creditor = sub.add_parser("creditor", parents=[common], help=_("créancier : ICS, IBAN, BIC"))
     creditor.add_argument("--name")
-    creditor.add_argument("--ics", help="identifiant créancier SEPA (ex. FR72ZZZ123456)")
+    creditor.add_argument("--ics", help=_("identifiant créancier SEPA (ex. FR72ZZZ123456)"))
     creditor.add_argument("--iban")
     creditor.add_argument("--bic")
     creditor.add_argument("--prenotice-days", type=int)
     creditor.add_argument("--reject-limit", type=int)
     creditor.set_defaults(handler=run_creditor)
-    mandate = sub.add_parser("mandate", help="mandats de prélèvement")
-    msub = mandate.add_subparsers(dest="mandate_command", metavar="ACTION")
-    madd = msub.add_parser("add", parents=[common], help="enregistrer un mandat signé")
+    mandate = sub.add_parser("mandate", help=_("mandats de prélèvement"))
+    msub = mandate.add_subparsers(dest="mandate_command", metavar=_("ACTION"))
+    madd = msub.add_parser("add", parents=[common], help=_("enregistrer un mandat signé"))
     madd.add_argument("contact", type=int)
     madd.add_argument("--iban", required=True)
     madd.add_argument("--bic", default="")
-    madd.add_argument("--signed", required=True, help="date de signature (jj/mm/aaaa)")
-    madd.add_argument("--rum", default="", help="référence du mandat (par défaut : générée)")
+    madd.add_argument("--signed", required=True, help=_("date de signature (jj/mm/aaaa)"))
+    madd.add_argument("--rum", default="", help=_("référence du mandat (par défaut : générée)"))
     madd.set_defaults(handler=run_mandate_add)
-    mlist = msub.add_parser("list", parents=[common], help="mandats (IBAN masqués sauf trésorier)")
+    mlist = msub.add_parser(
+        "list", parents=[common], help=_("mandats (IBAN masqués sauf trésorier)")
+    )
     mlist.set_defaults(handler=run_mandate_list)
-    for action, status in (
-        ("suspend", MandateStatus.SUSPENDED),
-        ("revoke", MandateStatus.REVOKED),
-        ("resume", MandateStatus.ACTIVE),
+    for action, status, help_text in (
+        ("suspend", MandateStatus.SUSPENDED, N_("suspendre un mandat")),
+        ("revoke", MandateStatus.REVOKED, N_("révoquer un mandat")),
+        ("resume", MandateStatus.ACTIVE, N_("réactiver un mandat suspendu")),
     ):
-        p = msub.add_parser(action, parents=[common], help=f"mandat : {status.value}")
-        p.add_argument("mandate", help="n° ou RUM du mandat")
+        p = msub.add_parser(action, parents=[common], help=_(help_text))
+        p.add_argument("mandate", help=_("n° ou RUM du mandat"))
         p.set_defaults(handler=run_mandate_status, status=status)
-    plan = sub.add_parser("plan", help="dons réguliers")
-    psub = plan.add_subparsers(dest="plan_command", metavar="ACTION")
-    padd = psub.add_parser("add", parents=[common], help="enregistrer un don régulier")
+    plan = sub.add_parser("plan", help=_("dons réguliers"))
+    psub = plan.add_subparsers(dest="plan_command", metavar=_("ACTION"))
+    padd = psub.add_parser("add", parents=[common], help=_("enregistrer un don régulier"))
     padd.add_argument("contact", type=int)
-    padd.add_argument("--amount", required=True, help="montant (ex. 15,00)")
+    padd.add_argument("--amount", required=True, help=_("montant (ex. 15,00)"))
     padd.add_argument("--every", choices=list(EVERY), default="month")
-    padd.add_argument("--day", type=int, default=5, help="jour du mois (1 à 28)")
-    padd.add_argument("--start", help="début (par défaut : aujourd'hui)")
-    padd.add_argument("--end", help="fin (facultatif)")
+    padd.add_argument("--day", type=int, default=5, help=_("jour du mois (1 à 28)"))
+    padd.add_argument("--start", help=_("début (par défaut : aujourd'hui)"))
+    padd.add_argument("--end", help=_("fin (facultatif)"))
     padd.add_argument(
-        "--mandate", help="n° ou RUM du mandat (par défaut : le mandat actif du contact)"
+        "--mandate", help=_("n° ou RUM du mandat (par défaut : le mandat actif du contact)")
     )
     padd.add_argument("--campaign", type=int)
     padd.set_defaults(handler=run_plan_add)
-    plist = psub.add_parser("list", parents=[common], help="dons réguliers et leur statut")
+    plist = psub.add_parser("list", parents=[common], help=_("dons réguliers et leur statut"))
     plist.set_defaults(handler=run_plan_list)
-    pchange = psub.add_parser("change", parents=[common], help="modifier un don régulier")
-    pchange.add_argument("plan", type=int, help="n° du don régulier")
-    pchange.add_argument("--amount", help="nouveau montant (à annoncer par pré-notification)")
-    pchange.add_argument("--day", type=int, help="nouveau jour du mois (1 à 28)")
+    pchange = psub.add_parser("change", parents=[common], help=_("modifier un don régulier"))
+    pchange.add_argument("plan", type=int, help=_("n° du don régulier"))
+    pchange.add_argument("--amount", help=_("nouveau montant (à annoncer par pré-notification)"))
+    pchange.add_argument("--day", type=int, help=_("nouveau jour du mois (1 à 28)"))
     ending = pchange.add_mutually_exclusive_group()
-    ending.add_argument("--end", help="date de fin")
-    ending.add_argument("--no-end", action="store_true", help="sans date de fin")
+    ending.add_argument("--end", help=_("date de fin"))
+    ending.add_argument("--no-end", action="store_true", help=_("sans date de fin"))
     pchange.add_argument("--status", choices=[s.value for s in PlanStatus])
     pchange.set_defaults(handler=run_plan_change)
     notify = sub.add_parser(
-        "notify", parents=[common], help="pré-notifications (e-mails, puis lettres pour les autres)"
+        "notify",
+        parents=[common],
+        help=_("pré-notifications (e-mails, puis lettres pour les autres)"),
     )
-    notify.add_argument("--date", required=True, help="date du prélèvement annoncé")
-    notify.add_argument("--email", action="store_true", help="d'abord par e-mail (SMTP)")
-    notify.add_argument("--out", type=Path, help="fichier PDF des lettres (les autres donateurs)")
+    notify.add_argument("--date", required=True, help=_("date du prélèvement annoncé"))
+    notify.add_argument("--email", action="store_true", help=_("d'abord par e-mail (SMTP)"))
+    notify.add_argument(
+        "--out", type=Path, help=_("fichier PDF des lettres (les autres donateurs)")
+    )
     notify.set_defaults(handler=run_notify)
-    collect = sub.add_parser("collect", parents=[common], help="préparer le fichier de prélèvement")
-    collect.add_argument("--date", required=True, help="date de prélèvement demandée")
-    collect.add_argument("--out", type=Path, help="fichier XML pain.008 pour la banque")
-    collect.add_argument("--dry-run", action="store_true", help="afficher sans rien enregistrer")
+    collect = sub.add_parser(
+        "collect", parents=[common], help=_("préparer le fichier de prélèvement")
+    )
+    collect.add_argument("--date", required=True, help=_("date de prélèvement demandée"))
+    collect.add_argument("--out", type=Path, help=_("fichier XML pain.008 pour la banque"))
+    collect.add_argument("--dry-run", action="store_true", help=_("afficher sans rien enregistrer"))
     collect.set_defaults(handler=run_collect)
-    reject = sub.add_parser("reject", parents=[common], help="enregistrer des rejets de la banque")
-    reject.add_argument("file", nargs="?", type=Path, help="fichier de la banque (camt.054, CSV)")
-    reject.add_argument("--gift", type=int, help="n° du don prélevé")
-    reject.add_argument("--reason", help="code motif ISO (ex. AM04)")
-    reject.add_argument("--date", help="date du rejet (par défaut : aujourd'hui)")
+    reject = sub.add_parser(
+        "reject", parents=[common], help=_("enregistrer des rejets de la banque")
+    )
+    reject.add_argument(
+        "file", nargs="?", type=Path, help=_("fichier de la banque (camt.054, CSV)")
+    )
+    reject.add_argument("--gift", type=int, help=_("n° du don prélevé"))
+    reject.add_argument("--reason", help=_("code motif ISO (ex. AM04)"))
+    reject.add_argument("--date", help=_("date du rejet (par défaut : aujourd'hui)"))
     reject.set_defaults(handler=run_reject)
-    calls = sub.add_parser("calls", parents=[common], help="donateurs à appeler après rejets")
+    calls = sub.add_parser("calls", parents=[common], help=_("donateurs à appeler après rejets"))
     calls.set_defaults(handler=run_calls)
 
 

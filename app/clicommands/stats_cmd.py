@@ -14,6 +14,7 @@ from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import duplicate_ids, quality_report
 from app.core.stats import dashboard
+from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
 from app.reports.quality_pdf import write_quality_pdf
 from app.reports.table_export import write_table
@@ -21,24 +22,31 @@ from app.reports.table_export import write_table
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add `stats`, `segments` and `quality`."""
-    stats = subparsers.add_parser("stats", parents=[common], help="chiffres du tableau de bord")
-    stats.add_argument("--year", type=int)
+    stats = subparsers.add_parser("stats", parents=[common], help=_("chiffres du tableau de bord"))
+    stats.add_argument("--year", type=int, help=_("année (par défaut : l'année en cours)"))
     stats.set_defaults(handler=run_stats)
-    segments = subparsers.add_parser("segments", help="segments RFM")
-    sub = segments.add_subparsers(dest="segments_command", metavar="ACTION")
-    listing = sub.add_parser("list", parents=[common], help="effectif de chaque segment")
+    segments = subparsers.add_parser("segments", help=_("segments RFM"))
+    sub = segments.add_subparsers(dest="segments_command", metavar=_("ACTION"))
+    listing = sub.add_parser("list", parents=[common], help=_("effectif de chaque segment"))
     listing.set_defaults(handler=run_segments)
     export = sub.add_parser(
-        "export", parents=[common], help="exporter un segment (consentements respectés)"
+        "export", parents=[common], help=_("exporter un segment (consentements respectés)")
     )
-    export.add_argument("name", choices=list(SEGMENTS))
-    export.add_argument("--channel", choices=[c.value for c in Channel], required=True)
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("name", choices=list(SEGMENTS), help=_("segment"))
+    export.add_argument(
+        "--channel",
+        choices=[c.value for c in Channel],
+        required=True,
+        help=_("canal (seuls les contacts qui l'acceptent sont écrits)"),
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help=_("fichier à écrire (.csv ou .xlsx)")
+    )
     export.set_defaults(handler=run_segment_export)
-    quality = subparsers.add_parser("quality", parents=[common], help="qualité des données")
-    quality.add_argument("--pdf", type=Path)
+    quality = subparsers.add_parser("quality", parents=[common], help=_("qualité des données"))
+    quality.add_argument("--pdf", type=Path, help=_("écrire aussi le rapport en PDF"))
     quality.add_argument(
-        "--duplicates", action="store_true", help="compter aussi les doublons (analyse complète)"
+        "--duplicates", action="store_true", help=_("compter aussi les doublons (analyse complète)")
     )
     quality.set_defaults(handler=run_quality)
 
@@ -52,21 +60,33 @@ def run_stats(ctx: CliContext) -> int:
     c, p = figures.current, figures.previous
     ctx.result(
         asdict(figures),
-        "\n".join(
-            [
-                f"{c.year} : {c.donors} donateurs, {c.gifts} dons, {format_eur(c.amount_cents)} "
-                f"({p.year} : {p.donors} donateurs, {format_eur(p.amount_cents)})",
-                f"Don moyen {format_eur(c.average_cents)}, médian {format_eur(c.median_cents)}",
-                f"Fidélisation : {figures.retention_rate * 100:.1f} % ; nouveaux : "
-                f"{figures.new_donors} ; "
-                f"perdus : {figures.lapsed_donors}",
-                f"Reçus émis : {figures.receipts_issued} "
-                f"({format_eur(figures.receipts_amount_cents)}) ; "
-                f"dons à reçu en attente : {figures.to_receipt_gifts} "
-                f"({format_eur(figures.to_receipt_cents)})",
-                f"Demandes RGPD : {figures.requests_overdue} en retard, "
-                f"{figures.requests_due_soon} à échéance proche",
-            ]
+        _(
+            "{year} : {donors} donateurs, {gifts} dons, {amount} "
+            "({previous_year} : {previous_donors} donateurs, {previous_amount})\n"
+            "Don moyen {average}, médian {median}\n"
+            "Fidélisation : {retention:.1f} % ; nouveaux : {new} ; perdus : {lapsed}\n"
+            "Reçus émis : {receipts} ({receipts_amount}) ; "
+            "dons à reçu en attente : {to_receipt} ({to_receipt_amount})\n"
+            "Demandes RGPD : {overdue} en retard, {due_soon} à échéance proche"
+        ).format(
+            year=c.year,
+            donors=c.donors,
+            gifts=c.gifts,
+            amount=format_eur(c.amount_cents),
+            previous_year=p.year,
+            previous_donors=p.donors,
+            previous_amount=format_eur(p.amount_cents),
+            average=format_eur(c.average_cents),
+            median=format_eur(c.median_cents),
+            retention=figures.retention_rate * 100,
+            new=figures.new_donors,
+            lapsed=figures.lapsed_donors,
+            receipts=figures.receipts_issued,
+            receipts_amount=format_eur(figures.receipts_amount_cents),
+            to_receipt=figures.to_receipt_gifts,
+            to_receipt_amount=format_eur(figures.to_receipt_cents),
+            overdue=figures.requests_overdue,
+            due_soon=figures.requests_due_soon,
         ),
     )
     return 0
@@ -77,7 +97,7 @@ def run_segments(ctx: CliContext) -> int:
     database = ctx.database()
     with database.read() as session:
         counts = segment_counts(score_donors(session, today=today(database.clock)))
-    ctx.result(counts, "\n".join(f"{SEGMENTS[k]:18} {v}" for k, v in counts.items()))
+    ctx.result(counts, "\n".join(f"{_(SEGMENTS[k]):18} {v}" for k, v in counts.items()))
     return 0
 
 
@@ -96,8 +116,16 @@ def run_segment_export(ctx: CliContext) -> int:
         )
     ctx.result(
         asdict(result),
-        f"{result.written} contacts écrits dans {ctx.args.out} ; exclus : "
-        + (", ".join(f"{n} ({reason})" for reason, n in result.excluded.items()) or "aucun"),
+        ngettext(
+            N_("{n} contact écrit dans {file} ; exclus : {excluded}"),
+            N_("{n} contacts écrits dans {file} ; exclus : {excluded}"),
+            result.written,
+        ).format(
+            n=result.written,
+            file=ctx.args.out,
+            excluded=", ".join(f"{n} ({reason})" for reason, n in result.excluded.items())
+            or _("aucun"),
+        ),
     )
     return 0
 
@@ -112,6 +140,6 @@ def run_quality(ctx: CliContext) -> int:
         write_quality_pdf(ctx.args.pdf, organisation, metrics)
     ctx.result(
         [{"key": m.key, "label": m.label, "count": m.count, "total": m.total} for m in metrics],
-        "\n".join(f"{m.label:40} {m.count:>8}  ({m.share * 100:.1f} %)" for m in metrics),
+        "\n".join(f"{_(m.label):40} {m.count:>8}  ({m.share * 100:.1f} %)" for m in metrics),
     )
     return 0

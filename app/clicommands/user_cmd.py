@@ -18,17 +18,24 @@ NEW_PASSWORD_ENV_VAR = "OBOLE_NEW_PASSWORD"
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add the `user` command and its sub-commands."""
-    parser = subparsers.add_parser("user", parents=[common], help="gérer les utilisateurs")
-    actions = parser.add_subparsers(dest="user_action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", parents=[common], help="ajouter un utilisateur")
-    add.add_argument("username")
-    add.add_argument("--role", choices=[r.value for r in Role], default=Role.VOLUNTEER.value)
-    add.add_argument("--name", default="", help="nom affiché")
-    actions.add_parser("list", parents=[common], help="lister les utilisateurs")
-    passwd = actions.add_parser("passwd", parents=[common], help="changer un mot de passe")
-    passwd.add_argument("username")
-    deactivate = actions.add_parser("deactivate", parents=[common], help="désactiver")
-    deactivate.add_argument("username")
+    parser = subparsers.add_parser("user", parents=[common], help=_("gérer les utilisateurs"))
+    actions = parser.add_subparsers(dest="user_action", metavar=_("ACTION"), required=True)
+    add = actions.add_parser("add", parents=[common], help=_("ajouter un utilisateur"))
+    add.add_argument("username", help=_("identifiant de connexion"))
+    add.add_argument(
+        "--role",
+        choices=[r.value for r in Role],
+        default=Role.VOLUNTEER.value,
+        help=_("rôle (droits)"),
+    )
+    add.add_argument("--name", default="", help=_("nom affiché"))
+    actions.add_parser("list", parents=[common], help=_("lister les utilisateurs"))
+    passwd = actions.add_parser("passwd", parents=[common], help=_("changer un mot de passe"))
+    passwd.add_argument("username", help=_("identifiant de connexion"))
+    deactivate = actions.add_parser(
+        "deactivate", parents=[common], help=_("désactiver un utilisateur")
+    )
+    deactivate.add_argument("username", help=_("identifiant de connexion"))
     parser.set_defaults(handler=run)
 
 
@@ -53,7 +60,7 @@ def run(ctx: CliContext) -> int:
         ctx.result(
             [vars(r) for r in rows],
             "\n".join(
-                f"{r.username:<20} {r.role:<10} {'actif' if r.active else 'désactivé'}"
+                f"{r.username:<20} {r.role:<10} {_('actif') if r.active else _('désactivé')}"
                 for r in rows
             )
             or _("Aucun utilisateur."),

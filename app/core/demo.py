@@ -619,7 +619,10 @@ def generate_demo(
     campaigns = _ensure_reference_data(session, today)
     g = _Generator(session, seed, today)
     report = DemoReport()
-    progress.start(contacts, "Génération des données de démonstration")
+    from app.i18n import N_
+    from app.i18n import _ as translate
+
+    progress.start(contacts, translate(N_("Génération des données de démonstration")))
     originals = max(1, round(contacts / (1 + DUPLICATE_RATE)))
     for index in range(contacts):
         if index < originals or not report.contacts:
