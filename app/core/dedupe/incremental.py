@@ -73,7 +73,7 @@ class SimilarityIndex:
         probability)."""
         candidates: set[int] = set()
         for key in keys_of(draft):
-            members = self._blocks.get(key, ())
+            members = self._blocks.get(key, [])
             if len(members) <= LARGE_BLOCK:
                 candidates.update(members)
             else:  # a common key (a frequent name at 500k contacts): the closest names only
