@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.infrastructure.permissions import Permission, require
+from app.core.infrastructure.session_events import listen_once
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.models import ConsentEvent, Contact, ContactEmail, ContactPhone, Gift, PostalAddress
@@ -89,8 +90,7 @@ def _guard(session: Session, _context: Any, _instances: Any) -> None:
 
 def install(factory: sessionmaker[Session]) -> None:
     """Guard every session of `factory` (idempotent)."""
-    if not event.contains(factory, "before_flush", _guard):
-        event.listen(factory, "before_flush", _guard)
+    listen_once(factory, "before_flush", _guard)
 
 
 def restrict(session: Session, contact_id: int, *, reason: str) -> None:

@@ -21,10 +21,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.infrastructure.bulk_insert import insert_rows
+from app.core.infrastructure.session_events import listen_once
 from app.models import (
     Appeal,
     Campaign,
@@ -189,8 +190,7 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 def install(factory: sessionmaker[Session]) -> None:
     """Journal every session made by `factory` (idempotent)."""
-    if not event.contains(factory, "after_flush", _after_flush):
-        event.listen(factory, "after_flush", _after_flush)
+    listen_once(factory, "after_flush", _after_flush)
 
 
 @dataclass(frozen=True)
