@@ -272,3 +272,83 @@ def test_merge_then_undo_is_identity(tmp_path_factory, people) -> None:  # type:
         undo(session, record.id)
     assert _state(database) == before
     database.dispose()
+
+
+def test_merge_carries_memberships_direct_debits_and_solicitations(any_db: Database) -> None:
+    """A member typed twice: merging must not leave the membership, the mandate, the plan
+    (still collected!) or the solicitation history on the merged record (#18, #19)."""
+    from app.models import (
+        Appeal,
+        AppealExclusion,
+        Campaign,
+        Membership,
+        MembershipType,
+        RegularGiftPlan,
+        SepaMandate,
+        Solicitation,
+    )
+    from app.models.enums import MembershipKind, MembershipPeriod, PlanFrequency
+
+    a, b = _fixture(any_db)
+    day = date(2025, 3, 1)
+    with any_db.write() as session:
+        kind = MembershipType(
+            name="Individuelle",
+            kind=MembershipKind.INDIVIDUAL,
+            period=MembershipPeriod.CALENDAR_YEAR,
+        )
+        campaign = Campaign(code="P25", name="Printemps")
+        session.add_all([kind, campaign])
+        session.flush()
+        mandate = SepaMandate(
+            contact_id=b,
+            rum="OBOLE-B-1",
+            iban="FR1420041010050500013M02606",
+            holder="B",
+            signed_on=day,
+        )
+        appeal = Appeal(
+            name="Printemps",
+            channel=Channel.POST,
+            target_kind="all",
+            campaign_id=campaign.id,
+            send_on=day,
+        )
+        session.add_all([mandate, appeal])
+        session.flush()
+        session.add_all(
+            [
+                Membership(
+                    contact_id=b,
+                    type_id=kind.id,
+                    starts_on=day,
+                    ends_on=date(2025, 12, 31),
+                    paid_on=day,
+                    amount_cents=2000,
+                    payment_method=PaymentMethod.CHEQUE,
+                ),
+                RegularGiftPlan(
+                    contact_id=b,
+                    mandate_id=mandate.id,
+                    amount_cents=1000,
+                    frequency=PlanFrequency.MONTHLY,
+                    day_of_month=5,
+                    starts_on=day,
+                ),
+                Solicitation(contact_id=b, appeal_id=appeal.id, channel=Channel.POST, sent_on=day),
+                AppealExclusion(appeal_id=appeal.id, contact_id=b, reason="npai"),
+            ]
+        )
+    before = _state(any_db)
+    moved = (Membership, SepaMandate, RegularGiftPlan, Solicitation, AppealExclusion)
+    with any_db.write() as session:
+        record = merge(session, a, [b])
+    with any_db.read() as session:
+        for model in moved:
+            assert set(session.scalars(select(model.contact_id))) == {a}, model.__name__
+    with any_db.write() as session:
+        undo(session, record.id)
+    with any_db.read() as session:
+        for model in moved:
+            assert set(session.scalars(select(model.contact_id))) == {b}, model.__name__
+    assert _state(any_db) == before

@@ -2,7 +2,8 @@
 
 The MergeRecord keeps the full before-state: every column of the contacts and of their
 e-mails, phones, addresses and tags, plus the ids of the rows that moved (gifts, consent
-events, receipts, journal rows, rights requests). Undo restores those rows as they were.
+events, receipts, journal rows, rights requests, memberships, SEPA mandates and
+regular-gift plans, solicitations and appeal exclusions). Undo restores those rows as they were.
 Consent events are append-only and simply move: the latest event still decides, so a
 withdrawal is never overwritten by an older grant. Receipts keep their numbers, snapshots
 and fingerprints; only their contact moves.
@@ -25,17 +26,22 @@ from app.core.infrastructure.permissions import Permission, require
 from app.errors import Conflict, NotFound, ValidationError
 from app.i18n import _
 from app.models import (
+    AppealExclusion,
     AuditEvent,
     ConsentEvent,
     Contact,
     ContactEmail,
     ContactPhone,
     Gift,
+    Membership,
     MergeRecord,
     NotDuplicate,
     PostalAddress,
     Receipt,
+    RegularGiftPlan,
     RightsRequest,
+    SepaMandate,
+    Solicitation,
     contact_tags,
 )
 from app.models.enums import ContactStatus
@@ -53,6 +59,13 @@ MOVED_MODELS: dict[str, Any] = {
     "receipts": Receipt,
     "journal": AuditEvent,
     "requests": RightsRequest,
+    # a member typed twice keeps one membership history; the plan keeps being collected
+    # for the survivor; the pressure rules count both records' solicitations
+    "memberships": Membership,
+    "mandates": SepaMandate,
+    "plans": RegularGiftPlan,
+    "solicitations": Solicitation,
+    "appeal_exclusions": AppealExclusion,
 }
 
 
@@ -274,7 +287,8 @@ def undo(session: Session, merge_id: int) -> None:
         )
     ids = [c["id"] for c in state["contacts"]]
     for name, model in MOVED_MODELS.items():
-        for row_id, contact_id in state[name]:
+        # a merge recorded before a kind of row was carried over moved none of them
+        for row_id, contact_id in state.get(name, ()):
             session.execute(
                 update(model)
                 .where(model.id == row_id)
