@@ -13,6 +13,7 @@ from app.errors import Conflict
 from app.i18n import N_, _, ngettext
 from app.models.enums import ReceiptMode
 from app.operations import receipts as ops
+from app.operations import smtp
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -414,10 +415,9 @@ def run_smtp(ctx: CliContext) -> int:
         password=os.environ.get(mailing.PASSWORD_ENV_VAR, ""),
         sender=args.sender,
     )
-    with ctx.database().write() as session:
-        mailing.save_settings(session, settings)
+    smtp.save_smtp(ctx.operation(), settings)
     if args.test:
-        mailing.check_connection(settings)
+        smtp.check_smtp(ctx.operation(), settings)
     ctx.result(
         {"saved": True, "tested": bool(args.test)},
         _("Paramètres d'envoi enregistrés et connexion vérifiée.")

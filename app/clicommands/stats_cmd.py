@@ -9,15 +9,15 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.core.clock import today
-from app.core.contacts.segments import SEGMENTS, export_segment, score_donors, segment_counts
+from app.core.contacts.segments import SEGMENTS, score_donors, segment_counts
 from app.core.money import format_eur
 from app.core.organisation import load_identity
 from app.core.quality import duplicate_ids, quality_report
 from app.core.stats import dashboard
 from app.i18n import N_, _, ngettext
 from app.models.enums import Channel
+from app.operations import dashboard as dashboard_ops
 from app.reports.quality_pdf import write_quality_pdf
-from app.reports.table_export import write_table
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -53,10 +53,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_stats(ctx: CliContext) -> int:
     """Print the dashboard figures."""
-    database = ctx.database()
-    day = today(database.clock)
-    with database.read() as session:
-        figures = dashboard(session, ctx.args.year or day.year, today=day)
+    day = today(ctx.database().clock)
+    figures = ctx.query(lambda session: dashboard(session, ctx.args.year or day.year, today=day))
     c, p = figures.current, figures.previous
     ctx.result(
         asdict(figures),
@@ -94,26 +92,19 @@ def run_stats(ctx: CliContext) -> int:
 
 def run_segments(ctx: CliContext) -> int:
     """Segment sizes."""
-    database = ctx.database()
-    with database.read() as session:
-        counts = segment_counts(score_donors(session, today=today(database.clock)))
+    day = today(ctx.database().clock)
+    counts = segment_counts(ctx.query(lambda session: score_donors(session, today=day)))
     ctx.result(counts, "\n".join(f"{_(SEGMENTS[k]):18} {v}" for k, v in counts.items()))
     return 0
 
 
 def run_segment_export(ctx: CliContext) -> int:
     """Export a segment for one channel."""
-    database = ctx.database()
-    with database.write() as session:
-        scores = score_donors(session, today=today(database.clock))
-        result = export_segment(
-            session,
-            scores,
-            ctx.args.name,
-            Channel(ctx.args.channel),
-            ctx.args.out,
-            write=write_table,
-        )
+    day = today(ctx.database().clock)
+    scores = ctx.query(lambda session: score_donors(session, today=day))
+    result = dashboard_ops.export_segment(
+        ctx.operation(), scores, ctx.args.name, Channel(ctx.args.channel), ctx.args.out
+    ).result
     ctx.result(
         asdict(result),
         ngettext(
@@ -132,10 +123,9 @@ def run_segment_export(ctx: CliContext) -> int:
 
 def run_quality(ctx: CliContext) -> int:
     """Print the quality metrics (and write the PDF)."""
-    database = ctx.database()
-    with database.read() as session:
-        metrics = quality_report(session, duplicates=duplicate_ids if ctx.args.duplicates else None)
-        organisation = load_identity(session).name
+    duplicates = duplicate_ids if ctx.args.duplicates else None
+    metrics = ctx.query(lambda session: quality_report(session, duplicates=duplicates))
+    organisation = ctx.query(lambda session: load_identity(session).name)
     if ctx.args.pdf:
         write_quality_pdf(ctx.args.pdf, organisation, metrics)
     ctx.result(

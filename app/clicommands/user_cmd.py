@@ -8,10 +8,10 @@ from typing import Any
 
 from app.clicommands.context import CliContext
 from app.clicommands.prompts import ask_secret
-from app.core.access import users
 from app.errors import ValidationError
 from app.i18n import _
 from app.models.enums import Role
+from app.operations import access
 
 NEW_PASSWORD_ENV_VAR = "OBOLE_NEW_PASSWORD"
 
@@ -51,12 +51,10 @@ def _new_password(username: str) -> str:
 
 
 def run(ctx: CliContext) -> int:
-    """Dispatch to the sub-command."""
-    database = ctx.database()
-    action = ctx.args.user_action
+    """Dispatch to the sub-command (the operations shared with the GUI's users dialog)."""
+    action, name = ctx.args.user_action, getattr(ctx.args, "username", "")
     if action == "list":
-        with database.read() as session:
-            rows = users.list_users(session)
+        rows = access.list_users(ctx.operation()).result
         ctx.result(
             [vars(r) for r in rows],
             "\n".join(
@@ -66,28 +64,20 @@ def run(ctx: CliContext) -> int:
             or _("Aucun utilisateur."),
         )
         return 0
-    with database.write() as session:
-        if action == "add":
-            info = users.create_user(
-                session,
-                ctx.args.username,
-                role=ctx.args.role,
-                password=_new_password(ctx.args.username),
-                display_name=ctx.args.name,
-            )
-        elif action == "passwd":
-            users.set_password(
-                session,
-                ctx.args.username,
-                _new_password(ctx.args.username),
-                acting_user=database.user,
-            )
-            info = None
-        else:
-            info = users.deactivate_user(session, ctx.args.username)
+    if action == "add":
+        access.add_user(
+            ctx.operation(),
+            name,
+            role=ctx.args.role,
+            password=_new_password(name),  # asked before the write transaction starts
+            display_name=ctx.args.name,
+        )
+    elif action == "passwd":
+        access.change_password(ctx.operation(), name, _new_password(name))
+    else:
+        access.deactivate_user(ctx.operation(), name)
     ctx.result(
-        {"username": ctx.args.username, "action": action},
-        _("Utilisateur {name} : fait ({action}).").format(name=ctx.args.username, action=action),
+        {"username": name, "action": action},
+        _("Utilisateur {name} : fait ({action}).").format(name=name, action=action),
     )
-    del info
     return 0

@@ -20,14 +20,15 @@ def list_users(ctx: OperationContext) -> Outcome[list[UserInfo]]:
 
 
 def add_user(
-    ctx: OperationContext, username: str, *, role: str, password: str
+    ctx: OperationContext, username: str, *, role: str, password: str, display_name: str = ""
 ) -> Outcome[UserInfo]:
     """Create a user with a role and a password (administrator)."""
     check_permission(ctx, Permission.SETTINGS_WRITE)
     with ctx.database.write() as session:
-        return Outcome(
-            users.create_user(session, username, role=role, password=password), USERS_CHANGED
+        created = users.create_user(
+            session, username, role=role, password=password, display_name=display_name
         )
+        return Outcome(created, USERS_CHANGED)
 
 
 def change_password(ctx: OperationContext, username: str, password: str) -> Outcome[None]:
