@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -47,7 +46,7 @@ from app.operations import contacts as contact_ops
 from app.ui.shell.context import UiContext
 from app.ui.shell.errors import report, show_error
 from app.ui.shell.theme import text_style
-from app.ui.widgets.common import FieldErrors, confirm_deliberately
+from app.ui.widgets.common import FieldErrors, confirm_deliberately, save_cancel_buttons
 
 CIVILITIES = ["", "M.", "Mme", "M. et Mme", "Dr"]
 CHANNEL_LABELS = {
@@ -119,14 +118,7 @@ class ContactDialog(QDialog):
         self.general_error.setStyleSheet(text_style("error"))
         self.general_error.setWordWrap(True)
         main.addWidget(self.general_error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("Enregistrer"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.cancel)
+        buttons, self.save_button = save_cancel_buttons(self.save, self.cancel)
         main.addWidget(buttons)
         self.loaded = contact_id is None  # an existing contact is read in the background
         self._saving = False

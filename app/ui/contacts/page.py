@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -40,6 +38,7 @@ from app.operations.base import Change, Changes
 from app.ui.contacts.dialog import CHANNEL_LABELS, ContactDialog
 from app.ui.shell.context import UiContext
 from app.ui.widgets.flow_layout import FlowLayout
+from app.ui.widgets.list_export import choose_export_file, export_in_background
 from app.ui.widgets.window_model import Column, WindowTableModel, list_view
 
 SEARCH_DELAY_MS = 200
@@ -518,30 +517,20 @@ class ContactsPage(QWidget):
 
     def export_dialog(self) -> None:
         """Ask for a file name and export the filtered list."""
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Exporter la liste"),
-            f"contacts-{date.today():%Y%m%d}.xlsx",
-            _("Classeur Excel (*.xlsx);;CSV (*.csv)"),
-        )
-        if path:
-            self.export_to(path)
+        path = choose_export_file(self, _("Exporter la liste"), "contacts")
+        if path is not None:
+            self.export_to(str(path))
 
     def export_to(self, path: str) -> None:
         """Export the current list to `path` in the background (progress, cancel)."""
         spec, target = self.filter, Path(path)
         self.last_export: int | None = None
-
-        def done(count: int) -> None:
-            self.last_export = count
-            self.count_label.setText(
-                _("{n} contact(s) exporté(s) dans {path}").format(n=count, path=path)
-            )
-
-        self.ctx.ops.op(
+        export_in_background(
+            self.ctx,
+            self,
             lambda op: export_ops.export_contacts(op, spec, target),
-            parent=self,
             label=_("Export de la liste…"),
-            on_success=done,
-            on_cancel=lambda: self.count_label.setText(_("Export annulé : aucun fichier écrit.")),
+            status=self.count_label,
+            said=lambda n: _("{n} contact(s) exporté(s) dans {path}").format(n=n, path=path),
+            on_count=lambda n: setattr(self, "last_export", n),
         )

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,7 +28,7 @@ from app.i18n import N_, _
 from app.operations import campaigns as ops
 from app.operations.base import Change, OperationContext
 from app.ui.shell.context import UiContext
-from app.ui.widgets.common import FieldErrors
+from app.ui.widgets.common import FieldErrors, save_cancel_buttons
 
 SHOWN = frozenset({Change.CAMPAIGNS, Change.GIFTS, Change.IMPORTS})
 HEADERS = (
@@ -73,14 +72,7 @@ class CampaignDialog(QDialog):
         ):
             editor.setAccessibleName(_(label))
             form.addRow(_(label), self.errors.cell(name, editor))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("Enregistrer"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_cancel_buttons(self.save, self.reject)
         form.addRow(buttons)
 
     def draft(self) -> CampaignDraft:

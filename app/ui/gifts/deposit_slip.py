@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,7 +32,7 @@ from app.operations import deposit_slips as slip_ops
 from app.ui.shell.context import UiContext
 from app.ui.shell.errors import show_error
 from app.ui.shell.theme import text_style
-from app.ui.widgets.common import confirm_deliberately
+from app.ui.widgets.common import confirm_deliberately, save_cancel_buttons
 from app.ui.widgets.contact_picker import ContactPicker
 
 
@@ -87,14 +86,9 @@ class DepositSlipDialog(QDialog):
         self.status = QLabel("")
         self.status.setObjectName("slip_status")
         layout.addWidget(self.status)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        buttons, self.save_button = save_cancel_buttons(
+            self.save, self.reject, save_text=_("&Enregistrer la remise")
         )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("&Enregistrer la remise"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.donor.picked.connect(lambda _id: self.amount.setFocus())
         self.amount.returnPressed.connect(self.cheque_number.setFocus)

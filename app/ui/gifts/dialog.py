@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from app.operations import gifts as gift_ops
 from app.ui.shell.context import UiContext
 from app.ui.shell.errors import explain_text, report
 from app.ui.shell.theme import BLUE, YELLOW, box_style
-from app.ui.widgets.common import FieldErrors, confirm_deliberately
+from app.ui.widgets.common import FieldErrors, confirm_deliberately, save_cancel_buttons
 from app.ui.widgets.contact_picker import ContactPicker
 
 
@@ -115,14 +114,7 @@ class GiftDialog(QDialog):
         self.form_box = QWidget()
         self.form_box.setLayout(form)
         layout.addWidget(self.form_box)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(_("Enregistrer"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_cancel_buttons(self.save, self.reject)
         layout.addWidget(buttons)
         self._buttons = buttons
         self.offer = self._receipt_offer()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +28,7 @@ from app.ui.gifts.deposit_slip import DepositSlipDialog
 from app.ui.gifts.dialog import GiftDialog
 from app.ui.shell.context import UiContext
 from app.ui.shell.theme import text_style
+from app.ui.widgets.list_export import choose_export_file, export_in_background
 from app.ui.widgets.window_model import Column, WindowTableModel, list_view
 
 
@@ -189,30 +188,20 @@ class GiftsPage(QWidget):
 
     def export_dialog(self) -> None:
         """Ask for a file and export the filtered gifts."""
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            _("Exporter les dons"),
-            f"dons-{date.today():%Y%m%d}.xlsx",
-            _("Classeur Excel (*.xlsx);;CSV (*.csv)"),
-        )
-        if path:
-            self.export_to(path)
+        path = choose_export_file(self, _("Exporter les dons"), "dons")
+        if path is not None:
+            self.export_to(str(path))
 
     def export_to(self, path: str) -> None:
         """Export the filtered gifts to `path` in the background (progress, cancel)."""
         spec, target = self.filter, Path(path)
         self.last_export: int | None = None
-
-        def done(count: int) -> None:
-            self.last_export = count
-            self.totals_label.setText(
-                _("{n} don(s) exporté(s) dans {path}").format(n=count, path=path)
-            )
-
-        self.ctx.ops.op(
+        export_in_background(
+            self.ctx,
+            self,
             lambda op: export_ops.export_gifts(op, spec, target),
-            parent=self,
             label=_("Export des dons…"),
-            on_success=done,
-            on_cancel=lambda: self.totals_label.setText(_("Export annulé : aucun fichier écrit.")),
+            status=self.totals_label,
+            said=lambda n: _("{n} don(s) exporté(s) dans {path}").format(n=n, path=path),
+            on_count=lambda n: setattr(self, "last_export", n),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,6 +19,7 @@ from app.i18n import _
 from app.operations import smtp as smtp_ops
 from app.ui.shell.context import UiContext
 from app.ui.shell.errors import explain_text, show_error
+from app.ui.widgets.common import save_cancel_buttons
 
 
 class SmtpDialog(QDialog):
@@ -67,12 +67,7 @@ class SmtpDialog(QDialog):
         self.test_button = QPushButton(_("Tester la connexion"))
         self.test_button.clicked.connect(self.test)
         form.addRow(self.test_button, self.status)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = save_cancel_buttons(self.save, self.reject)
         form.addRow(buttons)
         self._set_busy(True)
         ctx.ops.op(

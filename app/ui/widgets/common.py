@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
+from collections.abc import Callable
 
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
 from app.ui.shell.theme import text_style
 
 
@@ -124,3 +134,21 @@ def name_controls(root: QWidget) -> int:
             child.setAccessibleName(text.rstrip("…").rstrip(" :"))
             named += 1
     return named
+
+
+def save_cancel_buttons(
+    on_save: Callable[[], object],
+    on_cancel: Callable[[], object],
+    *,
+    save_text: str = "",
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """The "Enregistrer / Annuler" row of a form, and its save button (to disable while saving)."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.setText(save_text or _("Enregistrer"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuler"))
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(on_cancel)
+    return buttons, save
