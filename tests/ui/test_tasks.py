@@ -104,3 +104,29 @@ def test_a_task_outlives_the_page_that_asked_for_it(qtbot, db) -> None:  # type:
     release.set()
     qtbot.waitUntil(lambda: not runner._tasks, timeout=5000)
     assert called == []  # nothing reached the deleted page
+
+
+def test_a_screen_task_announces_what_its_operations_changed(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    """Screens that call several operations in one background task (appeals, members,
+    forms) tell the other views what changed, as `op` does."""
+    from app.operations.base import Change, Outcome
+
+    class Events:
+        def __init__(self) -> None:
+            self.heard: list[frozenset[Change]] = []
+
+        def notify(self, changes: frozenset[Change]) -> None:
+            self.heard.append(changes)
+
+    events, got = Events(), []
+    runner = DatabaseRunner(TaskRunner(), lambda: db, events)
+    runner.task(
+        lambda _p, _c: Outcome(7, frozenset({Change.CAMPAIGNS})),
+        parent=None,
+        label="x",
+        on_success=got.append,
+    )
+    runner.task(lambda _p, _c: 8, parent=None, label="y", on_success=got.append)
+    qtbot.waitUntil(lambda: len(got) == 2, timeout=5000)
+    assert events.heard == [frozenset({Change.CAMPAIGNS})]
+    assert got == [Outcome(7, frozenset({Change.CAMPAIGNS})), 8]

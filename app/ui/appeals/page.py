@@ -166,12 +166,11 @@ class TemplateDialog(QDialog):
     def load(self) -> None:
         """Load the chosen template."""
         context, kind = OperationContext(self.ctx.database), self.kind.currentData()
-        self.ctx.tasks.run(
+        self.ctx.ops.task(
             lambda _p, _c: ops.load_template(context, kind),
             parent=self,
             label=_("Chargement…"),
             on_success=self._show,
-            cancellable=False,
         )
 
     def _show(self, template: templates.Template) -> None:
@@ -197,12 +196,11 @@ class TemplateDialog(QDialog):
     def save(self) -> None:
         """Store the template."""
         context, template = OperationContext(self.ctx.database), self._template()
-        self.ctx.tasks.run(
+        self.ctx.ops.task(
             lambda _p, _c: ops.save_template(context, template),
             parent=self,
             label=_("Enregistrement…"),
             on_success=lambda _r: self.problem.setText(_("Modèle enregistré.")),
-            cancellable=False,
         )
 
 
@@ -281,7 +279,7 @@ class AppealsPage(QWidget):
         return OperationContext(self.ctx.database)
 
     def _run(self, work: Any, label: str, done: Any, *, cancellable: bool = False) -> None:
-        self.ctx.tasks.run(
+        self.ctx.ops.task(
             lambda progress, cancel: work(progress, cancel),
             parent=self,
             label=label,

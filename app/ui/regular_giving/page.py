@@ -72,7 +72,7 @@ class RegularGivingPage(QWidget):
         return OperationContext(self.ctx.database)
 
     def _run(self, work: Any, label: str, done: Any) -> None:
-        self.ctx.tasks.run(lambda _p, _c: work(), parent=self, label=label, on_success=done)
+        self.ctx.ops.task(lambda _p, _c: work(), parent=self, label=label, on_success=done)
 
     # --- members ---------------------------------------------------------------------
 

@@ -61,13 +61,12 @@ class Form(QDialog):
     def run(self, work: Callable[[], Any], label: str) -> None:
         """Run `work` off the GUI thread; close on success, show what is wrong otherwise."""
         self.buttons.setEnabled(False)
-        self.ctx.tasks.run(
+        self.ctx.ops.task(
             lambda _progress, _cancel: work(),
             parent=self,
             label=label,
             on_success=self._done,
-            on_error=self._failed,
-            cancellable=False,
+            on_failure=self._failed,
         )
 
     def _done(self, value: Any) -> None:

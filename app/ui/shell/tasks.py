@@ -322,6 +322,28 @@ class DatabaseRunner:
             False,
         )
 
+    def task(
+        self,
+        work: Callable[[Progress, CancelToken], T],
+        *,
+        parent: QWidget | None,
+        label: str,
+        on_success: Callable[[T], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        cancellable: bool = False,
+    ) -> Task:
+        """Run `work` (which calls one or several operations) off the GUI thread; when it
+        returns an Outcome, announce its changes like `op`, and hand the Outcome itself to
+        `on_success` (for screens that read more than the result)."""
+
+        def succeeded(value: T) -> None:
+            if isinstance(value, Outcome) and self._events is not None and value.changes:
+                self._events.notify(value.changes)
+            if on_success is not None and alive(parent):
+                on_success(value)
+
+        return self._start(work, parent, label, succeeded, on_failure, None, None, cancellable)
+
     def read_window(self, read: Callable[[Session], T]) -> T:
         """A bounded synchronous read for a lazy table model (count or one window of rows)."""
         with self.database.read() as session:
