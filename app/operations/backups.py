@@ -38,6 +38,16 @@ def create_backup(
     return Outcome(result, frozenset({Change.BACKUPS}))
 
 
+def daily_backup(ctx: OperationContext) -> Outcome[backup.BackupResult | None]:
+    """The day's verified backup, taken when the last one is more than 24 hours old (the
+    GUI runs it in the background once its window is up; None when none was due)."""
+    folder = ctx.database.backup_dir
+    if folder is None or not backup.daily_backup_due(folder):
+        return Outcome(None)
+    result = backup.automatic_backup(ctx.database.engine, folder, reason="daily")
+    return Outcome(result, frozenset({Change.BACKUPS}) if result else frozenset())
+
+
 def restore_backup(
     ctx: OperationContext,
     source: Path,

@@ -178,3 +178,17 @@ def test_backup_now_runs_the_backup_operation_in_the_background(
     made = backup.list_backups(main_window.paths.backup_dir)
     assert [e.reason for e in made] == ["manual"]
     assert made[0].path.name in main_window.statusBar().currentMessage()
+
+
+def test_the_days_backup_is_taken_in_the_background_once(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    from app.core.infrastructure.backup import list_backups
+
+    assert db.backup_dir is not None
+    main_window.daily_backup()
+    qtbot.waitUntil(lambda: not main_window.tasks._tasks, timeout=30_000)
+    assert [b.reason for b in list_backups(db.backup_dir)] == ["daily"]
+    main_window.daily_backup()  # the same day: none due
+    qtbot.waitUntil(lambda: not main_window.tasks._tasks, timeout=30_000)
+    assert len(list_backups(db.backup_dir)) == 1

@@ -116,6 +116,7 @@ def run_gui(*, db_target: str | None = None) -> int:
         return 1
     window = MainWindow(database, paths)
     window.show()
+    window.daily_backup()  # in the background: a big file takes seconds to copy and verify
     if demo_contacts:
         window.fill_with_demo(demo_contacts, seed=1)
     code = app.exec()
@@ -145,7 +146,8 @@ def tear_down(window: MainWindow) -> None:
 
 
 def open_protected(target: str, paths: AppPaths) -> Database | None:
-    """Open with integrity check (restore offer), instance lock, login and daily backup."""
+    """Open with integrity check (restore offer), instance lock and login (the day's backup
+    is taken by the main window, in the background)."""
     try:
         database = open_database(target, user=_default_user(), backup_dir=paths.backup_dir)
     except DatabaseDamaged as exc:
@@ -156,7 +158,6 @@ def open_protected(target: str, paths: AppPaths) -> Database | None:
     if not _take_lock(database) or not _log_in(database):
         database.dispose()
         return None
-    _daily_backup(database, paths)
     return database
 
 
@@ -192,15 +193,6 @@ def _log_in(database: Database) -> bool:
     if warnings:
         QMessageBox.warning(None, APP_NAME, "\n\n".join(warnings))
     return True
-
-
-def _daily_backup(database: Database, paths: AppPaths) -> None:
-    """One verified backup per day, on open (failures are shown, not fatal)."""
-    try:
-        if backup.daily_backup_due(paths.backup_dir):
-            backup.automatic_backup(database.engine, paths.backup_dir, reason="daily")
-    except AppError as exc:
-        QMessageBox.warning(None, APP_NAME, str(exc))
 
 
 def _offer_restore(exc: DatabaseDamaged, target: str, paths: AppPaths) -> Database | None:

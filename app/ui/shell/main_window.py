@@ -287,6 +287,15 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    def daily_backup(self) -> None:
+        """The day's backup, off the GUI thread (a failure is shown, never fatal)."""
+        self.ctx.ops.op(
+            backup_ops.daily_backup,
+            parent=self,
+            label=_("Sauvegarde du jour…"),
+            cancellable=False,
+        )
+
     def fill_with_demo(self, contacts: int, *, seed: int = 1) -> None:
         """Generate demo data in the background, then refresh the sections."""
         self.ctx.ops.op(
