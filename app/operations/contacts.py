@@ -114,6 +114,8 @@ class LoadedContact:
     npai_on: date | None
     appeals_per_year: int | None
     related: ContactRelated
+    # e-mail addresses that came back (a bounce): address, since when, why
+    invalid_emails: tuple[tuple[str, date, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,11 @@ def load_contact(ctx: OperationContext, contact_id: int) -> Outcome[LoadedContac
                 address.npai_on if address is not None else None,
                 contact.appeals_per_year,
                 _related(session, contact_id, day),
+                tuple(
+                    (e.email, e.invalid_on, e.invalid_reason)
+                    for e in contact.emails
+                    if e.invalid_on is not None
+                ),
             )
         )
 

@@ -337,3 +337,33 @@ def test_an_own_limit_set_elsewhere_is_shown_and_kept(
     qtbot.waitUntil(lambda: dialog.result() == qt_api.QtWidgets.QDialog.DialogCode.Accepted)
     with db.read() as session:
         assert session.get(Contact, contact.id).appeals_per_year == 3  # type: ignore[union-attr]
+
+
+def test_contact_form_says_which_email_came_back(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """#18.5: a bounce marks the address invalid; the form says so until it is corrected."""
+    from datetime import date
+
+    from app.models import ContactEmail
+    from tests.factories import make_contact
+
+    with db.write() as session:
+        ok = make_contact(session, "Valide", email="anne@exemple.fr")
+        bounced = make_contact(session, "Revenue", email="jean@exemple.fr")
+        email = session.query(ContactEmail).filter_by(contact_id=bounced.id).one()
+        email.invalid_on, email.invalid_reason = date(2026, 3, 2), "boîte inexistante"
+        ok_id, bounced_id = ok.id, bounced.id
+    dialog = ContactDialog(main_window.ctx, contact_id=bounced_id, parent=main_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.loaded)
+    assert dialog.email_state.isVisible()
+    assert dialog.email_state.text() == (
+        "jean@exemple.fr : invalide depuis le 02/03/2026 (boîte inexistante)"
+    )
+    other = ContactDialog(main_window.ctx, contact_id=ok_id, parent=main_window)
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitUntil(lambda: other.loaded)
+    assert not other.email_state.isVisible() and other.email_state.text() == ""

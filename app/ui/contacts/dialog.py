@@ -3,6 +3,7 @@ contact's gifts, consents, receipts and history."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -202,6 +203,10 @@ class ContactDialog(QDialog):
         )
         self.birth_date = _line(_("jj/mm/aaaa"))
         self.email1, self.email2 = _line("prenom.nom@exemple.fr"), _line()
+        self.email_state = QLabel("")  # an address that came back, from the appeals' bounces
+        self.email_state.setObjectName("email_state")
+        self.email_state.setWordWrap(True)
+        self.email_state.setStyleSheet(text_style("error"))
         self.phone1, self.phone2 = _line("06 12 34 56 78"), _line()
         self.tags = _line(_("séparés par des virgules"))
         self.notes = QPlainTextEdit()
@@ -246,6 +251,9 @@ class ContactDialog(QDialog):
             (N_("Notes"), "notes", self.notes),
         ):
             form.addRow(_(label), self.errors.cell(name, editor))
+            if editor is self.email2:
+                form.addRow(self.email_state)  # shown only when an address came back
+                form.setRowVisible(self.email_state, False)
         for editor in (  # the similar contacts follow the e-mail and phone too (#20)
             self.first_name,
             self.last_name,
@@ -408,6 +416,7 @@ class ContactDialog(QDialog):
         self.npai_date.setText(
             _("Signalé NPAI le {date}").format(date=format_date(npai_on)) if npai_on else ""
         )
+        self.show_invalid_emails(loaded.invalid_emails)
         limit = loaded.appeals_per_year
         if self.appeals_per_year.findData(limit) < 0:  # set elsewhere: kept as it is
             self.appeals_per_year.addItem(_("{n} appels par an au plus").format(n=limit), limit)
@@ -417,6 +426,26 @@ class ContactDialog(QDialog):
         self.save_button.setEnabled(True)
         self.tabs.setEnabled(True)
         self._typed_at_open = self.typed()
+
+    def show_invalid_emails(self, invalid: tuple[tuple[str, dt.date, str], ...]) -> None:
+        """Say which address came back, since when and why (e-mails avoid it until corrected)."""
+        self.email_state.setText(
+            "\n".join(
+                _("{address} : invalide depuis le {date} ({reason})").format(
+                    address=address, date=format_date(on), reason=reason
+                )
+                for address, on, reason in invalid
+            )
+        )
+        self.email_state.setToolTip(
+            _(
+                "Un envoi à cette adresse est revenu : les appels et relances par courriel "
+                "l'évitent. Corrigez-la pour qu'elle soit de nouveau utilisée."
+            )
+            if invalid
+            else ""
+        )
+        self._form.setRowVisible(self.email_state, bool(invalid))
 
     def _load_failed(self, exc: BaseException) -> None:
         """The contact cannot be read (gone, merged, storage): say so; nothing can be saved."""
