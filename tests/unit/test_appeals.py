@@ -18,10 +18,11 @@ from app.core.clock import FixedClock
 from app.core.contacts.consents import record_consent
 from app.core.infrastructure.database import Database
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import Contact, ContactEmail, Gift, PostalAddress, Solicitation
+from app.models import ContactEmail, Gift, Solicitation
 from app.models.enums import Channel, ConsentStatus, ContactStatus, PaymentMethod
 from app.operations import appeals as ops
 from app.operations.base import OperationContext
+from tests.factories import make_contact, make_gift
 
 
 def _ctx(db: Database) -> OperationContext:
@@ -40,31 +41,21 @@ def _person(
     **fields: object,
 ) -> int:
     with db.write() as session:
-        contact = Contact(first_name="Claire", last_name=last, civility=civility, **fields)
-        if address:
-            contact.addresses.append(
-                PostalAddress(
-                    is_primary=True,
-                    line4="3 rue des Lilas",
-                    postcode=f"750{len(last):02d}",
-                    city="Paris",
-                    npai=npai,
-                )
-            )
-        if email:
-            contact.emails.append(ContactEmail(email=email, position=0))
-        session.add(contact)
-        session.flush()
+        contact = make_contact(
+            session,
+            last,
+            first_name="Claire",
+            civility=civility,
+            address=address,
+            line4="3 rue des Lilas",
+            postcode=f"750{len(last):02d}",
+            city="Paris",
+            npai=npai,
+            email=email,
+            **fields,
+        )
         if gift_cents:
-            session.add(
-                Gift(
-                    contact_id=contact.id,
-                    received_on=date(2025, 11, 2),
-                    amount_cents=gift_cents,
-                    payment_method=PaymentMethod.CHEQUE,
-                    cheque_number="1",
-                )
-            )
+            make_gift(session, contact, date(2025, 11, 2), gift_cents, cheque_number="1")
         return contact.id
 
 

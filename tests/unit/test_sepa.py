@@ -27,7 +27,7 @@ from app.core.sepa.creditor import CreditorSettings
 from app.core.sepa.mandates import MandateDraft
 from app.core.sepa.plans import PlanDraft, instalment_in_period
 from app.errors import Conflict, ValidationError
-from app.models import Contact, Gift, PostalAddress, RegularGiftPlan, SepaDebit, SepaMandate
+from app.models import Contact, Gift, RegularGiftPlan, SepaDebit, SepaMandate
 from app.models.enums import (
     MandateStatus,
     PaymentMethod,
@@ -38,6 +38,7 @@ from app.models.enums import (
 )
 from app.operations import sepa as ops
 from app.operations.base import OperationContext
+from tests.factories import make_contact
 
 SCHEMA = Path(__file__).resolve().parents[2] / "resources" / "sepa" / "pain.008.001.02.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
@@ -123,12 +124,15 @@ def _ctx(db: Database) -> OperationContext:
 
 def _person(db: Database, last: str = "Durand", first: str = "Claire") -> int:
     with db.write() as session:
-        contact = Contact(first_name=first, last_name=last, civility="Mme")
-        contact.addresses.append(
-            PostalAddress(is_primary=True, line4="3 rue des Lilas", postcode="75011", city="Paris")
+        contact = make_contact(
+            session,
+            last,
+            first_name=first,
+            civility="Mme",
+            line4="3 rue des Lilas",
+            postcode="75011",
+            city="Paris",
         )
-        session.add(contact)
-        session.flush()
         return contact.id
 
 
