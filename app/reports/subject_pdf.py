@@ -258,6 +258,43 @@ def _regular_giving(styles: _Styles, data: dict[str, Any]) -> list[Any]:
     return [item for table in story for item in (table, Spacer(1, 2 * mm))][:-1]
 
 
+KIND_WORDS = {"appeal": "appel aux dons", "reminder": "relance d'adhésion"}
+DELIVERY_WORDS = {
+    "sent": "envoyé",
+    "failed": "non remis",
+    "bounced": "revenu",
+    "pending": "en attente",
+    "cancelled": "annulé",
+}
+
+
+def _solicitations(styles: _Styles, sent: list[dict[str, Any]]) -> list[Any]:
+    """What we sent: date, channel, what, to which address, delivered or not (issue #18)."""
+    rows = [
+        [
+            value_text("sent_on", s["sent_on"]),
+            value_text("channel", s["channel"]),
+            KIND_WORDS.get(s.get("kind") or "", s.get("kind") or ""),
+            s.get("appeal") or s.get("what") or "",
+            s.get("email") or "",
+            DELIVERY_WORDS.get(s.get("delivery") or "", s.get("delivery") or ""),
+        ]
+        for s in sent
+    ]
+    return (
+        [
+            _table(
+                styles,
+                ["Date", "Canal", "Nature", "Objet", "Adresse", "Remise"],
+                rows,
+                [0.13, 0.12, 0.17, 0.26, 0.2, 0.12],
+            )
+        ]
+        if rows
+        else []
+    )
+
+
 def _consents(styles: _Styles, consents: list[dict[str, Any]]) -> list[Any]:
     rows = [
         [
@@ -336,6 +373,12 @@ def render_subject_pdf(data: dict[str, Any]) -> bytes:
     )
     story += _section(
         styles, "Vos reçus fiscaux", _receipts(styles, data["receipts"]), "Aucun reçu fiscal émis."
+    )
+    story += _section(
+        styles,
+        "Ce que nous vous avons envoyé (appels aux dons, relances)",
+        _solicitations(styles, data.get("solicitations", [])),
+        "Aucun envoi enregistré.",
     )
     story += _section(
         styles,

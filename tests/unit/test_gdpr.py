@@ -114,6 +114,63 @@ def test_access_export_zip_has_pdf_json_and_csv(db: Database, tmp_path: Path) ->
     assert "CNIL" in data["rights"] and "CNIL" in pdf_text and "Dupont" in pdf_text
 
 
+def test_access_export_lists_what_was_sent_to_the_person(db: Database, tmp_path: Path) -> None:
+    """Art. 15: the communications are the person's data too (appeals, reminders, delivery)."""
+    from app.models import Appeal, Campaign, Solicitation
+    from app.models.enums import Channel
+
+    with db.write() as session:
+        ready_association(session)
+        person = donor(session)
+        campaign = Campaign(code="AUT", name="Automne")
+        session.add(campaign)
+        session.flush()
+        appeal = Appeal(
+            name="Appel d'automne",
+            channel=Channel.EMAIL,
+            target_kind="all",
+            campaign_id=campaign.id,
+            send_on=date(2025, 9, 15),
+        )
+        session.add(appeal)
+        session.flush()
+        session.add_all(
+            [
+                Solicitation(
+                    contact_id=person.id,
+                    appeal_id=appeal.id,
+                    channel=Channel.EMAIL,
+                    sent_on=date(2025, 9, 15),
+                    email="h@exemple.fr",
+                    delivery="bounced",
+                ),
+                Solicitation(
+                    contact_id=person.id,
+                    channel=Channel.POST,
+                    sent_on=date(2025, 12, 1),
+                    kind="reminder",
+                    what="Relance d'adhésion",
+                ),
+            ]
+        )
+        path = write_export(session, person.id, tmp_path, render_pdf=render_subject_pdf)
+    with zipfile.ZipFile(path) as archive:
+        data = json.loads(archive.read("donnees.json"))
+        pdf_text = " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(archive.read("donnees.pdf"))).pages
+        )
+        assert "solicitations.csv" in archive.namelist()
+    assert [
+        (s["sent_on"], s["kind"], s["appeal"], s["delivery"]) for s in data["solicitations"]
+    ] == [
+        ("2025-09-15", "appeal", "Appel d'automne", "bounced"),
+        ("2025-12-01", "reminder", "", ""),
+    ]
+    assert "Ce que nous vous avons envoyé" in pdf_text and "Appel d'automne" in pdf_text
+    words = " ".join(pdf_text.split())  # table cells wrap
+    assert "revenu" in words and "relance d'adhésion" in words
+
+
 def test_erasure_keeps_receipts_verifiable(db: Database) -> None:
     with db.write() as session:
         ready_association(session)

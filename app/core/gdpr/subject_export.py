@@ -22,6 +22,7 @@ from app.core.tabular import csv_text
 from app.errors import NotFound
 from app.i18n import _
 from app.models import (
+    Appeal,
     AuditEvent,
     ConsentEvent,
     Contact,
@@ -31,6 +32,7 @@ from app.models import (
     Receipt,
     RegularGiftPlan,
     SepaMandate,
+    Solicitation,
 )
 
 
@@ -98,6 +100,7 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
             ["number", "issued_at", "total_cents", "status"],
         ),
         **_regular_giving(session, contact_id),
+        "solicitations": _solicitations(session, contact_id),
         "consents": _rows(
             session.scalars(
                 select(ConsentEvent)
@@ -140,6 +143,30 @@ def collect(session: Session, contact_id: int) -> dict[str, Any]:
             "75334 Paris Cedex 07)."
         ),
     }
+
+
+def _solicitations(session: Session, contact_id: int) -> list[dict[str, Any]]:
+    """What the association sent the person (appeals, renewal reminders): when, by which
+    channel, what, to which address, and whether it was delivered (issue #18)."""
+    rows = session.execute(
+        select(Solicitation, Appeal.name)
+        .outerjoin(Appeal, Appeal.id == Solicitation.appeal_id)
+        .where(Solicitation.contact_id == contact_id)
+        .order_by(Solicitation.sent_on, Solicitation.id)
+    ).all()
+    return [
+        {
+            "sent_on": _plain(s.sent_on),
+            "channel": _plain(s.channel),
+            "kind": s.kind,
+            "appeal": name or "",
+            "what": s.what,
+            "email": s.email,
+            "delivery": s.delivery,
+            "amount_asked_cents": s.amount_asked_cents,
+        }
+        for s, name in rows
+    ]
 
 
 def _regular_giving(session: Session, contact_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -201,6 +228,7 @@ def write_export(
             "memberships",
             "mandates",
             "regular_gifts",
+            "solicitations",
             "consents",
             "history",
         ):
