@@ -29,11 +29,14 @@ from app.models import (
     ContactEmail,
     ContactPhone,
     Gift,
+    Membership,
+    MembershipType,
     OrganisationSettings,
     PostalAddress,
     Tag,
     contact_tags,
 )
+from app.models.enums import ContactKind, MembershipKind, MembershipPeriod, PaymentMethod
 from app.resources import read_text
 
 CHUNK = 2_000
@@ -104,6 +107,7 @@ class DemoReport:
     gifts: int = 0
     consents: int = 0
     planted_duplicates: list[tuple[int, int]] = field(default_factory=list)
+    memberships: int = 0
 
 
 @cache
@@ -647,6 +651,7 @@ def generate_demo(
         if (index + 1) % CHUNK == 0:
             _flush_chunk(session, g, progress, cancel)
     _flush_chunk(session, g, progress, cancel)
+    report.memberships = _add_memberships(session, g.rng, today)
     sync_sequences(session)  # the rows above chose their ids (PostgreSQL sequences lag)
     refresh_statistics(session.connection())
     record_event(
@@ -657,6 +662,59 @@ def generate_demo(
         f"{report.gifts} dons (graine {seed})",
     )
     return report
+
+
+MEMBERSHIP_RATE = 0.3  # share of contacts who are (or were) members
+DEMO_TYPES = (
+    # name, kind, fee in cents
+    ("Adhésion individuelle", MembershipKind.INDIVIDUAL, 2500),
+    ("Adhésion famille", MembershipKind.FAMILY, 4000),
+    ("Adhésion personne morale", MembershipKind.ORGANISATION, 10000),
+)
+
+
+def _add_memberships(session: Session, rng: random.Random, today: date) -> int:
+    """Three membership types and the members' calendar years, so the members' screen has
+    members up to date, to renew and lapsed (they join one to four years ago, some stop)."""
+    types = [
+        MembershipType(name=name, kind=kind, fee_cents=fee, period=MembershipPeriod.CALENDAR_YEAR)
+        for name, kind, fee in DEMO_TYPES
+    ]
+    session.add_all(types)
+    session.flush()
+    individual, family, organisation = types
+    methods = (PaymentMethod.CHEQUE, PaymentMethod.TRANSFER, PaymentMethod.CARD, PaymentMethod.CASH)
+    rows: list[dict[str, Any]] = []
+    for contact_id, kind in session.execute(select(Contact.id, Contact.kind).order_by(Contact.id)):
+        if rng.random() >= MEMBERSHIP_RATE:
+            continue
+        chosen = (
+            organisation
+            if kind == ContactKind.ORGANISATION
+            else family
+            if rng.random() < 0.25
+            else individual
+        )
+        first = today.year - rng.randint(0, 3)
+        last = min(today.year, first + rng.randint(0, 3))
+        for year in range(first, last + 1):
+            paid = date(year, rng.randint(1, 6), rng.randint(1, 28))
+            if paid > today:
+                break
+            rows.append(
+                {
+                    "contact_id": contact_id,
+                    "type_id": chosen.id,
+                    "starts_on": date(year, 1, 1),
+                    "ends_on": date(year, 12, 31),
+                    "paid_on": paid,
+                    "amount_cents": chosen.fee_cents,
+                    "payment_method": rng.choice(methods),
+                }
+            )
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(Membership), rows[start : start + CHUNK])
+    return len(rows)
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:

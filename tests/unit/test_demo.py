@@ -78,3 +78,27 @@ def test_demo_data_looks_like_a_french_association(db: Database) -> None:
     assert consents > 0
     assert 0.02 <= len(report.planted_duplicates) / 2000 <= 0.04
     assert any("démonstration" in note for note in journal)
+
+
+def test_demo_has_members_up_to_date_to_renew_and_lapsed(db: Database) -> None:
+    """The members' screen of a demo database is not empty (every status is shown)."""
+    from app.core.member_status import MemberStatus, contacts_with_status
+    from app.models import Membership
+
+    with db.write() as session:
+        report = generate_demo(session, contacts=600, seed=3, today=date(2026, 12, 4))
+    with db.read() as session:
+        counted = session.scalar(select(func.count()).select_from(Membership))
+        by_status = {
+            status: len(
+                session.scalars(contacts_with_status(status, on=date(2026, 12, 4), window=30)).all()
+            )
+            for status in (MemberStatus.DUE, MemberStatus.LAPSED)
+        }
+        mid_year = len(
+            session.scalars(
+                contacts_with_status(MemberStatus.CURRENT, on=date(2026, 6, 30), window=30)
+            ).all()
+        )
+    assert report.memberships == counted and counted / 600 > 0.25
+    assert by_status[MemberStatus.DUE] and by_status[MemberStatus.LAPSED] and mid_year
