@@ -6,11 +6,10 @@ A session opened by a command (also `ctx.database().write()`) fails this test.
 
 from __future__ import annotations
 
-import ast
 from collections import Counter
 from pathlib import Path
 
-from tests.unit.test_ui_sessions import HOLDERS, OPENERS
+from tests.unit.test_ui_sessions import session_openings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ROOT / "app" / "clicommands"
@@ -18,30 +17,6 @@ CONTEXT = COMMANDS / "context.py"
 
 # file -> sessions still opened there (none left: keep it so).
 REMAINING: dict[str, int] = {}
-
-
-def _holder(node: ast.expr) -> str | None:
-    """`database`, `ctx.database`, and also `ctx.database()` (the CLI opens it lazily)."""
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
-
-
-def session_openings(path: Path) -> int:
-    """Calls like `database.read()`, `ctx.database().write()`, `database.sessions()`."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return sum(
-        1
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in OPENERS
-        and _holder(node.func.value) in HOLDERS
-    )
 
 
 def cli_openings() -> Counter[str]:

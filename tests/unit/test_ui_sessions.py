@@ -26,6 +26,9 @@ REMAINING: dict[str, int] = {}
 
 
 def _holder(node: ast.expr) -> str | None:
+    """`database`, `ctx.database`, and `ctx.database()` (the CLI opens it lazily)."""
+    if isinstance(node, ast.Call):
+        node = node.func
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
@@ -34,7 +37,7 @@ def _holder(node: ast.expr) -> str | None:
 
 
 def session_openings(path: Path) -> int:
-    """Calls like `database.read()`, `self.ctx.database.write()`, `database.sessions()`."""
+    """Calls like `database.read()`, `ctx.database().write()`, `database.sessions()`."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return sum(
         1
