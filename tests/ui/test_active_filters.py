@@ -8,16 +8,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.core.infrastructure.database import Database
-from app.models import Contact
 from app.ui.shell.main_window import MainWindow
+from tests.factories import add_contacts
 from tests.ui.typing import type_text
 
 
 def _contacts(db: Database, *names: str) -> list[int]:
-    with db.write() as session:
-        rows = [Contact(last_name=n, sort_name=n.lower(), search_text=n.lower()) for n in names]
-        session.add_all(rows)
-    return [c.id for c in rows]
+    return add_contacts(db, *names, first_name="", address=False)
 
 
 def test_a_drill_down_is_shown_and_cleared(main_window: MainWindow, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

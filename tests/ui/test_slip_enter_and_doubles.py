@@ -6,21 +6,17 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from app.core.infrastructure.database import Database
-from app.models import Contact, Gift
+from app.models import Gift
 from app.ui.gifts.deposit_slip import DepositSlipDialog
 from app.ui.gifts.dialog import GiftDialog
 from app.ui.shell.main_window import MainWindow
+from tests.factories import add_contacts
 from tests.ui.modal import ModalAnswer
 from tests.ui.typing import type_text
 
 
 def _donor(db: Database, name: str) -> int:
-    with db.write() as session:
-        contact = Contact(
-            last_name=name, first_name="Anne", sort_name=name.lower(), search_text=name.lower()
-        )
-        session.add(contact)
-    return contact.id
+    return add_contacts(db, name, address=False)[0]
 
 
 def _gift_count(db: Database) -> int:

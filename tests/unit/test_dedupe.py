@@ -38,6 +38,7 @@ from app.models.enums import (
     ReceiptKind,
     ReceiptMode,
 )
+from tests.factories import make_contact
 
 
 def _p(i: int, first: str, last: str, **kw):  # type: ignore[no-untyped-def]
@@ -113,17 +114,15 @@ def test_phonetic_key_groups_spelling_variants() -> None:
 def _contact(
     session, first: str, last: str, *, email: str = "", phone: str = "", tag: Tag | None = None
 ) -> Contact:  # type: ignore[no-untyped-def]
-    contact = Contact(civility="Mme", first_name=first, last_name=last)
-    if email:
-        contact.emails.append(ContactEmail(email=email))
-    if phone:
-        contact.phones.append(ContactPhone(number=phone))
-    contact.addresses.append(PostalAddress(line4="1 rue Haute", postcode="21000", city="Dijon"))
-    if tag is not None:
-        contact.tags.append(tag)
-    session.add(contact)
-    session.flush()
-    return contact
+    return make_contact(
+        session,
+        last,
+        first_name=first,
+        civility="Mme",
+        email=email,
+        phone=phone,
+        tags=[tag] if tag is not None else (),
+    )
 
 
 def _state(database: Database) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
