@@ -152,3 +152,21 @@ def test_membership_reminders_from_the_members_tab(
         assert session.scalars(select(Solicitation.kind)).all() == ["reminder"]
     if os.environ.get("OBOLE_SCREENSHOT_DIR"):
         page.grab().save(str(Path(os.environ["OBOLE_SCREENSHOT_DIR"]) / "members-reminders.png"))
+
+
+def test_the_appeals_list_names_targets_in_words(
+    main_window: MainWindow, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """A segment target reads "segment Grands donateurs", never the key "big"."""
+    from app.core.appeals.sending import AppealDraft
+    from app.models.enums import Channel
+    from app.operations import appeals as appeal_ops
+    from app.operations.base import OperationContext
+
+    draft = AppealDraft("Grands donateurs 2026", Channel.POST, target_kind="segment", target="big")
+    appeal_ops.create(OperationContext(db), draft)
+    page = main_window.show_section("appeals")
+    _idle(qtbot, main_window)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1)  # type: ignore[attr-defined]
+    texts = [page.table.item(0, c).text() for c in range(page.table.columnCount())]  # type: ignore[attr-defined]
+    assert "segment Grands donateurs" in texts and "big" not in texts

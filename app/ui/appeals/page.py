@@ -36,6 +36,7 @@ from app.core.appeals.preparation import AppealPlan, plan_summary
 from app.core.appeals.results import AppealResults, results_summary
 from app.core.appeals.sending import AppealDraft
 from app.core.clock import today
+from app.core.contacts.segments import SEGMENTS
 from app.core.money import parse_eur
 from app.errors import ValidationError
 from app.i18n import N_, _
@@ -296,7 +297,11 @@ class AppealsPage(QWidget):
         self.views = views
         self.table.setRowCount(len(views))
         for row, v in enumerate(views):
-            target = {"all": _("tous"), "filter": v.target, "segment": v.target}[v.target_kind]
+            target = {
+                "all": _("tous"),
+                "filter": v.target,  # the saved filter's own name
+                "segment": _("segment {name}").format(name=_(SEGMENTS.get(v.target, v.target))),
+            }[v.target_kind]
             for column, text in enumerate(
                 (
                     f"{v.send_on:%d/%m/%Y}",
