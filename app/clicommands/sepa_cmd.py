@@ -13,8 +13,8 @@ from app.core.money import format_eur, parse_eur
 from app.core.sepa.accounts import iban_for_role
 from app.core.sepa.collection import Excluded
 from app.core.sepa.creditor import CreditorSettings
-from app.core.sepa.mandates import MandateDraft
-from app.core.sepa.plans import PlanDraft
+from app.core.sepa.mandates import MANDATE_STATUS_LABELS, MandateDraft
+from app.core.sepa.plans import FREQUENCY_LABELS, PLAN_STATUS_LABELS, PlanDraft
 from app.errors import NotFound, ValidationError
 from app.i18n import N_, _
 from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
@@ -191,7 +191,8 @@ def run_mandate_list(ctx: CliContext) -> int:
         [{**r.__dict__, "signed_on": r.signed_on.isoformat()} for r in rows],
         lambda: (
             "\n".join(
-                f"{r.mandate_id:>5}  {r.rum:<24} {r.holder:<30} {r.iban:<34} {r.status}"
+                f"{r.mandate_id:>5}  {r.rum:<24} {r.holder:<30} {r.iban:<34} "
+                f"{_(MANDATE_STATUS_LABELS.get(r.status, r.status))}"
                 for r in rows
             )
             or _("Aucun mandat.")
@@ -205,7 +206,9 @@ def run_mandate_status(ctx: CliContext) -> int:
     outcome = ops.set_mandate_status(_context(ctx), ctx.args.mandate, ctx.args.status)
     ctx.result(
         outcome.result.__dict__,
-        _("Mandat {rum} : {status}.").format(rum=outcome.result.rum, status=ctx.args.status.value),
+        _("Mandat {rum} : {status}.").format(
+            rum=outcome.result.rum, status=_(MANDATE_STATUS_LABELS[ctx.args.status])
+        ),
     )
     return 0
 
@@ -257,7 +260,8 @@ def run_plan_list(ctx: CliContext) -> int:
         lambda: (
             "\n".join(
                 f"{r.plan_id:>5}  {r.holder:<30} {format_eur(r.amount_cents):>12} "
-                f"{r.frequency:<9} {r.day_of_month:>2}  {r.status}"
+                f"{_(FREQUENCY_LABELS.get(r.frequency, r.frequency)):<16} {r.day_of_month:>2}  "
+                f"{_(PLAN_STATUS_LABELS.get(r.status, r.status))}"
                 + (" " + _("(pré-notification à envoyer)") if r.needs_notice else "")
                 for r in rows
             )

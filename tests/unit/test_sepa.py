@@ -573,7 +573,7 @@ def test_cli_from_mandate_to_bank_file_and_reject(
     assert listed["ends_on"] == (day + timedelta(days=400)).isoformat()
     assert run("sepa", "plan", "change", "1", "--no-end", "--status", "suspended")[0] == 0
     code, out = run("sepa", "plan", "list")
-    assert "suspended" in out and "pré-notification à envoyer" in out
+    assert "suspendu" in out and "pré-notification à envoyer" in out
     code, out = run("sepa", "plan", "list", "--json")
     assert json.loads(out)[0]["ends_on"] is None
 

@@ -16,9 +16,16 @@ from sqlalchemy.orm import Session
 from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.accounts import validate_bic, validate_iban
 from app.errors import Conflict, NotFound, ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import Contact, RegularGiftPlan, SepaMandate
 from app.models.enums import ContactStatus, MandateStatus, PlanStatus
+
+# What a user reads for a mandate's status (the GUI and the CLI).
+MANDATE_STATUS_LABELS: dict[str, str] = {
+    MandateStatus.ACTIVE: N_("actif"),
+    MandateStatus.SUSPENDED: N_("suspendu"),
+    MandateStatus.REVOKED: N_("révoqué"),
+}
 
 # EPC: the mandate reference is at most 35 characters of the Latin set below.
 RUM_PATTERN = re.compile(r"[A-Za-z0-9+?/:().,' -]{1,35}")

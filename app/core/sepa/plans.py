@@ -16,9 +16,21 @@ from sqlalchemy.orm import Session
 from app.core.infrastructure.permissions import Permission, require
 from app.core.sepa.mandates import get_mandate
 from app.errors import Conflict, NotFound, ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import Campaign, RegularGiftPlan
 from app.models.enums import MandateStatus, PlanFrequency, PlanStatus
+
+# What a user reads for a plan's frequency and status (the GUI and the CLI).
+FREQUENCY_LABELS: dict[str, str] = {
+    PlanFrequency.MONTHLY: N_("Chaque mois"),
+    PlanFrequency.QUARTERLY: N_("Chaque trimestre"),
+    PlanFrequency.YEARLY: N_("Chaque année"),
+}
+PLAN_STATUS_LABELS: dict[str, str] = {
+    PlanStatus.ACTIVE: N_("actif"),
+    PlanStatus.SUSPENDED: N_("suspendu"),
+    PlanStatus.ENDED: N_("terminé"),
+}
 
 MONTHS = {PlanFrequency.MONTHLY: 1, PlanFrequency.QUARTERLY: 3, PlanFrequency.YEARLY: 12}
 MAX_AMOUNT_CENTS = 100_000_00  # 100,000 EUR per instalment: beyond, a typing error

@@ -27,7 +27,7 @@ from app.core.clock import today
 from app.core.memberships.service import KIND_LABELS, PERIOD_LABELS, MembershipDraft
 from app.core.money import format_eur, parse_eur
 from app.core.sepa.mandates import MandateDraft
-from app.core.sepa.plans import PlanDraft
+from app.core.sepa.plans import FREQUENCY_LABELS, PLAN_STATUS_LABELS, PlanDraft
 from app.errors import ValidationError
 from app.i18n import N_, _
 from app.models.enums import (
@@ -50,11 +50,7 @@ METHODS = {
     PaymentMethod.CARD: N_("Carte bancaire"),
     PaymentMethod.DIRECT_DEBIT: N_("Prélèvement"),
 }
-FREQUENCIES = {
-    PlanFrequency.MONTHLY: N_("Chaque mois"),
-    PlanFrequency.QUARTERLY: N_("Chaque trimestre"),
-    PlanFrequency.YEARLY: N_("Chaque année"),
-}
+FREQUENCIES = FREQUENCY_LABELS
 
 
 def date_edit(day: date) -> QDateEdit:
@@ -278,11 +274,7 @@ class MembershipTypeDialog(Form):
             )
 
 
-PLAN_STATUS = {
-    PlanStatus.ACTIVE: N_("actif"),
-    PlanStatus.SUSPENDED: N_("suspendu"),
-    PlanStatus.ENDED: N_("terminé"),
-}
+PLAN_STATUS = PLAN_STATUS_LABELS
 
 
 class PlanChangeDialog(Form):
@@ -309,7 +301,7 @@ class PlanChangeDialog(Form):
         ending_row.addWidget(self.end, 1)
         self.status = QComboBox()
         for status, label in PLAN_STATUS.items():
-            self.status.addItem(_(label), status.value)
+            self.status.addItem(_(label), str(status))
         self.status.setCurrentIndex(self.status.findData(current.status))
         self.row(_("Montant"), "amount", self.amount)
         self.row(_("Jour du mois"), "day", self.day)

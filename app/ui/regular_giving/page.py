@@ -29,7 +29,8 @@ from app.core.member_status import MemberStatus
 from app.core.memberships.service import STATUS_LABELS, MemberRow
 from app.core.money import format_eur
 from app.core.sepa.collection import CollectionPlan
-from app.i18n import N_, _
+from app.core.sepa.mandates import MANDATE_STATUS_LABELS
+from app.i18n import _
 from app.models.enums import Channel, MandateStatus, PlanFrequency, PlanStatus
 from app.operations import memberships as member_ops
 from app.operations import sepa as sepa_ops
@@ -50,7 +51,7 @@ from app.ui.regular_giving.settings import MembershipTypesDialog
 from app.ui.shell.context import UiContext
 from app.ui.widgets.common import wrapped_label
 
-MANDATE_STATUS = {"active": N_("actif"), "suspended": N_("suspendu"), "revoked": N_("révoqué")}
+MANDATE_STATUS = MANDATE_STATUS_LABELS
 
 
 class RegularGivingPage(QWidget):
