@@ -161,7 +161,7 @@ def run_undo(ctx: CliContext) -> int:
 
 def run_list(ctx: CliContext) -> int:
     """List the imports."""
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "id": b.id,
             "kind": b.kind,
@@ -173,10 +173,25 @@ def run_list(ctx: CliContext) -> int:
         }
         for b in reversed(ops.imports(ctx.operation()).result)
     ]
+    kinds = {"contacts": _("contacts"), "gifts": _("dons")}
+
+    def counted(counts: dict[str, Any]) -> str:
+        return _(
+            "{read} lignes lues = {created} nouvelles + {updated} mises à jour + "
+            "{unchanged} inchangées + {folded} regroupées + {rejected} rejetées"
+        ).format(
+            **{
+                key: counts.get(key, 0)
+                for key in ("created", "updated", "unchanged", "folded", "rejected")
+            },
+            read=counts.get("rows_read", 0),
+        )
+
     ctx.result(
         data,
         "\n".join(
-            f"{d['id']:>4} {str(d['at'])[:16]} {d['kind']:8} {d['file']}  {d['counts']}"
+            f"{d['id']:>4} {str(d['at'])[:16]} {kinds.get(d['kind'], d['kind']):8} {d['file']}  "
+            + counted(d["counts"])
             + ("  " + _("(annulé)") if d["undone"] else "")
             for d in data
         )

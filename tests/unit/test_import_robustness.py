@@ -610,3 +610,18 @@ def test_a_gift_is_never_given_to_one_of_two_namesakes(db: Database, tmp_path: P
     gifts += "Durand;Jean;21000;01/02/2026;50;CB\n"
     plan = _plan(db, _write(tmp_path, "g.csv", gifts), "gifts")
     assert plan.rows[0].status == INVALID and "donateur introuvable" in plan.rows[0].reasons[0]
+
+
+def test_import_list_says_the_counts_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`obole import list` printed the batch's counts as a Python dict."""
+    db = tmp_path / "a.sqlite3"
+    assert run_cli(["init", "--db", str(db)]) == 0
+    path = _write(tmp_path, "c.csv", "Nom;Courriel\nDupont;d@exemple.fr\nMartin;pas-un-courriel\n")
+    assert run_cli(["import", "contacts", str(path), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert run_cli(["import", "list", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "contacts" in out and "c.csv" in out and "{" not in out
+    assert "2 lignes lues = 1 nouvelles + 0 mises à jour" in out and "1 rejetées" in out
