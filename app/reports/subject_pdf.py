@@ -19,6 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.core.contacts.history import describe, value_text
+from app.core.sepa.mandates import MANDATE_STATUS_LABELS
+from app.core.sepa.plans import FREQUENCY_LABELS, PLAN_STATUS_LABELS
 from app.reports.fonts import register_fonts
 
 MONTHS = (
@@ -185,17 +187,9 @@ def _receipts(styles: _Styles, receipts: list[dict[str, Any]]) -> list[Any]:
     )
 
 
-FREQUENCY_WORDS = {
-    "monthly": "chaque mois",
-    "quarterly": "chaque trimestre",
-    "yearly": "chaque année",
-}
-STATUS_WORDS = {
-    "active": "actif",
-    "suspended": "suspendu",
-    "revoked": "révoqué",
-    "ended": "terminé",
-}
+# The person's letter is in French: the core's French words, lower-cased in a sentence.
+FREQUENCY_WORDS = {key: label.lower() for key, label in FREQUENCY_LABELS.items()}
+STATUS_WORDS = {**MANDATE_STATUS_LABELS, **PLAN_STATUS_LABELS}
 
 
 def _regular_giving(styles: _Styles, data: dict[str, Any]) -> list[Any]:
