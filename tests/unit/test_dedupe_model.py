@@ -421,3 +421,92 @@ def test_check_while_typing_finds_a_name_in_a_block_too_large_to_score_whole() -
     assert max(len(index._blocks[key]) for key in keys_of(draft)) > LARGE_BLOCK
     found = index.similar(draft)
     assert found and found[0].b == 999
+
+
+def test_a_near_agreement_never_weighs_more_than_an_exact_one() -> None:
+    from app.core.dedupe.comparison import FIELDS
+    from app.core.dedupe.model import Model
+
+    base = default_model()
+    first = FIELD_INDEX["first"]
+    m = [list(x) for x in base.m]
+    u = [list(x) for x in base.u]
+    u[first][2] = 1e-7  # initials almost never seen among different people: a huge ratio
+    skewed = Model(m, u, base.prior)
+    for model in (base, skewed):
+        for spec, table in zip(FIELDS, model.weight_table(), strict=True):
+            exact = [table[i] for i, lv in enumerate(spec.levels) if lv.status == "agree"]
+            for i, level in enumerate(spec.levels):
+                if level.status == "close" and exact:
+                    assert table[i] <= min(exact) + 1e-9, (spec.name, level.label)
+    claire = _p(1, "Claire", "Besson", street="92 chemin du Lavoir")
+    initial = _p(2, "C", "Besson", street="70 rue des Prés")
+    assert score_pair(claire, initial, model=skewed).probability < 0.8
+
+
+def test_swapped_names_with_a_typo_meet_in_the_sorted_order() -> None:
+    people = [
+        _p(i, f"Prenom{i:03d}", f"Nom{i:03d}", postcode=f"{10000 + i}", street="")
+        for i in range(1, 200)
+    ]
+    a = _p(500, "Oceane", "Gallou", postcode="29200", city="Brest", street="")
+    b = _p(501, "Gallov", "Oceane", postcode="13005", city="Marseille", street="")  # OCR u/v
+    people += [a, b]
+    assert (500, 501) in candidate_pairs(people)
+    assert candidate_pairs(people) == set().union(*pairs_by_rule(people).values())
+
+
+def _families(seed: int, namesake_rate: float):  # type: ignore[no-untyped-def]
+    """Men of 40 first names and 400 last names; `namesake_rate` of them have a namesake
+    relative (own birth date, own e-mail); 15 % are typed twice."""
+    rng = random.Random(seed)
+    syllables = ["ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu"]
+    firsts = [(a + b).capitalize() for a in syllables[:4] for b in syllables]
+    lasts = [(a + b + c).capitalize() for a in syllables[:4] for b in syllables for c in syllables]
+    people, next_id = [], 1
+
+    def add(first: str, last: str, born: date, email: str, postcode: str) -> None:
+        nonlocal next_id
+        people.append(
+            _p(
+                next_id,
+                first,
+                last,
+                civility="M.",
+                birth_date=born,
+                email=email,
+                postcode=postcode,
+                street=f"{rng.randint(1, 99)} rue Haute",
+            )
+        )
+        next_id += 1
+
+    for _ in range(1200):
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        born = date(rng.randint(1940, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        email, postcode = f"m{next_id}@exemple.fr", f"{rng.randint(10, 95)}000"
+        add(first, last, born, email, postcode)
+        if rng.random() < namesake_rate:
+            other = date(rng.randint(1940, 2000), rng.randint(1, 12), rng.randint(1, 28))
+            add(first, last, other, f"r{next_id}@exemple.fr", f"{rng.randint(10, 95)}000")
+        if rng.random() < 0.15:
+            add(first, last, born, email, postcode)
+    return people
+
+
+def test_a_file_where_namesakes_are_common_weighs_a_shared_full_name_less() -> None:
+    from app.core.dedupe.scoring import NAMESAKES_LABEL
+
+    models = {}
+    for rate in (0.0, 0.6):
+        people = _families(3, rate)
+        model = fit(people, compare_pairs(people, sorted(candidate_pairs(people))))
+        models[rate] = model
+    assert models[0.0].named_bits > -0.5  # names drawn independently: (almost) no change
+    assert models[0.6].named_bits < models[0.0].named_bits - 1
+    a = _p(1, "Bace", "Bacedi", civility="M.", postcode="29000", street="")
+    b = _p(2, "Bace", "Bacedi", civility="M.", postcode="75001", street="")
+    many = score_pair(a, b, model=models[0.6])
+    few = score_pair(a, b, model=models[0.0])
+    assert many.probability < few.probability
+    assert NAMESAKES_LABEL in many.reasons

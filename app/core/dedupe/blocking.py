@@ -7,7 +7,8 @@ by one for pair completeness in benchmarks/dedupe_quality.py:
 - French phonetic keys of first and last names in either order (swapped names), and of the
   last or birth name with the département (new first name, initials);
 - e-mail; phone; SIREN; organisation name;
-- a sorted neighbourhood on "last first".
+- a sorted neighbourhood on "last first", and each contact with the next one once
+  "first last" is merged into that order (swapped names with a typo).
 A block larger than MAX_BLOCK is not compared all against all: its members are sorted by name
 and each is compared with its WINDOW next ones, so a common key still finds typo'd pairs
 without blowing up the number of pairs.
@@ -28,6 +29,7 @@ from app.core.dedupe.normalise import phonetic as _phonetic
 MAX_BLOCK = 6
 WINDOW = 2
 NEIGHBOURHOOD = 2
+SORT_KEYS = 2  # the most places a contact has in the sorted order (_sort_keys)
 
 
 def _birth(p: Person) -> list[str]:
@@ -116,7 +118,7 @@ def _ordered(a: int, b: int) -> tuple[int, int]:
 
 
 def _sort_keys(p: Person) -> list[str]:
-    """Where a contact goes in a sorted window: by "last first", and by "birth first" too
+    """Where a contact goes in the sorted windows: by "last first", and by "birth first" too
     (a married woman sits next to both her names)."""
     if p.kind != "person":
         return [p.organisation]
@@ -124,6 +126,13 @@ def _sort_keys(p: Person) -> list[str]:
     if p.birth_name:
         keys.append(f"{ocr_fold(p.birth_name)} {ocr_fold(p.first)}")
     return keys
+
+
+def _swapped_key(p: Person) -> str:
+    """ "first last" when the first name comes first in alphabetical order: a record typed
+    with the names swapped has that as its own "last first" and sits right next to it."""
+    last, first = ocr_fold(p.last), ocr_fold(p.first)
+    return f"{first} {last}" if first and first < last else ""
 
 
 def candidate_pairs(people: Iterable[Person]) -> set[tuple[int, int]]:
@@ -211,12 +220,14 @@ def candidate_rows(
     n = len(people)
     if n < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # global order of the sort keys ("last first", "birth first"), ties by id
+    # global order of the sort keys (_sort_keys), ties by id
     entries = sorted((key, p.id, row) for row, p in enumerate(people) for key in _sort_keys(p))
     rank_row = np.fromiter((e[2] for e in entries), dtype=np.int64, count=len(entries))
-    ranks = np.full((n, 2), -1, dtype=np.int64)
+    ranks = np.full((n, SORT_KEYS), -1, dtype=np.int64)
+    filled = np.zeros(n, dtype=np.int64)
     for position, row in enumerate(rank_row.tolist()):
-        ranks[row, 0 if ranks[row, 0] < 0 else 1] = position
+        ranks[row, filled[row]] = position
+        filled[row] += 1
     block, member = _block_members(people, columns or Columns(people))
     sizes = np.bincount(block)
     found = []
@@ -231,10 +242,10 @@ def candidate_rows(
     unique = np.sort(block[~small] * n + member[~small])  # a member once per block
     unique = unique[np.r_[True, unique[1:] != unique[:-1]]] if len(unique) else unique
     lb, lm = unique // n, unique % n
-    second = ranks[lm, 1] >= 0
-    wb = np.concatenate((lb, lb[second]))
-    wm = np.concatenate((lm, lm[second]))
-    wr = np.concatenate((ranks[lm, 0], ranks[lm[second], 1]))
+    places = [ranks[lm, k] >= 0 for k in range(SORT_KEYS)]
+    wb = np.concatenate([lb[place] for place in places])
+    wm = np.concatenate([lm[place] for place in places])
+    wr = np.concatenate([ranks[lm[place], k] for k, place in enumerate(places)])
     order = np.lexsort((wr, wb))
     wb, wm = wb[order], wm[order]
     for gap in range(1, WINDOW + 1):
@@ -249,6 +260,8 @@ def candidate_rows(
     neighbours = rank_row[named]
     for gap in range(1, NEIGHBOURHOOD + 1):
         found.append((neighbours[:-gap], neighbours[gap:]))
+    swapped = _swapped_neighbours(people)
+    found.append((swapped[:-1], swapped[1:]))
     a = np.concatenate([f[0] for f in found])
     b = np.concatenate([f[1] for f in found])
     keep = a != b
@@ -256,6 +269,21 @@ def candidate_rows(
     codes = np.sort(low * n + high)
     codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
     return codes // n, codes % n
+
+
+def _swapped_neighbours(people: Sequence[Person]) -> np.ndarray:
+    """Rows of the people in the order of their "last first" keys merged with their
+    `_swapped_key`s: each is compared with the next one only (names typed the other way
+    round, with a typo that breaks the phonetic keys)."""
+    entries = []
+    for row, p in enumerate(people):
+        if p.kind == "person" and p.last:
+            entries.append((f"{ocr_fold(p.last)} {ocr_fold(p.first)}", p.id, row))
+            key = _swapped_key(p)
+            if key:
+                entries.append((key, p.id, row))
+    entries.sort()
+    return np.fromiter((e[2] for e in entries), dtype=np.int64, count=len(entries))
 
 
 def pairs_by_rule(people: Iterable[Person]) -> dict[str, set[tuple[int, int]]]:
@@ -300,3 +328,5 @@ def _neighbourhood(people: list[Person]) -> Iterator[tuple[int, int]]:
         (key, p.id) for p in people if p.kind == "person" and p.last for key in _sort_keys(p)
     )
     yield from _window([i for _key, i in entries], NEIGHBOURHOOD)
+    ids = np.fromiter((p.id for p in people), dtype=np.int64, count=len(people))
+    yield from _window(ids[_swapped_neighbours(people)].tolist(), 1)

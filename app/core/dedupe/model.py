@@ -49,6 +49,11 @@ class Model:
     # u of the household fields (commune, rue) among different people with the same first
     # and last name (a parent and child of one name at one address): learnt by EM
     u_named: list[list[float]] | None = None
+    # extra bits of a pair with the same first and last name: names are not independent
+    # among different people (a family passes on its surname and often a first name), so
+    # the file's own count of namesakes can say a shared full name is worth less than the
+    # product of the two names' u (never more): see `namesake_bits`
+    named_bits: float = 0.0
     _tables: dict[bool, list[np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def weight_table(self, named: bool = False) -> list[np.ndarray]:
@@ -71,6 +76,12 @@ class Model:
                 bits[0] = min(bits[0], BIRTH_DIFFER_MAX)
             for index in CLOSE_NAME_LEVELS.get(spec.name, ()):
                 bits[index] = max(bits[index], 0.0)  # a typo'd name is not evidence against
+            # a near agreement never says more than an exact one (an initial "C." is not
+            # better evidence than "Claire"): EM can make a rare level look telling
+            exact = [bits[i] for i, lv in enumerate(spec.levels) if lv.status == "agree"]
+            for index, level in enumerate(spec.levels):
+                if level.status == "close" and level.fixed_weight is None and exact:
+                    bits[index] = min(bits[index], min(exact))
             tables.append(np.append(bits, 0.0))
         return tables
 
@@ -181,12 +192,14 @@ def train(
     u: list[np.ndarray] | None = None,
     total_pairs: int = 0,
     tf: dict[str, dict[str, float]] | None = None,
+    same_name_share: float = 0.0,
 ) -> Model:
     """m by EM on the candidate pairs, one session per TRAINING_RULES, with u fixed (`u`: the
     level shares of random pairs, see `estimate_u`); then the prior, the share of duplicates
     among all `total_pairs` pairs, as the fixed point of EM with m and u fixed (pairs that
     were never compared count as different people). Label-free: `start` holds generic
-    m values used where a session has too few pairs."""
+    m values used where a session has too few pairs. `same_name_share`: the share of all
+    pairs with the same first and last name (see `namesake_bits`)."""
     unique, counts = patterns(levels)
     u = u if u is not None else [np.asarray(x, dtype=float) for x in start.u]
     m_start = [np.asarray(x, dtype=float) for x in start.m]
@@ -222,12 +235,14 @@ def train(
     m_final = [sums[f] / weights[f] if weights[f] > 0 else m_start[f] for f in range(len(FIELDS))]
     u_named = _named_u(unique, counts, fixed, m_final, u)
     log_ratio = _log_ratio(unique, fixed, m_final, u, range(len(FIELDS)))
+    named = named_rows(unique)
     if u_named is not None:
-        named = named_rows(unique)
         log_ratio[named] = _log_ratio(
             unique[named], fixed[named], m_final, u_named, range(len(FIELDS))
         )
-    prior = _prior(log_ratio, counts, total_pairs, start.prior)
+    named_bits, prior = _namesakes_and_prior(
+        log_ratio, counts, named, u, same_name_share, total_pairs, start.prior
+    )
     return Model(
         [x.tolist() for x in m_final],
         [x.tolist() for x in u],
@@ -236,6 +251,7 @@ def train(
         int(counts.sum()),
         iterations,
         [x.tolist() for x in u_named] if u_named is not None else None,
+        named_bits,
     )
 
 
@@ -276,6 +292,20 @@ def _named_u(
         shares = (totals + MIN_NAMESAKES * u[f]) / (totals.sum() + MIN_NAMESAKES)
         u_named[f] = np.maximum(shares, u[f])  # never more telling than random pairs
     return u_named
+
+
+def namesake_bits(u: list[np.ndarray], same_name_share: float, duplicates_share: float) -> float:
+    """Bits to add to a shared full name: log2 of (u of the first name x u of the last name)
+    over the share of pairs of different people that share both, counted in the file
+    (`same_name_share` of all pairs share both names, `duplicates_share` of those are one
+    person, as the whole model judges them). Zero when names are independent (or
+    rarer together than apart); negative where families and namesakes make a shared full
+    name common among different people."""
+    different = same_name_share * (1.0 - duplicates_share)
+    independent = float(u[FIRST][EXACT_FIRST] * u[LAST][EXACT_LAST])
+    if different <= 0 or independent <= 0:
+        return 0.0
+    return min(0.0, math.log2(independent / different))
 
 
 def _log_ratio(
@@ -323,6 +353,36 @@ def _session(
         if change < EM_TOLERANCE:
             break
     return (m, match * counts), iteration
+
+
+def _namesakes_and_prior(
+    log_ratio: np.ndarray,
+    counts: np.ndarray,
+    named: np.ndarray,
+    u: list[np.ndarray],
+    same_name_share: float,
+    total_pairs: int,
+    default: float,
+) -> tuple[float, float]:
+    """The namesake bits and the prior together, as EM's fixed point: the share of
+    duplicates among the compared pairs of one full name (posteriors of the whole model)
+    gives the share of different people that share a full name, hence the bits."""
+    named_bits = 0.0
+    prior = _prior(log_ratio, counts, total_pairs, default)
+    if not named.any() or same_name_share <= 0:
+        return named_bits, prior
+    weights = counts[named]
+    for _iteration in range(EM_ITERATIONS):
+        shifted = log_ratio.copy()
+        shifted[named] += named_bits
+        prior = _prior(shifted, counts, total_pairs, default)
+        odds = np.exp2(np.clip(shifted[named] + math.log2(prior / (1 - prior)), -60, 60))
+        duplicates = float((odds / (1 + odds) * weights).sum() / weights.sum())
+        new = namesake_bits(u, same_name_share, duplicates)
+        if abs(new - named_bits) < 0.01:
+            return new, prior
+        named_bits = new
+    return named_bits, prior
 
 
 def _prior(log_ratio: np.ndarray, counts: np.ndarray, total_pairs: int, default: float) -> float:
@@ -410,8 +470,9 @@ def pair_bits(
     bits = np.zeros(len(levels))
     for f, table in enumerate(tables):
         bits += table[levels[:, f]]
+    named = named_rows(levels)
+    bits[named] += model.named_bits
     if model.u_named is not None:
-        named = named_rows(levels)
         for f, table in enumerate(model.weight_table(named=True)):
             if f in HOUSEHOLD:
                 bits[named] += table[levels[named, f]] - tables[f][levels[named, f]]

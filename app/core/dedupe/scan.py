@@ -270,7 +270,14 @@ def fit(people: list[Person], compared: Compared, *, start: Model | None = None)
     columns = compared.columns or Columns(people)
     total = len(people) * (len(people) - 1) // 2
     u = estimate_u(random_levels(people, columns), start, exact_agreement(columns), total)
-    return train(compared.levels, start=start, u=u, total_pairs=total, tf=term_frequencies(people))
+    return train(
+        compared.levels,
+        start=start,
+        u=u,
+        total_pairs=total,
+        tf=term_frequencies(people),
+        same_name_share=same_name_share(columns),
+    )
 
 
 EXACT_LEVELS = {"first": 5, "last": 4, "birth": 4, "email": 2, "phone": 2, "place": 3}
@@ -298,6 +305,20 @@ def exact_agreement(columns: Columns) -> dict[int, tuple[int, float, int]]:
         agreeing = float((counts * (counts - 1) / 2).sum())
         out[FIELD_INDEX[name]] = (level, agreeing / pairs, int(pairs))
     return out
+
+
+def same_name_share(columns: Columns) -> float:
+    """Share of the pairs of contacts with both names that have the same first and last name
+    (counted from the full names' frequencies)."""
+    present = (columns.first != 0) & (columns.last != 0)
+    n = int(present.sum())
+    if n < 2:
+        return 0.0
+    full = columns.first[present].astype(np.int64) * (int(columns.last.max()) + 1) + columns.last[
+        present
+    ].astype(np.int64)
+    counts = np.unique(full, return_counts=True)[1].astype(float)
+    return float((counts * (counts - 1) / 2).sum()) / (n * (n - 1) / 2)
 
 
 def random_levels(

@@ -25,6 +25,8 @@ from app.core.dedupe.normalise import Person
 
 STRONG = {"email": 2, "phone": 2, "birth": 4, "siren": 1}  # exact levels of identifiers
 SIREN = FIELD_INDEX["siren"]
+NAMESAKES = "homonymes"
+NAMESAKES_LABEL = "homonymes fréquents dans le fichier"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def evidence_of(
     found = []
     if levels[FIELD_INDEX["first"]] == EXACT_FIRST and levels[FIELD_INDEX["last"]] == EXACT_LAST:
         tables = model.weight_table(named=True)  # household fields of namesakes
+        if model.named_bits < 0:
+            found.append(Evidence(NAMESAKES, "differ", NAMESAKES_LABEL, model.named_bits))
     for f, (spec, level) in enumerate(zip(FIELDS, levels, strict=True)):
         if level == MISSING:
             if spec.name not in ("gender", "siren"):
