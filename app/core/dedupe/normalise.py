@@ -126,26 +126,32 @@ def phonetic(word: str) -> str:
     return w[:6]
 
 
+@lru_cache(maxsize=200_000)
+def _joined(text: str, drop: frozenset[str]) -> str:
+    """Folded words of a name without `drop`, joined by spaces (names repeat: cached)."""
+    return " ".join(_name_words(text, drop))
+
+
+_ORGANISATION_DROP = LEGAL_FORMS | PARTICLES
+_NOT_DIGIT = re.compile(r"\D")
+_fold_town = lru_cache(maxsize=50_000)(fold)
+
+
 def normalise_row(row: dict) -> Person:  # type: ignore[type-arg]
     """A Person from a lean SQL row (keys as in scan.load_people)."""
-    first = " ".join(name_words(row["first_name"] or "", drop=NO_DROP))
-    organisation = " ".join(
-        name_words(row["organisation_name"] or "", drop=LEGAL_FORMS | PARTICLES)
-    )
-    phone = re.sub(r"\D", "", row["phone"] or "")[-9:]
     return Person(
         id=row["id"],
         kind=row["kind"],
         gender=gender_of(row["civility"] or ""),
-        first=first,
-        last=" ".join(name_words(row["last_name"] or "")),
-        birth_name=" ".join(name_words(row["birth_name"] or "")),
-        organisation=organisation,
+        first=_joined(row["first_name"] or "", NO_DROP),
+        last=_joined(row["last_name"] or "", PARTICLES),
+        birth_name=_joined(row["birth_name"] or "", PARTICLES),
+        organisation=_joined(row["organisation_name"] or "", _ORGANISATION_DROP),
         siren=row["siren"] or "",
         birth_date=row["birth_date"],
         email=(row["email"] or "").strip().lower(),
-        phone=phone,
+        phone=_NOT_DIGIT.sub("", row["phone"] or "")[-9:],
         postcode=(row["postcode"] or "").strip(),
-        city=fold(row["city"] or ""),
+        city=_fold_town(row["city"] or ""),
         street=fold(row.get("street") or ""),
     )

@@ -117,7 +117,7 @@ class CandidateGroup:
 def _first_values(session: Session, query) -> dict[int, tuple]:  # type: ignore[no-untyped-def,type-arg]
     """contact_id -> the first row (lowest id / primary first) of a child table."""
     found: dict[int, tuple] = {}  # type: ignore[type-arg]
-    for row in session.execute(query):
+    for row in session.connection().execute(query):  # Core rows: no ORM loading per row
         found.setdefault(row[0], tuple(row[1:]))
     return found
 
@@ -159,12 +159,15 @@ def load_people(session: Session, *, ids: list[int] | None = None) -> list[Perso
         ).order_by(PostalAddress.contact_id, PostalAddress.is_primary.desc(), PostalAddress.id),
     )
     people = []
-    for row in session.execute(query):
-        values = dict(row._mapping)
-        place = places.get(row.id, ("", "", ""))
+    keys = [str(column.key) for column in query.selected_columns]
+    no_place = ("", "", "")
+    for row in session.connection().execute(query):
+        values: dict[str, Any] = dict(zip(keys, row, strict=True))
+        contact: int = values["id"]
+        place = places.get(contact, no_place)
         values.update(
-            email=emails.get(row.id, ("",))[0],
-            phone=phones.get(row.id, ("",))[0],
+            email=emails.get(contact, ("",))[0],
+            phone=phones.get(contact, ("",))[0],
             postcode=place[0],
             city=place[1],
             street=place[2],
