@@ -65,6 +65,7 @@ def run(ctx: CliContext) -> int:
                 {
                     "file": str(e.path),
                     "reason": e.reason,
+                    "reason_label": backup.reason_label(e.reason),
                     "created": e.created.isoformat(),
                     "size": e.size,
                     "encrypted": e.encrypted,
@@ -72,7 +73,8 @@ def run(ctx: CliContext) -> int:
                 for e in entries
             ],
             "\n".join(
-                f"{e.created:%Y-%m-%d %H:%M}  {e.reason:<16} {e.size:>10}  {e.path}"
+                f"{e.created:%Y-%m-%d %H:%M}  {backup.reason_label(e.reason):<24} "
+                f"{e.size:>10}  {e.path}"
                 for e in entries
             )
             or _("Aucune sauvegarde dans {dir}.").format(dir=backup_dir),

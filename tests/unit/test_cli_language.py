@@ -447,3 +447,34 @@ def test_every_help_page_formats_in_both_languages(language: str, restore_french
     assert len(pages) > 50
     english_words = sum("show this help message" in page for page in pages)
     assert english_words == (len(pages) if language == "en" else 0)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", ["before import", "before SEPA direct debits"]),
+        ("fr", ["avant import", "avant prélèvements SEPA"]),
+    ],
+)
+def test_backup_list_says_what_each_backup_was_taken_before(
+    language: str,
+    said: list[str],
+    tmp_path: Path,
+    isolated_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    restore_french: None,
+) -> None:
+    from app.core.infrastructure import backup
+    from app.core.opening import open_database
+
+    database = open_database(str(tmp_path / "asso.sqlite3"))
+    for reason in ("import", "sepa"):
+        backup.automatic_backup(database.engine, isolated_home / "backups", reason=reason)
+    database.dispose()
+    monkeypatch.setenv("OBOLE_LANG", language)
+    code, output = _run("backup list", tmp_path, capsys)
+    assert code == 0, output
+    for words in said:
+        assert words in output, output
+    assert not re.search(r"\d\d:\d\d  (import|sepa) ", output)  # slugs stay in file names

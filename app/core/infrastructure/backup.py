@@ -67,13 +67,31 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.infrastructure import backup_crypto as crypto
 from app.core.infrastructure.storage_errors import storage_message
 from app.errors import StorageError
-from app.i18n import _
+from app.i18n import N_, _
 from app.paths import POSIX, atomic_write_bytes, private_dir, private_file
 
 logger = logging.getLogger(__name__)
 
 DAILY_DAYS, WEEKLY_WEEKS, OTHER_DAYS = 7, 4, 30
 DAILY_REASON = "daily"
+# what each automatic backup was taken before, in words (the file name keeps the slug)
+REASON_LABELS = {
+    "manual": N_("manuelle"),
+    "daily": N_("quotidienne"),
+    "migration": N_("avant mise à jour"),
+    "import": N_("avant import"),
+    "receipts": N_("avant reçus fiscaux"),
+    "merge-batch": N_("avant fusion en lot"),
+    "anonymisation": N_("avant effacement RGPD"),
+    "retention": N_("avant conservation RGPD"),
+    "before-restore": N_("avant restauration"),
+    "sepa": N_("avant prélèvements SEPA"),
+}
+
+
+def reason_label(reason: str) -> str:
+    """A backup's reason in the user's words ("avant import"); a typed reason as it is."""
+    return _(REASON_LABELS[reason]) if reason in REASON_LABELS else reason
 META_TABLE = "obole_backup"
 SEAL_MARKER = b"OBOLE-SHA256:"
 NONCE_HEX, DIGEST_HEX = 32, 64

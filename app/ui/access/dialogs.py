@@ -34,7 +34,7 @@ from app.core.infrastructure.permissions import (
     role_allows,
 )
 from app.errors import UserError
-from app.i18n import N_, _
+from app.i18n import _
 from app.models.enums import Role
 from app.operations import access as access_ops
 from app.operations import backups as backup_ops
@@ -47,17 +47,6 @@ from app.ui.widgets.common import wrapped_label
 logger = logging.getLogger(__name__)
 
 
-REASONS = {
-    "manual": N_("manuelle"),
-    "daily": N_("quotidienne"),
-    "migration": N_("avant mise à jour"),
-    "import": N_("avant import"),
-    "receipts": N_("avant reçus fiscaux"),
-    "merge-batch": N_("avant fusion en lot"),
-    "anonymisation": N_("avant effacement RGPD"),
-    "retention": N_("avant conservation RGPD"),
-    "before-restore": N_("avant restauration"),
-}
 
 
 def _readable_table(table: QTableWidget) -> None:
@@ -397,7 +386,7 @@ class BackupsDialog(QDialog):
             for column, value in enumerate(
                 (
                     f"{entry.created:%d/%m/%Y %H:%M}",
-                    _(REASONS.get(entry.reason, entry.reason)),
+                    backup.reason_label(entry.reason),
                     entry.path.name,
                 )
             ):
