@@ -50,3 +50,18 @@ def test_core_messages_follow_the_chosen_language(english) -> None:  # type: ign
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError):
         i18n.set_language("xx")
+
+
+def test_a_french_text_has_one_translation_across_the_catalogues() -> None:
+    """The catalogues are merged into one: a text translated twice, differently, would
+    depend on the files' order ("nom" was "name" in one and "last name" in another)."""
+    import json
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((ROOT / "resources" / "translations" / "en").glob("*.json")):
+        for french, english in json.loads(path.read_text(encoding="utf-8")).items():
+            first = seen.setdefault(french, (path.name, english))
+            if first[1] != english:
+                clashes.append(f"{french!r}: {first} / {(path.name, english)}")
+    assert not clashes, "\n".join(clashes)
