@@ -33,10 +33,21 @@ from app.models import (
     MembershipType,
     OrganisationSettings,
     PostalAddress,
+    RegularGiftPlan,
+    SepaMandate,
     Tag,
     contact_tags,
 )
-from app.models.enums import ContactKind, MembershipKind, MembershipPeriod, PaymentMethod
+from app.models.enums import (
+    ContactKind,
+    ContactStatus,
+    MandateStatus,
+    MembershipKind,
+    MembershipPeriod,
+    PaymentMethod,
+    PlanFrequency,
+    PlanStatus,
+)
 from app.resources import read_text
 
 CHUNK = 2_000
@@ -108,6 +119,8 @@ class DemoReport:
     consents: int = 0
     planted_duplicates: list[tuple[int, int]] = field(default_factory=list)
     memberships: int = 0
+    mandates: int = 0
+    plans: int = 0
 
 
 @cache
@@ -652,6 +665,7 @@ def generate_demo(
             _flush_chunk(session, g, progress, cancel)
     _flush_chunk(session, g, progress, cancel)
     report.memberships = _add_memberships(session, g.rng, today)
+    report.mandates, report.plans = _add_regular_gifts(session, g.rng, today)
     sync_sequences(session)  # the rows above chose their ids (PostgreSQL sequences lag)
     refresh_statistics(session.connection())
     record_event(
@@ -715,6 +729,89 @@ def _add_memberships(session: Session, rng: random.Random, today: date) -> int:
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(Membership), rows[start : start + CHUNK])
     return len(rows)
+
+
+REGULAR_GIVER_RATE = 0.02  # share of people who signed a SEPA mandate for a regular gift
+DEMO_BANKS = (  # bank and branch codes of French banks (the BIC follows from them)
+    "3000600001",
+    "3000400000",
+    "2004101005",
+    "1027800000",
+    "1310600005",
+)
+DEMO_CREDITOR_IBAN = "FR7630006000011234567890189"
+DEMO_CREDITOR_ID = "FR72ZZZ123456"  # a test ICS, valid check digits
+PLAN_CHOICES = (  # frequency, amounts in cents, weight
+    (PlanFrequency.MONTHLY, (1000, 1500, 2000, 3000), 85),
+    (PlanFrequency.QUARTERLY, (3000, 5000), 10),
+    (PlanFrequency.YEARLY, (10000, 12000), 5),
+)
+
+
+def _add_regular_gifts(session: Session, rng: random.Random, today: date) -> tuple[int, int]:
+    """The association as a SEPA creditor, and regular givers who signed a mandate in the
+    last two months: their plans start on the 5th of next month (nothing collected yet), so
+    the regular-giving screen has a first collection to prepare."""
+    from app.core.sepa.creditor import CreditorSettings, save_creditor
+
+    save_creditor(
+        session,
+        CreditorSettings(
+            name=demo_organisation().name,
+            creditor_id=DEMO_CREDITOR_ID,
+            iban=DEMO_CREDITOR_IBAN,
+        ),
+    )
+    import schwifty
+
+    first_day = (today.replace(day=1) + timedelta(days=32)).replace(day=5)
+    people = session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name)
+        .where(Contact.kind == ContactKind.PERSON, Contact.status == ContactStatus.ACTIVE)
+        .order_by(Contact.id)
+    ).all()
+    mandates: list[dict[str, Any]] = []
+    plans: list[dict[str, Any]] = []
+    next_id = (session.scalar(select(func.max(SepaMandate.id))) or 0) + 1
+    for contact_id, first, last in people:
+        if rng.random() >= REGULAR_GIVER_RATE:
+            continue
+        iban = schwifty.IBAN.generate(
+            "FR", bank_code=rng.choice(DEMO_BANKS), account_code=f"{rng.randrange(10**11):011d}"
+        )
+        mandates.append(
+            {
+                "id": next_id,
+                "contact_id": contact_id,
+                "rum": f"OBOLE-{contact_id:07d}-1",
+                "iban": str(iban.compact),
+                "bic": str(iban.bic.compact) if iban.bic is not None else "",
+                "holder": f"{first or ''} {last or ''}".strip()[:70],
+                "signed_on": today - timedelta(days=rng.randint(1, 60)),
+                "status": MandateStatus.ACTIVE,
+            }
+        )
+        frequency, amounts, _weight = rng.choices(
+            PLAN_CHOICES, weights=[c[2] for c in PLAN_CHOICES]
+        )[0]
+        plans.append(
+            {
+                "contact_id": contact_id,
+                "mandate_id": next_id,
+                "amount_cents": rng.choice(amounts),
+                "frequency": frequency,
+                "day_of_month": 5,
+                "starts_on": first_day,
+                "status": PlanStatus.ACTIVE,
+                "consecutive_rejects": 0,
+                "notified_amount_cents": 0,
+            }
+        )
+        next_id += 1
+    for table, rows in ((SepaMandate, mandates), (RegularGiftPlan, plans)):
+        for start in range(0, len(rows), CHUNK):
+            session.execute(insert(table), rows[start : start + CHUNK])
+    return len(mandates), len(plans)
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:

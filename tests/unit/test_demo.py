@@ -102,3 +102,29 @@ def test_demo_has_members_up_to_date_to_renew_and_lapsed(db: Database) -> None:
         )
     assert report.memberships == counted and counted / 600 > 0.25
     assert by_status[MemberStatus.DUE] and by_status[MemberStatus.LAPSED] and mid_year
+
+
+def test_demo_has_regular_givers_ready_for_a_first_collection(db: Database) -> None:
+    """The regular-giving screen of a demo database has mandates, plans and a creditor: the
+    first collection (next month's 5th) lists every plan, to notify or to debit."""
+    from app.core.sepa.accounts import validate_bic, validate_iban
+    from app.core.sepa.collection import plan_collection
+    from app.core.sepa.creditor import load_creditor
+    from app.models import RegularGiftPlan, SepaMandate
+
+    today = date(2026, 12, 4)
+    with db.write() as session:
+        report = generate_demo(session, contacts=1500, seed=3, today=today)
+    with db.read() as session:
+        mandates = session.scalars(select(SepaMandate)).all()
+        plans = session.scalars(select(RegularGiftPlan)).all()
+        creditor = load_creditor(session)
+        collection = plan_collection(session, date(2027, 1, 5), prenotice_days=14)
+    assert report.mandates == len(mandates) >= 15 and report.plans == len(plans)
+    assert creditor.complete
+    for mandate in mandates:
+        assert validate_iban(mandate.iban) == mandate.iban
+        assert validate_bic(mandate.bic, iban=mandate.iban) == mandate.bic
+        assert mandate.signed_on <= today
+    assert {p.starts_on for p in plans} == {date(2027, 1, 5)}
+    assert len(collection.debits) + len(collection.excluded) == len(plans)
