@@ -45,6 +45,7 @@ def _receipts_preview(page: Any) -> None:
     page.prepare()
 
 
+OTHER_TABS = {"regular": ((1, "screen-regular-sepa.png"),)}  # tabs grabbed as well
 PREPARE: dict[str, Callable[[Any], None]] = {
     "contacts": _contacts_searching,
     "duplicates": _duplicate_groups,
@@ -85,6 +86,13 @@ def main() -> None:
         window.resize(*SIZE)
         window.grab().save(str(DOCS / f"screen-{key}.png"))
         print(DOCS / f"screen-{key}.png")
+        for index, name in OTHER_TABS.get(key, ()):
+            page.tabs.setCurrentIndex(index)
+            _settle()
+            window.tasks.wait()
+            _settle()
+            window.grab().save(str(DOCS / name))
+            print(DOCS / name)
     _dialogs(window, home)
     window.close()
     app.quit()
