@@ -92,6 +92,8 @@ REASON_LABELS = {
 def reason_label(reason: str) -> str:
     """A backup's reason in the user's words ("avant import"); a typed reason as it is."""
     return _(REASON_LABELS[reason]) if reason in REASON_LABELS else reason
+
+
 META_TABLE = "obole_backup"
 SEAL_MARKER = b"OBOLE-SHA256:"
 NONCE_HEX, DIGEST_HEX = 32, 64

@@ -47,8 +47,6 @@ from app.ui.widgets.common import wrapped_label
 logger = logging.getLogger(__name__)
 
 
-
-
 def _readable_table(table: QTableWidget) -> None:
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
