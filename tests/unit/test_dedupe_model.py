@@ -510,3 +510,28 @@ def test_a_file_where_namesakes_are_common_weighs_a_shared_full_name_less() -> N
     few = score_pair(a, b, model=models[0.0])
     assert many.probability < few.probability
     assert NAMESAKES_LABEL in many.reasons
+
+
+def test_a_file_where_every_duplicate_has_initials_still_finds_them_safe() -> None:
+    """EM sees no exact first name among duplicates there: the exact level must not turn
+    into evidence against, nor drag the initials with it (found by the crash test)."""
+    people = []
+    for i in range(400):
+        for n, first in enumerate(("Jean-Pierre", "J.-P.")):
+            people.append(
+                _p(
+                    2 * i + n + 1,
+                    first,
+                    f"Dupont{i}",
+                    civility="M.",
+                    email=f"jp{i}@exemple.fr",
+                    postcode="",
+                    city="",
+                    street="",
+                )
+            )
+    groups = scan_people(people, set())
+    assert len(groups) == 400 and all(g.safe for g in groups)
+    model = fit(people, compare_pairs(people, sorted(candidate_pairs(people))))
+    first = model.weight_table()[FIELD_INDEX["first"]]
+    assert first[5] >= 0 and first[2] <= first[5]

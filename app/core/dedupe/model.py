@@ -76,12 +76,16 @@ class Model:
                 bits[0] = min(bits[0], BIRTH_DIFFER_MAX)
             for index in CLOSE_NAME_LEVELS.get(spec.name, ()):
                 bits[index] = max(bits[index], 0.0)  # a typo'd name is not evidence against
-            # a near agreement never says more than an exact one (an initial "C." is not
-            # better evidence than "Claire"): EM can make a rare level look telling
-            exact = [bits[i] for i, lv in enumerate(spec.levels) if lv.status == "agree"]
+            # an exact agreement is never evidence against, and a near agreement never says
+            # more than an exact one (an initial "C." is not better evidence than "Claire"):
+            # EM can make a level rare in the data look telling, or a missing one damning
+            agree = [i for i, lv in enumerate(spec.levels) if lv.status == "agree"]
+            for index in agree:
+                bits[index] = max(bits[index], 0.0)
+            ceiling = min((bits[i] for i in agree), default=MAX_BITS)
             for index, level in enumerate(spec.levels):
-                if level.status == "close" and level.fixed_weight is None and exact:
-                    bits[index] = min(bits[index], min(exact))
+                if level.status == "close" and level.fixed_weight is None:
+                    bits[index] = min(bits[index], ceiling)
             tables.append(np.append(bits, 0.0))
         return tables
 
