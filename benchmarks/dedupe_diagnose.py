@@ -60,6 +60,34 @@ def describe(person) -> str:  # type: ignore[no-untyped-def]
     )
 
 
+def reviewed(count, data, compared, chances, pair_ids, threshold):  # type: ignore[no-untyped-def]
+    """The probabilities once a user has decided the `count` suggestions of lowest
+    probability (merge or "pas un doublon", from the truth): those pairs are settled, and
+    the others of the same comparison vectors learn from them (decisions.py)."""
+    import numpy as np
+
+    from app.core.dedupe.decisions import Decision, tally
+    from app.core.dedupe.model import pattern_codes
+
+    suggested = np.flatnonzero(chances >= threshold)
+    doubtful = suggested[np.argsort(chances[suggested], kind="stable")][:count].tolist()
+    people = compared.people
+    decided = {index: pair_ids[index] in data.true_pairs for index in doubtful}
+    decisions = tally(
+        Decision(people[compared.first[i]], people[compared.second[i]], same)
+        for i, same in decided.items()
+    )
+    out = decisions.adjust(pattern_codes(compared.levels), chances)
+    for index, same in decided.items():
+        out[index] = 1.0 if same else 0.0
+    merges = sum(decided.values())
+    print(
+        f"reviewed first: {len(decided)} suggestions ({merges} merged, "
+        f"{len(decided) - merges} not duplicates)"
+    )
+    return out
+
+
 def main() -> None:
     """Print the breakdown."""
     parser = argparse.ArgumentParser()
@@ -68,6 +96,12 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--seed", type=int, default=None, help="another draw of fr or g2")
+    parser.add_argument(
+        "--reviewed",
+        type=int,
+        default=0,
+        help="a user first decides the N most doubtful suggestions (lowest probability)",
+    )
     args = parser.parse_args()
     import numpy as np
 
@@ -92,6 +126,8 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     ids = np.array([p.id for p in data.people])
     pair_ids = list(zip(ids[compared.first].tolist(), ids[compared.second].tolist(), strict=True))
+    if args.reviewed:
+        chances = reviewed(args.reviewed, data, compared, chances, pair_ids, threshold)
     found = {pair for pair, p in zip(pair_ids, chances.tolist(), strict=True) if p >= threshold}
     tp = len(found & truth)
     precision, recall = tp / max(len(found), 1), tp / len(truth)

@@ -351,3 +351,93 @@ def test_merge_carries_memberships_direct_debits_and_solicitations(any_db: Datab
         for model in moved:
             assert set(session.scalars(select(model.contact_id))) == {b}, model.__name__
     assert _state(any_db) == before
+
+
+def _movers(database: Database, count: int) -> list[tuple[int, int]]:
+    """`count` pairs of one rare name, nothing else, in two départements (the cell no
+    model without labels can settle)."""
+    pairs = []
+    with database.write() as session:
+        for i in range(count):
+            name = f"Kerdaniel{chr(97 + i)}"
+            a = make_contact(
+                session,
+                name,
+                first_name="Yann",
+                civility="M.",
+                line4="",
+                postcode="29200",
+                city="Brest",
+            )
+            b = make_contact(
+                session,
+                name,
+                first_name="Yann",
+                civility="M.",
+                line4="",
+                postcode="13005",
+                city="Marseille",
+            )
+            pairs.append((a.id, b.id))
+    return pairs
+
+
+def _probabilities(database: Database) -> dict[tuple[int, int], tuple[float, float, str]]:
+    """Per compared pair: (probability without the decisions, with them, reasons)."""
+    from app.core.dedupe.decisions import tally
+    from app.core.dedupe.scan import load_decisions, load_people, not_duplicates, scan_people
+
+    with database.read() as session:
+        people, excluded = load_people(session), not_duplicates(session)
+        decisions = tally(load_decisions(session))
+        assert [g.member_ids for g in scan(session, threshold=0.0)] == [
+            g.member_ids for g in scan_people(people, excluded, threshold=0.0, decisions=decisions)
+        ]
+    raw = {
+        (p.a, p.b): p.probability
+        for g in scan_people(people, excluded, threshold=0.0)
+        for p in g.pairs
+    }
+    return {
+        (p.a, p.b): (raw[(p.a, p.b)], p.probability, " · ".join(p.reasons))
+        for g in scan_people(people, excluded, threshold=0.0, decisions=decisions)
+        for p in g.pairs
+    }
+
+
+def test_the_scan_learns_from_the_associations_decisions(any_db: Database) -> None:
+    from app.core.dedupe.decisions import WEIGHT
+
+    pairs = _movers(any_db, 6)
+    before = _probabilities(any_db)
+    assert all(before[pair][0] == before[pair][1] for pair in pairs)  # nothing decided yet
+    with any_db.write() as session:  # two of them are different people...
+        mark_not_duplicate(session, *pairs[0])
+        mark_not_duplicate(session, *pairs[1])
+    after = _probabilities(any_db)
+    assert pairs[0] not in after and pairs[1] not in after
+    p, adjusted, reasons = after[pairs[5]]
+    assert adjusted == pytest.approx(WEIGHT * p / (WEIGHT + 2)) and adjusted < p
+    assert "vos décisions sur des cas identiques : 0 fusion, 2 « pas un doublon »" in reasons
+    with any_db.write() as session:  # ...and three the same person
+        records = [merge(session, a, [b]) for a, b in pairs[2:5]]
+    p, adjusted, reasons = _probabilities(any_db)[pairs[5]]
+    assert adjusted == pytest.approx((WEIGHT * p + 3) / (WEIGHT + 5))
+    assert "3 fusions, 2 « pas un doublon »" in reasons
+    with any_db.write() as session:  # an undone merge is no decision any more
+        undo(session, records[0].id)
+    p, adjusted, _reasons = _probabilities(any_db)[pairs[5]]
+    assert adjusted == pytest.approx((WEIGHT * p + 2) / (WEIGHT + 4))
+
+
+def test_a_merge_is_remembered_as_the_contacts_were_before_it(any_db: Database) -> None:
+    from app.core.dedupe.scan import load_decisions
+
+    a, b = _fixture(any_db)
+    with any_db.write() as session:
+        merge(session, a, [b])
+    with any_db.read() as session:
+        decisions = load_decisions(session)
+    assert [(d.a.id, d.b.id, d.same) for d in decisions] == [(a, b, True)]
+    assert decisions[0].b.email == "helene@autre.fr" and decisions[0].b.phone == "612345678"
+    assert decisions[0].a.email == "h@exemple.fr"

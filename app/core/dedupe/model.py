@@ -130,14 +130,18 @@ def term_frequencies(people: Sequence[Person]) -> dict[str, dict[str, float]]:
     return tables
 
 
+def pattern_codes(levels: np.ndarray) -> np.ndarray:
+    """One integer per level vector (3 bits a field: levels -1..6), equal vectors equal."""
+    shifts = np.arange(len(FIELDS), dtype=np.int64) * 3
+    return np.asarray(((levels.astype(np.int64) + 1) << shifts).sum(axis=1))
+
+
 def patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct level vectors and how many pairs have each (EM runs on these)."""
     if not len(levels):
         return np.zeros((0, len(FIELDS)), dtype=np.int8), np.zeros(0, dtype=np.int64)
-    # one integer per row (3 bits a field: levels -1..6), far faster than unique rows
     shifts = np.arange(levels.shape[1], dtype=np.int64) * 3
-    codes = ((levels.astype(np.int64) + 1) << shifts).sum(axis=1)
-    unique_codes, counts = np.unique(codes, return_counts=True)
+    unique_codes, counts = np.unique(pattern_codes(levels), return_counts=True)
     unique = (((unique_codes[:, None] >> shifts) & 7) - 1).astype(np.int8)
     return unique, counts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 from app.core.dedupe.blocking import candidate_rows
 from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_many
+from app.core.dedupe.decisions import DECISIONS_FIELD, Decision, Tally, people_before_merge, tally
 from app.core.dedupe.model import (
     Model,
     default_model,
     estimate_u,
     pair_bits,
+    pattern_codes,
     person_tf_bits,
     probability,
     term_frequencies,
@@ -30,7 +32,15 @@ from app.core.infrastructure.permissions import Permission, require
 from app.core.progress import NULL_PROGRESS, CancelToken, Progress
 from app.errors import ValidationError
 from app.i18n import _
-from app.models import Contact, ContactEmail, ContactPhone, NotDuplicate, PostalAddress, Setting
+from app.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    MergeRecord,
+    NotDuplicate,
+    PostalAddress,
+    Setting,
+)
 from app.models.enums import ContactStatus
 
 SUGGESTION_THRESHOLD = 0.8  # probability; setting "dedupe.suggestion_threshold"
@@ -363,24 +373,35 @@ def compared_probabilities(compared: Compared, model: Model) -> np.ndarray:
     return chances
 
 
-def score_compared(compared: Compared, model: Model, *, threshold: float) -> list[PairScore]:
-    """PairScores (with evidence) of the compared pairs at or above `threshold`."""
+def score_compared(
+    compared: Compared, model: Model, *, threshold: float, decisions: Tally | None = None
+) -> list[PairScore]:
+    """PairScores (with evidence) of the compared pairs at or above `threshold`, the
+    association's `decisions` on pairs like them taken into account."""
     tables = model.weight_table()
     chances = compared_probabilities(compared, model)
+    codes = pattern_codes(compared.levels) if decisions and decisions.counts else None
+    if codes is not None and decisions is not None:
+        chances = decisions.adjust(codes, chances)
     people = compared.people
     kept = []
     for index in np.flatnonzero(chances >= threshold).tolist():
-        kept.append(
-            build_score(
-                model,
-                people[compared.first[index]],
-                people[compared.second[index]],
-                compared.levels[index].tolist(),
-                bool(compared.swapped[index]),
-                float(chances[index]),
-                tables,
-            )
+        score = build_score(
+            model,
+            people[compared.first[index]],
+            people[compared.second[index]],
+            compared.levels[index].tolist(),
+            bool(compared.swapped[index]),
+            float(chances[index]),
+            tables,
         )
+        note = decisions.note(int(codes[index])) if codes is not None and decisions else ""
+        if note:
+            evidence = Evidence(_(DECISIONS_FIELD), "note", note, 0.0)
+            score = replace(
+                score, reasons=(*score.reasons, note), evidence=(evidence, *score.evidence)
+            )
+        kept.append(score)
     return kept
 
 
@@ -434,9 +455,30 @@ def scan(
         load_thresholds(session),
         threshold=threshold,
         suggested=suggested_pairs(session),
+        decisions=tally(load_decisions(session)),
         progress=progress,
         cancel=cancel,
     )
+
+
+def load_decisions(session: Session) -> list[Decision]:
+    """The association's answers: every "pas un doublon" between two contacts still there
+    (two people), every merge not undone (one person: its contacts as they were before)."""
+    different = [
+        (r.contact_a_id, r.contact_b_id)
+        for r in session.execute(select(NotDuplicate.contact_a_id, NotDuplicate.contact_b_id))
+    ]
+    ids = sorted({i for pair in different for i in pair})
+    by_id = {p.id: p for p in load_people(session, ids=ids)} if ids else {}
+    found = [
+        Decision(by_id[a], by_id[b], same=False) for a, b in different if a in by_id and b in by_id
+    ]
+    for state in session.scalars(
+        select(MergeRecord.before_state).where(MergeRecord.undone_at.is_(None))
+    ):
+        people = people_before_merge(state)
+        found += [Decision(a, b, same=True) for i, a in enumerate(people) for b in people[i + 1 :]]
+    return found
 
 
 def scan_people(
@@ -446,12 +488,14 @@ def scan_people(
     *,
     threshold: float | None = None,
     suggested: dict[tuple[int, int], str] | None = None,
+    decisions: Tally | None = None,
     progress: Progress = NULL_PROGRESS,
     cancel: CancelToken | None = None,
     timings: dict[str, float] | None = None,
 ) -> list[CandidateGroup]:
-    """Block, compare, train, score and group (no database); `timings` receives the seconds
-    of each step (benchmarks/dedupe.py)."""
+    """Block, compare, train, score and group (no database); `decisions`: the association's
+    earlier answers (decisions.py); `timings` receives the seconds of each step
+    (benchmarks/dedupe.py)."""
     import time
 
     clock = time.perf_counter()
@@ -479,7 +523,7 @@ def scan_people(
     model = fit(people, compared)
     step("EM")
     limit = thresholds.suggestion if threshold is None else threshold
-    scores = score_compared(compared, model, threshold=limit)
+    scores = score_compared(compared, model, threshold=limit, decisions=decisions)
     kept = {(s.a, s.b) for s in scores}
     for (a, b), reason in suggested.items():
         if (a, b) not in kept:
@@ -493,8 +537,6 @@ def scan_people(
 
 def _suggested_score(a: Person, b: Person, reason: str, model: Model) -> PairScore:
     """A pair shown because another feature suggested it, whatever its probability."""
-    from dataclasses import replace
-
     from app.core.dedupe.scoring import score_pair
 
     result = score_pair(a, b, model=model)
