@@ -60,7 +60,7 @@ def describe(person) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def reviewed(count, data, compared, chances, pair_ids, threshold):  # type: ignore[no-untyped-def]
+def reviewed(count, data, compared, chances, pair_ids, threshold, below=0.0):  # type: ignore[no-untyped-def]
     """The probabilities once a user has decided the `count` suggestions of lowest
     probability (merge or "pas un doublon", from the truth): those pairs are settled, and
     the others of the same comparison vectors learn from them (decisions.py)."""
@@ -71,6 +71,9 @@ def reviewed(count, data, compared, chances, pair_ids, threshold):  # type: igno
 
     suggested = np.flatnonzero(chances >= threshold)
     doubtful = suggested[np.argsort(chances[suggested], kind="stable")][:count].tolist()
+    if below:  # the pairs "à vérifier" just under the threshold, most probable first
+        under = np.flatnonzero((chances < threshold) & (chances >= below))
+        doubtful += under[np.argsort(-chances[under], kind="stable")][:count].tolist()
     people = compared.people
     decided = {index: pair_ids[index] in data.true_pairs for index in doubtful}
     decisions = tally(
@@ -102,6 +105,13 @@ def main() -> None:
         default=0,
         help="a user first decides the N most doubtful suggestions (lowest probability)",
     )
+    parser.add_argument(
+        "--below",
+        type=float,
+        default=0.0,
+        help="with --reviewed: also the N most probable pairs from this probability up to "
+        "the threshold (a list 'à vérifier')",
+    )
     args = parser.parse_args()
     import numpy as np
 
@@ -127,7 +137,7 @@ def main() -> None:
     ids = np.array([p.id for p in data.people])
     pair_ids = list(zip(ids[compared.first].tolist(), ids[compared.second].tolist(), strict=True))
     if args.reviewed:
-        chances = reviewed(args.reviewed, data, compared, chances, pair_ids, threshold)
+        chances = reviewed(args.reviewed, data, compared, chances, pair_ids, threshold, args.below)
     found = {pair for pair, p in zip(pair_ids, chances.tolist(), strict=True) if p >= threshold}
     tp = len(found & truth)
     precision, recall = tp / max(len(found), 1), tp / len(truth)

@@ -14,6 +14,7 @@ from app.core.dedupe.merge import MergePreview, mark_not_duplicate, preview
 from app.core.dedupe.merge import merge as merge_contacts_in
 from app.core.dedupe.merge import undo as undo_merge_in
 from app.core.dedupe.scan import (
+    SUGGESTION_THRESHOLD,
     CandidateGroup,
     Thresholds,
     load_thresholds,
@@ -33,6 +34,7 @@ class ScanResult:
 
     groups: list[CandidateGroup]
     names: dict[int, str]
+    suggestion_threshold: float = SUGGESTION_THRESHOLD  # groups under it are "à vérifier"
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def scan_duplicates(
         )
         ids = {i for g in groups for i in g.member_ids}
         names = {c.id: c.display_name for c in session.query(Contact).filter(Contact.id.in_(ids))}
-    return Outcome(ScanResult(groups, names))
+        suggestion = load_thresholds(session).suggestion
+    return Outcome(ScanResult(groups, names, suggestion))
 
 
 def merge_preview(

@@ -168,3 +168,35 @@ def test_contact_form_finds_a_similar_contact_from_the_email_alone(
     dialog.email1.setText("jp@exemple.fr")
     qtbot.waitUntil(lambda: dialog.similar.results.count() >= 1, timeout=5_000)
     assert "DUPONT" in dialog.similar.results.item(0).text()
+
+
+def test_uncertain_cases_on_request_and_decisions_remembered(  # type: ignore[no-untyped-def]
+    main_window: MainWindow, qtbot, db: Database
+) -> None:
+    """The same name with nothing else in two towns is under the threshold:
+    shown "à vérifier" when asked; saying "pas un doublon" to one is remembered for the
+    identical cases (their probability drops and the reason says why)."""
+    with db.write() as session:
+        for name in ("Kerdaniel", "Quéméner", "Le Bihan"):
+            for postcode, city in (("29200", "Brest"), ("29000", "Quimper")):
+                contact = Contact(civility="M.", first_name="Yann", last_name=name)
+                contact.addresses.append(PostalAddress(line4="", postcode=postcode, city=city))
+                session.add(contact)
+    page = main_window.show_section("duplicates")
+    assert isinstance(page, DuplicatesPage)
+    _scan(page, qtbot)
+    assert page.groups == []  # under the suggestion threshold: not shown by default
+    page.uncertain.setChecked(True)
+    page.status.setText("")
+    _scan(page, qtbot)
+    assert len(page.groups) == 3
+    first = page.groups[0].best.probability
+    assert "à vérifier" in page.groups_table.item(0, 0).text()
+    qtbot.mouseClick(page.not_duplicate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)
+    page.groups = []
+    page.status.setText("")
+    _scan(page, qtbot)
+    assert len(page.groups) == 2
+    assert all(g.best.probability < first for g in page.groups)
+    assert "vos décisions sur des cas identiques" in page.groups_table.item(0, 2).toolTip()

@@ -45,6 +45,9 @@ from app.models.enums import ContactStatus
 
 SUGGESTION_THRESHOLD = 0.8  # probability; setting "dedupe.suggestion_threshold"
 SAFE_THRESHOLD = 0.99  # probability; setting "dedupe.safe_threshold"
+# "inclure les cas incertains": pairs from this probability up to the suggestion threshold
+# are shown "à vérifier" on request (deciding them teaches the scan, decisions.py)
+UNCERTAIN_THRESHOLD = 0.3
 SUGGESTION_KEY, SAFE_KEY = "dedupe.suggestion_threshold", "dedupe.safe_threshold"
 CHUNK = 250_000
 RANDOM_PAIRS = 100_000

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,13 +26,14 @@ from app.core.contacts.editing import RECEIPT_MODE_LABELS
 from app.core.dates import format_date
 from app.core.dedupe.batch import BatchResult
 from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview, gift_counts
-from app.core.dedupe.scan import CandidateGroup
+from app.core.dedupe.scan import SUGGESTION_THRESHOLD, UNCERTAIN_THRESHOLD, CandidateGroup
 from app.core.money import format_eur
 from app.i18n import N_, _
 from app.models import Contact
 from app.operations import dedupe as dedupe_ops
 from app.ui.shell.context import UiContext
 from app.ui.shell.errors import explain_text
+from app.ui.shell.theme import text_colour
 from app.ui.widgets.common import wrapped_label
 
 FIELD_LABELS = {
@@ -87,6 +89,7 @@ class DuplicatesPage(QWidget):
         self.ctx = ctx
         self.groups: list[CandidateGroup] = []
         self.names: dict[int, str] = {}
+        self.suggestion_threshold = SUGGESTION_THRESHOLD
         self.choices: dict[str, int] = {}
         self.last_merge_id: int | None = None
         self.merge_ids: list[int] = []  # merges made on this screen, newest last
@@ -109,6 +112,19 @@ class DuplicatesPage(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
+        self.uncertain = QCheckBox(
+            _("Inclure les cas incertains (probabilité dès {p} %, marqués « à vérifier »)").format(
+                p=round(100 * UNCERTAIN_THRESHOLD)
+            )
+        )
+        self.uncertain.setToolTip(
+            _(
+                "Les paires sous le seuil de suggestion, par exemple le même nom sans autre "
+                "indice dans deux départements. Chaque décision (fusion ou « pas un doublon ») "
+                "est retenue pour les cas identiques des recherches suivantes."
+            )
+        )
+        layout.addWidget(self.uncertain)
         self.status = QLabel(
             _("Lancez une recherche : les groupes les plus probables apparaissent en premier.")
         )
@@ -170,33 +186,42 @@ class DuplicatesPage(QWidget):
 
     def start_scan(self) -> None:
         """Scan every contact in the background."""
+        threshold = UNCERTAIN_THRESHOLD if self.uncertain.isChecked() else None
         self.ctx.ops.op(
-            dedupe_ops.scan_duplicates,
+            lambda context: dedupe_ops.scan_duplicates(context, threshold=threshold),
             parent=self,
             label=_("Recherche des doublons…"),
-            on_success=lambda found: self.show_groups(found.groups, found.names),
+            on_success=lambda found: self.show_groups(
+                found.groups, found.names, found.suggestion_threshold
+            ),
         )
 
     def show_groups(
-        self, groups: list[CandidateGroup], names: dict[int, str] | None = None
+        self,
+        groups: list[CandidateGroup],
+        names: dict[int, str] | None = None,
+        suggestion_threshold: float | None = None,
     ) -> None:
-        """List the groups, best score first."""
+        """List the groups, best score first; those under the suggestion threshold (asked
+        for with "cas incertains") are marked "à vérifier"."""
         self.groups = groups
         if names is not None:
             self.names = names
+        if suggestion_threshold is not None:
+            self.suggestion_threshold = suggestion_threshold
         names = self.names
         self.groups_table.setRowCount(len(groups))
         for row, group in enumerate(groups):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
-            for column, value in enumerate(
-                (
-                    f"{group.score:.0f} %" + (" ✔" if group.safe else ""),
-                    label,
-                    group.best.reasons_text(limit=3),
-                )
-            ):
+            uncertain = group.best.probability < self.suggestion_threshold
+            score = f"{group.score:.0f} %" + (" ✔" if group.safe else "")
+            if uncertain:
+                score = _("{score} à vérifier").format(score=score)
+            for column, value in enumerate((score, label, group.best.reasons_text(limit=3))):
                 item = QTableWidgetItem(value)
                 item.setToolTip(group.best.reasons_text(limit=12))
+                if uncertain:
+                    item.setForeground(QBrush(QColor(text_colour("warning"))))
                 self.groups_table.setItem(row, column, item)
         self.groups_table.resizeColumnToContents(0)
         self.groups_table.setColumnWidth(1, 200)  # the reasons stay on screen (#17)
