@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import numpy as np
 
 from app.core.dedupe.comparison import compare
+from app.core.dedupe.merge import decode_value
 from app.core.dedupe.model import pattern_codes
 from app.core.dedupe.normalise import Person, normalise_row
 from app.i18n import N_, _, ngettext
@@ -109,7 +109,7 @@ def people_before_merge(state: dict[str, Any]) -> list[Person]:
                     "birth_name": row.get("birth_name"),
                     "organisation_name": row.get("organisation_name"),
                     "siren": row.get("siren"),
-                    "birth_date": _date(row.get("birth_date")),
+                    "birth_date": decode_value(row.get("birth_date")),
                     "email": first_of("emails", "email", contact_id),
                     "phone": first_of("phones", "number", contact_id),
                     "postcode": first_of("addresses", "postcode", contact_id),
@@ -119,10 +119,3 @@ def people_before_merge(state: dict[str, Any]) -> list[Person]:
             )
         )
     return people
-
-
-def _date(value: Any) -> date | None:
-    """A date as the merge snapshot keeps it ({"__date__": iso, "dt": bool})."""
-    if isinstance(value, dict) and "__date__" in value:
-        return date.fromisoformat(str(value["__date__"])[:10])
-    return value if isinstance(value, date) else None

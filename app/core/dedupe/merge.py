@@ -87,7 +87,8 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
+def decode_value(value: Any) -> Any:
+    """A value of an undo snapshot as it was stored (dates come back as dates)."""
     if isinstance(value, dict) and "__date__" in value:
         return (
             datetime.fromisoformat(value["__date__"])
@@ -302,12 +303,12 @@ def undo(session: Session, merge_id: int) -> None:
         session.execute(
             update(Contact)
             .where(Contact.id == row["id"])
-            .values({k: _decode(v) for k, v in row.items() if k != "id"})
+            .values({k: decode_value(v) for k, v in row.items() if k != "id"})
         )
     for name, model in CHILD_MODELS.items():
         if state[name]:
             session.execute(
-                insert(model), [{k: _decode(v) for k, v in row.items()} for row in state[name]]
+                insert(model), [{k: decode_value(v) for k, v in row.items()} for row in state[name]]
             )
     if state["tags"]:
         session.execute(
