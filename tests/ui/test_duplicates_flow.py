@@ -200,3 +200,19 @@ def test_uncertain_cases_on_request_and_decisions_remembered(  # type: ignore[no
     assert len(page.groups) == 2
     assert all(g.best.probability < first for g in page.groups)
     assert "vos décisions sur des cas identiques" in page.groups_table.item(0, 2).toolTip()
+
+
+def test_a_group_is_as_doubtful_as_its_weakest_link(main_window: MainWindow) -> None:
+    """A safe pair linked to a third contact by an uncertain pair: the group is "à
+    vérifier" although its best pair is at 99 %."""
+    from app.core.dedupe.scan import CandidateGroup
+    from app.core.dedupe.scoring import PairScore
+
+    page = main_window.show_section("duplicates")
+    assert isinstance(page, DuplicatesPage)
+    strong = PairScore(1, 2, 99.5, ("même courriel",), True, probability=0.995)
+    weak = PairScore(2, 3, 35.0, ("même nom",), False, probability=0.35)
+    page.show_groups([CandidateGroup((1, 2, 3), 99.5, (strong, weak))], {}, 0.8)
+    assert "à vérifier" in page.groups_table.item(0, 0).text()
+    page.show_groups([CandidateGroup((1, 2), 99.5, (strong,))], {}, 0.8)
+    assert "à vérifier" not in page.groups_table.item(0, 0).text()

@@ -278,7 +278,7 @@ def _swapped_neighbours(people: Sequence[Person]) -> np.ndarray:
     entries = []
     for row, p in enumerate(people):
         if p.kind == "person" and p.last:
-            entries.append((f"{ocr_fold(p.last)} {ocr_fold(p.first)}", p.id, row))
+            entries.append((_sort_keys(p)[0], p.id, row))
             key = _swapped_key(p)
             if key:
                 entries.append((key, p.id, row))

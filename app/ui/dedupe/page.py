@@ -202,8 +202,8 @@ class DuplicatesPage(QWidget):
         names: dict[int, str] | None = None,
         suggestion_threshold: float | None = None,
     ) -> None:
-        """List the groups, best score first; those under the suggestion threshold (asked
-        for with "cas incertains") are marked "à vérifier"."""
+        """List the groups, best score first; those with a pair under the suggestion
+        threshold (asked for with "cas incertains") are marked "à vérifier"."""
         self.groups = groups
         if names is not None:
             self.names = names
@@ -213,7 +213,8 @@ class DuplicatesPage(QWidget):
         self.groups_table.setRowCount(len(groups))
         for row, group in enumerate(groups):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
-            uncertain = group.best.probability < self.suggestion_threshold
+            # one link under the threshold is enough: a group is as doubtful as its weakest
+            uncertain = any(p.probability < self.suggestion_threshold for p in group.pairs)
             score = f"{group.score:.0f} %" + (" ✔" if group.safe else "")
             if uncertain:
                 score = _("{score} à vérifier").format(score=score)
