@@ -202,17 +202,45 @@ def test_uncertain_cases_on_request_and_decisions_remembered(  # type: ignore[no
     assert "vos décisions sur des cas identiques" in page.groups_table.item(0, 2).toolTip()
 
 
-def test_a_group_is_as_doubtful_as_its_weakest_link(main_window: MainWindow) -> None:
+def test_a_group_is_as_doubtful_as_its_weakest_link(  # type: ignore[no-untyped-def]
+    main_window: MainWindow, qtbot, db: Database
+) -> None:
     """A safe pair linked to a third contact by an uncertain pair: the group is "à
     vérifier" although its best pair is at 99 %."""
     from app.core.dedupe.scan import CandidateGroup
     from app.core.dedupe.scoring import PairScore
 
+    a, b = _pair(db)
+    with db.write() as session:
+        third = Contact(civility="M.", first_name="Jean", last_name="Dupont")
+        session.add(third)
+        session.flush()
+        c = third.id
     page = main_window.show_section("duplicates")
     assert isinstance(page, DuplicatesPage)
-    strong = PairScore(1, 2, 99.5, ("même courriel",), True, probability=0.995)
-    weak = PairScore(2, 3, 35.0, ("même nom",), False, probability=0.35)
-    page.show_groups([CandidateGroup((1, 2, 3), 99.5, (strong, weak))], {}, 0.8)
+    strong = PairScore(a, b, 99.5, ("même courriel",), True, probability=0.995)
+    weak = PairScore(b, c, 35.0, ("même nom",), False, probability=0.35)
+    page.show_groups([CandidateGroup((a, b, c), 99.5, (strong, weak))], {}, 0.8)
     assert "à vérifier" in page.groups_table.item(0, 0).text()
-    page.show_groups([CandidateGroup((1, 2), 99.5, (strong,))], {}, 0.8)
+    qtbot.waitUntil(lambda: page.compare.columnCount() == 3, timeout=10_000)
+    page.show_groups([CandidateGroup((a, b), 99.5, (strong,))], {}, 0.8)
     assert "à vérifier" not in page.groups_table.item(0, 0).text()
+    qtbot.waitUntil(lambda: page.compare.columnCount() == 2, timeout=10_000)
+
+
+def test_a_contact_gone_since_the_search_is_said_plainly(  # type: ignore[no-untyped-def]
+    main_window: MainWindow, qtbot, db: Database, shown
+) -> None:
+    """A group whose contact no longer exists (erased or merged elsewhere since the scan):
+    the user is told to search again, no crash dialog."""
+    from app.core.dedupe.scan import CandidateGroup
+    from app.core.dedupe.scoring import PairScore
+
+    a, _b = _pair(db)
+    page = main_window.show_section("duplicates")
+    assert isinstance(page, DuplicatesPage)
+    pair = PairScore(a, 999, 99.0, ("même courriel",), True, probability=0.99)
+    page.show_groups([CandidateGroup((a, 999), 99.0, (pair,))], {}, 0.8)
+    qtbot.waitUntil(lambda: bool(shown.messages), timeout=10_000)
+    assert "crash" not in shown.kinds()
+    assert "n° 999 n'existe plus" in shown.texts()[0]

@@ -28,6 +28,7 @@ from app.core.dedupe.batch import BatchResult
 from app.core.dedupe.merge import SCALAR_FIELDS, MergePreview, gift_counts
 from app.core.dedupe.scan import SUGGESTION_THRESHOLD, UNCERTAIN_THRESHOLD, CandidateGroup
 from app.core.money import format_eur
+from app.errors import NotFound
 from app.i18n import N_, _
 from app.models import Contact
 from app.operations import dedupe as dedupe_ops
@@ -54,6 +55,14 @@ CHOSEN = QBrush(QColor("#d7f0d7"))
 def _compare_rows(session: Session, ids: list[int]) -> list[tuple[str, list[Any]]]:
     """The values of each contact of a group, field by field, for the comparison table."""
     contacts = [session.get(Contact, i) for i in ids]
+    gone = [i for i, c in zip(ids, contacts, strict=True) if c is None]
+    if gone:  # merged or erased elsewhere since the search (the CLI, another user)
+        raise NotFound(
+            _(
+                "Le contact n° {id} n'existe plus (fusionné ou effacé depuis la recherche) : "
+                "relancez la recherche des doublons."
+            ).format(id=gone[0])
+        )
     gifts = gift_counts(session, ids)
     rows: list[tuple[str, list[Any]]] = [
         (field, [getattr(c, field) for c in contacts]) for field in SCALAR_FIELDS
@@ -234,6 +243,8 @@ class DuplicatesPage(QWidget):
                 "doublon."
             ).format(n=len(groups), safe=sum(g.safe for g in groups))
         )
+        # a new list: row 0 is another group even when row 0 was selected (no signal then)
+        self.groups_table.clearSelection()
         if groups:
             self.groups_table.selectRow(0)
         self._update_buttons()
