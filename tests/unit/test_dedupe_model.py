@@ -535,3 +535,22 @@ def test_a_file_where_every_duplicate_has_initials_still_finds_them_safe() -> No
     model = fit(people, compare_pairs(people, sorted(candidate_pairs(people))))
     first = model.weight_table()[FIELD_INDEX["first"]]
     assert first[5] >= 0 and first[2] <= first[5]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(0, 40), st.tuples(st.integers(1, 9), st.integers(0, 9)), max_size=8
+    ),
+    st.lists(st.tuples(st.integers(0, 50), st.floats(0, 1)), max_size=60),
+)
+def test_decisions_adjust_each_pair_by_its_own_vector(counts, pairs) -> None:  # type: ignore[no-untyped-def]
+    from app.core.dedupe.decisions import WEIGHT, Tally
+
+    counts = {code: (decided, min(merged, decided)) for code, (decided, merged) in counts.items()}
+    codes = np.array([c for c, _p in pairs], dtype=np.int64)
+    chances = np.array([p for _c, p in pairs], dtype=float)
+    adjusted = Tally(counts).adjust(codes, chances)
+    for code, p, q in zip(codes.tolist(), chances.tolist(), adjusted.tolist(), strict=True):
+        decided, merged = counts.get(code, (0, 0))
+        assert q == pytest.approx((WEIGHT * p + merged) / (WEIGHT + decided))

@@ -47,10 +47,14 @@ class Tally:
         pairs of the same vector taken into account."""
         if not self.counts:
             return chances
+        # one lookup per pair (sorted codes), not one pass over the pairs per decided code
+        known = np.fromiter(sorted(self.counts), dtype=np.int64, count=len(self.counts))
+        decided = np.array([self.counts[int(c)][0] for c in known], dtype=float)
+        merged = np.array([self.counts[int(c)][1] for c in known], dtype=float)
+        at = np.minimum(np.searchsorted(known, codes), len(known) - 1)
+        rows = known[at] == codes
         out = chances.copy()
-        for code, (decided, merged) in self.counts.items():
-            rows = codes == code
-            out[rows] = (WEIGHT * chances[rows] + merged) / (WEIGHT + decided)
+        out[rows] = (WEIGHT * chances[rows] + merged[at[rows]]) / (WEIGHT + decided[at[rows]])
         return out
 
     def note(self, code: int) -> str:

@@ -383,9 +383,10 @@ def score_compared(
     association's `decisions` on pairs like them taken into account."""
     tables = model.weight_table()
     chances = compared_probabilities(compared, model)
-    codes = pattern_codes(compared.levels) if decisions and decisions.counts else None
-    if codes is not None and decisions is not None:
-        chances = decisions.adjust(codes, chances)
+    decided = decisions if decisions is not None and decisions.counts else None
+    codes = pattern_codes(compared.levels) if decided is not None else None
+    if decided is not None and codes is not None:
+        chances = decided.adjust(codes, chances)
     people = compared.people
     kept = []
     for index in np.flatnonzero(chances >= threshold).tolist():
@@ -398,7 +399,7 @@ def score_compared(
             float(chances[index]),
             tables,
         )
-        note = decisions.note(int(codes[index])) if codes is not None and decisions else ""
+        note = decided.note(int(codes[index])) if decided is not None and codes is not None else ""
         if note:
             evidence = Evidence(_(DECISIONS_FIELD), "note", note, 0.0)
             score = replace(
