@@ -220,12 +220,14 @@ class DuplicatesPage(QWidget):
             self.suggestion_threshold = suggestion_threshold
         names = self.names
         self.groups_table.setRowCount(len(groups))
+        doubtful = 0
         for row, group in enumerate(groups):
             label = " / ".join(names.get(i, str(i)) for i in group.member_ids)
             # one link under the threshold is enough: a group is as doubtful as its weakest
             uncertain = any(p.probability < self.suggestion_threshold for p in group.pairs)
             score = f"{group.score:.0f} %" + (" ✔" if group.safe else "")
             if uncertain:
+                doubtful += 1
                 score = _("{score} à vérifier").format(score=score)
             for column, value in enumerate((score, label, group.best.reasons_text(limit=3))):
                 item = QTableWidgetItem(value)
@@ -233,16 +235,22 @@ class DuplicatesPage(QWidget):
                 if uncertain:
                     item.setForeground(QBrush(QColor(text_colour("warning"))))
                 self.groups_table.setItem(row, column, item)
-        self.groups_table.resizeColumnToContents(0)
-        self.groups_table.setColumnWidth(1, 200)  # the reasons stay on screen (#17)
-        self.status.setText(
-            _(
-                "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même "
-                "courriel, téléphone ou date de naissance et probabilité élevée). Les poids "
-                "entre parenthèses disent combien chaque champ pèse pour (+) ou contre (−) un "
-                "doublon."
-            ).format(n=len(groups), safe=sum(g.safe for g in groups))
-        )
+        # as wide as "100 % ✔": "à vérifier" wraps under the score, the reasons stay on
+        # screen (#17)
+        metrics = self.groups_table.fontMetrics()
+        self.groups_table.setColumnWidth(0, metrics.horizontalAdvance("100 % ✔") + 16)
+        self.groups_table.setColumnWidth(1, 200)
+        text = _(
+            "{n} groupe(s) de doublons probables, dont {safe} sûrs (✔ : même "
+            "courriel, téléphone ou date de naissance et probabilité élevée). Les poids "
+            "entre parenthèses disent combien chaque champ pèse pour (+) ou contre (−) un "
+            "doublon."
+        ).format(n=len(groups), safe=sum(g.safe for g in groups))
+        if doubtful:
+            text += " " + _(
+                "{n} groupe(s) à vérifier : un de leurs liens est sous le seuil de suggestion."
+            ).format(n=doubtful)
+        self.status.setText(text)
         # a new list: row 0 is another group even when row 0 was selected (no signal then)
         self.groups_table.clearSelection()
         if groups:
