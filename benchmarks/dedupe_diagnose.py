@@ -60,14 +60,16 @@ def describe(person) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def reviewed(count, data, compared, chances, pair_ids, threshold, below=0.0):  # type: ignore[no-untyped-def]
+def reviewed(count, data, compared, model, chances, pair_ids, threshold, below=0.0):  # type: ignore[no-untyped-def]
     """The probabilities once a user has decided the `count` suggestions of lowest
-    probability (merge or "pas un doublon", from the truth): those pairs are settled, and
-    the others of the same comparison vectors learn from them (decisions.py)."""
+    probability (merge or "pas un doublon", from the truth): those pairs are settled, the
+    others learn from them as the scan does (decisions.py: the namesake bits, then the pairs
+    of the same comparison vectors)."""
     import numpy as np
 
-    from app.core.dedupe.decisions import Decision, tally
+    from app.core.dedupe.decisions import Decision, tally, teach
     from app.core.dedupe.model import pattern_codes
+    from app.core.dedupe.scan import compared_probabilities
 
     suggested = np.flatnonzero(chances >= threshold)
     doubtful = suggested[np.argsort(chances[suggested], kind="stable")][:count].tolist()
@@ -80,13 +82,15 @@ def reviewed(count, data, compared, chances, pair_ids, threshold, below=0.0):  #
         Decision(people[compared.first[i]], people[compared.second[i]], same)
         for i, same in decided.items()
     )
-    out = decisions.adjust(pattern_codes(compared.levels), chances)
+    taught = teach(model, decisions)
+    out = decisions.adjust(pattern_codes(compared.levels), compared_probabilities(compared, taught))
     for index, same in decided.items():
         out[index] = 1.0 if same else 0.0
     merges = sum(decided.values())
     print(
-        f"reviewed first: {len(decided)} suggestions ({merges} merged, "
-        f"{len(decided) - merges} not duplicates)"
+        f"reviewed first: {len(decided)} pairs ({merges} merged, "
+        f"{len(decided) - merges} not duplicates); namesake bits {model.named_bits:+.2f}, "
+        f"decided {taught.decided_bits:+.2f} ({len(decisions.named)} decisions on one name)"
     )
     return out
 
@@ -137,7 +141,9 @@ def main() -> None:
     ids = np.array([p.id for p in data.people])
     pair_ids = list(zip(ids[compared.first].tolist(), ids[compared.second].tolist(), strict=True))
     if args.reviewed:
-        chances = reviewed(args.reviewed, data, compared, chances, pair_ids, threshold, args.below)
+        chances = reviewed(
+            args.reviewed, data, compared, model, chances, pair_ids, threshold, args.below
+        )
     found = {pair for pair, p in zip(pair_ids, chances.tolist(), strict=True) if p >= threshold}
     tp = len(found & truth)
     precision, recall = tp / max(len(found), 1), tp / len(truth)

@@ -173,9 +173,9 @@ def test_contact_form_finds_a_similar_contact_from_the_email_alone(
 def test_uncertain_cases_on_request_and_decisions_remembered(  # type: ignore[no-untyped-def]
     main_window: MainWindow, qtbot, db: Database
 ) -> None:
-    """The same name with nothing else in two towns is under the threshold:
-    shown "à vérifier" when asked; saying "pas un doublon" to one is remembered for the
-    identical cases (their probability drops and the reason says why)."""
+    """The same name with nothing else in two towns is under the threshold: shown "à
+    vérifier" when asked; merging one teaches the scan what the name alone is worth here
+    (the others rise, and the reason says why); "pas un doublon" lowers them again."""
     with db.write() as session:
         for name in ("Kerdaniel", "Quéméner", "Le Bihan"):
             for postcode, city in (("29200", "Brest"), ("29000", "Quimper")):
@@ -192,14 +192,25 @@ def test_uncertain_cases_on_request_and_decisions_remembered(  # type: ignore[no
     assert len(page.groups) == 3
     first = page.groups[0].best.probability
     assert "à vérifier" in page.groups_table.item(0, 0).text()
-    qtbot.mouseClick(page.not_duplicate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.compare.rowCount() > 1, timeout=10_000)
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # one person
+    qtbot.waitUntil(page.undo_button.isEnabled, timeout=10_000)
     page.groups = []
     page.status.setText("")
     _scan(page, qtbot)
     assert len(page.groups) == 2
-    assert all(g.best.probability < first for g in page.groups)
-    assert "vos décisions sur des cas identiques" in page.groups_table.item(0, 2).toolTip()
+    raised = page.groups[0].best.probability
+    assert raised > first
+    reasons = page.groups_table.item(0, 2).toolTip()
+    assert "vos décisions sur des personnes de même nom : 1 fusion, 0 « pas un doublon »" in reasons
+    qtbot.mouseClick(page.not_duplicate_button, Qt.MouseButton.LeftButton)  # two people
+    qtbot.waitUntil(lambda: "Noté" in page.status.text(), timeout=10_000)
+    page.groups = []
+    page.status.setText("")
+    _scan(page, qtbot)
+    assert len(page.groups) == 1
+    assert all(g.best.probability < raised for g in page.groups)
+    assert "1 fusion, 1 « pas un doublon »" in page.groups_table.item(0, 2).toolTip()
 
 
 def test_a_group_is_as_doubtful_as_its_weakest_link(  # type: ignore[no-untyped-def]

@@ -353,30 +353,24 @@ def test_merge_carries_memberships_direct_debits_and_solicitations(any_db: Datab
     assert _state(any_db) == before
 
 
-def _movers(database: Database, count: int) -> list[tuple[int, int]]:
+def _movers(database: Database, count: int, *, civility: str = "M.") -> list[tuple[int, int]]:
     """`count` pairs of one rare name, nothing else, in two départements (the cell no
     model without labels can settle)."""
     pairs = []
     with database.write() as session:
         for i in range(count):
-            name = f"Kerdaniel{chr(97 + i)}"
-            a = make_contact(
-                session,
-                name,
-                first_name="Yann",
-                civility="M.",
-                line4="",
-                postcode="29200",
-                city="Brest",
-            )
-            b = make_contact(
-                session,
-                name,
-                first_name="Yann",
-                civility="M.",
-                line4="",
-                postcode="13005",
-                city="Marseille",
+            name = f"Kerdaniel{chr(97 + i)}{civility and 'm'}"
+            a, b = (
+                make_contact(
+                    session,
+                    name,
+                    first_name="Yann",
+                    civility=civility,
+                    line4="",
+                    postcode=postcode,
+                    city=city,
+                )
+                for postcode, city in (("29200", "Brest"), ("13005", "Marseille"))
             )
             pairs.append((a.id, b.id))
     return pairs
@@ -405,29 +399,59 @@ def _probabilities(database: Database) -> dict[tuple[int, int], tuple[float, flo
     }
 
 
-def test_the_scan_learns_from_the_associations_decisions(any_db: Database) -> None:
-    from app.core.dedupe.decisions import WEIGHT
-
+def test_decisions_on_pairs_the_name_alone_links_teach_all_of_them(any_db: Database) -> None:
     pairs = _movers(any_db, 6)
+    other = _movers(any_db, 1, civility="")[0]  # the same cell, another vector (no civility)
     before = _probabilities(any_db)
-    assert all(before[pair][0] == before[pair][1] for pair in pairs)  # nothing decided yet
+    assert all(before[pair][0] == before[pair][1] for pair in (*pairs, other))  # nothing yet
+    assert "vos décisions" not in before[other][2]
     with any_db.write() as session:  # two of them are different people...
         mark_not_duplicate(session, *pairs[0])
         mark_not_duplicate(session, *pairs[1])
     after = _probabilities(any_db)
     assert pairs[0] not in after and pairs[1] not in after
-    p, adjusted, reasons = after[pairs[5]]
-    assert adjusted == pytest.approx(WEIGHT * p / (WEIGHT + 2)) and adjusted < p
-    assert "vos décisions sur des cas identiques : 0 fusion, 2 « pas un doublon »" in reasons
+    for pair in (pairs[5], other):
+        p, lowered, reasons = after[pair]
+        assert lowered < p
+        assert "vos décisions sur des personnes de même nom : 0 fusion, 2 « pas un doublon »" in (
+            reasons
+        )
     with any_db.write() as session:  # ...and three the same person
         records = [merge(session, a, [b]) for a, b in pairs[2:5]]
-    p, adjusted, reasons = _probabilities(any_db)[pairs[5]]
-    assert adjusted == pytest.approx((WEIGHT * p + 3) / (WEIGHT + 5))
-    assert "3 fusions, 2 « pas un doublon »" in reasons
+    after_merges = _probabilities(any_db)
+    assert after_merges[other][1] > after[other][1]  # three merges outweigh two refusals
+    assert "3 fusions, 2 « pas un doublon »" in after_merges[other][2]
     with any_db.write() as session:  # an undone merge is no decision any more
         undo(session, records[0].id)
-    p, adjusted, _reasons = _probabilities(any_db)[pairs[5]]
-    assert adjusted == pytest.approx((WEIGHT * p + 2) / (WEIGHT + 4))
+    p, adjusted, reasons = _probabilities(any_db)[other]
+    assert after[other][1] < adjusted < after_merges[other][1]
+    assert "sur des personnes de même nom : 2 fusions, 2 « pas un doublon »" in reasons
+
+
+def test_decisions_on_other_pairs_teach_the_pairs_of_the_same_vector(any_db: Database) -> None:
+    from app.core.dedupe.decisions import WEIGHT
+
+    pairs = []
+    with any_db.write() as session:  # one first name and e-mail, another surname and town
+        for i in range(4):
+            email = f"anne.{i}@exemple.fr"
+            a = make_contact(session, f"Martin{chr(97 + i)}", email=email, postcode="29200")
+            b = make_contact(
+                session, f"Le Goff{chr(97 + i)}", email=email, postcode="13005", city="Marseille"
+            )
+            pairs.append((a.id, b.id))
+    with any_db.write() as session:
+        mark_not_duplicate(session, *pairs[0])
+        mark_not_duplicate(session, *pairs[1])
+    p, adjusted, reasons = _probabilities(any_db)[pairs[3]]
+    assert adjusted == pytest.approx(WEIGHT * p / (WEIGHT + 2))
+    assert "vos décisions sur des cas identiques : 0 fusion, 2 « pas un doublon »" in reasons
+    assert "personnes de même nom" not in reasons
+    with any_db.write() as session:
+        merge(session, pairs[2][0], [pairs[2][1]])
+    p, adjusted, reasons = _probabilities(any_db)[pairs[3]]
+    assert adjusted == pytest.approx((WEIGHT * p + 1) / (WEIGHT + 3))
+    assert "1 fusion, 2 « pas un doublon »" in reasons
 
 
 def test_a_merge_is_remembered_as_the_contacts_were_before_it(any_db: Database) -> None:

@@ -3,6 +3,7 @@ thresholds as settings, suggestions made by the import."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date
 
@@ -23,7 +24,7 @@ from app.core.dedupe.comparison import (
     first_level,
 )
 from app.core.dedupe.model import EM_ITERATIONS, default_model
-from app.core.dedupe.normalise import normalise_row
+from app.core.dedupe.normalise import Person, normalise_row
 from app.core.dedupe.scan import (
     Thresholds,
     compare_pairs,
@@ -554,3 +555,57 @@ def test_decisions_adjust_each_pair_by_its_own_vector(counts, pairs) -> None:  #
     for code, p, q in zip(codes.tolist(), chances.tolist(), adjusted.tolist(), strict=True):
         decided, merged = counts.get(code, (0, 0))
         assert q == pytest.approx((WEIGHT * p + merged) / (WEIGHT + decided))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.floats(-30, 30), st.booleans()), max_size=40), st.data())
+def test_decisions_shift_the_namesake_bits_to_their_most_likely_value(pairs, data) -> None:  # type: ignore[no-untyped-def]
+    """The shift is the maximum of the penalised likelihood, and one more merge never
+    lowers it (one more "pas un doublon" never raises it)."""
+    from app.core.dedupe.decisions import SPREAD, shift
+
+    bits = np.array([b for b, _same in pairs], dtype=float)
+    same = np.array([s for _b, s in pairs], dtype=float)
+    d = shift(bits, same)
+    p = 1 / (1 + np.exp2(-(bits + d)))
+    assert math.log(2) * float((same - p).sum()) - d / SPREAD**2 == pytest.approx(0, abs=1e-6)
+    assert d == 0.0 if not pairs else abs(d) <= math.log(2) * SPREAD**2 * len(pairs)
+    extra = data.draw(st.floats(-30, 30))
+    more = shift(np.append(bits, extra), np.append(same, 1.0))
+    fewer = shift(np.append(bits, extra), np.append(same, 0.0))
+    assert fewer - 1e-9 <= d <= more + 1e-9
+
+
+def test_decisions_on_one_name_move_only_the_pairs_the_name_alone_links() -> None:
+    from app.core.dedupe.decisions import Decision, tally, teach
+    from app.core.dedupe.model import name_only_rows, pair_bits
+
+    def person(pid: int, postcode: str, city: str, **extra: str) -> Person:
+        fields = ("civility", "birth_name", "organisation_name", "siren", "birth_date", "phone")
+        row = {name: None for name in fields} | {"email": None, "street": ""}
+        row |= {"id": pid, "kind": "person", "first_name": "Yann", "last_name": "Kerdaniel"}
+        return normalise_row({**row, "postcode": postcode, "city": city, **extra})
+
+    model = default_model()
+    pairs = [
+        (person(2 * i, "29200", "Brest"), person(2 * i + 1, "13005", "Marseille")) for i in range(4)
+    ]
+    assert teach(model, tally(Decision(a, b, same=True) for a, b in pairs[:0])) is model
+    merged = teach(model, tally(Decision(a, b, same=True) for a, b in pairs))
+    refused = teach(model, tally(Decision(a, b, same=False) for a, b in pairs))
+    assert merged.decided_bits > 0 > refused.decided_bits
+    assert merged.named_decisions == (4, 4) and refused.named_decisions == (4, 0)
+    assert teach(merged, tally(Decision(a, b, same=True) for a, b in pairs)).decided_bits == (
+        pytest.approx(merged.decided_bits)  # taught anew, not twice
+    )
+    name_only = compare(person(10, "75011", "Paris"), person(11, "69003", "Lyon"))[0]
+    with_email = compare(
+        person(12, "75011", "Paris", email="y@k.fr"), person(13, "69003", "Lyon", email="y@k.fr")
+    )[0]
+    levels = np.array([name_only, with_email], dtype=np.int8)
+    assert name_only_rows(levels).tolist() == [True, False]
+    base, up, down = (pair_bits(m, levels) for m in (model, merged, refused))
+    assert down[0] < base[0] < up[0] and down[1] == base[1] == up[1]
+    assert "vos décisions sur des personnes de même nom : 4 fusions, 0 « pas un doublon »" in (
+        score_pair(person(10, "75011", "Paris"), person(11, "69003", "Lyon"), model=merged).reasons
+    )

@@ -54,6 +54,11 @@ class Model:
     # the file's own count of namesakes can say a shared full name is worth less than the
     # product of the two names' u (never more): see `namesake_bits`
     named_bits: float = 0.0
+    # what the association's decisions on pairs of one full name add to `named_bits` (the
+    # one number a file cannot tell without labels: decisions.teach), and how many decisions
+    # (decided, merged) it rests on
+    decided_bits: float = 0.0
+    named_decisions: tuple[int, int] = (0, 0)
     _tables: dict[bool, list[np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def weight_table(self, named: bool = False) -> list[np.ndarray]:
@@ -466,6 +471,18 @@ def named_rows(levels: np.ndarray) -> np.ndarray:
     return np.asarray((levels[:, FIRST] == EXACT_FIRST) & (levels[:, LAST] == EXACT_LAST))
 
 
+IDENTIFIERS = tuple(FIELD_INDEX[name] for name in ("birth", "email", "phone", "siren"))
+
+
+def name_only_rows(levels: np.ndarray) -> np.ndarray:
+    """Pairs with the same first and last name and no identifier on both sides (birth
+    date, e-mail, phone, SIREN): only the name and the addresses link them."""
+    rows = named_rows(levels)
+    for f in IDENTIFIERS:
+        rows &= levels[:, f] == MISSING
+    return rows
+
+
 def pair_bits(
     model: Model,
     levels: np.ndarray,
@@ -480,6 +497,8 @@ def pair_bits(
         bits += table[levels[:, f]]
     named = named_rows(levels)
     bits[named] += model.named_bits
+    if model.decided_bits:
+        bits[name_only_rows(levels)] += model.decided_bits
     if model.u_named is not None:
         for f, table in enumerate(model.weight_table(named=True)):
             if f in HOUSEHOLD:

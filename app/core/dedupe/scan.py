@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from app.core.dedupe.blocking import candidate_rows
 from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_many
-from app.core.dedupe.decisions import DECISIONS_FIELD, Decision, Tally, people_before_merge, tally
+from app.core.dedupe.decisions import (
+    DECISIONS_FIELD,
+    Decision,
+    Tally,
+    people_before_merge,
+    tally,
+    teach,
+)
 from app.core.dedupe.model import (
     Model,
     default_model,
@@ -525,6 +532,8 @@ def scan_people(
     )
     step("comparison")
     model = fit(people, compared)
+    if decisions is not None:
+        model = teach(model, decisions)
     step("EM")
     limit = thresholds.suggestion if threshold is None else threshold
     scores = score_compared(compared, model, threshold=limit, decisions=decisions)

@@ -18,15 +18,18 @@ from app.core.dedupe.model import (
     EXACT_LAST,
     Model,
     default_model,
+    name_only_rows,
     pair_bits,
     probability,
 )
 from app.core.dedupe.normalise import Person
+from app.i18n import N_, _, ngettext
 
 STRONG = {"email": 2, "phone": 2, "birth": 4, "siren": 1}  # exact levels of identifiers
 SIREN = FIELD_INDEX["siren"]
 NAMESAKES = "homonymes"
 NAMESAKES_LABEL = "homonymes fréquents dans le fichier"
+DECIDED_NAMESAKES = N_("vos décisions sur des personnes de même nom : {decisions}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ def evidence_of(
         tables = model.weight_table(named=True)  # household fields of namesakes
         if model.named_bits < 0:
             found.append(Evidence(NAMESAKES, "differ", NAMESAKES_LABEL, model.named_bits))
+        if model.decided_bits and name_only_rows(np.array([levels], dtype=np.int8))[0]:
+            label = _(DECIDED_NAMESAKES).format(decisions=decisions_text(*model.named_decisions))
+            status = "agree" if model.decided_bits > 0 else "differ"
+            found.append(Evidence(NAMESAKES, status, label, model.decided_bits))
     for f, (spec, level) in enumerate(zip(FIELDS, levels, strict=True)):
         if level == MISSING:
             if spec.name not in ("gender", "siren"):
@@ -105,6 +112,16 @@ def evidence_of(
             label = label.replace("nom", "raison sociale", 1)
         found.append(Evidence(spec.label, lv.status, label, bits))
     return tuple(sorted(found, key=lambda e: (e.status == "missing", -abs(e.bits))))
+
+
+def decisions_text(decided: int, merged: int) -> str:
+    """'3 fusions, 2 « pas un doublon »'."""
+    return "{merged}, {different}".format(
+        merged=ngettext(N_("{n} fusion"), N_("{n} fusions"), merged).format(n=merged),
+        different=ngettext(
+            N_("{n} « pas un doublon »"), N_("{n} « pas un doublon »"), decided - merged
+        ).format(n=decided - merged),
+    )
 
 
 def _veto(levels: Sequence[int], evidence: tuple[Evidence, ...]) -> str:
