@@ -609,3 +609,38 @@ def test_decisions_on_one_name_move_only_the_pairs_the_name_alone_links() -> Non
     assert "vos décisions sur des personnes de même nom : 4 fusions, 0 « pas un doublon »" in (
         score_pair(person(10, "75011", "Paris"), person(11, "69003", "Lyon"), model=merged).reasons
     )
+
+
+def test_reasons_speak_the_language_of_the_interface() -> None:
+    from app.i18n import set_language
+
+    def person(pid: int, kind: str, first: str, last: str, email: str) -> Person:
+        fields = ("civility", "birth_name", "siren", "birth_date", "phone")
+        row = {name: None for name in fields} | {"street": "", "postcode": "", "city": ""}
+        organisation = last if kind == "organisation" else None
+        return normalise_row(
+            row
+            | {"id": pid, "kind": kind, "first_name": first, "last_name": last}
+            | {"organisation_name": organisation, "email": email}
+        )
+
+    pair = (person(1, "person", "Yann", "Kerdaniel", "y@k.fr"),) * 2
+    swapped = (
+        person(1, "person", "Yann", "Kerdaniel", "y@k.fr"),
+        person(2, "person", "Kerdaniel", "Yann", "y@k.fr"),
+    )
+    set_language("en")
+    try:
+        reasons = score_pair(*pair).reasons_text()
+        assert "same e-mail (+" in reasons and "same last name" in reasons
+        assert "," not in reasons.split("same e-mail (")[1].split(")")[0]  # +12.0, not +12,0
+        assert "first and last name swapped ; same last name" in score_pair(*swapped).reasons
+    finally:
+        set_language("fr")
+    french = score_pair(*pair).reasons_text()
+    assert "même courriel (+" in french and "même nom" in french
+    firms = (
+        person(3, "organisation", "", "Moulin SARL", "c@m.fr"),
+        person(4, "organisation", "", "Boulangerie Dupain", "c@m.fr"),
+    )
+    assert "raisons sociales différentes" in score_pair(*firms).reasons  # was "raison sociales"

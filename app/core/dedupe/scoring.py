@@ -23,12 +23,20 @@ from app.core.dedupe.model import (
     probability,
 )
 from app.core.dedupe.normalise import Person
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _, current_language, ngettext
 
 STRONG = {"email": 2, "phone": 2, "birth": 4, "siren": 1}  # exact levels of identifiers
 SIREN = FIELD_INDEX["siren"]
-NAMESAKES = "homonymes"
-NAMESAKES_LABEL = "homonymes fréquents dans le fichier"
+NAMESAKES = N_("homonymes")
+NAMESAKES_LABEL = N_("homonymes fréquents dans le fichier")
+# the surname's levels said of an organisation
+ORGANISATION_LABELS = {
+    "noms différents": N_("raisons sociales différentes"),
+    "nom phonétiquement proche": N_("raison sociale phonétiquement proche"),
+    "nom proche": N_("raison sociale proche"),
+    "nom très proche": N_("raison sociale très proche"),
+    "même nom": N_("même raison sociale"),
+}
 DECIDED_NAMESAKES = N_("vos décisions sur des personnes de même nom : {decisions}")
 
 
@@ -42,10 +50,13 @@ class Evidence:
     bits: float  # weight of evidence, log2 of the likelihood ratio
 
     def text(self) -> str:
-        """'même nom (+8,4)'."""
+        """'même nom (+8,4)' ('same last name (+8.4)' in English)."""
         if self.status in ("missing", "note"):
             return self.label
-        return f"{self.label} ({self.bits:+.1f})".replace(".", ",")
+        weight = f"{self.bits:+.1f}"
+        return (
+            f"{self.label} ({weight.replace('.', ',') if current_language() == 'fr' else weight})"
+        )
 
     def as_dict(self) -> dict[str, object]:
         """For `dedupe scan --json`."""
@@ -89,15 +100,15 @@ def evidence_of(
     if levels[FIELD_INDEX["first"]] == EXACT_FIRST and levels[FIELD_INDEX["last"]] == EXACT_LAST:
         tables = model.weight_table(named=True)  # household fields of namesakes
         if model.named_bits < 0:
-            found.append(Evidence(NAMESAKES, "differ", NAMESAKES_LABEL, model.named_bits))
+            found.append(Evidence(_(NAMESAKES), "differ", _(NAMESAKES_LABEL), model.named_bits))
         if model.decided_bits and name_only_rows(np.array([levels], dtype=np.int8))[0]:
             label = _(DECIDED_NAMESAKES).format(decisions=decisions_text(*model.named_decisions))
             status = "agree" if model.decided_bits > 0 else "differ"
-            found.append(Evidence(NAMESAKES, status, label, model.decided_bits))
+            found.append(Evidence(_(NAMESAKES), status, label, model.decided_bits))
     for f, (spec, level) in enumerate(zip(FIELDS, levels, strict=True)):
         if level == MISSING:
             if spec.name not in ("gender", "siren"):
-                found.append(Evidence(spec.label, "missing", spec.missing, 0.0))
+                found.append(Evidence(_(spec.label), "missing", _(spec.missing), 0.0))
             continue
         lv = spec.levels[level]
         bits = float(tables[f][level])
@@ -106,11 +117,12 @@ def evidence_of(
         if spec.name == "last" and level == EXACT_LAST and not swapped:
             bits += model.tf_bits("last", a.last)
         label = lv.label
-        if swapped and spec.name == "last":
-            label = f"{SWAPPED} ; {label}"
         if spec.name == "last" and (a.kind == "organisation" or b.kind == "organisation"):
-            label = label.replace("nom", "raison sociale", 1)
-        found.append(Evidence(spec.label, lv.status, label, bits))
+            label = ORGANISATION_LABELS.get(label, label)
+        label = _(label)
+        if swapped and spec.name == "last":
+            label = f"{_(SWAPPED)} ; {label}"
+        found.append(Evidence(_(spec.label), lv.status, label, bits))
     return tuple(sorted(found, key=lambda e: (e.status == "missing", -abs(e.bits))))
 
 
