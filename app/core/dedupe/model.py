@@ -54,8 +54,8 @@ class Model:
     # the file's own count of namesakes can say a shared full name is worth less than the
     # product of the two names' u (never more): see `namesake_bits`
     named_bits: float = 0.0
-    # what the association's decisions on pairs of one full name add to `named_bits` (the
-    # one number a file cannot tell without labels: decisions.teach), and how many decisions
+    # what the association's decisions add to the pairs the name alone links (the one
+    # number a file cannot tell without labels: decisions.teach), and how many decisions
     # (decided, merged) it rests on
     decided_bits: float = 0.0
     named_decisions: tuple[int, int] = (0, 0)
