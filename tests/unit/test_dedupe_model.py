@@ -557,6 +557,14 @@ def test_decisions_adjust_each_pair_by_its_own_vector(counts, pairs) -> None:  #
         assert q == pytest.approx((WEIGHT * p + merged) / (WEIGHT + decided))
 
 
+def _person(pid: int, first: str, last: str, **values: str | None) -> Person:
+    """A contact as the scan reads it: these values, every other field empty."""
+    empty = ("civility", "birth_name", "organisation_name", "siren", "birth_date", "phone")
+    row: dict[str, object] = {name: None for name in (*empty, "email")}
+    row |= {"street": "", "postcode": "", "city": "", "kind": "person"}
+    return normalise_row(row | {"id": pid, "first_name": first, "last_name": last} | values)
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.floats(-30, 30), st.booleans()), max_size=40), st.data())
 def test_decisions_shift_the_namesake_bits_to_their_most_likely_value(pairs, data) -> None:  # type: ignore[no-untyped-def]
@@ -581,10 +589,7 @@ def test_decisions_on_one_name_move_only_the_pairs_the_name_alone_links() -> Non
     from app.core.dedupe.model import name_only_rows, pair_bits
 
     def person(pid: int, postcode: str, city: str, **extra: str) -> Person:
-        fields = ("civility", "birth_name", "organisation_name", "siren", "birth_date", "phone")
-        row = {name: None for name in fields} | {"email": None, "street": ""}
-        row |= {"id": pid, "kind": "person", "first_name": "Yann", "last_name": "Kerdaniel"}
-        return normalise_row({**row, "postcode": postcode, "city": city, **extra})
+        return _person(pid, "Yann", "Kerdaniel", postcode=postcode, city=city, **extra)
 
     model = default_model()
     pairs = [
@@ -615,14 +620,8 @@ def test_reasons_speak_the_language_of_the_interface() -> None:
     from app.i18n import set_language
 
     def person(pid: int, kind: str, first: str, last: str, email: str) -> Person:
-        fields = ("civility", "birth_name", "siren", "birth_date", "phone")
-        row = {name: None for name in fields} | {"street": "", "postcode": "", "city": ""}
         organisation = last if kind == "organisation" else None
-        return normalise_row(
-            row
-            | {"id": pid, "kind": kind, "first_name": first, "last_name": last}
-            | {"organisation_name": organisation, "email": email}
-        )
+        return _person(pid, first, last, kind=kind, organisation_name=organisation, email=email)
 
     pair = (person(1, "person", "Yann", "Kerdaniel", "y@k.fr"),) * 2
     swapped = (
