@@ -90,8 +90,7 @@ def reviewed(count, data, compared, model, chances, pair_ids, threshold, below=0
     print(
         f"reviewed first: {len(decided)} pairs ({merges} merged, "
         f"{len(decided) - merges} not duplicates); namesake bits {model.named_bits:+.2f}, "
-        f"name alone {model.alone_bits:+.2f}, decided {taught.decided_bits:+.2f} "
-        f"({len(decisions.named)} decisions on one name)"
+        f"decided {taught.decided_bits:+.2f} ({len(decisions.named)} decisions on one name)"
     )
     return out
 
@@ -152,8 +151,7 @@ def main() -> None:
     print(
         f"{args.set}: {len(data.people):,} records, {len(truth):,} true pairs, "
         f"{len(candidates):,} candidates, completeness {len(truth & candidates) / len(truth):.4f}; "
-        f"EM {model.iterations} iterations, prior {model.prior:.4f}, namesake bits "
-        f"{model.named_bits:+.2f}, name alone {model.alone_bits:+.2f}; {elapsed:.1f} s"
+        f"EM {model.iterations} iterations, prior {model.prior:.4f}; {elapsed:.1f} s"
     )
     print(f"threshold {threshold}: P {precision:.4f} R {recall:.4f} F1 {f1:.4f}")
     row = {pair: i for i, pair in enumerate(pair_ids)}

@@ -560,8 +560,8 @@ def alone_likelihood(c: float, log_odds: np.ndarray, evidence: np.ndarray) -> fl
 
 
 def learn_name_alone(model: Model, levels: np.ndarray, tf_bits: np.ndarray) -> Model:
-    """The model with `alone_bits` learnt on those of the compared pairs (`levels`, their
-    names' term-frequency bits `tf_bits`) that the name alone links (`name_alone_bits`)."""
+    """The model with `alone_bits` learnt on the compared pairs (`levels`, their names'
+    term-frequency bits `tf_bits`) that the name alone links (see `name_alone_bits`)."""
     rows = name_only_rows(levels)
     levels, tf_bits = levels[rows], tf_bits[rows]
     base = replace(model, alone_bits=0.0, decided_bits=0.0, _tables={})

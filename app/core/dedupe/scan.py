@@ -303,10 +303,11 @@ def fit(people: list[Person], compared: Compared, *, start: Model | None = None)
         tf=term_frequencies(people),
         same_name_share=same_name_share(columns),
     )
-    rows = np.flatnonzero(name_only_rows(compared.levels))  # a few per thousand pairs
-    tf = person_tf_bits(model, [compared.people[i] for i in compared.first[rows].tolist()])
-    tf[compared.swapped[rows]] = 0.0
-    return learn_name_alone(model, compared.levels[rows], tf)
+    rows = name_only_rows(compared.levels)
+    tf = np.zeros((len(compared.levels), 2))
+    tf[rows] = person_tf_bits(model, [compared.people[i] for i in compared.first[rows].tolist()])
+    tf[compared.swapped] = 0.0
+    return learn_name_alone(model, compared.levels, tf)
 
 
 EXACT_LEVELS = {"first": 5, "last": 4, "birth": 4, "email": 2, "phone": 2, "place": 3}
