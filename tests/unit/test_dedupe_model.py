@@ -496,7 +496,7 @@ def _families(seed: int, namesake_rate: float):  # type: ignore[no-untyped-def]
 
 
 def test_a_file_where_namesakes_are_common_weighs_a_shared_full_name_less() -> None:
-    from app.core.dedupe.scoring import NAME_ALONE, NAMESAKES_LABEL
+    from app.core.dedupe.scoring import NAMESAKES_LABEL
 
     models = {}
     for rate in (0.0, 0.6):
@@ -510,9 +510,7 @@ def test_a_file_where_namesakes_are_common_weighs_a_shared_full_name_less() -> N
     many = score_pair(a, b, model=models[0.6])
     few = score_pair(a, b, model=models[0.0])
     assert many.probability < few.probability
-    assert NAME_ALONE in many.reasons  # the name alone: one line with its worth
-    a, b = (_p(i, "Bace", "Bacedi", email=f"b{i}@exemple.fr", postcode="29000") for i in (1, 2))
-    assert NAMESAKES_LABEL in score_pair(a, b, model=models[0.6]).reasons
+    assert NAMESAKES_LABEL in many.reasons
 
 
 def test_a_file_where_every_duplicate_has_initials_still_finds_them_safe() -> None:
@@ -645,75 +643,3 @@ def test_reasons_speak_the_language_of_the_interface() -> None:
         person(4, "organisation", "", "Boulangerie Dupain", "c@m.fr"),
     )
     assert "raisons sociales différentes" in score_pair(*firms).reasons  # was "raison sociales"
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.lists(st.tuples(st.floats(-30, 30), st.floats(-20, 20)), max_size=8),
-    st.floats(0, 20),
-)
-def test_the_worth_of_the_name_alone_is_the_most_likely_one(pairs, extra) -> None:  # type: ignore[no-untyped-def]
-    """The shift is the maximum of the penalised likelihood of the pairs' addresses (no point
-    of a finer grid is better), and a pair whose addresses speak for one person never lowers
-    it (one whose addresses speak for two never raises it); too few pairs leave it at 0."""
-    from app.core.dedupe.model import (
-        ALONE_RANGE,
-        MIN_ALONE_PAIRS,
-        alone_likelihood,
-        name_alone_bits,
-    )
-
-    log_odds = np.array([x for x, _e in pairs] * MIN_ALONE_PAIRS, dtype=float)
-    evidence = np.array([e for _x, e in pairs] * MIN_ALONE_PAIRS, dtype=float)
-    c = name_alone_bits(log_odds, evidence)
-    assert c == 0.0 if not pairs else -ALONE_RANGE <= c <= ALONE_RANGE
-    assert name_alone_bits(log_odds[: MIN_ALONE_PAIRS - 1], evidence[: MIN_ALONE_PAIRS - 1]) == 0
-    grid = np.linspace(-ALONE_RANGE, ALONE_RANGE, 961)
-    best = max(alone_likelihood(float(x), log_odds, evidence) for x in grid)
-    assert alone_likelihood(c, log_odds, evidence) >= best - 1e-6
-    more = name_alone_bits(np.append(log_odds, 0.0), np.append(evidence, extra))
-    fewer = name_alone_bits(np.append(log_odds, 0.0), np.append(evidence, -extra))
-    assert fewer - 1e-3 <= c <= more + 1e-3
-
-
-def _name_only_world(movers: bool) -> list[Person]:
-    """A file (the French generator's) plus 40 pairs that only their name links: one donor
-    typed twice at one address (`movers`: and a few who moved), or namesakes far apart."""
-    people = list(generate(800, seed=4).people)
-    next_id = max(p.id for p in people) + 1
-    towns = [("29200", "Brest"), ("13005", "Marseille"), ("69003", "Lyon"), ("59000", "Lille")]
-    for i in range(40):
-        last = f"Kerdaniel{'abcdefghijklmnopqrstuvwxyz'[i % 26]}{'xyz'[i // 26]}"
-        first, town = ("Yann", "Anne")[i % 2], towns[i % 4]
-        moved = not movers or i % 5 == 0
-        other = towns[(i + 1) % 4] if moved else town
-        for pid, (postcode, city) in ((next_id, town), (next_id + 1, other)):
-            people.append(
-                _person(pid, first, last, postcode=postcode, city=city, street="3 rue Haute")
-            )
-        next_id += 2
-    return people
-
-
-def test_the_file_s_own_pairs_of_one_name_say_what_the_name_alone_is_worth() -> None:
-    """Label-free: where the file's pairs of one name with no identifier mostly share an
-    address, a donor typed twice in another town is likely one person; where they are all
-    far apart (namesakes), less likely; the reason shows that worth."""
-    models = {}
-    for movers in (True, False):
-        people = _name_only_world(movers)
-        models[movers] = fit(people, compare_pairs(people, sorted(candidate_pairs(people))))
-    assert models[True].alone_bits > models[False].alone_bits + 1
-    a = _person(1, "Yann", "Kerdanielq", postcode="29200", city="Brest")
-    b = _person(2, "Yann", "Kerdanielq", postcode="69003", city="Lyon")
-    one, two = (score_pair(a, b, model=models[movers]) for movers in (True, False))
-    assert one.probability > two.probability + 0.2
-    label = "même nom sans autre identifiant, d'après les paires semblables du fichier"
-    assert label in one.reasons and label in two.reasons
-    with_email = (
-        _person(3, "Yann", "Kerdanielq", email="y@k.fr", postcode="29200", city="Brest"),
-        _person(4, "Yann", "Kerdanielq", email="y@k.fr", postcode="69003", city="Lyon"),
-    )
-    assert score_pair(*with_email, model=models[True]).probability == pytest.approx(
-        score_pair(*with_email, model=models[False]).probability, abs=0.02
-    )  # pairs with an identifier on both sides are not moved

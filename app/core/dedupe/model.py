@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -54,9 +54,6 @@ class Model:
     # the file's own count of namesakes can say a shared full name is worth less than the
     # product of the two names' u (never more): see `namesake_bits`
     named_bits: float = 0.0
-    # what the file's own pairs that the name alone links say the name alone is worth, added
-    # to them: the shift that makes their addresses most likely (`name_alone_bits`)
-    alone_bits: float = 0.0
     # what the association's decisions add to the pairs the name alone links (the one
     # number a file cannot tell without labels: decisions.teach), and how many decisions
     # (decided, merged) it rests on
@@ -500,8 +497,8 @@ def pair_bits(
         bits += table[levels[:, f]]
     named = named_rows(levels)
     bits[named] += model.named_bits
-    if model.alone_bits or model.decided_bits:
-        bits[name_only_rows(levels)] += model.alone_bits + model.decided_bits
+    if model.decided_bits:
+        bits[name_only_rows(levels)] += model.decided_bits
     if model.u_named is not None:
         for f, table in enumerate(model.weight_table(named=True)):
             if f in HOUSEHOLD:
@@ -510,68 +507,6 @@ def pair_bits(
         bits += np.where(levels[:, FIRST] == EXACT_FIRST, tf_bits[:, 0], 0.0)
         bits += np.where(levels[:, LAST] == EXACT_LAST, tf_bits[:, 1], 0.0)
     return bits
-
-
-ALONE_SPREAD = 8.0  # bits: how far a file's own pairs easily move the worth of the name alone
-ALONE_RANGE = 12.0
-MIN_ALONE_PAIRS = 40  # fewer pairs the name alone links: too few to learn from, kept at 0
-
-
-def name_alone_bits(log_odds: np.ndarray, evidence: np.ndarray) -> float:
-    """The shift c (bits) of the pairs the name alone links, found by EM on them alone.
-
-    Whether a donor of one name in two towns is one person who moved or two namesakes is
-    what the file's other pairs cannot say: among pairs of one name with an identifier on
-    both sides, namesakes and duplicates differ in that identifier, and whether a pair has
-    one depends on which it is (docs/matching.md). What the model does know is how the
-    addresses of each behave: m (duplicates move that often) and u_named (namesakes live
-    that far apart). So the share of duplicates among these pairs is read from their own
-    addresses: c maximises `alone_likelihood`. Over a grid of tenths of a bit, then by
-    golden section. Under MIN_ALONE_PAIRS pairs, 0 (a few pairs that all point one way would
-    push it to the end of its range)."""
-    if len(log_odds) < MIN_ALONE_PAIRS:
-        return 0.0
-    grid = np.arange(-ALONE_RANGE, ALONE_RANGE + 0.05, 0.1)
-    values = [alone_likelihood(float(c), log_odds, evidence) for c in grid]
-    best = float(grid[int(np.argmax(values))])
-    low, high = max(best - 0.1, -ALONE_RANGE), min(best + 0.1, ALONE_RANGE)
-    ratio = (math.sqrt(5) - 1) / 2
-    while high - low > 1e-4:
-        a, b = high - ratio * (high - low), low + ratio * (high - low)
-        if alone_likelihood(a, log_odds, evidence) < alone_likelihood(b, log_odds, evidence):
-            low = a
-        else:
-            high = b
-    ends = (max(best - 0.1, -ALONE_RANGE), (low + high) / 2, min(best + 0.1, ALONE_RANGE))
-    return max(ends, key=lambda c: alone_likelihood(c, log_odds, evidence))
-
-
-def alone_likelihood(c: float, log_odds: np.ndarray, evidence: np.ndarray) -> float:
-    """Log-likelihood (nats, up to a constant) of the `evidence` of pairs (bits of the fields
-    that are neither names nor identifiers: commune, rue, civilité) when each is a
-    duplicate with probability 1 / (1 + 2^-(log_odds + c)), `log_odds` being the rest of the
-    model (prior, names, their frequency); penalised by a normal prior on c of ALONE_SPREAD
-    bits (the file's label-free estimate, c = 0)."""
-    shifted = (log_odds + c) * math.log(2)
-    e = evidence * math.log(2)
-    # log(P 2^evidence + 1 - P), without overflow
-    mixed = np.logaddexp(e - np.logaddexp(0.0, -shifted), -np.logaddexp(0.0, shifted))
-    return float(mixed.sum()) - c * c / (2 * ALONE_SPREAD**2)
-
-
-def learn_name_alone(model: Model, levels: np.ndarray, tf_bits: np.ndarray) -> Model:
-    """The model with `alone_bits` learnt on the compared pairs (`levels`, their names'
-    term-frequency bits `tf_bits`) that the name alone links (see `name_alone_bits`)."""
-    rows = name_only_rows(levels)
-    levels, tf_bits = levels[rows], tf_bits[rows]
-    base = replace(model, alone_bits=0.0, decided_bits=0.0, _tables={})
-    tables = base.weight_table(named=True)
-    evidence = np.zeros(len(levels))
-    for f in range(len(FIELDS)):
-        if f not in (FIRST, LAST, *IDENTIFIERS):
-            evidence += tables[f][levels[:, f]]
-    log_odds = pair_bits(base, levels, tf_bits) + base.prior_bits - evidence
-    return replace(model, alone_bits=name_alone_bits(log_odds, evidence), _tables={})
 
 
 def person_tf_bits(model: Model, people: Sequence[Person]) -> np.ndarray:

@@ -26,8 +26,6 @@ from app.core.dedupe.model import (
     Model,
     default_model,
     estimate_u,
-    learn_name_alone,
-    name_only_rows,
     pair_bits,
     pattern_codes,
     person_tf_bits,
@@ -295,7 +293,7 @@ def fit(people: list[Person], compared: Compared, *, start: Model | None = None)
     columns = compared.columns or Columns(people)
     total = len(people) * (len(people) - 1) // 2
     u = estimate_u(random_levels(people, columns), start, exact_agreement(columns), total)
-    model = train(
+    return train(
         compared.levels,
         start=start,
         u=u,
@@ -303,11 +301,6 @@ def fit(people: list[Person], compared: Compared, *, start: Model | None = None)
         tf=term_frequencies(people),
         same_name_share=same_name_share(columns),
     )
-    rows = name_only_rows(compared.levels)
-    tf = np.zeros((len(compared.levels), 2))
-    tf[rows] = person_tf_bits(model, [compared.people[i] for i in compared.first[rows].tolist()])
-    tf[compared.swapped] = 0.0
-    return learn_name_alone(model, compared.levels, tf)
 
 
 EXACT_LEVELS = {"first": 5, "last": 4, "birth": 4, "email": 2, "phone": 2, "place": 3}

@@ -29,8 +29,6 @@ STRONG = {"email": 2, "phone": 2, "birth": 4, "siren": 1}  # exact levels of ide
 SIREN = FIELD_INDEX["siren"]
 NAMESAKES = N_("homonymes")
 NAMESAKES_LABEL = N_("homonymes fréquents dans le fichier")
-# a pair the name alone links: what the file's own such pairs say (model.name_alone_bits)
-NAME_ALONE = N_("même nom sans autre identifiant, d'après les paires semblables du fichier")
 # the surname's levels said of an organisation
 ORGANISATION_LABELS = {
     "noms différents": N_("raisons sociales différentes"),
@@ -101,14 +99,9 @@ def evidence_of(
     found = []
     if levels[FIELD_INDEX["first"]] == EXACT_FIRST and levels[FIELD_INDEX["last"]] == EXACT_LAST:
         tables = model.weight_table(named=True)  # household fields of namesakes
-        name_only = bool(name_only_rows(np.array([levels], dtype=np.int8))[0])
-        alone = model.named_bits + model.alone_bits if name_only else model.named_bits
-        if name_only and abs(alone) >= 0.05:
-            status = "agree" if alone > 0 else "differ"
-            found.append(Evidence(_(NAMESAKES), status, _(NAME_ALONE), alone))
-        elif not name_only and alone < 0:
-            found.append(Evidence(_(NAMESAKES), "differ", _(NAMESAKES_LABEL), alone))
-        if model.decided_bits and name_only:
+        if model.named_bits < 0:
+            found.append(Evidence(_(NAMESAKES), "differ", _(NAMESAKES_LABEL), model.named_bits))
+        if model.decided_bits and name_only_rows(np.array([levels], dtype=np.int8))[0]:
             label = _(DECIDED_NAMESAKES).format(decisions=decisions_text(*model.named_decisions))
             status = "agree" if model.decided_bits > 0 else "differ"
             found.append(Evidence(_(NAMESAKES), status, label, model.decided_bits))
