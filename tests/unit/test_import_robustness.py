@@ -417,7 +417,29 @@ def test_conflicting_identifiers_never_fold(any_db: Database, tmp_path: Path) ->
         assert session.scalar(select(Contact.first_name).where(Contact.id == 1)) == "Jean"
         assert len(list(session.scalars(select(Contact.id)))) == 4
         pairs = suggested_pairs(session)  # each one waits in the duplicates screen
-    assert set(pairs) == {(1, 2), (1, 3), (1, 4)} and "Import n°" in pairs[(1, 2)]
+    # the namesake resembles the son of the same file too (same name and postcode)
+    assert set(pairs) == {(1, 2), (1, 3), (1, 4), (2, 3)} and "Import n°" in pairs[(1, 2)]
+
+
+def test_rows_with_different_obole_numbers_stay_two_contacts(
+    any_db: Database, tmp_path: Path
+) -> None:
+    """An Obole export holding a duplicate not merged yet (one e-mail, two numbers), imported
+    into another database: both contacts come back and the pair waits in the duplicates
+    screen (merged there field by field, undoably); one number twice is one contact."""
+    header = "N° Obole;Nom;Prénom;Courriel\n"
+    rows = (
+        "812;Martin;Claire;claire.martin@exemple.fr\n"
+        "940;MARTIN;Clarie;claire.martin@exemple.fr\n"  # the same donor typed twice there
+        "812;Martin;Claire;claire.martin@exemple.fr\n"  # the same record twice in the file
+    )
+    plan, report = _import(any_db, _write(tmp_path, "export.csv", header + rows))
+    assert [r.status for r in plan.rows] == [NEW, NEW, FOLDED]
+    assert "même courriel que la ligne 2 mais n° Obole différent(s)" in plan.rows[1].warnings[0]
+    assert report.folded == 1 and report.possible_duplicates == 1
+    with any_db.read() as session:
+        assert len(list(session.scalars(select(Contact.id)))) == 2
+        assert len(suggested_pairs(session)) == 1
 
 
 def test_a_strong_identifier_updates_and_keeps_the_differing_values(

@@ -143,6 +143,12 @@ def commit(
             if cancel is not None:
                 cancel.raise_if_cancelled()
         sync_sequences(session, ["contact"])
+        created = {r.number: r.contact_id for r in todo if r.status == NEW}
+        duplicates = [  # an earlier row of the file: the contact it became
+            [contact_id, other if other > 0 else created[-other], number]
+            for contact_id, other, number in duplicates
+            if other > 0 or created.get(-other)
+        ]
         for contact_id, other, number in duplicates:  # shown in the duplicates screen
             suggest_duplicate(
                 session,
@@ -300,6 +306,8 @@ def _insert_new_contacts(
             for i, a in enumerate(row.extra_addresses)
         ]
         duplicates += [[contact_id, other, row.number] for other in row.duplicate_of]
+        duplicates += [[contact_id, -earlier, row.number] for earlier in row.duplicate_rows]
+        row.contact_id = contact_id  # the contact this row became
         tags += [
             {"contact_id": contact_id, "tag_id": tag_ids[t]} for t in dict.fromkeys(draft.tags)
         ]

@@ -77,6 +77,7 @@ class RowResult:
     # Not blocking: incomplete address kept as typed, possible duplicate, values folded in.
     warnings: list[str] = field(default_factory=list)
     duplicate_of: list[int] = field(default_factory=list)  # existing contacts to review
+    duplicate_rows: list[int] = field(default_factory=list)  # earlier rows of the file, too
     extra_addresses: list[AddressDraft] = field(default_factory=list)  # folded rows' addresses
     folded_into: int | None = None  # FOLDED: the row number it joined
     address_incomplete: bool = False
@@ -117,8 +118,9 @@ class ImportPlan:
 
     @property
     def possible_duplicates(self) -> int:
-        """New contacts that resemble an existing one (to review, never folded)."""
-        return sum(1 for r in self.rows if r.status == NEW and r.duplicate_of)
+        """New contacts that resemble an existing one or an earlier row (to review, never
+        folded)."""
+        return sum(1 for r in self.rows if r.status == NEW and (r.duplicate_of or r.duplicate_rows))
 
 
 class ContactMatcher(Protocol):
@@ -472,6 +474,14 @@ def _conflicts(existing: Any, draft: ContactDraft) -> list[str]:
     return found
 
 
+def _numbers_differ(earlier: RowResult, row: RowResult) -> bool:
+    """Two rows of one file with different Obole numbers: two contacts of the database the
+    file came from (a duplicate there is merged in the duplicates screen, field by field and
+    undoably, not folded by the import)."""
+    numbers = (earlier.values.get("obole_id", "").strip(), row.values.get("obole_id", "").strip())
+    return all(numbers) and numbers[0] != numbers[1]
+
+
 def _address_text(a: Any) -> str:
     return " ".join(
         fold(getattr(a, n) or "") for n in ("line2", "line3", "line4", "line5", "postcode", "city")
@@ -625,6 +635,8 @@ def _match_row(
         ((found, how),) = strong.items()
         existing = by_number[-found].draft if found < 0 else session.get(Contact, found)
         conflicts = _conflicts(existing, draft)
+        if found < 0 and _numbers_differ(by_number[-found], row):
+            conflicts.append(_("n° Obole"))
         if not conflicts:
             if found < 0:
                 _fold_into(by_number[-found], row, how)
@@ -662,6 +674,7 @@ def _match_row(
         suggestions += matcher.similar(session, row.values, draft)
     row.duplicate_of = [c for c in dict.fromkeys(suggestions) if c > 0]
     earlier = [-c for c in dict.fromkeys(suggestions) if c < 0]
+    row.duplicate_rows = earlier
     if (row.duplicate_of or earlier) and not strong:
         row.warnings.append(
             _(
