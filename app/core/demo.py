@@ -51,7 +51,13 @@ from app.models.enums import (
 from app.resources import read_text
 
 CHUNK = 2_000
+Details = tuple[str, str, dict[str, Any] | None]  # a contact's e-mail, phone and address
 DUPLICATE_RATE = 0.03
+# a planted duplicate keeps its original's e-mail, phone (when it has one) and address this
+# often: a donor typed twice (docs/matching.md, "the demo database")
+SAME_EMAIL_RATE = 0.5
+SAME_PHONE_RATE = 0.4
+MOVED_RATE = 0.15
 ORGANISATION_RATE = 0.06
 NPAI_RATE = 0.02
 LEGAL_FORMS = ("SARL", "SAS", "SA", "EURL", "SARL", "SAS", "SASU")  # shops and firms
@@ -414,13 +420,19 @@ def _add_contact(
     report: DemoReport,
     *,
     with_gifts: bool = True,
-) -> int:
+    like: Details | None = None,
+) -> tuple[int, Details]:
+    """Add a contact; `like`: the e-mail, phone and address of the record a planted duplicate
+    copies. Returns its id and its own."""
     rng = g.rng
     now = datetime.now(UTC)
     contact_id = g.new_id("contact")
-    email = g.email_for(identity) if rng.random() < 0.65 else ""
-    phone = g.phone() if rng.random() < 0.5 else ""
-    address = g.address() if rng.random() < 0.93 else None
+    if like is None:
+        email = g.email_for(identity) if rng.random() < 0.65 else ""
+        phone = g.phone() if rng.random() < 0.5 else ""
+        address = g.address() if rng.random() < 0.93 else None
+    else:
+        email, phone, address = _typed_again(g, identity, like)
     parts = [
         identity["first_name"],
         identity["last_name"],
@@ -504,7 +516,22 @@ def _add_contact(
             g, contact_id, campaigns, years, identity["kind"] == "organisation"
         )
     report.consents += _add_consents(g, contact_id, bool(email), bool(phone))
-    return contact_id
+    return contact_id, (email, phone, address)
+
+
+def _typed_again(g: _Generator, identity: dict[str, Any], like: Details) -> Details:
+    """What a donor's second record holds: typed again from a new cheque or form, so mostly
+    the same letterbox (a few moved), often the same e-mail or phone; a value typed anew
+    otherwise (as for any contact)."""
+    rng = g.rng
+    email, phone, address = like
+    if not email or rng.random() >= SAME_EMAIL_RATE:
+        email = g.email_for(identity) if rng.random() < 0.65 else ""
+    if not phone or rng.random() >= SAME_PHONE_RATE:
+        phone = g.phone() if rng.random() < 0.5 else ""
+    if address is None or rng.random() < MOVED_RATE:
+        address = g.address() if rng.random() < 0.93 else None
+    return email, phone, address
 
 
 TABLES: dict[str, Table] = {
@@ -644,9 +671,9 @@ def generate_demo(
     for index in range(contacts):
         if index < originals or not report.contacts:
             identity = g.organisation() if g.rng.random() < ORGANISATION_RATE else g.person()
-            _add_contact(g, identity, campaigns, years, report)
+            details = _add_contact(g, identity, campaigns, years, report)[1]
             g.rows.setdefault("_identities", []).append(
-                {"id": g.next_ids["contact"] - 1, **identity}
+                {"id": g.next_ids["contact"] - 1, **identity, "_details": details}
             )
         else:
             source = g.rng.choice(g.rows["_identities"]) if g.rows.get("_identities") else None
@@ -659,7 +686,8 @@ def generate_demo(
                 years,
                 report,
                 with_gifts=g.rng.random() < 0.5,
-            )
+                like=source["_details"],
+            )[0]
             report.planted_duplicates.append((source["id"], dup_id))
         if (index + 1) % CHUNK == 0:
             _flush_chunk(session, g, progress, cancel)
@@ -815,7 +843,7 @@ def _add_regular_gifts(session: Session, rng: random.Random, today: date) -> tup
 
 
 def _identity(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != "id"}
+    return {k: v for k, v in row.items() if k != "id" and not k.startswith("_")}
 
 
 def _flush_chunk(

@@ -128,3 +128,25 @@ def test_demo_has_regular_givers_ready_for_a_first_collection(db: Database) -> N
         assert mandate.signed_on <= today
     assert {p.starts_on for p in plans} == {date(2027, 1, 5)}
     assert len(collection.debits) + len(collection.excluded) == len(plans)
+
+
+def test_the_demo_s_planted_duplicates_are_found_by_the_scan(db: Database) -> None:
+    """A planted duplicate is a donor typed twice (a typo in the name, mostly the same
+    address, often the same e-mail or phone), as in a real file: the duplicates screen of a
+    new user's demo finds most of them and suggests few others. Two copies of one record
+    are one donor too."""
+    from app.core.dedupe.scan import load_people, scan_people
+
+    with db.write() as session:
+        report = generate_demo(session, contacts=2000, seed=1, today=TODAY)
+    with db.read() as session:
+        people = load_people(session)
+    groups = scan_people(people, set())
+    found = {(min(p.a, p.b), max(p.a, p.b)) for g in groups for p in g.pairs}
+    donor = {contact: contact for pair in report.planted_duplicates for contact in pair}
+    for original, copy in report.planted_duplicates:
+        donor[copy] = donor[original]
+    planted = {(min(a, b), max(a, b)) for a, b in report.planted_duplicates}
+    right = {(a, b) for a, b in found if a in donor and b in donor and donor[a] == donor[b]}
+    assert len(planted & found) >= 0.85 * len(planted)
+    assert len(right) >= 0.9 * len(found)
