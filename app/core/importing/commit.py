@@ -143,7 +143,10 @@ def commit(
             if cancel is not None:
                 cancel.raise_if_cancelled()
         sync_sequences(session, ["contact"])
-        created = {r.number: r.contact_id for r in todo if r.status == NEW}
+        created: dict[int, int] = {}  # row number -> the contact it became
+        for row in todo:
+            if row.status == NEW and row.contact_id is not None:
+                created[row.number] = row.contact_id
         duplicates = [  # an earlier row of the file: the contact it became
             [contact_id, other if other > 0 else created[-other], number]
             for contact_id, other, number in duplicates
