@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Prefix
 
+from app.core.dedupe.arrays import distinct, distinct_with_inverse
 from app.core.dedupe.normalise import PARTICLES, Person, phonetic
 from app.i18n import N_
 
@@ -448,7 +449,7 @@ class Columns:
             return out
         size = len(self.words)
         keys = x[present] * size + y[present]
-        unique, inverse = np.unique(keys, return_inverse=True)
+        unique, inverse = distinct_with_inverse(keys)
         if vectorised:
             values = np.asarray(function(self, unique // size, unique % size))  # type: ignore[call-arg,arg-type]
         else:
@@ -478,7 +479,7 @@ class Columns:
             if table is not None:
                 grown[: len(table)] = table
             table = self._tables[name] = grown
-        needed = np.unique(codes[table[codes] < 0])
+        needed = distinct(codes[table[codes] < 0])
         words = self.words
         for code in needed.tolist():
             value = function(words[code])

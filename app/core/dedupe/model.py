@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.core.dedupe.arrays import distinct_with_counts
 from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, MISSING
 from app.core.dedupe.normalise import Person
 
@@ -146,7 +147,7 @@ def patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(levels):
         return np.zeros((0, len(FIELDS)), dtype=np.int8), np.zeros(0, dtype=np.int64)
     shifts = np.arange(levels.shape[1], dtype=np.int64) * 3
-    unique_codes, counts = np.unique(pattern_codes(levels), return_counts=True)
+    unique_codes, counts = distinct_with_counts(pattern_codes(levels))
     unique = (((unique_codes[:, None] >> shifts) & 7) - 1).astype(np.int8)
     return unique, counts
 

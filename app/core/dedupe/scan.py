@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.dedupe.arrays import distinct_with_counts, union
 from app.core.dedupe.blocking import candidate_rows
 from app.core.dedupe.comparison import FIELD_INDEX, FIELDS, Columns, compare_many
 from app.core.dedupe.decisions import (
@@ -275,7 +276,7 @@ def candidate_rows_of(
         array = np.asarray(rows, dtype=np.int64)
         return np.minimum(array[:, 0], array[:, 1]) * n + np.maximum(array[:, 0], array[:, 1])
 
-    codes = np.union1d(codes, encode(extra))
+    codes = union(codes, encode(extra))
     if excluded:
         codes = codes[~np.isin(codes, encode(excluded))]
     first, second = codes // n, codes % n
@@ -323,7 +324,7 @@ def exact_agreement(columns: Columns) -> dict[int, tuple[int, float, int]]:
         n = len(present)
         if n < 2:
             continue
-        counts = np.unique(present, return_counts=True)[1].astype(float)
+        counts = distinct_with_counts(present)[1].astype(float)
         pairs = n * (n - 1) / 2
         agreeing = float((counts * (counts - 1) / 2).sum())
         out[FIELD_INDEX[name]] = (level, agreeing / pairs, int(pairs))
@@ -340,7 +341,7 @@ def same_name_share(columns: Columns) -> float:
     full = columns.first[present].astype(np.int64) * (int(columns.last.max()) + 1) + columns.last[
         present
     ].astype(np.int64)
-    counts = np.unique(full, return_counts=True)[1].astype(float)
+    counts = distinct_with_counts(full)[1].astype(float)
     return float((counts * (counts - 1) / 2).sum()) / (n * (n - 1) / 2)
 
 
