@@ -1,8 +1,9 @@
 """Distinct values of integer arrays, by sorting.
 
-numpy 2.4's `np.unique` hashes integer arrays: on a million distinct int64 values it takes
-1.2 s against 0.02 s for a sort (5 million: 7.5 s against 0.14 s; benchmarks/dedupe.py at
-572,638 contacts sorts some 5 million pair codes). A sort costs the same on every numpy.
+Since numpy 2.3, `np.unique` finds distinct values by hashing (numpy issue #30876 asks for
+a choice of method, as sorting can win). On the pair codes of a scan sorting wins by far:
+the union of the 923,169 candidate pair codes of 114,586 contacts took 1.1 s with
+`np.union1d` on numpy 2.4.6 and 0.03 s sorted; a million random int64, 1.2 s against 0.02 s.
 """
 
 from __future__ import annotations
