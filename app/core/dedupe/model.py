@@ -514,9 +514,10 @@ def person_tf_bits(model: Model, people: Sequence[Person]) -> np.ndarray:
     """Term-frequency bits of each person's first and last name (people x 2)."""
     out = np.zeros((len(people), 2))
     if model.tf:
-        for row, person in enumerate(people):
-            out[row, 0] = model.tf_bits("first", person.first)
-            out[row, 1] = model.tf_bits("last", person.last)
+        for column, names in enumerate(([p.first for p in people], [p.last for p in people])):
+            field_name = ("first", "last")[column]
+            bits = {name: model.tf_bits(field_name, name) for name in set(names)}  # once each
+            out[:, column] = np.fromiter((bits[n] for n in names), dtype=float, count=len(names))
     return out
 
 
